@@ -1,0 +1,220 @@
+/**
+ * The libtensorflow backends: `@tensorflow/tfjs-node` (CPU) and
+ * `@tensorflow/tfjs-node-gpu` (CUDA). This file knows where their native
+ * addon lives, the pinned TensorFlow wheel each is built from, how to probe
+ * them without loading, and how to load one.
+ *
+ * Both register the TensorFlow.js backend `"tensorflow"` and load their own
+ * copy of libtensorflow, so a process can hold only one of them.
+ *
+ * @module
+ */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { installNodeUtilShim } from "./node_util_shim.ts";
+import type { DeviceReport, LoadedBackend, ProbeResult, Tf } from "./types.ts";
+
+/** The TensorFlow pip wheel a native backend is built from by `deno task setup`. */
+export interface WheelPin {
+  /** What pip is asked for, e.g. `tensorflow-cpu==2.21.0`. */
+  requirement: string;
+  /** The exact file pip must produce. */
+  file: string;
+  /** Its SHA-256; anything else is deleted and refused. */
+  sha256: string;
+  /** The libtensorflow version inside. */
+  tensorflowVersion: string;
+  /** pip's `--python-version`: the wheel's tag, not the Python that runs pip. */
+  pythonVersion: string;
+  /** pip's `--platform`. */
+  platform: string;
+}
+
+/** A native backend package and how to build its addon. */
+export interface NativePackage {
+  /** npm package name. */
+  npmPackage: "@tensorflow/tfjs-node" | "@tensorflow/tfjs-node-gpu";
+  /** Whether this is the CUDA build. */
+  gpu: boolean;
+  /** The wheel `deno task setup` uses when nothing else is given. */
+  wheel: WheelPin;
+}
+
+/** tfjs-node (CPU), built against the `tensorflow-cpu` wheel. */
+export const TFJS_NODE: NativePackage = {
+  npmPackage: "@tensorflow/tfjs-node",
+  gpu: false,
+  wheel: {
+    requirement: "tensorflow-cpu==2.21.0",
+    file: "tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl",
+    sha256: "2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c",
+    tensorflowVersion: "2.21.0",
+    pythonVersion: "3.11",
+    platform: "manylinux_2_27_x86_64",
+  },
+};
+
+/** tfjs-node-gpu (CUDA 12), built against the `tensorflow` wheel. */
+export const TFJS_NODE_GPU: NativePackage = {
+  npmPackage: "@tensorflow/tfjs-node-gpu",
+  gpu: true,
+  wheel: {
+    requirement: "tensorflow==2.21.0",
+    file: "tensorflow-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl",
+    sha256: "9056fbc9ba04235810b71ae6cbd958a196e8804fb53bbcffbf3e23b56155f124",
+    tensorflowVersion: "2.21.0",
+    pythonVersion: "3.11",
+    platform: "manylinux_2_27_x86_64",
+  },
+};
+
+/**
+ * N-API version folder tfjs-node loads its addon from. node-pre-gyp picks the
+ * highest of the package's `napi_versions` (3–8) that the runtime supports;
+ * Deno 2.9 supports more than 8.
+ */
+const NAPI_FOLDER = "napi-v8";
+
+/** The installed package folder of a native backend, or `undefined` when it is not installed. */
+export function nativePackageDir(pkg: NativePackage): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    return dirname(require.resolve(`${pkg.npmPackage}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where tfjs-node(-gpu) loads its native addon from, inside its package folder. */
+export function addonPath(packageDir: string): string {
+  return join(packageDir, "lib", NAPI_FOLDER, "tfjs_binding.node");
+}
+
+/** Where an NVIDIA kernel driver announces itself on Linux. */
+const NVIDIA_DRIVER_FILE = "/proc/driver/nvidia/version";
+
+/**
+ * Finds out, without loading libtensorflow, whether a native backend can run:
+ * the package is installed, its addon has been built, and (for the GPU build)
+ * an NVIDIA driver is present.
+ */
+export async function probeNative(
+  name: "tensorflow" | "tensorflow-gpu",
+  pkg: NativePackage,
+): Promise<ProbeResult> {
+  const setupCmd = pkg.gpu ? "deno task setup --gpu" : "deno task setup";
+  if (pkg.gpu && !(await exists(NVIDIA_DRIVER_FILE))) {
+    return {
+      name,
+      available: false,
+      reason:
+        `no NVIDIA driver (${NVIDIA_DRIVER_FILE} is missing), so TensorFlow would fall back to the CPU`,
+    };
+  }
+  const dir = nativePackageDir(pkg);
+  if (dir === undefined) {
+    return {
+      name,
+      available: false,
+      reason: `npm package ${pkg.npmPackage} is not installed; run \`deno install\``,
+    };
+  }
+  const addon = addonPath(dir);
+  if (!(await exists(addon))) {
+    return {
+      name,
+      available: false,
+      reason: `native addon not built (${addon} is missing); run \`${setupCmd}\``,
+    };
+  }
+  return { name, available: true, reason: `native addon at ${addon}` };
+}
+
+/** Options for {@link loadNative}. */
+export interface LoadNativeOptions {
+  /**
+   * Silence libtensorflow's start-up log lines by setting
+   * `TF_CPP_MIN_LOG_LEVEL=2` before the library loads. Default `true`.
+   */
+  quiet?: boolean;
+}
+
+/**
+ * Loads a native backend into this process and makes `"tensorflow"` the
+ * active TensorFlow.js backend.
+ *
+ * @param importPackage Imports the npm package (a literal `import()` so the
+ *   module graph knows it).
+ * @throws {Error} When the other native package already lives in this process.
+ */
+export async function loadNative(
+  name: "tensorflow" | "tensorflow-gpu",
+  pkg: NativePackage,
+  importPackage: () => Promise<unknown>,
+  options: LoadNativeOptions = {},
+): Promise<LoadedBackend> {
+  const { quiet = true } = options;
+  const tf: Tf = await import("@tensorflow/tfjs");
+  const held = tf.findBackend("tensorflow") as unknown as NodeBackendLike | null;
+  if (held && held.isGPUPackage !== pkg.gpu) {
+    const other = held.isGPUPackage ? "tensorflow-gpu" : "tensorflow";
+    throw new Error(
+      `backend ${name}: this process already holds the ${other} backend, and the two native ` +
+        `packages cannot share a process; run ${name} in its own process`,
+    );
+  }
+  if (!held && tf.findBackend("webgpu")) {
+    throw new Error(
+      `backend ${name}: the WebGPU backend is already running in this process, and loading ` +
+        `libtensorflow after a WebGPU adapter is open crashes the process; run ${name} in its own process`,
+    );
+  }
+  if (!held) {
+    if (quiet) Deno.env.set("TF_CPP_MIN_LOG_LEVEL", "2");
+    installNodeUtilShim();
+    await importPackage();
+  }
+  if (!(await tf.setBackend("tensorflow"))) {
+    throw new Error(
+      `backend ${name}: ${pkg.npmPackage} loaded but tf.setBackend("tensorflow") failed`,
+    );
+  }
+  const backend = tf.backend() as unknown as NodeBackendLike;
+  return { name, tf, device: nativeDevice(backend, pkg) };
+}
+
+/** The parts of tfjs-node's `NodeJSKernelBackend` this suite reads. */
+interface NodeBackendLike {
+  isGPUPackage: boolean;
+  isUsingGpuDevice: boolean;
+  binding: { TF_Version: string };
+}
+
+function nativeDevice(backend: NodeBackendLike, pkg: NativePackage): DeviceReport {
+  const version = backend.binding.TF_Version;
+  if (backend.isUsingGpuDevice) {
+    return {
+      kind: "gpu",
+      description: `libtensorflow ${version} (CUDA GPU)`,
+      tensorflowVersion: version,
+    };
+  }
+  return {
+    kind: "cpu",
+    description: pkg.gpu
+      ? `libtensorflow ${version} (GPU package, but TensorFlow found no GPU: running on the CPU)`
+      : `libtensorflow ${version} (CPU)`,
+    tensorflowVersion: version,
+    ...(pkg.gpu ? { fellBackToCpu: true } : {}),
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The registry of backends. A backend is a checked value looked up here by
+ * name, never an edited import; adding one means adding one entry to
+ * {@link BACKENDS}.
+ *
+ * @module
+ */
+import { loadCpu, probeCpu } from "./cpu.ts";
+import { loadNative, probeNative, TFJS_NODE, TFJS_NODE_GPU } from "./native.ts";
+import type {
+  BackendName,
+  BackendSpec,
+  DeviceReport,
+  LoadedBackend,
+  ProbeResult,
+} from "./types.ts";
+import { loadWebGpu, probeWebGpu } from "./webgpu.ts";
+
+/** Every backend the suite can run on, best first (the order `pickBackend` tries). */
+export const BACKENDS: readonly BackendSpec[] = Object.freeze([
+  {
+    name: "tensorflow-gpu",
+    tfjsName: "tensorflow",
+    description: "libtensorflow with CUDA (tfjs-node-gpu)",
+    npmPackage: TFJS_NODE_GPU.npmPackage,
+    native: true,
+    probe: () => probeNative("tensorflow-gpu", TFJS_NODE_GPU),
+    load: () =>
+      loadNative("tensorflow-gpu", TFJS_NODE_GPU, () => import("@tensorflow/tfjs-node-gpu")),
+  },
+  {
+    name: "tensorflow",
+    tfjsName: "tensorflow",
+    description: "libtensorflow on the CPU (tfjs-node)",
+    npmPackage: TFJS_NODE.npmPackage,
+    native: true,
+    probe: () => probeNative("tensorflow", TFJS_NODE),
+    load: () => loadNative("tensorflow", TFJS_NODE, () => import("@tensorflow/tfjs-node")),
+  },
+  {
+    name: "webgpu",
+    tfjsName: "webgpu",
+    description: "WebGPU on Deno's navigator.gpu (tfjs-backend-webgpu)",
+    npmPackage: "@tensorflow/tfjs-backend-webgpu",
+    native: false,
+    probe: probeWebGpu,
+    load: loadWebGpu,
+  },
+  {
+    name: "cpu",
+    tfjsName: "cpu",
+    description: "pure JavaScript kernels (tfjs-backend-cpu)",
+    npmPackage: "@tensorflow/tfjs",
+    native: false,
+    probe: probeCpu,
+    load: loadCpu,
+  },
+]);
+
+/** The names of all registered backends, in registry order. */
+export const BACKEND_NAMES: readonly BackendName[] = BACKENDS.map((b) => b.name);
+
+/**
+ * Looks a backend up by name.
+ *
+ * @throws {RangeError} For an unknown name; the message lists the valid ones.
+ */
+export function getBackendSpec(name: string): BackendSpec {
+  const spec = BACKENDS.find((b) => b.name === name);
+  if (!spec) {
+    throw new RangeError(
+      `unknown backend ${JSON.stringify(name)}: expected one of ${BACKEND_NAMES.join(", ")}`,
+    );
+  }
+  return spec;
+}
+
+/** Probes every registered backend, in registry order. Loads nothing. */
+export function probeAll(): Promise<ProbeResult[]> {
+  return Promise.all(BACKENDS.map((b) => b.probe()));
+}
+
+/** Options for {@link loadBackend}. */
+export interface LoadBackendOptions {
+  /**
+   * Accept a GPU backend that ended up on the CPU (tfjs-node-gpu without a
+   * usable GPU, or WebGPU on a software adapter). Default `false`: such a
+   * load is refused, so no CPU run is ever reported as a GPU run.
+   */
+  allowFallback?: boolean;
+}
+
+/**
+ * Probes and loads a backend into this process and makes it the active one.
+ *
+ * @throws {RangeError} For an unknown name.
+ * @throws {Error} When the backend is unavailable (the message gives the
+ *   probe's reason) or fell back to the CPU and `allowFallback` is false.
+ */
+export async function loadBackend(
+  name: string,
+  options: LoadBackendOptions = {},
+): Promise<LoadedBackend> {
+  const spec = getBackendSpec(name);
+  const probe = await spec.probe();
+  if (!probe.available) throw new Error(`backend ${spec.name} is not available: ${probe.reason}`);
+  const loaded = await spec.load();
+  const fellBack = loaded.device.fellBackToCpu || loaded.device.isFallbackAdapter;
+  if (fellBack && !options.allowFallback) {
+    throw new Error(
+      `backend ${spec.name} runs on the CPU here (${loaded.device.description}); ` +
+        `pick a CPU backend, or allow the fallback explicitly`,
+    );
+  }
+  return loaded;
+}
+
+/**
+ * The first backend, best first, that loads and runs on the device it is
+ * named for: `tensorflow-gpu` with a real GPU, else `tensorflow`, else WebGPU
+ * on a real GPU, else `cpu`. Each candidate is tried with {@link deepProbe}
+ * (in a child process), so a GPU package that would fall back to the CPU, or
+ * a software WebGPU adapter, is never picked.
+ */
+export async function pickBackend(options: DeepProbeOptions = {}): Promise<BackendName> {
+  for (const spec of BACKENDS) {
+    if (spec.name === "cpu") return "cpu";
+    const probe = await deepProbe(spec.name, options);
+    if (probe.available && probe.device?.kind === "gpu") return spec.name;
+    if (probe.available && spec.name === "tensorflow") return spec.name;
+  }
+  return "cpu";
+}
+
+/** Options for {@link deepProbe} and {@link loadInChild}. */
+export interface DeepProbeOptions {
+  /** Give up after this many milliseconds. Default 120 000 (WebGPU compiles shaders on first use). */
+  timeoutMs?: number;
+}
+
+/** What a child process saw when it loaded a backend. */
+export type ChildLoadResult =
+  | { ok: true; device: DeviceReport }
+  | { ok: false; reason: string };
+
+/**
+ * Loads a backend in a child Deno process and runs a 2×2 matmul there, so
+ * that this process is not tied to a native backend. Skips the shallow probe
+ * and accepts a GPU package that fell back to the CPU (the device says so).
+ * Needs `--allow-run`.
+ */
+export async function loadInChild(
+  name: string,
+  options: DeepProbeOptions = {},
+): Promise<ChildLoadResult> {
+  const spec = getBackendSpec(name);
+  const { timeoutMs = 120_000 } = options;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--quiet",
+      `--config=${new URL("../../deno.json", import.meta.url).pathname}`,
+      new URL("./probe_child.ts", import.meta.url).pathname,
+      spec.name,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  let out: Deno.CommandOutput;
+  try {
+    out = await child.output();
+  } catch (err) {
+    return { ok: false, reason: `probe process failed: ${String(err)}` };
+  }
+  const text = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) ?? "";
+  let parsed: { ok: boolean; device?: DeviceReport; error?: string; check?: number[] };
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    const stderr = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" | ");
+    return {
+      ok: false,
+      reason: `loading it crashed the probe process (exit ${out.code}): ${stderr || "no output"}`,
+    };
+  }
+  if (parsed.ok && parsed.device) return { ok: true, device: parsed.device };
+  return {
+    ok: false,
+    reason: parsed.error ?? `a 2×2 matmul gave ${parsed.check?.join(",")}, expected 7,10,15,22`,
+  };
+}
+
+/**
+ * Probes a backend for real: the shallow probe first, then a load and a
+ * matmul in a child process ({@link loadInChild}). A GPU package that fell
+ * back to the CPU is reported unavailable, with the device that says so.
+ */
+export async function deepProbe(
+  name: string,
+  options: DeepProbeOptions = {},
+): Promise<ProbeResult> {
+  const spec = getBackendSpec(name);
+  const shallow = await spec.probe();
+  if (!shallow.available) return shallow;
+  const loaded = await loadInChild(spec.name, options);
+  if (!loaded.ok) return { name: spec.name, available: false, reason: loaded.reason };
+  const device = loaded.device;
+  return { name: spec.name, available: !device.fellBackToCpu, reason: device.description, device };
+}

@@ -1,0 +1,68 @@
+/**
+ * Types shared by the backend registry.
+ *
+ * @module
+ */
+import type * as tfjs from "@tensorflow/tfjs";
+
+/** The TensorFlow.js namespace every backend is used through. */
+export type Tf = typeof tfjs;
+
+/** Names of the backends this suite knows; see `BACKENDS` in `registry.ts`. */
+export type BackendName = "tensorflow" | "tensorflow-gpu" | "webgpu" | "cpu";
+
+/** What a probe found out about a backend without committing the process to it. */
+export interface ProbeResult {
+  /** The backend probed. */
+  name: BackendName;
+  /** Whether the backend can be loaded and will run on the device it is named for. */
+  available: boolean;
+  /** Why it is unavailable, or a short note on what was found when it is available. */
+  reason: string;
+  /** What the probe saw of the device, when it loaded the backend (deep probe). */
+  device?: DeviceReport;
+}
+
+/** The device a loaded backend really computes on. */
+export interface DeviceReport {
+  /** `"gpu"` only when the work really runs on a GPU; a GPU package that fell back reports `"cpu"`. */
+  kind: "cpu" | "gpu";
+  /** Human-readable description, e.g. `"libtensorflow 2.21.0 (CPU)"` or the WebGPU adapter's description. */
+  description: string;
+  /** The libtensorflow version the native binding reports (`TF_Version`), for the native backends. */
+  tensorflowVersion?: string;
+  /** For `tensorflow-gpu`: the package is the GPU build but TensorFlow found no GPU device. */
+  fellBackToCpu?: boolean;
+  /** For `webgpu`: the adapter is a software rasteriser (e.g. llvmpipe), not a GPU. */
+  isFallbackAdapter?: boolean;
+  /** For `webgpu`: the adapter's vendor/architecture/device strings. */
+  adapter?: { vendor: string; architecture: string; device: string; description: string };
+}
+
+/** A backend that has been loaded and made the active TensorFlow.js backend. */
+export interface LoadedBackend {
+  /** Registry name. */
+  name: BackendName;
+  /** The TensorFlow.js namespace; its active backend is this one. */
+  tf: Tf;
+  /** The device the backend really uses. */
+  device: DeviceReport;
+}
+
+/** One entry of the backend registry. Adding a backend means adding one of these. */
+export interface BackendSpec {
+  /** Registry name, used on the command line. */
+  name: BackendName;
+  /** The TensorFlow.js backend name it registers (`tf.getBackend()` after loading). */
+  tfjsName: string;
+  /** One line for tables and `--help`. */
+  description: string;
+  /** The npm package that provides it. */
+  npmPackage: string;
+  /** True for the libtensorflow backends: only one of them can live in a process. */
+  native: boolean;
+  /** Finds out, without loading it, whether the backend can run here. */
+  probe(): Promise<ProbeResult>;
+  /** Loads the backend into this process and makes it the active one. */
+  load(): Promise<LoadedBackend>;
+}

@@ -1,0 +1,93 @@
+/**
+ * The WebGPU backend (`@tensorflow/tfjs-backend-webgpu`) on Deno's
+ * `navigator.gpu`. Needs no CUDA: any GPU with a Vulkan/Metal/DX12 driver
+ * works. Without one, Deno offers a software adapter (llvmpipe), which this
+ * module reports as such.
+ *
+ * @module
+ */
+import type { DeviceReport, LoadedBackend, ProbeResult, Tf } from "./types.ts";
+
+/** The adapter facts this suite reports. */
+export interface AdapterFacts {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  isFallbackAdapter: boolean;
+}
+
+/** Asks `navigator.gpu` for an adapter; `undefined` with a reason when there is none. */
+export async function requestAdapterFacts(): Promise<
+  { facts: AdapterFacts } | { facts: undefined; reason: string }
+> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) return { facts: undefined, reason: "navigator.gpu is not defined in this runtime" };
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) {
+    return { facts: undefined, reason: "navigator.gpu.requestAdapter() returned no adapter" };
+  }
+  // Deno 2.9 puts isFallbackAdapter on the adapter info (newer spec); older on the adapter.
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const legacy = adapter as unknown as { isFallbackAdapter?: boolean };
+  return {
+    facts: {
+      vendor: info.vendor,
+      architecture: info.architecture,
+      device: info.device,
+      description: info.description,
+      isFallbackAdapter: Boolean(info.isFallbackAdapter ?? legacy.isFallbackAdapter),
+    },
+  };
+}
+
+function describe(facts: AdapterFacts): string {
+  const name = facts.description || `vendor ${facts.vendor} device ${facts.device}`;
+  return facts.isFallbackAdapter ? `${name} (software adapter, not a GPU)` : name;
+}
+
+/**
+ * Probes WebGPU without opening an adapter: available when the runtime has
+ * `navigator.gpu`. Opening an adapter here would be unsafe: once Mesa's
+ * software adapter (llvmpipe) is up, loading libtensorflow into the same
+ * process crashes it (seen with Deno 2.9.6 and TF 2.21). `deepProbe` opens
+ * the adapter in a child process and reports it.
+ */
+export function probeWebGpu(): Promise<ProbeResult> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  return Promise.resolve(
+    gpu
+      ? { name: "webgpu", available: true, reason: "navigator.gpu is present (adapter not opened)" }
+      : {
+        name: "webgpu",
+        available: false,
+        reason: "navigator.gpu is not defined in this runtime",
+      },
+  );
+}
+
+function webGpuDevice(facts: AdapterFacts): DeviceReport {
+  return {
+    kind: facts.isFallbackAdapter ? "cpu" : "gpu",
+    description: `WebGPU: ${describe(facts)}`,
+    isFallbackAdapter: facts.isFallbackAdapter,
+    adapter: {
+      vendor: facts.vendor,
+      architecture: facts.architecture,
+      device: facts.device,
+      description: facts.description,
+    },
+  };
+}
+
+/** Loads the WebGPU backend and makes it the active one. */
+export async function loadWebGpu(): Promise<LoadedBackend> {
+  const found = await requestAdapterFacts();
+  if (!found.facts) throw new Error(`backend webgpu is not available: ${found.reason}`);
+  const tf: Tf = await import("@tensorflow/tfjs");
+  await import("@tensorflow/tfjs-backend-webgpu");
+  if (!(await tf.setBackend("webgpu"))) {
+    throw new Error('backend webgpu: tf.setBackend("webgpu") failed to initialise');
+  }
+  return { name: "webgpu", tf, device: webGpuDevice(found.facts) };
+}

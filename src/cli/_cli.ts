@@ -1,0 +1,116 @@
+/**
+ * Shared plumbing for the command-line tasks in `src/cli/`: turning flag
+ * strings into typed values, and turning errors into one clear line.
+ *
+ * This is the only layer that may read `Deno.args` or the environment.
+ *
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/**
+ * A mistake in how a command was called (a bad flag, a bad value). The CLI
+ * prints its message as one line and exits with code 2.
+ */
+export class UsageError extends Error {
+  /** @param message Says which input was wrong, what was expected and what was found. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/**
+ * Parses a flag value as a positive integer.
+ *
+ * @param flag The flag's name as the user typed it, e.g. `--epochs`.
+ * @param value The raw string from the command line.
+ * @returns The integer.
+ * @throws {UsageError} When the value is not a whole number above zero.
+ */
+export function parsePositiveInt(flag: string, value: string): number {
+  const trimmed = value.trim();
+  const n = Number(trimmed);
+  if (trimmed === "" || !Number.isInteger(n) || n <= 0) {
+    throw new UsageError(
+      `${flag}: expected a positive integer, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+/**
+ * Parses command-line flags with `node:util`'s `parseArgs` in strict mode,
+ * turning its errors (unknown flag, missing value) into a {@link UsageError}
+ * that points at `--help`.
+ *
+ * @param command The task name for the hint, e.g. `"setup"`.
+ */
+export function parseFlags<T extends ParseArgsConfig & { strict?: true }>(
+  command: string,
+  config: T,
+): ReturnType<typeof parseArgs<T>> {
+  try {
+    // node's default is strict; it is kept so (config.strict may only be true).
+    return parseArgs(config);
+  } catch (err) {
+    if (
+      err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS")
+    ) {
+      throw new UsageError(`${err.message}; see \`deno task ${command} --help\``);
+    }
+    throw err;
+  }
+}
+
+/**
+ * The suite's cache folder from the environment: `$XDG_CACHE_HOME/fmnist-bench`,
+ * else `$HOME/.cache/fmnist-bench`.
+ */
+export function cacheDirFromEnv(): string {
+  const xdg = Deno.env.get("XDG_CACHE_HOME");
+  if (xdg) return `${xdg}/fmnist-bench`;
+  const home = Deno.env.get("HOME");
+  if (!home) {
+    throw new UsageError(
+      "cannot find a cache folder: set XDG_CACHE_HOME or HOME, or pass --cache-dir",
+    );
+  }
+  return `${home}/.cache/fmnist-bench`;
+}
+
+/**
+ * Runs a CLI entry point: awaits it, and turns any thrown error into a single
+ * `error: ...` line on stderr with a non-zero exit code. A stack trace is only
+ * printed when `FMNIST_BENCH_DEBUG=1`, since the message is written for users.
+ *
+ * @param main The command's body; its resolved number is the exit code (default 0).
+ */
+export async function runCli(main: () => Promise<number | void>): Promise<never> {
+  let code = 0;
+  try {
+    code = (await main()) ?? 0;
+  } catch (err) {
+    const debug = Deno.env.get("FMNIST_BENCH_DEBUG") === "1";
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`error: ${message}`);
+    if (debug && err instanceof Error && err.stack) console.error(err.stack);
+    code = err instanceof UsageError ? 2 : 1;
+  }
+  Deno.exit(code);
+}
+
+/**
+ * TensorFlow's thread-pool sizes as this process will use them: the values of
+ * `TF_NUM_INTRAOP_THREADS` / `TF_NUM_INTEROP_THREADS` (which libtensorflow
+ * reads when it creates its pools), or `"default"` (one thread per core).
+ *
+ * @throws {UsageError} When a variable is set to something other than a positive integer.
+ */
+export function threadsFromEnv(): { intraOp: number | "default"; interOp: number | "default" } {
+  const read = (name: string): number | "default" => {
+    const value = Deno.env.get(name);
+    return value === undefined || value === "" ? "default" : parsePositiveInt(name, value);
+  };
+  return { intraOp: read("TF_NUM_INTRAOP_THREADS"), interOp: read("TF_NUM_INTEROP_THREADS") };
+}

@@ -1,0 +1,89 @@
+/**
+ * `deno task doctor [--json]`: what this machine offers the suite — versions,
+ * CPU, GPU, each backend's status with its reason, and the dataset.
+ * Exits 0 when at least the native CPU backend works.
+ *
+ * @module
+ */
+import { version_core } from "@tensorflow/tfjs";
+import { BACKENDS, deepProbe } from "../backends/registry.ts";
+import type { ProbeResult } from "../backends/types.ts";
+import { collectEnvironment, type Environment } from "../results/environment.ts";
+import { parseFlags, runCli, threadsFromEnv } from "./_cli.ts";
+
+const HELP = `Usage: deno task doctor [--json]
+
+Prints the versions of Deno, TensorFlow.js and libtensorflow, the CPU and GPU,
+and whether each backend can run here (each is loaded in a child process).
+Exits 0 when at least the native CPU backend (tensorflow) works.
+
+Options:
+  --json      one JSON object instead of text
+  -h, --help  show this help
+`;
+
+/** What doctor reports. */
+interface DoctorReport {
+  ok: boolean;
+  environment: Environment;
+  backends: ProbeResult[];
+}
+
+async function main(): Promise<number> {
+  const { values } = parseFlags("doctor", {
+    args: Deno.args,
+    options: {
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const backends: ProbeResult[] = [];
+  for (const spec of BACKENDS) backends.push(await deepProbe(spec.name));
+  const native = backends.find((b) => b.name === "tensorflow");
+  const environment = await collectEnvironment({
+    tfjsVersion: version_core,
+    tensorflowVersion: native?.device?.tensorflowVersion ?? null,
+    threads: threadsFromEnv(),
+  });
+  const report: DoctorReport = { ok: Boolean(native?.available), environment, backends };
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  else printReport(report);
+  return report.ok ? 0 : 1;
+}
+
+function printReport({ ok, environment: env, backends }: DoctorReport): void {
+  const threads = (
+    n: number | "default",
+  ) => (n === "default" ? `default (${env.cpu.cores})` : String(n));
+  const lines = [
+    "fmnist-bench doctor",
+    `  Deno        ${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`,
+    `  TF.js       ${env.tfjs}`,
+    `  libtensorflow ${env.tensorflow ?? "not loaded (run `deno task setup`)"}`,
+    `  OS          ${env.os}, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB memory`,
+    `  CPU         ${env.cpu.model}, ${env.cpu.cores} logical cores`,
+    `  TF threads  intra-op ${threads(env.threads.intraOp)}, inter-op ${
+      threads(env.threads.interOp)
+    }`,
+    `  GPU         ${
+      env.gpu ? `${env.gpu.name} (driver ${env.gpu.driver})` : `none (${env.gpuReason})`
+    }`,
+    `  git         ${env.gitCommit ?? "not a git checkout"}`,
+    "",
+    "Backends:",
+    ...backends.map((b) =>
+      `  ${b.name.padEnd(15)} ${(b.available ? "available" : "unavailable").padEnd(12)} ${b.reason}`
+    ),
+    "",
+    ok
+      ? "OK: the native CPU backend works."
+      : "NOT OK: the native CPU backend (tensorflow) does not work; run `deno task setup`.",
+  ];
+  console.log(lines.join("\n"));
+}
+
+if (import.meta.main) await runCli(main);

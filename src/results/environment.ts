@@ -1,0 +1,113 @@
+/**
+ * The environment a result was measured in. Every result file carries one,
+ * because a time means nothing without the machine, versions and settings
+ * behind it.
+ *
+ * @module
+ */
+import { cpus, totalmem } from "node:os";
+
+/** Where and with what a measurement was taken. */
+export interface Environment {
+  /** Deno version. */
+  deno: string;
+  /** V8 version inside Deno. */
+  v8: string;
+  /** TypeScript version inside Deno. */
+  typescript: string;
+  /** TensorFlow.js (tfjs-core) version. */
+  tfjs: string;
+  /** libtensorflow version of the native backend, or `null` when none was loaded. */
+  tensorflow: string | null;
+  /** Registry name of the backend used, or `null` when the record is not tied to one. */
+  backend: string | null;
+  /** The device the backend really used, in words, or `null`. */
+  device: string | null;
+  /** Operating system and architecture, e.g. `linux x86_64`. */
+  os: string;
+  /** CPU model name and logical core count. */
+  cpu: { model: string; cores: number };
+  /** Total memory in bytes. */
+  memoryBytes: number;
+  /** TensorFlow's thread pools: a number when pinned, `"default"` (one per core) otherwise. */
+  threads: { intraOp: number | "default"; interOp: number | "default" };
+  /** The first NVIDIA GPU's name and driver, or `null` with the reason there is none. */
+  gpu: { name: string; driver: string } | null;
+  /** Why `gpu` is null. */
+  gpuReason?: string;
+  /** `git rev-parse HEAD`, with `-dirty` when the tree has changes; `null` outside git. */
+  gitCommit: string | null;
+}
+
+/** Options for {@link collectEnvironment}. */
+export interface CollectEnvironmentOptions {
+  /** tfjs-core version (`tf.version_core`). */
+  tfjsVersion: string;
+  /** libtensorflow version of the loaded native backend. Default `null`. */
+  tensorflowVersion?: string | null;
+  /** Registry name of the backend. Default `null`. */
+  backend?: string | null;
+  /** Device description. Default `null`. */
+  device?: string | null;
+  /** Thread settings the caller applied (read from `TF_NUM_*_THREADS` by CLIs). Default both `"default"`. */
+  threads?: Environment["threads"];
+  /** Folder whose git commit is recorded. Default: the current directory. */
+  cwd?: string;
+}
+
+/** Gathers the {@link Environment}. Runs `git` and `nvidia-smi` when present; reads `/proc/cpuinfo`. */
+export async function collectEnvironment(options: CollectEnvironmentOptions): Promise<Environment> {
+  const gpu = await nvidiaGpu();
+  return {
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    typescript: Deno.version.typescript,
+    tfjs: options.tfjsVersion,
+    tensorflow: options.tensorflowVersion ?? null,
+    backend: options.backend ?? null,
+    device: options.device ?? null,
+    os: `${Deno.build.os} ${Deno.build.arch}`,
+    cpu: { model: cpuModel(), cores: navigator.hardwareConcurrency },
+    memoryBytes: totalmem(),
+    threads: options.threads ?? { intraOp: "default", interOp: "default" },
+    gpu: gpu.gpu,
+    ...(gpu.reason ? { gpuReason: gpu.reason } : {}),
+    gitCommit: await gitCommit(options.cwd),
+  };
+}
+
+function cpuModel(): string {
+  const model = cpus()[0]?.model?.trim();
+  return model || "unknown";
+}
+
+async function nvidiaGpu(): Promise<{ gpu: Environment["gpu"]; reason?: string }> {
+  const out = await runQuiet("nvidia-smi", ["--query-gpu=name,driver_version", "--format=csv,noheader"]);
+  if (out === undefined) return { gpu: null, reason: "nvidia-smi not found" };
+  if (out.code !== 0) return { gpu: null, reason: `nvidia-smi failed: ${out.text.trim().split("\n")[0]}` };
+  const [name, driver] = out.text.trim().split("\n")[0].split(",").map((s) => s.trim());
+  return name ? { gpu: { name, driver: driver ?? "" } } : { gpu: null, reason: "nvidia-smi lists no GPU" };
+}
+
+async function gitCommit(cwd?: string): Promise<string | null> {
+  const head = await runQuiet("git", ["rev-parse", "HEAD"], cwd);
+  if (!head || head.code !== 0) return null;
+  const status = await runQuiet("git", ["status", "--porcelain", "--untracked-files=no"], cwd);
+  const dirty = status && status.code === 0 && status.text.trim() !== "";
+  return `${head.text.trim()}${dirty ? "-dirty" : ""}`;
+}
+
+async function runQuiet(
+  command: string,
+  args: string[],
+  cwd?: string,
+): Promise<{ code: number; text: string } | undefined> {
+  try {
+    const out = await new Deno.Command(command, { args, cwd, stdout: "piped", stderr: "piped" }).output();
+    const dec = new TextDecoder();
+    return { code: out.code, text: dec.decode(out.stdout) || dec.decode(out.stderr) };
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}
