@@ -82,11 +82,18 @@ function cpuModel(): string {
 }
 
 async function nvidiaGpu(): Promise<{ gpu: Environment["gpu"]; reason?: string }> {
-  const out = await runQuiet("nvidia-smi", ["--query-gpu=name,driver_version", "--format=csv,noheader"]);
+  const out = await runQuiet("nvidia-smi", [
+    "--query-gpu=name,driver_version",
+    "--format=csv,noheader",
+  ]);
   if (out === undefined) return { gpu: null, reason: "nvidia-smi not found" };
-  if (out.code !== 0) return { gpu: null, reason: `nvidia-smi failed: ${out.text.trim().split("\n")[0]}` };
+  if (out.code !== 0) {
+    return { gpu: null, reason: `nvidia-smi failed: ${out.text.trim().split("\n")[0]}` };
+  }
   const [name, driver] = out.text.trim().split("\n")[0].split(",").map((s) => s.trim());
-  return name ? { gpu: { name, driver: driver ?? "" } } : { gpu: null, reason: "nvidia-smi lists no GPU" };
+  return name
+    ? { gpu: { name, driver: driver ?? "" } }
+    : { gpu: null, reason: "nvidia-smi lists no GPU" };
 }
 
 async function gitCommit(cwd?: string): Promise<string | null> {
@@ -103,7 +110,8 @@ async function runQuiet(
   cwd?: string,
 ): Promise<{ code: number; text: string } | undefined> {
   try {
-    const out = await new Deno.Command(command, { args, cwd, stdout: "piped", stderr: "piped" }).output();
+    const out = await new Deno.Command(command, { args, cwd, stdout: "piped", stderr: "piped" })
+      .output();
     const dec = new TextDecoder();
     return { code: out.code, text: dec.decode(out.stdout) || dec.decode(out.stderr) };
   } catch (err) {

@@ -1,0 +1,198 @@
+/**
+ * Renders a results file as Markdown for people: accuracy per model, time per
+ * epoch, inference latency, the confusion matrices and the environment.
+ *
+ * @module
+ */
+import type { ResultsFile, RunRecord } from "./schema.ts";
+
+/** Class names, in label order, for the confusion matrices. */
+const CLASS_SHORT = [
+  "T-shirt",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Boot",
+];
+
+/** Formats a number with a fixed count of decimals. */
+function f(x: number | null | undefined, digits = 2): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(digits);
+}
+
+function pct(x: number | null | undefined): string {
+  return x === null || x === undefined ? "–" : `${(x * 100).toFixed(2)}%`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** Median of a non-empty list. */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Epoch-time summary of a run: the median, min and max seconds per epoch. The
+ * first epoch is left out when there are more, since it includes one-off
+ * warm-up (kernel selection, allocations).
+ */
+export function epochTimes(
+  run: RunRecord,
+): { median: number; min: number; max: number; n: number } | null {
+  const all = run.epochs.map((e) => e.trainSeconds);
+  const steady = all.length > 1 ? all.slice(1) : all;
+  if (steady.length === 0) return null;
+  return {
+    median: median(steady),
+    min: Math.min(...steady),
+    max: Math.max(...steady),
+    n: steady.length,
+  };
+}
+
+/** Renders the whole report. */
+export function renderReport(results: ResultsFile, command?: string): string {
+  const { env, config, runs } = results;
+  const out: string[] = [];
+  out.push(`# fmnist-bench results`, "");
+  out.push(
+    `${
+      results.status === "complete" ? "Complete" : "**Partial** (interrupted or still running)"
+    } run of ` +
+      `${
+        config.models.join(", ")
+      } on the \`${config.backend}\` backend, ${config.epochs} epochs, ` +
+      `batch ${config.batchSize}, ${config.trainSize.toLocaleString("en-US")} training / ` +
+      `${config.validationSize.toLocaleString("en-US")} validation / ${
+        config.testSize.toLocaleString("en-US")
+      } test images, ` +
+      `seed ${config.seed}. Started ${results.createdAt}.`,
+    "",
+  );
+  if (command) out.push("Reproduce with:", "", "```sh", command, "```", "");
+
+  out.push("## Summary", "");
+  out.push(
+    table(
+      [
+        "model",
+        "params",
+        "MFLOP/img",
+        "epochs",
+        "test acc",
+        "test loss",
+        "s/epoch (median, range)",
+        "img/s",
+        "batch-1 p50",
+        "batch-1 p95",
+        "batched img/s",
+      ],
+      runs.map((r) => {
+        const t = epochTimes(r);
+        return [
+          r.model,
+          r.params.toLocaleString("en-US"),
+          f(r.flopsPerImage / 1e6, 1),
+          String(r.epochs.length),
+          pct(r.test?.accuracy),
+          f(r.test?.loss, 4),
+          t ? `${f(t.median, 1)} (${f(t.min, 1)}–${f(t.max, 1)})` : "–",
+          t ? f(config.trainSize / t.median, 0) : "–",
+          r.inference ? `${f(r.inference.batch1.p50Ms)} ms` : "–",
+          r.inference ? `${f(r.inference.batch1.p95Ms)} ms` : "–",
+          r.inference ? f(r.inference.batched.imagesPerSecond, 0) : "–",
+        ];
+      }),
+    ),
+    "",
+  );
+  out.push(
+    "Seconds per epoch are training only (no evaluation); the median and range leave out the first " +
+      "epoch when there are several, since it includes one-off warm-up. Latency is `predict` plus " +
+      "reading the result back, after warm-up.",
+    "",
+  );
+
+  for (const r of runs) {
+    out.push(`## ${r.model}`, "");
+    out.push(
+      table(
+        ["epoch", "train s", "img/s", "loss", "acc", "val loss", "val acc", "tensors"],
+        r.epochs.map((e) => [
+          String(e.epoch),
+          f(e.trainSeconds, 1),
+          f(e.imagesPerSecond, 0),
+          f(e.loss, 4),
+          pct(e.accuracy),
+          f(e.valLoss, 4),
+          pct(e.valAccuracy),
+          String(e.numTensors),
+        ]),
+      ),
+      "",
+    );
+    if (r.test) {
+      out.push(
+        `Test: accuracy ${pct(r.test.accuracy)}, loss ${
+          f(r.test.loss, 4)
+        } on ${r.test.count} images.`,
+        "",
+      );
+      out.push("Confusion matrix (rows: true class, columns: predicted):", "");
+      out.push(
+        table(
+          ["", ...CLASS_SHORT],
+          r.test.confusion.map((row, i) => [`**${CLASS_SHORT[i]}**`, ...row.map(String)]),
+        ),
+        "",
+      );
+    }
+    if (r.inference) {
+      const { batch1, batched } = r.inference;
+      out.push(
+        `Inference: batch 1 p50 ${f(batch1.p50Ms)} ms, p95 ${f(batch1.p95Ms)} ms, min ${
+          f(batch1.minMs)
+        } ms ` +
+          `over ${batch1.runs} runs; batch ${batched.batchSize}: ${
+            f(batched.imagesPerSecond, 0)
+          } images/s ` +
+          `(median of ${batched.runs}).`,
+        "",
+      );
+    }
+  }
+
+  out.push("## Environment", "");
+  out.push(
+    table(["", ""], [
+      ["backend", `${env.backend ?? "–"}: ${env.device ?? "–"}`],
+      ["libtensorflow", env.tensorflow ?? "–"],
+      ["TensorFlow.js", env.tfjs],
+      ["Deno", `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`],
+      ["OS", env.os],
+      ["CPU", `${env.cpu.model}, ${env.cpu.cores} logical cores`],
+      ["TF threads", `intra-op ${env.threads.intraOp}, inter-op ${env.threads.interOp}`],
+      [
+        "GPU",
+        env.gpu
+          ? `${env.gpu.name} (driver ${env.gpu.driver})`
+          : `none (${env.gpuReason ?? "not found"})`,
+      ],
+      ["memory", `${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
+      ["git commit", env.gitCommit ?? "–"],
+      ["data", config.data],
+    ]),
+    "",
+  );
+  return out.join("\n");
+}

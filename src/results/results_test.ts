@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { writeFileAtomic, writeJsonAtomic } from "./atomic.ts";
+import { renderReport } from "./report.ts";
+import { type ResultsFile, SCHEMA_VERSION, validateResults } from "./schema.ts";
+
+/** A small but complete results file, as train-all writes it. */
+export function sampleResults(): ResultsFile {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    createdAt: "2026-11-24T22:00:00.000Z",
+    updatedAt: "2026-11-24T22:10:00.000Z",
+    status: "complete",
+    env: {
+      deno: "2.9.6",
+      v8: "15.0",
+      typescript: "6.0.3",
+      tfjs: "4.22.0",
+      tensorflow: "2.21.0",
+      backend: "tensorflow",
+      device: "libtensorflow 2.21.0 (CPU)",
+      os: "linux x86_64",
+      cpu: { model: "AMD EPYC", cores: 2 },
+      memoryBytes: 25_000_000_000,
+      threads: { intraOp: "default", interOp: 2 },
+      gpu: null,
+      gpuReason: "nvidia-smi not found",
+      gitCommit: "0123abc",
+    },
+    config: {
+      models: ["model1"],
+      epochs: 2,
+      batchSize: 128,
+      trainSize: 55_000,
+      validationSize: 5_000,
+      testSize: 10_000,
+      backend: "tensorflow",
+      seed: 42,
+      learningRate: 0.001,
+      data: "system: /usr/share/datasets/fashion-mnist",
+    },
+    runs: [{
+      model: "model1",
+      backend: "tensorflow",
+      params: 878_730,
+      flopsPerImage: 31_412_736,
+      epochs: [1, 2].map((epoch) => ({
+        epoch,
+        trainSeconds: 60 - epoch,
+        imagesPerSecond: 55_000 / (60 - epoch),
+        loss: 0.5 / epoch,
+        accuracy: 0.8 + epoch / 100,
+        valLoss: 0.4 / epoch,
+        valAccuracy: 0.85 + epoch / 100,
+        numTensors: 40,
+      })),
+      test: {
+        accuracy: 0.9,
+        loss: 0.28,
+        count: 10_000,
+        confusion: Array.from(
+          { length: 10 },
+          (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 900 : 11)),
+        ),
+      },
+      inference: {
+        batch1: { p50Ms: 1.5, p95Ms: 2.25, minMs: 1.25, runs: 100 },
+        batched: { batchSize: 1024, imagesPerSecond: 5120, runs: 5 },
+      },
+    }],
+  };
+}
+
+Deno.test("validateResults accepts a complete results file", () => {
+  const results = sampleResults();
+  assert.equal(validateResults(structuredClone(results)).runs[0].params, 878_730);
+});
+
+Deno.test("validateResults names the path of each violation", () => {
+  const broken = sampleResults() as unknown as { runs: { epochs: Record<string, unknown>[] }[] };
+  delete broken.runs[0].epochs[1].trainSeconds;
+  assert.throws(() => validateResults(broken, "out/results.json"), {
+    name: "TypeError",
+    message: "out/results.json: not a valid fmnist-bench results file (schema version 1): " +
+      "/runs/0/epochs/1 must have required property 'trainSeconds'",
+  });
+});
+
+Deno.test("validateResults refuses another schema version", () => {
+  assert.throws(() => validateResults({ ...sampleResults(), schemaVersion: 2 }, "r.json"), {
+    message:
+      "r.json: not a valid fmnist-bench results file (schema version 1): /schemaVersion must be equal to constant (1)",
+  });
+});
+
+Deno.test("renderReport shows accuracy, epoch times, latency and the environment", () => {
+  const md = renderReport(sampleResults(), "deno task train-all --epochs 2");
+  assert.match(md, /^# fmnist-bench results$/m);
+  assert.match(md, /```sh\ndeno task train-all --epochs 2\n```/);
+  // Median of epochs after the first: only epoch 2 (58 s) is steady-state.
+  assert.match(
+    md,
+    /^\| model1 \| 878,730 \| 31\.4 \| 2 \| 90\.00% \| 0\.2800 \| 58\.0 \(58\.0–58\.0\) \| 948 \| 1\.50 ms \| 2\.25 ms \| 5120 \|$/m,
+  );
+  assert.match(md, /^\| \*\*T-shirt\*\* \| 900 \| 11 \|/m);
+  assert.match(md, /^\| GPU \| none \(nvidia-smi not found\) \|$/m);
+});
+
+Deno.test("writeJsonAtomic replaces a file and leaves no temporary behind", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "sub", "results.json");
+    await writeJsonAtomic(path, { a: 1 });
+    await writeJsonAtomic(path, { a: 2 });
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(path)), { a: 2 });
+    const names = [];
+    for await (const e of Deno.readDir(join(dir, "sub"))) names.push(e.name);
+    assert.deepEqual(names, ["results.json"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("writeFileAtomic leaves no temporary file when the rename fails", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "report.md");
+    await Deno.mkdir(path); // a non-empty folder where the file should go: rename must fail
+    await Deno.writeTextFile(join(path, "keep.txt"), "old");
+    await assert.rejects(writeFileAtomic(path, "new"));
+    const names = [];
+    for await (const e of Deno.readDir(dir)) names.push(e.name);
+    assert.deepEqual(names, ["report.md"]);
+    assert.equal(await Deno.readTextFile(join(path, "keep.txt")), "old");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,230 @@
+/**
+ * The versioned schema of `results.json`: TypeScript types for the code, and
+ * a JSON Schema (draft 2020-12, checked with Ajv) for any file on disk, so a
+ * result written by an older or foreign run is validated before it is trusted.
+ *
+ * @module
+ */
+import { Ajv2020 } from "ajv/dist/2020.js";
+import type { Environment } from "./environment.ts";
+
+/** Version of the results schema; bump it on any incompatible change. */
+export const SCHEMA_VERSION = 1;
+
+/** One training epoch. */
+export interface EpochRecord {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Wall seconds of training only (no evaluation, no data preparation). */
+  trainSeconds: number;
+  /** Training images per second. */
+  imagesPerSecond: number;
+  /** Mean training loss over the epoch. */
+  loss: number;
+  /** Training accuracy over the epoch. */
+  accuracy: number;
+  /** Validation loss after the epoch, or null without a validation split. */
+  valLoss: number | null;
+  /** Validation accuracy after the epoch, or null without a validation split. */
+  valAccuracy: number | null;
+  /** `tf.memory().numTensors` at the end of the epoch. */
+  numTensors: number;
+}
+
+/** Test-set evaluation. */
+export interface TestRecord {
+  /** Fraction correct. */
+  accuracy: number;
+  /** Mean categorical cross-entropy. */
+  loss: number;
+  /** Images evaluated. */
+  count: number;
+  /** `confusion[trueClass][predictedClass]`. */
+  confusion: number[][];
+}
+
+/** Inference timing. */
+export interface InferenceRecord {
+  /** Batch-1 latency percentiles in milliseconds. */
+  batch1: { p50Ms: number; p95Ms: number; minMs: number; runs: number };
+  /** Throughput at a large batch. */
+  batched: { batchSize: number; imagesPerSecond: number; runs: number };
+}
+
+/** Everything measured for one model on one backend. */
+export interface RunRecord {
+  /** Model name. */
+  model: string;
+  /** Backend registry name. */
+  backend: string;
+  /** Trainable parameters. */
+  params: number;
+  /** Forward FLOPs per image. */
+  flopsPerImage: number;
+  /** Epochs completed so far, in order. */
+  epochs: EpochRecord[];
+  /** Test evaluation, once training is complete. */
+  test: TestRecord | null;
+  /** Inference timing, once training is complete. */
+  inference: InferenceRecord | null;
+}
+
+/** The run configuration, as resolved from flags and defaults. */
+export interface RunConfig {
+  /** Models, in run order. */
+  models: string[];
+  /** Epochs per model. */
+  epochs: number;
+  /** Batch size. */
+  batchSize: number;
+  /** Training images used (after the validation split). */
+  trainSize: number;
+  /** Validation images held out of the training split. */
+  validationSize: number;
+  /** Test images evaluated. */
+  testSize: number;
+  /** Backend registry name. */
+  backend: string;
+  /** Seed for weights, shuffling and splits. */
+  seed: number;
+  /** Adam learning rate. */
+  learningRate: number;
+  /** Where the dataset came from. */
+  data: string;
+}
+
+/** A whole `results.json`. */
+export interface ResultsFile {
+  /** {@link SCHEMA_VERSION} of the writer. */
+  schemaVersion: number;
+  /** ISO time the run started. */
+  createdAt: string;
+  /** ISO time of the last update. */
+  updatedAt: string;
+  /** `"complete"` when every model finished; `"partial"` while running or after an interruption. */
+  status: "partial" | "complete";
+  /** Where it was measured. */
+  env: Environment;
+  /** How it was run. */
+  config: RunConfig;
+  /** One record per model. */
+  runs: RunRecord[];
+}
+
+const num = { type: "number" } as const;
+const int = { type: "integer", minimum: 0 } as const;
+const nullableNum = { type: ["number", "null"] } as const;
+const str = { type: "string" } as const;
+const nullableStr = { type: ["string", "null"] } as const;
+const threadCount = { oneOf: [{ type: "integer", minimum: 1 }, { const: "default" }] } as const;
+const obj = (properties: Record<string, unknown>, required = Object.keys(properties)) => ({
+  type: "object",
+  properties,
+  required,
+});
+
+/** The JSON Schema of {@link ResultsFile}. */
+export const RESULTS_JSON_SCHEMA = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://fmnist-bench.invalid/results.schema.json",
+  title: "fmnist-bench results",
+  ...obj({
+    schemaVersion: { const: SCHEMA_VERSION },
+    createdAt: str,
+    updatedAt: str,
+    status: { enum: ["partial", "complete"] },
+    env: obj({
+      deno: str,
+      v8: str,
+      typescript: str,
+      tfjs: str,
+      tensorflow: nullableStr,
+      backend: nullableStr,
+      device: nullableStr,
+      os: str,
+      cpu: obj({ model: str, cores: int }),
+      memoryBytes: int,
+      threads: obj({ intraOp: threadCount, interOp: threadCount }),
+      gpu: { oneOf: [{ type: "null" }, obj({ name: str, driver: str })] },
+      gpuReason: str,
+      gitCommit: nullableStr,
+    }, ["deno", "tfjs", "tensorflow", "backend", "device", "cpu", "threads", "gpu", "gitCommit"]),
+    config: obj({
+      models: { type: "array", items: str, minItems: 1 },
+      epochs: int,
+      batchSize: int,
+      trainSize: int,
+      validationSize: int,
+      testSize: int,
+      backend: str,
+      seed: { type: "integer" },
+      learningRate: num,
+      data: str,
+    }),
+    runs: {
+      type: "array",
+      items: obj({
+        model: str,
+        backend: str,
+        params: int,
+        flopsPerImage: int,
+        epochs: {
+          type: "array",
+          items: obj({
+            epoch: { type: "integer", minimum: 1 },
+            trainSeconds: num,
+            imagesPerSecond: num,
+            loss: num,
+            accuracy: num,
+            valLoss: nullableNum,
+            valAccuracy: nullableNum,
+            numTensors: int,
+          }),
+        },
+        test: {
+          oneOf: [
+            { type: "null" },
+            obj({
+              accuracy: num,
+              loss: num,
+              count: int,
+              confusion: { type: "array", items: { type: "array", items: int } },
+            }),
+          ],
+        },
+        inference: {
+          oneOf: [
+            { type: "null" },
+            obj({
+              batch1: obj({ p50Ms: num, p95Ms: num, minMs: num, runs: int }),
+              batched: obj({ batchSize: int, imagesPerSecond: num, runs: int }),
+            }),
+          ],
+        },
+      }),
+    },
+  }),
+} as const;
+
+/**
+ * Checks that a parsed JSON value is a valid results file of this schema
+ * version.
+ *
+ * @param source Names the value in the error (e.g. the file path).
+ * @throws {TypeError} Listing the first few violations, with their JSON paths.
+ */
+export function validateResults(value: unknown, source = "results"): ResultsFile {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+  const validate = ajv.compile(RESULTS_JSON_SCHEMA);
+  if (validate(value)) return value as unknown as ResultsFile;
+  const problems = (validate.errors ?? []).slice(0, 5).map((e) =>
+    `${e.instancePath || "/"} ${e.message}${
+      e.params && "allowedValue" in e.params ? ` (${JSON.stringify(e.params.allowedValue)})` : ""
+    }`
+  );
+  throw new TypeError(
+    `${source}: not a valid fmnist-bench results file (schema version ${SCHEMA_VERSION}): ${
+      problems.join("; ")
+    }`,
+  );
+}

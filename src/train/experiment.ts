@@ -1,0 +1,189 @@
+/**
+ * The whole experiment behind `deno task train-all`: each model in turn is
+ * built, trained epoch by epoch with a checkpoint after each, evaluated on
+ * the test set and timed for inference. `results.json` and `report.md` are
+ * rewritten atomically after every epoch, so an interrupted run loses at most
+ * the epoch in flight and can be resumed.
+ *
+ * Output folder layout:
+ * - `results.json`: the versioned results (see `src/results/schema.ts`);
+ * - `report.md`: the same for people;
+ * - `models/<model>/`: the trained models in TensorFlow.js format;
+ * - `checkpoints/<model>/`: the latest epoch of a model still in training.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
+import { buildModel } from "../models/factory.ts";
+import type { ModelSpec } from "../models/spec.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../results/atomic.ts";
+import type { Environment } from "../results/environment.ts";
+import { renderReport } from "../results/report.ts";
+import {
+  type EpochRecord,
+  type ResultsFile,
+  type RunConfig,
+  type RunRecord,
+  SCHEMA_VERSION,
+  validateResults,
+} from "../results/schema.ts";
+import { restoreCheckpoint, saveCheckpoint, saveModel } from "./checkpoint.ts";
+import { evaluateModel } from "./evaluate.ts";
+import { type InferenceOptions, measureInference } from "./latency.ts";
+import { type TensorSplit, trainEpochs } from "./trainer.ts";
+
+/** Progress events, for a progress bar or JSON lines. */
+export type ExperimentEvent =
+  | { type: "model-start"; model: string; fromEpoch: number; epochs: number }
+  | { type: "batch"; model: string; epoch: number; batch: number; batches: number }
+  | { type: "epoch"; model: string; record: EpochRecord; epochs: number }
+  | { type: "model-done"; model: string; run: RunRecord }
+  | { type: "model-skip"; model: string; reason: string }
+  | { type: "interrupted"; model: string; epochs: number };
+
+/** Options for {@link runExperiment}. */
+export interface ExperimentOptions {
+  /** The models, in run order. */
+  models: readonly ModelSpec[];
+  /** Data on the active backend. The caller owns (and disposes) these tensors. */
+  data: { train: TensorSplit; validation?: TensorSplit; test: TensorSplit };
+  /** The resolved configuration; recorded verbatim. */
+  config: RunConfig;
+  /** The measured environment; recorded verbatim. */
+  env: Environment;
+  /** Output folder. */
+  outDir: string;
+  /** The previous state of this run (from {@link readResults}), to resume. */
+  previous?: ResultsFile;
+  /** Epoch order: a seeded permutation of 0..n-1 for each 1-based epoch. */
+  order: (epoch: number, n: number) => Int32Array;
+  /** Inference timing settings. Default: `measureInference`'s. */
+  inference?: InferenceOptions;
+  /** The command that reproduces this run, printed in the report. */
+  command?: string;
+  /** Progress callback. */
+  onEvent?: (event: ExperimentEvent) => void;
+  /** Aborting stops after the epoch in flight, with everything done so far written. */
+  signal?: AbortSignal;
+}
+
+/** What {@link runExperiment} ended with. */
+export interface ExperimentResult {
+  /** The results as written. */
+  results: ResultsFile;
+  /** True when the signal stopped the run before every model finished. */
+  interrupted: boolean;
+}
+
+/** Reads and validates `results.json` from an output folder; `undefined` when there is none. */
+export async function readResults(outDir: string): Promise<ResultsFile | undefined> {
+  const path = join(outDir, "results.json");
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new TypeError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  return validateResults(parsed, path);
+}
+
+/** Trains, evaluates and times every model; see the module doc for what is written. */
+export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
+  const { models, data, config, env, outDir, order, onEvent, signal } = options;
+  const now = new Date().toISOString();
+  const results: ResultsFile = {
+    schemaVersion: SCHEMA_VERSION,
+    createdAt: options.previous?.createdAt ?? now,
+    updatedAt: now,
+    status: "partial",
+    env,
+    config,
+    runs: models.map((spec) =>
+      options.previous?.runs.find((r) => r.model === spec.name) ?? {
+        model: spec.name,
+        backend: config.backend,
+        params: countParams(spec),
+        flopsPerImage: forwardFlopsPerImage(spec),
+        epochs: [],
+        test: null,
+        inference: null,
+      }
+    ),
+  };
+  const write = async () => {
+    results.updatedAt = new Date().toISOString();
+    validateResults(results);
+    await writeJsonAtomic(join(outDir, "results.json"), results);
+    await writeFileAtomic(join(outDir, "report.md"), renderReport(results, options.command));
+  };
+  await write();
+
+  for (const [i, spec] of models.entries()) {
+    const run = results.runs[i];
+    if (run.test && run.inference && run.epochs.length >= config.epochs) {
+      onEvent?.({ type: "model-skip", model: spec.name, reason: "already complete" });
+      continue;
+    }
+    const checkpoints = join(outDir, "checkpoints", spec.name);
+    const model = buildModel(spec, { seed: config.seed, learningRate: config.learningRate });
+    try {
+      const restored = await restoreCheckpoint(checkpoints, model, spec.name);
+      run.epochs = restored?.epochs ?? [];
+      onEvent?.({
+        type: "model-start",
+        model: spec.name,
+        fromEpoch: run.epochs.length + 1,
+        epochs: config.epochs,
+      });
+      run.epochs = await trainEpochs({
+        model,
+        train: data.train,
+        validation: data.validation,
+        epochs: config.epochs,
+        completed: run.epochs,
+        batchSize: config.batchSize,
+        order,
+        signal,
+        onBatch: (epoch, batch, batches) =>
+          onEvent?.({ type: "batch", model: spec.name, epoch, batch, batches }),
+        onEpoch: async (record, all) => {
+          await saveCheckpoint(checkpoints, model, { model: spec.name, epochs: [...all] });
+          run.epochs = [...all];
+          await write();
+          onEvent?.({ type: "epoch", model: spec.name, record, epochs: config.epochs });
+        },
+      });
+      if (run.epochs.length < config.epochs) {
+        onEvent?.({ type: "interrupted", model: spec.name, epochs: run.epochs.length });
+        await write();
+        return { results, interrupted: true };
+      }
+      const test = await evaluateModel(model, data.test.xs, data.test.ys);
+      run.test = {
+        accuracy: test.accuracy,
+        loss: test.loss,
+        count: test.count,
+        confusion: test.confusion,
+      };
+      run.inference = await measureInference(model, data.test.xs, options.inference);
+      await saveModel(model, join(outDir, "models", spec.name));
+      await write();
+      await Deno.remove(checkpoints, { recursive: true }).catch(() => {});
+      onEvent?.({ type: "model-done", model: spec.name, run });
+    } finally {
+      model.optimizer?.dispose();
+      model.dispose();
+    }
+  }
+  results.status = "complete";
+  await write();
+  return { results, interrupted: false };
+}

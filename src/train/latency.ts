@@ -1,0 +1,82 @@
+/**
+ * Inference latency and throughput of a trained model, measured the honest
+ * way: warm up first, await the result on the host (`await y.data()`) before
+ * stopping the clock, repeat, and report percentiles.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { percentile } from "./stats.ts";
+
+/** Options for {@link measureInference}. */
+export interface InferenceOptions {
+  /** Untimed batch-1 calls before measuring. Default 10. */
+  warmup?: number;
+  /** Timed batch-1 calls. Default 100 (at least 50 are needed for a meaningful p95). */
+  runs?: number;
+  /** Batch size for the throughput measurement. Default 1024. */
+  batchSize?: number;
+  /** Timed calls at that batch size (after one untimed). Default 5. */
+  batchedRuns?: number;
+}
+
+/** What {@link measureInference} found. */
+export interface InferenceResult {
+  /** Batch-1 latency in milliseconds. */
+  batch1: { p50Ms: number; p95Ms: number; minMs: number; runs: number };
+  /** Throughput at a large batch: median over the timed calls. */
+  batched: { batchSize: number; imagesPerSecond: number; runs: number };
+}
+
+/**
+ * Measures batch-1 latency and batched throughput of `model.predict` on
+ * images from `images` (a [N,28,28,1] tensor; the first `batchSize` are
+ * used, repeated if N is smaller). Leaks no tensor.
+ */
+export async function measureInference(
+  model: tf.LayersModel,
+  images: tf.Tensor4D,
+  options: InferenceOptions = {},
+): Promise<InferenceResult> {
+  const { warmup = 10, runs = 100, batchSize = 1024, batchedRuns = 5 } = options;
+  if (runs < 1 || batchedRuns < 1) {
+    throw new RangeError(`measureInference: expected runs ≥ 1, got ${runs}/${batchedRuns}`);
+  }
+  const one = tf.slice(images, [0, 0, 0, 0], [1, -1, -1, -1]);
+  const big = tf.tidy(() => {
+    const reps = Math.ceil(batchSize / images.shape[0]);
+    const tiled = reps > 1 ? tf.tile(images, [reps, 1, 1, 1]) : images;
+    return tf.slice(tiled, [0, 0, 0, 0], [batchSize, -1, -1, -1]);
+  });
+  try {
+    const timeOnce = async (x: tf.Tensor4D): Promise<number> => {
+      const t0 = performance.now();
+      const y = model.predict(x) as tf.Tensor;
+      await y.data();
+      const ms = performance.now() - t0;
+      y.dispose();
+      return ms;
+    };
+    for (let i = 0; i < warmup; i++) await timeOnce(one);
+    const single: number[] = [];
+    for (let i = 0; i < runs; i++) single.push(await timeOnce(one));
+    await timeOnce(big);
+    const batched: number[] = [];
+    for (let i = 0; i < batchedRuns; i++) batched.push(await timeOnce(big));
+    return {
+      batch1: {
+        p50Ms: percentile(single, 50),
+        p95Ms: percentile(single, 95),
+        minMs: Math.min(...single),
+        runs,
+      },
+      batched: {
+        batchSize,
+        imagesPerSecond: batchSize / (percentile(batched, 50) / 1000),
+        runs: batchedRuns,
+      },
+    };
+  } finally {
+    tf.dispose([one, big]);
+  }
+}

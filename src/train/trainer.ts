@@ -1,0 +1,93 @@
+/**
+ * The training loop: one model, epoch by epoch, with the measurements the
+ * suite reports. Training time covers `model.fit` over the epoch's batches
+ * only; shuffling, evaluation and checkpointing happen outside the clock.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { EpochRecord } from "../results/schema.ts";
+import { evaluateModel } from "./evaluate.ts";
+
+/** Images and one-hot labels on the active backend. */
+export interface TensorSplit {
+  /** Normalised images, [N,28,28,1] float32. */
+  xs: tf.Tensor4D;
+  /** One-hot labels, [N,10] float32. */
+  ys: tf.Tensor2D;
+}
+
+/** Options for {@link trainEpochs}. */
+export interface TrainEpochsOptions {
+  /** A compiled model (see `buildModel`), possibly restored from a checkpoint. */
+  model: tf.LayersModel;
+  /** Training split. */
+  train: TensorSplit;
+  /** Validation split, evaluated after every epoch (untimed). Optional. */
+  validation?: TensorSplit;
+  /** Epoch to stop after (1-based, inclusive). */
+  epochs: number;
+  /** Epochs already done (from a checkpoint); training continues after them. Default `[]`. */
+  completed?: readonly EpochRecord[];
+  /** Batch size. Default 128. */
+  batchSize?: number;
+  /**
+   * Returns the order in which epoch `epoch` (1-based) visits the N training
+   * images: a permutation of 0..N-1. Seed it for repeatable runs.
+   */
+  order: (epoch: number, n: number) => Int32Array;
+  /** Called after every batch with the epoch, the batch index (0-based) and the batch count. */
+  onBatch?: (epoch: number, batch: number, batches: number) => void;
+  /** Called after every epoch, e.g. to checkpoint. Awaited before the next epoch starts. */
+  onEpoch?: (record: EpochRecord, all: readonly EpochRecord[]) => Promise<void> | void;
+  /** When aborted, training stops after the current epoch (its record is kept). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Trains `model` from the epoch after `completed` up to `epochs`.
+ *
+ * @returns Every epoch's record, the completed ones first.
+ */
+export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRecord[]> {
+  const { model, train, validation, epochs, batchSize = 128, order, onBatch, onEpoch, signal } =
+    options;
+  const records = [...(options.completed ?? [])];
+  const n = train.xs.shape[0];
+  const batches = Math.ceil(n / batchSize);
+  for (let epoch = records.length + 1; epoch <= epochs && !signal?.aborted; epoch++) {
+    const [xs, ys] = tf.tidy(() => {
+      const idx = tf.tensor1d(order(epoch, n), "int32");
+      return [tf.gather(train.xs, idx), tf.gather(train.ys, idx)] as const;
+    });
+    let history: tf.History;
+    const t0 = performance.now();
+    try {
+      history = await model.fit(xs, ys, {
+        epochs: 1,
+        batchSize,
+        shuffle: false, // already in this epoch's seeded order
+        verbose: 0,
+        callbacks: onBatch ? { onBatchEnd: (batch) => onBatch(epoch, batch, batches) } : undefined,
+      });
+    } finally {
+      tf.dispose([xs, ys]);
+    }
+    // fit reads every batch's loss back to the host, so all work is done here.
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const val = validation ? await evaluateModel(model, validation.xs, validation.ys) : undefined;
+    const record: EpochRecord = {
+      epoch,
+      trainSeconds,
+      imagesPerSecond: n / trainSeconds,
+      loss: history.history.loss[0] as number,
+      accuracy: history.history.acc[0] as number,
+      valLoss: val?.loss ?? null,
+      valAccuracy: val?.accuracy ?? null,
+      numTensors: tf.memory().numTensors,
+    };
+    records.push(record);
+    await onEpoch?.(record, records);
+  }
+  return records;
+}
