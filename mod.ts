@@ -6,20 +6,31 @@
  * This module only re-exports the public API; importing it has no side
  * effects and loads no backend.
  *
- * @example Probe the backends, load the best one and run a matmul on it
+ * @example Train model1 on the fixture split and time its inference
  * ```ts
- * import { loadBackend, pickBackend, probeAll } from "./mod.ts";
+ * import {
+ *   buildModel, evaluateModel, FIXTURE_CHECKSUMS, FIXTURE_DIR, getModelSpec, loadBackend,
+ *   loadFashionMnist, measureInference, permutation, toTensors, trainEpochs,
+ * } from "./mod.ts";
  *
- * for (const p of await probeAll()) console.log(p.name, p.available, p.reason);
- * const { tf, device } = await loadBackend(await pickBackend());
- * console.log(device.description);
- * const y = tf.matMul(tf.ones([2, 2]), tf.ones([2, 2]));
- * console.log(await y.data()); // Float32Array [2, 2, 2, 2]
- * y.dispose();
+ * const { tf, device } = await loadBackend("tensorflow");
+ * console.log(device.description); // "libtensorflow 2.21.0 (CPU)"
+ * const data = await loadFashionMnist({ dir: FIXTURE_DIR, checksums: FIXTURE_CHECKSUMS });
+ * const train = toTensors(data.train);
+ * const test = toTensors(data.test);
+ * const model = buildModel(getModelSpec("model1"), { seed: 42 });
+ * const epochs = await trainEpochs({ model, train, epochs: 3, order: (e, n) => permutation(n, e) });
+ * console.log(epochs.map((e) => e.trainSeconds));
+ * console.log((await evaluateModel(model, test.xs, test.ys)).accuracy);
+ * console.log((await measureInference(model, test.xs)).batch1.p50Ms);
+ * tf.dispose([train.xs, train.ys, test.xs, test.ys]);
+ * model.dispose();
  * ```
  *
  * @module
  */
+
+// Backends
 export {
   BACKEND_NAMES,
   BACKENDS,
@@ -47,6 +58,79 @@ export {
   TFJS_NODE_GPU,
   type WheelPin,
 } from "./src/backends/native.ts";
+
+// Data
+export {
+  batches,
+  type Checksums,
+  CLASS_NAMES,
+  classCounts,
+  DatasetError,
+  type DataSplit,
+  type DownloadOptions,
+  type FashionMnist,
+  FILE_NAMES,
+  type FileRole,
+  type FileSource,
+  FIXTURE_CHECKSUMS,
+  FIXTURE_DIR,
+  FULL_CHECKSUMS,
+  loadFashionMnist,
+  type LoadOptions,
+  permutation,
+  type SourceKind,
+  type SplitTensors,
+  splitValidation,
+  stratifiedSubset,
+  type SubsetOptions,
+  toTensors,
+  type ValidationOptions,
+} from "./src/data/mod.ts";
+
+// Models
+export {
+  getModelSpec,
+  MODEL_NAMES,
+  MODELS,
+  type ModelSpec,
+  referenceSpec,
+} from "./src/models/spec.ts";
+export {
+  countParams,
+  forwardFlopsPerImage,
+  type LayerCost,
+  layerCosts,
+} from "./src/models/cost.ts";
+export { buildModel, type BuildModelOptions } from "./src/models/factory.ts";
+
+// Training and measurement
+export { type TensorSplit, trainEpochs, type TrainEpochsOptions } from "./src/train/trainer.ts";
+export { evaluateModel, type Evaluation } from "./src/train/evaluate.ts";
+export {
+  type InferenceOptions,
+  type InferenceResult,
+  measureInference,
+} from "./src/train/latency.ts";
+export {
+  type ExperimentEvent,
+  type ExperimentOptions,
+  type ExperimentResult,
+  readResults,
+  runExperiment,
+} from "./src/train/experiment.ts";
+
+// Results
+export {
+  type EpochRecord,
+  type InferenceRecord,
+  type ResultsFile,
+  type RunConfig,
+  type RunRecord,
+  SCHEMA_VERSION,
+  type TestRecord,
+  validateResults,
+} from "./src/results/schema.ts";
+export { renderReport } from "./src/results/report.ts";
 export {
   collectEnvironment,
   type CollectEnvironmentOptions,

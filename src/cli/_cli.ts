@@ -57,7 +57,8 @@ export function parseFlags<T extends ParseArgsConfig & { strict?: true }>(
     if (
       err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS")
     ) {
-      throw new UsageError(`${err.message}; see \`deno task ${command} --help\``);
+      const message = err.message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "");
+      throw new UsageError(`${message}; see \`deno task ${command} --help\``);
     }
     throw err;
   }

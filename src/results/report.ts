@@ -4,21 +4,8 @@
  *
  * @module
  */
+import { CLASS_NAMES } from "../data/classes.ts";
 import type { ResultsFile, RunRecord } from "./schema.ts";
-
-/** Class names, in label order, for the confusion matrices. */
-const CLASS_SHORT = [
-  "T-shirt",
-  "Trouser",
-  "Pullover",
-  "Dress",
-  "Coat",
-  "Sandal",
-  "Shirt",
-  "Sneaker",
-  "Bag",
-  "Boot",
-];
 
 /** Formats a number with a fixed count of decimals. */
 function f(x: number | null | undefined, digits = 2): string {
@@ -151,8 +138,8 @@ export function renderReport(results: ResultsFile, command?: string): string {
       out.push("Confusion matrix (rows: true class, columns: predicted):", "");
       out.push(
         table(
-          ["", ...CLASS_SHORT],
-          r.test.confusion.map((row, i) => [`**${CLASS_SHORT[i]}**`, ...row.map(String)]),
+          ["", ...CLASS_NAMES],
+          r.test.confusion.map((row, i) => [`**${CLASS_NAMES[i]}**`, ...row.map(String)]),
         ),
         "",
       );

@@ -102,7 +102,7 @@ Deno.test("renderReport shows accuracy, epoch times, latency and the environment
     md,
     /^\| model1 \| 878,730 \| 31\.4 \| 2 \| 90\.00% \| 0\.2800 \| 58\.0 \(58\.0–58\.0\) \| 948 \| 1\.50 ms \| 2\.25 ms \| 5120 \|$/m,
   );
-  assert.match(md, /^\| \*\*T-shirt\*\* \| 900 \| 11 \|/m);
+  assert.match(md, /^\| \*\*T-shirt\/top\*\* \| 900 \| 11 \|/m);
   assert.match(md, /^\| GPU \| none \(nvidia-smi not found\) \|$/m);
 });
 

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
 import { buildModel } from "../models/factory.ts";
 import type { ModelSpec } from "../models/spec.ts";
@@ -177,6 +177,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       await saveModel(model, join(outDir, "models", spec.name));
       await write();
       await Deno.remove(checkpoints, { recursive: true }).catch(() => {});
+      await Deno.remove(dirname(checkpoints)).catch(() => {}); // only once empty
       onEvent?.({ type: "model-done", model: spec.name, run });
     } finally {
       model.optimizer?.dispose();

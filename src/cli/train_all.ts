@@ -1,0 +1,371 @@
+/**
+ * `deno task train-all`: trains model1–3 on Fashion-MNIST, evaluates and
+ * times them, and writes `results.json`, `report.md`, the trained models and
+ * per-epoch checkpoints into the output folder. Interrupt it with Ctrl-C and
+ * continue with `--resume`.
+ *
+ * @module
+ */
+import { dirname, join, resolve } from "node:path";
+import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
+import {
+  type DataSplit,
+  FIXTURE_CHECKSUMS,
+  FIXTURE_DIR,
+  loadFashionMnist,
+  permutation,
+  splitValidation,
+  stratifiedSubset,
+  toTensors,
+} from "../data/mod.ts";
+import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
+import { collectEnvironment } from "../results/environment.ts";
+import { epochTimes } from "../results/report.ts";
+import type { ResultsFile, RunConfig } from "../results/schema.ts";
+import { readResults, runExperiment } from "../train/experiment.ts";
+import {
+  cacheDirFromEnv,
+  parseFlags,
+  parsePositiveInt,
+  runCli,
+  threadsFromEnv,
+  UsageError,
+} from "./_cli.ts";
+import { downloadProgress, progressReporter } from "./progress.ts";
+
+const HELP = `Usage: deno task train-all [options]
+
+Trains the models on Fashion-MNIST, evaluates them on the test set, times
+training and inference, and writes results.json, report.md, the trained
+models and checkpoints into the output folder.
+
+Options:
+  --models LIST         comma-separated, from ${MODEL_NAMES.join(", ")} (default: all)
+  --epochs N            epochs per model (default 10)
+  --batch-size N        (default 128)
+  --train-size N        training images, a stratified subset (default: all left after validation)
+  --validation-size N   images held out of the training set (default 5000)
+  --test-size N         test images, a stratified subset (default: all 10000)
+  --backend NAME        one of ${BACKEND_NAMES.join(", ")}
+                        (default: the best available that really runs on its device)
+  --seed N              seed for weights, dropout, shuffling and splits (default 42)
+  --out DIR             output folder (default results/<timestamp>)
+  --resume              continue the run in --out DIR from its last complete epoch
+  --data-dir DIR        read Fashion-MNIST from this folder first
+  --fixtures            use the reduced split in fixtures/ (2,000 train / 500 test;
+                        validation then defaults to 200 images): a quick check
+  --json                JSON lines on stdout instead of progress text
+  -h, --help            show this help
+`;
+
+const DEFAULTS = { epochs: 10, batchSize: 128, validationSize: 5000, seed: 42, learningRate: 1e-3 };
+/** Validation images held out of the 2,000 fixture training images. */
+const FIXTURE_VALIDATION_SIZE = 200;
+
+async function main(): Promise<number> {
+  const { values } = parseFlags("train-all", {
+    args: Deno.args,
+    options: {
+      models: { type: "string" },
+      epochs: { type: "string" },
+      "batch-size": { type: "string" },
+      "train-size": { type: "string" },
+      "validation-size": { type: "string" },
+      "test-size": { type: "string" },
+      backend: { type: "string" },
+      seed: { type: "string" },
+      out: { type: "string" },
+      resume: { type: "boolean", default: false },
+      "data-dir": { type: "string" },
+      fixtures: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+
+  // Everything the user typed is checked before any data is read or any model trains.
+  const models = values.models?.split(",").map((m) => m.trim()).filter((m) => m !== "");
+  if (models?.length === 0) {
+    throw new UsageError(`--models: expected a list like model1,model2, got ""`);
+  }
+  for (const m of models ?? []) {
+    try {
+      getModelSpec(m);
+    } catch (err) {
+      throw new UsageError(`--models: ${(err as Error).message}`);
+    }
+  }
+  const int = (flag: string, v: string | undefined) =>
+    v === undefined ? undefined : parsePositiveInt(flag, v);
+  const flags = {
+    epochs: int("--epochs", values.epochs),
+    batchSize: int("--batch-size", values["batch-size"]),
+    trainSize: int("--train-size", values["train-size"]),
+    validationSize: int("--validation-size", values["validation-size"]),
+    testSize: int("--test-size", values["test-size"]),
+    seed: values.seed === undefined ? undefined : parseSeed(values.seed),
+  };
+  if (values.backend !== undefined) {
+    try {
+      getBackendSpec(values.backend);
+    } catch (err) {
+      throw new UsageError(`--backend: ${(err as Error).message}`);
+    }
+  }
+  if (values.resume && !values.out) {
+    throw new UsageError("--resume: expected --out DIR naming the run to continue");
+  }
+  const outDir = resolve(
+    values.out ?? join("results", new Date().toISOString().replaceAll(":", "-").slice(0, 19)),
+  );
+  const previous = values.resume ? await readPrevious(outDir) : undefined;
+  if (!values.resume) await ensureFreshOutDir(outDir, values.out !== undefined);
+  await checkWritable(outDir);
+  const base: Partial<RunConfig> = previous?.config ?? {};
+  if (previous) assertSameConfig(previous.config, { models, ...flags, backend: values.backend });
+
+  const backendName = previous?.config.backend ?? values.backend ?? (await pickBackend());
+  const backend = await loadBackend(backendName).catch((err: Error) => {
+    throw new UsageError(err.message.replace(/^backend /, "--backend "));
+  });
+
+  // Data: loaded, split and converted outside every timed region.
+  if (values.fixtures && values["data-dir"]) {
+    throw new UsageError("--fixtures and --data-dir exclude each other");
+  }
+  const data = values.fixtures
+    ? await loadFashionMnist({
+      dir: FIXTURE_DIR,
+      checksums: FIXTURE_CHECKSUMS,
+      systemDir: null,
+      baseUrls: false,
+    })
+    : await loadFashionMnist({
+      dir: values["data-dir"],
+      cacheDir: cacheDirFromEnv(),
+      download: { onProgress: downloadProgress() },
+    });
+  const seed = base.seed ?? flags.seed ?? DEFAULTS.seed;
+  const validationSize = base.validationSize ?? flags.validationSize ??
+    (values.fixtures ? FIXTURE_VALIDATION_SIZE : DEFAULTS.validationSize);
+  if (validationSize >= data.train.count) {
+    throw new UsageError(
+      `--validation-size: expected fewer than the ${data.train.count} training images, got ${validationSize}`,
+    );
+  }
+  const split = splitValidation(data.train, { size: validationSize, seed });
+  const trainSize = base.trainSize ?? flags.trainSize ?? split.train.count;
+  const testSize = base.testSize ?? flags.testSize ?? data.test.count;
+  const subset = (s: DataSplit, n: number, flag: string): DataSplit => {
+    if (n > s.count) throw new UsageError(`${flag}: expected at most ${s.count}, got ${n}`);
+    return n === s.count ? s : stratifiedSubset(s, { size: n, seed });
+  };
+  const trainSplit = subset(split.train, trainSize, "--train-size");
+  const testSplit = subset(data.test, testSize, "--test-size");
+
+  const config: RunConfig = {
+    models: base.models ?? models ?? [...MODEL_NAMES],
+    epochs: base.epochs ?? flags.epochs ?? DEFAULTS.epochs,
+    batchSize: base.batchSize ?? flags.batchSize ?? DEFAULTS.batchSize,
+    trainSize,
+    validationSize,
+    testSize,
+    backend: backend.name,
+    seed,
+    learningRate: base.learningRate ?? DEFAULTS.learningRate,
+    data: data.description,
+  };
+  const env = await collectEnvironment({
+    tfjsVersion: backend.tf.version_core,
+    tensorflowVersion: backend.device.tensorflowVersion ?? null,
+    backend: backend.name,
+    device: backend.device.description,
+    threads: threadsFromEnv(),
+  });
+  const command = reproduceCommand(config, outDir, values.fixtures);
+  const mode = values.json ? "json" : Deno.stderr.isTerminal() ? "tty" : "lines";
+  if (mode !== "json") {
+    console.error(
+      `train-all: ${
+        config.models.join(", ")
+      } on ${backend.name} (${backend.device.description}), ` +
+        `${config.epochs} epochs, ${trainSplit.count} train / ${split.validation.count} validation / ` +
+        `${testSplit.count} test images, seed ${seed}\ntrain-all: writing to ${outDir}`,
+    );
+  }
+
+  const tensors = {
+    train: toTensors(trainSplit),
+    validation: toTensors(split.validation),
+    test: toTensors(testSplit),
+  };
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) Deno.exit(130);
+    console.error("\ntrain-all: stopping after the epoch in flight (Ctrl-C again to quit now)");
+    controller.abort();
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+  try {
+    const { results, interrupted } = await runExperiment({
+      models: config.models.map(getModelSpec),
+      data: tensors,
+      config,
+      env,
+      outDir,
+      previous,
+      order: (epoch, n) => permutation(n, seed * 1000 + epoch),
+      command,
+      onEvent: progressReporter(mode),
+      signal: controller.signal,
+    });
+    if (values.json) {
+      console.log(JSON.stringify({ type: "done", status: results.status, out: outDir }));
+    } else {
+      console.log(summaryTable(results));
+      console.log(
+        `\nresults: ${join(outDir, "results.json")}\nreport:  ${join(outDir, "report.md")}`,
+      );
+    }
+    if (interrupted) {
+      console.error(
+        `train-all: interrupted; continue with:\n  deno task train-all --resume --out ${outDir}`,
+      );
+      return 130;
+    }
+    return 0;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSigint);
+    for (const t of Object.values(tensors)) backend.tf.dispose([t.xs, t.ys]);
+  }
+}
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0 || n > 2 ** 31) {
+    throw new UsageError(
+      `--seed: expected a whole number from 0 to 2147483648, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+async function readPrevious(outDir: string): Promise<ResultsFile> {
+  const previous = await readResults(outDir).catch((err: Error) => {
+    throw new UsageError(`--resume: ${err.message}`);
+  });
+  if (!previous) {
+    throw new UsageError(`--resume: expected a run in ${outDir}, but it has no results.json`);
+  }
+  return previous;
+}
+
+async function ensureFreshOutDir(outDir: string, named: boolean): Promise<void> {
+  const existing = await Deno.stat(join(outDir, "results.json")).then(() => true, () => false);
+  if (existing) {
+    throw new UsageError(
+      `--out ${outDir}: it already holds a run; add --resume to continue it${
+        named ? ", or pick another folder" : ""
+      }`,
+    );
+  }
+}
+
+/**
+ * Checks that `outDir` can be written by writing a probe file into it. Folders
+ * it had to create for that are removed again, so a run refused later (say,
+ * for an unavailable backend) leaves nothing behind.
+ */
+async function checkWritable(outDir: string): Promise<void> {
+  const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
+  let top = outDir; // the highest folder this check creates
+  while (dirname(top) !== top && !(await exists(dirname(top)))) top = dirname(top);
+  const created = !(await exists(top));
+  try {
+    await Deno.mkdir(outDir, { recursive: true });
+    const probe = join(outDir, `.write-check-${crypto.randomUUID()}`);
+    await Deno.writeTextFile(probe, "");
+    await Deno.remove(probe);
+  } catch (err) {
+    throw new UsageError(
+      `--out ${outDir}: expected a folder that can be written, but ${(err as Error).message}`,
+    );
+  } finally {
+    if (created) await Deno.remove(top, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Refuses flags that contradict the run being resumed. */
+function assertSameConfig(
+  saved: RunConfig,
+  given: {
+    models?: string[];
+    backend?: string;
+    epochs?: number;
+    batchSize?: number;
+    trainSize?: number;
+    validationSize?: number;
+    testSize?: number;
+    seed?: number;
+  },
+): void {
+  const pairs: [string, unknown, unknown][] = [
+    ["--models", given.models?.join(","), saved.models.join(",")],
+    ["--epochs", given.epochs, saved.epochs],
+    ["--batch-size", given.batchSize, saved.batchSize],
+    ["--train-size", given.trainSize, saved.trainSize],
+    ["--validation-size", given.validationSize, saved.validationSize],
+    ["--test-size", given.testSize, saved.testSize],
+    ["--seed", given.seed, saved.seed],
+    ["--backend", given.backend, saved.backend],
+  ];
+  for (const [flag, value, was] of pairs) {
+    if (value !== undefined && value !== was) {
+      throw new UsageError(
+        `--resume: ${flag} ${value} differs from the run being resumed (${was}); drop the flag`,
+      );
+    }
+  }
+}
+
+function reproduceCommand(c: RunConfig, outDir: string, fixtures: boolean): string {
+  return [
+    "deno task train-all",
+    ...(fixtures ? ["--fixtures"] : []),
+    `--models ${c.models.join(",")}`,
+    `--epochs ${c.epochs}`,
+    `--batch-size ${c.batchSize}`,
+    `--train-size ${c.trainSize}`,
+    `--validation-size ${c.validationSize}`,
+    `--test-size ${c.testSize}`,
+    `--backend ${c.backend}`,
+    `--seed ${c.seed}`,
+    `--out ${outDir}`,
+  ].join(" ");
+}
+
+function summaryTable(results: ResultsFile): string {
+  const rows = results.runs.map((r) => {
+    const t = epochTimes(r);
+    return [
+      r.model,
+      r.test ? `${(r.test.accuracy * 100).toFixed(2)}%` : "–",
+      t ? `${t.median.toFixed(1)} s` : "–",
+      t ? `${(results.config.trainSize / t.median).toFixed(0)}` : "–",
+      r.inference ? `${r.inference.batch1.p50Ms.toFixed(2)} ms` : "–",
+      r.inference ? `${r.inference.batched.imagesPerSecond.toFixed(0)}` : "–",
+    ];
+  });
+  const header = ["model", "test acc", "s/epoch", "img/s", "batch-1 p50", "batched img/s"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
+  return ["", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+if (import.meta.main) await runCli(main);

@@ -1,0 +1,170 @@
+/**
+ * Builds the conformance bundle: tfjs-node's test harness
+ * (`dist/run_tests.js`) together with tfjs-core's backend tests
+ * (`@tensorflow/tfjs-core/dist/tests.js` and its `*_test.js` files), made
+ * into one CommonJS file with esbuild.
+ *
+ * Why a bundle: tfjs-core's test files are extensionless ESM
+ * (`import './ops/abs_test'`), which neither Deno nor Node loads as they are.
+ * Why inside tfjs-node's `dist/`: tfjs-node finds its native addon relative
+ * to its own code (`binary.find(path.resolve(__dirname + '/../package.json'))`),
+ * so the bundle must sit where `index.js` sits.
+ *
+ * @module
+ */
+import { dirname, join, resolve } from "node:path";
+import * as esbuild from "esbuild";
+
+/** The harness inside tfjs-node's package folder: the bundle's entry point. */
+export const HARNESS_ENTRY = "dist/run_tests.js";
+
+/** The bundle inside tfjs-node's package folder; named so that nobody mistakes it for tfjs-node's own. */
+export const BUNDLE_FILE = "dist/fmnist_bench_conformance.js";
+
+/**
+ * esbuild's options, apart from the entry and output.
+ *
+ * - `ignoreAnnotations`: tfjs-core's package.json declares `sideEffects`, and
+ *   without this esbuild drops `dist/tests.js`'s bare `import './x_test'`
+ *   lines, that is, every test.
+ * - `external`: jasmine and yargs are loaded by the harness at run time
+ *   (`require('jasmine')` must be the module the child patches), and
+ *   node-pre-gyp only finds the addon path; none is worth bundling.
+ */
+export const BUNDLE_OPTIONS = Object.freeze(
+  {
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    ignoreAnnotations: true,
+    external: ["jasmine", "yargs", "@mapbox/node-pre-gyp"],
+    logLevel: "silent",
+    legalComments: "none",
+  } as const,
+);
+
+/** What {@link buildConformanceBundle} made. */
+export interface BundleInfo {
+  /** Absolute path of the bundle. */
+  path: string;
+  /** `false` when the file already held exactly this bundle and was left alone. */
+  written: boolean;
+  /** Size in bytes. */
+  bytes: number;
+  /** How many of tfjs-core's test files it holds (all that `dist/tests.js` imports). */
+  testFiles: number;
+  /** The version of the `@tensorflow/tfjs-core` package the tests came from. */
+  tfjsCoreVersion: string;
+  /** Seconds the build took. */
+  seconds: number;
+}
+
+/**
+ * Bundles tfjs-node's harness with tfjs-core's tests into
+ * {@link BUNDLE_FILE} inside `packageDir`, atomically. It is built on every
+ * call (about a second); the file is only rewritten when its bytes change.
+ *
+ * @param packageDir tfjs-node's installed package folder (see `nativePackageDir`).
+ * @throws {Error} When esbuild fails, or the bundle lacks any of the test
+ *   files `@tensorflow/tfjs-core/dist/tests.js` imports.
+ */
+export async function buildConformanceBundle(packageDir: string): Promise<BundleInfo> {
+  const t0 = performance.now();
+  const entry = join(packageDir, HARNESS_ENTRY);
+  const outfile = join(packageDir, BUNDLE_FILE);
+  let result;
+  try {
+    result = await esbuild.build({
+      ...BUNDLE_OPTIONS,
+      external: [...BUNDLE_OPTIONS.external],
+      entryPoints: [entry],
+      outfile,
+      absWorkingDir: packageDir,
+      write: false,
+      metafile: true,
+    });
+  } catch (err) {
+    throw new Error(`esbuild could not bundle ${entry}: ${(err as Error).message}`);
+  } finally {
+    await esbuild.stop();
+  }
+  const inputs = new Set(Object.keys(result.metafile.inputs).map((p) => resolve(packageDir, p)));
+  const { testFiles, tfjsCoreVersion } = await checkTestFiles(inputs, entry);
+  const output = result.outputFiles.find((f) => f.path === outfile);
+  if (!output) {
+    throw new Error(
+      `esbuild did not produce ${outfile}; it produced ${
+        result.outputFiles.map((f) => f.path).join(", ") || "nothing"
+      }`,
+    );
+  }
+  const written = await writeIfChanged(outfile, output.contents);
+  return {
+    path: outfile,
+    written,
+    bytes: output.contents.length,
+    testFiles,
+    tfjsCoreVersion,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** `import './ops/abs_test';` lines of tfjs-core's `dist/tests.js`. */
+const TEST_IMPORT = /^import '(\.[^']+)';$/gm;
+
+/**
+ * Checks that the bundle holds every test file tfjs-core's `dist/tests.js`
+ * imports, so that a build that silently lost tests (the `sideEffects`
+ * trap) cannot pass as a small, green suite.
+ *
+ * @returns The number of test files, and the version of the tfjs-core they came from.
+ */
+async function checkTestFiles(
+  inputs: ReadonlySet<string>,
+  entry: string,
+): Promise<{ testFiles: number; tfjsCoreVersion: string }> {
+  const testsJs = [...inputs].find((p) => p.endsWith("/@tensorflow/tfjs-core/dist/tests.js"));
+  if (testsJs === undefined) {
+    throw new Error(
+      `the bundle of ${entry} does not include @tensorflow/tfjs-core/dist/tests.js; ` +
+        `expected the harness to import it`,
+    );
+  }
+  const text = await Deno.readTextFile(testsJs);
+  const wanted = [...text.matchAll(TEST_IMPORT)].map((m) =>
+    resolve(dirname(testsJs), `${m[1]}.js`)
+  );
+  if (wanted.length === 0) {
+    throw new Error(
+      `${testsJs}: expected import lines like "import './ops/abs_test';", found none`,
+    );
+  }
+  const lost = wanted.filter((p) => !inputs.has(p));
+  if (lost.length > 0) {
+    throw new Error(
+      `the bundle lost ${lost.length} of the ${wanted.length} test files ${testsJs} imports ` +
+        `(e.g. ${lost[0]}); was ignoreAnnotations turned off?`,
+    );
+  }
+  const pkg = JSON.parse(await Deno.readTextFile(resolve(dirname(testsJs), "../package.json")));
+  return { testFiles: wanted.length, tfjsCoreVersion: String(pkg.version) };
+}
+
+/** Writes `bytes` to `path` via a temporary file and a rename, unless it already holds them. */
+async function writeIfChanged(path: string, bytes: Uint8Array): Promise<boolean> {
+  try {
+    const old = await Deno.readFile(path);
+    if (old.length === bytes.length && old.every((b, i) => b === bytes[i])) return false;
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  const tmp = join(dirname(path), `.fmnist_bench_conformance.${crypto.randomUUID()}.tmp`);
+  try {
+    await Deno.writeFile(tmp, bytes);
+    await Deno.rename(tmp, path);
+  } catch (err) {
+    await Deno.remove(tmp).catch(() => {});
+    throw new Error(`cannot write the conformance bundle ${path}: ${(err as Error).message}`);
+  }
+  return true;
+}

@@ -1,0 +1,174 @@
+/**
+ * What a conformance run produced, and how it is judged against the list of
+ * known failures. Pure functions only: no I/O, no TensorFlow.
+ *
+ * @module
+ */
+import type { KnownFailure } from "./known_failures.ts";
+
+/** How jasmine ended a spec. `excluded`: filtered out, not run. */
+export type SpecStatus = "passed" | "failed" | "pending" | "excluded";
+
+/**
+ * One reported result. Most are specs; a failure outside any spec (an
+ * `afterAll` error, a suite that could not load, an error between specs, a
+ * crash) is reported as a `suite` or `run` result so that it is never lost.
+ */
+export interface SpecResult {
+  /** `spec`: one `it`; `suite`: a `describe`'s own error; `run`: the whole run's. */
+  kind: "spec" | "suite" | "run";
+  /** Full jasmine name (describe names and the spec name, space-separated). */
+  name: string;
+  status: SpecStatus;
+  /** One message per failed expectation or error; empty unless `failed`. */
+  failures: string[];
+  /** Excluded by tfjs-node's harness (`IGNORE_LIST` in `dist/run_tests.js`). */
+  ignoreListed: boolean;
+  /** Excluded by the caller's `--filter`. */
+  filteredOut: boolean;
+  /** Milliseconds the spec took, where jasmine measured it. */
+  durationMs: number | null;
+}
+
+/** A known failure and the results that matched it. */
+export interface KnownMatch {
+  known: KnownFailure;
+  results: SpecResult[];
+}
+
+/** The verdict on a run: {@link compareWithKnown}'s result. */
+export interface Comparison {
+  /** `true` when there are no unexpected failures, no fixed and no missing known failures. */
+  ok: boolean;
+  /** Known failures that failed again: expected. */
+  stillFailing: KnownMatch[];
+  /** Failures that are not on the list (ignore-listed specs excepted). These fail the run. */
+  unexpected: SpecResult[];
+  /** Known failures that passed: the list is out of date. These fail the run. */
+  fixed: KnownMatch[];
+  /** Known failures left out by the caller's filter: not judged. */
+  notRun: KnownFailure[];
+  /**
+   * Known failures that are in no result, or were excluded by the harness or
+   * pending: the list names a spec this suite does not run. These fail the run.
+   */
+  missing: KnownFailure[];
+  /** Ignore-listed specs that were run anyway (experiment) and failed. Never judged. */
+  ignoreListFailed: SpecResult[];
+  /** Ignore-listed specs that were run anyway (experiment) and passed. Never judged. */
+  ignoreListPassed: SpecResult[];
+}
+
+/**
+ * Compares a run's results with the known failures.
+ *
+ * A failure is expected when a known failure names it exactly. An
+ * ignore-listed spec that was run anyway is reported but never judged, since
+ * the harness's list defines the suite. The run is `ok` only when every
+ * failure is expected and every known failure that was not filtered out ran
+ * and failed again.
+ *
+ * @throws {Error} When `known` names one spec twice.
+ */
+export function compareWithKnown(
+  results: readonly SpecResult[],
+  known: readonly KnownFailure[],
+): Comparison {
+  const byName = new Map<string, KnownFailure>();
+  for (const k of known) {
+    if (byName.has(k.spec)) {
+      throw new Error(`known failures: spec ${JSON.stringify(k.spec)} is listed twice`);
+    }
+    byName.set(k.spec, k);
+  }
+  const resultsByName = new Map<string, SpecResult[]>();
+  const unexpected: SpecResult[] = [];
+  const ignoreListFailed: SpecResult[] = [];
+  const ignoreListPassed: SpecResult[] = [];
+  for (const r of results) {
+    resultsByName.set(r.name, [...(resultsByName.get(r.name) ?? []), r]);
+    if (r.ignoreListed && r.status === "failed") ignoreListFailed.push(r);
+    else if (r.ignoreListed && r.status === "passed") ignoreListPassed.push(r);
+    else if (r.status === "failed" && !byName.has(r.name)) unexpected.push(r);
+  }
+  const stillFailing: KnownMatch[] = [];
+  const fixed: KnownMatch[] = [];
+  const notRun: KnownFailure[] = [];
+  const missing: KnownFailure[] = [];
+  for (const k of known) {
+    const matched = (resultsByName.get(k.spec) ?? []).filter((r) => !r.ignoreListed);
+    if (matched.some((r) => r.status === "failed")) {
+      stillFailing.push({ known: k, results: matched.filter((r) => r.status === "failed") });
+    } else if (matched.some((r) => r.status === "passed")) {
+      fixed.push({ known: k, results: matched });
+    } else if (matched.length > 0 && matched.every((r) => r.filteredOut)) {
+      notRun.push(k);
+    } else {
+      missing.push(k);
+    }
+  }
+  return {
+    ok: unexpected.length === 0 && fixed.length === 0 && missing.length === 0,
+    stillFailing,
+    unexpected,
+    fixed,
+    notRun,
+    missing,
+    ignoreListFailed,
+    ignoreListPassed,
+  };
+}
+
+/** How many specs ended which way: {@link countResults}'s result. */
+export interface ResultCounts {
+  /** Specs jasmine knew of, run or not. */
+  specs: number;
+  /** Specs that ran (passed + failed). */
+  ran: number;
+  passed: number;
+  failed: number;
+  /** Specs marked pending by the test code (`xit`, `pending()`). */
+  pending: number;
+  /** Specs excluded by tfjs-node's `IGNORE_LIST`. */
+  ignoreListed: number;
+  /** Specs excluded by the caller's filter. */
+  filteredOut: number;
+  /** Specs excluded for another reason (a focused `fit`/`fdescribe` elsewhere). */
+  excludedOther: number;
+  /** Failures outside any spec (suite-level errors, a crash). */
+  otherFailures: number;
+}
+
+/**
+ * Counts a run's results. An ignore-listed spec run anyway counts under
+ * `ignoreListed` and not under `ran`, `passed` or `failed`, so the counts
+ * describe the harness's suite in either mode.
+ */
+export function countResults(results: readonly SpecResult[]): ResultCounts {
+  const counts: ResultCounts = {
+    specs: 0,
+    ran: 0,
+    passed: 0,
+    failed: 0,
+    pending: 0,
+    ignoreListed: 0,
+    filteredOut: 0,
+    excludedOther: 0,
+    otherFailures: 0,
+  };
+  for (const r of results) {
+    if (r.kind !== "spec") {
+      if (r.status === "failed") counts.otherFailures++;
+      continue;
+    }
+    counts.specs++;
+    if (r.filteredOut) counts.filteredOut++;
+    else if (r.ignoreListed) counts.ignoreListed++;
+    else if (r.status === "passed") counts.passed++;
+    else if (r.status === "failed") counts.failed++;
+    else if (r.status === "pending") counts.pending++;
+    else counts.excludedOther++;
+  }
+  counts.ran = counts.passed + counts.failed;
+  return counts;
+}
