@@ -24,6 +24,8 @@ Options:
   --dir DIR      a folder holding the four files (.gz or decompressed)
   --mirror URL   download from this base URL instead of the official one
   --offline      never download
+  --cache-dir DIR  the cache folder (default: $XDG_CACHE_HOME/fmnist-bench or
+                 ~/.cache/fmnist-bench)
   --json         one JSON object instead of text
   -h, --help     show this help
 `;
@@ -35,6 +37,7 @@ async function main(): Promise<number> {
       dir: { type: "string" },
       mirror: { type: "string" },
       offline: { type: "boolean", default: false },
+      "cache-dir": { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -46,7 +49,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const data = await loadFashionMnist({
     dir: values.dir,
-    cacheDir: cacheDirFromEnv(),
+    cacheDir: values["cache-dir"] ?? cacheDirFromEnv(),
     baseUrls: values.offline
       ? false
       : values.mirror

@@ -9,12 +9,14 @@ import { version_core } from "@tensorflow/tfjs";
 import { BACKENDS, deepProbe } from "../backends/registry.ts";
 import type { ProbeResult } from "../backends/types.ts";
 import { collectEnvironment, type Environment } from "../results/environment.ts";
-import { parseFlags, runCli, threadsFromEnv } from "./_cli.ts";
+import { loadFashionMnist } from "../data/mod.ts";
+import { cacheDirFromEnv, parseFlags, runCli, threadsFromEnv } from "./_cli.ts";
 
 const HELP = `Usage: deno task doctor [--json]
 
 Prints the versions of Deno, TensorFlow.js and libtensorflow, the CPU and GPU,
-and whether each backend can run here (each is loaded in a child process).
+whether each backend can run here (each is loaded in a child process), and
+whether the Fashion-MNIST files are present and intact (no download is tried).
 Exits 0 when at least the native CPU backend (tensorflow) works.
 
 Options:
@@ -27,6 +29,11 @@ interface DoctorReport {
   ok: boolean;
   environment: Environment;
   backends: ProbeResult[];
+  /** Where each dataset file was found, or why it was not (no download is tried). */
+  data: { found: true; description: string; train: number; test: number } | {
+    found: false;
+    reason: string;
+  };
 }
 
 async function main(): Promise<number> {
@@ -49,13 +56,24 @@ async function main(): Promise<number> {
     tensorflowVersion: native?.device?.tensorflowVersion ?? null,
     threads: threadsFromEnv(),
   });
-  const report: DoctorReport = { ok: Boolean(native?.available), environment, backends };
+  const data: DoctorReport["data"] = await loadFashionMnist({
+    cacheDir: cacheDirFromEnv(),
+    baseUrls: false,
+  })
+    .then((d) => ({
+      found: true as const,
+      description: d.description,
+      train: d.train.count,
+      test: d.test.count,
+    }))
+    .catch((err: Error) => ({ found: false as const, reason: err.message }));
+  const report: DoctorReport = { ok: Boolean(native?.available), environment, backends, data };
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else printReport(report);
   return report.ok ? 0 : 1;
 }
 
-function printReport({ ok, environment: env, backends }: DoctorReport): void {
+function printReport({ ok, environment: env, backends, data }: DoctorReport): void {
   const threads = (
     n: number | "default",
   ) => (n === "default" ? `default (${env.cpu.cores})` : String(n));
@@ -63,7 +81,7 @@ function printReport({ ok, environment: env, backends }: DoctorReport): void {
     "fmnist-bench doctor",
     `  Deno        ${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`,
     `  TF.js       ${env.tfjs}`,
-    `  libtensorflow ${env.tensorflow ?? "not loaded (run `deno task setup`)"}`,
+    `  libTF       ${env.tensorflow ?? "not loaded (run `deno task setup`)"}`,
     `  OS          ${env.os}, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB memory`,
     `  CPU         ${env.cpu.model}, ${env.cpu.cores} logical cores`,
     `  TF threads  intra-op ${threads(env.threads.intraOp)}, inter-op ${
@@ -78,6 +96,11 @@ function printReport({ ok, environment: env, backends }: DoctorReport): void {
     ...backends.map((b) =>
       `  ${b.name.padEnd(15)} ${(b.available ? "available" : "unavailable").padEnd(12)} ${b.reason}`
     ),
+    "",
+    "Fashion-MNIST:",
+    data.found
+      ? `  found, checksums verified: ${data.train} train / ${data.test} test images (${data.description})`
+      : `  not found: ${data.reason}`,
     "",
     ok
       ? "OK: the native CPU backend works."

@@ -1,0 +1,21 @@
+/**
+ * Reads the benchmark settings from the environment (bench files are entry
+ * points, like CLIs; the library below takes typed values).
+ *
+ * @module
+ */
+import { pickBackend } from "../src/backends/registry.ts";
+import { type ModelBenchConfig, parseBenchConfig } from "../src/bench/model_bench.ts";
+import { cacheDirFromEnv } from "../src/cli/_cli.ts";
+
+/** The config from `FMNIST_BENCH_*` variables; the default backend is the best native one. */
+export async function benchConfigFromEnv(): Promise<ModelBenchConfig> {
+  const env = {
+    backends: Deno.env.get("FMNIST_BENCH_BACKENDS"),
+    trainSize: Deno.env.get("FMNIST_BENCH_TRAIN_SIZE"),
+    epochRuns: Deno.env.get("FMNIST_BENCH_EPOCHS"),
+    fixtures: Deno.env.get("FMNIST_BENCH_FIXTURES"),
+  };
+  const config = parseBenchConfig(env, env.backends ? "tensorflow" : await pickBackend());
+  return { ...config, cacheDir: cacheDirFromEnv() };
+}

@@ -1,0 +1,237 @@
+/**
+ * The shared body of `bench/model{1,2,3}_bench.ts`: for one model, on each
+ * configured backend, registers three `Deno.bench` groups — one training
+ * epoch, batch-1 inference, batched inference — with the native CPU backend
+ * as the baseline. A backend that is not available is still registered, with
+ * `ignore: true` and a name that says why, so it shows in the output.
+ *
+ * Data loading, model building and tensor conversion happen once, before
+ * the timed regions; every timed region ends with the result read back.
+ *
+ * @module
+ */
+import type { BackendName, LoadedBackend } from "../backends/types.ts";
+import { BACKEND_NAMES, getBackendSpec, loadBackend } from "../backends/registry.ts";
+import {
+  DatasetError,
+  type DataSplit,
+  type FashionMnist,
+  FIXTURE_CHECKSUMS,
+  FIXTURE_DIR,
+  loadFashionMnist,
+  permutation,
+  stratifiedSubset,
+  take,
+  toTensors,
+} from "../data/mod.ts";
+import { buildModel } from "../models/factory.ts";
+import { getModelSpec } from "../models/spec.ts";
+
+/** What to benchmark. */
+export interface ModelBenchConfig {
+  /** Backends, in order; the first CPU backend among them is the baseline. */
+  backends: BackendName[];
+  /** Training images per epoch. */
+  trainSize: number;
+  /** Timed epochs per backend (each after one untimed warm-up epoch). */
+  epochRuns: number;
+  /** Batch size of training. */
+  batchSize: number;
+  /** Images per batched-inference call. */
+  inferenceBatch: number;
+  /** Use the fixture split instead of the full dataset. */
+  fixtures: boolean;
+  /** The cache folder for the dataset, or none. */
+  cacheDir?: string;
+}
+
+/** The environment variables `parseBenchConfig` reads (passed in by the bench files). */
+export interface BenchEnv {
+  /** `FMNIST_BENCH_BACKENDS`: comma-separated backend names; default: the best native one. */
+  backends?: string;
+  /** `FMNIST_BENCH_TRAIN_SIZE`: images per training epoch; default 60000. */
+  trainSize?: string;
+  /** `FMNIST_BENCH_EPOCHS`: timed epochs per backend; default 3. */
+  epochRuns?: string;
+  /** `FMNIST_BENCH_FIXTURES=1`: use the 2,000-image fixture split. */
+  fixtures?: string;
+}
+
+/**
+ * Turns the environment's strings into a checked config.
+ *
+ * @param defaultBackend The backend to use when none is named (the best native one).
+ * @throws {RangeError} Naming the variable, what was expected and what was found.
+ */
+export function parseBenchConfig(env: BenchEnv, defaultBackend: BackendName): ModelBenchConfig {
+  const int = (name: string, value: string | undefined, fallback: number) => {
+    if (value === undefined || value === "") return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) {
+      throw new RangeError(`${name}: expected a positive integer, got ${JSON.stringify(value)}`);
+    }
+    return n;
+  };
+  const backends = env.backends
+    ? env.backends.split(",").map((b) => b.trim()).filter(Boolean)
+    : [defaultBackend];
+  for (const b of backends) {
+    if (!BACKEND_NAMES.includes(b as BackendName)) {
+      throw new RangeError(
+        `FMNIST_BENCH_BACKENDS: unknown backend ${JSON.stringify(b)}: expected one of ${
+          BACKEND_NAMES.join(", ")
+        }`,
+      );
+    }
+  }
+  const natives = backends.filter((b) => getBackendSpec(b).native);
+  if (natives.length > 1) {
+    throw new RangeError(
+      `FMNIST_BENCH_BACKENDS: ${
+        natives.join(" and ")
+      } cannot share a process; bench them in separate runs`,
+    );
+  }
+  const fixtures = env.fixtures === "1";
+  return {
+    backends: backends as BackendName[],
+    trainSize: int("FMNIST_BENCH_TRAIN_SIZE", env.trainSize, fixtures ? 2000 : 60000),
+    epochRuns: int("FMNIST_BENCH_EPOCHS", env.epochRuns, 3),
+    batchSize: 128,
+    inferenceBatch: 1024,
+    fixtures,
+  };
+}
+
+/** The training images: the full training set, or a stratified subset, or repeats of it. */
+function trainingImages(train: DataSplit, size: number): DataSplit {
+  if (size === train.count) return train;
+  if (size < train.count) return stratifiedSubset(train, { size, seed: 42 });
+  return take(train, Array.from({ length: size }, (_, i) => i % train.count));
+}
+
+/**
+ * Registers the benchmarks of one model. Call it at the top level of a bench
+ * file (it awaits data and backends before registering).
+ */
+export async function registerModelBenches(
+  modelName: string,
+  config: ModelBenchConfig,
+): Promise<void> {
+  const spec = getModelSpec(modelName);
+  let data: FashionMnist;
+  try {
+    data = config.fixtures
+      ? await loadFashionMnist({
+        dir: FIXTURE_DIR,
+        checksums: FIXTURE_CHECKSUMS,
+        systemDir: null,
+        baseUrls: false,
+      })
+      : await loadFashionMnist({ cacheDir: config.cacheDir, baseUrls: false });
+  } catch (err) {
+    if (!(err instanceof DatasetError)) throw err;
+    Deno.bench({ name: `${modelName} [skipped: ${err.message}]`, ignore: true, fn() {} });
+    return;
+  }
+  const train = trainingImages(data.train, config.trainSize);
+  const baseline = config.backends.find((b) => b === "tensorflow" || b === "cpu") ??
+    config.backends[0];
+
+  // Load every backend first (native before WebGPU: the other order crashes), then register.
+  const order = [...config.backends].sort((a, b) =>
+    Number(getBackendSpec(b).native) - Number(getBackendSpec(a).native)
+  );
+  const loaded = new Map<BackendName, LoadedBackend | string>();
+  for (const name of order) {
+    const probe = await getBackendSpec(name).probe();
+    if (!probe.available) {
+      loaded.set(name, probe.reason);
+      continue;
+    }
+    try {
+      loaded.set(name, await loadBackend(name, { allowFallback: true }));
+    } catch (err) {
+      loaded.set(name, (err as Error).message);
+    }
+  }
+
+  for (const name of config.backends) {
+    const backend = loaded.get(name)!;
+    const groupOpts = (group: string) => ({
+      group: `${modelName} ${group}`,
+      baseline: name === baseline,
+    });
+    if (typeof backend === "string") {
+      for (const group of ["train epoch", "batch-1 inference", "batched inference"]) {
+        Deno.bench({
+          name: `${modelName} ${group} on ${name} [unavailable: ${backend}]`,
+          ...groupOpts(group),
+          baseline: false,
+          ignore: true,
+          fn() {},
+        });
+      }
+      continue;
+    }
+    const { tf, device } = backend;
+    const label = `${name} (${device.description})`;
+    const use = () => tf.setBackend(getBackendSpec(name).tfjsName);
+    await use(); // tensors live on the backend that is active when they are made
+    const model = buildModel(spec, { seed: 42 });
+    const { xs, ys } = toTensors(train);
+    const one = toTensors(data.test, 0, 1).xs;
+    const batch = toTensors(data.test, 0, Math.min(config.inferenceBatch, data.test.count)).xs;
+    let epoch = 0;
+
+    Deno.bench({
+      name: `${modelName} train epoch (${train.count} images) on ${label}`,
+      ...groupOpts("train epoch"),
+      n: config.epochRuns,
+      warmup: 1,
+      async fn(b) {
+        await use();
+        const idx = tf.tensor1d(permutation(train.count, 42 * 1000 + ++epoch), "int32");
+        const [ex, ey] = [tf.gather(xs, idx), tf.gather(ys, idx)];
+        idx.dispose();
+        b.start();
+        await model.fit(ex, ey, {
+          epochs: 1,
+          batchSize: config.batchSize,
+          shuffle: false,
+          verbose: 0,
+        });
+        b.end();
+        tf.dispose([ex, ey]);
+      },
+    });
+    Deno.bench({
+      name: `${modelName} batch-1 inference on ${label}`,
+      ...groupOpts("batch-1 inference"),
+      n: 200,
+      warmup: 20,
+      async fn(b) {
+        await use();
+        b.start();
+        const y = model.predict(one) as typeof one;
+        await y.data();
+        b.end();
+        y.dispose();
+      },
+    });
+    Deno.bench({
+      name: `${modelName} batched inference (${batch.shape[0]} images) on ${label}`,
+      ...groupOpts("batched inference"),
+      n: 10,
+      warmup: 2,
+      async fn(b) {
+        await use();
+        b.start();
+        const y = model.predict(batch) as typeof batch;
+        await y.data();
+        b.end();
+        y.dispose();
+      },
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { parseBenchConfig } from "./model_bench.ts";
+
+Deno.test("parseBenchConfig defaults to a full epoch on the given backend", () => {
+  assert.deepEqual(parseBenchConfig({}, "tensorflow"), {
+    backends: ["tensorflow"],
+    trainSize: 60000,
+    epochRuns: 3,
+    batchSize: 128,
+    inferenceBatch: 1024,
+    fixtures: false,
+  });
+});
+
+Deno.test("parseBenchConfig reads a backend list, an epoch size and the fixture switch", () => {
+  const config = parseBenchConfig(
+    { backends: "tensorflow, webgpu,cpu", trainSize: "4096", epochRuns: "2", fixtures: "1" },
+    "tensorflow",
+  );
+  assert.deepEqual(config.backends, ["tensorflow", "webgpu", "cpu"]);
+  assert.equal(config.trainSize, 4096);
+  assert.equal(config.epochRuns, 2);
+  assert.equal(config.fixtures, true);
+  assert.equal(parseBenchConfig({ fixtures: "1" }, "cpu").trainSize, 2000);
+});
+
+Deno.test("parseBenchConfig names a bad variable and what it expected", () => {
+  assert.throws(() => parseBenchConfig({ trainSize: "lots" }, "tensorflow"), {
+    name: "RangeError",
+    message: 'FMNIST_BENCH_TRAIN_SIZE: expected a positive integer, got "lots"',
+  });
+  assert.throws(() => parseBenchConfig({ backends: "tensorflow,tpu" }, "tensorflow"), {
+    message:
+      'FMNIST_BENCH_BACKENDS: unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, cpu',
+  });
+});
+
+Deno.test("parseBenchConfig refuses two native backends in one process", () => {
+  assert.throws(() => parseBenchConfig({ backends: "tensorflow-gpu,tensorflow" }, "tensorflow"), {
+    message: "FMNIST_BENCH_BACKENDS: tensorflow-gpu and tensorflow cannot share a process; " +
+      "bench them in separate runs",
+  });
+});

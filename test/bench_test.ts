@@ -1,0 +1,44 @@
+/**
+ * The model bench files register what they promise: three groups per model,
+ * and an ignored entry that names the reason for a backend that is missing.
+ * (Benchmarks assert nothing; this checks their registration, not speed.)
+ */
+import assert from "node:assert/strict";
+
+async function bench(env: Record<string, string>): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["bench", "-A", "--no-check", "bench/model1_bench.ts"],
+    cwd: new URL("..", import.meta.url).pathname,
+    env: { FMNIST_BENCH_FIXTURES: "1", NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, text);
+  return text;
+}
+
+Deno.test("model1 bench times an epoch, batch-1 and batched inference on the native backend", async () => {
+  const text = await bench({
+    FMNIST_BENCH_BACKENDS: "tensorflow",
+    FMNIST_BENCH_TRAIN_SIZE: "256",
+    FMNIST_BENCH_EPOCHS: "1",
+  });
+  assert.match(text, /^group model1 train epoch$/m);
+  assert.match(
+    text,
+    /model1 train epoch \(256 images\) on tensorflow \(libtensorflow 2\.21\.0 \(CPU\)\)/,
+  );
+  assert.match(text, /model1 batch-1 inference on tensorflow/);
+  assert.match(text, /model1 batched inference \(500 images\) on tensorflow/);
+});
+
+Deno.test({
+  name: "model1 bench lists a missing GPU backend as ignored, with the reason",
+  ignore: await Deno.stat("/proc/driver/nvidia/version").then(() => true, () => false),
+  async fn() {
+    const text = await bench({ FMNIST_BENCH_BACKENDS: "tensorflow-gpu" });
+    assert.match(text, /ignored/);
+    assert.match(text, /model1 train epoch on tensorflow-gpu \[unavailable: no NVIDIA driver/);
+  },
+});
