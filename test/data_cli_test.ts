@@ -1,18 +1,10 @@
 import assert from "node:assert/strict";
+import { runCli } from "./_cli.ts";
 import { join } from "node:path";
 import { FIXTURE_CHECKSUMS, FIXTURE_DIR, SYSTEM_DIR } from "../src/data/mod.ts";
 
-const CLI = new URL("../src/cli/data.ts", import.meta.url).pathname;
-
-async function data(cacheDir: string, ...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, "--cache-dir", cacheDir, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const data = (cacheDir: string, ...args: string[]) =>
+  runCli("data", "--cache-dir", cacheDir, ...args);
 
 Deno.test("deno task data exits non-zero on a file that is not the dataset, naming it", async () => {
   const cache = await Deno.makeTempDir();

@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
+import { runCli } from "./_cli.ts";
 import { join } from "node:path";
 import { TFJS_NODE } from "../src/backends/native.ts";
 
-const SETUP = new URL("../src/cli/setup.ts", import.meta.url).pathname;
-
-async function setup(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SETUP, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const setup = (...args: string[]) => runCli("setup", ...args);
 
 Deno.test("setup finds the working build and downloads nothing", async () => {
   const { code, stdout } = await setup();

@@ -3,22 +3,13 @@
  * messages, before any training), and an interrupted run that resumes.
  */
 import assert from "node:assert/strict";
+import { runCli } from "./_cli.ts";
 import { join } from "node:path";
 import { validateResults } from "../src/results/schema.ts";
 
 const CLI = new URL("../src/cli/train_all.ts", import.meta.url).pathname;
 
-async function trainAll(
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const trainAll = (...args: string[]) => runCli("train_all", ...args);
 
 /** The last stderr line: what the user reads (libtensorflow may print start-up lines before it). */
 const lastLine = (s: string) => s.trim().split("\n").at(-1);

@@ -163,6 +163,8 @@ export async function registerModelBenches(
       baseline: name === baseline,
     });
     if (typeof backend === "string") {
+      // Deno does not print ignored benches, so say it here too, where the output shows it.
+      console.log(`${modelName} on ${name}: skipped, unavailable: ${backend}`);
       for (const group of ["train epoch", "batch-1 inference", "batched inference"]) {
         Deno.bench({
           name: `${modelName} ${group} on ${name} [unavailable: ${backend}]`,

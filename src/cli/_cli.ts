@@ -7,6 +7,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { defaultCacheDir } from "../data/cache.ts";
 
 /**
  * A mistake in how a command was called (a bad flag, a bad value). The CLI
@@ -65,19 +66,20 @@ export function parseFlags<T extends ParseArgsConfig & { strict?: true }>(
 }
 
 /**
- * The suite's cache folder from the environment: `$XDG_CACHE_HOME/fmnist-bench`,
- * else `$HOME/.cache/fmnist-bench`.
+ * The suite's cache folder from the environment: `$XDG_CACHE_HOME/fmnist-bench`
+ * (when absolute), else `$HOME/.cache/fmnist-bench`.
+ *
+ * @throws {UsageError} When neither variable gives a folder.
  */
 export function cacheDirFromEnv(): string {
-  const xdg = Deno.env.get("XDG_CACHE_HOME");
-  if (xdg) return `${xdg}/fmnist-bench`;
-  const home = Deno.env.get("HOME");
-  if (!home) {
-    throw new UsageError(
-      "cannot find a cache folder: set XDG_CACHE_HOME or HOME, or pass --cache-dir",
-    );
+  try {
+    return defaultCacheDir({
+      xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"),
+      home: Deno.env.get("HOME"),
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
-  return `${home}/.cache/fmnist-bench`;
 }
 
 /**

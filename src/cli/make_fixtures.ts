@@ -1,27 +1,36 @@
 /**
  * `deno task make-fixtures`: regenerates `fixtures/fashion-mnist/` from the
- * full dataset, deterministically: a class-stratified subset of 2,000
- * training and 500 test images (seed 42), written as IDX `.gz` files.
- * Prints the SHA-256 of each decompressed file for `FIXTURE_CHECKSUMS`.
+ * full dataset, deterministically: a class-stratified subset of 200 training
+ * and 50 test images per class (mulberry32, seed 42; in their original order),
+ * written as IDX `.gz` files. It prints the SHA-256 of each decompressed file
+ * and whether they match `FIXTURE_CHECKSUMS`; `--check` writes nothing and
+ * fails when the files in `--out` are not what it would write.
  *
  * @module
  */
 import { join, resolve } from "node:path";
-import { gzipSync } from "node:zlib";
-import {
-  classCounts,
-  encodeIdx,
-  FILE_NAMES,
-  loadFashionMnist,
-  sha256Hex,
-  stratifiedSubset,
-} from "../data/mod.ts";
+import { gunzipSync, gzipSync } from "node:zlib";
+// Not ../data/mod.ts: that also loads TensorFlow.js, which this task does not need.
+import { FILE_NAMES, type FileRole, FIXTURE_CHECKSUMS, sha256Hex } from "../data/checksums.ts";
+import { encodeIdx } from "../data/idx.ts";
+import { writeFileAtomic } from "../data/io.ts";
+import { loadFashionMnist } from "../data/load.ts";
+import { classCounts, stratifiedSubset } from "../data/split.ts";
 import { parseFlags, runCli } from "./_cli.ts";
 
-const HELP = `Usage: deno task make-fixtures [--data-dir DIR] [--out DIR]
+const TRAIN_PER_CLASS = 200;
+const TEST_PER_CLASS = 50;
+const SEED = 42;
 
-Writes a stratified subset of Fashion-MNIST (2,000 train, 500 test, seed 42)
-as IDX .gz files into --out (default fixtures/fashion-mnist).
+const HELP = `Usage: deno task make-fixtures [--data-dir DIR] [--out DIR] [--check]
+
+Writes a class-stratified subset of Fashion-MNIST (${TRAIN_PER_CLASS} training and ${TEST_PER_CLASS} test images
+per class, seed ${SEED}) as IDX .gz files into --out (default fixtures/fashion-mnist), from
+the full dataset in --data-dir, or else Debian's installed copy (never a
+download). The output is the same every time.
+
+  --check   write nothing; exit 1 unless the files in --out decompress to
+            exactly the bytes this would write
 `;
 
 async function main(): Promise<number> {
@@ -30,6 +39,7 @@ async function main(): Promise<number> {
     options: {
       "data-dir": { type: "string" },
       out: { type: "string", default: "fixtures/fashion-mnist" },
+      check: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -38,27 +48,45 @@ async function main(): Promise<number> {
     return 0;
   }
   const data = await loadFashionMnist({ dir: values["data-dir"], baseUrls: false });
-  const train = stratifiedSubset(data.train, { size: 2000, seed: 42 });
-  const test = stratifiedSubset(data.test, { size: 500, seed: 42 });
+  const train = stratifiedSubset(data.train, { perClass: TRAIN_PER_CLASS, seed: SEED });
+  const test = stratifiedSubset(data.test, { perClass: TEST_PER_CLASS, seed: SEED });
+  const files: [FileRole, Uint8Array][] = [
+    ["trainImages", encodeIdx("images", train.images, train.count)],
+    ["trainLabels", encodeIdx("labels", train.labels, train.count)],
+    ["testImages", encodeIdx("images", test.images, test.count)],
+    ["testLabels", encodeIdx("labels", test.labels, test.count)],
+  ];
   const out = resolve(values.out);
-  await Deno.mkdir(out, { recursive: true });
-  const files = [
-    [FILE_NAMES.trainImages, encodeIdx("images", train.images, train.count)],
-    [FILE_NAMES.trainLabels, encodeIdx("labels", train.labels, train.count)],
-    [FILE_NAMES.testImages, encodeIdx("images", test.images, test.count)],
-    [FILE_NAMES.testLabels, encodeIdx("labels", test.labels, test.count)],
-  ] as const;
-  for (const [name, bytes] of files) {
-    // node's gzip header carries no name or time, so the same bytes give the same file.
-    await Deno.writeFile(join(out, `${name}.gz`), gzipSync(bytes, { level: 9 }));
-    console.log(`${sha256Hex(bytes)}  ${name} (${bytes.length} bytes)`);
-  }
   console.log(`from: ${data.description}`);
   console.log(
     `train per class: ${classCounts(train).join(" ")}; test per class: ${
       classCounts(test).join(" ")
     }`,
   );
+  let differs = 0;
+  if (!values.check) await Deno.mkdir(out, { recursive: true });
+  for (const [role, bytes] of files) {
+    const name = FILE_NAMES[role];
+    const path = join(out, `${name}.gz`);
+    const sha = sha256Hex(bytes);
+    if (values.check) {
+      const existing = await Deno.readFile(path).then((gz) => sha256Hex(gunzipSync(gz)), () => "");
+      const same = existing === sha;
+      if (!same) differs++;
+      console.log(`${same ? "same" : "DIFFERS"}  ${path}`);
+      continue;
+    }
+    // node's gzip header carries no file name and a zero time: same bytes in, same file out.
+    await writeFileAtomic(path, new Uint8Array(gzipSync(bytes, { level: 9 })));
+    const known = sha === FIXTURE_CHECKSUMS[role] ? "= FIXTURE_CHECKSUMS" : "!= FIXTURE_CHECKSUMS";
+    console.log(`${sha}  ${name} (${bytes.length} bytes) ${known}`);
+  }
+  if (values.check && differs > 0) {
+    throw new Error(
+      `${out}: expected the fixtures that make-fixtures writes, but ${differs} file(s) differ; ` +
+        "run `deno task make-fixtures` and update FIXTURE_CHECKSUMS in src/data/checksums.ts",
+    );
+  }
   return 0;
 }
 

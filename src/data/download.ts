@@ -1,84 +1,146 @@
 /**
- * Downloading a dataset file over HTTP(S): a timeout per attempt, retries
- * with backoff, progress reports, and an atomic write, so that a dropped
- * connection never leaves a partial file behind.
+ * Downloading over HTTP(S): a timeout on every wait, retries with backoff,
+ * progress reports, and nothing on disk until the whole body has arrived (then
+ * an atomic write), so a dropped connection never leaves a partial file.
  *
  * @module
  */
-import { dirname, join } from "node:path";
 import { DatasetError } from "./errors.ts";
+import { writeFileAtomic } from "./io.ts";
 
-/** Options for {@link downloadFile}. */
+/** Options for {@link downloadBytes} and {@link downloadFile}. */
 export interface DownloadOptions {
-  /** Milliseconds one attempt may take, headers and body together. Default 60 000. */
+  /**
+   * Milliseconds to wait for the response headers, and then for each next
+   * piece of the body, before the attempt fails: a stalled connection fails,
+   * a slow but moving one does not. Default 30 000.
+   */
   timeoutMs?: number;
   /** Attempts after the first one fails. Default 2. */
   retries?: number;
-  /** Milliseconds before the first retry; doubled each time. Default 500. */
+  /** Milliseconds before the first retry; doubled for each further one. Default 1 000. */
   backoffMs?: number;
-  /** Called as bytes arrive; `total` is `undefined` without a Content-Length. */
+  /** Called as bytes arrive; `total` is `undefined` when the server sent no Content-Length. */
   onProgress?: (received: number, total: number | undefined) => void;
 }
 
+/** An HTTP status that failed the attempt; `permanent` ones (4xx but 408, 429) are not retried. */
+class HttpStatusError extends Error {
+  readonly permanent: boolean;
+  constructor(status: number, statusText: string) {
+    super(`HTTP ${status}${statusText ? ` ${statusText}` : ""}`);
+    this.permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
+  }
+}
+
+function reason(err: unknown): string {
+  if (err instanceof DOMException && err.name === "TimeoutError") return err.message;
+  if (err instanceof Error) {
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : "";
+    return `${err.message}${cause}`;
+  }
+  return String(err);
+}
+
+async function attempt(
+  url: string,
+  timeoutMs: number,
+  onProgress: DownloadOptions["onProgress"],
+): Promise<Uint8Array> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (waitingFor: string) => {
+    clearTimeout(timer);
+    timer = setTimeout(
+      () =>
+        controller.abort(
+          new DOMException(`timed out: no ${waitingFor} within ${timeoutMs} ms`, "TimeoutError"),
+        ),
+      timeoutMs,
+    );
+  };
+  try {
+    arm("response");
+    const response = await fetch(url, { signal: controller.signal });
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw new HttpStatusError(response.status, response.statusText);
+    }
+    // With a Content-Encoding, fetch decodes the body and Content-Length no longer counts it.
+    const length = response.headers.get("content-encoding")
+      ? null
+      : response.headers.get("content-length");
+    const total = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      arm("data");
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received += value.length;
+      onProgress?.(received, total);
+    }
+    if (total !== undefined && received !== total) {
+      throw new Error(`expected ${total} bytes, got ${received} (connection closed early)`);
+    }
+    if (chunks.length === 1) return chunks[0];
+    const body = new Uint8Array(received);
+    let offset = 0;
+    for (const chunk of chunks) {
+      body.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return body;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
- * Downloads `url` into `path` atomically (a temporary file in the same folder,
- * renamed once complete).
+ * Downloads `url` into memory: each attempt fails on a timeout (see
+ * {@link DownloadOptions.timeoutMs}), a network error, a body shorter than its
+ * Content-Length, or an HTTP error; network errors, timeouts, 408, 429 and 5xx
+ * are retried with backoff.
  *
- * @throws {DatasetError} After the last failed attempt, naming the URL and the reason.
+ * @returns The whole body.
+ * @throws {DatasetError} After the last failed attempt, naming the URL, the
+ *   attempts and the reason, e.g.
+ *   `http://h/f.gz: download failed after 3 attempts: timed out: no data within 30000 ms`.
+ */
+export async function downloadBytes(
+  url: string,
+  options: DownloadOptions = {},
+): Promise<Uint8Array> {
+  const { timeoutMs = 30_000, retries = 2, backoffMs = 1_000, onProgress } = options;
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    try {
+      return await attempt(url, timeoutMs, onProgress);
+    } catch (err) {
+      const permanent = err instanceof HttpStatusError && err.permanent;
+      if (permanent || attempts > retries) {
+        const tries = attempts === 1 ? "" : ` after ${attempts} attempts`;
+        throw new DatasetError(`${url}: download failed${tries}: ${reason(err)}`, { cause: err });
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (attempts - 1)));
+    }
+  }
+}
+
+/**
+ * Downloads `url` into `path`: in memory first (see {@link downloadBytes}),
+ * then written atomically (a temporary file in the same folder, renamed), so
+ * `path` is either absent or complete. The folder must exist.
+ *
+ * @throws {DatasetError} When the download fails (see {@link downloadBytes}).
  */
 export async function downloadFile(
   url: string,
   path: string,
   options: DownloadOptions = {},
 ): Promise<void> {
-  const { timeoutMs = 60_000, retries = 2, backoffMs = 500, onProgress } = options;
-  let lastError = "";
-  for (let attempt = 0; attempt <= retries; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, backoffMs * 2 ** (attempt - 1)));
-    try {
-      await attemptDownload(url, path, timeoutMs, onProgress);
-      return;
-    } catch (err) {
-      lastError = err instanceof Error ? err.message : String(err);
-    }
-  }
-  throw new DatasetError(`${url}: download failed after ${retries + 1} attempts: ${lastError}`);
-}
-
-async function attemptDownload(
-  url: string,
-  path: string,
-  timeoutMs: number,
-  onProgress?: (received: number, total: number | undefined) => void,
-): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${crypto.randomUUID()}.part`);
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!response.ok || !response.body) {
-      await response.body?.cancel();
-      throw new Error(`HTTP ${response.status} ${response.statusText}`);
-    }
-    const header = response.headers.get("content-length");
-    const total = header === null ? undefined : Number(header);
-    let received = 0;
-    const file = await Deno.open(tmp, { write: true, createNew: true });
-    try {
-      for await (const chunk of response.body) {
-        let written = 0;
-        while (written < chunk.length) written += await file.write(chunk.subarray(written));
-        received += chunk.length;
-        onProgress?.(received, total);
-      }
-      await file.sync();
-    } finally {
-      file.close();
-    }
-    if (total !== undefined && received !== total) {
-      throw new Error(`expected ${total} bytes, got ${received} (connection closed early)`);
-    }
-    await Deno.rename(tmp, path);
-  } finally {
-    await Deno.remove(tmp).catch(() => {});
-  }
+  await writeFileAtomic(path, await downloadBytes(url, options));
 }

@@ -1,10 +1,12 @@
 /**
- * The IDX format of (Fashion-)MNIST: a big-endian header (magic number, then
- * one 32-bit size per dimension) followed by unsigned bytes.
+ * The IDX format of (Fashion-)MNIST: a big-endian header (a magic number, then
+ * one 32-bit size per dimension) followed by unsigned bytes. Images are
+ * `count × 28 × 28` pixels (magic 2051), labels `count` bytes 0–9 (magic 2049).
  *
  * @module
  */
 import { DatasetError } from "./errors.ts";
+import type { DataSplit } from "./split.ts";
 
 /** IDX magic number of an image file: unsigned bytes, 3 dimensions. */
 export const IMAGES_MAGIC = 2051;
@@ -12,101 +14,150 @@ export const IMAGES_MAGIC = 2051;
 export const LABELS_MAGIC = 2049;
 /** Image side length in pixels. */
 export const IMAGE_SIZE = 28;
-/** Pixels per image. */
+/** Pixels per image (28 × 28). */
 export const IMAGE_PIXELS = IMAGE_SIZE * IMAGE_SIZE;
+/** Bytes of an image file's header: magic, count, rows, columns. */
+export const IMAGES_HEADER_BYTES = 16;
+/** Bytes of a label file's header: magic, count. */
+export const LABELS_HEADER_BYTES = 8;
+
+/** Which of the two IDX layouts a file has. */
+export type IdxKind = "images" | "labels";
 
 /** Parsed images: `count` images of 28×28 bytes, row-major, one after the other. */
 export interface IdxImages {
   /** Number of images. */
   count: number;
-  /** `count × 784` pixel bytes (0–255), a view into the file's bytes. */
+  /** `count × 784` pixel bytes (0–255): a view into the file's bytes past the header, no copy. */
   pixels: Uint8Array;
 }
 
-function header(bytes: Uint8Array, source: string, words: number): DataView {
-  if (bytes.length < 4 * words) {
-    throw new DatasetError(
-      `${source}: expected an IDX header of ${
-        4 * words
-      } bytes, got a file of ${bytes.length} bytes (truncated?)`,
-    );
-  }
+function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function checkMagic(view: DataView, source: string, expected: number, what: string): void {
-  const magic = view.getUint32(0);
-  if (magic !== expected) {
-    throw new DatasetError(`${source}: expected IDX magic ${expected} (${what}), got ${magic}`);
+/**
+ * What is wrong with `bytes` as an IDX file of `kind`, without the file's
+ * name (e.g. `expected IDX magic 2051 (images), got 2049`), or `undefined`
+ * when it is well-formed: the magic number, 28×28 dimensions, a byte length
+ * equal to what the header promises, and labels 0–9.
+ */
+export function idxProblem(bytes: Uint8Array, kind: IdxKind): string | undefined {
+  const headerBytes = kind === "images" ? IMAGES_HEADER_BYTES : LABELS_HEADER_BYTES;
+  if (bytes.length < headerBytes) {
+    return `expected an IDX header of ${headerBytes} bytes, got a file of ${bytes.length} bytes (truncated?)`;
   }
-}
-
-function checkLength(bytes: Uint8Array, source: string, expected: number, promise: string): void {
-  if (bytes.length !== expected) {
-    throw new DatasetError(
-      `${source}: expected ${expected} bytes (${promise}), got ${bytes.length}` +
-        (bytes.length < expected ? " (truncated?)" : ""),
-    );
+  const v = view(bytes);
+  const magic = v.getUint32(0);
+  const expectedMagic = kind === "images" ? IMAGES_MAGIC : LABELS_MAGIC;
+  if (magic !== expectedMagic) return `expected IDX magic ${expectedMagic} (${kind}), got ${magic}`;
+  const count = v.getUint32(4);
+  let expectedLength: number;
+  let promise: string;
+  if (kind === "images") {
+    const rows = v.getUint32(8);
+    const cols = v.getUint32(12);
+    if (rows !== IMAGE_SIZE || cols !== IMAGE_SIZE) {
+      return `expected ${IMAGE_SIZE}×${IMAGE_SIZE} images, got ${rows}×${cols}`;
+    }
+    expectedLength = headerBytes + count * IMAGE_PIXELS;
+    promise = `${headerBytes}-byte header + ${count} images of 28×28`;
+  } else {
+    expectedLength = headerBytes + count;
+    promise = `${headerBytes}-byte header + ${count} labels`;
   }
+  if (bytes.length !== expectedLength) {
+    return `expected ${expectedLength} bytes (${promise}), got ${bytes.length}` +
+      (bytes.length < expectedLength ? " (truncated?)" : " (trailing bytes)");
+  }
+  if (kind === "labels") {
+    for (let i = headerBytes; i < bytes.length; i++) {
+      if (bytes[i] > 9) return `expected labels 0–9, got ${bytes[i]} at index ${i - headerBytes}`;
+    }
+  }
+  return undefined;
 }
 
 /**
  * Parses an IDX image file.
  *
- * @param source Names the file in errors.
+ * @param bytes The decompressed file.
+ * @param source Names the file in errors (its path).
+ * @returns The count and a view of the pixels (no copy).
  * @throws {DatasetError} On a wrong magic number, dimensions other than 28×28,
- *   or a byte length that differs from what the header promises.
+ *   or a byte length other than the header promises, e.g.
+ *   `/d/train-images-idx3-ubyte.gz: expected IDX magic 2051 (images), got 2049`.
  */
 export function parseIdxImages(bytes: Uint8Array, source: string): IdxImages {
-  const view = header(bytes, source, 4);
-  checkMagic(view, source, IMAGES_MAGIC, "images");
-  const [count, rows, cols] = [view.getUint32(4), view.getUint32(8), view.getUint32(12)];
-  if (rows !== IMAGE_SIZE || cols !== IMAGE_SIZE) {
-    throw new DatasetError(
-      `${source}: expected ${IMAGE_SIZE}×${IMAGE_SIZE} images, got ${rows}×${cols}`,
-    );
-  }
-  checkLength(
-    bytes,
-    source,
-    16 + count * IMAGE_PIXELS,
-    `16-byte header + ${count} images of 28×28`,
-  );
-  return { count, pixels: bytes.subarray(16) };
+  const problem = idxProblem(bytes, "images");
+  if (problem) throw new DatasetError(`${source}: ${problem}`);
+  return { count: view(bytes).getUint32(4), pixels: bytes.subarray(IMAGES_HEADER_BYTES) };
 }
 
 /**
  * Parses an IDX label file.
  *
- * @param source Names the file in errors.
- * @throws {DatasetError} On a wrong magic number, a label above 9, or a byte
- *   length that differs from what the header promises.
+ * @param bytes The decompressed file.
+ * @param source Names the file in errors (its path).
+ * @returns The labels, a view into `bytes` past the header (no copy).
+ * @throws {DatasetError} On a wrong magic number, a byte length other than the
+ *   header promises, or a label above 9.
  */
 export function parseIdxLabels(bytes: Uint8Array, source: string): Uint8Array {
-  const view = header(bytes, source, 2);
-  checkMagic(view, source, LABELS_MAGIC, "labels");
-  const count = view.getUint32(4);
-  checkLength(bytes, source, 8 + count, `8-byte header + ${count} labels`);
-  const labels = bytes.subarray(8);
-  const bad = labels.findIndex((l) => l > 9);
-  if (bad >= 0) {
-    throw new DatasetError(`${source}: expected labels 0–9, got ${labels[bad]} at index ${bad}`);
-  }
-  return labels;
+  const problem = idxProblem(bytes, "labels");
+  if (problem) throw new DatasetError(`${source}: ${problem}`);
+  return bytes.subarray(LABELS_HEADER_BYTES);
+}
+
+/** One decompressed IDX file and the name to use for it in errors. */
+export interface IdxFile {
+  /** The decompressed bytes. */
+  bytes: Uint8Array;
+  /** The file's path (or URL), for errors. */
+  source: string;
 }
 
 /**
- * Encodes images or labels as IDX bytes (used to write fixtures and tests).
+ * Parses an image file and its label file into one split, checking that they
+ * hold the same number of items.
+ *
+ * @throws {DatasetError} On any problem of either file (see
+ *   {@link parseIdxImages}, {@link parseIdxLabels}), or when the counts differ:
+ *   `<labels>: expected 60000 labels, one per image in <images>, got 59999`.
  */
-export function encodeIdx(kind: "images" | "labels", data: Uint8Array, count: number): Uint8Array {
-  const headerBytes = kind === "images" ? 16 : 8;
+export function parseIdxSplit(images: IdxFile, labels: IdxFile): DataSplit {
+  const img = parseIdxImages(images.bytes, images.source);
+  const lab = parseIdxLabels(labels.bytes, labels.source);
+  if (lab.length !== img.count) {
+    throw new DatasetError(
+      `${labels.source}: expected ${img.count} labels, one per image in ${images.source}, ` +
+        `got ${lab.length}`,
+    );
+  }
+  return { images: img.pixels, labels: lab, count: img.count };
+}
+
+/**
+ * Encodes images (`count × 784` bytes) or labels (`count` bytes) as an IDX
+ * file, header included. Used to write fixtures and in tests.
+ *
+ * @throws {RangeError} When `data`'s length does not fit `count` items.
+ */
+export function encodeIdx(kind: IdxKind, data: Uint8Array, count: number): Uint8Array {
+  const itemBytes = kind === "images" ? IMAGE_PIXELS : 1;
+  if (data.length !== count * itemBytes) {
+    throw new RangeError(
+      `encodeIdx: expected ${count * itemBytes} bytes for ${count} ${kind}, got ${data.length}`,
+    );
+  }
+  const headerBytes = kind === "images" ? IMAGES_HEADER_BYTES : LABELS_HEADER_BYTES;
   const out = new Uint8Array(headerBytes + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, kind === "images" ? IMAGES_MAGIC : LABELS_MAGIC);
-  view.setUint32(4, count);
+  const v = view(out);
+  v.setUint32(0, kind === "images" ? IMAGES_MAGIC : LABELS_MAGIC);
+  v.setUint32(4, count);
   if (kind === "images") {
-    view.setUint32(8, IMAGE_SIZE);
-    view.setUint32(12, IMAGE_SIZE);
+    v.setUint32(8, IMAGE_SIZE);
+    v.setUint32(12, IMAGE_SIZE);
   }
   out.set(data, headerBytes);
   return out;

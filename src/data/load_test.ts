@@ -1,121 +1,271 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { FILE_NAMES, FILE_ROLES, FIXTURE_CHECKSUMS, FIXTURE_DIR } from "./files.ts";
+import { decodedCacheDir } from "./cache.ts";
+import { FILE_NAMES, FIXTURE_CHECKSUMS } from "./checksums.ts";
+import { CLASS_NAMES } from "./classes.ts";
+import { encodeIdx } from "./idx.ts";
 import { loadFashionMnist, type LoadOptions } from "./load.ts";
+import { FIXTURE_DIR } from "./sources.ts";
 import { classCounts } from "./split.ts";
+import { copyFixtures, listDir, serveFixtures, withTempDir } from "./_testing.ts";
 
-/** Loads the fixtures with no system copy and no download unless the test adds them. */
+/** Loads the fixtures with no system copy and no download unless a test adds them. */
 const load = (options: LoadOptions) =>
   loadFashionMnist({ checksums: FIXTURE_CHECKSUMS, systemDir: null, baseUrls: false, ...options });
 
-async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "fmnist-data-test-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-async function listDir(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  for await (const e of Deno.readDir(dir)) names.push(e.name);
-  return names.sort();
-}
+const NAMES = Object.values(FILE_NAMES);
+const CACHED = [...NAMES, "manifest.json"].sort();
+const cacheOf = (tmp: string) => decodedCacheDir(tmp, FIXTURE_CHECKSUMS);
+const FIX =
+  "Fix: install Debian's package (apt-get install dataset-fashion-mnist), or name a folder " +
+  "that holds the four files (--data-dir DIR, or `dir` in the API), or go online so they can be " +
+  "downloaded.";
 
 Deno.test("loadFashionMnist reads the fixture split with 200 and 50 images per class", async () => {
   const data = await load({ dir: FIXTURE_DIR });
   assert.equal(data.train.count, 2000);
   assert.equal(data.test.count, 500);
+  assert.equal(data.train.images.length, 2000 * 784);
   assert.deepEqual(classCounts(data.train), new Array(10).fill(200));
   assert.deepEqual(classCounts(data.test), new Array(10).fill(50));
-  assert.deepEqual(
-    data.files.map((f) => [f.kind, f.gunzipped, f.verified]),
-    new Array(4).fill(["dir", true, "sha256"]),
-  );
+  assert.equal(data.classNames, CLASS_NAMES);
+  assert.deepEqual(data.files[0], {
+    role: "trainImages",
+    name: "train-images-idx3-ubyte",
+    kind: "dir",
+    path: join(FIXTURE_DIR, "train-images-idx3-ubyte.gz"),
+    gunzipped: true,
+    verified: "sha256",
+    sha256: FIXTURE_CHECKSUMS.trainImages,
+    bytes: 16 + 2000 * 784,
+  });
+  assert.deepEqual(data.files.map((f) => f.sha256), Object.values(FIXTURE_CHECKSUMS));
+  assert.deepEqual(data.warnings, []);
+  assert.equal(data.description, `dir: ${FIXTURE_DIR}`);
 });
 
-Deno.test("loadFashionMnist takes the caller's folder before the cache and the system copy", async () => {
-  await withTemp(async (tmp) => {
-    await load({ systemDir: FIXTURE_DIR, cacheDir: tmp }); // fills the cache
-    const data = await load({ dir: FIXTURE_DIR, systemDir: FIXTURE_DIR, cacheDir: tmp });
-    assert.deepEqual(data.files.map((f) => f.kind), ["dir", "dir", "dir", "dir"]);
-    const again = await load({ systemDir: FIXTURE_DIR, cacheDir: tmp });
-    assert.deepEqual(again.files.map((f) => f.kind), ["cache", "cache", "cache", "cache"]);
+Deno.test("loadFashionMnist follows the source order: folder, cache, system copy, download", async () => {
+  await withTempDir(async (tmp) => {
+    const [dir, system, cacheDir] = ["dir", "system", "cache"].map((d) => join(tmp, d));
+    await copyFixtures(dir);
+    await copyFixtures(system);
+    const server = serveFixtures();
+    try {
+      const kinds = async (options: LoadOptions) =>
+        (await load({ cacheDir, baseUrls: [server.url], ...options })).files.map((f) => f.kind);
+      // Nothing cached yet, no folder, no system copy: downloaded (and cached).
+      assert.deepEqual(await kinds({}), new Array(4).fill("download"));
+      assert.equal(server.hits.length, 4);
+      // Every place has the files: the named folder wins.
+      assert.deepEqual(await kinds({ dir, systemDir: system }), new Array(4).fill("dir"));
+      // Without the folder: the cache, before the system copy.
+      assert.deepEqual(await kinds({ systemDir: system }), new Array(4).fill("cache"));
+      // Without the cache: the system copy, before the download.
+      await Deno.remove(cacheDir, { recursive: true });
+      assert.deepEqual(await kinds({ systemDir: system }), new Array(4).fill("system"));
+      assert.equal(server.hits.length, 4); // no download since the first
+    } finally {
+      await server.close();
+    }
   });
 });
 
 Deno.test("loadFashionMnist caches decoded files so the next load skips gunzip", async () => {
-  await withTemp(async (tmp) => {
-    const first = await load({ systemDir: FIXTURE_DIR, cacheDir: tmp });
+  await withTempDir(async (tmp) => {
+    const system = join(tmp, "system");
+    await copyFixtures(system);
+    const first = await load({ systemDir: system, cacheDir: tmp });
     assert.deepEqual(
       first.files.map((f) => [f.kind, f.gunzipped]),
       new Array(4).fill(["system", true]),
     );
+    assert.deepEqual(await listDir(cacheOf(tmp)), CACHED);
+    // The system copy is gone: only the raw cached bytes remain to load from.
+    await Deno.remove(system, { recursive: true });
+    const second = await load({ systemDir: system, cacheDir: tmp });
     assert.deepEqual(
-      await listDir(join(tmp, "fashion-mnist")),
-      [...Object.values(FILE_NAMES), "manifest.json"].sort(),
-    );
-    const second = await load({ systemDir: FIXTURE_DIR, cacheDir: tmp });
-    assert.deepEqual(
-      second.files.map((f) => [f.kind, f.gunzipped, f.verified]),
-      new Array(4).fill(["cache", false, "cache-manifest"]),
+      second.files.map((f) => [f.kind, f.gunzipped, f.verified, f.path]),
+      NAMES.map((name) => ["cache", false, "sha256", join(cacheOf(tmp), name)]),
     );
     assert.deepEqual(second.train.images, first.train.images);
     assert.deepEqual(second.test.labels, first.test.labels);
+    const fast = await load({ cacheDir: tmp, cacheCheck: "size-mtime" });
+    assert.deepEqual(fast.files.map((f) => f.verified), new Array(4).fill("size-mtime"));
   });
 });
 
-Deno.test("loadFashionMnist refuses a file whose checksum does not match", async () => {
-  await withTemp(async (tmp) => {
-    for (const role of FILE_ROLES) {
-      await Deno.copyFile(
-        join(FIXTURE_DIR, `${FILE_NAMES[role]}.gz`),
-        join(tmp, `${FILE_NAMES[role]}.gz`),
-      );
-    }
+Deno.test("loadFashionMnist refuses a file in the named folder whose checksum does not match", async () => {
+  await withTempDir(async (tmp) => {
+    await copyFixtures(tmp);
     const path = join(tmp, "t10k-labels-idx1-ubyte.gz");
-    const raw = new Uint8Array(8 + 500);
-    new DataView(raw.buffer).setUint32(0, 2049);
-    new DataView(raw.buffer).setUint32(4, 500); // all labels 0: well-formed but wrong
-    await Deno.writeFile(path, gzipSync(raw));
-    await assert.rejects(load({ dir: tmp }), {
+    // Well-formed IDX (500 labels, all 0), but not the fixture's labels.
+    await Deno.writeFile(path, gzipSync(encodeIdx("labels", new Uint8Array(500), 500)));
+    await assert.rejects(load({ dir: tmp, cacheDir: join(tmp, "cache") }), {
       name: "DatasetError",
       message: `${path}: expected SHA-256 ${FIXTURE_CHECKSUMS.testLabels}, got ` +
         "79f753aa680264dee5328023da376fb6f151217916eb1ac11d0d2a1023d2e0dc; replace it with a good copy",
     });
+    // The files before it were cached; the bad one never was.
+    assert.deepEqual(await listDir(cacheOf(join(tmp, "cache"))), [
+      "manifest.json",
+      "t10k-images-idx3-ubyte",
+      "train-images-idx3-ubyte",
+      "train-labels-idx1-ubyte",
+    ]);
+  });
+});
+
+Deno.test("loadFashionMnist says what is wrong with a bad file that is not valid IDX", async () => {
+  await withTempDir(async (tmp) => {
+    await copyFixtures(tmp);
+    const path = join(tmp, "train-labels-idx1-ubyte");
+    const labels = encodeIdx("labels", new Uint8Array(2000), 2000);
+    await Deno.writeFile(path, labels.subarray(0, 1008)); // raw, and truncated
+    await assert.rejects(load({ dir: tmp }), (err: Error) => {
+      assert.equal(err.name, "DatasetError");
+      assert.match(
+        err.message,
+        new RegExp(
+          `^${path}: expected SHA-256 ${FIXTURE_CHECKSUMS.trainLabels}, got [0-9a-f]{64}, ` +
+            "and it is not a valid IDX file: expected 2008 bytes \\(8-byte header \\+ 2000 labels\\), " +
+            "got 1008 \\(truncated\\?\\); replace it with a good copy$",
+        ),
+      );
+      return true;
+    });
+  });
+});
+
+Deno.test("loadFashionMnist skips a system copy that fails its checksum, and never uses it", async () => {
+  await withTempDir(async (tmp) => {
+    const system = join(tmp, "system");
+    await copyFixtures(system);
+    const bad = join(system, "train-labels-idx1-ubyte.gz");
+    const wrong = encodeIdx("labels", new Uint8Array(2000).fill(3), 2000);
+    await Deno.writeFile(bad, gzipSync(wrong));
+    const server = serveFixtures();
+    try {
+      const data = await load({ systemDir: system, cacheDir: tmp, baseUrls: [server.url] });
+      assert.deepEqual(data.files.map((f) => f.kind), ["system", "download", "system", "system"]);
+      assert.deepEqual(server.hits, ["train-labels-idx1-ubyte.gz"]);
+      assert.deepEqual(classCounts(data.train), new Array(10).fill(200));
+      assert.match(
+        data.warnings.join("\n"),
+        new RegExp(
+          `^${bad}: expected SHA-256 ${FIXTURE_CHECKSUMS.trainLabels}, got [0-9a-f]{64}; ` +
+            "not used; reinstall it \\(apt-get install --reinstall dataset-fashion-mnist\\)$",
+        ),
+      );
+    } finally {
+      await server.close();
+    }
   });
 });
 
 Deno.test("loadFashionMnist drops a damaged cache copy and takes the next source", async () => {
-  await withTemp(async (tmp) => {
+  await withTempDir(async (tmp) => {
     await load({ systemDir: FIXTURE_DIR, cacheDir: tmp });
-    const cached = join(tmp, "fashion-mnist", FILE_NAMES.trainLabels);
+    const cached = join(cacheOf(tmp), FILE_NAMES.trainLabels);
     const bytes = await Deno.readFile(cached);
     bytes[100] ^= 1;
     await Deno.writeFile(cached, bytes);
     const data = await load({ systemDir: FIXTURE_DIR, cacheDir: tmp });
     assert.deepEqual(data.files.map((f) => f.kind), ["cache", "system", "cache", "cache"]);
     assert.deepEqual(classCounts(data.train), new Array(10).fill(200));
+    assert.equal(data.warnings.length, 1);
+    assert.match(
+      data.warnings[0],
+      new RegExp(`^${cached}: cached copy refused: expected SHA-256 `),
+    );
     const healed = await load({ systemDir: FIXTURE_DIR, cacheDir: tmp });
     assert.deepEqual(healed.files.map((f) => f.kind), ["cache", "cache", "cache", "cache"]);
+    assert.deepEqual(healed.warnings, []);
   });
 });
 
-Deno.test("loadFashionMnist says where it looked and how to fix a missing dataset", async () => {
-  await withTemp(async (tmp) => {
-    await assert.rejects(load({ dir: tmp }), {
-      name: "DatasetError",
-      message: `Fashion-MNIST file train-images-idx3-ubyte not found. Looked in: ${tmp} (--dir). ` +
-        "Fix: install Debian's package (apt-get install dataset-fashion-mnist), or name a folder " +
-        "holding the files (--data-dir DIR), or go online so they can be downloaded.",
-    });
+Deno.test("loadFashionMnist keeps the full dataset's cache apart from other checksums", async () => {
+  await withTempDir(async (tmp) => {
+    await load({ dir: FIXTURE_DIR, cacheDir: tmp });
+    assert.deepEqual(await listDir(tmp), ["fashion-mnist-9edd69ad8462"]);
+  });
+});
+
+Deno.test("loadFashionMnist says where it looked and the three fixes when nothing is found", async () => {
+  await withTempDir(async (tmp) => {
+    const empty = join(tmp, "empty");
+    await Deno.mkdir(empty);
+    await assert.rejects(
+      load({ dir: tmp, cacheDir: tmp, systemDir: empty, baseUrls: false }),
+      {
+        name: "DatasetError",
+        message: `Fashion-MNIST file train-images-idx3-ubyte not found. Looked in: ${tmp} ` +
+          `(the folder named); ${cacheOf(tmp)} (cache); ${empty} (Debian package ` +
+          `dataset-fashion-mnist); no download (offline). ${FIX}`,
+      },
+    );
+  });
+});
+
+Deno.test("loadFashionMnist reports a download the server refuses, and writes nothing", async () => {
+  await withTempDir(async (tmp) => {
+    const server = serveFixtures(() => "status-404");
+    try {
+      await assert.rejects(load({ cacheDir: tmp, baseUrls: [server.url] }), {
+        name: "DatasetError",
+        message: `Fashion-MNIST file train-images-idx3-ubyte not found. Looked in: ` +
+          `${cacheOf(tmp)} (cache); ${server.url}train-images-idx3-ubyte.gz. Problems: ` +
+          `${server.url}train-images-idx3-ubyte.gz: download failed: HTTP 404 Not Found. ${FIX}`,
+      });
+      assert.equal(server.hits.length, 1);
+      assert.deepEqual(await listDir(tmp), []);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+Deno.test("loadFashionMnist with nothing installed and the network down gives one error with the fixes", async () => {
+  // A port that was just free and is closed now: connections are refused, as when offline.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const url = `http://127.0.0.1:${listener.addr.port}/`;
+  listener.close();
+  await withTempDir(async (tmp) => {
+    await assert.rejects(
+      load({
+        cacheDir: tmp,
+        systemDir: join(tmp, "none"),
+        baseUrls: [url],
+        download: { retries: 0 },
+      }),
+      (err: Error) => {
+        assert.equal(err.name, "DatasetError");
+        const file = `${url}train-images-idx3-ubyte.gz`;
+        assert.ok(
+          err.message.startsWith(
+            `Fashion-MNIST file train-images-idx3-ubyte not found. Looked in: ${cacheOf(tmp)} ` +
+              `(cache); ${join(tmp, "none")} (Debian package dataset-fashion-mnist); ${file}. ` +
+              `Problems: ${file}: download failed: `,
+          ),
+          err.message,
+        );
+        assert.ok(err.message.endsWith(`. ${FIX}`), err.message);
+        return true;
+      },
+    );
+  });
+});
+
+Deno.test("loadFashionMnist rejects a named folder that does not exist", async () => {
+  await assert.rejects(load({ dir: "/nonexistent/fmnist" }), {
+    name: "DatasetError",
+    message:
+      "/nonexistent/fmnist: expected a folder holding the Fashion-MNIST files, but it does not exist; check the path",
   });
 });
 
 Deno.test("loadFashionMnist names a .gz file that does not decompress", async () => {
-  await withTemp(async (tmp) => {
+  await withTempDir(async (tmp) => {
     const path = join(tmp, "train-images-idx3-ubyte.gz");
     const gz = await Deno.readFile(join(FIXTURE_DIR, "train-images-idx3-ubyte.gz"));
     await Deno.writeFile(path, gz.subarray(0, 1000));
@@ -123,56 +273,35 @@ Deno.test("loadFashionMnist names a .gz file that does not decompress", async ()
       assert.equal(err.name, "DatasetError");
       assert.match(
         err.message,
-        /^\S+train-images-idx3-ubyte\.gz: expected a gzip file, but it does not decompress \(.+\); delete it or replace it with a good copy$/,
+        new RegExp(
+          `^${path}: expected gzip data, but it does not decompress \\(.+\\); replace it with a good copy$`,
+        ),
       );
       return true;
     });
   });
 });
 
-/** Serves the fixture .gz files on 127.0.0.1; `drop` names files whose body stops half way. */
-function serveFixtures(
-  drop: Set<string>,
-): { url: string; hits: string[]; close: () => Promise<void> } {
-  const hits: string[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
-    const name = new URL(req.url).pathname.slice(1);
-    hits.push(name);
-    let body: Uint8Array<ArrayBuffer>;
-    try {
-      body = await Deno.readFile(join(FIXTURE_DIR, name));
-    } catch {
-      return new Response("not found", { status: 404 });
-    }
-    if (!drop.has(name)) return new Response(body);
-    const half = body.subarray(0, body.length >> 1);
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(half);
-        setTimeout(() => controller.error(new Error("connection dropped")), 20);
-      },
-    });
-    return new Response(stream, { headers: { "content-length": String(body.length) } });
-  });
-  return { url: `http://127.0.0.1:${server.addr.port}/`, hits, close: () => server.shutdown() };
-}
-
 Deno.test("loadFashionMnist downloads into the cache when no copy is installed", async () => {
-  await withTemp(async (tmp) => {
-    const server = serveFixtures(new Set());
+  await withTempDir(async (tmp) => {
+    const server = serveFixtures();
     try {
-      const data = await load({ cacheDir: tmp, baseUrls: [server.url] });
-      assert.deepEqual(data.files.map((f) => f.kind), [
-        "download",
-        "download",
-        "download",
-        "download",
-      ]);
-      assert.equal(data.files[0].path, `${server.url}train-images-idx3-ubyte.gz`);
+      const progress = new Set<string>();
+      const data = await load({
+        cacheDir: tmp,
+        baseUrls: [server.url],
+        download: { onProgress: (role) => progress.add(role) },
+      });
       assert.deepEqual(
-        await listDir(join(tmp, "fashion-mnist")),
-        [...Object.values(FILE_NAMES), "manifest.json"].sort(),
+        data.files.map((f) => [f.kind, f.path]),
+        NAMES.map((n) => [
+          "download",
+          `${server.url}${n}.gz`,
+        ]),
       );
+      assert.deepEqual([...progress], ["trainImages", "trainLabels", "testImages", "testLabels"]);
+      assert.equal(data.description, `download: ${server.url}`);
+      assert.deepEqual(await listDir(cacheOf(tmp)), CACHED);
       const again = await load({ cacheDir: tmp, baseUrls: [server.url] });
       assert.deepEqual(again.files.map((f) => f.kind), ["cache", "cache", "cache", "cache"]);
       assert.equal(server.hits.length, 4);
@@ -183,30 +312,32 @@ Deno.test("loadFashionMnist downloads into the cache when no copy is installed",
 });
 
 Deno.test("a download that drops half way leaves no partial file, and the next run fetches it again", async () => {
-  await withTemp(async (tmp) => {
-    const broken = serveFixtures(new Set(["train-labels-idx1-ubyte.gz"]));
+  await withTempDir(async (tmp) => {
+    const broken = serveFixtures((name) =>
+      name === "train-labels-idx1-ubyte.gz" ? "drop-half" : "ok"
+    );
     try {
       await assert.rejects(
         load({ cacheDir: tmp, baseUrls: [broken.url], download: { retries: 1, backoffMs: 1 } }),
         (err: Error) => {
           assert.equal(err.name, "DatasetError");
-          assert.match(
+          const url = `${broken.url}train-labels-idx1-ubyte.gz`;
+          assert.equal(
             err.message,
-            /^Fashion-MNIST file train-labels-idx1-ubyte not found\. Looked in: .* \(cache\); http:\/\/127\.0\.0\.1:\d+\/train-labels-idx1-ubyte\.gz\. Problems: http:\/\/127\.0\.0\.1:\d+\/train-labels-idx1-ubyte\.gz: download failed after 2 attempts: .+\. Fix: /,
+            `Fashion-MNIST file train-labels-idx1-ubyte not found. Looked in: ${cacheOf(tmp)} ` +
+              `(cache); ${url}. Problems: ${url}: download failed after 2 attempts: error reading ` +
+              `a body from connection. ${FIX}`,
           );
           return true;
         },
       );
       assert.equal(broken.hits.filter((h) => h === "train-labels-idx1-ubyte.gz").length, 2);
-      // Only the first file (downloaded before the failure) is kept, decoded and verified.
-      assert.deepEqual(await listDir(join(tmp, "fashion-mnist")), [
-        "manifest.json",
-        "train-images-idx3-ubyte",
-      ]);
+      // Only the file downloaded before the failure is there, whole and verified; no partial file.
+      assert.deepEqual(await listDir(cacheOf(tmp)), ["manifest.json", "train-images-idx3-ubyte"]);
     } finally {
       await broken.close();
     }
-    const good = serveFixtures(new Set());
+    const good = serveFixtures();
     try {
       const data = await load({ cacheDir: tmp, baseUrls: [good.url] });
       assert.deepEqual(data.files.map((f) => f.kind), [
@@ -220,8 +351,47 @@ Deno.test("a download that drops half way leaves no partial file, and the next r
         "t10k-images-idx3-ubyte.gz",
         "t10k-labels-idx1-ubyte.gz",
       ]);
+      assert.deepEqual(await listDir(cacheOf(tmp)), CACHED);
     } finally {
       await good.close();
     }
+  });
+});
+
+Deno.test("loadFashionMnist refuses a download whose checksum does not match, and caches nothing", async () => {
+  await withTempDir(async (tmp) => {
+    const server = serveFixtures(() => "garbage");
+    try {
+      await assert.rejects(load({ cacheDir: tmp, baseUrls: [server.url] }), (err: Error) => {
+        assert.match(
+          err.message,
+          new RegExp(
+            `Problems: ${server.url}train-images-idx3-ubyte\\.gz: expected SHA-256 ` +
+              `${FIXTURE_CHECKSUMS.trainImages}, got [0-9a-f]{64}, and it is not a valid IDX file: ` +
+              "expected IDX magic 2051 \\(images\\), got 0; discarded; try again, or use another source\\. Fix: ",
+          ),
+        );
+        return true;
+      });
+      assert.deepEqual(await listDir(tmp), []);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+Deno.test("loadFashionMnist still loads when the cache cannot be written, with a warning", async () => {
+  await withTempDir(async (tmp) => {
+    const notAFolder = join(tmp, "file");
+    await Deno.writeTextFile(notAFolder, "");
+    const data = await load({ dir: FIXTURE_DIR, cacheDir: notAFolder });
+    assert.equal(data.train.count, 2000);
+    assert.equal(data.warnings.length, 4);
+    assert.match(
+      data.warnings[0],
+      new RegExp(
+        `^${cacheOf(notAFolder)}: could not keep train-images-idx3-ubyte in the cache \\(.+\\)$`,
+      ),
+    );
   });
 });

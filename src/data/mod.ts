@@ -1,38 +1,66 @@
 /**
- * Fashion-MNIST: find, verify, cache, parse, split and convert to tensors.
+ * Fashion-MNIST: find, verify, cache and parse the real dataset; split it;
+ * turn it into tensors.
+ *
+ * ```ts
+ * import { loadFashionMnist, FIXTURE_CHECKSUMS, FIXTURE_DIR } from "./mod.ts";
+ * const data = await loadFashionMnist({ dir: FIXTURE_DIR, checksums: FIXTURE_CHECKSUMS });
+ * console.log(data.train.count, data.files[0].kind); // 2000 "dir"
+ * ```
+ *
+ * Everything but `tensors.ts` is plain TypeScript on typed arrays; only the
+ * tensor functions import `@tensorflow/tfjs`.
  *
  * @module
  */
-export { CLASS_NAMES, NUM_CLASSES } from "./classes.ts";
-export { DatasetError } from "./errors.ts";
-export { downloadFile, type DownloadOptions } from "./download.ts";
+export {
+  CACHE_MANIFEST,
+  CACHE_SUBDIR,
+  type CacheCheck,
+  type CacheDirInputs,
+  type CacheLookup,
+  DecodedCache,
+  decodedCacheDir,
+  defaultCacheDir,
+} from "./cache.ts";
 export {
   type Checksums,
   FILE_NAMES,
   FILE_ROLES,
   type FileRole,
   FIXTURE_CHECKSUMS,
-  FIXTURE_DIR,
   FULL_CHECKSUMS,
   OFFICIAL_BASE_URLS,
-  SYSTEM_DIR,
-} from "./files.ts";
+  sha256Hex,
+} from "./checksums.ts";
+export { CLASS_NAMES, NUM_CLASSES } from "./classes.ts";
+export { downloadBytes, downloadFile, type DownloadOptions } from "./download.ts";
+export { DatasetError } from "./errors.ts";
 export {
   encodeIdx,
+  type IdxFile,
   type IdxImages,
+  type IdxKind,
+  idxProblem,
   IMAGE_PIXELS,
   IMAGE_SIZE,
+  IMAGES_HEADER_BYTES,
+  IMAGES_MAGIC,
+  LABELS_HEADER_BYTES,
+  LABELS_MAGIC,
   parseIdxImages,
   parseIdxLabels,
+  parseIdxSplit,
 } from "./idx.ts";
+export { readFileFully, writeFileAtomic } from "./io.ts";
+export { type FashionMnist, loadFashionMnist, type LoadOptions } from "./load.ts";
 export {
-  type FashionMnist,
   type FileSource,
-  loadFashionMnist,
-  type LoadOptions,
-  sha256Hex,
+  FIXTURE_DIR,
   type SourceKind,
-} from "./load.ts";
+  type SourcePlaces,
+  SYSTEM_DIR,
+} from "./sources.ts";
 export {
   classCounts,
   type DataSplit,
@@ -43,5 +71,15 @@ export {
   type SubsetOptions,
   take,
   type ValidationOptions,
+  type ValidationSplit,
 } from "./split.ts";
-export { batches, normalize, oneHot, type SplitTensors, toTensors } from "./tensors.ts";
+export {
+  batches,
+  type BatchOptions,
+  type LabelEncoding,
+  normalize,
+  oneHot,
+  type SplitTensors,
+  type TensorOptions,
+  toTensors,
+} from "./tensors.ts";

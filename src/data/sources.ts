@@ -1,0 +1,269 @@
+/**
+ * Where a dataset file comes from, in this order, the first good copy
+ * winning: (a) a folder the caller names; (b) the decoded cache; (c) the
+ * system copy from Debian's `dataset-fashion-mnist`; (d) a download from the
+ * official addresses. Every copy is checked against the SHA-256 of its
+ * decompressed bytes before it is used:
+ *
+ * - a bad copy in the named folder is an error (it was asked for by name);
+ * - a bad cached copy is deleted, and a bad system copy or download is
+ *   skipped; each is reported, never used, and the next place is tried.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import type { CacheCheck, DecodedCache } from "./cache.ts";
+import { FILE_NAMES, type FileRole, sha256Hex } from "./checksums.ts";
+import { downloadBytes, type DownloadOptions } from "./download.ts";
+import { DatasetError } from "./errors.ts";
+import { idxProblem } from "./idx.ts";
+import { readFileFully } from "./io.ts";
+
+/** Where Debian's `dataset-fashion-mnist` package installs the four `.gz` files. */
+export const SYSTEM_DIR = "/usr/share/datasets/fashion-mnist";
+
+/** The fixture subset in this repository (`fixtures/fashion-mnist/`); see `FIXTURE_CHECKSUMS`. */
+export const FIXTURE_DIR: string =
+  new URL("../../fixtures/fashion-mnist", import.meta.url).pathname;
+
+/** Where one file came from. */
+export type SourceKind = "dir" | "cache" | "system" | "download";
+
+/** How one file was obtained and checked. */
+export interface FileSource {
+  /** The file's role. */
+  role: FileRole;
+  /** The file's name, without `.gz`, e.g. `train-images-idx3-ubyte`. */
+  name: string;
+  /** Where it came from. */
+  kind: SourceKind;
+  /** The path read, or the URL downloaded. */
+  path: string;
+  /** Whether it had to be gunzipped. */
+  gunzipped: boolean;
+  /**
+   * How its integrity was established: `"sha256"`, the SHA-256 of its
+   * decompressed bytes was computed and matched; `"size-mtime"`, a cached copy
+   * whose size and modification time match the manifest written when it was
+   * last verified by SHA-256 (only with `cacheCheck: "size-mtime"`).
+   */
+  verified: CacheCheck;
+  /** The SHA-256 of its decompressed bytes (lowercase hex). */
+  sha256: string;
+  /** Its decompressed size in bytes. */
+  bytes: number;
+}
+
+/** What {@link resolveFile} needs: the places, in order, and how to use them. */
+export interface SourcePlaces {
+  /** (a) A folder holding `<name>` or `<name>.gz`; none when undefined. */
+  dir?: string;
+  /** (b) The decoded cache; none when undefined. */
+  cache?: DecodedCache;
+  /** How cached copies are checked. */
+  cacheCheck: CacheCheck;
+  /** (c) The system copy's folder; none when null. */
+  systemDir: string | null;
+  /** (d) Base URLs to download `<name>.gz` from, in order; no download when false. */
+  baseUrls: readonly string[] | false;
+  /** Download settings; `onProgress` is per file. */
+  download?: Omit<DownloadOptions, "onProgress"> & {
+    /** Progress of one file's download. */
+    onProgress?: (role: FileRole, received: number, total: number | undefined) => void;
+  };
+}
+
+/** A good copy of one file. */
+export interface ResolvedFile {
+  /** The decompressed bytes. */
+  bytes: Uint8Array;
+  /** Where they came from. */
+  source: FileSource;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/**
+ * The decompressed bytes: gunzipped when they start with the gzip magic, as
+ * they are otherwise (a `.gz` name on a file someone already decompressed, or
+ * a body that a server's Content-Encoding let fetch decode). The checksum
+ * decides whether they are right either way.
+ *
+ * @throws {DatasetError} When gzip data does not decompress.
+ */
+export function decompress(raw: Uint8Array, source: string, fix: string): {
+  bytes: Uint8Array;
+  gunzipped: boolean;
+} {
+  if (raw[0] !== GZIP_MAGIC[0] || raw[1] !== GZIP_MAGIC[1]) return { bytes: raw, gunzipped: false };
+  try {
+    const out = gunzipSync(raw);
+    // A plain Uint8Array view (node's Buffer subclass compares unequal to one).
+    return { bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), gunzipped: true };
+  } catch (err) {
+    throw new DatasetError(
+      `${source}: expected gzip data, but it does not decompress (${
+        (err as Error).message
+      }); ${fix}`,
+      { cause: err },
+    );
+  }
+}
+
+/**
+ * Reads `<dir>/<name>` or, failing that, `<dir>/<name>.gz`, decompressed.
+ *
+ * @returns `undefined` when neither exists.
+ * @throws {DatasetError} When a `.gz` file does not decompress.
+ */
+export async function readFromDir(
+  dir: string,
+  name: string,
+  fix: string,
+): Promise<{ path: string; bytes: Uint8Array; gunzipped: boolean } | undefined> {
+  for (const file of [name, `${name}.gz`]) {
+    const path = join(dir, file);
+    let raw: Uint8Array;
+    try {
+      raw = await readFileFully(path);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) continue;
+      throw err;
+    }
+    return { path, ...decompress(raw, path, fix) };
+  }
+  return undefined;
+}
+
+/**
+ * The checksum error: `<path>: expected SHA-256 <x>, got <y>; <fix>`, saying
+ * also what is wrong with the file as IDX data when the parser can tell.
+ */
+export function checksumMismatch(
+  path: string,
+  role: FileRole,
+  bytes: Uint8Array,
+  expected: string,
+  got: string,
+  fix: string,
+): DatasetError {
+  const problem = idxProblem(bytes, role.endsWith("Images") ? "images" : "labels");
+  return new DatasetError(
+    `${path}: expected SHA-256 ${expected}, got ${got}` +
+      (problem ? `, and it is not a valid IDX file: ${problem}` : "") + `; ${fix}`,
+  );
+}
+
+const SYSTEM_FIX = "not used; reinstall it (apt-get install --reinstall dataset-fashion-mnist)";
+const DIR_FIX = "replace it with a good copy";
+
+/**
+ * Finds a good copy of one file, trying the places in order.
+ *
+ * @param warnings Receives, when a good copy is found, one line for each
+ *   place on the way that had a bad copy or failed (a failed download, say).
+ * @throws {DatasetError} When the named folder holds a bad copy, or when no
+ *   place has a good one: the error lists the places looked, the problems met,
+ *   and the three fixes.
+ */
+export async function resolveFile(
+  role: FileRole,
+  expected: string,
+  places: SourcePlaces,
+  warnings: string[],
+): Promise<ResolvedFile> {
+  const name = FILE_NAMES[role];
+  const looked: string[] = [];
+  const problems: string[] = [];
+  const found = (
+    kind: SourceKind,
+    path: string,
+    bytes: Uint8Array,
+    gunzipped: boolean,
+    verified: CacheCheck,
+    sha256: string,
+  ): ResolvedFile => {
+    warnings.push(...problems); // the bad copies skipped on the way to this good one
+    return {
+      bytes,
+      source: { role, name, kind, path, gunzipped, verified, sha256, bytes: bytes.length },
+    };
+  };
+
+  // (a) The caller's folder: a bad copy there is an error, since it was asked for.
+  if (places.dir !== undefined) {
+    looked.push(`${places.dir} (the folder named)`);
+    const got = await readFromDir(places.dir, name, DIR_FIX);
+    if (got) {
+      const sha = sha256Hex(got.bytes);
+      if (sha !== expected) {
+        throw checksumMismatch(got.path, role, got.bytes, expected, sha, DIR_FIX);
+      }
+      return found("dir", got.path, got.bytes, got.gunzipped, "sha256", sha);
+    }
+  }
+
+  // (b) The decoded cache: a bad copy is deleted, and the next place tried.
+  if (places.cache) {
+    looked.push(`${places.cache.dir} (cache)`);
+    const hit = await places.cache.lookup(name, expected, places.cacheCheck);
+    if (hit.status === "hit") {
+      return found("cache", hit.path, hit.bytes, false, hit.verified, hit.sha256);
+    }
+    if (hit.status === "bad") problems.push(hit.problem);
+  }
+
+  // (c) The system copy: a bad copy is reported and skipped.
+  if (places.systemDir !== null) {
+    looked.push(`${places.systemDir} (Debian package dataset-fashion-mnist)`);
+    try {
+      const got = await readFromDir(places.systemDir, name, SYSTEM_FIX);
+      if (got) {
+        const sha = sha256Hex(got.bytes);
+        if (sha === expected) {
+          return found("system", got.path, got.bytes, got.gunzipped, "sha256", sha);
+        }
+        throw checksumMismatch(got.path, role, got.bytes, expected, sha, SYSTEM_FIX);
+      }
+    } catch (err) {
+      if (!(err instanceof DatasetError)) throw err;
+      problems.push(err.message);
+    }
+  }
+
+  // (d) A download, kept in memory until verified (the caller caches it).
+  if (places.baseUrls === false) {
+    looked.push("no download (offline)");
+  } else {
+    const onProgress = places.download?.onProgress;
+    for (const base of places.baseUrls) {
+      const url = `${base}${name}.gz`;
+      looked.push(url);
+      const discard = "discarded; try again, or use another source";
+      try {
+        const raw = await downloadBytes(url, {
+          ...places.download,
+          onProgress: onProgress && ((received, total) => onProgress(role, received, total)),
+        });
+        const got = decompress(raw, url, discard);
+        const sha = sha256Hex(got.bytes);
+        if (sha === expected) {
+          return found("download", url, got.bytes, got.gunzipped, "sha256", sha);
+        }
+        throw checksumMismatch(url, role, got.bytes, expected, sha, discard);
+      } catch (err) {
+        if (!(err instanceof DatasetError)) throw err;
+        problems.push(err.message);
+      }
+    }
+  }
+
+  throw new DatasetError(
+    `Fashion-MNIST file ${name} not found. Looked in: ${looked.join("; ")}.` +
+      (problems.length ? ` Problems: ${problems.join("; ")}.` : "") +
+      " Fix: install Debian's package (apt-get install dataset-fashion-mnist), " +
+      "or name a folder that holds the four files (--data-dir DIR, or `dir` in the API), " +
+      "or go online so they can be downloaded.",
+  );
+}
