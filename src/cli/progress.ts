@@ -25,7 +25,7 @@ export function progressReporter(mode: ProgressMode): (event: ExperimentEvent) =
         err(
           `${event.model}: ${
             event.fromEpoch > 1 ? `resuming at epoch ${event.fromEpoch}` : "training"
-          } (${event.epochs} epochs)\n`,
+          } (${event.epochs} epoch${event.epochs === 1 ? "" : "s"})\n`,
         );
         epochStart = performance.now();
         break;

@@ -193,7 +193,9 @@ async function main(): Promise<number> {
       `train-all: ${
         config.models.join(", ")
       } on ${backend.name} (${backend.device.description}), ` +
-        `${config.epochs} epochs, ${trainSplit.count} train / ${split.validation.count} validation / ` +
+        `${config.epochs} epoch${
+          config.epochs === 1 ? "" : "s"
+        }, ${trainSplit.count} train / ${split.validation.count} validation / ` +
         `${testSplit.count} test images, seed ${seed}\ntrain-all: writing to ${outDir}`,
     );
   }

@@ -56,9 +56,9 @@ export function renderReport(results: ResultsFile, command?: string): string {
     `${
       results.status === "complete" ? "Complete" : "**Partial** (interrupted or still running)"
     } run of ` +
-      `${
-        config.models.join(", ")
-      } on the \`${config.backend}\` backend, ${config.epochs} epochs, ` +
+      `${config.models.join(", ")} on the \`${config.backend}\` backend, ${config.epochs} epoch${
+        config.epochs === 1 ? "" : "s"
+      }, ` +
       `batch ${config.batchSize}, ${config.trainSize.toLocaleString("en-US")} training / ` +
       `${config.validationSize.toLocaleString("en-US")} validation / ${
         config.testSize.toLocaleString("en-US")
