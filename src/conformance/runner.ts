@@ -64,7 +64,7 @@ export async function runConformanceChild(options: RunChildOptions): Promise<Chi
         JSON.stringify(config),
       ],
       cwd: workDir,
-      env: { TF_CPP_MIN_LOG_LEVEL: Deno.env.get("TF_CPP_MIN_LOG_LEVEL") ?? "2" },
+      env: { TF_CPP_MIN_LOG_LEVEL: "2" }, // library code reads no environment; this only quiets TF
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
