@@ -207,33 +207,29 @@ export async function registerModelBenches(
         tf.dispose([ex, ey]);
       },
     });
-    Deno.bench({
-      name: `${modelName} batch-1 inference on ${label}`,
-      ...groupOpts("batch-1 inference"),
-      n: 200,
-      warmup: 20,
-      async fn(b) {
-        await use();
-        b.start();
-        const y = model.predict(one) as typeof one;
-        await y.data();
-        b.end();
-        y.dispose();
-      },
-    });
-    Deno.bench({
-      name: `${modelName} batched inference (${batch.shape[0]} images) on ${label}`,
-      ...groupOpts("batched inference"),
-      n: 10,
-      warmup: 2,
-      async fn(b) {
-        await use();
-        b.start();
-        const y = model.predict(batch) as typeof batch;
-        await y.data();
-        b.end();
-        y.dispose();
-      },
-    });
+    // Inference: predict, then read the result back before the clock stops.
+    const inference = (group: string, name: string, x: typeof one, n: number, warmup: number) =>
+      Deno.bench({
+        name,
+        ...groupOpts(group),
+        n,
+        warmup,
+        async fn(b) {
+          await use();
+          b.start();
+          const y = model.predict(x) as typeof x;
+          await y.data();
+          b.end();
+          y.dispose();
+        },
+      });
+    inference("batch-1 inference", `${modelName} batch-1 inference on ${label}`, one, 200, 20);
+    inference(
+      "batched inference",
+      `${modelName} batched inference (${batch.shape[0]} images) on ${label}`,
+      batch,
+      10,
+      2,
+    );
   }
 }

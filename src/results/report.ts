@@ -6,6 +6,7 @@
  */
 import { CLASS_NAMES } from "../data/classes.ts";
 import type { ResultsFile, RunRecord } from "./schema.ts";
+import { percentile } from "./stats.ts";
 
 /** Formats a number with a fixed count of decimals. */
 function f(x: number | null | undefined, digits = 2): string {
@@ -21,13 +22,6 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-/** Median of a non-empty list. */
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 /**
  * Epoch-time summary of a run: the median, min and max seconds per epoch. The
  * first epoch is left out when there are more, since it includes one-off
@@ -40,7 +34,7 @@ export function epochTimes(
   const steady = all.length > 1 ? all.slice(1) : all;
   if (steady.length === 0) return null;
   return {
-    median: median(steady),
+    median: percentile(steady, 50),
     min: Math.min(...steady),
     max: Math.max(...steady),
     n: steady.length,

@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { percentile } from "./stats.ts";
+import { percentile } from "../results/stats.ts";
 
 /** Options for {@link measureInference}. */
 export interface InferenceOptions {

@@ -1,21 +1,9 @@
 /**
- * Order statistics for timings: medians and spreads, never means alone,
- * because a shared machine's noise is one-sided (a run is only ever slowed).
+ * Percentiles for timings: medians and spreads rather than means, because a
+ * shared machine's noise is one-sided (a run is only ever slowed).
  *
  * @module
  */
-
-/** Summary of repeated measurements. */
-export interface Summary {
-  /** Number of samples. */
-  n: number;
-  /** Median. */
-  median: number;
-  /** Smallest sample. */
-  min: number;
-  /** Largest sample. */
-  max: number;
-}
 
 /**
  * The p-th percentile (0–100) by linear interpolation between closest ranks,
@@ -33,14 +21,4 @@ export function percentile(samples: readonly number[], p: number): number {
   const lo = Math.floor(rank);
   const hi = Math.ceil(rank);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
-}
-
-/** Median, minimum and maximum of the samples. */
-export function summarize(samples: readonly number[]): Summary {
-  return {
-    n: samples.length,
-    median: percentile(samples, 50),
-    min: Math.min(...samples),
-    max: Math.max(...samples),
-  };
 }
