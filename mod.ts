@@ -134,5 +134,30 @@ export { renderReport } from "./src/results/report.ts";
 export {
   collectEnvironment,
   type CollectEnvironmentOptions,
+  type DeviceInfo,
   type Environment,
 } from "./src/results/environment.ts";
+
+// Comparisons across backends and machines
+export {
+  BASELINE_BACKEND,
+  buildComparison,
+  type BuildComparisonOptions,
+  type Comparison,
+  type ComparisonRow,
+  type MachineSummary,
+  parseComparison,
+  rowsFromResults,
+  type RowStatus,
+  type ScalingRow,
+  type SkippedRun,
+} from "./src/results/compare.ts";
+export { renderComparison, type RenderComparisonOptions } from "./src/results/compare_report.ts";
+export { comparisonChartSpec, renderComparisonSvg, svgToPng } from "./src/results/chart.ts";
+export {
+  COMPARISON_FILES,
+  type ComparisonInputs,
+  type ComparisonPaths,
+  readComparisonInputs,
+  writeComparison,
+} from "./src/results/compare_files.ts";

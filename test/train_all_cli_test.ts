@@ -28,6 +28,12 @@ const refusals: [string[], string][] = [
     'error: --backend: unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, cpu',
   ],
   [["--frobnicate"], "error: Unknown option '--frobnicate'; see `deno task train-all --help`"],
+  [
+    ["--inference-runs", "20"],
+    "error: --inference-runs: expected at least 50 (a p95 needs them), got 20",
+  ],
+  [["--inference-batch", "0"], 'error: --inference-batch: expected a positive integer, got "0"'],
+  [["--machine", " "], 'error: --machine: expected a name, got ""'],
 ];
 
 for (const [args, message] of refusals) {

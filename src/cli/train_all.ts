@@ -19,7 +19,7 @@ import {
   toTensors,
 } from "../data/mod.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
-import { collectEnvironment } from "../results/environment.ts";
+import { collectEnvironment, type Environment } from "../results/environment.ts";
 import { epochTimes } from "../results/report.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { readResults, runExperiment } from "../train/experiment.ts";
@@ -48,6 +48,11 @@ Options:
   --test-size N         test images, a stratified subset (default: all 10000)
   --backend NAME        one of ${BACKEND_NAMES.join(", ")}
                         (default: the best available that really runs on its device)
+  --allow-fallback      accept a GPU backend that runs on the CPU here (tfjs-node-gpu
+                        without a GPU, WebGPU on a software adapter); the results say so
+  --inference-batch N   batch size of the inference throughput measurement (default 1024)
+  --inference-runs N    timed batch-1 inference calls, after 10 warm-up calls (default 100)
+  --machine NAME        name recorded for this machine, to merge results (default: hostname)
   --seed N              seed for weights, dropout, shuffling and splits (default 42)
   --out DIR             output folder (default results/<timestamp>)
   --resume              continue the run in --out DIR from its last complete epoch
@@ -73,6 +78,10 @@ async function main(): Promise<number> {
       "validation-size": { type: "string" },
       "test-size": { type: "string" },
       backend: { type: "string" },
+      "allow-fallback": { type: "boolean", default: false },
+      "inference-batch": { type: "string" },
+      "inference-runs": { type: "string" },
+      machine: { type: "string" },
       seed: { type: "string" },
       out: { type: "string" },
       resume: { type: "boolean", default: false },
@@ -107,8 +116,15 @@ async function main(): Promise<number> {
     trainSize: int("--train-size", values["train-size"]),
     validationSize: int("--validation-size", values["validation-size"]),
     testSize: int("--test-size", values["test-size"]),
+    inferenceBatchSize: int("--inference-batch", values["inference-batch"]),
+    inferenceRuns: int("--inference-runs", values["inference-runs"]),
     seed: values.seed === undefined ? undefined : parseSeed(values.seed),
   };
+  if (flags.inferenceRuns !== undefined && flags.inferenceRuns < 50) {
+    throw new UsageError(
+      `--inference-runs: expected at least 50 (a p95 needs them), got ${flags.inferenceRuns}`,
+    );
+  }
   if (values.backend !== undefined) {
     try {
       getBackendSpec(values.backend);
@@ -129,7 +145,12 @@ async function main(): Promise<number> {
   if (previous) assertSameConfig(previous.config, { models, ...flags, backend: values.backend });
 
   const backendName = previous?.config.backend ?? values.backend ?? (await pickBackend());
-  const backend = await loadBackend(backendName).catch((err: Error) => {
+  if (values.machine !== undefined && values.machine.trim() === "") {
+    throw new UsageError(`--machine: expected a name, got ""`);
+  }
+  const backend = await loadBackend(backendName, {
+    allowFallback: values["allow-fallback"],
+  }).catch((err: Error) => {
     throw new UsageError(err.message.replace(/^backend /, "--backend "));
   });
 
@@ -178,15 +199,23 @@ async function main(): Promise<number> {
     seed,
     learningRate: base.learningRate ?? DEFAULTS.learningRate,
     data: data.description,
+    inferenceBatchSize: base.inferenceBatchSize ?? flags.inferenceBatchSize ?? 1024,
+    inferenceRuns: base.inferenceRuns ?? flags.inferenceRuns ?? 100,
   };
   const env = await collectEnvironment({
     tfjsVersion: backend.tf.version_core,
     tensorflowVersion: backend.device.tensorflowVersion ?? null,
     backend: backend.name,
     device: backend.device.description,
+    deviceInfo: {
+      kind: backend.device.kind,
+      ...(backend.device.fellBackToCpu ? { fellBackToCpu: true } : {}),
+      ...(backend.device.isFallbackAdapter ? { softwareAdapter: true } : {}),
+    },
+    machine: values.machine?.trim(),
     threads: threadsFromEnv(),
   });
-  const command = reproduceCommand(config, outDir, values.fixtures);
+  const command = reproduceCommand(config, env, outDir, values.fixtures);
   const mode = values.json ? "json" : Deno.stderr.isTerminal() ? "tty" : "lines";
   if (mode !== "json") {
     console.error(
@@ -223,6 +252,7 @@ async function main(): Promise<number> {
       outDir,
       previous,
       order: (epoch, n) => permutation(n, seed * 1000 + epoch),
+      inference: { batchSize: config.inferenceBatchSize, runs: config.inferenceRuns },
       command,
       onEvent: progressReporter(mode),
       signal: controller.signal,
@@ -314,6 +344,8 @@ function assertSameConfig(
     trainSize?: number;
     validationSize?: number;
     testSize?: number;
+    inferenceBatchSize?: number;
+    inferenceRuns?: number;
     seed?: number;
   },
 ): void {
@@ -324,6 +356,8 @@ function assertSameConfig(
     ["--train-size", given.trainSize, saved.trainSize],
     ["--validation-size", given.validationSize, saved.validationSize],
     ["--test-size", given.testSize, saved.testSize],
+    ["--inference-batch", given.inferenceBatchSize, saved.inferenceBatchSize ?? 1024],
+    ["--inference-runs", given.inferenceRuns, saved.inferenceRuns ?? 100],
     ["--seed", given.seed, saved.seed],
     ["--backend", given.backend, saved.backend],
   ];
@@ -336,7 +370,12 @@ function assertSameConfig(
   }
 }
 
-function reproduceCommand(c: RunConfig, outDir: string, fixtures: boolean): string {
+function reproduceCommand(
+  c: RunConfig,
+  env: Environment,
+  outDir: string,
+  fixtures: boolean,
+): string {
   return [
     "deno task train-all",
     ...(fixtures ? ["--fixtures"] : []),
@@ -347,6 +386,11 @@ function reproduceCommand(c: RunConfig, outDir: string, fixtures: boolean): stri
     `--validation-size ${c.validationSize}`,
     `--test-size ${c.testSize}`,
     `--backend ${c.backend}`,
+    ...(env.deviceInfo?.fellBackToCpu || env.deviceInfo?.softwareAdapter
+      ? ["--allow-fallback"]
+      : []),
+    `--inference-batch ${c.inferenceBatchSize ?? 1024}`,
+    `--inference-runs ${c.inferenceRuns ?? 100}`,
     `--seed ${c.seed}`,
     `--out ${outDir}`,
   ].join(" ");

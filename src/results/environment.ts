@@ -5,7 +5,17 @@
  *
  * @module
  */
-import { cpus, totalmem } from "node:os";
+import { cpus, hostname, totalmem } from "node:os";
+
+/** What the backend reported about the device it computes on. */
+export interface DeviceInfo {
+  /** `"gpu"` only when the work really runs on a GPU. */
+  kind: "cpu" | "gpu";
+  /** A GPU package (tfjs-node-gpu) that found no GPU and runs on the CPU. */
+  fellBackToCpu?: boolean;
+  /** A WebGPU adapter that is a software rasteriser (e.g. llvmpipe), not a GPU. */
+  softwareAdapter?: boolean;
+}
 
 /** Where and with what a measurement was taken. */
 export interface Environment {
@@ -23,6 +33,10 @@ export interface Environment {
   backend: string | null;
   /** The device the backend really used, in words, or `null`. */
   device: string | null;
+  /** What the backend reported about its device; absent in records not tied to a backend. */
+  deviceInfo?: DeviceInfo;
+  /** A name for the machine, to tell results from several machines apart (default: the hostname). */
+  machine?: string;
   /** Operating system and architecture, e.g. `linux x86_64`. */
   os: string;
   /** CPU model name and logical core count. */
@@ -49,6 +63,10 @@ export interface CollectEnvironmentOptions {
   backend?: string | null;
   /** Device description. Default `null`. */
   device?: string | null;
+  /** What the backend reported about its device. Default: not recorded. */
+  deviceInfo?: DeviceInfo;
+  /** Machine name. Default: `os.hostname()`. */
+  machine?: string;
   /** Thread settings the caller applied (read from `TF_NUM_*_THREADS` by CLIs). Default both `"default"`. */
   threads?: Environment["threads"];
   /** Folder whose git commit is recorded. Default: the current directory. */
@@ -66,6 +84,8 @@ export async function collectEnvironment(options: CollectEnvironmentOptions): Pr
     tensorflow: options.tensorflowVersion ?? null,
     backend: options.backend ?? null,
     device: options.device ?? null,
+    ...(options.deviceInfo ? { deviceInfo: options.deviceInfo } : {}),
+    machine: options.machine ?? hostname(),
     os: `${Deno.build.os} ${Deno.build.arch}`,
     cpu: { model: cpuModel(), cores: navigator.hardwareConcurrency },
     memoryBytes: totalmem(),

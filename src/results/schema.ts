@@ -91,6 +91,10 @@ export interface RunConfig {
   learningRate: number;
   /** Where the dataset came from. */
   data: string;
+  /** Batch size of the inference throughput measurement. Default (when absent) 1024. */
+  inferenceBatchSize?: number;
+  /** Timed batch-1 inference calls. Default (when absent) 100. */
+  inferenceRuns?: number;
 }
 
 /** A whole `results.json`. */
@@ -141,6 +145,12 @@ export const RESULTS_JSON_SCHEMA = {
       tensorflow: nullableStr,
       backend: nullableStr,
       device: nullableStr,
+      deviceInfo: obj({
+        kind: { enum: ["cpu", "gpu"] },
+        fellBackToCpu: { type: "boolean" },
+        softwareAdapter: { type: "boolean" },
+      }, ["kind"]),
+      machine: str,
       os: str,
       cpu: obj({ model: str, cores: int }),
       memoryBytes: int,
@@ -160,7 +170,20 @@ export const RESULTS_JSON_SCHEMA = {
       seed: { type: "integer" },
       learningRate: num,
       data: str,
-    }),
+      inferenceBatchSize: { type: "integer", minimum: 1 },
+      inferenceRuns: { type: "integer", minimum: 1 },
+    }, [
+      "models",
+      "epochs",
+      "batchSize",
+      "trainSize",
+      "validationSize",
+      "testSize",
+      "backend",
+      "seed",
+      "learningRate",
+      "data",
+    ]),
     runs: {
       type: "array",
       items: obj({

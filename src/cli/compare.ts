@@ -1,0 +1,334 @@
+/**
+ * `deno task compare`: the GPU-vs-CPU question answered on this machine.
+ * Trains and times the chosen models on each backend, every backend × model
+ * in its own `train-all` subprocess (one native backend per process) on the
+ * same data and seed, then writes `compare.json`, `compare.md` and
+ * `compare.svg`. Backends that cannot run here are rows with their reason.
+ *
+ * @module
+ */
+import { hostname } from "node:os";
+import { join, resolve } from "node:path";
+import { BACKEND_NAMES, deepProbe, getBackendSpec } from "../backends/registry.ts";
+import type { ProbeResult } from "../backends/types.ts";
+import { forwardFlopsPerImage } from "../models/cost.ts";
+import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
+import { buildComparison, type SkippedRun } from "../results/compare.ts";
+import { writeComparison } from "../results/compare_files.ts";
+import { speedupCell } from "../results/compare_report.ts";
+import type { ResultsFile } from "../results/schema.ts";
+import { readResults } from "../train/experiment.ts";
+import { parseFlags, parsePositiveInt, runCli, UsageError } from "./_cli.ts";
+
+const HELP = `Usage: deno task compare [options]
+
+Trains and times models on several backends, each backend and model in its own
+subprocess on the same data and seed, and writes compare.json, compare.md and
+compare.svg (seconds per epoch and accuracy per epoch by backend and model).
+
+Options:
+  --model NAME          ${MODEL_NAMES.join(", ")}, a comma-separated list, or all (default model1)
+  --backends LIST       comma-separated, from ${BACKEND_NAMES.join(", ")}
+                        (default: all; those that cannot run here become rows with the reason)
+  --epochs N            epochs per run; the first is left out of the median (default 3)
+  --train-size N        training images per epoch on every backend (default: all 55,000 on
+                        fast backends, --short-train-size on slow ones)
+  --short-train-size N  images per epoch on slow backends (cpu, and WebGPU on a software
+                        adapter) when --train-size is not given (default 64); their
+                        validation and test sets are cut to the same size, and at most
+                        2 epochs run
+  --seed N              (default 42)
+  --machine NAME        name recorded for this machine (default: hostname)
+  --data-dir DIR        read Fashion-MNIST from this folder first
+  --fixtures            use the 2,000/500-image split in fixtures/
+  --out DIR             output folder (default results/compare-<timestamp>)
+  --resume              continue in --out DIR: finished runs are kept, unfinished ones resumed
+  -h, --help            show this help
+`;
+
+/** Sizes for a short run on a slow backend. */
+interface ShortProfile {
+  trainSize: number;
+  epochs: number;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseFlags("compare", {
+    args: Deno.args,
+    options: {
+      model: { type: "string", default: "model1" },
+      backends: { type: "string" },
+      epochs: { type: "string" },
+      "train-size": { type: "string" },
+      "short-train-size": { type: "string" },
+      seed: { type: "string" },
+      machine: { type: "string" },
+      "data-dir": { type: "string" },
+      fixtures: { type: "boolean", default: false },
+      out: { type: "string" },
+      resume: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+
+  const models = parseList("--model", values.model, (m) => {
+    if (m === "all") return [...MODEL_NAMES];
+    getModelSpec(m);
+    return [m];
+  });
+  const backends = values.backends === undefined
+    ? [...BACKEND_NAMES]
+    : parseList("--backends", values.backends, (b) => [getBackendSpec(b).name]);
+  const int = (flag: string, v: string | undefined) =>
+    v === undefined ? undefined : parsePositiveInt(flag, v);
+  const epochs = int("--epochs", values.epochs) ?? 3;
+  const trainSize = int("--train-size", values["train-size"]);
+  const shortTrainSize = int("--short-train-size", values["short-train-size"]) ?? 64;
+  const seed = int("--seed", values.seed) ?? 42;
+  if (values.fixtures && values["data-dir"]) {
+    throw new UsageError("--fixtures and --data-dir exclude each other");
+  }
+  const machine = values.machine?.trim() || hostname();
+  if (values.resume && !values.out) {
+    throw new UsageError("--resume: expected --out DIR naming the comparison to continue");
+  }
+  const outDir = resolve(
+    values.out ??
+      join("results", `compare-${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}`),
+  );
+  const existing = await Deno.stat(join(outDir, "runs")).then(() => true, () => false);
+  if (existing && !values.resume) {
+    throw new UsageError(
+      `--out ${outDir}: it already holds a comparison; add --resume to continue it, or pick another folder`,
+    );
+  }
+  await Deno.mkdir(outDir, { recursive: true }).catch((err: Error) => {
+    throw new UsageError(
+      `--out ${outDir}: expected a folder that can be written, but ${err.message}`,
+    );
+  });
+
+  // Which backends can run here, each probed in a child process.
+  console.error(`compare: probing ${backends.join(", ")}`);
+  const probes = new Map<string, ProbeResult>();
+  for (const b of backends) probes.set(b, await deepProbe(b));
+  const skipped: SkippedRun[] = [];
+  const plan: { backend: string; model: string; short: ShortProfile | null; software: boolean }[] =
+    [];
+  for (const b of backends) {
+    const probe = probes.get(b)!;
+    const device = probe.device;
+    if (!probe.available || device?.fellBackToCpu) {
+      const status = device?.fellBackToCpu ? "fell-back" : "unavailable";
+      console.error(
+        `compare: ${b}: ${
+          status === "fell-back" ? "fell back to the CPU" : "not available"
+        }: ${probe.reason}`,
+      );
+      for (const model of models) {
+        skipped.push({
+          machine,
+          model,
+          backend: b,
+          status,
+          reason: probe.reason,
+          device: device?.description ?? null,
+          flopsPerImage: forwardFlopsPerImage(getModelSpec(model)),
+        });
+      }
+      continue;
+    }
+    const software = device?.isFallbackAdapter === true;
+    const slow = b === "cpu" || software;
+    const short = slow && trainSize === undefined
+      ? { trainSize: shortTrainSize, epochs: Math.min(epochs, 2) }
+      : null;
+    console.error(
+      `compare: ${b}: ${device?.description ?? probe.reason}${
+        short ? ` (slow here: short run of ${short.trainSize} images × ${short.epochs} epochs)` : ""
+      }`,
+    );
+    for (const model of models) plan.push({ backend: b, model, short, software });
+  }
+
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+  const results: { results: ResultsFile; source: string }[] = [];
+  try {
+    for (const step of plan) {
+      if (interrupted) break;
+      const runDir = join(outDir, "runs", step.backend, step.model);
+      const previous = await readResults(runDir).catch(() => undefined);
+      if (previous?.status === "complete") {
+        console.error(`compare: ${step.backend} ${step.model}: complete in ${runDir}, kept`);
+        results.push({ results: previous, source: join(runDir, "results.json") });
+        continue;
+      }
+      const args = previous ? ["--resume", "--out", runDir] : [
+        "--models",
+        step.model,
+        "--backend",
+        step.backend,
+        "--epochs",
+        String(step.short?.epochs ?? epochs),
+        "--seed",
+        String(seed),
+        "--machine",
+        machine,
+        "--out",
+        runDir,
+        ...(step.software ? ["--allow-fallback"] : []),
+        ...(values.fixtures ? ["--fixtures"] : []),
+        ...(values["data-dir"] ? ["--data-dir", values["data-dir"]] : []),
+        ...(trainSize ? ["--train-size", String(trainSize)] : []),
+        ...(step.short
+          ? [
+            "--train-size",
+            String(step.short.trainSize),
+            "--validation-size",
+            String(step.short.trainSize),
+            "--test-size",
+            String(step.short.trainSize),
+            "--inference-batch",
+            String(Math.min(64, step.short.trainSize)),
+            "--inference-runs",
+            "50",
+          ]
+          : []),
+      ];
+      const outcome = await runTrainAll(args, `${step.backend} ${step.model}`);
+      const written = await readResults(runDir).catch(() => undefined);
+      if (outcome.code === 0 && written) {
+        results.push({ results: written, source: join(runDir, "results.json") });
+      } else if (outcome.code === 130 || interrupted) {
+        interrupted = true;
+        if (written) results.push({ results: written, source: join(runDir, "results.json") });
+      } else {
+        skipped.push({
+          machine,
+          model: step.model,
+          backend: step.backend,
+          status: "failed",
+          reason: `train-all exited with ${outcome.code}: ${outcome.lastError}`,
+          flopsPerImage: forwardFlopsPerImage(getModelSpec(step.model)),
+        });
+      }
+    }
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSigint);
+  }
+
+  const command = [
+    "deno task compare",
+    `--model ${models.length === MODEL_NAMES.length ? "all" : models.join(",")}`,
+    `--backends ${backends.join(",")}`,
+    `--epochs ${epochs}`,
+    ...(trainSize ? [`--train-size ${trainSize}`] : [`--short-train-size ${shortTrainSize}`]),
+    `--seed ${seed}`,
+    ...(values.fixtures ? ["--fixtures"] : []),
+    `--out ${outDir}`,
+  ].join(" ");
+  const comparison = buildComparison({
+    results,
+    skipped,
+    backendOrder: BACKEND_NAMES,
+    command,
+  });
+  for (const row of comparison.rows) {
+    const short = plan.find((p) => p.backend === row.backend && p.model === row.model)?.short;
+    if (short && row.status === "measured") {
+      row.note = [row.note, "short run: slow backend here"].filter(Boolean).join("; ");
+    }
+  }
+  const paths = await writeComparison(outDir, comparison);
+  console.log(summary(comparison.rows));
+  console.log(
+    `\ncomparison: ${paths.markdown}\n            ${paths.json}\n            ${paths.chart}` +
+      (paths.png ? `\n            ${paths.png}` : ""),
+  );
+  if (paths.pngError) console.error(`compare: no PNG chart (${paths.pngError}); the SVG has it`);
+  if (interrupted) {
+    console.error(
+      `compare: interrupted; continue with:\n  deno task compare --resume --out ${outDir}`,
+    );
+    return 130;
+  }
+  return skipped.some((s) => s.status === "failed") ? 1 : 0;
+}
+
+/** Splits a comma-separated flag value, expanding each item and checking it. */
+function parseList(flag: string, value: string, expand: (item: string) => string[]): string[] {
+  const items = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (items.length === 0) throw new UsageError(`${flag}: expected a comma-separated list, got ""`);
+  const out: string[] = [];
+  for (const item of items) {
+    try {
+      for (const x of expand(item)) if (!out.includes(x)) out.push(x);
+    } catch (err) {
+      throw new UsageError(`${flag}: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}
+
+/** Runs `train_all.ts` in a child process, streaming its stderr with a prefix. */
+async function runTrainAll(
+  args: string[],
+  label: string,
+): Promise<{ code: number; lastError: string }> {
+  console.error(`compare: ${label}: train-all ${args.join(" ")}`);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--quiet",
+      `--config=${new URL("../../deno.json", import.meta.url).pathname}`,
+      new URL("./train_all.ts", import.meta.url).pathname,
+      ...args,
+    ],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let lastError = "no error message";
+  const lines = child.stderr.pipeThrough(new TextDecoderStream());
+  let pending = "";
+  for await (const chunk of lines) {
+    pending += chunk;
+    const parts = pending.split("\n");
+    pending = parts.pop() ?? "";
+    for (const line of parts) {
+      if (line.startsWith("error: ")) lastError = line.slice("error: ".length);
+      if (line.trim() !== "") console.error(`  [${label}] ${line}`);
+    }
+  }
+  const { code } = await child.status;
+  return { code, lastError };
+}
+
+function summary(rows: ReturnType<typeof buildComparison>["rows"]): string {
+  const cells = rows.map((r) => [
+    r.model,
+    r.backend,
+    r.status === "measured"
+      ? (r.secondsPerEpoch ? `${r.secondsPerEpoch.median.toFixed(1)} s` : "–")
+      : r.status,
+    r.imagesPerSecond === null ? "–" : r.imagesPerSecond.toFixed(r.imagesPerSecond < 10 ? 2 : 0),
+    speedupCell(r.speedup),
+    r.batch1P50Ms === null ? "–" : `${r.batch1P50Ms.toFixed(2)} ms`,
+    r.status === "measured" ? (r.note ?? "") : (r.note ?? "").slice(0, 60),
+  ]);
+  const header = ["model", "backend", "s/epoch", "img/s", "speed-up", "batch-1 p50", "notes"];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
+  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join("  ").trimEnd();
+  return ["", line(header), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
+}
+
+if (import.meta.main) await runCli(main);

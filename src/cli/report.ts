@@ -1,0 +1,70 @@
+/**
+ * `deno task report <files or folders…>`: merges results from many runs and
+ * machines (`results.json` files, earlier `compare.json` files, or folders
+ * holding them) into one comparison, keyed by machine, model and backend, and
+ * writes `compare.json`, `compare.md` and `compare.svg`.
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { BACKEND_NAMES } from "../backends/registry.ts";
+import { buildComparison } from "../results/compare.ts";
+import { readComparisonInputs, writeComparison } from "../results/compare_files.ts";
+import { parseFlags, runCli, UsageError } from "./_cli.ts";
+
+const HELP = `Usage: deno task report [options] <results.json | compare.json | folder>...
+
+Merges result files from any number of runs and machines into one comparison:
+one row per machine, model and backend (the newest run wins a tie), speed-ups
+against the tensorflow backend on the same machine, and how cost grows from
+model to model. Writes compare.json, compare.md and compare.svg.
+
+Options:
+  --out DIR     output folder (default results/report-<timestamp>)
+  -h, --help    show this help
+`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseFlags("report", {
+    args: Deno.args,
+    allowPositionals: true,
+    options: {
+      out: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length === 0) {
+    throw new UsageError(
+      "expected one or more results.json, compare.json or folders holding them; see `deno task report --help`",
+    );
+  }
+  const inputs = await readComparisonInputs(positionals);
+  const outDir = resolve(
+    values.out ??
+      join("results", `report-${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}`),
+  );
+  const comparison = buildComparison({
+    results: inputs.results,
+    rows: inputs.rows,
+    machines: inputs.machines,
+    backendOrder: BACKEND_NAMES,
+    command: `deno task report --out ${outDir} ${positionals.join(" ")}`,
+  });
+  const paths = await writeComparison(outDir, comparison);
+  const machines = new Set(comparison.rows.map((r) => r.machine)).size;
+  console.log(
+    `report: ${comparison.rows.length} rows from ${machines} machine${machines === 1 ? "" : "s"}` +
+      ` (${inputs.results.length} results files, ${inputs.rows.length} earlier rows)\n` +
+      `report: ${paths.markdown}\n        ${paths.json}\n        ${paths.chart}` +
+      (paths.png ? `\n        ${paths.png}` : ""),
+  );
+  if (paths.pngError) console.error(`report: no PNG chart (${paths.pngError}); the SVG has it`);
+  for (const note of comparison.notes) console.error(`report: ${note}`);
+  return 0;
+}
+
+if (import.meta.main) await runCli(main);

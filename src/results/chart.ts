@@ -1,0 +1,124 @@
+/**
+ * The comparison chart, drawn with Vega-Lite and rendered to SVG by Vega
+ * without a browser: seconds per training epoch by model and backend (log
+ * scale, since the pure-JS backend is two orders of magnitude slower), beside
+ * accuracy after each epoch. A PNG copy is rasterised from the SVG by resvg.
+ *
+ * @module
+ */
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import type { Comparison } from "./compare.ts";
+
+/** A label for one machine and backend, as the chart's legend shows it. */
+function seriesLabel(machine: string, backend: string, multiMachine: boolean): string {
+  return multiMachine ? `${machine} / ${backend}` : backend;
+}
+
+/**
+ * The Vega-Lite specification of the chart. Seconds per epoch are given for
+ * one epoch of the largest training set among the rows; a row trained on
+ * fewer images (a short run) is scaled from its images per second, and the
+ * axis title says so.
+ */
+export function comparisonChartSpec(c: Comparison): TopLevelSpec {
+  const measured = c.rows.filter((r) => r.status === "measured" && r.imagesPerSecond);
+  const multiMachine = new Set(measured.map((r) => r.machine)).size > 1;
+  const epochImages = Math.max(0, ...measured.map((r) => r.trainSize ?? 0));
+  const scaled = measured.some((r) => r.trainSize !== epochImages);
+  const bars = measured.map((r) => ({
+    model: r.model,
+    series: seriesLabel(r.machine, r.backend, multiMachine),
+    seconds: epochImages / r.imagesPerSecond!,
+    device: r.device ?? "",
+  }));
+  const lines = measured.flatMap((r) =>
+    r.accuracyPerEpoch.map((e) => ({
+      model: r.model,
+      series: seriesLabel(r.machine, r.backend, multiMachine),
+      epoch: e.epoch,
+      accuracy: e.accuracy,
+    }))
+  );
+  const color = { field: "series", type: "nominal", title: "backend" } as const;
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: {
+      text: "fmnist-bench: training time and accuracy by backend",
+      subtitle: `seconds per epoch of ${epochImages.toLocaleString("en-US")} images${
+        scaled ? " (short runs scaled from their images/s)" : ""
+      }`,
+    },
+    config: { font: "DejaVu Sans, Helvetica, Arial, sans-serif", legend: { labelLimit: 0 } },
+    hconcat: [
+      {
+        data: { values: bars },
+        mark: { type: "bar", tooltip: true },
+        width: 320,
+        height: 240,
+        encoding: {
+          x: { field: "model", type: "nominal", title: "model", axis: { labelAngle: 0 } },
+          xOffset: { field: "series" },
+          y: {
+            field: "seconds",
+            type: "quantitative",
+            scale: { type: "log" },
+            stack: null, // a stacked bar starts at 0, which a log scale cannot show
+            title: "seconds per epoch (log scale)",
+          },
+          color,
+        },
+      },
+      {
+        data: { values: lines },
+        mark: { type: "line", point: true },
+        width: 320,
+        height: 240,
+        encoding: {
+          x: {
+            field: "epoch",
+            type: "quantitative",
+            title: "epoch",
+            axis: { tickMinStep: 1, format: "d" },
+          },
+          y: {
+            field: "accuracy",
+            type: "quantitative",
+            title: "accuracy after the epoch (validation)",
+            scale: { zero: false },
+          },
+          color,
+          strokeDash: { field: "model", type: "nominal", title: "model" },
+          detail: { field: "series" },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Renders the comparison chart as a standalone SVG document. */
+export async function renderComparisonSvg(c: Comparison): Promise<string> {
+  const { spec } = compile(comparisonChartSpec(c));
+  const view = new vega.View(vega.parse(spec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * Rasterises a chart SVG to PNG with resvg (a native addon, loaded on first
+ * use), using the system's fonts.
+ *
+ * @param zoom Scale factor over the SVG's own size. Default 2, for sharp text.
+ */
+export async function svgToPng(svg: string, zoom = 2): Promise<Uint8Array> {
+  const { Resvg } = await import("@resvg/resvg-js");
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: "zoom", value: zoom },
+    background: "white",
+    font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" },
+  });
+  return resvg.render().asPng();
+}

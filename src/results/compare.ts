@@ -1,0 +1,394 @@
+/**
+ * The comparison behind `deno task compare` and `deno task report`: result
+ * files from any number of runs, backends and machines become one table of
+ * rows keyed by machine, model and backend, with the speed-up against the
+ * native CPU backend on the same machine and the growth of cost from model to
+ * model beside the FLOPs.
+ *
+ * Backends that did not run are rows too, with their reason, so a missing GPU
+ * or a GPU package that fell back to the CPU is shown, never hidden.
+ *
+ * @module
+ */
+import { epochTimes } from "./report.ts";
+import type { ResultsFile, RunRecord } from "./schema.ts";
+
+/** The backend every speed-up is measured against. */
+export const BASELINE_BACKEND = "tensorflow";
+
+/** Why a row has numbers or not. */
+export type RowStatus = "measured" | "unavailable" | "fell-back" | "failed";
+
+/** One model on one backend on one machine. */
+export interface ComparisonRow {
+  /** Machine name (`env.machine`, the hostname unless `--machine` named it). */
+  machine: string;
+  /** Model name. */
+  model: string;
+  /** Backend registry name. */
+  backend: string;
+  /** `"measured"` when the numbers below are filled in. */
+  status: RowStatus;
+  /** Why it was not measured, or a note on how it was (e.g. a short run). */
+  note: string | null;
+  /** The device, in words, as the backend reported it. */
+  device: string | null;
+  /** `"gpu"` only when the work really ran on a GPU. */
+  deviceKind: "cpu" | "gpu" | null;
+  /** WebGPU on a software rasteriser, not a GPU. */
+  softwareAdapter: boolean;
+  /** A GPU package that ran on the CPU: no speed-up is claimed for it. */
+  fellBackToCpu: boolean;
+  /** Forward FLOPs per image of the model. */
+  flopsPerImage: number | null;
+  /** Training images per epoch. */
+  trainSize: number | null;
+  /** Epochs trained. */
+  epochs: number | null;
+  /** Seconds per epoch over the steady epochs (the first left out when there are more). */
+  secondsPerEpoch: { median: number; min: number; max: number; n: number } | null;
+  /** Training images per second at the median epoch. */
+  imagesPerSecond: number | null;
+  /** Batch-1 inference p50 in milliseconds. */
+  batch1P50Ms: number | null;
+  /** Batched inference throughput and its batch size. */
+  batched: { batchSize: number; imagesPerSecond: number } | null;
+  /** Test accuracy and the number of test images. */
+  test: { accuracy: number; count: number } | null;
+  /** Accuracy after each epoch: validation when there was a split, else training. */
+  accuracyPerEpoch: { epoch: number; accuracy: number }[];
+  /** Training images/s over the baseline's on the same machine and model; null when not claimed. */
+  speedup: number | null;
+  /** Where the row came from (a results file), when known. */
+  source: string | null;
+  /** When the run started (ISO), to keep the newest of duplicates. */
+  createdAt: string | null;
+}
+
+/** A machine that contributed rows. */
+export interface MachineSummary {
+  /** Machine name. */
+  machine: string;
+  /** CPU model and logical cores. */
+  cpu: string;
+  /** GPU name and driver, or why there is none. */
+  gpu: string;
+  /** libtensorflow version of the native backend. */
+  tensorflow: string | null;
+  /** Deno and TF.js versions. */
+  software: string;
+  /** Git commit of the suite. */
+  gitCommit: string | null;
+}
+
+/** How training cost grows from one model to the next, on one machine and backend. */
+export interface ScalingRow {
+  /** Machine name. */
+  machine: string;
+  /** Backend name. */
+  backend: string;
+  /** Model name. */
+  model: string;
+  /** Forward FLOPs per image. */
+  flopsPerImage: number;
+  /** FLOPs per image over the smallest model's on the same machine and backend. */
+  flopsRatio: number;
+  /** Training seconds per image over the smallest model's. */
+  timeRatio: number;
+  /** Training work done per second, counting a step as three forward passes. */
+  trainingGflops: number;
+}
+
+/** The whole comparison, as written to `compare.json`. */
+export interface Comparison {
+  /** Identifies the file kind. */
+  kind: "fmnist-bench-comparison";
+  /** Version of this layout. */
+  version: 1;
+  /** ISO time it was built. */
+  createdAt: string;
+  /** The command that made it, when known. */
+  command: string | null;
+  /** Speed-ups are against this backend. */
+  baseline: string;
+  /** Every row, sorted by machine, model, then backend registry order. */
+  rows: ComparisonRow[];
+  /** Cost growth across models, for machines and backends that ran several. */
+  scaling: ScalingRow[];
+  /** Each machine's environment. */
+  machines: MachineSummary[];
+  /** Duplicates that were dropped in favour of a newer run, and similar notes. */
+  notes: string[];
+}
+
+/** A backend that was not run, to be shown as a row with its reason. */
+export interface SkippedRun {
+  /** Machine name. */
+  machine: string;
+  /** Model name. */
+  model: string;
+  /** Backend name. */
+  backend: string;
+  /** Why it has no numbers. */
+  status: Exclude<RowStatus, "measured">;
+  /** The reason, in words. */
+  reason: string;
+  /** The device it would have run on, when known. */
+  device?: string | null;
+  /** Forward FLOPs per image of the model, when known. */
+  flopsPerImage?: number | null;
+}
+
+/** The machine name of a results file: `env.machine`, else a name made from its CPU. */
+export function machineOf(results: ResultsFile): string {
+  return results.env.machine ?? `unnamed (${results.env.cpu.model})`;
+}
+
+/** Turns each model run of a results file into a row (speed-ups are filled in later). */
+export function rowsFromResults(
+  results: ResultsFile,
+  source: string | null = null,
+): ComparisonRow[] {
+  const { env, config } = results;
+  return results.runs.map((run) =>
+    rowFromRun(run, results, source, env.deviceInfo, config.trainSize)
+  );
+}
+
+function rowFromRun(
+  run: RunRecord,
+  results: ResultsFile,
+  source: string | null,
+  info: ResultsFile["env"]["deviceInfo"],
+  trainSize: number,
+): ComparisonRow {
+  const times = epochTimes(run);
+  const fellBack = info?.fellBackToCpu ?? false;
+  const software = info?.softwareAdapter ?? false;
+  const notes: string[] = [];
+  if (fellBack) notes.push("GPU package ran on the CPU: no speed-up claimed");
+  if (software) notes.push("software WebGPU adapter, not a GPU");
+  if (run.epochs.length < results.config.epochs) {
+    notes.push(`incomplete: ${run.epochs.length} of ${results.config.epochs} epochs`);
+  }
+  return {
+    machine: machineOf(results),
+    model: run.model,
+    backend: run.backend,
+    status: "measured",
+    note: notes.length > 0 ? notes.join("; ") : null,
+    device: results.env.device,
+    deviceKind: info?.kind ?? (run.backend === "tensorflow-gpu" ? null : "cpu"),
+    softwareAdapter: software,
+    fellBackToCpu: fellBack,
+    flopsPerImage: run.flopsPerImage,
+    trainSize,
+    epochs: run.epochs.length,
+    secondsPerEpoch: times,
+    imagesPerSecond: times ? trainSize / times.median : null,
+    batch1P50Ms: run.inference?.batch1.p50Ms ?? null,
+    batched: run.inference
+      ? {
+        batchSize: run.inference.batched.batchSize,
+        imagesPerSecond: run.inference.batched.imagesPerSecond,
+      }
+      : null,
+    test: run.test ? { accuracy: run.test.accuracy, count: run.test.count } : null,
+    accuracyPerEpoch: run.epochs.map((e) => ({
+      epoch: e.epoch,
+      accuracy: e.valAccuracy ?? e.accuracy,
+    })),
+    speedup: null,
+    source,
+    createdAt: results.createdAt,
+  };
+}
+
+/** Turns a backend that did not run into a row. */
+export function rowFromSkipped(skipped: SkippedRun): ComparisonRow {
+  return {
+    machine: skipped.machine,
+    model: skipped.model,
+    backend: skipped.backend,
+    status: skipped.status,
+    note: skipped.reason,
+    device: skipped.device ?? null,
+    deviceKind: null,
+    softwareAdapter: false,
+    fellBackToCpu: skipped.status === "fell-back",
+    flopsPerImage: skipped.flopsPerImage ?? null,
+    trainSize: null,
+    epochs: null,
+    secondsPerEpoch: null,
+    imagesPerSecond: null,
+    batch1P50Ms: null,
+    batched: null,
+    test: null,
+    accuracyPerEpoch: [],
+    speedup: null,
+    source: null,
+    createdAt: null,
+  };
+}
+
+/** Options for {@link buildComparison}. */
+export interface BuildComparisonOptions {
+  /** Result files with where each came from. */
+  results?: readonly { results: ResultsFile; source: string | null }[];
+  /** Rows from earlier comparisons (`compare.json`), merged in as they are. */
+  rows?: readonly ComparisonRow[];
+  /** Backends that did not run. */
+  skipped?: readonly SkippedRun[];
+  /** Order of backends within a model, best first. Default: alphabetical after the baseline. */
+  backendOrder?: readonly string[];
+  /** The command that made it. Default `null`. */
+  command?: string | null;
+  /** Machine summaries from earlier comparisons, merged in. */
+  machines?: readonly MachineSummary[];
+  /** Build time. Default: now. */
+  now?: Date;
+}
+
+/**
+ * Merges results, earlier rows and skipped backends into one comparison.
+ * Rows are keyed by machine, model and backend: of duplicates the newest
+ * measured run is kept (a measured row always beats a skipped one), and each
+ * drop is listed in `notes`. Speed-ups are training images/s over the
+ * baseline's on the same machine and model; none is claimed for a GPU
+ * package that fell back to the CPU.
+ */
+export function buildComparison(options: BuildComparisonOptions): Comparison {
+  const { backendOrder = [], command = null, now = new Date() } = options;
+  const candidates: ComparisonRow[] = [
+    ...(options.rows ?? []).map((r) => ({ ...r })),
+    ...(options.results ?? []).flatMap((r) => rowsFromResults(r.results, r.source)),
+    ...(options.skipped ?? []).map(rowFromSkipped),
+  ];
+  const notes: string[] = [];
+  const byKey = new Map<string, ComparisonRow>();
+  for (const row of candidates) {
+    const key = `${row.machine}\u0000${row.model}\u0000${row.backend}`;
+    const held = byKey.get(key);
+    if (!held) {
+      byKey.set(key, row);
+      continue;
+    }
+    const [keep, drop] = preferred(held, row);
+    byKey.set(key, keep);
+    if (drop.status === "measured") {
+      notes.push(
+        `${drop.machine} ${drop.model} ${drop.backend}: kept the run of ${keep.createdAt ?? "?"}` +
+          ` over ${drop.createdAt ?? "?"}${drop.source ? ` (${drop.source})` : ""}`,
+      );
+    }
+  }
+  const rank = (backend: string) => {
+    const i = backendOrder.indexOf(backend);
+    return i === -1 ? backendOrder.length : i;
+  };
+  const rows = [...byKey.values()].sort((a, b) =>
+    a.machine.localeCompare(b.machine) || a.model.localeCompare(b.model) ||
+    rank(a.backend) - rank(b.backend) || a.backend.localeCompare(b.backend)
+  );
+  for (const row of rows) row.speedup = speedupOf(row, rows);
+
+  const machines = new Map<string, MachineSummary>();
+  for (const m of options.machines ?? []) machines.set(m.machine, m);
+  for (const { results } of options.results ?? []) {
+    const name = machineOf(results);
+    if (!machines.has(name)) machines.set(name, machineSummary(results));
+  }
+  return {
+    kind: "fmnist-bench-comparison",
+    version: 1,
+    createdAt: now.toISOString(),
+    command,
+    baseline: BASELINE_BACKEND,
+    rows,
+    scaling: scalingRows(rows),
+    machines: [...machines.values()].sort((a, b) => a.machine.localeCompare(b.machine)),
+    notes,
+  };
+}
+
+/** Of two rows with the same key, the one to keep first. */
+function preferred(a: ComparisonRow, b: ComparisonRow): [ComparisonRow, ComparisonRow] {
+  if ((a.status === "measured") !== (b.status === "measured")) {
+    return a.status === "measured" ? [a, b] : [b, a];
+  }
+  return (b.createdAt ?? "") > (a.createdAt ?? "") ? [b, a] : [a, b];
+}
+
+function speedupOf(row: ComparisonRow, rows: readonly ComparisonRow[]): number | null {
+  if (row.status !== "measured" || row.fellBackToCpu || row.imagesPerSecond === null) return null;
+  const base = rows.find((r) =>
+    r.machine === row.machine && r.model === row.model && r.backend === BASELINE_BACKEND &&
+    r.status === "measured" && r.imagesPerSecond !== null
+  );
+  return base?.imagesPerSecond ? row.imagesPerSecond / base.imagesPerSecond : null;
+}
+
+function scalingRows(rows: readonly ComparisonRow[]): ScalingRow[] {
+  const groups = new Map<string, ComparisonRow[]>();
+  for (const r of rows) {
+    if (r.status !== "measured" || !r.imagesPerSecond || !r.flopsPerImage) continue;
+    const key = `${r.machine}\u0000${r.backend}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const out: ScalingRow[] = [];
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const sorted = [...group].sort((a, b) => a.flopsPerImage! - b.flopsPerImage!);
+    const first = sorted[0];
+    for (const r of sorted) {
+      out.push({
+        machine: r.machine,
+        backend: r.backend,
+        model: r.model,
+        flopsPerImage: r.flopsPerImage!,
+        flopsRatio: r.flopsPerImage! / first.flopsPerImage!,
+        timeRatio: first.imagesPerSecond! / r.imagesPerSecond!,
+        trainingGflops: (3 * r.flopsPerImage! * r.imagesPerSecond!) / 1e9,
+      });
+    }
+  }
+  return out;
+}
+
+function machineSummary(results: ResultsFile): MachineSummary {
+  const { env } = results;
+  return {
+    machine: machineOf(results),
+    cpu: `${env.cpu.model}, ${env.cpu.cores} logical cores`,
+    gpu: env.gpu
+      ? `${env.gpu.name} (driver ${env.gpu.driver})`
+      : `none (${env.gpuReason ?? "not found"})`,
+    tensorflow: env.tensorflow,
+    software: `Deno ${env.deno}, TF.js ${env.tfjs}`,
+    gitCommit: env.gitCommit,
+  };
+}
+
+/**
+ * Checks that a parsed JSON value is a comparison written by this suite.
+ *
+ * @throws {TypeError} Naming the source and what is wrong.
+ */
+export function parseComparison(value: unknown, source = "comparison"): Comparison {
+  const v = value as Partial<Comparison> | null;
+  if (typeof v !== "object" || v === null || v.kind !== "fmnist-bench-comparison") {
+    throw new TypeError(
+      `${source}: expected a compare.json of fmnist-bench (kind "fmnist-bench-comparison"), got ${
+        v === null || typeof v !== "object" ? typeof v : `kind ${JSON.stringify(v.kind)}`
+      }`,
+    );
+  }
+  if (v.version !== 1 || !Array.isArray(v.rows) || !Array.isArray(v.machines)) {
+    throw new TypeError(
+      `${source}: expected comparison version 1 with rows and machines, got version ${
+        JSON.stringify(v.version)
+      }`,
+    );
+  }
+  return v as Comparison;
+}

@@ -1,0 +1,153 @@
+/**
+ * Reading the inputs of a comparison (result files, earlier comparisons, or
+ * folders holding them) and writing its three files atomically:
+ * `compare.json`, `compare.md`, `compare.svg` and, where the rasteriser
+ * loads, `compare.png`.
+ *
+ * @module
+ */
+import { join, relative } from "node:path";
+import { writeFileAtomic, writeJsonAtomic } from "./atomic.ts";
+import { renderComparisonSvg, svgToPng } from "./chart.ts";
+import {
+  type Comparison,
+  type ComparisonRow,
+  type MachineSummary,
+  parseComparison,
+} from "./compare.ts";
+import { renderComparison } from "./compare_report.ts";
+import { type ResultsFile, validateResults } from "./schema.ts";
+
+/** File names of a comparison inside its folder. */
+export const COMPARISON_FILES = {
+  json: "compare.json",
+  markdown: "compare.md",
+  chart: "compare.svg",
+  png: "compare.png",
+} as const;
+
+/** Where {@link writeComparison} wrote each file. */
+export interface ComparisonPaths {
+  /** `compare.json`. */
+  json: string;
+  /** `compare.md`. */
+  markdown: string;
+  /** `compare.svg`. */
+  chart: string;
+  /** `compare.png`, or `null` with the reason it could not be drawn. */
+  png: string | null;
+  /** Why there is no PNG. */
+  pngError?: string;
+}
+
+/**
+ * Writes `compare.json`, `compare.md`, `compare.svg` and `compare.png` into
+ * `outDir`, each atomically. The PNG is a convenience: when its rasteriser
+ * cannot load, the rest is still written and `pngError` says why.
+ */
+export async function writeComparison(
+  outDir: string,
+  comparison: Comparison,
+): Promise<ComparisonPaths> {
+  const paths: ComparisonPaths = {
+    json: join(outDir, COMPARISON_FILES.json),
+    markdown: join(outDir, COMPARISON_FILES.markdown),
+    chart: join(outDir, COMPARISON_FILES.chart),
+    png: join(outDir, COMPARISON_FILES.png),
+  };
+  const svg = await renderComparisonSvg(comparison);
+  await writeFileAtomic(paths.chart, svg);
+  try {
+    await writeFileAtomic(paths.png!, await svgToPng(svg));
+  } catch (err) {
+    paths.png = null;
+    paths.pngError = (err as Error).message.split("\n")[0];
+  }
+  await writeFileAtomic(
+    paths.markdown,
+    renderComparison(comparison, { chart: COMPARISON_FILES.chart }),
+  );
+  await writeJsonAtomic(paths.json, comparison);
+  return paths;
+}
+
+/** What {@link readComparisonInputs} gathered. */
+export interface ComparisonInputs {
+  /** Results files, with their paths. */
+  results: { results: ResultsFile; source: string }[];
+  /** Rows of earlier comparisons. */
+  rows: ComparisonRow[];
+  /** Machines of earlier comparisons. */
+  machines: MachineSummary[];
+}
+
+/**
+ * Reads `results.json` and `compare.json` files, and folders holding them
+ * (searched recursively; a folder with a `compare.json` contributes it
+ * instead of the result files below it, which it already holds).
+ *
+ * @throws {TypeError} When a path holds none, or a file is not valid; the
+ *   message names the path.
+ */
+export async function readComparisonInputs(paths: readonly string[]): Promise<ComparisonInputs> {
+  const inputs: ComparisonInputs = { results: [], rows: [], machines: [] };
+  for (const path of paths) {
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(path);
+    } catch {
+      throw new TypeError(
+        `${path}: no such file or folder; expected a results.json, a compare.json or a folder holding them`,
+      );
+    }
+    const files = info.isDirectory ? await findInputFiles(path) : [path];
+    if (files.length === 0) {
+      throw new TypeError(
+        `${path}: expected a folder holding results.json or compare.json files, found none`,
+      );
+    }
+    for (const file of files) await readOne(file, inputs);
+  }
+  return inputs;
+}
+
+async function readOne(file: string, inputs: ComparisonInputs): Promise<void> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await Deno.readTextFile(file));
+  } catch (err) {
+    throw new TypeError(
+      `${file}: expected a JSON results or comparison file, but ${(err as Error).message}`,
+    );
+  }
+  const kind = (parsed as { kind?: unknown } | null)?.kind;
+  if (kind !== undefined) {
+    const c = parseComparison(parsed, file);
+    inputs.rows.push(...c.rows);
+    inputs.machines.push(...c.machines);
+  } else {
+    inputs.results.push({ results: validateResults(parsed, file), source: file });
+  }
+}
+
+/** Every `compare.json`, else every `results.json`, under a folder, in a stable order. */
+async function findInputFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    const entries: Deno.DirEntry[] = [];
+    for await (const e of Deno.readDir(d)) entries.push(e);
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    if (entries.some((e) => e.isFile && e.name === COMPARISON_FILES.json)) {
+      found.push(join(d, COMPARISON_FILES.json));
+      return;
+    }
+    for (const e of entries) {
+      if (e.isFile && e.name === "results.json") found.push(join(d, e.name));
+      else if (e.isDirectory && e.name !== "checkpoints" && e.name !== "models") {
+        await walk(join(d, e.name));
+      }
+    }
+  };
+  await walk(dir);
+  return found.map((f) => relative(Deno.cwd(), f) || f);
+}

@@ -1,0 +1,178 @@
+/**
+ * Renders a {@link Comparison} as Markdown: one table of every machine, model
+ * and backend (rows that did not run give their reason), the growth of cost
+ * from model to model beside the FLOPs, and each machine's environment.
+ *
+ * @module
+ */
+import type { Comparison, ComparisonRow } from "./compare.ts";
+
+function f(x: number | null | undefined, digits = 2): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(digits);
+}
+
+function n(x: number): string {
+  return x.toLocaleString("en-US", { maximumFractionDigits: 0 });
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** The device column: what ran, and whether it was a GPU at all. */
+function deviceCell(row: ComparisonRow): string {
+  const device = row.device ?? "–";
+  if (row.fellBackToCpu && !/fell back|no GPU/i.test(device)) {
+    return `${device} (**fell back to the CPU**)`;
+  }
+  if (row.softwareAdapter && !/software/i.test(device)) return `${device} (**software adapter**)`;
+  return device;
+}
+
+/** A speed-up, with the slow-down spelled out when it is below 1. */
+export function speedupCell(speedup: number | null): string {
+  if (speedup === null) return "–";
+  if (speedup >= 0.995) return `${speedup.toFixed(2)}×`;
+  const slower = 1 / speedup;
+  return `${speedup.toPrecision(2)}× (${
+    slower.toLocaleString("en-US", { maximumFractionDigits: slower < 10 ? 1 : 0 })
+  }× slower)`;
+}
+
+function statusCell(row: ComparisonRow): string {
+  switch (row.status) {
+    case "unavailable":
+      return `not available: ${row.note}`;
+    case "fell-back":
+      return `fell back to the CPU: ${row.note}`;
+    case "failed":
+      return `failed: ${row.note}`;
+    case "measured":
+      return row.note ?? "";
+  }
+}
+
+/** Options for {@link renderComparison}. */
+export interface RenderComparisonOptions {
+  /** File name of the chart to embed, relative to the Markdown file. Default: none. */
+  chart?: string;
+}
+
+/** Renders the comparison as Markdown. */
+export function renderComparison(c: Comparison, options: RenderComparisonOptions = {}): string {
+  const out: string[] = ["# fmnist-bench comparison", ""];
+  const machines = [...new Set(c.rows.map((r) => r.machine))];
+  out.push(
+    `${c.rows.length} row${c.rows.length === 1 ? "" : "s"} from ${machines.length} machine${
+      machines.length === 1 ? "" : "s"
+    }, built ${c.createdAt}. Speed-up is training images per second over the \`${c.baseline}\` ` +
+      "backend's on the same machine and model; none is claimed for a GPU package that fell back " +
+      "to the CPU. Times are training only; the median and range leave out the first epoch when " +
+      "there are several.",
+    "",
+  );
+  if (c.command) out.push("Reproduce with:", "", "```sh", c.command, "```", "");
+  if (options.chart) out.push(`![seconds per epoch and accuracy per epoch](${options.chart})`, "");
+
+  out.push("## Training and inference", "");
+  out.push(
+    table(
+      [
+        "machine",
+        "model",
+        "backend",
+        "device",
+        "train images",
+        "s/epoch, median (range)",
+        "img/s",
+        "speed-up",
+        "batch-1 p50",
+        "batched img/s",
+        "test acc",
+        "notes",
+      ],
+      c.rows.map((r) => [
+        r.machine,
+        r.model,
+        `\`${r.backend}\``,
+        deviceCell(r),
+        r.trainSize === null ? "–" : `${n(r.trainSize)} × ${r.epochs}`,
+        r.secondsPerEpoch
+          ? `${f(r.secondsPerEpoch.median, 1)} (${f(r.secondsPerEpoch.min, 1)}–${
+            f(r.secondsPerEpoch.max, 1)
+          })`
+          : "–",
+        r.imagesPerSecond === null ? "–" : f(r.imagesPerSecond, r.imagesPerSecond < 10 ? 2 : 0),
+        speedupCell(r.speedup),
+        r.batch1P50Ms === null ? "–" : `${f(r.batch1P50Ms)} ms`,
+        r.batched
+          ? `${
+            f(r.batched.imagesPerSecond, r.batched.imagesPerSecond < 10 ? 2 : 0)
+          } (batch ${r.batched.batchSize})`
+          : "–",
+        r.test ? `${(r.test.accuracy * 100).toFixed(2)}% of ${n(r.test.count)}` : "–",
+        statusCell(r),
+      ]),
+    ),
+    "",
+  );
+  const sizes = new Set(c.rows.filter((r) => r.trainSize !== null).map((r) => r.trainSize));
+  if (sizes.size > 1) {
+    out.push(
+      "Rows trained on different numbers of images (short runs on slow backends): compare " +
+        "images per second and speed-ups, not seconds per epoch, and not accuracy.",
+      "",
+    );
+  }
+
+  if (c.scaling.length > 0) {
+    out.push("## How cost grows from model to model", "");
+    out.push(
+      table(
+        [
+          "machine",
+          "backend",
+          "model",
+          "MFLOP/image",
+          "× FLOPs",
+          "× time per image",
+          "training GFLOP/s",
+        ],
+        c.scaling.map((s) => [
+          s.machine,
+          `\`${s.backend}\``,
+          s.model,
+          f(s.flopsPerImage / 1e6, 1),
+          `${f(s.flopsRatio, 1)}×`,
+          `${f(s.timeRatio, 1)}×`,
+          f(s.trainingGflops, 1),
+        ]),
+      ),
+      "",
+      "Ratios are against the smallest model on the same machine and backend. Training GFLOP/s " +
+        "counts a step as three forward passes (forward, and backward for inputs and weights).",
+      "",
+    );
+  }
+
+  if (c.machines.length > 0) {
+    out.push("## Machines", "");
+    out.push(
+      table(
+        ["machine", "CPU", "GPU", "libtensorflow", "software", "git commit"],
+        c.machines.map((m) => [
+          m.machine,
+          m.cpu,
+          m.gpu,
+          m.tensorflow ?? "–",
+          m.software,
+          m.gitCommit ?? "–",
+        ]),
+      ),
+      "",
+    );
+  }
+  if (c.notes.length > 0) out.push("## Notes", "", ...c.notes.map((x) => `- ${x}`), "");
+  return out.join("\n");
+}
