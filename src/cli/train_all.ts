@@ -8,30 +8,15 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
-import {
-  type DataSplit,
-  FIXTURE_CHECKSUMS,
-  FIXTURE_DIR,
-  loadFashionMnist,
-  permutation,
-  splitValidation,
-  stratifiedSubset,
-  toTensors,
-} from "../data/mod.ts";
+import { permutation, toTensors } from "../data/mod.ts";
+import { loadRunData } from "./_run_data.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
 import { collectEnvironment, type Environment } from "../results/environment.ts";
 import { epochTimes } from "../results/report.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { readResults, runExperiment } from "../train/experiment.ts";
-import {
-  cacheDirFromEnv,
-  parseFlags,
-  parsePositiveInt,
-  runCli,
-  threadsFromEnv,
-  UsageError,
-} from "./_cli.ts";
-import { downloadProgress, progressReporter } from "./progress.ts";
+import { parseFlags, parsePositiveInt, runCli, threadsFromEnv, UsageError } from "./_cli.ts";
+import { progressReporter } from "./progress.ts";
 
 const HELP = `Usage: deno task train-all [options]
 
@@ -63,9 +48,7 @@ Options:
   -h, --help            show this help
 `;
 
-const DEFAULTS = { epochs: 10, batchSize: 128, validationSize: 5000, seed: 42, learningRate: 1e-3 };
-/** Validation images held out of the 2,000 fixture training images. */
-const FIXTURE_VALIDATION_SIZE = 200;
+const DEFAULTS = { epochs: 10, batchSize: 128, seed: 42, learningRate: 1e-3 };
 
 async function main(): Promise<number> {
   const { values } = parseFlags("train-all", {
@@ -155,38 +138,21 @@ async function main(): Promise<number> {
   });
 
   // Data: loaded, split and converted outside every timed region.
-  if (values.fixtures && values["data-dir"]) {
-    throw new UsageError("--fixtures and --data-dir exclude each other");
-  }
-  const data = values.fixtures
-    ? await loadFashionMnist({
-      dir: FIXTURE_DIR,
-      checksums: FIXTURE_CHECKSUMS,
-      systemDir: null,
-      baseUrls: false,
-    })
-    : await loadFashionMnist({
-      dir: values["data-dir"],
-      cacheDir: cacheDirFromEnv(),
-      download: { onProgress: downloadProgress() },
-    });
   const seed = base.seed ?? flags.seed ?? DEFAULTS.seed;
-  const validationSize = base.validationSize ?? flags.validationSize ??
-    (values.fixtures ? FIXTURE_VALIDATION_SIZE : DEFAULTS.validationSize);
-  if (validationSize >= data.train.count) {
-    throw new UsageError(
-      `--validation-size: expected fewer than the ${data.train.count} training images, got ${validationSize}`,
-    );
-  }
-  const split = splitValidation(data.train, { size: validationSize, seed });
-  const trainSize = base.trainSize ?? flags.trainSize ?? split.train.count;
-  const testSize = base.testSize ?? flags.testSize ?? data.test.count;
-  const subset = (s: DataSplit, n: number, flag: string): DataSplit => {
-    if (n > s.count) throw new UsageError(`${flag}: expected at most ${s.count}, got ${n}`);
-    return n === s.count ? s : stratifiedSubset(s, { size: n, seed });
-  };
-  const trainSplit = subset(split.train, trainSize, "--train-size");
-  const testSplit = subset(data.test, testSize, "--test-size");
+  const data = await loadRunData({
+    fixtures: values.fixtures,
+    dataDir: values["data-dir"],
+    seed,
+    validationSize: base.validationSize ?? flags.validationSize,
+    trainSize: base.trainSize ?? flags.trainSize,
+    testSize: base.testSize ?? flags.testSize,
+  });
+  const split = { validation: data.validation };
+  const trainSplit = data.train;
+  const testSplit = data.test;
+  const validationSize = data.validation.count;
+  const trainSize = trainSplit.count;
+  const testSize = testSplit.count;
 
   const config: RunConfig = {
     models: base.models ?? models ?? [...MODEL_NAMES],

@@ -1,0 +1,303 @@
+/**
+ * `deno task peer`: TF.js in Deno against Keras 3 on the same TensorFlow
+ * (2.21), same machine, same run. For each model the two sides alternate
+ * (TF.js then Keras, then Keras then TF.js, …), each in its own process, on
+ * the same images, split, per-epoch order, batch size, learning rate, seed
+ * and thread settings. Writes `peer.json`, `peer.md`, and every run's own
+ * `results.json` (which `deno task report` can merge).
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { permutation } from "../data/mod.ts";
+import { forwardFlopsPerImage } from "../models/cost.ts";
+import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
+import { kerasVenvDir, measureCeiling, probeKeras, runKerasPeer } from "../peer/keras.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../results/atomic.ts";
+import { collectEnvironment } from "../results/environment.ts";
+import { type PeerRun, renderPeer, summarizePeer } from "../peer/summary.ts";
+import { type ResultsFile, SCHEMA_VERSION, validateResults } from "../results/schema.ts";
+import { readResults } from "../train/experiment.ts";
+import { cacheDirFromEnv, parseFlags, parsePositiveInt, runCli, UsageError } from "./_cli.ts";
+import { loadRunData } from "./_run_data.ts";
+
+const HELP = `Usage: deno task peer [options]
+
+Trains the same models with TF.js (the tensorflow backend) and with Keras 3 on
+TensorFlow 2.21, alternating the two sides, and compares epoch time, images/s,
+batch-1 latency, batched throughput, test accuracy and efficiency (FLOP/s over
+the machine's measured fp32 ceiling). Needs the Keras environment:
+deno task setup-keras.
+
+Options:
+  --models LIST         comma-separated, from ${MODEL_NAMES.join(", ")} (default model1)
+  --epochs N            epochs per run; the first is left out of the median (default 3)
+  --repeats N           runs of each side per model, alternating (default 2)
+  --train-size N        training images (default: all left after validation)
+  --validation-size N   (default 5000; 200 with --fixtures)
+  --test-size N         (default: all)
+  --batch-size N        (default 128)
+  --threads N           pin TensorFlow's intra-op and inter-op pools to N on both sides
+                        (default: TensorFlow's own choice on both)
+  --inference-batch N   (default 1024)
+  --inference-runs N    timed batch-1 calls, at least 50 (default 100)
+  --seed N              (default 42)
+  --machine NAME        (default: hostname)
+  --data-dir DIR        read Fashion-MNIST from this folder first
+  --fixtures            use the 2,000/500-image split in fixtures/
+  --venv DIR            the Keras environment (default: the one setup-keras makes,
+                        under ~/.cache/fmnist-bench/)
+  --out DIR             (default results/peer-<timestamp>)
+  -h, --help            show this help
+`;
+
+async function main(): Promise<number> {
+  const { values } = parseFlags("peer", {
+    args: Deno.args,
+    options: {
+      models: { type: "string", default: "model1" },
+      epochs: { type: "string" },
+      repeats: { type: "string" },
+      "train-size": { type: "string" },
+      "validation-size": { type: "string" },
+      "test-size": { type: "string" },
+      "batch-size": { type: "string" },
+      threads: { type: "string" },
+      "inference-batch": { type: "string" },
+      "inference-runs": { type: "string" },
+      seed: { type: "string" },
+      machine: { type: "string" },
+      "data-dir": { type: "string" },
+      fixtures: { type: "boolean", default: false },
+      out: { type: "string" },
+      venv: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const models = values.models.split(",").map((m) => m.trim()).filter(Boolean);
+  if (models.length === 0) {
+    throw new UsageError(`--models: expected a list like model1,model2, got ""`);
+  }
+  for (const m of models) {
+    try {
+      getModelSpec(m);
+    } catch (err) {
+      throw new UsageError(`--models: ${(err as Error).message}`);
+    }
+  }
+  const int = (flag: string, v: string | undefined) =>
+    v === undefined ? undefined : parsePositiveInt(flag, v);
+  const epochs = int("--epochs", values.epochs) ?? 3;
+  const repeats = int("--repeats", values.repeats) ?? 2;
+  const batchSize = int("--batch-size", values["batch-size"]) ?? 128;
+  const threadCount = int("--threads", values.threads);
+  const inferenceBatch = int("--inference-batch", values["inference-batch"]) ?? 1024;
+  const inferenceRuns = int("--inference-runs", values["inference-runs"]) ?? 100;
+  if (inferenceRuns < 50) {
+    throw new UsageError(
+      `--inference-runs: expected at least 50 (a p95 needs them), got ${inferenceRuns}`,
+    );
+  }
+  const seed = int("--seed", values.seed) ?? 42;
+  const sizes = {
+    trainSize: int("--train-size", values["train-size"]),
+    validationSize: int("--validation-size", values["validation-size"]),
+    testSize: int("--test-size", values["test-size"]),
+  };
+  const outDir = resolve(
+    values.out ??
+      join("results", `peer-${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}`),
+  );
+  if (await Deno.stat(join(outDir, "peer.json")).then(() => true, () => false)) {
+    throw new UsageError(
+      `--out ${outDir}: it already holds a peer comparison; pick another folder`,
+    );
+  }
+
+  const venv = values.venv ? resolve(values.venv) : kerasVenvDir(cacheDirFromEnv());
+  const keras = await probeKeras(venv);
+  if (!keras.available) throw new Error(`the Keras peer is not available: ${keras.reason}`);
+  const threads = {
+    intraOp: threadCount ?? "default" as const,
+    interOp: threadCount ?? "default" as const,
+  };
+
+  const data = await loadRunData({
+    fixtures: values.fixtures,
+    dataDir: values["data-dir"],
+    seed,
+    ...sizes,
+  });
+  const order = (epoch: number, n: number) => permutation(n, seed * 1000 + epoch);
+  const machine = values.machine?.trim() || undefined;
+  const env = await collectEnvironment({
+    tfjsVersion: "none (Keras peer)",
+    tensorflowVersion: keras.tensorflow,
+    backend: "keras",
+    device: `Keras ${keras.keras} on TensorFlow ${keras.tensorflow} (CPU)`,
+    deviceInfo: { kind: "cpu" },
+    machine,
+    threads,
+  });
+  console.error(
+    `peer: ${
+      models.join(", ")
+    }: TF.js (tensorflow backend) vs Keras ${keras.keras} on TensorFlow ${keras.tensorflow}, ` +
+      `${repeats} alternating run${repeats === 1 ? "" : "s"} of each side, ${epochs} epochs, ` +
+      `${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test images`,
+  );
+  const ceiling = await measureCeiling(keras.python, threads, join(outDir, "work"));
+  console.error(
+    `peer: fp32 ceiling (a large 3×3 conv in TensorFlow): ${ceiling.toFixed(1)} GFLOP/s`,
+  );
+
+  const runs: PeerRun[] = [];
+  for (const model of models) {
+    const spec = getModelSpec(model);
+    for (let rep = 1; rep <= repeats; rep++) {
+      const sides = rep % 2 === 1 ? ["tfjs", "keras"] as const : ["keras", "tfjs"] as const;
+      for (const side of sides) {
+        const dir = join(outDir, "runs", model, `${side}-${rep}`);
+        console.error(`peer: ${model} ${side} run ${rep} of ${repeats}`);
+        let results: ResultsFile;
+        if (side === "tfjs") {
+          results = await runTfjs(dir, [
+            "--models",
+            model,
+            "--backend",
+            "tensorflow",
+            "--epochs",
+            String(epochs),
+            "--batch-size",
+            String(batchSize),
+            "--seed",
+            String(seed),
+            "--train-size",
+            String(data.train.count),
+            "--validation-size",
+            String(data.validation.count),
+            "--test-size",
+            String(data.test.count),
+            "--inference-batch",
+            String(inferenceBatch),
+            "--inference-runs",
+            String(inferenceRuns),
+            ...(machine ? ["--machine", machine] : []),
+            ...(values.fixtures ? ["--fixtures"] : []),
+            ...(values["data-dir"] ? ["--data-dir", values["data-dir"]] : []),
+          ], threadCount);
+        } else {
+          const { run, versions } = await runKerasPeer({
+            python: keras.python,
+            spec,
+            flopsPerImage: forwardFlopsPerImage(spec),
+            data: { train: data.train, validation: data.validation, test: data.test },
+            epochs,
+            order,
+            batchSize,
+            learningRate: 1e-3,
+            seed,
+            inference: {
+              batchSize: inferenceBatch,
+              runs: inferenceRuns,
+              warmup: 10,
+              batchedRuns: 5,
+            },
+            threads,
+            workDir: dir,
+            onEpoch: (e) =>
+              console.error(
+                `  [keras ${model}] epoch ${e.epoch}/${epochs}: ${e.trainSeconds.toFixed(1)} s (${
+                  e.imagesPerSecond.toFixed(0)
+                } img/s), val acc ${((e.valAccuracy ?? 0) * 100).toFixed(2)}%`,
+              ),
+          });
+          const now = new Date().toISOString();
+          results = validateResults({
+            schemaVersion: SCHEMA_VERSION,
+            createdAt: now,
+            updatedAt: now,
+            status: "complete",
+            env: {
+              ...env,
+              device:
+                `Keras ${versions.keras} on TensorFlow ${versions.tensorflow} (CPU), Python ${versions.python}`,
+            },
+            config: {
+              models: [model],
+              epochs,
+              batchSize,
+              trainSize: data.train.count,
+              validationSize: data.validation.count,
+              testSize: data.test.count,
+              backend: "keras",
+              seed,
+              learningRate: 1e-3,
+              data: data.description,
+              inferenceBatchSize: inferenceBatch,
+              inferenceRuns,
+            },
+            runs: [run],
+          }, "the Keras peer's results");
+          await writeJsonAtomic(join(dir, "results.json"), results);
+          await Deno.remove(join(dir, "job.json")).catch(() => {});
+          await Deno.remove(join(dir, "run.json")).catch(() => {});
+        }
+        runs.push({ model, side, repeat: rep, results });
+      }
+    }
+  }
+
+  const summary = summarizePeer(runs, { ceilingGflops: ceiling });
+  const command = `deno task peer ${Deno.args.join(" ")}`.trim();
+  await writeJsonAtomic(join(outDir, "peer.json"), { ...summary, command });
+  const markdown = renderPeer(summary, { command });
+  await writeFileAtomic(join(outDir, "peer.md"), markdown);
+  await Deno.remove(join(outDir, "work"), { recursive: true }).catch(() => {});
+  console.log(markdown.slice(markdown.indexOf("## Summary")));
+  console.log(`peer: ${join(outDir, "peer.md")}\npeer: ${join(outDir, "peer.json")}`);
+  return 0;
+}
+
+/** Runs `train_all.ts` in a child process and reads its results. */
+async function runTfjs(
+  dir: string,
+  args: string[],
+  threads: number | undefined,
+): Promise<ResultsFile> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--quiet",
+      `--config=${new URL("../../deno.json", import.meta.url).pathname}`,
+      new URL("./train_all.ts", import.meta.url).pathname,
+      ...args,
+      "--out",
+      dir,
+    ],
+    env: threads
+      ? { TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: String(threads) }
+      : {},
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const out = await child;
+  const stderr = new TextDecoder().decode(out.stderr);
+  for (const line of stderr.split("\n")) {
+    if (/^\s+epoch \d+\//.test(line)) console.error(`  [tfjs] ${line.trim()}`);
+  }
+  const results = await readResults(dir);
+  if (out.code !== 0 || !results || results.status !== "complete") {
+    const last = stderr.trim().split("\n").at(-1);
+    throw new Error(`the TF.js run in ${dir} failed (exit ${out.code}): ${last}`);
+  }
+  return results;
+}
+
+if (import.meta.main) await runCli(main);

@@ -1,0 +1,278 @@
+/**
+ * Keras 3 on TensorFlow 2.21 as a peer of the TF.js suite: the same
+ * architecture, data, split, per-epoch order, batch size, learning rate and
+ * seed, measured the same way, written in the same result schema.
+ *
+ * Keras runs in a Python virtual environment built from pinned versions
+ * ({@link KERAS_PINS}) by {@link setupKeras}. Nothing else in the suite needs
+ * Python at run time.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { DataSplit } from "../data/split.ts";
+import type { ModelSpec } from "../models/spec.ts";
+import type { RunRecord } from "../results/schema.ts";
+
+/** The pinned packages of the peer's virtual environment: the native backend's TensorFlow release. */
+export const KERAS_PINS = Object.freeze({
+  tensorflow: "tensorflow-cpu==2.21.0",
+  keras: "keras==3.15.1",
+});
+
+/** The Python script that trains and measures one model. */
+export const KERAS_PEER_SCRIPT = new URL("./keras_peer.py", import.meta.url).pathname;
+
+/** The peer's virtual environment under the suite's cache folder. */
+export function kerasVenvDir(cacheDir: string): string {
+  return join(cacheDir, "keras-venv-tf2.21.0-keras3.15.1");
+}
+
+/** The Python interpreter inside a virtual environment. */
+export function venvPython(venvDir: string): string {
+  return join(venvDir, "bin", "python");
+}
+
+/** What {@link probeKeras} found. */
+export type KerasProbe =
+  | { available: true; python: string; keras: string; tensorflow: string }
+  | { available: false; reason: string };
+
+/**
+ * Checks that the virtual environment's Python imports Keras and TensorFlow
+ * at the pinned versions. Runs a child Python; never throws.
+ */
+export async function probeKeras(venvDir: string): Promise<KerasProbe> {
+  const python = venvPython(venvDir);
+  const hint = "run `deno task setup-keras` to create it";
+  try {
+    await Deno.stat(python);
+  } catch {
+    return { available: false, reason: `no Keras virtual environment at ${venvDir}; ${hint}` };
+  }
+  const out = await run(python, [
+    "-c",
+    "import os; os.environ['TF_CPP_MIN_LOG_LEVEL']='3'\n" +
+    "import keras, tensorflow as tf; print(keras.__version__, tf.__version__)",
+  ]);
+  if (!out || out.code !== 0) {
+    const why = out ? out.stderr.trim().split("\n").at(-1) : "it could not be started";
+    return { available: false, reason: `${python} cannot import Keras: ${why}; ${hint}` };
+  }
+  const [keras, tensorflow] = out.stdout.trim().split("\n").at(-1)!.split(" ");
+  const want = {
+    keras: pinVersion(KERAS_PINS.keras),
+    tensorflow: pinVersion(KERAS_PINS.tensorflow),
+  };
+  if (keras !== want.keras || tensorflow !== want.tensorflow) {
+    return {
+      available: false,
+      reason:
+        `${venvDir} has Keras ${keras} on TensorFlow ${tensorflow}, expected Keras ${want.keras} ` +
+        `on TensorFlow ${want.tensorflow}; ${hint}`,
+    };
+  }
+  return { available: true, python, keras, tensorflow };
+}
+
+function pinVersion(pin: string): string {
+  return pin.split("==")[1];
+}
+
+/** Options for {@link setupKeras}. */
+export interface SetupKerasOptions {
+  /** Where to create the environment. */
+  venvDir: string;
+  /** The Python that creates it. Default `"python3"`. */
+  python?: string;
+  /** Progress lines. Default: none. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Creates the peer's virtual environment and installs {@link KERAS_PINS}
+ * into it with pip (from whatever index pip is configured to use). Does
+ * nothing when a working one is there.
+ *
+ * @throws {Error} When Python, venv or pip fail; the message has their last line.
+ */
+export async function setupKeras(
+  options: SetupKerasOptions,
+): Promise<KerasProbe & { available: true }> {
+  const { venvDir, python = "python3", log = () => {} } = options;
+  const before = await probeKeras(venvDir);
+  if (before.available) {
+    log(`Keras ${before.keras} on TensorFlow ${before.tensorflow} is ready in ${venvDir}`);
+    return before;
+  }
+  log(`creating ${venvDir} with ${python} -m venv`);
+  const steps: [string, string[]][] = [
+    [python, ["-m", "venv", "--clear", venvDir]],
+    [venvPython(venvDir), [
+      "-m",
+      "pip",
+      "install",
+      "--quiet",
+      "--disable-pip-version-check",
+      KERAS_PINS.tensorflow,
+      KERAS_PINS.keras,
+    ]],
+  ];
+  for (const [cmd, args] of steps) {
+    log(`${cmd} ${args.join(" ")}`);
+    const out = await run(cmd, args);
+    if (!out) throw new Error(`${cmd}: not found; install Python 3 with venv and pip`);
+    if (out.code !== 0) {
+      const last = out.stderr.trim().split("\n").filter((l) => !/^WARNING/.test(l)).at(-1);
+      throw new Error(`${cmd} ${args.slice(0, 3).join(" ")} failed (exit ${out.code}): ${last}`);
+    }
+  }
+  const after = await probeKeras(venvDir);
+  if (!after.available) throw new Error(after.reason);
+  log(`Keras ${after.keras} on TensorFlow ${after.tensorflow} is ready in ${venvDir}`);
+  return after;
+}
+
+/** Options for {@link runKerasPeer}. */
+export interface KerasRunOptions {
+  /** The interpreter of a probed environment. */
+  python: string;
+  /** The model. */
+  spec: ModelSpec;
+  /** Its forward FLOPs per image, recorded in the result. */
+  flopsPerImage: number;
+  /** The same splits the TF.js side trains on. */
+  data: { train: DataSplit; validation: DataSplit; test: DataSplit };
+  /** Epochs. */
+  epochs: number;
+  /** Per-epoch order of the training images, as `train-all` uses it. */
+  order: (epoch: number, n: number) => Int32Array;
+  /** Batch size. */
+  batchSize: number;
+  /** Adam's learning rate. */
+  learningRate: number;
+  /** Seed (Keras's own initialisers and dropout draw from it). */
+  seed: number;
+  /** Inference settings, as for `measureInference`. */
+  inference: { batchSize: number; runs: number; warmup: number; batchedRuns: number };
+  /** TensorFlow's thread pools, pinned the same as on the TF.js side. */
+  threads: { intraOp: number | "default"; interOp: number | "default" };
+  /** A folder for the job's files (data, job, output). */
+  workDir: string;
+  /** Called with each finished epoch. */
+  onEpoch?: (record: RunRecord["epochs"][number]) => void;
+}
+
+/** A Keras run: its record in the results schema and the versions it ran with. */
+export interface KerasRun {
+  /** The `runs[]` entry, with backend `"keras"`. */
+  run: RunRecord;
+  /** Keras, TensorFlow and Python versions. */
+  versions: { keras: string; tensorflow: string; python: string };
+}
+
+/**
+ * Trains, evaluates and times one model with Keras in a child Python.
+ *
+ * @throws {Error} When the child fails; the message has its last error line.
+ */
+export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> {
+  const { workDir, data } = options;
+  await Deno.mkdir(workDir, { recursive: true });
+  for (const [name, split] of Object.entries(data)) {
+    await Deno.writeFile(join(workDir, `${name}-images.u8`), split.images);
+    await Deno.writeFile(join(workDir, `${name}-labels.u8`), split.labels);
+  }
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    const order = options.order(epoch, data.train.count);
+    await Deno.writeFile(
+      join(workDir, `order-${epoch}.i32`),
+      new Uint8Array(order.buffer, order.byteOffset, order.byteLength),
+    );
+  }
+  const out = join(workDir, "run.json");
+  const job = {
+    dataDir: workDir,
+    spec: options.spec,
+    flopsPerImage: options.flopsPerImage,
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    learningRate: options.learningRate,
+    seed: options.seed,
+    inference: options.inference,
+    threads: options.threads,
+    out,
+  };
+  const jobPath = join(workDir, "job.json");
+  await Deno.writeTextFile(jobPath, JSON.stringify(job));
+  await Deno.remove(out).catch(() => {});
+  const child = new Deno.Command(options.python, {
+    args: [KERAS_PEER_SCRIPT, jobPath],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  let pending = "";
+  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+    pending += chunk;
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      if (!line.startsWith("{")) continue;
+      const event = JSON.parse(line);
+      if (event.type === "epoch") options.onEpoch?.(event.record);
+    }
+  }
+  const { code } = await child.status;
+  if (code !== 0) {
+    const last = (await stderr).trim().split("\n").filter((l) => l.trim() !== "").at(-1);
+    throw new Error(`the Keras peer failed (exit ${code}): ${last ?? "no message"}`);
+  }
+  const { versions, ...run } = JSON.parse(await Deno.readTextFile(out));
+  // Keras's own data is kept out of the results folder: it is a copy of the prepared splits.
+  for (const name of Object.keys(data)) {
+    await Deno.remove(join(workDir, `${name}-images.u8`)).catch(() => {});
+    await Deno.remove(join(workDir, `${name}-labels.u8`)).catch(() => {});
+  }
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    await Deno.remove(join(workDir, `order-${epoch}.i32`)).catch(() => {});
+  }
+  return { run: run as RunRecord, versions };
+}
+
+async function run(
+  cmd: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string } | undefined> {
+  try {
+    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+    const dec = new TextDecoder();
+    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The machine's fp32 ceiling as TensorFlow reaches it: the best of five runs
+ * of a large 3×3 convolution (14×14, 256→512 channels, batch 256, 118 GFLOP),
+ * in GFLOP/s. Efficiency figures are FLOP/s over this.
+ */
+export async function measureCeiling(
+  python: string,
+  threads: KerasRunOptions["threads"],
+  workDir: string,
+): Promise<number> {
+  await Deno.mkdir(workDir, { recursive: true });
+  const jobPath = join(workDir, "ceiling-job.json");
+  await Deno.writeTextFile(jobPath, JSON.stringify({ mode: "ceiling", threads }));
+  const out = await run(python, [KERAS_PEER_SCRIPT, jobPath]);
+  await Deno.remove(jobPath).catch(() => {});
+  const line = out?.stdout.trim().split("\n").find((l) => l.includes('"ceiling"'));
+  if (!out || out.code !== 0 || !line) {
+    throw new Error(`measuring the fp32 ceiling failed: ${out?.stderr.trim().split("\n").at(-1)}`);
+  }
+  return JSON.parse(line).gflops;
+}

@@ -1,0 +1,190 @@
+"""Keras peer of fmnist-bench.
+
+Trains one CNN of a fmnist-bench ModelSpec with Keras 3 on TensorFlow, on
+data that the Deno side prepared (the same images, split and per-epoch order
+as `train-all`), and measures it the same way: training seconds per epoch
+(model.fit only), validation after each epoch outside the clock, test
+accuracy and confusion matrix, batch-1 latency percentiles and batched
+throughput.
+
+Usage: python keras_peer.py JOB.json
+
+JOB.json (written by src/peer/keras.ts) names the data folder, the spec, the
+sizes and settings, and the output file. Progress goes to stdout as JSON
+lines; the run record (the `runs[]` entry of results.json) is written to the
+output file atomically.
+"""
+
+import json
+import os
+import sys
+import time
+
+
+def log(event):
+    print(json.dumps(event), flush=True)
+
+
+def ceiling(threads):
+    """Best of 5 fp32 GFLOP/s of a large 3x3 conv (14x14, 256->512 channels, batch 256)."""
+    import numpy as np
+    import tensorflow as tf
+
+    if threads["intraOp"] != "default":
+        tf.config.threading.set_intra_op_parallelism_threads(int(threads["intraOp"]))
+    if threads["interOp"] != "default":
+        tf.config.threading.set_inter_op_parallelism_threads(int(threads["interOp"]))
+    x = tf.constant(np.random.default_rng(0).random((256, 14, 14, 256), dtype=np.float32))
+    w = tf.constant(np.random.default_rng(1).random((3, 3, 256, 512), dtype=np.float32))
+    flops = 2 * 256 * 14 * 14 * 512 * 256 * 9
+    conv = tf.function(lambda: tf.nn.conv2d(x, w, 1, "SAME"))
+    conv().numpy()
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.perf_counter()
+        conv().numpy()
+        best = min(best, time.perf_counter() - t0)
+    print(json.dumps({"type": "ceiling", "gflops": flops / best / 1e9, "flops": flops, "seconds": best}))
+
+
+def main(job_path):
+    with open(job_path, encoding="utf-8") as f:
+        job = json.load(f)
+    if job.get("mode") == "ceiling":
+        ceiling(job["threads"])
+        return
+    threads = job["threads"]
+    if threads["intraOp"] != "default":
+        os.environ["TF_NUM_INTRAOP_THREADS"] = str(threads["intraOp"])
+    if threads["interOp"] != "default":
+        os.environ["TF_NUM_INTEROP_THREADS"] = str(threads["interOp"])
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+    import numpy as np
+    import tensorflow as tf
+    import keras
+
+    if threads["intraOp"] != "default":
+        tf.config.threading.set_intra_op_parallelism_threads(int(threads["intraOp"]))
+    if threads["interOp"] != "default":
+        tf.config.threading.set_inter_op_parallelism_threads(int(threads["interOp"]))
+    keras.utils.set_random_seed(job["seed"])
+
+    data_dir = job["dataDir"]
+
+    def images(name):
+        raw = np.fromfile(os.path.join(data_dir, f"{name}-images.u8"), dtype=np.uint8)
+        return (raw.reshape(-1, 28, 28, 1).astype(np.float32) / 255.0)
+
+    def labels(name):
+        raw = np.fromfile(os.path.join(data_dir, f"{name}-labels.u8"), dtype=np.uint8)
+        return raw.astype(np.int64)
+
+    def one_hot(y):
+        return np.eye(10, dtype=np.float32)[y]
+
+    train_x, train_y = images("train"), labels("train")
+    val_x, val_y = images("validation"), labels("validation")
+    test_x, test_y = images("test"), labels("test")
+
+    spec = job["spec"]
+    layers = [keras.Input(shape=(28, 28, 1))]
+    for filters in spec["convFilters"]:
+        layers.append(keras.layers.Conv2D(filters, spec["kernelSize"], padding="same", activation="relu"))
+        layers.append(keras.layers.MaxPooling2D(pool_size=spec["poolSize"], strides=spec["poolSize"]))
+    layers.append(keras.layers.Flatten())
+    for i, units in enumerate(spec["denseUnits"]):
+        layers.append(keras.layers.Dense(units, activation="relu"))
+        if i == len(spec["denseUnits"]) - 1 and spec["dropout"] > 0:
+            layers.append(keras.layers.Dropout(spec["dropout"]))
+    layers.append(keras.layers.Dense(10, activation="softmax"))
+    model = keras.Sequential(layers, name=spec["name"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=job["learningRate"]),
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    params = int(model.count_params())
+
+    epochs = []
+    for epoch in range(1, job["epochs"] + 1):
+        order = np.fromfile(os.path.join(data_dir, f"order-{epoch}.i32"), dtype=np.int32)
+        x, y = train_x[order], one_hot(train_y[order])  # gathered outside the clock
+        t0 = time.perf_counter()
+        history = model.fit(x, y, batch_size=job["batchSize"], epochs=1, shuffle=False, verbose=0)
+        seconds = time.perf_counter() - t0
+        val_loss, val_acc = model.evaluate(val_x, one_hot(val_y), batch_size=1024, verbose=0)
+        record = {
+            "epoch": epoch,
+            "trainSeconds": seconds,
+            "imagesPerSecond": len(order) / seconds,
+            "loss": float(history.history["loss"][0]),
+            "accuracy": float(history.history["accuracy"][0]),
+            "valLoss": float(val_loss),
+            "valAccuracy": float(val_acc),
+            "numTensors": 0,
+        }
+        epochs.append(record)
+        log({"type": "epoch", "model": spec["name"], "record": record, "epochs": job["epochs"]})
+
+    test_loss, _ = model.evaluate(test_x, one_hot(test_y), batch_size=1024, verbose=0)
+    predicted = np.argmax(model.predict(test_x, batch_size=1024, verbose=0), axis=1)
+    confusion = np.zeros((10, 10), dtype=np.int64)
+    np.add.at(confusion, (test_y, predicted), 1)
+
+    inference = job["inference"]
+    one = test_x[:1]
+    reps = -(-inference["batchSize"] // len(test_x))
+    big = np.tile(test_x, (reps, 1, 1, 1))[: inference["batchSize"]]
+
+    def time_once(batch):
+        t0 = time.perf_counter()
+        np.asarray(model.predict_on_batch(batch))
+        return (time.perf_counter() - t0) * 1000.0
+
+    for _ in range(inference["warmup"]):
+        time_once(one)
+    single = [time_once(one) for _ in range(inference["runs"])]
+    time_once(big)
+    batched = [time_once(big) for _ in range(inference["batchedRuns"])]
+
+    run = {
+        "model": spec["name"],
+        "backend": "keras",
+        "params": params,
+        "flopsPerImage": job["flopsPerImage"],
+        "epochs": epochs,
+        "test": {
+            "accuracy": float(np.mean(predicted == test_y)),
+            "loss": float(test_loss),
+            "count": int(len(test_y)),
+            "confusion": confusion.tolist(),
+        },
+        "inference": {
+            "batch1": {
+                "p50Ms": float(np.percentile(single, 50)),
+                "p95Ms": float(np.percentile(single, 95)),
+                "minMs": float(min(single)),
+                "runs": inference["runs"],
+            },
+            "batched": {
+                "batchSize": inference["batchSize"],
+                "imagesPerSecond": inference["batchSize"] / (float(np.percentile(batched, 50)) / 1000.0),
+                "runs": inference["batchedRuns"],
+            },
+        },
+        "versions": {"keras": keras.__version__, "tensorflow": tf.__version__, "python": sys.version.split()[0]},
+    }
+    tmp = job["out"] + f".tmp-{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(run, f)
+    os.replace(tmp, job["out"])
+    log({"type": "model-done", "model": spec["name"]})
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        print("usage: keras_peer.py JOB.json", file=sys.stderr)
+        sys.exit(2)
+    main(sys.argv[1])

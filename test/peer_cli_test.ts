@@ -1,0 +1,90 @@
+/**
+ * `deno task peer` as a user runs it: a missing Keras environment is reported
+ * with how to install it, and a short run on the fixture split compares both
+ * sides on the same data. The run needs the environment `deno task
+ * setup-keras` makes (CI makes it); without it the test is skipped, saying why.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { defaultCacheDir } from "../src/data/cache.ts";
+import { kerasVenvDir, probeKeras } from "../src/peer/keras.ts";
+import type { PeerSummary } from "../src/peer/summary.ts";
+import { runCli } from "./_cli.ts";
+
+const lastLine = (s: string) => s.trim().split("\n").at(-1);
+
+Deno.test("peer reports a missing Keras environment and how to make it", async () => {
+  const { code, stderr } = await runCli("peer", "--fixtures", "--venv", "/nonexistent/venv");
+  assert.equal(code, 1);
+  assert.equal(
+    lastLine(stderr),
+    "error: the Keras peer is not available: no Keras virtual environment at /nonexistent/venv; " +
+      "run `deno task setup-keras` to create it",
+  );
+});
+
+Deno.test("peer refuses --inference-runs below 50", async () => {
+  const { code, stderr } = await runCli("peer", "--inference-runs", "10");
+  assert.equal(code, 2);
+  assert.equal(
+    stderr,
+    "error: --inference-runs: expected at least 50 (a p95 needs them), got 10\n",
+  );
+});
+
+const venv = kerasVenvDir(
+  defaultCacheDir({ xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"), home: Deno.env.get("HOME") }),
+);
+const keras = await probeKeras(venv);
+if (!keras.available) console.error(`peer_cli_test: skipping the Keras run: ${keras.reason}`);
+
+Deno.test({
+  name: `peer compares TF.js and Keras on the fixture split${
+    keras.available ? "" : ` (skipped: ${keras.reason})`
+  }`,
+  ignore: !keras.available,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const { code, stdout, stderr } = await runCli(
+        "peer",
+        "--fixtures",
+        "--train-size",
+        "512",
+        "--epochs",
+        "2",
+        "--repeats",
+        "1",
+        "--inference-batch",
+        "64",
+        "--inference-runs",
+        "50",
+        "--out",
+        dir,
+      );
+      assert.equal(code, 0, stderr);
+      assert.match(stdout, /\| model1 \| TF\.js \|/);
+      const s: PeerSummary = JSON.parse(await Deno.readTextFile(join(dir, "peer.json")));
+      assert.equal(s.kind, "fmnist-bench-peer");
+      assert.equal(s.config.trainSize, 512);
+      assert.ok(s.ceilingGflops > 1, `ceiling ${s.ceilingGflops}`);
+      const [m] = s.models;
+      assert.equal(m.model, "model1");
+      assert.ok(m.ratios.epochSeconds > 0);
+      // Same data, same architecture: both sides learn, to within a few points on 500 images.
+      assert.ok(m.tfjs.testAccuracy > 0.5 && m.keras.testAccuracy > 0.5, JSON.stringify(m));
+      assert.ok(Math.abs(m.accuracyGapPoints) < 10, `gap ${m.accuracyGapPoints}`);
+      const keras = JSON.parse(
+        await Deno.readTextFile(join(dir, "runs", "model1", "keras-1", "results.json")),
+      );
+      assert.equal(keras.config.backend, "keras");
+      assert.equal(keras.runs[0].params, 878_730); // Keras counts the same parameters as countParams
+      assert.deepEqual(
+        await Array.fromAsync(Deno.readDir(join(dir, "runs", "model1", "keras-1")), (e) => e.name),
+        ["results.json"],
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
