@@ -4,6 +4,11 @@
  * stay near chance, seeded repeatability and a tensor-leak check.
  */
 import assert from "node:assert/strict";
+import type { GradConfig, Tensor } from "@tensorflow/tfjs";
+import {
+  installNativeGradients,
+  nativeGradientsInstalled,
+} from "../src/backends/native_gradients.ts";
 import { loadBackend } from "../src/backends/registry.ts";
 import {
   type DataSplit,
@@ -87,3 +92,33 @@ Deno.test("training leaks no tensor from epoch to epoch", async () => {
   const counts = records.map((r) => r.numTensors);
   assert.deepEqual(counts, new Array(4).fill(counts[0]), `numTensors by epoch: ${counts}`);
 });
+
+Deno.test("the native ReluGrad trains model1 to the same losses as TF.js's stock gradient", async () => {
+  assert.ok(nativeGradientsInstalled(tf), "loadBackend installs the native gradients by default");
+  const native = await run(train, 2, 9);
+  tf.registerGradient(stockReluGradient()); // TF.js's own formula, for one run
+  try {
+    assert.ok(!nativeGradientsInstalled(tf));
+    const plain = await run(train, 2, 9);
+    for (const i of [0, 1]) {
+      const [a, b] = [native.records[i], plain.records[i]];
+      assert.ok(Math.abs(a.loss - b.loss) < 1e-5, `epoch ${i + 1} loss ${a.loss} vs ${b.loss}`);
+      assert.ok(Math.abs(a.valLoss! - b.valLoss!) < 1e-5, `${a.valLoss} vs ${b.valLoss}`);
+    }
+    assert.equal(native.test.accuracy, plain.test.accuracy);
+  } finally {
+    installNativeGradients(tf);
+  }
+  assert.ok(nativeGradientsInstalled(tf));
+});
+
+/** TF.js's own Relu gradient, `dy * step(x)`, as tfjs-core defines it. */
+function stockReluGradient(): GradConfig {
+  return {
+    kernelName: "Relu",
+    inputsToSave: ["x"],
+    gradFunc: (dy, saved) => ({
+      x: () => tf.mul(dy as Tensor, tf.cast(tf.step(saved[0]), "float32")),
+    }),
+  };
+}

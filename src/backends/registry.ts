@@ -7,6 +7,7 @@
  */
 import { loadCpu, probeCpu } from "./cpu.ts";
 import { loadNative, probeNative, TFJS_NODE, TFJS_NODE_GPU } from "./native.ts";
+import { installNativeGradients, nativeGradientsInstalled } from "./native_gradients.ts";
 import type {
   BackendName,
   BackendSpec,
@@ -88,6 +89,12 @@ export interface LoadBackendOptions {
    * load is refused, so no CPU run is ever reported as a GPU run.
    */
   allowFallback?: boolean;
+  /**
+   * On a native backend, compute the gradients in `NATIVE_GRADIENTS` with
+   * one TensorFlow op each (see `native_gradients.ts`). Default `true`;
+   * `false` keeps TF.js's stock gradients.
+   */
+  nativeGradients?: boolean;
 }
 
 /**
@@ -112,7 +119,20 @@ export async function loadBackend(
         `pick a CPU backend, or allow the fallback explicitly`,
     );
   }
+  if (spec.native) {
+    if (options.nativeGradients ?? true) installNativeGradients(loaded.tf);
+    else restoreStockGradients(loaded.tf);
+  }
   return loaded;
+}
+
+function restoreStockGradients(tf: LoadedBackend["tf"]): void {
+  if (nativeGradientsInstalled(tf)) {
+    throw new Error(
+      "loadBackend: native gradients are already installed in this process; " +
+        "load with nativeGradients: false in a fresh process",
+    );
+  }
 }
 
 /**

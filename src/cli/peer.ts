@@ -45,6 +45,7 @@ Options:
   --machine NAME        (default: hostname)
   --data-dir DIR        read Fashion-MNIST from this folder first
   --fixtures            use the 2,000/500-image split in fixtures/
+  --stock-gradients     TF.js side: keep TF.js's own gradients (see train-all --help)
   --venv DIR            the Keras environment (default: the one setup-keras makes,
                         under ~/.cache/fmnist-bench/)
   --out DIR             (default results/peer-<timestamp>)
@@ -71,6 +72,7 @@ async function main(): Promise<number> {
       fixtures: { type: "boolean", default: false },
       out: { type: "string" },
       venv: { type: "string" },
+      "stock-gradients": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -187,6 +189,7 @@ async function main(): Promise<number> {
             "--inference-runs",
             String(inferenceRuns),
             ...(machine ? ["--machine", machine] : []),
+            ...(values["stock-gradients"] ? ["--stock-gradients"] : []),
             ...(values.fixtures ? ["--fixtures"] : []),
             ...(values["data-dir"] ? ["--data-dir", values["data-dir"]] : []),
           ], threadCount);

@@ -7,6 +7,7 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
+import { NATIVE_GRADIENTS } from "../backends/native_gradients.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
 import { permutation, toTensors } from "../data/mod.ts";
 import { loadRunData } from "./_run_data.ts";
@@ -38,6 +39,8 @@ Options:
   --inference-batch N   batch size of the inference throughput measurement (default 1024)
   --inference-runs N    timed batch-1 inference calls, after 10 warm-up calls (default 100)
   --machine NAME        name recorded for this machine, to merge results (default: hostname)
+  --stock-gradients     on a native backend, keep TF.js's own gradients instead of the
+                        native TensorFlow ops that replace some of them (ReluGrad)
   --seed N              seed for weights, dropout, shuffling and splits (default 42)
   --out DIR             output folder (default results/<timestamp>)
   --resume              continue the run in --out DIR from its last complete epoch
@@ -65,6 +68,7 @@ async function main(): Promise<number> {
       "inference-batch": { type: "string" },
       "inference-runs": { type: "string" },
       machine: { type: "string" },
+      "stock-gradients": { type: "boolean", default: false },
       seed: { type: "string" },
       out: { type: "string" },
       resume: { type: "boolean", default: false },
@@ -131,8 +135,12 @@ async function main(): Promise<number> {
   if (values.machine !== undefined && values.machine.trim() === "") {
     throw new UsageError(`--machine: expected a name, got ""`);
   }
+  const stockGradients = previous
+    ? previous.config.nativeGradients?.length === 0
+    : values["stock-gradients"];
   const backend = await loadBackend(backendName, {
     allowFallback: values["allow-fallback"],
+    nativeGradients: !stockGradients,
   }).catch((err: Error) => {
     throw new UsageError(err.message.replace(/^backend /, "--backend "));
   });
@@ -167,6 +175,9 @@ async function main(): Promise<number> {
     data: data.description,
     inferenceBatchSize: base.inferenceBatchSize ?? flags.inferenceBatchSize ?? 1024,
     inferenceRuns: base.inferenceRuns ?? flags.inferenceRuns ?? 100,
+    nativeGradients: getBackendSpec(backend.name).native && !stockGradients
+      ? [...NATIVE_GRADIENTS]
+      : [],
   };
   const env = await collectEnvironment({
     tfjsVersion: backend.tf.version_core,
@@ -357,6 +368,9 @@ function reproduceCommand(
       : []),
     `--inference-batch ${c.inferenceBatchSize ?? 1024}`,
     `--inference-runs ${c.inferenceRuns ?? 100}`,
+    ...(c.nativeGradients?.length === 0 && c.backend.startsWith("tensorflow")
+      ? ["--stock-gradients"]
+      : []),
     `--seed ${c.seed}`,
     `--out ${outDir}`,
   ].join(" ");

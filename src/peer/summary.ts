@@ -72,7 +72,14 @@ export interface PeerSummary {
   /** The machine's fp32 ceiling in GFLOP/s, as measured for this run. */
   ceilingGflops: number;
   /** Training images, epochs and batch size (the same on both sides). */
-  config: { trainSize: number; epochs: number; batchSize: number; threads: string };
+  config: {
+    trainSize: number;
+    epochs: number;
+    batchSize: number;
+    threads: string;
+    /** TF.js side: gradients computed by native TensorFlow ops (`[]`: TF.js's own). */
+    nativeGradients: string[];
+  };
   /** Machine name, CPU and versions. */
   machine: { name: string; cpu: string; tfjs: string; keras: string };
   /** Per model. */
@@ -136,6 +143,7 @@ export function summarizePeer(
       epochs: tf?.config.epochs ?? 0,
       batchSize: tf?.config.batchSize ?? 0,
       threads: `intra-op ${threads.intraOp}, inter-op ${threads.interOp}`,
+      nativeGradients: tf?.config.nativeGradients ?? [],
     },
     machine: {
       name: tf?.env.machine ?? "unnamed",
@@ -192,7 +200,11 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
   const out: string[] = ["# TF.js in Deno against Keras, same machine, same run", ""];
   out.push(
     `Machine ${s.machine.name}: ${s.machine.cpu}; TensorFlow threads: ${s.config.threads}. ` +
-      `TF.js side: ${s.machine.tfjs}. Keras side: ${s.machine.keras}. ` +
+      `TF.js side: ${s.machine.tfjs}, ${
+        s.config.nativeGradients.length > 0
+          ? `native TensorFlow gradients for ${s.config.nativeGradients.join(", ")}`
+          : "TF.js's own gradients"
+      }. Keras side: ${s.machine.keras}. ` +
       `${s.config.trainSize.toLocaleString("en-US")} training images, ${s.config.epochs} epochs ` +
       `(the first left out of each run's median), batch ${s.config.batchSize}; the two sides ` +
       `alternate, each run in its own process. fp32 ceiling measured for this run: ` +

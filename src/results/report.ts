@@ -172,6 +172,14 @@ export function renderReport(results: ResultsFile, command?: string): string {
       ["memory", `${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
       ["git commit", env.gitCommit ?? "–"],
       ["data", config.data],
+      [
+        "gradients",
+        config.nativeGradients === undefined
+          ? "–"
+          : config.nativeGradients.length === 0
+          ? "TF.js stock"
+          : `native TensorFlow ops for ${config.nativeGradients.join(", ")}`,
+      ],
     ]),
     "",
   );

@@ -95,6 +95,8 @@ export interface RunConfig {
   inferenceBatchSize?: number;
   /** Timed batch-1 inference calls. Default (when absent) 100. */
   inferenceRuns?: number;
+  /** Gradients computed by one native TensorFlow op instead of TF.js's composition (e.g. `["Relu"]`); `[]` for stock TF.js. */
+  nativeGradients?: string[];
 }
 
 /** A whole `results.json`. */
@@ -172,6 +174,7 @@ export const RESULTS_JSON_SCHEMA = {
       data: str,
       inferenceBatchSize: { type: "integer", minimum: 1 },
       inferenceRuns: { type: "integer", minimum: 1 },
+      nativeGradients: { type: "array", items: str },
     }, [
       "models",
       "epochs",
