@@ -53,6 +53,11 @@ export type {
   Tf,
 } from "./src/backends/types.ts";
 export {
+  installNativeGradients,
+  NATIVE_GRADIENTS,
+  nativeGradientsInstalled,
+} from "./src/backends/native_gradients.ts";
+export {
   type NativePackage,
   TFJS_NODE,
   TFJS_NODE_GPU,
@@ -161,3 +166,26 @@ export {
   readComparisonInputs,
   writeComparison,
 } from "./src/results/compare_files.ts";
+
+// The Keras peer
+export {
+  KERAS_PINS,
+  type KerasProbe,
+  type KerasRun,
+  type KerasRunOptions,
+  kerasVenvDir,
+  measureCeiling,
+  probeKeras,
+  runKerasPeer,
+  setupKeras,
+  type SetupKerasOptions,
+} from "./src/peer/keras.ts";
+export {
+  type PeerModelSummary,
+  type PeerRun,
+  type PeerSummary,
+  renderPeer,
+  type SideSummary,
+  summarizePeer,
+  type SummarizePeerOptions,
+} from "./src/peer/summary.ts";

@@ -8,11 +8,14 @@
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import type { Comparison } from "./compare.ts";
+import type { Comparison, ComparisonRow } from "./compare.ts";
 
-/** A label for one machine and backend, as the chart's legend shows it. */
-function seriesLabel(machine: string, backend: string, multiMachine: boolean): string {
-  return multiMachine ? `${machine} / ${backend}` : backend;
+/** A label for one machine and backend, as the chart's legend shows it; says when it was no GPU. */
+function seriesLabel(r: ComparisonRow, multiMachine: boolean): string {
+  const name = multiMachine ? `${r.machine} / ${r.backend}` : r.backend;
+  if (r.fellBackToCpu) return `${name} (fell back to the CPU)`;
+  if (r.softwareAdapter) return `${name} (software adapter)`;
+  return name;
 }
 
 /**
@@ -28,14 +31,14 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
   const scaled = measured.some((r) => r.trainSize !== epochImages);
   const bars = measured.map((r) => ({
     model: r.model,
-    series: seriesLabel(r.machine, r.backend, multiMachine),
+    series: seriesLabel(r, multiMachine),
     seconds: epochImages / r.imagesPerSecond!,
     device: r.device ?? "",
   }));
   const lines = measured.flatMap((r) =>
     r.accuracyPerEpoch.map((e) => ({
       model: r.model,
-      series: seriesLabel(r.machine, r.backend, multiMachine),
+      series: seriesLabel(r, multiMachine),
       epoch: e.epoch,
       accuracy: e.accuracy,
     }))
@@ -88,7 +91,19 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
             scale: { zero: false },
           },
           color,
-          strokeDash: { field: "model", type: "nominal", title: "model" },
+          strokeDash: {
+            field: "model",
+            type: "nominal",
+            title: "model",
+            // a line per model in the legend, drawn in black since the colour is the backend's
+            legend: {
+              symbolType: "stroke",
+              symbolSize: 400,
+              encode: {
+                symbols: { update: { stroke: { value: "black" }, strokeWidth: { value: 2 } } },
+              },
+            },
+          },
           detail: { field: "series" },
         },
       },

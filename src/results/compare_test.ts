@@ -183,7 +183,15 @@ Deno.test("renderComparisonSvg draws a well-formed SVG with one bar per measured
     .flatMap((g) => Array.from(g.getElementsByTagName("path")));
   assert.equal(bars.length, 5);
   const text = Array.from(doc.getElementsByTagName("text")).map((t) => t.textContent);
-  for (const label of ["model1", "model2", "vm / tensorflow", "gpu-box / tensorflow-gpu"]) {
+  for (
+    const label of [
+      "model1",
+      "model2",
+      "vm / tensorflow",
+      "vm / webgpu (software adapter)",
+      "gpu-box / tensorflow-gpu (fell back to the CPU)",
+    ]
+  ) {
     assert.ok(text.includes(label), `the chart has no label ${label}: ${text.join(", ")}`);
   }
   const lines = groups.filter((g) => /\bmark-line\b/.test(g.getAttribute("class") ?? ""))
