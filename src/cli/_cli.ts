@@ -8,6 +8,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { defaultCacheDir } from "../data/cache.ts";
+import { getModelSpec } from "../models/spec.ts";
 
 /**
  * A mistake in how a command was called (a bad flag, a bad value). The CLI
@@ -116,4 +117,26 @@ export function threadsFromEnv(): { intraOp: number | "default"; interOp: number
     return value === undefined || value === "" ? "default" : parsePositiveInt(name, value);
   };
   return { intraOp: read("TF_NUM_INTRAOP_THREADS"), interOp: read("TF_NUM_INTEROP_THREADS") };
+}
+
+/**
+ * Parses `--models`: a comma-separated list of registered model names.
+ *
+ * @throws {UsageError} For an empty list or an unknown name (the message lists the valid ones).
+ */
+export function parseModelList(value: string): string[] {
+  const models = value.split(",").map((m) => m.trim()).filter((m) => m !== "");
+  if (models.length === 0) {
+    throw new UsageError(
+      `--models: expected a list like model1,model2, got ${JSON.stringify(value)}`,
+    );
+  }
+  for (const m of models) {
+    try {
+      getModelSpec(m);
+    } catch (err) {
+      throw new UsageError(`--models: ${(err as Error).message}`);
+    }
+  }
+  return models;
 }

@@ -19,6 +19,7 @@ import { speedupCell } from "../results/compare_report.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { readResults } from "../train/experiment.ts";
 import { parseFlags, parsePositiveInt, runCli, UsageError } from "./_cli.ts";
+import { runTrainAllChild } from "./_train_all_child.ts";
 
 const HELP = `Usage: deno task compare [options]
 
@@ -203,7 +204,11 @@ async function main(): Promise<number> {
           ]
           : []),
       ];
-      const outcome = await runTrainAll(args, `${step.backend} ${step.model}`);
+      const label = `${step.backend} ${step.model}`;
+      console.error(`compare: ${label}: train-all ${args.join(" ")}`);
+      const outcome = await runTrainAllChild(args, {
+        onLine: (line) => console.error(`  [${label}] ${line}`),
+      });
       const written = await readResults(runDir).catch(() => undefined);
       if (outcome.code === 0 && written) {
         results.push({ results: written, source: join(runDir, "results.json") });
@@ -276,41 +281,6 @@ function parseList(flag: string, value: string, expand: (item: string) => string
     }
   }
   return out;
-}
-
-/** Runs `train_all.ts` in a child process, streaming its stderr with a prefix. */
-async function runTrainAll(
-  args: string[],
-  label: string,
-): Promise<{ code: number; lastError: string }> {
-  console.error(`compare: ${label}: train-all ${args.join(" ")}`);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--quiet",
-      `--config=${new URL("../../deno.json", import.meta.url).pathname}`,
-      new URL("./train_all.ts", import.meta.url).pathname,
-      ...args,
-    ],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let lastError = "no error message";
-  const lines = child.stderr.pipeThrough(new TextDecoderStream());
-  let pending = "";
-  for await (const chunk of lines) {
-    pending += chunk;
-    const parts = pending.split("\n");
-    pending = parts.pop() ?? "";
-    for (const line of parts) {
-      if (line.startsWith("error: ")) lastError = line.slice("error: ".length);
-      if (line.trim() !== "") console.error(`  [${label}] ${line}`);
-    }
-  }
-  const { code } = await child.status;
-  return { code, lastError };
 }
 
 function summary(rows: ReturnType<typeof buildComparison>["rows"]): string {

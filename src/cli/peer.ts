@@ -18,7 +18,15 @@ import { collectEnvironment } from "../results/environment.ts";
 import { type PeerRun, renderPeer, summarizePeer } from "../peer/summary.ts";
 import { type ResultsFile, SCHEMA_VERSION, validateResults } from "../results/schema.ts";
 import { readResults } from "../train/experiment.ts";
-import { cacheDirFromEnv, parseFlags, parsePositiveInt, runCli, UsageError } from "./_cli.ts";
+import {
+  cacheDirFromEnv,
+  parseFlags,
+  parseModelList,
+  parsePositiveInt,
+  runCli,
+  UsageError,
+} from "./_cli.ts";
+import { runTrainAllChild } from "./_train_all_child.ts";
 import { loadRunData } from "./_run_data.ts";
 
 const HELP = `Usage: deno task peer [options]
@@ -80,17 +88,7 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const models = values.models.split(",").map((m) => m.trim()).filter(Boolean);
-  if (models.length === 0) {
-    throw new UsageError(`--models: expected a list like model1,model2, got ""`);
-  }
-  for (const m of models) {
-    try {
-      getModelSpec(m);
-    } catch (err) {
-      throw new UsageError(`--models: ${(err as Error).message}`);
-    }
-  }
+  const models = parseModelList(values.models);
   const int = (flag: string, v: string | undefined) =>
     v === undefined ? undefined : parsePositiveInt(flag, v);
   const epochs = int("--epochs", values.epochs) ?? 3;
@@ -272,33 +270,17 @@ async function runTfjs(
   args: string[],
   threads: number | undefined,
 ): Promise<ResultsFile> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--quiet",
-      `--config=${new URL("../../deno.json", import.meta.url).pathname}`,
-      new URL("./train_all.ts", import.meta.url).pathname,
-      ...args,
-      "--out",
-      dir,
-    ],
+  const out = await runTrainAllChild([...args, "--out", dir], {
     env: threads
       ? { TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: String(threads) }
       : {},
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const out = await child;
-  const stderr = new TextDecoder().decode(out.stderr);
-  for (const line of stderr.split("\n")) {
-    if (/^\s+epoch \d+\//.test(line)) console.error(`  [tfjs] ${line.trim()}`);
-  }
+    onLine: (line) => {
+      if (/^\s+epoch \d+\//.test(line)) console.error(`  [tfjs] ${line.trim()}`);
+    },
+  });
   const results = await readResults(dir);
   if (out.code !== 0 || !results || results.status !== "complete") {
-    const last = stderr.trim().split("\n").at(-1);
-    throw new Error(`the TF.js run in ${dir} failed (exit ${out.code}): ${last}`);
+    throw new Error(`the TF.js run in ${dir} failed (exit ${out.code}): ${out.lastError}`);
   }
   return results;
 }

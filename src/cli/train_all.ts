@@ -16,7 +16,14 @@ import { collectEnvironment, type Environment } from "../results/environment.ts"
 import { epochTimes } from "../results/report.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { readResults, runExperiment } from "../train/experiment.ts";
-import { parseFlags, parsePositiveInt, runCli, threadsFromEnv, UsageError } from "./_cli.ts";
+import {
+  parseFlags,
+  parseModelList,
+  parsePositiveInt,
+  runCli,
+  threadsFromEnv,
+  UsageError,
+} from "./_cli.ts";
 import { progressReporter } from "./progress.ts";
 
 const HELP = `Usage: deno task train-all [options]
@@ -84,17 +91,7 @@ async function main(): Promise<number> {
   }
 
   // Everything the user typed is checked before any data is read or any model trains.
-  const models = values.models?.split(",").map((m) => m.trim()).filter((m) => m !== "");
-  if (models?.length === 0) {
-    throw new UsageError(`--models: expected a list like model1,model2, got ""`);
-  }
-  for (const m of models ?? []) {
-    try {
-      getModelSpec(m);
-    } catch (err) {
-      throw new UsageError(`--models: ${(err as Error).message}`);
-    }
-  }
+  const models = values.models === undefined ? undefined : parseModelList(values.models);
   const int = (flag: string, v: string | undefined) =>
     v === undefined ? undefined : parsePositiveInt(flag, v);
   const flags = {

@@ -1,0 +1,50 @@
+/**
+ * Where a training step's time goes: `tf.profile` around one `model.fit`
+ * epoch on random images, kernel times summed by kernel name. Kernel times
+ * are wall times per op, dispatch included, so read them as shares.
+ *
+ *   deno run -A bench/profile_step.ts [backend] [model] [images] [batch] [stock]
+ *   deno run -A bench/profile_step.ts tensorflow model1 1024 128 stock  # BENCHMARKS.md's profile
+ *   deno run -A bench/profile_step.ts tensorflow model1 1024 128        # with the native ReluGrad
+ *   deno run -A bench/profile_step.ts cpu model1 4 4                # the pure-JS backend's profile
+ *
+ * @module
+ */
+import { loadBackend } from "../src/backends/registry.ts";
+import { buildModel } from "../src/models/factory.ts";
+import { getModelSpec } from "../src/models/spec.ts";
+
+if (import.meta.main) {
+  const [backendName = "tensorflow", model = "model1", images = "1024", batch = "128", stock] =
+    Deno.args;
+  const { tf } = await loadBackend(backendName, {
+    allowFallback: true,
+    nativeGradients: stock !== "stock",
+  });
+  const m = buildModel(getModelSpec(model), { seed: 1 });
+  const n = Number(images);
+  const batchSize = Number(batch);
+  const xs = tf.randomNormal([n, 28, 28, 1]);
+  const ys = tf.oneHot(tf.zeros([n], "int32"), 10);
+  await m.fit(xs, ys, { batchSize, epochs: 1, verbose: 0 }); // warm-up, untimed
+  const t0 = performance.now();
+  const info = await tf.profile(async () => {
+    await m.fit(xs, ys, { batchSize, epochs: 1, verbose: 0 });
+  });
+  const wallMs = performance.now() - t0;
+  const byName = new Map<string, { ms: number; calls: number }>();
+  for (const k of info.kernels) {
+    const entry = byName.get(k.name) ?? { ms: 0, calls: 0 };
+    entry.ms += await k.kernelTimeMs as number;
+    entry.calls++;
+    byName.set(k.name, entry);
+  }
+  const steps = Math.ceil(n / batchSize);
+  console.log(
+    `${model} on ${backendName}: ${steps} steps of ${batchSize}, wall ${wallMs.toFixed(0)} ms, ` +
+      `${info.kernels.length} kernels (${(info.kernels.length / steps).toFixed(0)} per step)`,
+  );
+  for (const [name, { ms, calls }] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
+    console.log(`${name.padEnd(24)} ${ms.toFixed(0).padStart(7)} ms  ×${calls}`);
+  }
+}
