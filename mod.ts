@@ -19,7 +19,10 @@
  * const train = toTensors(data.train);
  * const test = toTensors(data.test);
  * const model = buildModel(getModelSpec("model1"), { seed: 42 });
- * const epochs = await trainEpochs({ model, train, epochs: 3, order: (e, n) => permutation(n, e) });
+ * // step "native": TensorFlow's ops called directly, as Keras's graph does (tensorflow backend only)
+ * const epochs = await trainEpochs({
+ *   model, train, epochs: 3, step: "native", order: (e, n) => permutation(n, e),
+ * });
  * console.log(epochs.map((e) => e.trainSeconds));
  * console.log((await evaluateModel(model, test.xs, test.ys)).accuracy);
  * console.log((await measureInference(model, test.xs)).batch1.p50Ms);
@@ -53,9 +56,13 @@ export type {
   Tf,
 } from "./src/backends/types.ts";
 export {
+  installedNativeGradients,
   installNativeGradients,
   NATIVE_GRADIENTS,
+  type NativeGradientOptions,
   nativeGradientsInstalled,
+  oneDnnMaxPoolAvailable,
+  uninstallNativeGradients,
 } from "./src/backends/native_gradients.ts";
 export {
   type NativePackage,
@@ -109,7 +116,18 @@ export {
 export { buildModel, type BuildModelOptions } from "./src/models/factory.ts";
 
 // Training and measurement
-export { type TensorSplit, trainEpochs, type TrainEpochsOptions } from "./src/train/trainer.ts";
+export {
+  type TensorSplit,
+  trainEpochs,
+  type TrainEpochsOptions,
+  type TrainStep,
+} from "./src/train/trainer.ts";
+export {
+  type EpochMetrics,
+  fitEpochNative,
+  type NativeEpochOptions,
+  nativeStepSupport,
+} from "./src/train/native_step.ts";
 export { evaluateModel, type Evaluation } from "./src/train/evaluate.ts";
 export {
   type InferenceOptions,

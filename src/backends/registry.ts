@@ -91,7 +91,7 @@ export interface LoadBackendOptions {
   allowFallback?: boolean;
   /**
    * On a native backend, compute the gradients in `NATIVE_GRADIENTS` with
-   * one TensorFlow op each (see `native_gradients.ts`). Default `true`;
+   * TensorFlow's fused ops where they can run (see `native_gradients.ts`). Default `true`;
    * `false` keeps TF.js's stock gradients.
    */
   nativeGradients?: boolean;
@@ -120,8 +120,9 @@ export async function loadBackend(
     );
   }
   if (spec.native) {
-    if (options.nativeGradients ?? true) installNativeGradients(loaded.tf);
-    else restoreStockGradients(loaded.tf);
+    if (options.nativeGradients ?? true) {
+      installNativeGradients(loaded.tf, { cpu: loaded.device.kind === "cpu" });
+    } else restoreStockGradients(loaded.tf);
   }
   return loaded;
 }

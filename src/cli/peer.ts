@@ -53,7 +53,8 @@ Options:
   --machine NAME        (default: hostname)
   --data-dir DIR        read Fashion-MNIST from this folder first
   --fixtures            use the 2,000/500-image split in fixtures/
-  --stock-gradients     TF.js side: keep TF.js's own gradients (see train-all --help)
+  --train-step STEP     TF.js side: native (default) or fit (see train-all --help)
+  --stock-gradients     TF.js side: keep TF.js's own gradients; implies --train-step fit
   --venv DIR            the Keras environment (default: the one setup-keras makes,
                         under ~/.cache/fmnist-bench/)
   --out DIR             (default results/peer-<timestamp>)
@@ -81,6 +82,7 @@ async function main(): Promise<number> {
       out: { type: "string" },
       venv: { type: "string" },
       "stock-gradients": { type: "boolean", default: false },
+      "train-step": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -103,6 +105,10 @@ async function main(): Promise<number> {
     );
   }
   const seed = int("--seed", values.seed) ?? 42;
+  const trainStep = values["train-step"];
+  if (trainStep !== undefined && trainStep !== "fit" && trainStep !== "native") {
+    throw new UsageError(`--train-step: expected fit or native, got ${JSON.stringify(trainStep)}`);
+  }
   const sizes = {
     trainSize: int("--train-size", values["train-size"]),
     validationSize: int("--validation-size", values["validation-size"]),
@@ -188,6 +194,7 @@ async function main(): Promise<number> {
             String(inferenceRuns),
             ...(machine ? ["--machine", machine] : []),
             ...(values["stock-gradients"] ? ["--stock-gradients"] : []),
+            ...(trainStep ? ["--train-step", trainStep] : []),
             ...(values.fixtures ? ["--fixtures"] : []),
             ...(values["data-dir"] ? ["--data-dir", values["data-dir"]] : []),
           ], threadCount);

@@ -7,7 +7,7 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { NATIVE_GRADIENTS } from "../backends/native_gradients.ts";
+import { installedNativeGradients } from "../backends/native_gradients.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
 import { permutation, toTensors } from "../data/mod.ts";
 import { loadRunData } from "./_run_data.ts";
@@ -46,8 +46,12 @@ Options:
   --inference-batch N   batch size of the inference throughput measurement (default 1024)
   --inference-runs N    timed batch-1 inference calls, after 10 warm-up calls (default 100)
   --machine NAME        name recorded for this machine, to merge results (default: hostname)
+  --train-step STEP     native: TensorFlow's ops called directly, as Keras's graph does
+                        (the tensorflow backend only; its default); fit: TF.js's
+                        model.fit (the default elsewhere)
   --stock-gradients     on a native backend, keep TF.js's own gradients instead of the
-                        native TensorFlow ops that replace some of them (ReluGrad)
+                        native TensorFlow ops that replace some of them (ReluGrad,
+                        oneDNN's MaxPoolGrad); implies --train-step fit
   --seed N              seed for weights, dropout, shuffling and splits (default 42)
   --out DIR             output folder (default results/<timestamp>)
   --resume              continue the run in --out DIR from its last complete epoch
@@ -76,6 +80,7 @@ async function main(): Promise<number> {
       "inference-runs": { type: "string" },
       machine: { type: "string" },
       "stock-gradients": { type: "boolean", default: false },
+      "train-step": { type: "string" },
       seed: { type: "string" },
       out: { type: "string" },
       resume: { type: "boolean", default: false },
@@ -115,6 +120,17 @@ async function main(): Promise<number> {
     } catch (err) {
       throw new UsageError(`--backend: ${(err as Error).message}`);
     }
+  }
+  const trainStepFlag = values["train-step"];
+  if (trainStepFlag !== undefined && trainStepFlag !== "fit" && trainStepFlag !== "native") {
+    throw new UsageError(
+      `--train-step: expected fit or native, got ${JSON.stringify(trainStepFlag)}`,
+    );
+  }
+  if (trainStepFlag === "native" && values["stock-gradients"]) {
+    throw new UsageError(
+      "--train-step native: the native step has its own gradients; drop --stock-gradients",
+    );
   }
   if (values.resume && !values.out) {
     throw new UsageError("--resume: expected --out DIR naming the run to continue");
@@ -172,9 +188,12 @@ async function main(): Promise<number> {
     data: data.description,
     inferenceBatchSize: base.inferenceBatchSize ?? flags.inferenceBatchSize ?? 1024,
     inferenceRuns: base.inferenceRuns ?? flags.inferenceRuns ?? 100,
-    nativeGradients: getBackendSpec(backend.name).native && !stockGradients
-      ? [...NATIVE_GRADIENTS]
+    nativeGradients: getBackendSpec(backend.name).native
+      ? installedNativeGradients(backend.tf)
       : [],
+    trainStep: previous
+      ? previous.config.trainStep ?? "fit"
+      : resolveTrainStep(trainStepFlag, backend.name, stockGradients),
   };
   const env = await collectEnvironment({
     tfjsVersion: backend.tf.version_core,
@@ -250,6 +269,21 @@ async function main(): Promise<number> {
     Deno.removeSignalListener("SIGINT", onSigint);
     for (const t of Object.values(tensors)) backend.tf.dispose([t.xs, t.ys]);
   }
+}
+
+/** The training step: the flag when given (checked against the backend), else native on `tensorflow`. */
+function resolveTrainStep(
+  flag: string | undefined,
+  backend: string,
+  stockGradients: boolean,
+): "fit" | "native" {
+  if (flag === "native" && backend !== "tensorflow") {
+    throw new UsageError(
+      `--train-step native: expected the tensorflow backend, got ${backend}; use --train-step fit`,
+    );
+  }
+  if (flag === "fit" || flag === "native") return flag;
+  return backend === "tensorflow" && !stockGradients ? "native" : "fit";
 }
 
 function parseSeed(value: string): number {
@@ -368,6 +402,7 @@ function reproduceCommand(
     ...(c.nativeGradients?.length === 0 && c.backend.startsWith("tensorflow")
       ? ["--stock-gradients"]
       : []),
+    `--train-step ${c.trainStep ?? "fit"}`,
     `--seed ${c.seed}`,
     `--out ${outDir}`,
   ].join(" ");

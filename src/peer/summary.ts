@@ -79,6 +79,8 @@ export interface PeerSummary {
     threads: string;
     /** TF.js side: gradients computed by native TensorFlow ops (`[]`: TF.js's own). */
     nativeGradients: string[];
+    /** TF.js side: how batches were trained (see `RunConfig.trainStep`). */
+    trainStep: "fit" | "native";
   };
   /** Machine name, CPU and versions. */
   machine: { name: string; cpu: string; tfjs: string; keras: string };
@@ -144,6 +146,7 @@ export function summarizePeer(
       batchSize: tf?.config.batchSize ?? 0,
       threads: `intra-op ${threads.intraOp}, inter-op ${threads.interOp}`,
       nativeGradients: tf?.config.nativeGradients ?? [],
+      trainStep: tf?.config.trainStep ?? "fit",
     },
     machine: {
       name: tf?.env.machine ?? "unnamed",
@@ -204,6 +207,10 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
         s.config.nativeGradients.length > 0
           ? `native TensorFlow gradients for ${s.config.nativeGradients.join(", ")}`
           : "TF.js's own gradients"
+      }, ${
+        s.config.trainStep === "native"
+          ? "the native training step (TensorFlow's ops called directly)"
+          : "model.fit"
       }. Keras side: ${s.machine.keras}. ` +
       `${s.config.trainSize.toLocaleString("en-US")} training images, ${s.config.epochs} epochs ` +
       `(the first left out of each run's median), batch ${s.config.batchSize}; the two sides ` +

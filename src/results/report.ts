@@ -180,6 +180,12 @@ export function renderReport(results: ResultsFile, command?: string): string {
           ? "TF.js stock"
           : `native TensorFlow ops for ${config.nativeGradients.join(", ")}`,
       ],
+      [
+        "training step",
+        config.trainStep === "native"
+          ? "native: TensorFlow's ops called directly (src/train/native_step.ts)"
+          : "TF.js model.fit",
+      ],
     ]),
     "",
   );

@@ -97,6 +97,11 @@ export interface RunConfig {
   inferenceRuns?: number;
   /** Gradients computed by one native TensorFlow op instead of TF.js's composition (e.g. `["Relu"]`); `[]` for stock TF.js. */
   nativeGradients?: string[];
+  /**
+   * How batches were trained: `"fit"` (TF.js's `model.fit`) or `"native"`
+   * (TensorFlow's ops called directly, `src/train/native_step.ts`). Absent: `"fit"`.
+   */
+  trainStep?: "fit" | "native";
 }
 
 /** A whole `results.json`. */
@@ -175,6 +180,7 @@ export const RESULTS_JSON_SCHEMA = {
       inferenceBatchSize: { type: "integer", minimum: 1 },
       inferenceRuns: { type: "integer", minimum: 1 },
       nativeGradients: { type: "array", items: str },
+      trainStep: { enum: ["fit", "native"] },
     }, [
       "models",
       "epochs",

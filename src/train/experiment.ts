@@ -150,6 +150,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         epochs: config.epochs,
         completed: run.epochs,
         batchSize: config.batchSize,
+        step: config.trainStep ?? "fit",
         order,
         signal,
         onBatch: (epoch, batch, batches) =>

@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { EpochRecord } from "../results/schema.ts";
 import { evaluateModel } from "./evaluate.ts";
+import { fitEpochNative } from "./native_step.ts";
 
 /** Images and one-hot labels on the active backend. */
 export interface TensorSplit {
@@ -16,6 +17,15 @@ export interface TensorSplit {
   /** One-hot labels, [N,10] float32. */
   ys: tf.Tensor2D;
 }
+
+/**
+ * How an epoch's batches are trained:
+ * - `"fit"`: TF.js's `model.fit`, on any backend;
+ * - `"native"`: TensorFlow's own ops called directly, as Keras's graph does
+ *   (`native_step.ts`); the `tensorflow` backend only, same batches, dropout,
+ *   loss, metrics and Adam update.
+ */
+export type TrainStep = "fit" | "native";
 
 /** Options for {@link trainEpochs}. */
 export interface TrainEpochsOptions {
@@ -31,6 +41,8 @@ export interface TrainEpochsOptions {
   completed?: readonly EpochRecord[];
   /** Batch size. Default 128. */
   batchSize?: number;
+  /** How batches are trained. Default `"fit"`. */
+  step?: TrainStep;
   /**
    * Returns the order in which epoch `epoch` (1-based) visits the N training
    * images: a permutation of 0..N-1. Seed it for repeatable runs.
@@ -52,6 +64,7 @@ export interface TrainEpochsOptions {
 export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRecord[]> {
   const { model, train, validation, epochs, batchSize = 128, order, onBatch, onEpoch, signal } =
     options;
+  const step = options.step ?? "fit";
   const records = [...(options.completed ?? [])];
   const n = train.xs.shape[0];
   const batches = Math.ceil(n / batchSize);
@@ -60,28 +73,27 @@ export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRec
       const idx = tf.tensor1d(order(epoch, n), "int32");
       return [tf.gather(train.xs, idx), tf.gather(train.ys, idx)] as const;
     });
-    let history: tf.History;
+    let metrics: { loss: number; accuracy: number };
     const t0 = performance.now();
     try {
-      history = await model.fit(xs, ys, {
-        epochs: 1,
-        batchSize,
-        shuffle: false, // already in this epoch's seeded order
-        verbose: 0,
-        callbacks: onBatch ? { onBatchEnd: (batch) => onBatch(epoch, batch, batches) } : undefined,
-      });
+      metrics = step === "native"
+        ? await fitEpochNative(model, xs, ys, {
+          batchSize,
+          onBatch: onBatch && ((batch, count) => onBatch(epoch, batch, count)),
+        })
+        : await fitEpoch(model, xs, ys, batchSize, onBatch && ((b) => onBatch(epoch, b, batches)));
     } finally {
       tf.dispose([xs, ys]);
     }
-    // fit reads every batch's loss back to the host, so all work is done here.
+    // Both read the loss back to the host, so all work is done here.
     const trainSeconds = (performance.now() - t0) / 1000;
     const val = validation ? await evaluateModel(model, validation.xs, validation.ys) : undefined;
     const record: EpochRecord = {
       epoch,
       trainSeconds,
       imagesPerSecond: n / trainSeconds,
-      loss: history.history.loss[0] as number,
-      accuracy: history.history.acc[0] as number,
+      loss: metrics.loss,
+      accuracy: metrics.accuracy,
       valLoss: val?.loss ?? null,
       valAccuracy: val?.accuracy ?? null,
       numTensors: tf.memory().numTensors,
@@ -90,4 +102,22 @@ export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRec
     await onEpoch?.(record, records);
   }
   return records;
+}
+
+/** One epoch of `model.fit` over batches in the given order. */
+async function fitEpoch(
+  model: tf.LayersModel,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  batchSize: number,
+  onBatch?: (batch: number) => void,
+): Promise<{ loss: number; accuracy: number }> {
+  const history = await model.fit(xs, ys, {
+    epochs: 1,
+    batchSize,
+    shuffle: false, // already in this epoch's seeded order
+    verbose: 0,
+    callbacks: onBatch ? { onBatchEnd: (batch) => onBatch(batch) } : undefined,
+  });
+  return { loss: history.history.loss[0] as number, accuracy: history.history.acc[0] as number };
 }

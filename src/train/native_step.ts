@@ -1,0 +1,615 @@
+/**
+ * A training epoch run the way Keras's compiled graph runs it, on tfjs-node:
+ * the forward pass, the backward pass and Adam as TensorFlow's own ops,
+ * called directly, instead of TF.js's tape and optimizer.
+ *
+ * Why: TF.js's `model.fit` dispatches about 280 ops per model1 step. Its
+ * Adam alone is about ten full-size ops per variable; TensorFlow's
+ * `ResourceApplyAdam` does the same update in one pass (0.6 ms against
+ * 5.7 ms for model1's dense kernel). Its tape differentiates a bias as a
+ * broadcast `Add` and a ReLU as six ops; TensorFlow has `BiasAddGrad` and
+ * `ReluGrad`. Here a model1 step is about 50 ops.
+ *
+ * What stays the same as `model.fit` (and is tested):
+ * - the batches, in the order given, and the batch size;
+ * - dropout in training only, with the masks `tf.dropout` draws from the
+ *   layer's seed, read once per step as `model.fit` reads it;
+ * - the loss (categorical cross-entropy, mean over the batch) and the
+ *   accuracy metric, averaged over the epoch's images;
+ * - Adam's update, to float rounding: TF.js's form, lr·m̂/(√v̂ + ε), is
+ *   TensorFlow's lrₜ·m/(√v + εₜ) with εₜ = ε·√(1 − β₂ᵗ);
+ * - the weights and the optimizer state end the epoch in the model and its
+ *   optimizer, so checkpoints, evaluation and saving see no difference.
+ *
+ * One difference, on purpose: the loss is computed from the logits
+ * (`SoftmaxCrossEntropyWithLogits`, as Keras does), while TF.js clips the
+ * softmax output to [1e-7, 1 − 1e-7] and so gives a zero gradient for an
+ * image whose true class has a probability under 1e-7.
+ *
+ * Supported models: what `buildModel` makes from a `ModelSpec` (Conv2D with
+ * ReLU, MaxPooling2D, Flatten, Dense with ReLU, Dropout, a softmax Dense
+ * last), compiled with Adam and categorical cross-entropy, on the
+ * `tensorflow` backend. {@link nativeStepSupport} says why a model is not.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { oneDnnMaxPoolAvailable } from "../backends/native_gradients.ts";
+import type { Tf } from "../backends/types.ts";
+
+/** The parts of tfjs-node's backend this module calls. */
+interface NativeBackend {
+  binding: {
+    TF_ATTR_TYPE: number;
+    TF_ATTR_INT: number;
+    TF_ATTR_STRING: number;
+    TF_ATTR_BOOL: number;
+    TF_ATTR_SHAPE: number;
+    TF_FLOAT: number;
+  };
+  executeSingleOutput(name: string, attrs: unknown[], inputs: tf.Tensor[]): tf.Tensor;
+  executeMultipleOutputs(
+    name: string,
+    attrs: unknown[],
+    inputs: tf.Tensor[],
+    numOutputs: number,
+  ): tf.Tensor[];
+}
+
+/** One layer as the native step runs it. */
+type Stage =
+  | { kind: "conv"; kernel: number; bias: number; padding: string; relu: boolean }
+  | { kind: "pool"; size: [number, number]; strides: [number, number]; padding: string }
+  | { kind: "flatten" }
+  | { kind: "dense"; kernel: number; bias: number; relu: boolean }
+  | { kind: "dropout"; layer: tf.layers.Layer; rate: number };
+
+/** The Adam settings the native step reproduces. */
+interface AdamSettings {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+/** Options for {@link fitEpochNative}. */
+export interface NativeEpochOptions {
+  /** Batch size. Default 128. */
+  batchSize?: number;
+  /** Called after every batch with its index (0-based) and the batch count. */
+  onBatch?: (batch: number, batches: number) => void;
+  /**
+   * Use oneDNN's max-pool with its argmax workspace (CPU only; see
+   * `native_gradients.ts`). Default: where those ops run; `false` uses
+   * TensorFlow's generic `MaxPool`/`MaxPoolGrad` (pass it for a GPU).
+   */
+  oneDnnPool?: boolean;
+}
+
+/** What one epoch ended with: the same figures `model.fit` reports. */
+export interface EpochMetrics {
+  /** Mean categorical cross-entropy over the epoch's images. */
+  loss: number;
+  /** Fraction of the epoch's images classified correctly, during training. */
+  accuracy: number;
+}
+
+/**
+ * Why `model` cannot be trained by {@link fitEpochNative} on the active
+ * backend, or `undefined` when it can.
+ */
+export function nativeStepSupport(model: tf.LayersModel): string | undefined {
+  if (tf.getBackend() !== "tensorflow") {
+    return `the native step needs the tensorflow backend, not ${tf.getBackend()}`;
+  }
+  try {
+    plan(model);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/**
+ * Trains `model` for one epoch over `xs`/`ys` in order, in batches, with
+ * TensorFlow's ops (see the module doc). Leaves no tensor behind.
+ *
+ * @throws {TypeError} When the model is not supported (see {@link nativeStepSupport}).
+ */
+export async function fitEpochNative(
+  model: tf.LayersModel,
+  xs: tf.Tensor4D,
+  ys: tf.Tensor2D,
+  options: NativeEpochOptions = {},
+): Promise<EpochMetrics> {
+  const { batchSize = 128, onBatch } = options;
+  const oneDnnPool = options.oneDnnPool ?? oneDnnMaxPoolAvailable(tf as unknown as Tf);
+  if (tf.getBackend() !== "tensorflow") throw new TypeError(nativeStepSupport(model));
+  const stages = plan(model);
+  const adam = adamSettings(model);
+  const ops = new Ops(tf.backend() as unknown as NativeBackend, oneDnnPool);
+  const weights = model.trainableWeights.map((w) => w.read());
+  const state = await readAdamState(model, weights);
+  const vars = new ResourceVariables(ops, [...weights, ...state.m, ...state.v]);
+  tf.dispose([...state.m, ...state.v]);
+  const n = weights.length;
+  const consts = {
+    lr: tf.scalar(adam.learningRate),
+    beta1: tf.scalar(adam.beta1),
+    beta2: tf.scalar(adam.beta2),
+  };
+  let iterations = state.iterations;
+  let totals: tf.Tensor[] = tf.tidy(() => [tf.scalar(0), tf.scalar(0)]);
+  const count = xs.shape[0];
+  const batches = Math.ceil(count / batchSize);
+  try {
+    for (let b = 0; b < batches; b++) {
+      const next = tf.tidy(() => {
+        const start = b * batchSize;
+        const size = Math.min(batchSize, count - start);
+        const x = tf.slice(xs, [start, 0, 0, 0], [size, -1, -1, -1]);
+        const slice = tf.slice(ys, [start, 0], [size, -1]);
+        const y = slice.dtype === "float32" ? slice : tf.cast(slice, "float32");
+        const { grads, lossSum, correct } = forwardBackward(ops, stages, vars, n, x, y);
+        // Every read of the variables is gone by now, so Adam updates them in place.
+        const t = iterations + 1;
+        const b2p = adam.beta2 ** t;
+        const scalars = [
+          tf.scalar(adam.beta1 ** t),
+          tf.scalar(b2p),
+          tf.scalar(adam.epsilon * Math.sqrt(1 - b2p)),
+        ];
+        grads.forEach((g, i) =>
+          ops.adam(
+            vars.handles[i],
+            vars.handles[n + i],
+            vars.handles[2 * n + i],
+            scalars,
+            consts,
+            g,
+          )
+        );
+        return [tf.add(totals[0], lossSum), tf.add(totals[1], correct)];
+      });
+      tf.dispose(totals);
+      totals = next;
+      iterations++;
+      onBatch?.(b, batches);
+    }
+    const [lossSum, correct] = await Promise.all(totals.map((t) => t.data()));
+    await writeBack(model, vars, n, iterations);
+    return { loss: lossSum[0] / count, accuracy: correct[0] / count };
+  } finally {
+    tf.dispose([...totals, ...Object.values(consts)]);
+    vars.dispose();
+    ops.dispose();
+  }
+}
+
+/** Runs one batch forward and back; returns the gradients in trainable-weight order. */
+function forwardBackward(
+  ops: Ops,
+  stages: Stage[],
+  vars: ResourceVariables,
+  n: number,
+  x: tf.Tensor,
+  labels: tf.Tensor,
+): { grads: tf.Tensor[]; lossSum: tf.Tensor; correct: tf.Tensor } {
+  const w = vars.handles.slice(0, n).map((h) => ops.read(h));
+  const saved: tf.Tensor[][] = [];
+  let a = x;
+  for (const s of stages) {
+    switch (s.kind) {
+      case "conv": {
+        const out = ops.conv(a, w[s.kernel], w[s.bias], s.padding, s.relu);
+        saved.push([a, out]);
+        a = out;
+        break;
+      }
+      case "pool": {
+        const [out, workspace] = ops.maxPool(a, s);
+        saved.push([a, out, ...(workspace ? [workspace] : [])]);
+        a = out;
+        break;
+      }
+      case "flatten":
+        saved.push([a]);
+        a = tf.reshape(a, [a.shape[0], -1]);
+        break;
+      case "dense": {
+        const out = ops.dense(a, w[s.kernel], w[s.bias], s.relu);
+        saved.push([a, out]);
+        a = out;
+        break;
+      }
+      case "dropout": {
+        // tf.dropout's own formula and random draw, so the masks match model.fit's.
+        const seed = (s.layer as unknown as { seed?: number }).seed;
+        const keep = 1 - s.rate;
+        const multiplier = tf.div(
+          tf.floor(tf.add(tf.randomUniform(a.shape, 0, 1, "float32", seed), keep)),
+          keep,
+        );
+        saved.push([multiplier]);
+        a = tf.mul(a, multiplier);
+        break;
+      }
+    }
+  }
+  const [losses, backprop] = ops.softmaxCrossEntropy(a, labels);
+  const lossSum = tf.sum(losses);
+  const correct = tf.sum(tf.cast(tf.equal(tf.argMax(a, 1), tf.argMax(labels, 1)), "float32"));
+
+  const grads: tf.Tensor[] = new Array(n);
+  let dy = tf.mul(backprop, 1 / x.shape[0]);
+  for (let i = stages.length - 1; i >= 0; i--) {
+    const s = stages[i];
+    const keep = saved[i];
+    switch (s.kind) {
+      case "conv": {
+        const [input, out] = keep;
+        const dz = s.relu ? ops.reluGrad(dy, out) : dy;
+        grads[s.kernel] = ops.convFilterGrad(input, w[s.kernel].shape, dz, s.padding);
+        grads[s.bias] = ops.biasGrad(dz);
+        if (i > 0) dy = ops.convInputGrad(input.shape, w[s.kernel], dz, s.padding);
+        break;
+      }
+      case "pool": {
+        const [input, out, workspace] = keep;
+        dy = ops.maxPoolGrad(input, out, dy, workspace, s);
+        break;
+      }
+      case "flatten":
+        dy = tf.reshape(dy, keep[0].shape);
+        break;
+      case "dense": {
+        const [input, out] = keep;
+        const dz = s.relu ? ops.reluGrad(dy, out) : dy;
+        grads[s.kernel] = ops.matMul(input, dz, true, false);
+        grads[s.bias] = ops.biasGrad(dz);
+        if (i > 0) dy = ops.matMul(dz, w[s.kernel], false, true);
+        break;
+      }
+      case "dropout":
+        dy = tf.mul(dy, keep[0]);
+        break;
+    }
+  }
+  tf.dispose(w);
+  return { grads, lossSum, correct };
+}
+
+/** Reads the model's layers into stages; throws a TypeError naming what is not supported. */
+function plan(model: tf.LayersModel): Stage[] {
+  const index = new Map(model.trainableWeights.map((w, i) => [w, i]));
+  const weightOf = (layer: tf.layers.Layer, k: number) => {
+    const i = index.get(layer.trainableWeights[k]);
+    if (i === undefined) throw new TypeError(`${layer.name}: expected a trainable weight`);
+    return i;
+  };
+  const stages: Stage[] = [];
+  const layers = model.layers.filter((l) => l.getClassName() !== "InputLayer");
+  for (const [i, layer] of layers.entries()) {
+    const kind = layer.getClassName();
+    // Not getConfig() for Dropout: its config reads `seed`, which draws the next mask's seed.
+    const c = (kind === "Dropout" ? layer : layer.getConfig()) as Record<string, unknown>;
+    const last = i === layers.length - 1;
+    const activation = c.activation as string | undefined;
+    const unsupported = (what: string) =>
+      new TypeError(
+        `native step: ${layer.name} (${kind}) has ${what}; it supports only buildModel's layers`,
+      );
+    switch (kind) {
+      case "Conv2D": {
+        if (activation !== "relu" && activation !== "linear") {
+          throw unsupported(`activation ${activation}`);
+        }
+        if (!c.useBias || c.dataFormat !== "channelsLast") throw unsupported("no bias or NCHW");
+        if (!same(c.strides, [1, 1]) || !same(c.dilationRate, [1, 1])) {
+          throw unsupported("strides or dilation other than 1");
+        }
+        stages.push({
+          kind: "conv",
+          kernel: weightOf(layer, 0),
+          bias: weightOf(layer, 1),
+          padding: (c.padding as string).toUpperCase(),
+          relu: activation === "relu",
+        });
+        break;
+      }
+      case "MaxPooling2D": {
+        if (c.dataFormat !== "channelsLast") throw unsupported("NCHW");
+        const size = c.poolSize as [number, number];
+        stages.push({
+          kind: "pool",
+          size,
+          strides: (c.strides as [number, number] | null) ?? size,
+          padding: (c.padding as string).toUpperCase(),
+        });
+        break;
+      }
+      case "Flatten":
+        stages.push({ kind: "flatten" });
+        break;
+      case "Dense": {
+        const want = last ? "softmax" : "relu";
+        if (activation !== want) throw unsupported(`activation ${activation}, expected ${want}`);
+        if (!c.useBias) throw unsupported("no bias");
+        stages.push({
+          kind: "dense",
+          kernel: weightOf(layer, 0),
+          bias: weightOf(layer, 1),
+          relu: !last,
+        });
+        break;
+      }
+      case "Dropout":
+        if (c.noiseShape != null) throw unsupported("a noise shape");
+        stages.push({ kind: "dropout", layer, rate: c.rate as number });
+        break;
+      default:
+        throw unsupported("a layer type the native step does not know");
+    }
+  }
+  if (stages.at(-1)?.kind !== "dense") {
+    throw new TypeError("native step: expected the last layer to be a softmax Dense");
+  }
+  if (stages.filter((s) => "kernel" in s).length * 2 !== model.trainableWeights.length) {
+    throw new TypeError("native step: expected every trainable weight to be a kernel or a bias");
+  }
+  const loss = (model as unknown as { loss?: unknown }).loss;
+  if (loss !== "categoricalCrossentropy") {
+    throw new TypeError(`native step: expected the loss categoricalCrossentropy, got ${loss}`);
+  }
+  return stages;
+}
+
+function same(a: unknown, b: number[]): boolean {
+  return Array.isArray(a) && a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function adamSettings(model: tf.LayersModel): AdamSettings {
+  const optimizer = model.optimizer;
+  if (!(optimizer instanceof tf.AdamOptimizer)) {
+    throw new TypeError(
+      `native step: expected an Adam optimizer, got ${optimizer?.getClassName()}`,
+    );
+  }
+  const c = optimizer.getConfig() as Record<string, number>;
+  return {
+    learningRate: c.learningRate,
+    beta1: c.beta1,
+    beta2: c.beta2,
+    epsilon: c.epsilon,
+  };
+}
+
+/** The optimizer's step count and moments (zeros before its first step), as fresh tensors. */
+async function readAdamState(
+  model: tf.LayersModel,
+  weights: tf.Tensor[],
+): Promise<{ iterations: number; m: tf.Tensor[]; v: tf.Tensor[] }> {
+  const saved = await model.optimizer.getWeights();
+  const iter = saved[0];
+  const iterations = iter ? (await iter.tensor.data())[0] : 0;
+  iter?.tensor.dispose(); // a fresh scalar; the rest are the optimizer's live variables
+  const moments = saved.slice(1).map((w) => w.tensor);
+  const n = weights.length;
+  if (moments.length === 2 * n) {
+    return {
+      iterations,
+      m: moments.slice(0, n).map((t) => tf.clone(t)),
+      v: moments.slice(n).map((t) => tf.clone(t)),
+    };
+  }
+  if (moments.length !== 0) {
+    throw new TypeError(`native step: expected 0 or ${2 * n} Adam moments, got ${moments.length}`);
+  }
+  return {
+    iterations,
+    m: weights.map((w) => tf.zerosLike(w)),
+    v: weights.map((w) => tf.zerosLike(w)),
+  };
+}
+
+/** Puts the trained weights and Adam's state back into the model and its optimizer. */
+async function writeBack(
+  model: tf.LayersModel,
+  vars: ResourceVariables,
+  n: number,
+  iterations: number,
+): Promise<void> {
+  const values = vars.handles.map((h) => vars.ops.read(h));
+  model.trainableWeights.forEach((w, i) => w.write(values[i]));
+  const old = await model.optimizer.getWeights();
+  const names = model.trainableWeights.map((w) => w.name);
+  const iter = tf.scalar(iterations, "int32");
+  await model.optimizer.setWeights([
+    { name: "iter", tensor: iter },
+    ...names.map((name, i) => ({ name: `${name}/m`, tensor: values[n + i] })),
+    ...names.map((name, i) => ({ name: `${name}/v`, tensor: values[2 * n + i] })),
+  ]);
+  // setWeights made new variables; the iter scalar getWeights made and the old moments go.
+  tf.dispose(old.map((w) => w.tensor));
+  tf.dispose([...values, iter]);
+}
+
+/** TensorFlow resource variables, the kind `ResourceApplyAdam` updates in place. */
+class ResourceVariables {
+  readonly handles: tf.Tensor[];
+
+  constructor(readonly ops: Ops, initial: tf.Tensor[]) {
+    const prefix = `fmnist-bench/${crypto.randomUUID()}`;
+    this.handles = initial.map((t, i) => ops.variable(`${prefix}/${i}`, t));
+  }
+
+  dispose(): void {
+    for (const h of this.handles) this.ops.destroy(h);
+    tf.dispose(this.handles);
+  }
+}
+
+/** TensorFlow ops by name, with the attributes tfjs-node's binding expects. */
+class Ops {
+  constructor(readonly backend: NativeBackend, readonly oneDnnPool: boolean) {}
+
+  #shapes = new Map<string, tf.Tensor>();
+
+  private get b() {
+    return this.backend.binding;
+  }
+  private get T() {
+    return { name: "T", type: this.b.TF_ATTR_TYPE, value: this.b.TF_FLOAT };
+  }
+  private ints(name: string, value: number[]) {
+    return { name, type: this.b.TF_ATTR_INT, value };
+  }
+  private str(name: string, value: string) {
+    return { name, type: this.b.TF_ATTR_STRING, value };
+  }
+  private bool(name: string, value: boolean) {
+    return { name, type: this.b.TF_ATTR_BOOL, value };
+  }
+  private one(name: string, attrs: unknown[], inputs: tf.Tensor[]): tf.Tensor {
+    return this.backend.executeSingleOutput(name, attrs, inputs);
+  }
+  private convAttrs(padding: string) {
+    return [
+      this.T,
+      this.ints("strides", [1, 1, 1, 1]),
+      this.str("padding", padding),
+      this.str("data_format", "NHWC"),
+      this.ints("dilations", [1, 1, 1, 1]),
+    ];
+  }
+  private poolAttrs(s: { size: [number, number]; strides: [number, number]; padding: string }) {
+    const attrs = [
+      this.T,
+      this.ints("ksize", [1, ...s.size, 1]),
+      this.ints("strides", [1, ...s.strides, 1]),
+      this.str("padding", s.padding),
+      this.str("data_format", "NHWC"),
+    ];
+    return this.oneDnnPool
+      ? [...attrs, this.bool("workspace_enabled", true), this.str("_kernel", "MklNameChangeOp")]
+      : attrs;
+  }
+  /** An int32 shape tensor, kept for the epoch (the backprop ops take shapes as tensors). */
+  private shape(shape: number[]): tf.Tensor {
+    const key = shape.join(",");
+    let t = this.#shapes.get(key);
+    if (!t) {
+      t = tf.keep(tf.tensor1d(shape, "int32"));
+      this.#shapes.set(key, t);
+    }
+    return t;
+  }
+
+  variable(name: string, initial: tf.Tensor): tf.Tensor {
+    const dtype = { name: "dtype", type: this.b.TF_ATTR_TYPE, value: this.b.TF_FLOAT };
+    const handle = this.one("VarHandleOp", [
+      dtype,
+      { name: "shape", type: this.b.TF_ATTR_SHAPE, value: initial.shape },
+      this.str("container", ""),
+      this.str("shared_name", name),
+    ], []);
+    this.backend.executeMultipleOutputs("AssignVariableOp", [dtype], [handle, initial], 0);
+    return handle;
+  }
+  read(handle: tf.Tensor): tf.Tensor {
+    const dtype = { name: "dtype", type: this.b.TF_ATTR_TYPE, value: this.b.TF_FLOAT };
+    return this.one("ReadVariableOp", [dtype], [handle]);
+  }
+  destroy(handle: tf.Tensor): void {
+    this.backend.executeMultipleOutputs(
+      "DestroyResourceOp",
+      [this.bool("ignore_lookup_error", true)],
+      [handle],
+      0,
+    );
+  }
+  /** Frees the shape tensors kept for the epoch. */
+  dispose(): void {
+    tf.dispose([...this.#shapes.values()]);
+    this.#shapes.clear();
+  }
+  adam(
+    variable: tf.Tensor,
+    m: tf.Tensor,
+    v: tf.Tensor,
+    [b1p, b2p, eps]: tf.Tensor[],
+    c: { lr: tf.Tensor; beta1: tf.Tensor; beta2: tf.Tensor },
+    grad: tf.Tensor,
+  ): void {
+    this.backend.executeMultipleOutputs(
+      "ResourceApplyAdam",
+      [this.T, this.bool("use_locking", false), this.bool("use_nesterov", false)],
+      [variable, m, v, b1p, b2p, c.lr, c.beta1, c.beta2, eps, grad],
+      0,
+    );
+  }
+  conv(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, padding: string, relu: boolean) {
+    const z = this.one("BiasAdd", [this.T, this.str("data_format", "NHWC")], [
+      this.one("Conv2D", this.convAttrs(padding), [x, kernel]),
+      bias,
+    ]);
+    return relu ? this.one("Relu", [this.T], [z]) : z;
+  }
+  convFilterGrad(x: tf.Tensor, kernelShape: number[], dz: tf.Tensor, padding: string) {
+    return this.one("Conv2DBackpropFilter", this.convAttrs(padding), [
+      x,
+      this.shape(kernelShape),
+      dz,
+    ]);
+  }
+  convInputGrad(inputShape: number[], kernel: tf.Tensor, dz: tf.Tensor, padding: string) {
+    return this.one("Conv2DBackpropInput", this.convAttrs(padding), [
+      this.shape(inputShape),
+      kernel,
+      dz,
+    ]);
+  }
+  maxPool(x: tf.Tensor, s: { size: [number, number]; strides: [number, number]; padding: string }) {
+    if (!this.oneDnnPool) return [this.one("MaxPool", this.poolAttrs(s), [x])];
+    return this.backend.executeMultipleOutputs("_MklNativeMaxPool", this.poolAttrs(s), [x], 2);
+  }
+  maxPoolGrad(
+    x: tf.Tensor,
+    y: tf.Tensor,
+    dy: tf.Tensor,
+    workspace: tf.Tensor | undefined,
+    s: { size: [number, number]; strides: [number, number]; padding: string },
+  ) {
+    return workspace
+      ? this.one("_MklNativeMaxPoolGrad", this.poolAttrs(s), [x, y, dy, workspace])
+      : this.one("MaxPoolGrad", this.poolAttrs(s), [x, y, dy]);
+  }
+  dense(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, relu: boolean) {
+    const z = this.one("BiasAdd", [this.T, this.str("data_format", "NHWC")], [
+      this.matMul(x, kernel, false, false),
+      bias,
+    ]);
+    return relu ? this.one("Relu", [this.T], [z]) : z;
+  }
+  matMul(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean) {
+    return this.one("MatMul", [
+      this.T,
+      this.bool("transpose_a", transposeA),
+      this.bool("transpose_b", transposeB),
+    ], [a, b]);
+  }
+  reluGrad(dy: tf.Tensor, y: tf.Tensor) {
+    return this.one("ReluGrad", [this.T], [dy, y]);
+  }
+  biasGrad(dz: tf.Tensor) {
+    return this.one("BiasAddGrad", [this.T, this.str("data_format", "NHWC")], [dz]);
+  }
+  softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor[] {
+    return this.backend.executeMultipleOutputs(
+      "SoftmaxCrossEntropyWithLogits",
+      [this.T],
+      [logits, labels],
+      2,
+    );
+  }
+}

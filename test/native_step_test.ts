@@ -1,0 +1,123 @@
+/**
+ * The native training step against `model.fit`, on the reduced split in
+ * fixtures/ and the real tensorflow backend: the same losses and accuracy,
+ * the weights and Adam state handed back, no leaked tensor.
+ */
+import assert from "node:assert/strict";
+import { loadBackend } from "../src/backends/registry.ts";
+import {
+  FIXTURE_CHECKSUMS,
+  FIXTURE_DIR,
+  loadFashionMnist,
+  permutation,
+  splitValidation,
+  toTensors,
+} from "../src/data/mod.ts";
+import { buildModel } from "../src/models/factory.ts";
+import { getModelSpec } from "../src/models/spec.ts";
+import { evaluateModel } from "../src/train/evaluate.ts";
+import { fitEpochNative, nativeStepSupport } from "../src/train/native_step.ts";
+import { trainEpochs, type TrainStep } from "../src/train/trainer.ts";
+
+const { tf } = await loadBackend("tensorflow");
+const data = await loadFashionMnist({
+  dir: FIXTURE_DIR,
+  checksums: FIXTURE_CHECKSUMS,
+  systemDir: null,
+  baseUrls: false,
+});
+const split = splitValidation(data.train, { size: 200, seed: 42 });
+
+async function run(step: TrainStep, epochs: number, model = "model1") {
+  const m = buildModel(getModelSpec(model), { seed: 42 });
+  const train = toTensors(split.train);
+  const validation = toTensors(split.validation);
+  const test = toTensors(data.test);
+  try {
+    const records = await trainEpochs({
+      model: m,
+      train,
+      validation,
+      epochs,
+      step,
+      order: (epoch, n) => permutation(n, 42_000 + epoch),
+    });
+    const evaluated = await evaluateModel(m, test.xs, test.ys);
+    return { records, test: evaluated };
+  } finally {
+    m.optimizer.dispose();
+    m.dispose();
+    tf.dispose([train.xs, train.ys, validation.xs, validation.ys, test.xs, test.ys]);
+  }
+}
+
+Deno.test("native step trains model1 to model.fit's losses and accuracy on the fixture split", async () => {
+  const fit = await run("fit", 3);
+  const native = await run("native", 3);
+  for (const i of [0, 1, 2]) {
+    const [a, b] = [native.records[i], fit.records[i]];
+    assert.ok(Math.abs(a.loss - b.loss) < 2e-3, `epoch ${i + 1}: loss ${a.loss} vs ${b.loss}`);
+    assert.ok(Math.abs(a.valLoss! - b.valLoss!) < 5e-3, `val loss ${a.valLoss} vs ${b.valLoss}`);
+    assert.ok(Math.abs(a.accuracy - b.accuracy) < 0.01, `acc ${a.accuracy} vs ${b.accuracy}`);
+  }
+  assert.ok(native.test.accuracy > 0.7, `test accuracy ${native.test.accuracy}`);
+  assert.ok(
+    Math.abs(native.test.accuracy - fit.test.accuracy) <= 0.01,
+    `test accuracy ${native.test.accuracy} vs ${fit.test.accuracy}`,
+  );
+});
+
+Deno.test("native step leaks no tensor from epoch to epoch", async () => {
+  const { records } = await run("native", 3);
+  const counts = records.map((r) => r.numTensors);
+  assert.deepEqual(counts, new Array(3).fill(counts[0]), `numTensors by epoch: ${counts}`);
+});
+
+Deno.test("native step hands the weights and Adam's state back to the model", async () => {
+  const model = buildModel(getModelSpec("model1"), { seed: 1 });
+  const { xs, ys } = toTensors(split.train);
+  try {
+    const before = model.getWeights().map((w) => w.dataSync().slice());
+    const metrics = await fitEpochNative(model, xs, ys, { batchSize: 128 });
+    assert.ok(metrics.loss > 0 && metrics.loss < 2.3, `loss ${metrics.loss}`);
+    const after = model.getWeights();
+    assert.equal(after.length, 8);
+    after.forEach((w, i) => assert.notDeepEqual(w.dataSync(), before[i], `weight ${i} moved`));
+    const state = await model.optimizer.getWeights();
+    assert.equal(state.length, 1 + 2 * 8, "iterations, then a first and second moment per weight");
+    assert.equal(state[0].tensor.dataSync()[0], Math.ceil(1800 / 128), "one step per batch");
+    assert.ok(state[1 + 8].tensor.dataSync().some((v) => v > 0), "second moments are set");
+    state[0].tensor.dispose();
+  } finally {
+    tf.dispose([xs, ys]);
+    model.optimizer.dispose();
+    model.dispose();
+  }
+});
+
+Deno.test("nativeStepSupport names the layer and the backend it cannot run", async () => {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.flatten({ inputShape: [28, 28, 1] }),
+      tf.layers.dense({ units: 10, activation: "sigmoid" }),
+    ],
+  });
+  model.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
+  const name = model.layers[1].name;
+  assert.equal(
+    nativeStepSupport(model),
+    `native step: ${name} (Dense) has activation sigmoid, expected softmax; ` +
+      "it supports only buildModel's layers",
+  );
+  assert.equal(nativeStepSupport(buildModel(getModelSpec("model2"))), undefined);
+  await tf.setBackend("cpu");
+  try {
+    assert.equal(
+      nativeStepSupport(model),
+      "the native step needs the tensorflow backend, not cpu",
+    );
+  } finally {
+    await tf.setBackend("tensorflow");
+  }
+  model.dispose();
+});
