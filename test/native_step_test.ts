@@ -19,7 +19,7 @@ import { evaluateModel } from "../src/train/evaluate.ts";
 import { fitEpochNative, nativeStepSupport } from "../src/train/native_step.ts";
 import { trainEpochs, type TrainStep } from "../src/train/trainer.ts";
 
-const { tf } = await loadBackend("tensorflow");
+const { tf, device } = await loadBackend("tensorflow");
 const data = await loadFashionMnist({
   dir: FIXTURE_DIR,
   checksums: FIXTURE_CHECKSUMS,
@@ -65,6 +65,30 @@ Deno.test("native step trains model1 to model.fit's losses and accuracy on the f
     Math.abs(native.test.accuracy - fit.test.accuracy) <= 0.01,
     `test accuracy ${native.test.accuracy} vs ${fit.test.accuracy}`,
   );
+});
+
+Deno.test("native step's fused convolution gives the unfused losses and weights", async () => {
+  assert.ok(device.patchedBinding, "deno task setup compiles the binding with list attributes");
+  const { xs, ys } = toTensors(split.train);
+  const results = [];
+  for (const fused of [false, true]) {
+    const model = buildModel(getModelSpec("model1"), { seed: 3 });
+    const metrics = await fitEpochNative(model, xs, ys, { fused });
+    results.push({ metrics, weights: model.getWeights().map((w) => w.dataSync().slice()) });
+    model.optimizer.dispose();
+    model.dispose();
+  }
+  tf.dispose([xs, ys]);
+  const [plain, fused] = results;
+  assert.ok(
+    Math.abs(plain.metrics.loss - fused.metrics.loss) < 1e-4,
+    `loss ${plain.metrics.loss} vs ${fused.metrics.loss}`,
+  );
+  let worst = 0;
+  plain.weights.forEach((w, i) =>
+    w.forEach((v, j) => worst = Math.max(worst, Math.abs(v - fused.weights[i][j])))
+  );
+  assert.ok(worst < 5e-3, `largest weight difference after 15 steps: ${worst}`);
 });
 
 Deno.test("native step leaks no tensor from epoch to epoch", async () => {

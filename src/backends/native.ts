@@ -183,20 +183,29 @@ export async function loadNative(
   return { name, tf, device: nativeDevice(backend, pkg) };
 }
 
+/**
+ * The property a binding compiled by `deno task setup` exports (value 1):
+ * it has `BINDING_PATCHES` (see `native_setup.ts`), so it passes list
+ * attributes and TensorFlow's fused kernels can be called.
+ */
+export const BINDING_PATCH_MARKER = "FMNIST_BENCH_LIST_ATTRS";
+
 /** The parts of tfjs-node's `NodeJSKernelBackend` this suite reads. */
 interface NodeBackendLike {
   isGPUPackage: boolean;
   isUsingGpuDevice: boolean;
-  binding: { TF_Version: string };
+  binding: { TF_Version: string; [BINDING_PATCH_MARKER]?: number };
 }
 
 function nativeDevice(backend: NodeBackendLike, pkg: NativePackage): DeviceReport {
   const version = backend.binding.TF_Version;
+  const patched = backend.binding[BINDING_PATCH_MARKER] === 1 ? { patchedBinding: true } : {};
   if (backend.isUsingGpuDevice) {
     return {
       kind: "gpu",
       description: `libtensorflow ${version} (CUDA GPU)`,
       tensorflowVersion: version,
+      ...patched,
     };
   }
   return {
@@ -206,6 +215,7 @@ function nativeDevice(backend: NodeBackendLike, pkg: NativePackage): DeviceRepor
       : `libtensorflow ${version} (CPU)`,
     tensorflowVersion: version,
     ...(pkg.gpu ? { fellBackToCpu: true } : {}),
+    ...patched,
   };
 }
 

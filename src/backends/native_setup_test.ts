@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { nativePackageDir, TFJS_NODE } from "./native.ts";
 import {
   findTensorflowLibrary,
+  patchedBindingSources,
   requireTool,
   sha256File,
   TOOLS,
@@ -126,4 +128,33 @@ Deno.test("requireTool names a Python without pip", async () => {
         "missing tool: no-such-python-fmnist -m pip; install pip: apt-get install python3-pip",
     },
   );
+});
+
+Deno.test("patchedBindingSources applies the list-attribute patch to tfjs-node 4.22.0's binding", async () => {
+  const packageDir = nativePackageDir(TFJS_NODE);
+  assert.ok(packageDir, "tfjs-node is installed (deno install)");
+  await withTempDir(async (dir) => {
+    const [backend, binding] = await patchedBindingSources(packageDir, dir);
+    const text = await Deno.readTextFile(backend);
+    assert.equal(text.split("TFE_OpSetAttrStringList(").length, 2, "one string-list call");
+    assert.equal(text.split("TFE_OpSetAttrTypeList(").length, 2, "one type-list call");
+    assert.match(
+      await Deno.readTextFile(binding),
+      /AssignIntProperty\(env, exports, "FMNIST_BENCH_LIST_ATTRS", 1\);/,
+    );
+  });
+});
+
+Deno.test("patchedBindingSources names a binding source it cannot patch", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.mkdir(join(dir, "pkg", "binding"), { recursive: true });
+    await Deno.writeTextFile(join(dir, "pkg", "binding", "tfjs_backend.cc"), "// other version\n");
+    await Deno.writeTextFile(join(dir, "pkg", "binding", "tfjs_binding.cc"), "");
+    await assert.rejects(() => patchedBindingSources(join(dir, "pkg"), join(dir, "out")), {
+      name: "SetupError",
+      message: `${join(dir, "pkg", "binding", "tfjs_backend.cc")}: expected tfjs-node 4.22.0's ` +
+        "source, where the patch for list attributes applies once; reinstall the pinned " +
+        "package (deno install)",
+    });
+  });
 });

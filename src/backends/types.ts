@@ -33,6 +33,12 @@ export interface DeviceReport {
   tensorflowVersion?: string;
   /** For `tensorflow-gpu`: the package is the GPU build but TensorFlow found no GPU device. */
   fellBackToCpu?: boolean;
+  /**
+   * For the native backends: the addon was compiled by `deno task setup`
+   * with its patch for list attributes, so TensorFlow's fused kernels
+   * (`_FusedConv2D`, `_FusedMatMul`) can be called.
+   */
+  patchedBinding?: boolean;
   /** For `webgpu`: the adapter is a software rasteriser (e.g. llvmpipe), not a GPU. */
   isFallbackAdapter?: boolean;
   /** For `webgpu`: the adapter's vendor/architecture/device strings. */

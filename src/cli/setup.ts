@@ -95,16 +95,16 @@ async function main(): Promise<number> {
   if (!values.force && !values.tensorflow) {
     if (await exists(addonPath(packageDir))) {
       log(`(a) found an addon at ${addonPath(packageDir)}; loading it in a child process`);
-      if (await verify(backend)) return 0;
-      failures.push("(a) the installed addon does not load");
+      if (await verify(backend, true)) return 0;
+      failures.push("(a) the installed addon does not load, or lacks the binding patch");
     } else {
       const cached = buildDir(cacheDir, pkg, `tf${pkg.wheel.tensorflowVersion}-wheel`);
       const built = join(cached, "tfjs_binding.node");
       if (await exists(built)) {
         log(`(a) found a cached build at ${built}; installing and loading it`);
         await installAddon(built, packageDir);
-        if (await verify(backend)) return 0;
-        failures.push(`(a) the cached build at ${built} does not load`);
+        if (await verify(backend, true)) return 0;
+        failures.push(`(a) the cached build at ${built} does not load, or lacks the binding patch`);
       } else {
         log("(a) no existing build");
       }
@@ -124,7 +124,7 @@ async function main(): Promise<number> {
       join(buildDir(cacheDir, pkg, id), "tfjs_binding.node"),
       cxx,
     );
-    if (await verify(backend)) return 0;
+    if (await verify(backend, true)) return 0;
     throw new SetupError(`the addon built against ${dir} does not load (see above)`);
   }
 
@@ -148,7 +148,7 @@ async function main(): Promise<number> {
       library = await extractWheel(wheel, join(dir, "libtensorflow"), { python });
     }
     await build(pkg, packageDir, library, join(dir, "tfjs_binding.node"), cxx);
-    if (await verify(backend)) return 0;
+    if (await verify(backend, true)) return 0;
     failures.push("(c) the addon built from the wheel does not load");
   } catch (err) {
     if (!(err instanceof SetupError)) throw err;
@@ -161,7 +161,7 @@ async function main(): Promise<number> {
     failures.push("(d) skipped: --offline");
   } else {
     const reason = await stockInstall(pkg, packageDir);
-    if (reason === undefined && (await verify(backend))) return 0;
+    if (reason === undefined && (await verify(backend, false))) return 0;
     failures.push(`(d) ${reason ?? "the stock addon does not load"}`);
   }
   throw new SetupError(`no route gave a working ${pkg.npmPackage}:\n  ${failures.join("\n  ")}`);
@@ -185,12 +185,26 @@ async function build(
   log(`installed to ${await installAddon(out, packageDir)}`);
 }
 
-/** Loads the backend in a child process and says what it found. */
-async function verify(backend: "tensorflow" | "tensorflow-gpu"): Promise<boolean> {
+/**
+ * Loads the backend in a child process and says what it found. A build made
+ * here must have the binding patch (`BINDING_PATCHES`); one from an older
+ * setup does not, and is rebuilt.
+ */
+async function verify(
+  backend: "tensorflow" | "tensorflow-gpu",
+  needPatch: boolean,
+): Promise<boolean> {
   const result = await loadInChild(backend);
   if (!result.ok) {
     log(`load check failed: ${result.reason}`);
     return false;
+  }
+  if (needPatch && !result.device.patchedBinding) {
+    log("the addon loads but lacks the binding patch for list attributes; rebuilding");
+    return false;
+  }
+  if (!result.device.patchedBinding) {
+    log("note: tfjs-node's stock addon cannot call TensorFlow's fused kernels; they stay off");
   }
   log(`ready: ${backend} loads and computes: ${result.device.description}`);
   if (result.device.fellBackToCpu) {

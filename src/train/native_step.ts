@@ -34,6 +34,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { BINDING_PATCH_MARKER } from "../backends/native.ts";
 import { oneDnnMaxPoolAvailable } from "../backends/native_gradients.ts";
 import type { Tf } from "../backends/types.ts";
 
@@ -46,6 +47,7 @@ interface NativeBackend {
     TF_ATTR_BOOL: number;
     TF_ATTR_SHAPE: number;
     TF_FLOAT: number;
+    [BINDING_PATCH_MARKER]?: number;
   };
   executeSingleOutput(name: string, attrs: unknown[], inputs: tf.Tensor[]): tf.Tensor;
   executeMultipleOutputs(
@@ -79,11 +81,19 @@ export interface NativeEpochOptions {
   /** Called after every batch with its index (0-based) and the batch count. */
   onBatch?: (batch: number, batches: number) => void;
   /**
-   * Use oneDNN's max-pool with its argmax workspace (CPU only; see
-   * `native_gradients.ts`). Default: where those ops run; `false` uses
-   * TensorFlow's generic `MaxPool`/`MaxPoolGrad` (pass it for a GPU).
+   * Use oneDNN's kernels, as Keras's graph does on the CPU: max-pool with
+   * its argmax workspace (see `native_gradients.ts`) and, with `fused`, the
+   * fused ones. Default: where oneDNN's max-pool runs; `false` uses
+   * TensorFlow's generic kernels (pass it for a GPU).
    */
-  oneDnnPool?: boolean;
+  oneDnn?: boolean;
+  /**
+   * With `oneDnn`: convolution + bias + ReLU as one op
+   * (`_MklNativeFusedConv2D`, as Keras's graph runs it). Needs the binding
+   * `deno task setup` compiles (list attributes). Default: where that
+   * binding is loaded.
+   */
+  fused?: boolean;
 }
 
 /** What one epoch ended with: the same figures `model.fit` reports. */
@@ -123,11 +133,13 @@ export async function fitEpochNative(
   options: NativeEpochOptions = {},
 ): Promise<EpochMetrics> {
   const { batchSize = 128, onBatch } = options;
-  const oneDnnPool = options.oneDnnPool ?? oneDnnMaxPoolAvailable(tf as unknown as Tf);
+  const oneDnn = options.oneDnn ?? oneDnnMaxPoolAvailable(tf as unknown as Tf);
+  const backend = tf.backend() as unknown as NativeBackend;
+  const fused = oneDnn && (options.fused ?? backend.binding[BINDING_PATCH_MARKER] === 1);
   if (tf.getBackend() !== "tensorflow") throw new TypeError(nativeStepSupport(model));
   const stages = plan(model);
   const adam = adamSettings(model);
-  const ops = new Ops(tf.backend() as unknown as NativeBackend, oneDnnPool);
+  const ops = new Ops(backend, oneDnn, fused);
   const weights = model.trainableWeights.map((w) => w.read());
   const state = await readAdamState(model, weights);
   const vars = new ResourceVariables(ops, [...weights, ...state.m, ...state.v]);
@@ -451,7 +463,11 @@ class ResourceVariables {
 
 /** TensorFlow ops by name, with the attributes tfjs-node's binding expects. */
 class Ops {
-  constructor(readonly backend: NativeBackend, readonly oneDnnPool: boolean) {}
+  constructor(
+    readonly backend: NativeBackend,
+    readonly oneDnn: boolean,
+    readonly fused: boolean,
+  ) {}
 
   #shapes = new Map<string, tf.Tensor>();
 
@@ -464,7 +480,7 @@ class Ops {
   private ints(name: string, value: number[]) {
     return { name, type: this.b.TF_ATTR_INT, value };
   }
-  private str(name: string, value: string) {
+  private str(name: string, value: string | string[]) {
     return { name, type: this.b.TF_ATTR_STRING, value };
   }
   private bool(name: string, value: boolean) {
@@ -490,7 +506,7 @@ class Ops {
       this.str("padding", s.padding),
       this.str("data_format", "NHWC"),
     ];
-    return this.oneDnnPool
+    return this.oneDnn
       ? [...attrs, this.bool("workspace_enabled", true), this.str("_kernel", "MklNameChangeOp")]
       : attrs;
   }
@@ -548,7 +564,23 @@ class Ops {
       0,
     );
   }
+  /** The attributes of oneDNN's fused convolution beyond a convolution's. */
+  private fusedAttrs(relu: boolean) {
+    return [
+      { name: "num_args", type: this.b.TF_ATTR_INT, value: 1 },
+      { name: "TArgs", type: this.b.TF_ATTR_TYPE, value: [this.b.TF_FLOAT] },
+      // Lists of strings and types: only the binding compiled by setup passes them.
+      this.str("fused_ops", relu ? ["BiasAdd", "Relu"] : ["BiasAdd"]),
+      this.str("_kernel", "MklNameChangeOp"),
+    ];
+  }
   conv(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, padding: string, relu: boolean) {
+    if (this.fused) {
+      return this.one("_MklNativeFusedConv2D", [
+        ...this.convAttrs(padding),
+        ...this.fusedAttrs(relu),
+      ], [x, kernel, bias]);
+    }
     const z = this.one("BiasAdd", [this.T, this.str("data_format", "NHWC")], [
       this.one("Conv2D", this.convAttrs(padding), [x, kernel]),
       bias,
@@ -570,7 +602,7 @@ class Ops {
     ]);
   }
   maxPool(x: tf.Tensor, s: { size: [number, number]; strides: [number, number]; padding: string }) {
-    if (!this.oneDnnPool) return [this.one("MaxPool", this.poolAttrs(s), [x])];
+    if (!this.oneDnn) return [this.one("MaxPool", this.poolAttrs(s), [x])];
     return this.backend.executeMultipleOutputs("_MklNativeMaxPool", this.poolAttrs(s), [x], 2);
   }
   maxPoolGrad(
