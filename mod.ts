@@ -65,6 +65,13 @@ export {
   uninstallNativeGradients,
 } from "./src/backends/native_gradients.ts";
 export {
+  installedNativeKernels,
+  installNativeKernels,
+  NATIVE_KERNELS,
+  type NativeKernelOptions,
+  uninstallNativeKernels,
+} from "./src/backends/native_kernels.ts";
+export {
   type NativePackage,
   TFJS_NODE,
   TFJS_NODE_GPU,

@@ -8,6 +8,7 @@
 import { loadCpu, probeCpu } from "./cpu.ts";
 import { loadNative, probeNative, TFJS_NODE, TFJS_NODE_GPU } from "./native.ts";
 import { installNativeGradients, nativeGradientsInstalled } from "./native_gradients.ts";
+import { installedNativeKernels, installNativeKernels } from "./native_kernels.ts";
 import type {
   BackendName,
   BackendSpec,
@@ -90,8 +91,9 @@ export interface LoadBackendOptions {
    */
   allowFallback?: boolean;
   /**
-   * On a native backend, compute the gradients in `NATIVE_GRADIENTS` with
-   * TensorFlow's fused ops where they can run (see `native_gradients.ts`). Default `true`;
+   * On a native backend, compute the gradients in `NATIVE_GRADIENTS` and
+   * run the kernels in `NATIVE_KERNELS` with TensorFlow's fused ops where
+   * they can run (see `native_gradients.ts` and `native_kernels.ts`). Default `true`;
    * `false` keeps TF.js's stock gradients.
    */
   nativeGradients?: boolean;
@@ -122,13 +124,14 @@ export async function loadBackend(
   if (spec.native) {
     if (options.nativeGradients ?? true) {
       installNativeGradients(loaded.tf, { cpu: loaded.device.kind === "cpu" });
+      installNativeKernels(loaded.tf, { cpu: loaded.device.kind === "cpu" });
     } else restoreStockGradients(loaded.tf);
   }
   return loaded;
 }
 
 function restoreStockGradients(tf: LoadedBackend["tf"]): void {
-  if (nativeGradientsInstalled(tf)) {
+  if (nativeGradientsInstalled(tf) || installedNativeKernels(tf).length > 0) {
     throw new Error(
       "loadBackend: native gradients are already installed in this process; " +
         "load with nativeGradients: false in a fresh process",

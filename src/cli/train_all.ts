@@ -8,6 +8,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { installedNativeGradients } from "../backends/native_gradients.ts";
+import { installedNativeKernels } from "../backends/native_kernels.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
 import { permutation, toTensors } from "../data/mod.ts";
 import { loadRunData } from "./_run_data.ts";
@@ -49,9 +50,10 @@ Options:
   --train-step STEP     native: TensorFlow's ops called directly, as Keras's graph does
                         (the tensorflow backend only; its default); fit: TF.js's
                         model.fit (the default elsewhere)
-  --stock-gradients     on a native backend, keep TF.js's own gradients instead of the
-                        native TensorFlow ops that replace some of them (ReluGrad,
-                        oneDNN's MaxPoolGrad); implies --train-step fit
+  --stock-gradients     on a native backend, keep TF.js's own gradients and kernels
+                        instead of the TensorFlow ops that replace some of them
+                        (ReluGrad, oneDNN's MaxPoolGrad and fused Conv2D); implies
+                        --train-step fit
   --seed N              seed for weights, dropout, shuffling and splits (default 42)
   --out DIR             output folder (default results/<timestamp>)
   --resume              continue the run in --out DIR from its last complete epoch
@@ -191,6 +193,7 @@ async function main(): Promise<number> {
     nativeGradients: getBackendSpec(backend.name).native
       ? installedNativeGradients(backend.tf)
       : [],
+    nativeKernels: getBackendSpec(backend.name).native ? installedNativeKernels(backend.tf) : [],
     trainStep: previous
       ? previous.config.trainStep ?? "fit"
       : resolveTrainStep(trainStepFlag, backend.name, stockGradients),

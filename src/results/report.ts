@@ -181,6 +181,12 @@ export function renderReport(results: ResultsFile, command?: string): string {
           : `native TensorFlow ops for ${config.nativeGradients.join(", ")}`,
       ],
       [
+        "kernels",
+        config.nativeKernels === undefined || config.nativeKernels.length === 0
+          ? "tfjs's own"
+          : `TensorFlow's fused ops for ${config.nativeKernels.join(", ")}`,
+      ],
+      [
         "training step",
         config.trainStep === "native"
           ? "native: TensorFlow's ops called directly (src/train/native_step.ts)"

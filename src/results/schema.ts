@@ -97,6 +97,8 @@ export interface RunConfig {
   inferenceRuns?: number;
   /** Gradients computed by one native TensorFlow op instead of TF.js's composition (e.g. `["Relu"]`); `[]` for stock TF.js. */
   nativeGradients?: string[];
+  /** tfjs-node kernels replaced by TensorFlow's fused ones (e.g. `["FusedConv2D"]`); `[]` for none. */
+  nativeKernels?: string[];
   /**
    * How batches were trained: `"fit"` (TF.js's `model.fit`) or `"native"`
    * (TensorFlow's ops called directly, `src/train/native_step.ts`). Absent: `"fit"`.
@@ -180,6 +182,7 @@ export const RESULTS_JSON_SCHEMA = {
       inferenceBatchSize: { type: "integer", minimum: 1 },
       inferenceRuns: { type: "integer", minimum: 1 },
       nativeGradients: { type: "array", items: str },
+      nativeKernels: { type: "array", items: str },
       trainStep: { enum: ["fit", "native"] },
     }, [
       "models",

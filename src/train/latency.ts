@@ -29,7 +29,7 @@ export interface InferenceResult {
 }
 
 /**
- * Measures batch-1 latency and batched throughput of `model.predict` on
+ * Measures batch-1 latency and batched throughput of `model.predictOnBatch` on
  * images from `images` (a [N,28,28,1] tensor; the first `batchSize` are
  * used, repeated if N is smaller). Leaks no tensor.
  */
@@ -51,7 +51,8 @@ export async function measureInference(
   try {
     const timeOnce = async (x: tf.Tensor4D): Promise<number> => {
       const t0 = performance.now();
-      const y = model.predict(x) as tf.Tensor;
+      // One batch, one call: what Keras's predict_on_batch does on the peer's side.
+      const y = model.predictOnBatch(x) as tf.Tensor;
       await y.data();
       const ms = performance.now() - t0;
       y.dispose();

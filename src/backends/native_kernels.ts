@@ -1,0 +1,155 @@
+/**
+ * Kernels of tfjs-node replaced by TensorFlow's fused ones, for inference.
+ *
+ * - `FusedConv2D` (what a Conv2D layer with a bias and ReLU runs when no
+ *   gradient is recorded): tfjs-node runs it as three ops, Conv2D, a
+ *   broadcast Add and Relu, and at a batch of 1,024 model1's first layer
+ *   spends twice as long in the Add and the Relu as in the convolution.
+ *   oneDNN's `_MklNativeFusedConv2D` applies the bias and the ReLU while it
+ *   writes the output, as Keras's graph does on the CPU. Same result to the
+ *   bit on the shapes tested.
+ *
+ * The fused op takes list attributes, which only the binding compiled by
+ * `deno task setup` passes (`DeviceReport.patchedBinding`), and runs only on
+ * the CPU in oneDNN builds of TensorFlow; it is installed where a check run
+ * succeeds. Anything the fused op does not cover (no bias, another
+ * activation, PReLU weights, NCHW, explicit padding) runs tfjs-node's kernel.
+ *
+ * @module
+ */
+import type { KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from "@tensorflow/tfjs";
+import { BINDING_PATCH_MARKER } from "./native.ts";
+import type { Tf } from "./types.ts";
+
+/** Names of the kernels {@link installNativeKernels} can replace. */
+export const NATIVE_KERNELS: readonly string[] = Object.freeze(["FusedConv2D"]);
+
+/** The parts of tfjs-node's backend the kernels use. */
+interface NativeBackend {
+  binding: {
+    TF_ATTR_TYPE: number;
+    TF_ATTR_INT: number;
+    TF_ATTR_STRING: number;
+    TF_FLOAT: number;
+    [BINDING_PATCH_MARKER]?: number;
+  };
+  executeSingleOutput(name: string, attrs: unknown[], inputs: unknown[]): Tensor;
+}
+
+/** An installed kernel; it keeps the one it replaced. */
+type Override = KernelConfig & { native: true; stock: KernelConfig };
+
+/** Options for {@link installNativeKernels}. */
+export interface NativeKernelOptions {
+  /** The backend's work runs on the CPU, where oneDNN's kernels exist. Default `true`. */
+  cpu?: boolean;
+}
+
+/**
+ * Replaces the kernels in {@link NATIVE_KERNELS} on the `tensorflow` backend
+ * where their fused op runs (see the module doc). Idempotent.
+ */
+export function installNativeKernels(tf: Tf, options: NativeKernelOptions = {}): void {
+  const { cpu = true } = options;
+  if (!cpu || tf.getBackend() !== "tensorflow") return;
+  const backend = tf.backend() as unknown as NativeBackend;
+  if (backend.binding[BINDING_PATCH_MARKER] !== 1) return; // tfjs-node's stock addon
+  const stock = tf.getKernel("FusedConv2D", "tensorflow");
+  if (!stock || (stock as Partial<Override>).native) return;
+  const override: Override = {
+    kernelName: "FusedConv2D",
+    backendName: "tensorflow",
+    native: true,
+    stock,
+    kernelFunc: (args) => fusedConv2D(tf, args, stock.kernelFunc),
+  };
+  replace(tf, override);
+  if (!fusedConvWorks(tf)) replace(tf, stock);
+}
+
+/** Puts tfjs-node's own kernels back. */
+export function uninstallNativeKernels(tf: Tf): void {
+  const current = tf.getKernel("FusedConv2D", "tensorflow") as Partial<Override> | undefined;
+  if (current?.native && current.stock) replace(tf, current.stock);
+}
+
+/** The names from {@link NATIVE_KERNELS} whose fused kernel is installed in this process. */
+export function installedNativeKernels(tf: Tf): string[] {
+  return NATIVE_KERNELS.filter((name) =>
+    (tf.getKernel(name, "tensorflow") as Partial<Override> | undefined)?.native === true
+  );
+}
+
+function replace(tf: Tf, config: KernelConfig): void {
+  tf.unregisterKernel(config.kernelName, config.backendName);
+  tf.registerKernel(config);
+}
+
+function fusedConv2D(
+  tf: Tf,
+  args: Parameters<KernelFunc>[0],
+  stock: KernelFunc,
+): TensorInfo | TensorInfo[] {
+  const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, Tensor>;
+  const attrs = args.attrs as NamedAttrMap & Record<string, never>;
+  const { strides, pad, dataFormat, dilations, dimRoundingMode, activation } = attrs;
+  const backend = args.backend as unknown as NativeBackend;
+  if (
+    !bias || preluActivationWeights || (activation !== "relu" && activation !== "linear") ||
+    dataFormat !== "NHWC" || typeof pad !== "string" || x.dtype !== "float32"
+  ) {
+    return stock(args);
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+  );
+  const { TF_ATTR_TYPE, TF_ATTR_INT, TF_ATTR_STRING, TF_FLOAT } = backend.binding;
+  return backend.executeSingleOutput("_MklNativeFusedConv2D", [
+    { name: "T", type: TF_ATTR_TYPE, value: TF_FLOAT },
+    { name: "strides", type: TF_ATTR_INT, value: [1, info.strideHeight, info.strideWidth, 1] },
+    { name: "padding", type: TF_ATTR_STRING, value: info.padInfo.type },
+    { name: "data_format", type: TF_ATTR_STRING, value: "NHWC" },
+    {
+      name: "dilations",
+      type: TF_ATTR_INT,
+      value: [1, info.dilationHeight, info.dilationWidth, 1],
+    },
+    { name: "num_args", type: TF_ATTR_INT, value: 1 },
+    { name: "TArgs", type: TF_ATTR_TYPE, value: [TF_FLOAT] },
+    {
+      name: "fused_ops",
+      type: TF_ATTR_STRING,
+      value: activation === "relu" ? ["BiasAdd", "Relu"] : ["BiasAdd"],
+    },
+    // oneDNN's native-format kernels are registered under this label.
+    { name: "_kernel", type: TF_ATTR_STRING, value: "MklNameChangeOp" },
+  ], [x, filter, bias]);
+}
+
+/** Runs the installed kernel once against the unfused ops; false where it fails or differs. */
+function fusedConvWorks(tf: Tf): boolean {
+  try {
+    return tf.tidy(() => {
+      const x = tf.tensor4d([1, -2, 3, 4, -5, 6, 7, 8, -9], [1, 3, 3, 1]);
+      const w = tf.tensor4d([1, 0, -1, 2], [2, 2, 1, 1]);
+      const b = tf.tensor1d([0.5]);
+      const fused = tf.fused.conv2d({
+        x,
+        filter: w,
+        strides: 1,
+        pad: "same",
+        bias: b,
+        activation: "relu",
+      });
+      const plain = tf.relu(tf.add(tf.conv2d(x, w, 1, "same"), b));
+      return fused.dataSync().join() === plain.dataSync().join();
+    });
+  } catch {
+    return false;
+  }
+}
