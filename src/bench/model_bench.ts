@@ -26,6 +26,7 @@ import {
 } from "../data/mod.ts";
 import { buildModel } from "../models/factory.ts";
 import { getModelSpec } from "../models/spec.ts";
+import { fitEpochNative } from "../train/native_step.ts";
 
 /** What to benchmark. */
 export interface ModelBenchConfig {
@@ -185,9 +186,13 @@ export async function registerModelBenches(
     const one = toTensors(data.test, 0, 1).xs;
     const batch = toTensors(data.test, 0, Math.min(config.inferenceBatch, data.test.count)).xs;
     let epoch = 0;
+    // The step train-all uses: the native one on tensorflow, model.fit elsewhere.
+    const native = name === "tensorflow";
 
     Deno.bench({
-      name: `${modelName} train epoch (${train.count} images) on ${label}`,
+      name: `${modelName} train epoch (${train.count} images, ${
+        native ? "native step" : "model.fit"
+      }) on ${label}`,
       ...groupOpts("train epoch"),
       n: config.epochRuns,
       warmup: 1,
@@ -197,17 +202,20 @@ export async function registerModelBenches(
         const [ex, ey] = [tf.gather(xs, idx), tf.gather(ys, idx)];
         idx.dispose();
         b.start();
-        await model.fit(ex, ey, {
-          epochs: 1,
-          batchSize: config.batchSize,
-          shuffle: false,
-          verbose: 0,
-        });
+        if (native) await fitEpochNative(model, ex, ey, { batchSize: config.batchSize });
+        else {
+          await model.fit(ex, ey, {
+            epochs: 1,
+            batchSize: config.batchSize,
+            shuffle: false,
+            verbose: 0,
+          });
+        }
         b.end();
         tf.dispose([ex, ey]);
       },
     });
-    // Inference: predict, then read the result back before the clock stops.
+    // Inference: one predictOnBatch call, then the result read back before the clock stops.
     const inference = (group: string, name: string, x: typeof one, n: number, warmup: number) =>
       Deno.bench({
         name,
@@ -217,7 +225,7 @@ export async function registerModelBenches(
         async fn(b) {
           await use();
           b.start();
-          const y = model.predict(x) as typeof x;
+          const y = model.predictOnBatch(x) as typeof x;
           await y.data();
           b.end();
           y.dispose();

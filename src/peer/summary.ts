@@ -79,6 +79,8 @@ export interface PeerSummary {
     threads: string;
     /** TF.js side: gradients computed by native TensorFlow ops (`[]`: TF.js's own). */
     nativeGradients: string[];
+    /** TF.js side: tfjs-node kernels replaced by TensorFlow's fused ones. */
+    nativeKernels: string[];
     /** TF.js side: how batches were trained (see `RunConfig.trainStep`). */
     trainStep: "fit" | "native";
   };
@@ -146,6 +148,7 @@ export function summarizePeer(
       batchSize: tf?.config.batchSize ?? 0,
       threads: `intra-op ${threads.intraOp}, inter-op ${threads.interOp}`,
       nativeGradients: tf?.config.nativeGradients ?? [],
+      nativeKernels: tf?.config.nativeKernels ?? [],
       trainStep: tf?.config.trainStep ?? "fit",
     },
     machine: {
@@ -207,6 +210,10 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
         s.config.nativeGradients.length > 0
           ? `native TensorFlow gradients for ${s.config.nativeGradients.join(", ")}`
           : "TF.js's own gradients"
+      }, ${
+        s.config.nativeKernels.length > 0
+          ? `fused TensorFlow kernels for ${s.config.nativeKernels.join(", ")}`
+          : "tfjs-node's own kernels"
       }, ${
         s.config.trainStep === "native"
           ? "the native training step (TensorFlow's ops called directly)"
