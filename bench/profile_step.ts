@@ -5,7 +5,7 @@
  *
  *   deno run -A bench/profile_step.ts [backend] [model] [images] [batch] [stock]
  *   deno run -A bench/profile_step.ts tensorflow model1 1024 128 stock  # BENCHMARKS.md's profile
- *   deno run -A bench/profile_step.ts tensorflow model1 1024 128        # with the native ReluGrad
+ *   deno run -A bench/profile_step.ts tensorflow model1 1024 128        # with the native gradients and kernels
  *   deno run -A bench/profile_step.ts cpu model1 4 4                # the pure-JS backend's profile
  *
  * @module
