@@ -27,7 +27,7 @@ Deno.test("model1 bench times an epoch, batch-1 and batched inference on the nat
   assert.match(text, /^group model1 train epoch$/m);
   assert.match(
     text,
-    /model1 train epoch \(256 images\) on tensorflow \(libtensorflow 2\.21\.0 \(CPU\)\)/,
+    /model1 train epoch \(256 images, native step\) on tensorflow \(libtensorflow 2\.21\.0 \(CPU\)\)/,
   );
   assert.match(text, /model1 batch-1 inference on tensorflow/);
   assert.match(text, /model1 batched inference \(500 images\) on tensorflow/);
