@@ -7,11 +7,11 @@
  *   TensorFlow's `ReluGrad(dy, x)` is one op with the same result: `dy`
  *   where `x > 0`, else 0. Keras's graph uses it.
  * - `MaxPool`: tfjs-node runs TensorFlow's generic `MaxPoolGrad`, which
- *   searches every window again; at model1's shapes it took 27 and 15 ms
- *   per batch of 128, a third of the training step. Keras's graph on the
+ *   searches every window again; at model1's shapes it took 27 and 11 ms
+ *   per batch of 128 (`bench/ops_probe.ts`), a third of the training step. Keras's graph on the
  *   same libtensorflow runs oneDNN's max-pool instead (`_MklNativeMaxPool`
  *   saves where each maximum was; `_MklNativeMaxPoolGrad` scatters `dy`
- *   there): 2.3 ms for both shapes, forward recomputation included. The same
+ *   there): 4.3 ms for both shapes, forward recomputation included. The same
  *   result to the bit where windows do not overlap, ties included; where
  *   they overlap, the sums into one input differ in order (by ~1e-7). oneDNN kernels exist only on the CPU
  *   and only in oneDNN builds of TensorFlow, so this gradient is installed
