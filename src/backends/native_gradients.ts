@@ -24,25 +24,8 @@
  * @module
  */
 import type { GradConfig, NamedAttrMap, Tensor } from "@tensorflow/tfjs";
+import { floatAttr, poolAttrs as tfPoolAttrs, type TfjsNodeBackend } from "./tf_ops.ts";
 import type { Tf } from "./types.ts";
-
-/** The parts of tfjs-node's backend the overrides use. */
-interface NativeBackend {
-  binding: {
-    TF_ATTR_TYPE: number;
-    TF_ATTR_INT: number;
-    TF_ATTR_STRING: number;
-    TF_ATTR_BOOL: number;
-    TF_FLOAT: number;
-  };
-  executeSingleOutput(name: string, attrs: unknown[], inputs: unknown[]): Tensor;
-  executeMultipleOutputs(
-    name: string,
-    attrs: unknown[],
-    inputs: unknown[],
-    numOutputs: number,
-  ): Tensor[];
-}
 
 /** Names of the gradients {@link installNativeGradients} can replace, in install order. */
 export const NATIVE_GRADIENTS: readonly string[] = Object.freeze(["Relu", "MaxPool"]);
@@ -131,8 +114,8 @@ function reluGrad(tf: Tf, stock: GradConfig): Override {
     stock,
     gradFunc: (dy, saved, attrs) => {
       if (!onNative(tf, dy as Tensor)) return stock.gradFunc(dy, saved, attrs);
-      const backend = tf.backend() as unknown as NativeBackend;
-      const type = [typeAttr(backend)];
+      const backend = tf.backend() as unknown as TfjsNodeBackend;
+      const type = [floatAttr(backend)];
       return { x: () => backend.executeSingleOutput("ReluGrad", type, [dy, saved[0]]) };
     },
   };
@@ -147,7 +130,7 @@ function maxPoolGrad(tf: Tf, stock: GradConfig): Override {
     stock,
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
-      const backend = tf.backend() as unknown as NativeBackend;
+      const backend = tf.backend() as unknown as TfjsNodeBackend;
       const opAttrs = onNative(tf, dy as Tensor) ? poolAttrs(tf, backend, x, attrs) : undefined;
       if (!opAttrs) return stock.gradFunc(dy, saved, attrs);
       return { x: () => oneDnnMaxPoolGrad(backend, opAttrs, x, dy as Tensor) };
@@ -157,7 +140,7 @@ function maxPoolGrad(tf: Tf, stock: GradConfig): Override {
 
 /** oneDNN's max-pool gradient: the forward pass again, for its argmax workspace, then the scatter. */
 function oneDnnMaxPoolGrad(
-  backend: NativeBackend,
+  backend: TfjsNodeBackend,
   attrs: unknown[],
   x: Tensor,
   dy: Tensor,
@@ -174,7 +157,7 @@ function oneDnnMaxPoolGrad(
 /** The oneDNN max-pool attributes for TF.js's MaxPool attributes; `undefined` for a padding oneDNN lacks. */
 function poolAttrs(
   tf: Tf,
-  backend: NativeBackend,
+  backend: TfjsNodeBackend,
   x: Tensor,
   attrs: NamedAttrMap | undefined,
 ): unknown[] | undefined {
@@ -188,31 +171,13 @@ function poolAttrs(
     dimRoundingMode,
   );
   if (info.padInfo.type !== "VALID" && info.padInfo.type !== "SAME") return undefined;
-  return oneDnnPoolAttrs(
+  return tfPoolAttrs(
     backend,
     [info.filterHeight, info.filterWidth],
     [info.strideHeight, info.strideWidth],
     info.padInfo.type,
+    true,
   );
-}
-
-function oneDnnPoolAttrs(
-  backend: NativeBackend,
-  size: [number, number],
-  strides: [number, number],
-  padding: string,
-): unknown[] {
-  const { TF_ATTR_INT, TF_ATTR_STRING, TF_ATTR_BOOL } = backend.binding;
-  return [
-    typeAttr(backend),
-    { name: "ksize", type: TF_ATTR_INT, value: [1, ...size, 1] },
-    { name: "strides", type: TF_ATTR_INT, value: [1, ...strides, 1] },
-    { name: "padding", type: TF_ATTR_STRING, value: padding },
-    { name: "data_format", type: TF_ATTR_STRING, value: "NHWC" },
-    { name: "workspace_enabled", type: TF_ATTR_BOOL, value: true },
-    // oneDNN's native-format kernels are registered under this label.
-    { name: "_kernel", type: TF_ATTR_STRING, value: "MklNameChangeOp" },
-  ];
 }
 
 /**
@@ -222,21 +187,17 @@ function oneDnnPoolAttrs(
  */
 export function oneDnnMaxPoolAvailable(tf: Tf): boolean {
   if (tf.getBackend() !== "tensorflow") return false;
-  const backend = tf.backend() as unknown as NativeBackend;
+  const backend = tf.backend() as unknown as TfjsNodeBackend;
   try {
     return tf.tidy(() => {
       const x = tf.tensor4d([1, 4, 2, 3], [1, 2, 2, 1]);
-      const attrs = oneDnnPoolAttrs(backend, [2, 2], [2, 2], "VALID");
+      const attrs = tfPoolAttrs(backend, [2, 2], [2, 2], "VALID", true);
       const dx = oneDnnMaxPoolGrad(backend, attrs, x, tf.tensor4d([5], [1, 1, 1, 1]));
       return dx.dataSync().join(",") === "0,5,0,0";
     });
   } catch {
     return false;
   }
-}
-
-function typeAttr(backend: NativeBackend): unknown {
-  return { name: "T", type: backend.binding.TF_ATTR_TYPE, value: backend.binding.TF_FLOAT };
 }
 
 /** TF.js warns when a gradient is overridden; the override here is deliberate. */

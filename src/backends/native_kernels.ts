@@ -3,11 +3,11 @@
  *
  * - `FusedConv2D` (what a Conv2D layer with a bias and ReLU runs when no
  *   gradient is recorded): tfjs-node runs it as three ops, Conv2D, a
- *   broadcast Add and Relu, and at a batch of 1,024 model1's first layer
- *   spends twice as long in the Add and the Relu as in the convolution.
- *   oneDNN's `_MklNativeFusedConv2D` applies the bias and the ReLU while it
- *   writes the output, as Keras's graph does on the CPU. Same result to the
- *   bit on the shapes tested.
+ *   broadcast Add and Relu, each a full pass over the output. oneDNN's
+ *   `_MklNativeFusedConv2D` applies the bias and the ReLU while it writes
+ *   the output, as Keras's graph does on the CPU: 5.8 → 1.6 ms for model1's
+ *   first layer at a batch of 128 (`bench/ops_probe.ts`), the same result
+ *   to the bit.
  *
  * The fused op takes list attributes, which only the binding compiled by
  * `deno task setup` passes (`DeviceReport.patchedBinding`), and runs only on
@@ -18,23 +18,11 @@
  * @module
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from "@tensorflow/tfjs";
-import { BINDING_PATCH_MARKER } from "./native.ts";
+import { convAttrs, fusedConvAttrs, passesListAttrs, type TfjsNodeBackend } from "./tf_ops.ts";
 import type { Tf } from "./types.ts";
 
 /** Names of the kernels {@link installNativeKernels} can replace. */
 export const NATIVE_KERNELS: readonly string[] = Object.freeze(["FusedConv2D"]);
-
-/** The parts of tfjs-node's backend the kernels use. */
-interface NativeBackend {
-  binding: {
-    TF_ATTR_TYPE: number;
-    TF_ATTR_INT: number;
-    TF_ATTR_STRING: number;
-    TF_FLOAT: number;
-    [BINDING_PATCH_MARKER]?: number;
-  };
-  executeSingleOutput(name: string, attrs: unknown[], inputs: unknown[]): Tensor;
-}
 
 /** An installed kernel; it keeps the one it replaced. */
 type Override = KernelConfig & { native: true; stock: KernelConfig };
@@ -52,8 +40,8 @@ export interface NativeKernelOptions {
 export function installNativeKernels(tf: Tf, options: NativeKernelOptions = {}): void {
   const { cpu = true } = options;
   if (!cpu || tf.getBackend() !== "tensorflow") return;
-  const backend = tf.backend() as unknown as NativeBackend;
-  if (backend.binding[BINDING_PATCH_MARKER] !== 1) return; // tfjs-node's stock addon
+  const backend = tf.backend() as unknown as TfjsNodeBackend;
+  if (!passesListAttrs(backend)) return; // tfjs-node's stock addon
   const stock = tf.getKernel("FusedConv2D", "tensorflow");
   if (!stock || (stock as Partial<Override>).native) return;
   const override: Override = {
@@ -93,7 +81,7 @@ function fusedConv2D(
   const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, Tensor>;
   const attrs = args.attrs as NamedAttrMap & Record<string, never>;
   const { strides, pad, dataFormat, dilations, dimRoundingMode, activation } = attrs;
-  const backend = args.backend as unknown as NativeBackend;
+  const backend = args.backend as unknown as TfjsNodeBackend;
   if (
     !bias || preluActivationWeights || (activation !== "relu" && activation !== "linear") ||
     dataFormat !== "NHWC" || typeof pad !== "string" || x.dtype !== "float32"
@@ -108,26 +96,14 @@ function fusedConv2D(
     pad,
     dimRoundingMode,
   );
-  const { TF_ATTR_TYPE, TF_ATTR_INT, TF_ATTR_STRING, TF_FLOAT } = backend.binding;
   return backend.executeSingleOutput("_MklNativeFusedConv2D", [
-    { name: "T", type: TF_ATTR_TYPE, value: TF_FLOAT },
-    { name: "strides", type: TF_ATTR_INT, value: [1, info.strideHeight, info.strideWidth, 1] },
-    { name: "padding", type: TF_ATTR_STRING, value: info.padInfo.type },
-    { name: "data_format", type: TF_ATTR_STRING, value: "NHWC" },
-    {
-      name: "dilations",
-      type: TF_ATTR_INT,
-      value: [1, info.dilationHeight, info.dilationWidth, 1],
-    },
-    { name: "num_args", type: TF_ATTR_INT, value: 1 },
-    { name: "TArgs", type: TF_ATTR_TYPE, value: [TF_FLOAT] },
-    {
-      name: "fused_ops",
-      type: TF_ATTR_STRING,
-      value: activation === "relu" ? ["BiasAdd", "Relu"] : ["BiasAdd"],
-    },
-    // oneDNN's native-format kernels are registered under this label.
-    { name: "_kernel", type: TF_ATTR_STRING, value: "MklNameChangeOp" },
+    ...convAttrs(
+      backend,
+      info.padInfo.type,
+      [info.strideHeight, info.strideWidth],
+      [info.dilationHeight, info.dilationWidth],
+    ),
+    ...fusedConvAttrs(backend, activation === "relu"),
   ], [x, filter, bias]);
 }
 

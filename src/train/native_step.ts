@@ -8,7 +8,8 @@
  * `ResourceApplyAdam` does the same update in one pass (0.95 ms against
  * 6.4 ms for model1's dense kernel, `bench/ops_probe.ts`). Its tape differentiates a bias as a
  * broadcast `Add` and a ReLU as six ops; TensorFlow has `BiasAddGrad` and
- * `ReluGrad`. Here a model1 step is about 50 ops.
+ * `ReluGrad`. Here a model1 step is about 55 ops
+ * (`bench/profile_native_step.ts`).
  *
  * What stays the same as `model.fit` (and is tested):
  * - the batches, in the order given, and the batch size;
@@ -34,29 +35,16 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { BINDING_PATCH_MARKER } from "../backends/native.ts";
 import { oneDnnMaxPoolAvailable } from "../backends/native_gradients.ts";
+import {
+  convAttrs,
+  floatAttr,
+  fusedConvAttrs,
+  passesListAttrs,
+  poolAttrs,
+  type TfjsNodeBackend,
+} from "../backends/tf_ops.ts";
 import type { Tf } from "../backends/types.ts";
-
-/** The parts of tfjs-node's backend this module calls. */
-interface NativeBackend {
-  binding: {
-    TF_ATTR_TYPE: number;
-    TF_ATTR_INT: number;
-    TF_ATTR_STRING: number;
-    TF_ATTR_BOOL: number;
-    TF_ATTR_SHAPE: number;
-    TF_FLOAT: number;
-    [BINDING_PATCH_MARKER]?: number;
-  };
-  executeSingleOutput(name: string, attrs: unknown[], inputs: tf.Tensor[]): tf.Tensor;
-  executeMultipleOutputs(
-    name: string,
-    attrs: unknown[],
-    inputs: tf.Tensor[],
-    numOutputs: number,
-  ): tf.Tensor[];
-}
 
 /** One layer as the native step runs it. */
 type Stage =
@@ -134,8 +122,8 @@ export async function fitEpochNative(
 ): Promise<EpochMetrics> {
   const { batchSize = 128, onBatch } = options;
   const oneDnn = options.oneDnn ?? oneDnnMaxPoolAvailable(tf as unknown as Tf);
-  const backend = tf.backend() as unknown as NativeBackend;
-  const fused = oneDnn && (options.fused ?? backend.binding[BINDING_PATCH_MARKER] === 1);
+  const backend = tf.backend() as unknown as TfjsNodeBackend;
+  const fused = oneDnn && (options.fused ?? passesListAttrs(backend));
   if (tf.getBackend() !== "tensorflow") throw new TypeError(nativeStepSupport(model));
   const stages = plan(model);
   const adam = adamSettings(model);
@@ -464,7 +452,7 @@ class ResourceVariables {
 /** TensorFlow ops by name, with the attributes tfjs-node's binding expects. */
 class Ops {
   constructor(
-    readonly backend: NativeBackend,
+    readonly backend: TfjsNodeBackend,
     readonly oneDnn: boolean,
     readonly fused: boolean,
   ) {}
@@ -475,12 +463,9 @@ class Ops {
     return this.backend.binding;
   }
   private get T() {
-    return { name: "T", type: this.b.TF_ATTR_TYPE, value: this.b.TF_FLOAT };
+    return floatAttr(this.backend);
   }
-  private ints(name: string, value: number[]) {
-    return { name, type: this.b.TF_ATTR_INT, value };
-  }
-  private str(name: string, value: string | string[]) {
+  private str(name: string, value: string) {
     return { name, type: this.b.TF_ATTR_STRING, value };
   }
   private bool(name: string, value: boolean) {
@@ -490,25 +475,10 @@ class Ops {
     return this.backend.executeSingleOutput(name, attrs, inputs);
   }
   private convAttrs(padding: string) {
-    return [
-      this.T,
-      this.ints("strides", [1, 1, 1, 1]),
-      this.str("padding", padding),
-      this.str("data_format", "NHWC"),
-      this.ints("dilations", [1, 1, 1, 1]),
-    ];
+    return convAttrs(this.backend, padding);
   }
   private poolAttrs(s: { size: [number, number]; strides: [number, number]; padding: string }) {
-    const attrs = [
-      this.T,
-      this.ints("ksize", [1, ...s.size, 1]),
-      this.ints("strides", [1, ...s.strides, 1]),
-      this.str("padding", s.padding),
-      this.str("data_format", "NHWC"),
-    ];
-    return this.oneDnn
-      ? [...attrs, this.bool("workspace_enabled", true), this.str("_kernel", "MklNameChangeOp")]
-      : attrs;
+    return poolAttrs(this.backend, s.size, s.strides, s.padding, this.oneDnn);
   }
   /** An int32 shape tensor, kept for the epoch (the backprop ops take shapes as tensors). */
   private shape(shape: number[]): tf.Tensor {
@@ -564,21 +534,11 @@ class Ops {
       0,
     );
   }
-  /** The attributes of oneDNN's fused convolution beyond a convolution's. */
-  private fusedAttrs(relu: boolean) {
-    return [
-      { name: "num_args", type: this.b.TF_ATTR_INT, value: 1 },
-      { name: "TArgs", type: this.b.TF_ATTR_TYPE, value: [this.b.TF_FLOAT] },
-      // Lists of strings and types: only the binding compiled by setup passes them.
-      this.str("fused_ops", relu ? ["BiasAdd", "Relu"] : ["BiasAdd"]),
-      this.str("_kernel", "MklNameChangeOp"),
-    ];
-  }
   conv(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, padding: string, relu: boolean) {
     if (this.fused) {
       return this.one("_MklNativeFusedConv2D", [
         ...this.convAttrs(padding),
-        ...this.fusedAttrs(relu),
+        ...fusedConvAttrs(this.backend, relu),
       ], [x, kernel, bias]);
     }
     const z = this.one("BiasAdd", [this.T, this.str("data_format", "NHWC")], [

@@ -1,0 +1,110 @@
+/**
+ * Calling TensorFlow ops by name through tfjs-node's backend, as the native
+ * gradients, kernels and training step do: the backend's shape, and the
+ * attribute lists of the ops they share (convolution, max-pool, oneDNN's
+ * fused convolution).
+ *
+ * @module
+ */
+import type { Tensor } from "@tensorflow/tfjs";
+import { BINDING_PATCH_MARKER } from "./native.ts";
+
+/** The parts of tfjs-node's `NodeJSKernelBackend` that run an op by name. */
+export interface TfjsNodeBackend {
+  binding: {
+    TF_ATTR_TYPE: number;
+    TF_ATTR_INT: number;
+    TF_ATTR_STRING: number;
+    TF_ATTR_BOOL: number;
+    TF_ATTR_SHAPE: number;
+    TF_FLOAT: number;
+    [BINDING_PATCH_MARKER]?: number;
+  };
+  executeSingleOutput(name: string, attrs: unknown[], inputs: unknown[]): Tensor;
+  executeMultipleOutputs(
+    name: string,
+    attrs: unknown[],
+    inputs: unknown[],
+    numOutputs: number,
+  ): Tensor[];
+}
+
+/** One op attribute as tfjs-node's binding takes it. */
+export interface OpAttr {
+  name: string;
+  type: number;
+  value: unknown;
+}
+
+/** oneDNN's native-format kernels are registered under this `_kernel` label. */
+const ONEDNN_LABEL = "MklNameChangeOp";
+
+/** Whether the loaded binding passes list attributes (the one `deno task setup` compiles). */
+export function passesListAttrs(backend: TfjsNodeBackend): boolean {
+  return backend.binding[BINDING_PATCH_MARKER] === 1;
+}
+
+/** The float32 type attribute `T`. */
+export function floatAttr(backend: TfjsNodeBackend): OpAttr {
+  return { name: "T", type: backend.binding.TF_ATTR_TYPE, value: backend.binding.TF_FLOAT };
+}
+
+/** `Conv2D` (and its gradients') attributes, NHWC. */
+export function convAttrs(
+  backend: TfjsNodeBackend,
+  padding: string,
+  strides: [number, number] = [1, 1],
+  dilations: [number, number] = [1, 1],
+): OpAttr[] {
+  const { TF_ATTR_INT, TF_ATTR_STRING } = backend.binding;
+  return [
+    floatAttr(backend),
+    { name: "strides", type: TF_ATTR_INT, value: [1, ...strides, 1] },
+    { name: "padding", type: TF_ATTR_STRING, value: padding },
+    { name: "data_format", type: TF_ATTR_STRING, value: "NHWC" },
+    { name: "dilations", type: TF_ATTR_INT, value: [1, ...dilations, 1] },
+  ];
+}
+
+/**
+ * The attributes `_MklNativeFusedConv2D` takes beyond {@link convAttrs}: one
+ * bias input, then the bias and optionally a ReLU fused in. Lists of strings
+ * and types: only a binding that {@link passesListAttrs} can set them.
+ */
+export function fusedConvAttrs(backend: TfjsNodeBackend, relu: boolean): OpAttr[] {
+  const { TF_ATTR_INT, TF_ATTR_TYPE, TF_ATTR_STRING, TF_FLOAT } = backend.binding;
+  return [
+    { name: "num_args", type: TF_ATTR_INT, value: 1 },
+    { name: "TArgs", type: TF_ATTR_TYPE, value: [TF_FLOAT] },
+    { name: "fused_ops", type: TF_ATTR_STRING, value: relu ? ["BiasAdd", "Relu"] : ["BiasAdd"] },
+    { name: "_kernel", type: TF_ATTR_STRING, value: ONEDNN_LABEL },
+  ];
+}
+
+/**
+ * Max-pool attributes, NHWC. With `oneDnn`, those of oneDNN's
+ * `_MklNativeMaxPool`/`_MklNativeMaxPoolGrad`, which pass the argmax
+ * workspace from the forward op to the gradient.
+ */
+export function poolAttrs(
+  backend: TfjsNodeBackend,
+  size: [number, number],
+  strides: [number, number],
+  padding: string,
+  oneDnn: boolean,
+): OpAttr[] {
+  const { TF_ATTR_INT, TF_ATTR_STRING, TF_ATTR_BOOL } = backend.binding;
+  const attrs = [
+    floatAttr(backend),
+    { name: "ksize", type: TF_ATTR_INT, value: [1, ...size, 1] },
+    { name: "strides", type: TF_ATTR_INT, value: [1, ...strides, 1] },
+    { name: "padding", type: TF_ATTR_STRING, value: padding },
+    { name: "data_format", type: TF_ATTR_STRING, value: "NHWC" },
+  ];
+  if (!oneDnn) return attrs;
+  return [
+    ...attrs,
+    { name: "workspace_enabled", type: TF_ATTR_BOOL, value: true },
+    { name: "_kernel", type: TF_ATTR_STRING, value: ONEDNN_LABEL },
+  ];
+}
