@@ -32,6 +32,12 @@ Deno.test("peer refuses --inference-runs below 50", async () => {
   );
 });
 
+Deno.test("peer refuses an unknown --train-step", async () => {
+  const { code, stderr } = await runCli("peer", "--train-step", "eager");
+  assert.equal(code, 2);
+  assert.equal(stderr, 'error: --train-step: expected fit or native, got "eager"\n');
+});
+
 const venv = kerasVenvDir(
   defaultCacheDir({ xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"), home: Deno.env.get("HOME") }),
 );

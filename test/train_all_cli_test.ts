@@ -34,6 +34,15 @@ const refusals: [string[], string][] = [
   ],
   [["--inference-batch", "0"], 'error: --inference-batch: expected a positive integer, got "0"'],
   [["--machine", " "], 'error: --machine: expected a name, got ""'],
+  [["--train-step", "eager"], 'error: --train-step: expected fit or native, got "eager"'],
+  [
+    ["--train-step", "native", "--stock-gradients"],
+    "error: --train-step native: the native step has its own gradients; drop --stock-gradients",
+  ],
+  [
+    ["--train-step", "native", "--backend", "cpu"],
+    "error: --train-step native: expected the tensorflow backend, got cpu; use --train-step fit",
+  ],
 ];
 
 for (const [args, message] of refusals) {

@@ -134,6 +134,9 @@ async function main(): Promise<number> {
       "--train-step native: the native step has its own gradients; drop --stock-gradients",
     );
   }
+  if (trainStepFlag === "native" && values.backend !== undefined) {
+    resolveTrainStep(trainStepFlag, values.backend, values["stock-gradients"]);
+  }
   if (values.resume && !values.out) {
     throw new UsageError("--resume: expected --out DIR naming the run to continue");
   }
@@ -159,6 +162,9 @@ async function main(): Promise<number> {
   }).catch((err: Error) => {
     throw new UsageError(err.message.replace(/^backend /, "--backend "));
   });
+  const trainStep = previous
+    ? previous.config.trainStep ?? "fit"
+    : resolveTrainStep(trainStepFlag, backend.name, stockGradients);
 
   // Data: loaded, split and converted outside every timed region.
   const seed = base.seed ?? flags.seed ?? DEFAULTS.seed;
@@ -194,9 +200,7 @@ async function main(): Promise<number> {
       ? installedNativeGradients(backend.tf)
       : [],
     nativeKernels: getBackendSpec(backend.name).native ? installedNativeKernels(backend.tf) : [],
-    trainStep: previous
-      ? previous.config.trainStep ?? "fit"
-      : resolveTrainStep(trainStepFlag, backend.name, stockGradients),
+    trainStep,
   };
   const env = await collectEnvironment({
     tfjsVersion: backend.tf.version_core,
