@@ -1,97 +1,71 @@
 /**
- * Where model1's batch-1 latency goes: tfjs-layers' `predictOnBatch` and
- * `apply` against the same forward pass as TensorFlow ops called directly
- * (oneDNN's fused convolution, MaxPool, MatMul + BiasAdd + Relu, Softmax),
- * in one process, alternating; each the median of 300 calls, the result
- * read back before the clock stops. Checks that the outputs agree.
+ * Where a model's batch-1 latency goes: tfjs-layers' `predictOnBatch` and
+ * `apply` against the native predictor (`src/train/native_predict.ts`: the
+ * same forward pass as TensorFlow ops called directly) with each kernel
+ * choice, in one process, taking turns call by call; each the median of 300
+ * calls, the result read back before the clock stops. Checks that the outputs agree.
  *
- *   deno run -A bench/batch1_probe.ts [rounds]
- *   deno run -A bench/batch1_probe.ts 3    # BENCHMARKS.md's batch-1 figures
+ *   deno run -A bench/batch1_probe.ts [rounds] [model] [batch]
+ *   deno run -A bench/batch1_probe.ts 3 model1    # BENCHMARKS.md's batch-1 figures
  *
  * Needs the binding `deno task setup` compiles (list attributes).
  *
  * @module
  */
-import type { Tensor } from "@tensorflow/tfjs";
+import type { Tensor, Tensor4D } from "@tensorflow/tfjs";
 import { loadBackend } from "../src/backends/registry.ts";
 import { buildModel } from "../src/models/factory.ts";
 import { getModelSpec } from "../src/models/spec.ts";
-
-interface Backend {
-  binding: Record<string, number>;
-  executeSingleOutput(name: string, attrs: unknown[], inputs: Tensor[]): Tensor;
-}
+import { nativePredictor } from "../src/train/native_predict.ts";
 
 if (import.meta.main) {
   const rounds = Number(Deno.args[0] ?? 3);
+  const modelName = Deno.args[1] ?? "model1";
+  const batch = Number(Deno.args[2] ?? 1);
   const { tf } = await loadBackend("tensorflow");
-  const be = tf.backend() as unknown as Backend;
-  const B = be.binding;
-  const attr = (name: string, type: string, value: unknown) => ({
-    name,
-    type: B[`TF_ATTR_${type}`],
-    value,
-  });
-  const T = attr("T", "TYPE", B.TF_FLOAT);
-  const nhwc = attr("data_format", "STRING", "NHWC");
-  const conv = [
-    T,
-    attr("strides", "INT", [1, 1, 1, 1]),
-    attr("padding", "STRING", "SAME"),
-    nhwc,
-    attr("dilations", "INT", [1, 1, 1, 1]),
-    attr("num_args", "INT", 1),
-    attr("TArgs", "TYPE", [B.TF_FLOAT]),
-    attr("fused_ops", "STRING", ["BiasAdd", "Relu"]),
-    attr("_kernel", "STRING", "MklNameChangeOp"),
-  ];
-  const pool = [
-    T,
-    attr("ksize", "INT", [1, 2, 2, 1]),
-    attr("strides", "INT", [1, 2, 2, 1]),
-    attr("padding", "STRING", "VALID"),
-    nhwc,
-  ];
-  const mm = [T, attr("transpose_a", "BOOL", false), attr("transpose_b", "BOOL", false)];
-  const op = (name: string, attrs: unknown[], inputs: Tensor[]) =>
-    be.executeSingleOutput(name, attrs, inputs);
-  const model = buildModel(getModelSpec("model1"));
-  const w = model.getWeights();
-  const x = tf.randomNormal([1, 28, 28, 1]);
-  const direct = () =>
-    tf.tidy(() => {
-      let a = op("MaxPool", pool, [op("_MklNativeFusedConv2D", conv, [x, w[0], w[1]])]);
-      a = op("MaxPool", pool, [op("_MklNativeFusedConv2D", conv, [a, w[2], w[3]])]);
-      a = tf.reshape(a, [1, -1]);
-      a = op("Relu", [T], [op("BiasAdd", [T, nhwc], [op("MatMul", mm, [a, w[4]]), w[5]])]);
-      a = op("BiasAdd", [T, nhwc], [op("MatMul", mm, [a, w[6]]), w[7]]);
-      return op("Softmax", [T], [a]);
-    });
+  const model = buildModel(getModelSpec(modelName));
+  const x: Tensor4D = tf.randomNormal([batch, 28, 28, 1]);
+  const predictors = {
+    default: nativePredictor(model, { kernels: "default" }),
+    eigen: nativePredictor(model, { kernels: "eigen" }),
+    autotune: nativePredictor(model, { kernels: "autotune" }),
+  };
   const variants: Record<string, () => Tensor> = {
     "predictOnBatch": () => model.predictOnBatch(x) as Tensor,
     "apply": () => model.apply(x) as Tensor,
-    "TensorFlow ops directly": direct,
+    ...Object.fromEntries(
+      Object.entries(predictors).map(([k, p]) => [`native ${k}`, () => p.predict(x)]),
+    ),
   };
-  const median = async (f: () => Tensor) => {
-    const times: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const t0 = performance.now();
-      const y = f();
-      await y.data();
-      times.push(performance.now() - t0);
-      y.dispose();
+  const calls = Math.max(5, Math.round(300 / batch));
+  // Call by call in turn, so that the host's noise, which comes in bursts, hits every variant alike.
+  const medians = async () => {
+    const times = Object.keys(variants).map(() => [] as number[]);
+    for (let i = 0; i < calls; i++) {
+      for (const [k, f] of Object.values(variants).entries()) {
+        const t0 = performance.now();
+        const y = f();
+        await y.data();
+        times[k].push(performance.now() - t0);
+        y.dispose();
+      }
     }
-    return times.sort((a, b) => a - b)[150];
+    return times.map((t) => t.sort((a, b) => a - b)[calls >> 1]);
   };
-  const [a, b] = [variants.predictOnBatch(), direct()];
-  const difference = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
-  tf.dispose([a, b]);
-  console.log(`largest difference between predictOnBatch and the direct ops: ${difference}`);
+  const reference = variants.predictOnBatch();
+  for (const [name, f] of Object.entries(variants)) {
+    const y = f();
+    const difference = tf.max(tf.abs(tf.sub(reference, y))).dataSync()[0];
+    y.dispose();
+    console.log(`${name}: largest difference from predictOnBatch ${difference}`);
+  }
+  reference.dispose();
+  for (const [name, p] of Object.entries(predictors)) {
+    console.log(`native ${name} kernels at batch ${batch}: ${p.kernels(batch)!.join(", ")}`);
+  }
   for (let round = 1; round <= rounds; round++) {
-    const line: string[] = [];
-    for (const [name, f] of Object.entries(variants)) {
-      line.push(`${name} ${(await median(f)).toFixed(2)} ms`);
-    }
-    console.log(`round ${round}: ${line.join(", ")}`);
+    const m = await medians();
+    const line = Object.keys(variants).map((name, k) => `${name} ${m[k].toFixed(2)} ms`);
+    console.log(`round ${round} (model ${modelName}, batch ${batch}): ${line.join(", ")}`);
   }
 }

@@ -38,6 +38,12 @@ Deno.test("peer refuses an unknown --train-step", async () => {
   assert.equal(stderr, 'error: --train-step: expected fit or native, got "eager"\n');
 });
 
+Deno.test("peer refuses an unknown --inference-path", async () => {
+  const { code, stderr } = await runCli("peer", "--inference-path", "fast");
+  assert.equal(code, 2);
+  assert.equal(stderr, 'error: --inference-path: expected layers or native, got "fast"\n');
+});
+
 const venv = kerasVenvDir(
   defaultCacheDir({ xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"), home: Deno.env.get("HOME") }),
 );

@@ -43,6 +43,16 @@ const refusals: [string[], string][] = [
     ["--train-step", "native", "--backend", "cpu"],
     "error: --train-step native: expected the tensorflow backend, got cpu; use --train-step fit",
   ],
+  [["--inference-path", "fast"], 'error: --inference-path: expected layers or native, got "fast"'],
+  [
+    ["--inference-path", "native", "--stock-gradients"],
+    "error: --inference-path native: it runs TensorFlow's ops, not stock TF.js; drop --stock-gradients",
+  ],
+  [
+    ["--inference-path", "native", "--backend", "webgpu"],
+    "error: --inference-path native: expected the tensorflow backend, got webgpu; " +
+    "use --inference-path layers",
+  ],
 ];
 
 for (const [args, message] of refusals) {

@@ -82,6 +82,21 @@ export function fusedConvAttrs(backend: TfjsNodeBackend, relu: boolean): OpAttr[
 }
 
 /**
+ * The attributes Eigen's `_FusedConv2D` (with `conv`, beyond
+ * {@link convAttrs}) and `_FusedMatMul` take: one bias input, then the bias
+ * and optionally a ReLU fused in. Only a binding that
+ * {@link passesListAttrs} can set them.
+ */
+export function eigenFusedAttrs(backend: TfjsNodeBackend, relu: boolean, conv: boolean): OpAttr[] {
+  const { TF_ATTR_INT, TF_ATTR_TYPE, TF_ATTR_STRING, TF_FLOAT } = backend.binding;
+  return [
+    { name: "num_args", type: TF_ATTR_INT, value: 1 },
+    ...(conv ? [{ name: "TArgs", type: TF_ATTR_TYPE, value: [TF_FLOAT] }] : []),
+    { name: "fused_ops", type: TF_ATTR_STRING, value: relu ? ["BiasAdd", "Relu"] : ["BiasAdd"] },
+  ];
+}
+
+/**
  * Max-pool attributes, NHWC. With `oneDnn`, those of oneDNN's
  * `_MklNativeMaxPool`/`_MklNativeMaxPoolGrad`, which pass the argmax
  * workspace from the forward op to the gradient.

@@ -27,6 +27,7 @@ import {
 import { buildModel } from "../models/factory.ts";
 import { getModelSpec } from "../models/spec.ts";
 import { fitEpochNative } from "../train/native_step.ts";
+import { nativePredictor, type Predict } from "../train/native_predict.ts";
 
 /** What to benchmark. */
 export interface ModelBenchConfig {
@@ -215,29 +216,42 @@ export async function registerModelBenches(
         tf.dispose([ex, ey]);
       },
     });
-    // Inference: one predictOnBatch call, then the result read back before the clock stops.
-    const inference = (group: string, name: string, x: typeof one, n: number, warmup: number) =>
-      Deno.bench({
-        name,
-        ...groupOpts(group),
-        n,
-        warmup,
-        async fn(b) {
-          await use();
-          b.start();
-          const y = model.predictOnBatch(x) as typeof x;
-          await y.data();
-          b.end();
-          y.dispose();
-        },
-      });
-    inference("batch-1 inference", `${modelName} batch-1 inference on ${label}`, one, 200, 20);
-    inference(
-      "batched inference",
-      `${modelName} batched inference (${batch.shape[0]} images) on ${label}`,
-      batch,
-      10,
-      2,
-    );
+    // Inference: one call per batch, then the result read back before the clock stops;
+    // predictOnBatch everywhere, and on tensorflow the native predictor beside it.
+    const paths: [string, Predict][] = [
+      ["", (x) => model.predictOnBatch(x) as ReturnType<Predict>],
+      ...(native ? [[" (native ops)", nativePredictor(model).predict] as [string, Predict]] : []),
+    ];
+    for (const [suffix, predict] of paths) {
+      const inference = (group: string, name: string, x: typeof one, n: number, warmup: number) =>
+        Deno.bench({
+          name,
+          ...groupOpts(group),
+          n,
+          warmup,
+          async fn(b) {
+            await use();
+            b.start();
+            const y = predict(x);
+            await y.data();
+            b.end();
+            y.dispose();
+          },
+        });
+      inference(
+        "batch-1 inference",
+        `${modelName} batch-1 inference${suffix} on ${label}`,
+        one,
+        200,
+        20,
+      );
+      inference(
+        "batched inference",
+        `${modelName} batched inference (${batch.shape[0]} images)${suffix} on ${label}`,
+        batch,
+        10,
+        2,
+      );
+    }
   }
 }

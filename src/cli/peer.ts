@@ -54,7 +54,9 @@ Options:
   --data-dir DIR        read Fashion-MNIST from this folder first
   --fixtures            use the 2,000/500-image split in fixtures/
   --train-step STEP     TF.js side: native (default) or fit (see train-all --help)
+  --inference-path PATH TF.js side: native (default) or layers (see train-all --help)
   --stock-gradients     TF.js side: keep TF.js's own gradients; implies --train-step fit
+                        and --inference-path layers
   --venv DIR            the Keras environment (default: the one setup-keras makes,
                         under ~/.cache/fmnist-bench/)
   --out DIR             (default results/peer-<timestamp>)
@@ -83,6 +85,7 @@ async function main(): Promise<number> {
       venv: { type: "string" },
       "stock-gradients": { type: "boolean", default: false },
       "train-step": { type: "string" },
+      "inference-path": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -108,6 +111,12 @@ async function main(): Promise<number> {
   const trainStep = values["train-step"];
   if (trainStep !== undefined && trainStep !== "fit" && trainStep !== "native") {
     throw new UsageError(`--train-step: expected fit or native, got ${JSON.stringify(trainStep)}`);
+  }
+  const inferencePath = values["inference-path"];
+  if (inferencePath !== undefined && inferencePath !== "layers" && inferencePath !== "native") {
+    throw new UsageError(
+      `--inference-path: expected layers or native, got ${JSON.stringify(inferencePath)}`,
+    );
   }
   const sizes = {
     trainSize: int("--train-size", values["train-size"]),
@@ -195,6 +204,7 @@ async function main(): Promise<number> {
             ...(machine ? ["--machine", machine] : []),
             ...(values["stock-gradients"] ? ["--stock-gradients"] : []),
             ...(trainStep ? ["--train-step", trainStep] : []),
+            ...(inferencePath ? ["--inference-path", inferencePath] : []),
             ...(values.fixtures ? ["--fixtures"] : []),
             ...(values["data-dir"] ? ["--data-dir", values["data-dir"]] : []),
           ], threadCount);

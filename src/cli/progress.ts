@@ -60,7 +60,10 @@ export function progressReporter(mode: ProgressMode): (event: ExperimentEvent) =
         const { test, inference } = event.run;
         err(
           `${event.model}: test accuracy ${(test!.accuracy * 100).toFixed(2)}%, ` +
-            `batch-1 p50 ${inference!.batch1.p50Ms.toFixed(2)} ms, ` +
+            `batch-1 p50 ${inference!.batch1.p50Ms.toFixed(2)} ms` +
+            (inference!.layers
+              ? ` (predictOnBatch ${inference!.layers.batch1.p50Ms.toFixed(2)} ms), `
+              : ", ") +
             `batch ${inference!.batched.batchSize}: ${
               inference!.batched.imagesPerSecond.toFixed(0)
             } img/s\n`,

@@ -50,10 +50,14 @@ Options:
   --train-step STEP     native: TensorFlow's ops called directly, as Keras's graph does
                         (the tensorflow backend only; its default); fit: TF.js's
                         model.fit (the default elsewhere)
+  --inference-path PATH native: inference as TensorFlow's ops called directly
+                        (the tensorflow backend only; its default), with
+                        predictOnBatch timed as well; layers: tfjs-layers'
+                        model.predictOnBatch (the default elsewhere)
   --stock-gradients     on a native backend, keep TF.js's own gradients and kernels
                         instead of the TensorFlow ops that replace some of them
                         (ReluGrad, oneDNN's MaxPoolGrad and fused Conv2D); implies
-                        --train-step fit
+                        --train-step fit and --inference-path layers
   --seed N              seed for weights, dropout, shuffling and splits (default 42)
   --out DIR             output folder (default results/<timestamp>)
   --resume              continue the run in --out DIR from its last complete epoch
@@ -83,6 +87,7 @@ async function main(): Promise<number> {
       machine: { type: "string" },
       "stock-gradients": { type: "boolean", default: false },
       "train-step": { type: "string" },
+      "inference-path": { type: "string" },
       seed: { type: "string" },
       out: { type: "string" },
       resume: { type: "boolean", default: false },
@@ -129,13 +134,27 @@ async function main(): Promise<number> {
       `--train-step: expected fit or native, got ${JSON.stringify(trainStepFlag)}`,
     );
   }
+  const pathFlag = values["inference-path"];
+  if (pathFlag !== undefined && pathFlag !== "layers" && pathFlag !== "native") {
+    throw new UsageError(
+      `--inference-path: expected layers or native, got ${JSON.stringify(pathFlag)}`,
+    );
+  }
+  if (pathFlag === "native" && values["stock-gradients"]) {
+    throw new UsageError(
+      "--inference-path native: it runs TensorFlow's ops, not stock TF.js; drop --stock-gradients",
+    );
+  }
+  if (pathFlag === "native" && values.backend !== undefined) {
+    resolveNative("--inference-path", pathFlag, values.backend, false, "layers");
+  }
   if (trainStepFlag === "native" && values["stock-gradients"]) {
     throw new UsageError(
       "--train-step native: the native step has its own gradients; drop --stock-gradients",
     );
   }
   if (trainStepFlag === "native" && values.backend !== undefined) {
-    resolveTrainStep(trainStepFlag, values.backend, values["stock-gradients"]);
+    resolveNative("--train-step", trainStepFlag, values.backend, values["stock-gradients"], "fit");
   }
   if (values.resume && !values.out) {
     throw new UsageError("--resume: expected --out DIR naming the run to continue");
@@ -164,7 +183,10 @@ async function main(): Promise<number> {
   });
   const trainStep = previous
     ? previous.config.trainStep ?? "fit"
-    : resolveTrainStep(trainStepFlag, backend.name, stockGradients);
+    : resolveNative("--train-step", trainStepFlag, backend.name, stockGradients, "fit");
+  const inferencePath = previous
+    ? previous.config.inferencePath ?? "layers"
+    : resolveNative("--inference-path", pathFlag, backend.name, stockGradients, "layers");
 
   // Data: loaded, split and converted outside every timed region.
   const seed = base.seed ?? flags.seed ?? DEFAULTS.seed;
@@ -201,6 +223,7 @@ async function main(): Promise<number> {
       : [],
     nativeKernels: getBackendSpec(backend.name).native ? installedNativeKernels(backend.tf) : [],
     trainStep,
+    inferencePath,
   };
   const env = await collectEnvironment({
     tfjsVersion: backend.tf.version_core,
@@ -252,7 +275,11 @@ async function main(): Promise<number> {
       outDir,
       previous,
       order: (epoch, n) => permutation(n, seed * 1000 + epoch),
-      inference: { batchSize: config.inferenceBatchSize, runs: config.inferenceRuns },
+      inference: {
+        batchSize: config.inferenceBatchSize,
+        runs: config.inferenceRuns,
+        path: config.inferencePath,
+      },
       command,
       onEvent: progressReporter(mode),
       signal: controller.signal,
@@ -279,18 +306,24 @@ async function main(): Promise<number> {
 }
 
 /** The training step: the flag when given (checked against the backend), else native on `tensorflow`. */
-function resolveTrainStep(
+/**
+ * `--train-step` or `--inference-path`: "native" where asked for or, with no
+ * flag, on the tensorflow backend unless stock TF.js is asked for; else `other`.
+ */
+function resolveNative<Other extends string>(
+  flagName: string,
   flag: string | undefined,
   backend: string,
   stockGradients: boolean,
-): "fit" | "native" {
+  other: Other,
+): Other | "native" {
   if (flag === "native" && backend !== "tensorflow") {
     throw new UsageError(
-      `--train-step native: expected the tensorflow backend, got ${backend}; use --train-step fit`,
+      `${flagName} native: expected the tensorflow backend, got ${backend}; use ${flagName} ${other}`,
     );
   }
-  if (flag === "fit" || flag === "native") return flag;
-  return backend === "tensorflow" && !stockGradients ? "native" : "fit";
+  if (flag === other || flag === "native") return flag as Other | "native";
+  return backend === "tensorflow" && !stockGradients ? "native" : other;
 }
 
 function parseSeed(value: string): number {
@@ -410,6 +443,7 @@ function reproduceCommand(
       ? ["--stock-gradients"]
       : []),
     `--train-step ${c.trainStep ?? "fit"}`,
+    `--inference-path ${c.inferencePath ?? "layers"}`,
     `--seed ${c.seed}`,
     `--out ${outDir}`,
   ].join(" ");

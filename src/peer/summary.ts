@@ -43,6 +43,11 @@ export interface SideSummary {
   trainingEfficiency: number;
   /** Batched inference FLOP/s over the ceiling. */
   inferenceEfficiency: number;
+  /**
+   * TF.js side with the native inference path: `predictOnBatch`'s figures
+   * from the same runs (medians over runs).
+   */
+  layers?: { batch1P50Ms: number; batchedImagesPerSecond: number };
 }
 
 /** One model, both sides. */
@@ -83,6 +88,8 @@ export interface PeerSummary {
     nativeKernels: string[];
     /** TF.js side: how batches were trained (see `RunConfig.trainStep`). */
     trainStep: "fit" | "native";
+    /** TF.js side: how inference was timed (see `RunConfig.inferencePath`). */
+    inferencePath: "layers" | "native";
   };
   /** Machine name, CPU and versions. */
   machine: { name: string; cpu: string; tfjs: string; keras: string };
@@ -150,6 +157,7 @@ export function summarizePeer(
       nativeGradients: tf?.config.nativeGradients ?? [],
       nativeKernels: tf?.config.nativeKernels ?? [],
       trainStep: tf?.config.trainStep ?? "fit",
+      inferencePath: tf?.config.inferencePath ?? "layers",
     },
     machine: {
       name: tf?.env.machine ?? "unnamed",
@@ -168,6 +176,8 @@ function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSummary {
   const p50: number[] = [];
   const batched: number[] = [];
   const accuracy: number[] = [];
+  const layersP50: number[] = [];
+  const layersBatched: number[] = [];
   for (const { results } of runs) {
     const run = results.runs[0];
     const t = epochTimes(run);
@@ -180,6 +190,10 @@ function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSummary {
     p50.push(run.inference.batch1.p50Ms);
     batched.push(run.inference.batched.imagesPerSecond);
     accuracy.push(run.test.accuracy);
+    if (run.inference.layers) {
+      layersP50.push(run.inference.layers.batch1.p50Ms);
+      layersBatched.push(run.inference.layers.batched.imagesPerSecond);
+    }
   }
   const { trainSize } = runs[0].results.config;
   const flops = runs[0].results.runs[0].flopsPerImage;
@@ -197,6 +211,14 @@ function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSummary {
     testAccuracy: percentile(accuracy, 50),
     trainingEfficiency: (3 * flops * imagesPerSecond) / 1e9 / ceiling,
     inferenceEfficiency: (flops * batchedImagesPerSecond) / 1e9 / ceiling,
+    ...(layersP50.length === runs.length && runs.length > 0
+      ? {
+        layers: {
+          batch1P50Ms: percentile(layersP50, 50),
+          batchedImagesPerSecond: percentile(layersBatched, 50),
+        },
+      }
+      : {}),
   };
 }
 
@@ -218,6 +240,10 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
         s.config.trainStep === "native"
           ? "the native training step (TensorFlow's ops called directly)"
           : "model.fit"
+      }, inference timed ${
+        s.config.inferencePath === "native"
+          ? "as TensorFlow's ops called directly (predictOnBatch below the table)"
+          : "with predictOnBatch"
       }. Keras side: ${s.machine.keras}. ` +
       `${s.config.trainSize.toLocaleString("en-US")} training images, ${s.config.epochs} epochs ` +
       `(the first left out of each run's median), batch ${s.config.batchSize}; the two sides ` +
@@ -262,6 +288,18 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
     }
   }
   out.push("");
+  const layers = s.models.filter((m) => m.tfjs.layers);
+  if (layers.length > 0) {
+    out.push(
+      "TF.js's tfjs-layers `predictOnBatch`, timed in the same runs: " +
+        layers.map((m) =>
+          `${m.model} batch-1 p50 ${m.tfjs.layers!.batch1P50Ms.toFixed(2)} ms, ${
+            m.tfjs.layers!.batchedImagesPerSecond.toFixed(0)
+          } img/s batched`
+        ).join("; ") + ".",
+      "",
+    );
+  }
   out.push("## TF.js / Keras", "");
   out.push(
     line(["model", "epoch time", "batch-1 p50", "batched time per image", "test accuracy gap"]),

@@ -5,7 +5,7 @@
  * @module
  */
 import { CLASS_NAMES } from "../data/classes.ts";
-import type { ResultsFile, RunRecord } from "./schema.ts";
+import type { InferenceRecord, ResultsFile, RunRecord } from "./schema.ts";
 import { percentile } from "./stats.ts";
 
 /** Formats a number with a fixed count of decimals. */
@@ -139,17 +139,25 @@ export function renderReport(results: ResultsFile, command?: string): string {
       );
     }
     if (r.inference) {
-      const { batch1, batched } = r.inference;
-      out.push(
-        `Inference: batch 1 p50 ${f(batch1.p50Ms)} ms, p95 ${f(batch1.p95Ms)} ms, min ${
-          f(batch1.minMs)
-        } ms ` +
-          `over ${batch1.runs} runs; batch ${batched.batchSize}: ${
-            f(batched.imagesPerSecond, 0)
-          } images/s ` +
-          `(median of ${batched.runs}).`,
-        "",
-      );
+      const line = (what: string, t: Pick<InferenceRecord, "batch1" | "batched">) =>
+        `${what}: batch 1 p50 ${f(t.batch1.p50Ms)} ms, p95 ${f(t.batch1.p95Ms)} ms, min ${
+          f(t.batch1.minMs)
+        } ms over ${t.batch1.runs} runs; batch ${t.batched.batchSize}: ${
+          f(t.batched.imagesPerSecond, 0)
+        } images/s (median of ${t.batched.runs}).`;
+      const native = r.inference.path === "native";
+      out.push(line(native ? "Inference (native ops)" : "Inference (predictOnBatch)", r.inference));
+      const kernels = r.inference.kernels;
+      if (kernels) {
+        out.push(
+          "",
+          `Kernels of the convolution and dense layers, as autotuned: batch 1 ${
+            kernels.batch1.join(", ")
+          }; batch ${r.inference.batched.batchSize} ${kernels.batched.join(", ")}.`,
+        );
+      }
+      if (r.inference.layers) out.push("", line("Inference (predictOnBatch)", r.inference.layers));
+      out.push("");
     }
   }
 
@@ -191,6 +199,13 @@ export function renderReport(results: ResultsFile, command?: string): string {
         config.trainStep === "native"
           ? "native: TensorFlow's ops called directly (src/train/native_step.ts)"
           : "TF.js model.fit",
+      ],
+      [
+        "inference",
+        config.inferencePath === "native"
+          ? "native: TensorFlow's ops called directly (src/train/native_predict.ts); " +
+            "predictOnBatch timed as well"
+          : "TF.js model.predictOnBatch",
       ],
     ]),
     "",

@@ -49,6 +49,18 @@ export interface InferenceRecord {
   batch1: { p50Ms: number; p95Ms: number; minMs: number; runs: number };
   /** Throughput at a large batch. */
   batched: { batchSize: number; imagesPerSecond: number; runs: number };
+  /**
+   * What was timed: `"layers"` (tfjs-layers' `predictOnBatch`) or `"native"`
+   * (TensorFlow's ops called directly, `src/train/native_predict.ts`). Absent: `"layers"`.
+   */
+  path?: "layers" | "native";
+  /** With the native path: the ops each convolution and dense layer ran at batch 1 and batched. */
+  kernels?: { batch1: string[]; batched: string[] };
+  /** With the native path: `predictOnBatch`'s batch-1 and batched figures, from the same run. */
+  layers?: {
+    batch1: { p50Ms: number; p95Ms: number; minMs: number; runs: number };
+    batched: { batchSize: number; imagesPerSecond: number; runs: number };
+  };
 }
 
 /** Everything measured for one model on one backend. */
@@ -104,6 +116,11 @@ export interface RunConfig {
    * (TensorFlow's ops called directly, `src/train/native_step.ts`). Absent: `"fit"`.
    */
   trainStep?: "fit" | "native";
+  /**
+   * How inference was timed: `"layers"` (`predictOnBatch`) or `"native"`
+   * (TensorFlow's ops called directly, `src/train/native_predict.ts`). Absent: `"layers"`.
+   */
+  inferencePath?: "layers" | "native";
 }
 
 /** A whole `results.json`. */
@@ -136,7 +153,11 @@ const obj = (properties: Record<string, unknown>, required = Object.keys(propert
   required,
 });
 
+const inferenceBatch1 = obj({ p50Ms: num, p95Ms: num, minMs: num, runs: int });
+const inferenceBatched = obj({ batchSize: int, imagesPerSecond: num, runs: int });
+
 /** The JSON Schema of {@link ResultsFile}. */
+
 export const RESULTS_JSON_SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://fmnist-bench.invalid/results.schema.json",
@@ -184,6 +205,7 @@ export const RESULTS_JSON_SCHEMA = {
       nativeGradients: { type: "array", items: str },
       nativeKernels: { type: "array", items: str },
       trainStep: { enum: ["fit", "native"] },
+      inferencePath: { enum: ["layers", "native"] },
     }, [
       "models",
       "epochs",
@@ -231,9 +253,15 @@ export const RESULTS_JSON_SCHEMA = {
           oneOf: [
             { type: "null" },
             obj({
-              batch1: obj({ p50Ms: num, p95Ms: num, minMs: num, runs: int }),
-              batched: obj({ batchSize: int, imagesPerSecond: num, runs: int }),
-            }),
+              batch1: inferenceBatch1,
+              batched: inferenceBatched,
+              path: { enum: ["layers", "native"] },
+              layers: obj({ batch1: inferenceBatch1, batched: inferenceBatched }),
+              kernels: obj({
+                batch1: { type: "array", items: str },
+                batched: { type: "array", items: str },
+              }),
+            }, ["batch1", "batched"]),
           ],
         },
       }),

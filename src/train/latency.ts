@@ -7,6 +7,15 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { percentile } from "../results/stats.ts";
+import { nativePredictor, type Predict } from "./native_predict.ts";
+
+/**
+ * How a batch is predicted: `"layers"`, tfjs-layers' `model.predictOnBatch`
+ * (one call per batch, as Keras's `predict_on_batch`); `"native"`, the same
+ * forward pass as TensorFlow's ops called directly (`native_predict.ts`,
+ * the `tensorflow` backend only).
+ */
+export type InferencePath = "layers" | "native";
 
 /** Options for {@link measureInference}. */
 export interface InferenceOptions {
@@ -18,30 +27,53 @@ export interface InferenceOptions {
   batchSize?: number;
   /** Timed calls at that batch size (after one untimed). Default 5. */
   batchedRuns?: number;
+  /**
+   * The path timed for the result. Default `"layers"`. With `"native"`,
+   * `predictOnBatch` is timed as well and reported in `layers`.
+   */
+  path?: InferencePath;
 }
 
-/** What {@link measureInference} found. */
-export interface InferenceResult {
+/** Batch-1 latency and batched throughput of one way of predicting. */
+export interface InferenceTimes {
   /** Batch-1 latency in milliseconds. */
   batch1: { p50Ms: number; p95Ms: number; minMs: number; runs: number };
   /** Throughput at a large batch: median over the timed calls. */
   batched: { batchSize: number; imagesPerSecond: number; runs: number };
 }
 
+/** What {@link measureInference} found. */
+export interface InferenceResult extends InferenceTimes {
+  /** The path the figures above are for. */
+  path: InferencePath;
+  /** With the `"native"` path: `predictOnBatch`'s figures, measured in the same call. */
+  layers?: InferenceTimes;
+  /**
+   * With the `"native"` path: the ops each convolution and dense layer ran,
+   * as the predictor's autotuning chose them at batch 1 and at `batchSize`.
+   */
+  kernels?: { batch1: string[]; batched: string[] };
+}
+
 /**
- * Measures batch-1 latency and batched throughput of `model.predictOnBatch` on
- * images from `images` (a [N,28,28,1] tensor; the first `batchSize` are
- * used, repeated if N is smaller). Leaks no tensor.
+ * Measures batch-1 latency and batched throughput of `model` on images from
+ * `images` (a [N,28,28,1] tensor; the first `batchSize` are used, repeated
+ * if N is smaller). Leaks no tensor.
+ *
+ * @throws {RangeError} For fewer than one run.
+ * @throws {TypeError} For the `"native"` path with a model or backend it does not support.
  */
 export async function measureInference(
   model: tf.LayersModel,
   images: tf.Tensor4D,
   options: InferenceOptions = {},
 ): Promise<InferenceResult> {
-  const { warmup = 10, runs = 100, batchSize = 1024, batchedRuns = 5 } = options;
+  const { batchSize = 1024, path = "layers" } = options;
+  const { runs = 100, batchedRuns = 5 } = options;
   if (runs < 1 || batchedRuns < 1) {
     throw new RangeError(`measureInference: expected runs ≥ 1, got ${runs}/${batchedRuns}`);
   }
+  const native = path === "native" ? nativePredictor(model) : undefined;
   const one = tf.slice(images, [0, 0, 0, 0], [1, -1, -1, -1]);
   const big = tf.tidy(() => {
     const reps = Math.ceil(batchSize / images.shape[0]);
@@ -49,35 +81,51 @@ export async function measureInference(
     return tf.slice(tiled, [0, 0, 0, 0], [batchSize, -1, -1, -1]);
   });
   try {
-    const timeOnce = async (x: tf.Tensor4D): Promise<number> => {
-      const t0 = performance.now();
-      // One batch, one call: what Keras's predict_on_batch does on the peer's side.
-      const y = model.predictOnBatch(x) as tf.Tensor;
-      await y.data();
-      const ms = performance.now() - t0;
-      y.dispose();
-      return ms;
-    };
-    for (let i = 0; i < warmup; i++) await timeOnce(one);
-    const single: number[] = [];
-    for (let i = 0; i < runs; i++) single.push(await timeOnce(one));
-    await timeOnce(big);
-    const batched: number[] = [];
-    for (let i = 0; i < batchedRuns; i++) batched.push(await timeOnce(big));
-    return {
-      batch1: {
-        p50Ms: percentile(single, 50),
-        p95Ms: percentile(single, 95),
-        minMs: Math.min(...single),
-        runs,
-      },
-      batched: {
-        batchSize,
-        imagesPerSecond: batchSize / (percentile(batched, 50) / 1000),
-        runs: batchedRuns,
-      },
-    };
+    // One batch, one call: what Keras's predict_on_batch does on the peer's side.
+    const layers = (x: tf.Tensor4D) => model.predictOnBatch(x) as tf.Tensor2D;
+    const timed = { ...options, batchSize, runs, batchedRuns };
+    if (!native) return { path, ...await timeCalls(layers, one, big, timed) };
+    const layersTimes = await timeCalls(layers, one, big, timed);
+    const nativeTimes = await timeCalls(native.predict, one, big, timed);
+    const kernels = { batch1: native.kernels(1) ?? [], batched: native.kernels(batchSize) ?? [] };
+    return { path, ...nativeTimes, layers: layersTimes, kernels };
   } finally {
     tf.dispose([one, big]);
   }
+}
+
+async function timeCalls(
+  predict: Predict,
+  one: tf.Tensor4D,
+  big: tf.Tensor4D,
+  options: { warmup?: number; runs: number; batchSize: number; batchedRuns: number },
+): Promise<InferenceTimes> {
+  const { warmup = 10, runs, batchSize, batchedRuns } = options;
+  const timeOnce = async (x: tf.Tensor4D): Promise<number> => {
+    const t0 = performance.now();
+    const y = predict(x);
+    await y.data();
+    const ms = performance.now() - t0;
+    y.dispose();
+    return ms;
+  };
+  for (let i = 0; i < warmup; i++) await timeOnce(one);
+  const single: number[] = [];
+  for (let i = 0; i < runs; i++) single.push(await timeOnce(one));
+  await timeOnce(big);
+  const batched: number[] = [];
+  for (let i = 0; i < batchedRuns; i++) batched.push(await timeOnce(big));
+  return {
+    batch1: {
+      p50Ms: percentile(single, 50),
+      p95Ms: percentile(single, 95),
+      minMs: Math.min(...single),
+      runs,
+    },
+    batched: {
+      batchSize,
+      imagesPerSecond: batchSize / (percentile(batched, 50) / 1000),
+      runs: batchedRuns,
+    },
+  };
 }

@@ -36,23 +36,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { oneDnnMaxPoolAvailable } from "../backends/native_gradients.ts";
-import {
-  convAttrs,
-  floatAttr,
-  fusedConvAttrs,
-  passesListAttrs,
-  poolAttrs,
-  type TfjsNodeBackend,
-} from "../backends/tf_ops.ts";
+import { passesListAttrs, type TfjsNodeBackend } from "../backends/tf_ops.ts";
 import type { Tf } from "../backends/types.ts";
-
-/** One layer as the native step runs it. */
-type Stage =
-  | { kind: "conv"; kernel: number; bias: number; padding: string; relu: boolean }
-  | { kind: "pool"; size: [number, number]; strides: [number, number]; padding: string }
-  | { kind: "flatten" }
-  | { kind: "dense"; kernel: number; bias: number; relu: boolean }
-  | { kind: "dropout"; layer: tf.layers.Layer; rate: number };
+import { NativeOps, planStages, type Stage } from "./native_model.ts";
 
 /** The Adam settings the native step reproduces. */
 interface AdamSettings {
@@ -127,7 +113,7 @@ export async function fitEpochNative(
   if (tf.getBackend() !== "tensorflow") throw new TypeError(nativeStepSupport(model));
   const stages = plan(model);
   const adam = adamSettings(model);
-  const ops = new Ops(backend, oneDnn, fused);
+  const ops = new NativeOps(backend, oneDnn, fused);
   const weights = model.trainableWeights.map((w) => w.read());
   const state = await readAdamState(model, weights);
   const vars = new ResourceVariables(ops, [...weights, ...state.m, ...state.v]);
@@ -188,7 +174,7 @@ export async function fitEpochNative(
 
 /** Runs one batch forward and back; returns the gradients in trainable-weight order. */
 function forwardBackward(
-  ops: Ops,
+  ops: NativeOps,
   stages: Stage[],
   vars: ResourceVariables,
   n: number,
@@ -279,93 +265,14 @@ function forwardBackward(
   return { grads, lossSum, correct };
 }
 
-/** Reads the model's layers into stages; throws a TypeError naming what is not supported. */
+/** The model's stages, once its loss is checked too. */
 function plan(model: tf.LayersModel): Stage[] {
-  const index = new Map(model.trainableWeights.map((w, i) => [w, i]));
-  const weightOf = (layer: tf.layers.Layer, k: number) => {
-    const i = index.get(layer.trainableWeights[k]);
-    if (i === undefined) throw new TypeError(`${layer.name}: expected a trainable weight`);
-    return i;
-  };
-  const stages: Stage[] = [];
-  const layers = model.layers.filter((l) => l.getClassName() !== "InputLayer");
-  for (const [i, layer] of layers.entries()) {
-    const kind = layer.getClassName();
-    // Not getConfig() for Dropout: its config reads `seed`, which draws the next mask's seed.
-    const c = (kind === "Dropout" ? layer : layer.getConfig()) as Record<string, unknown>;
-    const last = i === layers.length - 1;
-    const activation = c.activation as string | undefined;
-    const unsupported = (what: string) =>
-      new TypeError(
-        `native step: ${layer.name} (${kind}) has ${what}; it supports only buildModel's layers`,
-      );
-    switch (kind) {
-      case "Conv2D": {
-        if (activation !== "relu" && activation !== "linear") {
-          throw unsupported(`activation ${activation}`);
-        }
-        if (!c.useBias || c.dataFormat !== "channelsLast") throw unsupported("no bias or NCHW");
-        if (!same(c.strides, [1, 1]) || !same(c.dilationRate, [1, 1])) {
-          throw unsupported("strides or dilation other than 1");
-        }
-        stages.push({
-          kind: "conv",
-          kernel: weightOf(layer, 0),
-          bias: weightOf(layer, 1),
-          padding: (c.padding as string).toUpperCase(),
-          relu: activation === "relu",
-        });
-        break;
-      }
-      case "MaxPooling2D": {
-        if (c.dataFormat !== "channelsLast") throw unsupported("NCHW");
-        const size = c.poolSize as [number, number];
-        stages.push({
-          kind: "pool",
-          size,
-          strides: (c.strides as [number, number] | null) ?? size,
-          padding: (c.padding as string).toUpperCase(),
-        });
-        break;
-      }
-      case "Flatten":
-        stages.push({ kind: "flatten" });
-        break;
-      case "Dense": {
-        const want = last ? "softmax" : "relu";
-        if (activation !== want) throw unsupported(`activation ${activation}, expected ${want}`);
-        if (!c.useBias) throw unsupported("no bias");
-        stages.push({
-          kind: "dense",
-          kernel: weightOf(layer, 0),
-          bias: weightOf(layer, 1),
-          relu: !last,
-        });
-        break;
-      }
-      case "Dropout":
-        if (c.noiseShape != null) throw unsupported("a noise shape");
-        stages.push({ kind: "dropout", layer, rate: c.rate as number });
-        break;
-      default:
-        throw unsupported("a layer type the native step does not know");
-    }
-  }
-  if (stages.at(-1)?.kind !== "dense") {
-    throw new TypeError("native step: expected the last layer to be a softmax Dense");
-  }
-  if (stages.filter((s) => "kernel" in s).length * 2 !== model.trainableWeights.length) {
-    throw new TypeError("native step: expected every trainable weight to be a kernel or a bias");
-  }
+  const stages = planStages(model, "native step");
   const loss = (model as unknown as { loss?: unknown }).loss;
   if (loss !== "categoricalCrossentropy") {
     throw new TypeError(`native step: expected the loss categoricalCrossentropy, got ${loss}`);
   }
   return stages;
-}
-
-function same(a: unknown, b: number[]): boolean {
-  return Array.isArray(a) && a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function adamSettings(model: tf.LayersModel): AdamSettings {
@@ -438,7 +345,7 @@ async function writeBack(
 class ResourceVariables {
   readonly handles: tf.Tensor[];
 
-  constructor(readonly ops: Ops, initial: tf.Tensor[]) {
+  constructor(readonly ops: NativeOps, initial: tf.Tensor[]) {
     const prefix = `fmnist-bench/${crypto.randomUUID()}`;
     this.handles = initial.map((t, i) => ops.variable(`${prefix}/${i}`, t));
   }
@@ -446,162 +353,5 @@ class ResourceVariables {
   dispose(): void {
     for (const h of this.handles) this.ops.destroy(h);
     tf.dispose(this.handles);
-  }
-}
-
-/** TensorFlow ops by name, with the attributes tfjs-node's binding expects. */
-class Ops {
-  constructor(
-    readonly backend: TfjsNodeBackend,
-    readonly oneDnn: boolean,
-    readonly fused: boolean,
-  ) {}
-
-  #shapes = new Map<string, tf.Tensor>();
-
-  private get b() {
-    return this.backend.binding;
-  }
-  private get T() {
-    return floatAttr(this.backend);
-  }
-  private str(name: string, value: string) {
-    return { name, type: this.b.TF_ATTR_STRING, value };
-  }
-  private bool(name: string, value: boolean) {
-    return { name, type: this.b.TF_ATTR_BOOL, value };
-  }
-  private one(name: string, attrs: unknown[], inputs: tf.Tensor[]): tf.Tensor {
-    return this.backend.executeSingleOutput(name, attrs, inputs);
-  }
-  private convAttrs(padding: string) {
-    return convAttrs(this.backend, padding);
-  }
-  private poolAttrs(s: { size: [number, number]; strides: [number, number]; padding: string }) {
-    return poolAttrs(this.backend, s.size, s.strides, s.padding, this.oneDnn);
-  }
-  /** An int32 shape tensor, kept for the epoch (the backprop ops take shapes as tensors). */
-  private shape(shape: number[]): tf.Tensor {
-    const key = shape.join(",");
-    let t = this.#shapes.get(key);
-    if (!t) {
-      t = tf.keep(tf.tensor1d(shape, "int32"));
-      this.#shapes.set(key, t);
-    }
-    return t;
-  }
-
-  variable(name: string, initial: tf.Tensor): tf.Tensor {
-    const dtype = { name: "dtype", type: this.b.TF_ATTR_TYPE, value: this.b.TF_FLOAT };
-    const handle = this.one("VarHandleOp", [
-      dtype,
-      { name: "shape", type: this.b.TF_ATTR_SHAPE, value: initial.shape },
-      this.str("container", ""),
-      this.str("shared_name", name),
-    ], []);
-    this.backend.executeMultipleOutputs("AssignVariableOp", [dtype], [handle, initial], 0);
-    return handle;
-  }
-  read(handle: tf.Tensor): tf.Tensor {
-    const dtype = { name: "dtype", type: this.b.TF_ATTR_TYPE, value: this.b.TF_FLOAT };
-    return this.one("ReadVariableOp", [dtype], [handle]);
-  }
-  destroy(handle: tf.Tensor): void {
-    this.backend.executeMultipleOutputs(
-      "DestroyResourceOp",
-      [this.bool("ignore_lookup_error", true)],
-      [handle],
-      0,
-    );
-  }
-  /** Frees the shape tensors kept for the epoch. */
-  dispose(): void {
-    tf.dispose([...this.#shapes.values()]);
-    this.#shapes.clear();
-  }
-  adam(
-    variable: tf.Tensor,
-    m: tf.Tensor,
-    v: tf.Tensor,
-    [b1p, b2p, eps]: tf.Tensor[],
-    c: { lr: tf.Tensor; beta1: tf.Tensor; beta2: tf.Tensor },
-    grad: tf.Tensor,
-  ): void {
-    this.backend.executeMultipleOutputs(
-      "ResourceApplyAdam",
-      [this.T, this.bool("use_locking", false), this.bool("use_nesterov", false)],
-      [variable, m, v, b1p, b2p, c.lr, c.beta1, c.beta2, eps, grad],
-      0,
-    );
-  }
-  conv(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, padding: string, relu: boolean) {
-    if (this.fused) {
-      return this.one("_MklNativeFusedConv2D", [
-        ...this.convAttrs(padding),
-        ...fusedConvAttrs(this.backend, relu),
-      ], [x, kernel, bias]);
-    }
-    const z = this.one("BiasAdd", [this.T, this.str("data_format", "NHWC")], [
-      this.one("Conv2D", this.convAttrs(padding), [x, kernel]),
-      bias,
-    ]);
-    return relu ? this.one("Relu", [this.T], [z]) : z;
-  }
-  convFilterGrad(x: tf.Tensor, kernelShape: number[], dz: tf.Tensor, padding: string) {
-    return this.one("Conv2DBackpropFilter", this.convAttrs(padding), [
-      x,
-      this.shape(kernelShape),
-      dz,
-    ]);
-  }
-  convInputGrad(inputShape: number[], kernel: tf.Tensor, dz: tf.Tensor, padding: string) {
-    return this.one("Conv2DBackpropInput", this.convAttrs(padding), [
-      this.shape(inputShape),
-      kernel,
-      dz,
-    ]);
-  }
-  maxPool(x: tf.Tensor, s: { size: [number, number]; strides: [number, number]; padding: string }) {
-    if (!this.oneDnn) return [this.one("MaxPool", this.poolAttrs(s), [x])];
-    return this.backend.executeMultipleOutputs("_MklNativeMaxPool", this.poolAttrs(s), [x], 2);
-  }
-  maxPoolGrad(
-    x: tf.Tensor,
-    y: tf.Tensor,
-    dy: tf.Tensor,
-    workspace: tf.Tensor | undefined,
-    s: { size: [number, number]; strides: [number, number]; padding: string },
-  ) {
-    return workspace
-      ? this.one("_MklNativeMaxPoolGrad", this.poolAttrs(s), [x, y, dy, workspace])
-      : this.one("MaxPoolGrad", this.poolAttrs(s), [x, y, dy]);
-  }
-  dense(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, relu: boolean) {
-    const z = this.one("BiasAdd", [this.T, this.str("data_format", "NHWC")], [
-      this.matMul(x, kernel, false, false),
-      bias,
-    ]);
-    return relu ? this.one("Relu", [this.T], [z]) : z;
-  }
-  matMul(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean) {
-    return this.one("MatMul", [
-      this.T,
-      this.bool("transpose_a", transposeA),
-      this.bool("transpose_b", transposeB),
-    ], [a, b]);
-  }
-  reluGrad(dy: tf.Tensor, y: tf.Tensor) {
-    return this.one("ReluGrad", [this.T], [dy, y]);
-  }
-  biasGrad(dz: tf.Tensor) {
-    return this.one("BiasAddGrad", [this.T, this.str("data_format", "NHWC")], [dz]);
-  }
-  softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor[] {
-    return this.backend.executeMultipleOutputs(
-      "SoftmaxCrossEntropyWithLogits",
-      [this.T],
-      [logits, labels],
-      2,
-    );
   }
 }

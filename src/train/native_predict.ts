@@ -1,0 +1,203 @@
+/**
+ * Inference as TensorFlow's ops called directly, on tfjs-node: the forward
+ * pass of the native training step (`native_step.ts`) without its dropout,
+ * ending in a softmax.
+ *
+ * Why: at batch 1, tfjs-layers' own work around the ops (`predictOnBatch`:
+ * input checks, the execution plan, a tidy scope per layer, an engine call
+ * per op) is about a third of model1's latency (`bench/batch1_probe.ts`).
+ * Here a model1 prediction is about 10 ops and nothing else.
+ *
+ * Which kernel is fastest depends on the batch size: at batch 1, Eigen's
+ * fused `_FusedConv2D` and `_FusedMatMul` beat oneDNN's for model1's first
+ * convolution and first dense layer (0.18 against 0.30 ms, 0.15 against
+ * 0.33 ms), while at batch 1,024 oneDNN's win (`bench/batch1_probe.ts`). So,
+ * as cuDNN's autotuner does on a GPU, the predictor times both on its first
+ * call with a batch size (the median of five calls each, taking turns) and
+ * keeps the faster, per layer. It gives
+ * `predictOnBatch`'s probabilities to float rounding either way (tested).
+ *
+ * Supported models: what {@link nativePredictSupport} accepts, the same
+ * layers as the native step, on the `tensorflow` backend.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { oneDnnMaxPoolAvailable } from "../backends/native_gradients.ts";
+import { passesListAttrs, type TfjsNodeBackend } from "../backends/tf_ops.ts";
+import type { Tf } from "../backends/types.ts";
+import { percentile } from "../results/stats.ts";
+import { NativeOps, planStages } from "./native_model.ts";
+
+/** Options for {@link nativePredictor}. */
+export interface NativePredictorOptions {
+  /**
+   * Convolution + bias + ReLU as one oneDNN op (`_MklNativeFusedConv2D`).
+   * Default: where oneDNN's kernels run and the binding `deno task setup`
+   * compiles is loaded; otherwise `Conv2D`, `BiasAdd` and `Relu`.
+   */
+  fused?: boolean;
+  /**
+   * Which kernels the convolution and dense layers run:
+   * - `"autotune"`: time the default ones and Eigen's fused one on the first
+   *   call at each batch size, and keep the faster, per layer;
+   * - `"default"`: `fused`'s choice for convolutions, `MatMul` + `BiasAdd`
+   *   (+ `Relu`) for dense layers;
+   * - `"eigen"`: Eigen's `_FusedConv2D` and `_FusedMatMul`.
+   *
+   * Default: `"autotune"` where the binding passes list attributes (Eigen's
+   * fused ops need them), else `"default"`.
+   */
+  kernels?: "autotune" | "default" | "eigen";
+  /** Timed calls of each candidate while tuning; their median counts. Default 5. */
+  tuneRuns?: number;
+}
+
+/** A model's forward pass: images `[n, 28, 28, 1]` in, class probabilities `[n, classes]` out. */
+export type Predict = (images: tf.Tensor4D) => tf.Tensor2D;
+
+/** What {@link nativePredictor} makes. */
+export interface NativePredictor {
+  /** Runs the forward pass; the caller disposes the result. */
+  predict: Predict;
+  /**
+   * The op (or ops) each convolution and dense layer runs at this batch
+   * size, e.g. `"_FusedConv2D"` or `"MatMul+BiasAdd+Relu"`, in layer order;
+   * `undefined` before a call at that batch size.
+   */
+  kernels(batchSize: number): string[] | undefined;
+}
+
+/**
+ * Why `model` cannot be run by {@link nativePredictor} on the active
+ * backend, or `undefined` when it can.
+ */
+export function nativePredictSupport(model: tf.LayersModel): string | undefined {
+  if (tf.getBackend() !== "tensorflow") {
+    return `the native predictor needs the tensorflow backend, not ${tf.getBackend()}`;
+  }
+  try {
+    planStages(model, "native predictor");
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** One way to run a layer: a name for reports and the op call. */
+type Candidate = [string, (a: tf.Tensor) => tf.Tensor];
+
+/**
+ * Makes a predictor that runs `model`'s forward pass as TensorFlow ops. It
+ * reads the model's weights at every call, so it predicts with the weights
+ * the model has then. Nothing but the result is left behind.
+ *
+ * @throws {TypeError} When the model is not supported (see {@link nativePredictSupport}).
+ */
+export function nativePredictor(
+  model: tf.LayersModel,
+  options: NativePredictorOptions = {},
+): NativePredictor {
+  const why = nativePredictSupport(model);
+  if (why !== undefined) throw new TypeError(why);
+  const stages = planStages(model, "native predictor");
+  const backend = tf.backend() as unknown as TfjsNodeBackend;
+  const lists = passesListAttrs(backend);
+  const fused = options.fused ?? (oneDnnMaxPoolAvailable(tf as unknown as Tf) && lists);
+  const { kernels = lists ? "autotune" : "default", tuneRuns = 5 } = options;
+  if (kernels !== "default" && !lists) {
+    throw new TypeError(
+      `native predictor: kernels "${kernels}" needs the binding \`deno task setup\` compiles ` +
+        "(list attributes)",
+    );
+  }
+  // Plain MaxPool: oneDNN's variant also writes the argmax workspace only a gradient needs.
+  const ops = new NativeOps(backend, false, fused);
+  const weights = model.trainableWeights;
+  const w = (i: number) => weights[i].read();
+  const relu = (on: boolean) => (on ? "+Relu" : "");
+  const choose = (standard: Candidate, eigen: Candidate): Candidate[] =>
+    kernels === "autotune" ? [standard, eigen] : kernels === "eigen" ? [eigen] : [standard];
+  // The candidates of each convolution and dense layer, the default kernels first.
+  const candidates = stages.map((s): Candidate[] => {
+    if (s.kind === "conv") {
+      const conv: Candidate = [
+        fused ? "_MklNativeFusedConv2D" : `Conv2D+BiasAdd${relu(s.relu)}`,
+        (a) => ops.conv(a, w(s.kernel), w(s.bias), s.padding, s.relu),
+      ];
+      const eigen: Candidate = [
+        "_FusedConv2D",
+        (a) => ops.eigenConv(a, w(s.kernel), w(s.bias), s.padding, s.relu),
+      ];
+      return choose(conv, eigen);
+    }
+    if (s.kind === "dense") {
+      const dense: Candidate = [
+        `MatMul+BiasAdd${relu(s.relu)}`,
+        (a) => ops.dense(a, w(s.kernel), w(s.bias), s.relu),
+      ];
+      const eigen: Candidate = [
+        "_FusedMatMul",
+        (a) => ops.eigenDense(a, w(s.kernel), w(s.bias), s.relu),
+      ];
+      return choose(dense, eigen);
+    }
+    return [];
+  });
+  const picks = new Map<number, number[]>(); // batch size → chosen candidate per stage
+
+  const predict: Predict = (images) =>
+    tf.tidy(() => {
+      const n = images.shape[0];
+      const chosen = picks.get(n) ?? [];
+      let a: tf.Tensor = images;
+      for (const [i, s] of stages.entries()) {
+        switch (s.kind) {
+          case "conv":
+          case "dense":
+            chosen[i] ??= fastest(candidates[i], a, tuneRuns);
+            a = candidates[i][chosen[i]][1](a);
+            break;
+          case "pool":
+            a = ops.maxPool(a, s)[0];
+            break;
+          case "flatten":
+            a = tf.reshape(a, [a.shape[0], -1]);
+            break;
+          case "dropout": // identity at inference
+            break;
+        }
+      }
+      picks.set(n, chosen);
+      return ops.softmax(a) as tf.Tensor2D;
+    });
+
+  return {
+    predict,
+    kernels(batchSize) {
+      const chosen = picks.get(batchSize);
+      return chosen && candidates.flatMap((c, i) => (c.length > 0 ? [c[chosen[i]][0]] : []));
+    },
+  };
+}
+
+/**
+ * Index of the candidate whose median of `runs` calls on `input` is the
+ * smallest. The candidates take turns call by call, so that a burst of load
+ * from elsewhere on the machine hits them alike. CPU ops run when called, so
+ * the clock around the call is the op's time.
+ */
+function fastest(candidates: Candidate[], input: tf.Tensor, runs: number): number {
+  if (candidates.length === 1) return 0;
+  const times = candidates.map(() => [] as number[]);
+  for (let r = 0; r < runs; r++) {
+    for (const [i, [, run]] of candidates.entries()) {
+      const t0 = performance.now();
+      const out = run(input);
+      times[i].push(performance.now() - t0);
+      out.dispose(); // at batch 1,024, a convolution's output can be hundreds of megabytes
+    }
+  }
+  const medians = times.map((t) => percentile(t, 50));
+  return medians.indexOf(Math.min(...medians));
+}

@@ -1,0 +1,155 @@
+/**
+ * The native predictor against tfjs-layers' `predictOnBatch`, on fixture
+ * images and the real tensorflow backend, and `measureInference` with each
+ * path.
+ */
+import assert from "node:assert/strict";
+import type { Tensor } from "@tensorflow/tfjs";
+import { loadBackend } from "../src/backends/registry.ts";
+import { FIXTURE_CHECKSUMS, FIXTURE_DIR, loadFashionMnist, toTensors } from "../src/data/mod.ts";
+import { buildModel } from "../src/models/factory.ts";
+import { getModelSpec, MODEL_NAMES } from "../src/models/spec.ts";
+import { measureInference } from "../src/train/latency.ts";
+import { nativePredictor, nativePredictSupport } from "../src/train/native_predict.ts";
+
+const { tf } = await loadBackend("tensorflow");
+const data = await loadFashionMnist({
+  dir: FIXTURE_DIR,
+  checksums: FIXTURE_CHECKSUMS,
+  systemDir: null,
+  baseUrls: false,
+});
+const images = toTensors(data.test, 0, 64).xs;
+
+for (const name of MODEL_NAMES) {
+  Deno.test(`native predictor gives predictOnBatch's probabilities for ${name} with each kernel choice`, () => {
+    const model = buildModel(getModelSpec(name), { seed: 7 });
+    try {
+      for (const kernels of ["default", "eigen", "autotune"] as const) {
+        const { predict } = nativePredictor(model, { kernels });
+        for (const x of [images, tf.slice(images, [5, 0, 0, 0], [1, -1, -1, -1])]) {
+          const [a, b] = [model.predictOnBatch(x) as Tensor, predict(x)];
+          assert.deepEqual(b.shape, a.shape);
+          const diff = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
+          assert.ok(diff < 1e-6, `${kernels}: largest difference ${diff}`);
+          tf.dispose([a, b]);
+        }
+      }
+    } finally {
+      model.dispose();
+    }
+  });
+}
+
+Deno.test("native predictor names the kernels it chose for each batch size", () => {
+  const model = buildModel(getModelSpec("model1"), { seed: 7 });
+  try {
+    const eigen = nativePredictor(model, { kernels: "eigen" });
+    assert.equal(eigen.kernels(64), undefined);
+    eigen.predict(images).dispose();
+    assert.deepEqual(eigen.kernels(64), [
+      "_FusedConv2D",
+      "_FusedConv2D",
+      "_FusedMatMul",
+      "_FusedMatMul",
+    ]);
+    const standard = nativePredictor(model, { kernels: "default" });
+    standard.predict(images).dispose();
+    assert.deepEqual(standard.kernels(64), [
+      "_MklNativeFusedConv2D",
+      "_MklNativeFusedConv2D",
+      "MatMul+BiasAdd+Relu",
+      "MatMul+BiasAdd",
+    ]);
+    const tuned = nativePredictor(model);
+    tuned.predict(images).dispose();
+    const chosen = tuned.kernels(64)!;
+    assert.equal(chosen.length, 4);
+    chosen.forEach((k, i) =>
+      assert.ok([eigen.kernels(64)![i], standard.kernels(64)![i]].includes(k))
+    );
+  } finally {
+    model.dispose();
+  }
+});
+
+Deno.test("native predictor predicts with the weights the model has at the call", () => {
+  const model = buildModel(getModelSpec("model1"), { seed: 7 });
+  const other = buildModel(getModelSpec("model1"), { seed: 8 });
+  try {
+    const { predict } = nativePredictor(model);
+    const before = predict(images);
+    model.setWeights(other.getWeights());
+    const [after, expected] = [predict(images), other.predictOnBatch(images) as Tensor];
+    assert.ok(tf.max(tf.abs(tf.sub(before, after))).dataSync()[0] > 1e-3);
+    assert.ok(tf.max(tf.abs(tf.sub(after, expected))).dataSync()[0] < 1e-6);
+    tf.dispose([before, after, expected]);
+  } finally {
+    model.dispose();
+    other.dispose();
+  }
+});
+
+Deno.test("native predictor leaves no tensor but its result", () => {
+  const model = buildModel(getModelSpec("model2"), { seed: 7 });
+  try {
+    const { predict } = nativePredictor(model);
+    predict(images).dispose(); // warm-up
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) predict(images).dispose();
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    model.dispose();
+  }
+});
+
+Deno.test("nativePredictSupport names the layer and the backend it cannot run", async () => {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.flatten({ inputShape: [28, 28, 1] }),
+      tf.layers.dense({ units: 10, activation: "sigmoid", name: "probabilities" }),
+    ],
+  });
+  assert.equal(
+    nativePredictSupport(model),
+    "native predictor: probabilities (Dense) has activation sigmoid, expected softmax; " +
+      "it supports only buildModel's layers",
+  );
+  assert.throws(() => nativePredictor(model), TypeError);
+  const model2 = buildModel(getModelSpec("model2"));
+  assert.equal(nativePredictSupport(model2), undefined);
+  await tf.setBackend("cpu");
+  try {
+    assert.equal(
+      nativePredictSupport(model2),
+      "the native predictor needs the tensorflow backend, not cpu",
+    );
+  } finally {
+    await tf.setBackend("tensorflow");
+    model.dispose();
+    model2.dispose();
+  }
+});
+
+Deno.test("measureInference times the native path and predictOnBatch beside it", async () => {
+  const model = buildModel(getModelSpec("model1"), { seed: 7 });
+  try {
+    const before = tf.memory().numTensors;
+    const options = { warmup: 2, runs: 5, batchSize: 100, batchedRuns: 2 };
+    const native = await measureInference(model, images, { ...options, path: "native" });
+    assert.equal(native.path, "native");
+    assert.equal(native.batch1.runs, 5);
+    assert.equal(native.batched.batchSize, 100);
+    assert.ok(native.batch1.p50Ms > 0 && native.batched.imagesPerSecond > 0);
+    assert.equal(native.layers?.batch1.runs, 5);
+    assert.equal(native.layers?.batched.batchSize, 100);
+    assert.equal(native.kernels?.batch1.length, 4);
+    assert.equal(native.kernels?.batched.length, 4);
+    const layers = await measureInference(model, images, options);
+    assert.equal(layers.path, "layers");
+    assert.equal(layers.layers, undefined);
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    model.dispose();
+  }
+});
