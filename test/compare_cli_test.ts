@@ -72,17 +72,20 @@ Deno.test("report refuses a damaged results file, naming it", async () => {
   }
 });
 
-Deno.test("report merges results from two machines into one comparison", async () => {
+Deno.test("report merges results from three machines into one comparison", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const { code, stdout } = await runCli("report", "--out", dir, FIXTURE_RESULTS);
     assert.equal(code, 0);
-    assert.match(stdout, /^report: 5 rows from 2 machines \(4 results files, 0 earlier rows\)\n/);
+    assert.match(stdout, /^report: 8 rows from 3 machines \(5 results files, 0 earlier rows\)\n/);
     const c = parseComparison(JSON.parse(await Deno.readTextFile(join(dir, "compare.json"))));
     assert.deepEqual(
       c.rows.map((r) => `${r.machine} ${r.model} ${r.backend} ${r.speedup === null ? "-" : "x"}`),
       [
         "gpu-box model1 tensorflow-gpu -",
+        "h100-webgpu model1 webgpu -",
+        "h100-webgpu model2 webgpu -",
+        "h100-webgpu model3 webgpu -",
         "vm model1 tensorflow x",
         "vm model1 webgpu x",
         "vm model1 cpu x",

@@ -90,14 +90,17 @@ Deno.test("native predictor predicts with the weights the model has at the call"
   }
 });
 
-Deno.test("native predictor leaves no tensor but its result", () => {
+Deno.test("native predictor leaves no tensor but its result, and none once disposed", () => {
   const model = buildModel(getModelSpec("model2"), { seed: 7 });
   try {
-    const { predict } = nativePredictor(model);
-    predict(images).dispose(); // warm-up
+    const start = tf.memory().numTensors;
+    const predictor = nativePredictor(model);
+    predictor.predict(images).dispose(); // tunes, and keeps the flatten's shape tensor
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) predict(images).dispose();
+    for (let i = 0; i < 3; i++) predictor.predict(images).dispose();
     assert.equal(tf.memory().numTensors, before);
+    predictor.dispose();
+    assert.equal(tf.memory().numTensors, start);
   } finally {
     model.dispose();
   }

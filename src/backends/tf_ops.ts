@@ -18,6 +18,7 @@ export interface TfjsNodeBackend {
     TF_ATTR_BOOL: number;
     TF_ATTR_SHAPE: number;
     TF_FLOAT: number;
+    TF_INT32: number;
     [BINDING_PATCH_MARKER]?: number;
   };
   executeSingleOutput(name: string, attrs: unknown[], inputs: unknown[]): Tensor;

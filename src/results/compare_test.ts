@@ -238,6 +238,7 @@ Deno.test("readComparisonInputs finds every results file in a folder", async () 
     inputs.results.map((r) => r.source.split("/").slice(-2).join("/")),
     [
       "gpu-box-tensorflow-gpu-fell-back/results.json",
+      "h100-webgpu/results.json",
       "vm-cpu/results.json",
       "vm-tensorflow/results.json",
       "vm-webgpu/results.json",

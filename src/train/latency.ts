@@ -90,6 +90,7 @@ export async function measureInference(
     const kernels = { batch1: native.kernels(1) ?? [], batched: native.kernels(batchSize) ?? [] };
     return { path, ...nativeTimes, layers: layersTimes, kernels };
   } finally {
+    native?.dispose();
     tf.dispose([one, big]);
   }
 }

@@ -285,6 +285,11 @@ export class NativeOps {
   biasGrad(dz: tf.Tensor) {
     return this.one("BiasAddGrad", [this.T, this.str("data_format", "NHWC")], [dz]);
   }
+  /** `Reshape` with a kept shape tensor: `tf.reshape` makes a new one per call. */
+  reshape(x: tf.Tensor, shape: number[]) {
+    const int32 = { name: "Tshape", type: this.b.TF_ATTR_TYPE, value: this.b.TF_INT32 };
+    return this.one("Reshape", [this.T, int32], [x, this.shape(shape)]);
+  }
   softmax(logits: tf.Tensor) {
     return this.one("Softmax", [this.T], [logits]);
   }

@@ -66,6 +66,8 @@ export interface NativePredictor {
    * `undefined` before a call at that batch size.
    */
   kernels(batchSize: number): string[] | undefined;
+  /** Frees the small shape tensor the predictor keeps. */
+  dispose(): void;
 }
 
 /**
@@ -90,7 +92,8 @@ type Candidate = [string, (a: tf.Tensor) => tf.Tensor];
 /**
  * Makes a predictor that runs `model`'s forward pass as TensorFlow ops. It
  * reads the model's weights at every call, so it predicts with the weights
- * the model has then. Nothing but the result is left behind.
+ * the model has then. Each call leaves nothing but its result; the
+ * predictor keeps one small tensor until {@link NativePredictor.dispose}.
  *
  * @throws {TypeError} When the model is not supported (see {@link nativePredictSupport}).
  */
@@ -162,7 +165,7 @@ export function nativePredictor(
             a = ops.maxPool(a, s)[0];
             break;
           case "flatten":
-            a = tf.reshape(a, [a.shape[0], -1]);
+            a = ops.reshape(a, [-1, a.size / a.shape[0]]);
             break;
           case "dropout": // identity at inference
             break;
@@ -178,6 +181,7 @@ export function nativePredictor(
       const chosen = picks.get(batchSize);
       return chosen && candidates.flatMap((c, i) => (c.length > 0 ? [c[chosen[i]][0]] : []));
     },
+    dispose: () => ops.dispose(),
   };
 }
 

@@ -1,0 +1,50 @@
+/**
+ * Whether predicting a large batch in chunks is faster than in one call:
+ * the native predictor (`src/train/native_predict.ts`, oneDNN's kernels) on
+ * 1,024 random images whole and in chunks of 512 down to 32, taking turns
+ * call by call; the median of 12 calls each, the result read back.
+ *
+ *   deno run -A bench/chunk_probe.ts [model]
+ *
+ * @module
+ */
+import type { Tensor, Tensor4D } from "@tensorflow/tfjs";
+import { loadBackend } from "../src/backends/registry.ts";
+import { buildModel } from "../src/models/factory.ts";
+import { getModelSpec } from "../src/models/spec.ts";
+import { nativePredictor } from "../src/train/native_predict.ts";
+
+if (import.meta.main) {
+  const model = Deno.args[0] ?? "model1";
+  const { tf } = await loadBackend("tensorflow");
+  const m = buildModel(getModelSpec(model));
+  const x: Tensor4D = tf.randomNormal([1024, 28, 28, 1]);
+  const { predict } = nativePredictor(m, { kernels: "default" });
+  const chunked = (size: number) => () =>
+    tf.tidy(() => {
+      const parts: Tensor[] = [];
+      for (let s = 0; s < 1024; s += size) {
+        parts.push(predict(tf.slice(x, [s, 0, 0, 0], [size, -1, -1, -1])));
+      }
+      return tf.concat(parts);
+    });
+  const variants: Record<string, () => Tensor> = { whole: () => predict(x) };
+  for (const size of [512, 256, 128, 64, 32]) variants[`chunks of ${size}`] = chunked(size);
+  for (const f of Object.values(variants)) f().dispose();
+  const times = Object.keys(variants).map(() => [] as number[]);
+  for (let i = 0; i < 12; i++) {
+    for (const [k, f] of Object.values(variants).entries()) {
+      const t0 = performance.now();
+      const y = f();
+      await y.data();
+      times[k].push(performance.now() - t0);
+      y.dispose();
+    }
+  }
+  console.log(
+    `${model}, batch 1,024: ` +
+      Object.keys(variants).map((name, k) =>
+        `${name} ${times[k].sort((a, b) => a - b)[6].toFixed(1)} ms`
+      ).join(", "),
+  );
+}

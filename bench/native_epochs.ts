@@ -1,0 +1,36 @@
+/**
+ * Times a few native-step epochs (`src/train/native_step.ts`) of one model on
+ * random images, in one process: a probe to run under different process
+ * settings (environment variables, allocators) and compare.
+ *
+ *   deno run -A bench/native_epochs.ts [model] [images] [epochs]
+ *   GLIBC_TUNABLES=glibc.malloc.mmap_max=0 /usr/bin/time -v deno run -A bench/native_epochs.ts model2 2048 4
+ *
+ * @module
+ */
+import type { Tensor2D, Tensor4D } from "@tensorflow/tfjs";
+import { loadBackend } from "../src/backends/registry.ts";
+import { buildModel } from "../src/models/factory.ts";
+import { getModelSpec } from "../src/models/spec.ts";
+import { fitEpochNative } from "../src/train/native_step.ts";
+
+if (import.meta.main) {
+  const [model = "model2", images = "2048", epochs = "3"] = Deno.args;
+  const { tf } = await loadBackend("tensorflow");
+  const n = Number(images);
+  const xs = tf.randomNormal([n, 28, 28, 1]) as Tensor4D;
+  const ys = tf.oneHot(tf.randomUniform([n], 0, 10, "int32"), 10).toFloat() as Tensor2D;
+  const m = buildModel(getModelSpec(model), { seed: 1 });
+  const times: number[] = [];
+  for (let e = 0; e < Number(epochs); e++) {
+    const t0 = performance.now();
+    await fitEpochNative(m, xs, ys);
+    times.push((performance.now() - t0) / 1000);
+  }
+  const setting = Deno.env.get("GLIBC_TUNABLES") ?? "default";
+  console.log(
+    `${model}, ${n} images, GLIBC_TUNABLES ${setting}: epochs of ${
+      times.map((t) => t.toFixed(2)).join(", ")
+    } s`,
+  );
+}
