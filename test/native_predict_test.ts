@@ -49,7 +49,9 @@ Deno.test("native predictor names the kernels it chose for each batch size", () 
     eigen.predict(images).dispose();
     assert.deepEqual(eigen.kernels(64), [
       "_FusedConv2D",
+      "MaxPool",
       "_FusedConv2D",
+      "MaxPool",
       "_FusedMatMul",
       "_FusedMatMul",
     ]);
@@ -57,17 +59,20 @@ Deno.test("native predictor names the kernels it chose for each batch size", () 
     standard.predict(images).dispose();
     assert.deepEqual(standard.kernels(64), [
       "_MklNativeFusedConv2D",
+      "MaxPool",
       "_MklNativeFusedConv2D",
+      "MaxPool",
       "MatMul+BiasAdd+Relu",
       "MatMul+BiasAdd",
     ]);
     const tuned = nativePredictor(model);
     tuned.predict(images).dispose();
     const chosen = tuned.kernels(64)!;
-    assert.equal(chosen.length, 4);
-    chosen.forEach((k, i) =>
-      assert.ok([eigen.kernels(64)![i], standard.kernels(64)![i]].includes(k))
-    );
+    assert.equal(chosen.length, 6);
+    chosen.forEach((k, i) => {
+      const options = [eigen.kernels(64)![i], standard.kernels(64)![i], "_MklNativeMaxPool"];
+      assert.ok(options.includes(k), `${i}: ${k}`);
+    });
   } finally {
     model.dispose();
   }
@@ -146,8 +151,8 @@ Deno.test("measureInference times the native path and predictOnBatch beside it",
     assert.ok(native.batch1.p50Ms > 0 && native.batched.imagesPerSecond > 0);
     assert.equal(native.layers?.batch1.runs, 5);
     assert.equal(native.layers?.batched.batchSize, 100);
-    assert.equal(native.kernels?.batch1.length, 4);
-    assert.equal(native.kernels?.batched.length, 4);
+    assert.equal(native.kernels?.batch1.length, 6);
+    assert.equal(native.kernels?.batched.length, 6);
     const layers = await measureInference(model, images, options);
     assert.equal(layers.path, "layers");
     assert.equal(layers.layers, undefined);

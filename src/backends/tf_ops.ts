@@ -100,7 +100,8 @@ export function eigenFusedAttrs(backend: TfjsNodeBackend, relu: boolean, conv: b
 /**
  * Max-pool attributes, NHWC. With `oneDnn`, those of oneDNN's
  * `_MklNativeMaxPool`/`_MklNativeMaxPoolGrad`, which pass the argmax
- * workspace from the forward op to the gradient.
+ * workspace from the forward op to the gradient (`workspace`, default true;
+ * inference needs none).
  */
 export function poolAttrs(
   backend: TfjsNodeBackend,
@@ -108,6 +109,7 @@ export function poolAttrs(
   strides: [number, number],
   padding: string,
   oneDnn: boolean,
+  workspace = true,
 ): OpAttr[] {
   const { TF_ATTR_INT, TF_ATTR_STRING, TF_ATTR_BOOL } = backend.binding;
   const attrs = [
@@ -120,7 +122,7 @@ export function poolAttrs(
   if (!oneDnn) return attrs;
   return [
     ...attrs,
-    { name: "workspace_enabled", type: TF_ATTR_BOOL, value: true },
+    { name: "workspace_enabled", type: TF_ATTR_BOOL, value: workspace },
     { name: "_kernel", type: TF_ATTR_STRING, value: ONEDNN_LABEL },
   ];
 }

@@ -245,6 +245,16 @@ export class NativeOps {
     if (!this.oneDnnPool) return [this.one("MaxPool", this.poolAttrs(s), [x])];
     return this.backend.executeMultipleOutputs("_MklNativeMaxPool", this.poolAttrs(s), [x], 2);
   }
+  /** oneDNN's max-pool without the argmax workspace: for inference, where it is often faster. */
+  oneDnnMaxPool(
+    x: tf.Tensor,
+    s: { size: [number, number]; strides: [number, number]; padding: string },
+  ) {
+    const attrs = poolAttrs(this.backend, s.size, s.strides, s.padding, true, false);
+    const [y, unused] = this.backend.executeMultipleOutputs("_MklNativeMaxPool", attrs, [x], 2);
+    unused.dispose();
+    return y;
+  }
   maxPoolGrad(
     x: tf.Tensor,
     y: tf.Tensor,

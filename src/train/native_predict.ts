@@ -11,11 +11,13 @@
  * Which kernel is fastest depends on the batch size: at batch 1, Eigen's
  * fused `_FusedConv2D` and `_FusedMatMul` beat oneDNN's for model1's first
  * convolution and first dense layer (0.18 against 0.30 ms, 0.15 against
- * 0.33 ms), while at batch 1,024 oneDNN's win (`bench/batch1_probe.ts`). So,
- * as cuDNN's autotuner does on a GPU, the predictor times both on its first
- * call with a batch size (the median of five calls each, taking turns) and
- * keeps the faster, per layer. It gives
- * `predictOnBatch`'s probabilities to float rounding either way (tested).
+ * 0.33 ms), while at batch 1,024 oneDNN's win (`bench/batch1_probe.ts`); and
+ * at batch 1,024 oneDNN's max-pool takes 15 ms where TensorFlow's default
+ * `MaxPool` takes 26 ms for model1's first one (`bench/profile_predict.ts`).
+ * So, as cuDNN's autotuner does on a GPU, the predictor times the candidates
+ * on its first call with a batch size (the median of five calls each, taking
+ * turns) and keeps the fastest, per layer. It gives `predictOnBatch`'s
+ * probabilities to float rounding whatever it picks (tested).
  *
  * Supported models: what {@link nativePredictSupport} accepts, the same
  * layers as the native step, on the `tensorflow` backend.
@@ -38,12 +40,13 @@ export interface NativePredictorOptions {
    */
   fused?: boolean;
   /**
-   * Which kernels the convolution and dense layers run:
-   * - `"autotune"`: time the default ones and Eigen's fused one on the first
-   *   call at each batch size, and keep the faster, per layer;
+   * Which kernels the convolution, dense and max-pool layers run:
+   * - `"autotune"`: on the first call at each batch size, time the default
+   *   ones against Eigen's fused convolution and dense ops and oneDNN's
+   *   max-pool, and keep the fastest, per layer;
    * - `"default"`: `fused`'s choice for convolutions, `MatMul` + `BiasAdd`
-   *   (+ `Relu`) for dense layers;
-   * - `"eigen"`: Eigen's `_FusedConv2D` and `_FusedMatMul`.
+   *   (+ `Relu`) for dense layers, `MaxPool`;
+   * - `"eigen"`: Eigen's `_FusedConv2D` and `_FusedMatMul`, `MaxPool`.
    *
    * Default: `"autotune"` where the binding passes list attributes (Eigen's
    * fused ops need them), else `"default"`.
@@ -61,9 +64,10 @@ export interface NativePredictor {
   /** Runs the forward pass; the caller disposes the result. */
   predict: Predict;
   /**
-   * The op (or ops) each convolution and dense layer runs at this batch
-   * size, e.g. `"_FusedConv2D"` or `"MatMul+BiasAdd+Relu"`, in layer order;
-   * `undefined` before a call at that batch size.
+   * The op (or ops) each convolution, max-pool and dense layer runs at this
+   * batch size, e.g. `"_FusedConv2D"`, `"MaxPool"` or
+   * `"MatMul+BiasAdd+Relu"`, in layer order; `undefined` before a call at
+   * that batch size.
    */
   kernels(batchSize: number): string[] | undefined;
   /** Frees the small shape tensor the predictor keeps. */
@@ -106,7 +110,8 @@ export function nativePredictor(
   const stages = planStages(model, "native predictor");
   const backend = tf.backend() as unknown as TfjsNodeBackend;
   const lists = passesListAttrs(backend);
-  const fused = options.fused ?? (oneDnnMaxPoolAvailable(tf as unknown as Tf) && lists);
+  const oneDnnPool = oneDnnMaxPoolAvailable(tf as unknown as Tf);
+  const fused = options.fused ?? (oneDnnPool && lists);
   const { kernels = lists ? "autotune" : "default", tuneRuns = 5 } = options;
   if (kernels !== "default" && !lists) {
     throw new TypeError(
@@ -114,14 +119,13 @@ export function nativePredictor(
         "(list attributes)",
     );
   }
-  // Plain MaxPool: oneDNN's variant also writes the argmax workspace only a gradient needs.
   const ops = new NativeOps(backend, false, fused);
   const weights = model.trainableWeights;
   const w = (i: number) => weights[i].read();
   const relu = (on: boolean) => (on ? "+Relu" : "");
   const choose = (standard: Candidate, eigen: Candidate): Candidate[] =>
     kernels === "autotune" ? [standard, eigen] : kernels === "eigen" ? [eigen] : [standard];
-  // The candidates of each convolution and dense layer, the default kernels first.
+  // The candidates of each convolution, dense and max-pool layer, the default kernels first.
   const candidates = stages.map((s): Candidate[] => {
     if (s.kind === "conv") {
       const conv: Candidate = [
@@ -145,6 +149,11 @@ export function nativePredictor(
       ];
       return choose(dense, eigen);
     }
+    if (s.kind === "pool") {
+      const pool: Candidate = ["MaxPool", (a) => ops.maxPool(a, s)[0]];
+      const oneDnn: Candidate = ["_MklNativeMaxPool", (a) => ops.oneDnnMaxPool(a, s)];
+      return kernels === "autotune" && oneDnnPool ? [pool, oneDnn] : [pool];
+    }
     return [];
   });
   const picks = new Map<number, number[]>(); // batch size → chosen candidate per stage
@@ -158,11 +167,9 @@ export function nativePredictor(
         switch (s.kind) {
           case "conv":
           case "dense":
+          case "pool":
             chosen[i] ??= fastest(candidates[i], a, tuneRuns);
             a = candidates[i][chosen[i]][1](a);
-            break;
-          case "pool":
-            a = ops.maxPool(a, s)[0];
             break;
           case "flatten":
             a = ops.reshape(a, [-1, a.size / a.shape[0]]);
