@@ -15,8 +15,8 @@
  * at batch 1,024 oneDNN's max-pool takes 15 ms where TensorFlow's default
  * `MaxPool` takes 26 ms for model1's first one (`bench/profile_predict.ts`).
  * So, as cuDNN's autotuner does on a GPU, the predictor times the candidates
- * on its first call with a batch size (the median of five calls each, taking
- * turns) and keeps the fastest, per layer. It gives `predictOnBatch`'s
+ * on its first call with a batch size (after an untimed call, the fastest of
+ * five calls each, taking turns) and keeps the fastest, per layer. It gives `predictOnBatch`'s
  * probabilities to float rounding whatever it picks (tested).
  *
  * Supported models: what {@link nativePredictSupport} accepts, the same
@@ -28,7 +28,6 @@ import * as tf from "@tensorflow/tfjs";
 import { oneDnnMaxPoolAvailable } from "../backends/native_gradients.ts";
 import { passesListAttrs, type TfjsNodeBackend } from "../backends/tf_ops.ts";
 import type { Tf } from "../backends/types.ts";
-import { percentile } from "../results/stats.ts";
 import { NativeOps, planStages } from "./native_model.ts";
 
 /** Options for {@link nativePredictor}. */
@@ -52,7 +51,7 @@ export interface NativePredictorOptions {
    * fused ops need them), else `"default"`.
    */
   kernels?: "autotune" | "default" | "eigen";
-  /** Timed calls of each candidate while tuning; their median counts. Default 5. */
+  /** Timed calls of each candidate while tuning, after an untimed one; the fastest counts. Default 5. */
   tuneRuns?: number;
 }
 
@@ -193,22 +192,23 @@ export function nativePredictor(
 }
 
 /**
- * Index of the candidate whose median of `runs` calls on `input` is the
- * smallest. The candidates take turns call by call, so that a burst of load
- * from elsewhere on the machine hits them alike. CPU ops run when called, so
+ * Index of the candidate whose fastest of `runs` calls on `input` is the
+ * fastest, after one untimed call of each (oneDNN builds its kernel for a
+ * shape on the first call). The candidates take turns call by call, so that
+ * a burst of load from elsewhere on the machine hits them alike, and the
+ * fastest call is the one least disturbed by it. CPU ops run when called, so
  * the clock around the call is the op's time.
  */
 function fastest(candidates: Candidate[], input: tf.Tensor, runs: number): number {
   if (candidates.length === 1) return 0;
-  const times = candidates.map(() => [] as number[]);
-  for (let r = 0; r < runs; r++) {
+  const best = candidates.map(() => Infinity);
+  for (let r = -1; r < runs; r++) {
     for (const [i, [, run]] of candidates.entries()) {
       const t0 = performance.now();
       const out = run(input);
-      times[i].push(performance.now() - t0);
+      if (r >= 0) best[i] = Math.min(best[i], performance.now() - t0);
       out.dispose(); // at batch 1,024, a convolution's output can be hundreds of megabytes
     }
   }
-  const medians = times.map((t) => percentile(t, 50));
-  return medians.indexOf(Math.min(...medians));
+  return best.indexOf(Math.min(...best));
 }
