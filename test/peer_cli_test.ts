@@ -86,6 +86,18 @@ Deno.test({
       // Same data, same architecture: both sides learn, to within a few points on 500 images.
       assert.ok(m.tfjs.testAccuracy > 0.5 && m.keras.testAccuracy > 0.5, JSON.stringify(m));
       assert.ok(Math.abs(m.accuracyGapPoints) < 10, `gap ${m.accuracyGapPoints}`);
+      // The TF.js side times the native predictor, with predictOnBatch beside it.
+      assert.equal(s.config.inferencePath, "native");
+      assert.ok(m.tfjs.layers !== undefined && m.tfjs.layers.batch1P50Ms > 0, JSON.stringify(m));
+      assert.equal(m.keras.layers, undefined);
+      assert.match(stdout, /TF\.js's tfjs-layers `predictOnBatch`, timed in the same runs: model1/);
+      const tfjs = JSON.parse(
+        await Deno.readTextFile(join(dir, "runs", "model1", "tfjs-1", "results.json")),
+      );
+      assert.equal(tfjs.config.inferencePath, "native");
+      assert.equal(tfjs.runs[0].inference.path, "native");
+      assert.equal(tfjs.runs[0].inference.kernels.batch1.length, 6);
+      assert.equal(tfjs.runs[0].inference.layers.batched.batchSize, 64);
       const keras = JSON.parse(
         await Deno.readTextFile(join(dir, "runs", "model1", "keras-1", "results.json")),
       );
