@@ -164,6 +164,14 @@ Deno.test("train-all resumes an interrupted run and keeps its earlier epochs", a
     assert.ok(kept >= 1 && kept <= 2, `${kept} epochs before the interruption`);
     assert.equal(partial.runs[0].test, null);
 
+    // A flag that contradicts the run being resumed is refused, and nothing changes.
+    const contradicted = await trainAll("--resume", "--out", out, "--inference-path", "layers");
+    assert.equal(contradicted.code, 2);
+    assert.equal(
+      contradicted.stderr.trim().split("\n").at(-1),
+      "error: --resume: --inference-path layers differs from the run being resumed (native); drop the flag",
+    );
+
     const resumed = await trainAll("--resume", "--out", out, "--json");
     assert.equal(resumed.code, 0, resumed.stderr);
     const done = validateResults(JSON.parse(await Deno.readTextFile(join(out, "results.json"))));

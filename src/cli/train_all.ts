@@ -166,7 +166,15 @@ async function main(): Promise<number> {
   if (!values.resume) await ensureFreshOutDir(outDir, values.out !== undefined);
   await checkWritable(outDir);
   const base: Partial<RunConfig> = previous?.config ?? {};
-  if (previous) assertSameConfig(previous.config, { models, ...flags, backend: values.backend });
+  if (previous) {
+    assertSameConfig(previous.config, {
+      models,
+      ...flags,
+      backend: values.backend,
+      trainStep: trainStepFlag,
+      inferencePath: pathFlag,
+    });
+  }
 
   const backendName = previous?.config.backend ?? values.backend ?? (await pickBackend());
   if (values.machine !== undefined && values.machine.trim() === "") {
@@ -395,6 +403,8 @@ function assertSameConfig(
     inferenceBatchSize?: number;
     inferenceRuns?: number;
     seed?: number;
+    trainStep?: string;
+    inferencePath?: string;
   },
 ): void {
   const pairs: [string, unknown, unknown][] = [
@@ -408,6 +418,8 @@ function assertSameConfig(
     ["--inference-runs", given.inferenceRuns, saved.inferenceRuns ?? 100],
     ["--seed", given.seed, saved.seed],
     ["--backend", given.backend, saved.backend],
+    ["--train-step", given.trainStep, saved.trainStep ?? "fit"],
+    ["--inference-path", given.inferencePath, saved.inferencePath ?? "layers"],
   ];
   for (const [flag, value, was] of pairs) {
     if (value !== undefined && value !== was) {
