@@ -246,7 +246,7 @@ async function main(): Promise<number> {
     machine: values.machine?.trim(),
     threads: threadsFromEnv(),
   });
-  const command = reproduceCommand(config, env, outDir, values.fixtures);
+  const command = reproduceCommand(config, env, outDir, values.fixtures, values.machine?.trim());
   const mode = values.json ? "json" : Deno.stderr.isTerminal() ? "tty" : "lines";
   if (mode !== "json") {
     console.error(
@@ -435,6 +435,7 @@ function reproduceCommand(
   env: Environment,
   outDir: string,
   fixtures: boolean,
+  machine: string | undefined,
 ): string {
   return [
     "deno task train-all",
@@ -457,6 +458,7 @@ function reproduceCommand(
     `--train-step ${c.trainStep ?? "fit"}`,
     `--inference-path ${c.inferencePath ?? "layers"}`,
     `--seed ${c.seed}`,
+    ...(machine ? [`--machine ${machine}`] : []),
     `--out ${outDir}`,
   ].join(" ");
 }
