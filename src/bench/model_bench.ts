@@ -218,10 +218,11 @@ export async function registerModelBenches(
     });
     // Inference: one call per batch, then the result read back before the clock stops;
     // predictOnBatch everywhere, and on tensorflow the native predictor beside it.
-    const paths: [string, Predict][] = [
-      ["", (x) => model.predictOnBatch(x) as ReturnType<Predict>],
-      ...(native ? [[" (native ops)", nativePredictor(model).predict] as [string, Predict]] : []),
-    ];
+    const paths: [string, Predict][] = [[
+      "",
+      (x) => model.predictOnBatch(x) as ReturnType<Predict>,
+    ]];
+    if (native) paths.push([" (native ops)", nativePredictor(model).predict]);
     for (const [suffix, predict] of paths) {
       const inference = (group: string, name: string, x: typeof one, n: number, warmup: number) =>
         Deno.bench({

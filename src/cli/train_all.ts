@@ -313,7 +313,6 @@ async function main(): Promise<number> {
   }
 }
 
-/** The training step: the flag when given (checked against the backend), else native on `tensorflow`. */
 /**
  * `--train-step` or `--inference-path`: "native" where asked for or, with no
  * flag, on the tensorflow backend unless stock TF.js is asked for; else `other`.

@@ -54,13 +54,10 @@ export interface InferenceRecord {
    * (TensorFlow's ops called directly, `src/train/native_predict.ts`). Absent: `"layers"`.
    */
   path?: "layers" | "native";
-  /** With the native path: the ops each convolution and dense layer ran at batch 1 and batched. */
+  /** With the native path: the ops each convolution, max-pool and dense layer ran at batch 1 and batched. */
   kernels?: { batch1: string[]; batched: string[] };
   /** With the native path: `predictOnBatch`'s batch-1 and batched figures, from the same run. */
-  layers?: {
-    batch1: { p50Ms: number; p95Ms: number; minMs: number; runs: number };
-    batched: { batchSize: number; imagesPerSecond: number; runs: number };
-  };
+  layers?: Pick<InferenceRecord, "batch1" | "batched">;
 }
 
 /** Everything measured for one model on one backend. */
@@ -157,7 +154,6 @@ const inferenceBatch1 = obj({ p50Ms: num, p95Ms: num, minMs: num, runs: int });
 const inferenceBatched = obj({ batchSize: int, imagesPerSecond: num, runs: int });
 
 /** The JSON Schema of {@link ResultsFile}. */
-
 export const RESULTS_JSON_SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://fmnist-bench.invalid/results.schema.json",

@@ -49,7 +49,7 @@ export interface InferenceResult extends InferenceTimes {
   /** With the `"native"` path: `predictOnBatch`'s figures, measured in the same call. */
   layers?: InferenceTimes;
   /**
-   * With the `"native"` path: the ops each convolution and dense layer ran,
+   * With the `"native"` path: the ops each convolution, max-pool and dense layer ran,
    * as the predictor's autotuning chose them at batch 1 and at `batchSize`.
    */
   kernels?: { batch1: string[]; batched: string[] };
@@ -68,8 +68,7 @@ export async function measureInference(
   images: tf.Tensor4D,
   options: InferenceOptions = {},
 ): Promise<InferenceResult> {
-  const { batchSize = 1024, path = "layers" } = options;
-  const { runs = 100, batchedRuns = 5 } = options;
+  const { warmup = 10, runs = 100, batchSize = 1024, batchedRuns = 5, path = "layers" } = options;
   if (runs < 1 || batchedRuns < 1) {
     throw new RangeError(`measureInference: expected runs ≥ 1, got ${runs}/${batchedRuns}`);
   }
@@ -83,7 +82,7 @@ export async function measureInference(
   try {
     // One batch, one call: what Keras's predict_on_batch does on the peer's side.
     const layers = (x: tf.Tensor4D) => model.predictOnBatch(x) as tf.Tensor2D;
-    const timed = { ...options, batchSize, runs, batchedRuns };
+    const timed = { warmup, runs, batchSize, batchedRuns };
     if (!native) return { path, ...await timeCalls(layers, one, big, timed) };
     const layersTimes = await timeCalls(layers, one, big, timed);
     const nativeTimes = await timeCalls(native.predict, one, big, timed);
@@ -99,9 +98,9 @@ async function timeCalls(
   predict: Predict,
   one: tf.Tensor4D,
   big: tf.Tensor4D,
-  options: { warmup?: number; runs: number; batchSize: number; batchedRuns: number },
+  options: { warmup: number; runs: number; batchSize: number; batchedRuns: number },
 ): Promise<InferenceTimes> {
-  const { warmup = 10, runs, batchSize, batchedRuns } = options;
+  const { warmup, runs, batchSize, batchedRuns } = options;
   const timeOnce = async (x: tf.Tensor4D): Promise<number> => {
     const t0 = performance.now();
     const y = predict(x);

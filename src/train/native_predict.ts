@@ -78,15 +78,22 @@ export interface NativePredictor {
  * backend, or `undefined` when it can.
  */
 export function nativePredictSupport(model: tf.LayersModel): string | undefined {
-  if (tf.getBackend() !== "tensorflow") {
-    return `the native predictor needs the tensorflow backend, not ${tf.getBackend()}`;
-  }
   try {
-    planStages(model, "native predictor");
+    plan(model);
     return undefined;
   } catch (err) {
     return (err as Error).message;
   }
+}
+
+/** The model's stages on the tensorflow backend; throws a TypeError saying why not. */
+function plan(model: tf.LayersModel) {
+  if (tf.getBackend() !== "tensorflow") {
+    throw new TypeError(
+      `the native predictor needs the tensorflow backend, not ${tf.getBackend()}`,
+    );
+  }
+  return planStages(model, "native predictor");
 }
 
 /** One way to run a layer: a name for reports and the op call. */
@@ -104,9 +111,7 @@ export function nativePredictor(
   model: tf.LayersModel,
   options: NativePredictorOptions = {},
 ): NativePredictor {
-  const why = nativePredictSupport(model);
-  if (why !== undefined) throw new TypeError(why);
-  const stages = planStages(model, "native predictor");
+  const stages = plan(model);
   const backend = tf.backend() as unknown as TfjsNodeBackend;
   const lists = passesListAttrs(backend);
   const oneDnnPool = oneDnnMaxPoolAvailable(tf as unknown as Tf);
