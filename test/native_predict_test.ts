@@ -6,19 +6,14 @@
 import assert from "node:assert/strict";
 import type { Tensor } from "@tensorflow/tfjs";
 import { loadBackend } from "../src/backends/registry.ts";
-import { FIXTURE_CHECKSUMS, FIXTURE_DIR, loadFashionMnist, toTensors } from "../src/data/mod.ts";
+import { loadFixtureData, toTensors } from "../src/data/mod.ts";
 import { buildModel } from "../src/models/factory.ts";
 import { getModelSpec, MODEL_NAMES } from "../src/models/spec.ts";
 import { measureInference } from "../src/train/latency.ts";
 import { nativePredictor, nativePredictSupport } from "../src/train/native_predict.ts";
 
 const { tf } = await loadBackend("tensorflow");
-const data = await loadFashionMnist({
-  dir: FIXTURE_DIR,
-  checksums: FIXTURE_CHECKSUMS,
-  systemDir: null,
-  baseUrls: false,
-});
+const data = await loadFixtureData();
 const images = toTensors(data.test, 0, 64).xs;
 
 for (const name of MODEL_NAMES) {

@@ -5,14 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { loadBackend } from "../src/backends/registry.ts";
-import {
-  FIXTURE_CHECKSUMS,
-  FIXTURE_DIR,
-  loadFashionMnist,
-  permutation,
-  splitValidation,
-  toTensors,
-} from "../src/data/mod.ts";
+import { loadFixtureData, permutation, splitValidation, toTensors } from "../src/data/mod.ts";
 import { buildModel } from "../src/models/factory.ts";
 import { getModelSpec } from "../src/models/spec.ts";
 import { evaluateModel } from "../src/train/evaluate.ts";
@@ -20,12 +13,7 @@ import { fitEpochNative, nativeStepSupport } from "../src/train/native_step.ts";
 import { trainEpochs, type TrainStep } from "../src/train/trainer.ts";
 
 const { tf, device } = await loadBackend("tensorflow");
-const data = await loadFashionMnist({
-  dir: FIXTURE_DIR,
-  checksums: FIXTURE_CHECKSUMS,
-  systemDir: null,
-  baseUrls: false,
-});
+const data = await loadFixtureData();
 const split = splitValidation(data.train, { size: 200, seed: 42 });
 
 async function run(step: TrainStep, epochs: number, model = "model1") {

@@ -12,9 +12,7 @@ import {
 import { loadBackend } from "../src/backends/registry.ts";
 import {
   type DataSplit,
-  FIXTURE_CHECKSUMS,
-  FIXTURE_DIR,
-  loadFashionMnist,
+  loadFixtureData,
   permutation,
   splitValidation,
   toTensors,
@@ -25,12 +23,7 @@ import { evaluateModel } from "../src/train/evaluate.ts";
 import { trainEpochs } from "../src/train/trainer.ts";
 
 const { tf } = await loadBackend("tensorflow");
-const data = await loadFashionMnist({
-  dir: FIXTURE_DIR,
-  checksums: FIXTURE_CHECKSUMS,
-  systemDir: null,
-  baseUrls: false,
-});
+const data = await loadFixtureData();
 const { train, validation } = splitValidation(data.train, { size: 200, seed: 42 });
 
 /** Trains model1 on `trainSplit` and returns its epoch records and test accuracy. */

@@ -16,9 +16,8 @@ import {
   DatasetError,
   type DataSplit,
   type FashionMnist,
-  FIXTURE_CHECKSUMS,
-  FIXTURE_DIR,
   loadFashionMnist,
+  loadFixtureData,
   permutation,
   stratifiedSubset,
   take,
@@ -124,12 +123,7 @@ export async function registerModelBenches(
   let data: FashionMnist;
   try {
     data = config.fixtures
-      ? await loadFashionMnist({
-        dir: FIXTURE_DIR,
-        checksums: FIXTURE_CHECKSUMS,
-        systemDir: null,
-        baseUrls: false,
-      })
+      ? await loadFixtureData()
       : await loadFashionMnist({ cacheDir: config.cacheDir, baseUrls: false });
   } catch (err) {
     if (!(err instanceof DatasetError)) throw err;

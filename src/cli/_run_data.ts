@@ -9,9 +9,8 @@
  */
 import {
   type DataSplit,
-  FIXTURE_CHECKSUMS,
-  FIXTURE_DIR,
   loadFashionMnist,
+  loadFixtureData,
   splitValidation,
   stratifiedSubset,
 } from "../data/mod.ts";
@@ -60,18 +59,11 @@ export async function loadRunData(options: RunDataOptions): Promise<RunData> {
   if (options.fixtures && options.dataDir) {
     throw new UsageError("--fixtures and --data-dir exclude each other");
   }
-  const data = options.fixtures
-    ? await loadFashionMnist({
-      dir: FIXTURE_DIR,
-      checksums: FIXTURE_CHECKSUMS,
-      systemDir: null,
-      baseUrls: false,
-    })
-    : await loadFashionMnist({
-      dir: options.dataDir,
-      cacheDir: cacheDirFromEnv(),
-      download: { onProgress: downloadProgress() },
-    });
+  const data = options.fixtures ? await loadFixtureData() : await loadFashionMnist({
+    dir: options.dataDir,
+    cacheDir: cacheDirFromEnv(),
+    download: { onProgress: downloadProgress() },
+  });
   const { seed } = options;
   const validationSize = options.validationSize ??
     (options.fixtures ? FIXTURE_VALIDATION_SIZE : DEFAULT_VALIDATION_SIZE);

@@ -15,13 +15,20 @@ import {
   type Checksums,
   FILE_ROLES,
   type FileRole,
+  FIXTURE_CHECKSUMS,
   FULL_CHECKSUMS,
   OFFICIAL_BASE_URLS,
 } from "./checksums.ts";
 import { CLASS_NAMES } from "./classes.ts";
 import { DatasetError } from "./errors.ts";
 import { parseIdxSplit } from "./idx.ts";
-import { type FileSource, resolveFile, type SourcePlaces, SYSTEM_DIR } from "./sources.ts";
+import {
+  type FileSource,
+  FIXTURE_DIR,
+  resolveFile,
+  type SourcePlaces,
+  SYSTEM_DIR,
+} from "./sources.ts";
 import type { DataSplit } from "./split.ts";
 
 /** Options for {@link loadFashionMnist}; every one has a default. */
@@ -147,4 +154,18 @@ export async function loadFashionMnist(options: LoadOptions = {}): Promise<Fashi
       return `${kind}: ${[...places].join(", ")}`;
     }).join("; "),
   };
+}
+
+/**
+ * Loads the reduced split in fixtures/ (2,000 training / 500 test images),
+ * checked against its own checksums; never looks at the system package or
+ * the network.
+ */
+export function loadFixtureData(): Promise<FashionMnist> {
+  return loadFashionMnist({
+    dir: FIXTURE_DIR,
+    checksums: FIXTURE_CHECKSUMS,
+    systemDir: null,
+    baseUrls: false,
+  });
 }

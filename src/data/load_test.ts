@@ -5,7 +5,7 @@ import { decodedCacheDir } from "./cache.ts";
 import { FILE_NAMES, FIXTURE_CHECKSUMS } from "./checksums.ts";
 import { CLASS_NAMES } from "./classes.ts";
 import { encodeIdx } from "./idx.ts";
-import { loadFashionMnist, type LoadOptions } from "./load.ts";
+import { loadFashionMnist, loadFixtureData, type LoadOptions } from "./load.ts";
 import { FIXTURE_DIR } from "./sources.ts";
 import { classCounts } from "./split.ts";
 import { copyFixtures, listDir, serveFixtures, withTempDir } from "./_testing.ts";
@@ -394,4 +394,10 @@ Deno.test("loadFashionMnist still loads when the cache cannot be written, with a
       ),
     );
   });
+});
+
+Deno.test("loadFixtureData loads the 2,000/500-image split in fixtures/", async () => {
+  const data = await loadFixtureData();
+  assert.equal(data.train.count, 2000);
+  assert.equal(data.test.count, 500);
 });

@@ -53,7 +53,7 @@ export {
   parseIdxSplit,
 } from "./idx.ts";
 export { readFileFully, writeFileAtomic } from "./io.ts";
-export { type FashionMnist, loadFashionMnist, type LoadOptions } from "./load.ts";
+export { type FashionMnist, loadFashionMnist, loadFixtureData, type LoadOptions } from "./load.ts";
 export {
   type FileSource,
   FIXTURE_DIR,
