@@ -17,6 +17,7 @@ import { loadBackend } from "../src/backends/registry.ts";
 import { buildModel } from "../src/models/factory.ts";
 import { getModelSpec } from "../src/models/spec.ts";
 import { nativePredictor } from "../src/train/native_predict.ts";
+import { mediansTakingTurns } from "./_probe.ts";
 
 if (import.meta.main) {
   const rounds = Number(Deno.args[0] ?? 3);
@@ -38,20 +39,6 @@ if (import.meta.main) {
     ),
   };
   const calls = Math.max(5, Math.round(300 / batch));
-  // Call by call in turn, so that the host's noise, which comes in bursts, hits every variant alike.
-  const medians = async () => {
-    const times = Object.keys(variants).map(() => [] as number[]);
-    for (let i = 0; i < calls; i++) {
-      for (const [k, f] of Object.values(variants).entries()) {
-        const t0 = performance.now();
-        const y = f();
-        await y.data();
-        times[k].push(performance.now() - t0);
-        y.dispose();
-      }
-    }
-    return times.map((t) => t.sort((a, b) => a - b)[calls >> 1]);
-  };
   const reference = variants.predictOnBatch();
   for (const [name, f] of Object.entries(variants)) {
     const y = f();
@@ -64,8 +51,8 @@ if (import.meta.main) {
     console.log(`native ${name} kernels at batch ${batch}: ${p.kernels(batch)!.join(", ")}`);
   }
   for (let round = 1; round <= rounds; round++) {
-    const m = await medians();
-    const line = Object.keys(variants).map((name, k) => `${name} ${m[k].toFixed(2)} ms`);
+    const m = await mediansTakingTurns(variants, calls);
+    const line = Object.entries(m).map(([name, ms]) => `${name} ${ms.toFixed(2)} ms`);
     console.log(`round ${round} (model ${modelName}, batch ${batch}): ${line.join(", ")}`);
   }
 }

@@ -13,6 +13,7 @@ import { loadBackend } from "../src/backends/registry.ts";
 import { buildModel } from "../src/models/factory.ts";
 import { getModelSpec } from "../src/models/spec.ts";
 import { nativePredictor } from "../src/train/native_predict.ts";
+import { mediansTakingTurns } from "./_probe.ts";
 
 if (import.meta.main) {
   const model = Deno.args[0] ?? "model1";
@@ -31,20 +32,9 @@ if (import.meta.main) {
   const variants: Record<string, () => Tensor> = { whole: () => predict(x) };
   for (const size of [512, 256, 128, 64, 32]) variants[`chunks of ${size}`] = chunked(size);
   for (const f of Object.values(variants)) f().dispose();
-  const times = Object.keys(variants).map(() => [] as number[]);
-  for (let i = 0; i < 12; i++) {
-    for (const [k, f] of Object.values(variants).entries()) {
-      const t0 = performance.now();
-      const y = f();
-      await y.data();
-      times[k].push(performance.now() - t0);
-      y.dispose();
-    }
-  }
+  const medians = await mediansTakingTurns(variants, 12);
   console.log(
     `${model}, batch 1,024: ` +
-      Object.keys(variants).map((name, k) =>
-        `${name} ${times[k].sort((a, b) => a - b)[6].toFixed(1)} ms`
-      ).join(", "),
+      Object.entries(medians).map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`).join(", "),
   );
 }

@@ -8,11 +8,11 @@
  *
  * @module
  */
-import type { Tensor2D, Tensor4D } from "@tensorflow/tfjs";
 import { loadBackend } from "../src/backends/registry.ts";
 import { buildModel } from "../src/models/factory.ts";
 import { getModelSpec } from "../src/models/spec.ts";
 import { fitEpochNative } from "../src/train/native_step.ts";
+import { randomTrainingData } from "./_probe.ts";
 
 type Execute = (name: string, ...rest: unknown[]) => unknown;
 
@@ -20,8 +20,7 @@ if (import.meta.main) {
   const [model = "model1", images = "2048"] = Deno.args;
   const { tf } = await loadBackend("tensorflow");
   const n = Number(images);
-  const xs = tf.randomNormal([n, 28, 28, 1]) as Tensor4D;
-  const ys = tf.oneHot(tf.randomUniform([n], 0, 10, "int32"), 10).toFloat() as Tensor2D;
+  const { xs, ys } = randomTrainingData(tf, n);
   const m = buildModel(getModelSpec(model), { seed: 1 });
   await fitEpochNative(m, xs, ys);
   const backend = tf.backend() as unknown as Record<string, Execute>;

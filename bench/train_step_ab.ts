@@ -9,18 +9,18 @@
  *
  * @module
  */
-import type { LayersModel, Tensor2D, Tensor4D } from "@tensorflow/tfjs";
+import type { LayersModel } from "@tensorflow/tfjs";
 import { loadBackend } from "../src/backends/registry.ts";
 import { buildModel } from "../src/models/factory.ts";
 import { getModelSpec } from "../src/models/spec.ts";
 import { fitEpochNative } from "../src/train/native_step.ts";
+import { randomTrainingData } from "./_probe.ts";
 
 if (import.meta.main) {
   const [model = "model1", images = "4096", rounds = "3"] = Deno.args;
   const { tf } = await loadBackend("tensorflow");
   const n = Number(images);
-  const xs = tf.randomNormal([n, 28, 28, 1]) as Tensor4D;
-  const ys = tf.oneHot(tf.randomUniform([n], 0, 10, "int32"), 10).toFloat() as Tensor2D;
+  const { xs, ys } = randomTrainingData(tf, n);
   const variants: Record<string, (m: LayersModel) => Promise<unknown>> = {
     "model.fit": (m) => m.fit(xs, ys, { batchSize: 128, epochs: 1, shuffle: false, verbose: 0 }),
     "native, unfused": (m) => fitEpochNative(m, xs, ys, { fused: false }),
