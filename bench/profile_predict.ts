@@ -5,8 +5,9 @@
  * after the warm-up calls that autotune its kernels. Prints a Markdown table
  * and the forward FLOP/s achieved.
  *
- *   deno run -A bench/profile_predict.ts [model] [batch] [calls]
+ *   deno run -A bench/profile_predict.ts [model] [batch] [calls] [autotune|default|eigen]
  *   deno run -A bench/profile_predict.ts model1 1024 10    # BENCHMARKS.md's profile
+ *   deno run -A bench/profile_predict.ts model1 1 300 eigen  # one kernel choice, forced
  *
  * @module
  */
@@ -20,13 +21,17 @@ import { nativePredictor } from "../src/train/native_predict.ts";
 type Execute = (name: string, attrs: unknown, inputs: Tensor[], ...rest: unknown[]) => unknown;
 
 if (import.meta.main) {
-  const [model = "model1", batch = "1024", callsArg = "10"] = Deno.args;
+  const [model = "model1", batch = "1024", callsArg = "10", kernels = "autotune"] = Deno.args;
+  if (kernels !== "autotune" && kernels !== "default" && kernels !== "eigen") {
+    console.error(`profile_predict: expected autotune, default or eigen, got ${kernels}`);
+    Deno.exit(2);
+  }
   const { tf } = await loadBackend("tensorflow");
   const n = Number(batch);
   const calls = Number(callsArg);
   const spec = getModelSpec(model);
   const x = tf.randomNormal([n, 28, 28, 1]) as Tensor4D;
-  const predictor = nativePredictor(buildModel(spec, { seed: 1 }));
+  const predictor = nativePredictor(buildModel(spec, { seed: 1 }), { kernels });
   for (let i = 0; i < 3; i++) predictor.predict(x).dispose(); // tunes, then warms up
   const backend = tf.backend() as unknown as Record<string, Execute>;
   const times = new Map<string, { ms: number; calls: number }>();
