@@ -8,15 +8,18 @@
  * per op) is about a third of model1's latency (`bench/batch1_probe.ts`).
  * Here a model1 prediction is about 10 ops and nothing else.
  *
- * Which kernel is fastest depends on the batch size: at batch 1, Eigen's
+ * Which kernel is fastest depends on the batch size. At batch 1, Eigen's
  * fused `_FusedConv2D` and `_FusedMatMul` beat oneDNN's for model1's first
- * convolution and first dense layer (0.18 against 0.30 ms, 0.15 against
- * 0.33 ms), while at batch 1,024 oneDNN's win (`bench/batch1_probe.ts`); and
- * at batch 1,024 oneDNN's max-pool takes 15 ms where TensorFlow's default
- * `MaxPool` takes 26 ms for model1's first one (`bench/profile_predict.ts`).
- * So, as cuDNN's autotuner does on a GPU, the predictor times the candidates
- * on its first call with a batch size (after an untimed call, the fastest of
- * five calls each, taking turns) and keeps the fastest, per layer. It gives `predictOnBatch`'s
+ * convolution and first dense layer (0.19 against 0.24 ms, 0.23 against
+ * 0.26 ms) but not for its second convolution (0.49 against 0.34 ms); at
+ * batch 1,024 oneDNN's win, and oneDNN's max-pool beats TensorFlow's default
+ * `MaxPool` (14.0 against 26.1 ms for model1's first one;
+ * `bench/profile_predict.ts model1 1 300 default|eigen` and
+ * `… model1 1024 10 [default]`, in BENCHMARKS.md). So, as cuDNN's autotuner
+ * does on a GPU, the predictor times the candidates on its first call with a
+ * batch size (after an untimed call, the median of at least five calls
+ * each, taking turns, and of more for small ops) and keeps the fastest, per
+ * layer. It gives `predictOnBatch`'s
  * probabilities to float rounding whatever it picks (tested).
  *
  * Supported models: what {@link nativePredictSupport} accepts, the same
@@ -28,7 +31,11 @@ import * as tf from "@tensorflow/tfjs";
 import { oneDnnMaxPoolAvailable } from "../backends/native_gradients.ts";
 import { passesListAttrs, type TfjsNodeBackend } from "../backends/tf_ops.ts";
 import type { Tf } from "../backends/types.ts";
+import { percentile } from "../results/stats.ts";
 import { NativeOps, planStages } from "./native_model.ts";
+
+/** Least total time, in milliseconds, that tuning one layer spends on timed calls. */
+const TUNE_MS = 100;
 
 /** Options for {@link nativePredictor}. */
 export interface NativePredictorOptions {
@@ -51,7 +58,10 @@ export interface NativePredictorOptions {
    * fused ops need them), else `"default"`.
    */
   kernels?: "autotune" | "default" | "eigen";
-  /** Timed calls of each candidate while tuning, after an untimed one; the fastest counts. Default 5. */
+  /**
+   * Least timed calls of each candidate while tuning, after an untimed one
+   * (more for small ops, up to 100 ms in all); their median counts. Default 5.
+   */
   tuneRuns?: number;
 }
 
@@ -197,23 +207,31 @@ export function nativePredictor(
 }
 
 /**
- * Index of the candidate whose fastest of `runs` calls on `input` is the
- * fastest, after one untimed call of each (oneDNN builds its kernel for a
- * shape on the first call). The candidates take turns call by call, so that
- * a burst of load from elsewhere on the machine hits them alike, and the
- * fastest call is the one least disturbed by it. CPU ops run when called, so
- * the clock around the call is the op's time.
+ * Index of the candidate with the smallest median time on `input`, after
+ * one untimed call of each (oneDNN builds its kernel for a shape on the
+ * first call). The candidates take turns call by call, so that a burst of
+ * load from elsewhere on the machine hits them alike; each runs at least
+ * `runs` times and, for small ops, until the timed calls add up to
+ * {@link TUNE_MS}, so that a median of sub-millisecond calls rests on
+ * enough of them. CPU ops run when called, so the clock around the call is
+ * the op's time.
  */
 function fastest(candidates: Candidate[], input: tf.Tensor, runs: number): number {
   if (candidates.length === 1) return 0;
-  const best = candidates.map(() => Infinity);
-  for (let r = -1; r < runs; r++) {
+  const times = candidates.map(() => [] as number[]);
+  let spent = 0;
+  for (let r = -1; r < runs || (spent < TUNE_MS && r < 500); r++) {
     for (const [i, [, run]] of candidates.entries()) {
       const t0 = performance.now();
       const out = run(input);
-      if (r >= 0) best[i] = Math.min(best[i], performance.now() - t0);
+      const ms = performance.now() - t0;
+      if (r >= 0) {
+        times[i].push(ms);
+        spent += ms;
+      }
       out.dispose(); // at batch 1,024, a convolution's output can be hundreds of megabytes
     }
   }
-  return best.indexOf(Math.min(...best));
+  const medians = times.map((t) => percentile(t, 50));
+  return medians.indexOf(Math.min(...medians));
 }
