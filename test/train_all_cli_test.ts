@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { runCli } from "./_cli.ts";
 import { join } from "node:path";
 import { validateResults } from "../src/results/schema.ts";
+import { readCpuFeatures } from "../src/backends/onednn.ts";
 
 const CLI = new URL("../src/cli/train_all.ts", import.meta.url).pathname;
 
@@ -35,6 +36,11 @@ const refusals: [string[], string][] = [
   [["--inference-batch", "0"], 'error: --inference-batch: expected a positive integer, got "0"'],
   [["--machine", " "], 'error: --machine: expected a name, got ""'],
   [["--train-step", "eager"], 'error: --train-step: expected fit or native, got "eager"'],
+  [
+    ["--onednn", "maybe"],
+    'error: --onednn: expected one of on, off, default, got "maybe"; ' +
+    "on and off pin TensorFlow's oneDNN kernels, default leaves them to the CPU",
+  ],
   [
     ["--train-step", "native", "--stock-gradients"],
     "error: --train-step native: the native step has its own gradients; drop --stock-gradients",
@@ -192,6 +198,49 @@ Deno.test("train-all resumes an interrupted run and keeps its earlier epochs", a
     assert.deepEqual(files.sort(), ["models", "report.md", "results.json"]);
     const report = await Deno.readTextFile(join(out, "report.md"));
     assert.match(report, /^Complete run of model1 on the `tensorflow` backend, 3 epochs/m);
+  } finally {
+    await Deno.remove(join(out, ".."), { recursive: true });
+  }
+});
+
+Deno.test("train-all records the CPU's extensions and oneDNN's state, and resume keeps the state", async () => {
+  const out = join(await Deno.makeTempDir(), "run");
+  try {
+    const tiny = ["--models", "model1", "--epochs", "1", "--train-size", "256"];
+    const sizes = ["--validation-size", "64", "--test-size", "100", "--inference-batch", "64"];
+    const first = await trainAll(
+      "--fixtures",
+      ...tiny,
+      ...sizes,
+      "--inference-runs",
+      "50",
+      "--onednn",
+      "on",
+      "--json",
+      "--out",
+      out,
+    );
+    assert.equal(first.code, 0, first.stderr);
+    const text = await Deno.readTextFile(join(out, "results.json"));
+    const results = validateResults(JSON.parse(text));
+    assert.deepEqual(results.env.cpu.features, await readCpuFeatures());
+    assert.deepEqual(results.env.onednn, {
+      enabled: true,
+      source: "variable",
+      reason: "on: TF_ENABLE_ONEDNN_OPTS=1",
+    });
+    const report = await Deno.readTextFile(join(out, "report.md"));
+    assert.match(report, /\| oneDNN +\| on: TF_ENABLE_ONEDNN_OPTS=1 +\|/);
+    assert.match(report, / --onednn on /);
+
+    const resumed = await trainAll("--resume", "--out", out, "--onednn", "off");
+    assert.equal(resumed.code, 2);
+    assert.equal(
+      lastLine(resumed.stderr),
+      "error: --resume: oneDNN is off: TF_ENABLE_ONEDNN_OPTS=0, but the run being resumed had it " +
+        "on: TF_ENABLE_ONEDNN_OPTS=1; resume with --onednn on",
+    );
+    assert.equal(await Deno.readTextFile(join(out, "results.json")), text);
   } finally {
     await Deno.remove(join(out, ".."), { recursive: true });
   }

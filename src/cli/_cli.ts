@@ -7,6 +7,12 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import {
+  ONEDNN_CHOICES,
+  ONEDNN_VARIABLE,
+  type OneDnnChoice,
+  oneDnnVariableFor,
+} from "../backends/onednn.ts";
 import { defaultCacheDir } from "../data/cache.ts";
 import { getModelSpec } from "../models/spec.ts";
 
@@ -118,6 +124,44 @@ export function threadsFromEnv(): { intraOp: number | "default"; interOp: number
   };
   return { intraOp: read("TF_NUM_INTRAOP_THREADS"), interOp: read("TF_NUM_INTEROP_THREADS") };
 }
+
+/** The value of `TF_ENABLE_ONEDNN_OPTS` in this process, or `undefined` when unset. */
+export function oneDnnVariableFromEnv(): string | undefined {
+  return Deno.env.get(ONEDNN_VARIABLE);
+}
+
+/**
+ * Parses `--onednn`.
+ *
+ * @throws {UsageError} For anything but on, off or default.
+ */
+export function parseOneDnnChoice(value: string): OneDnnChoice {
+  if (!(ONEDNN_CHOICES as readonly string[]).includes(value)) {
+    throw new UsageError(
+      `--onednn: expected one of ${ONEDNN_CHOICES.join(", ")}, got ${
+        JSON.stringify(value)
+      }; on and off pin TensorFlow's oneDNN kernels, default leaves them to the CPU`,
+    );
+  }
+  return value as OneDnnChoice;
+}
+
+/**
+ * Applies `--onednn` to this process and every child it starts, by setting
+ * (or, for `default`, removing) `TF_ENABLE_ONEDNN_OPTS`. Call it before a
+ * native backend is loaded: libtensorflow reads the variable once.
+ */
+export function applyOneDnnChoice(choice: OneDnnChoice): void {
+  const value = oneDnnVariableFor(choice);
+  if (value === undefined) Deno.env.delete(ONEDNN_VARIABLE);
+  else Deno.env.set(ONEDNN_VARIABLE, value);
+}
+
+/** The `--onednn` option's `--help` lines, the same in every task that takes it. */
+export const ONEDNN_HELP =
+  `  --onednn MODE         on or off pins TensorFlow's oneDNN kernels for this run;
+                        default leaves them to this CPU's default (the option
+                        sets ${ONEDNN_VARIABLE}; without it, the variable as set)`;
 
 /**
  * Parses `--models`: a comma-separated list of registered model names.

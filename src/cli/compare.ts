@@ -18,7 +18,15 @@ import { writeComparison } from "../results/compare_files.ts";
 import { speedupCell } from "../results/compare_report.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { readResults } from "../train/experiment.ts";
-import { parseFlags, parsePositiveInt, runCli, UsageError } from "./_cli.ts";
+import {
+  applyOneDnnChoice,
+  ONEDNN_HELP,
+  parseFlags,
+  parseOneDnnChoice,
+  parsePositiveInt,
+  runCli,
+  UsageError,
+} from "./_cli.ts";
 import { runTrainAllChild } from "./_train_all_child.ts";
 
 const HELP = `Usage: deno task compare [options]
@@ -42,6 +50,7 @@ Options:
   --machine NAME        name recorded for this machine (default: hostname)
   --data-dir DIR        read Fashion-MNIST from this folder first
   --fixtures            use the 2,000/500-image split in fixtures/
+${ONEDNN_HELP.replace("this run", "every run")}
   --out DIR             output folder (default results/compare-<timestamp>)
   --resume              continue in --out DIR: finished runs are kept, unfinished ones resumed
   -h, --help            show this help
@@ -68,6 +77,7 @@ async function main(): Promise<number> {
       fixtures: { type: "boolean", default: false },
       out: { type: "string" },
       resume: { type: "boolean", default: false },
+      onednn: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -93,6 +103,8 @@ async function main(): Promise<number> {
   if (values.fixtures && values["data-dir"]) {
     throw new UsageError("--fixtures and --data-dir exclude each other");
   }
+  // Every train-all child inherits the variable, so all rows share one oneDNN setting.
+  if (values.onednn !== undefined) applyOneDnnChoice(parseOneDnnChoice(values.onednn));
   const machine = values.machine?.trim() || hostname();
   if (values.resume && !values.out) {
     throw new UsageError("--resume: expected --out DIR naming the comparison to continue");

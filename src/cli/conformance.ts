@@ -26,7 +26,21 @@ import {
 } from "../conformance/compare.ts";
 import { KNOWN_FAILURES } from "../conformance/known_failures.ts";
 import { runConformanceChild } from "../conformance/runner.ts";
-import { parseFlags, parsePositiveInt, runCli, UsageError } from "./_cli.ts";
+import {
+  type OneDnnChoice,
+  type OneDnnState,
+  oneDnnState,
+  readCpuFeatures,
+} from "../backends/onednn.ts";
+import {
+  applyOneDnnChoice,
+  oneDnnVariableFromEnv,
+  parseFlags,
+  parseOneDnnChoice,
+  parsePositiveInt,
+  runCli,
+  UsageError,
+} from "./_cli.ts";
 
 const LIST_FILE = "src/conformance/known_failures.ts";
 
@@ -38,6 +52,10 @@ its IGNORE_LIST) against the native "tensorflow" backend, in a child Deno
 process, then compares the failures with the known-failure list
 (${LIST_FILE}).
 
+A known failure may hold only where oneDNN is on or off; elsewhere its spec
+must pass. Run it with --onednn on and --onednn off to cover both classes of
+CPU on one machine.
+
 Exits 0 when every failure is a known one and every known failure still
 fails; 1 otherwise (a new failure, a known failure that passes now, a crash
 or a time-out); 2 on a usage error.
@@ -48,6 +66,9 @@ Options:
   --include-ignored    also run the specs tfjs-node's IGNORE_LIST excludes;
                        they are reported separately and never fail the run
   --timeout SECONDS    kill the test process after this long (default 600)
+  --onednn MODE        on or off pins TensorFlow's oneDNN kernels in the test
+                       process; default leaves them to this CPU's default (sets
+                       TF_ENABLE_ONEDNN_OPTS; without it, the variable as set)
   --json               print the summary as one JSON object on stdout
   -h, --help           show this help
 `;
@@ -58,6 +79,7 @@ interface ConformanceOptions {
   includeIgnored: boolean;
   timeoutSeconds: number;
   json: boolean;
+  onednn: OneDnnChoice | undefined;
 }
 
 /** How one known failure fared. */
@@ -69,8 +91,11 @@ interface KnownFailureOutcome {
   /**
    * `still failing`: as expected. `fixed` and `missing` fail the run. `not run`: left out by
    * `--filter`. `not reached`: the test process died before it (the crash fails the run).
+   * `not applicable`: its condition (`when`) does not hold here, so its spec was judged as any other.
    */
-  outcome: "still failing" | "fixed" | "not run" | "missing" | "not reached";
+  outcome: "still failing" | "fixed" | "not run" | "missing" | "not reached" | "not applicable";
+  /** Where it is expected, when not everywhere. */
+  when?: { onednn: boolean };
   /** The failure messages of this run, when it failed. */
   messages: string[];
 }
@@ -79,6 +104,10 @@ interface KnownFailureOutcome {
 interface ConformanceSummary {
   ok: boolean;
   versions: { deno: string; tfjsNode: string; tfjsCore: string; tensorflow: string | null };
+  /** Whether libtensorflow ran oneDNN's kernels in the test process, and why. */
+  onednn: OneDnnState;
+  /** The CPU's recorded vector extensions (`null`: unknown). */
+  cpuFeatures: string[] | null;
   filter: string | null;
   includeIgnored: boolean;
   /** Whether the test process finished the run (no crash, no time-out). */
@@ -107,6 +136,7 @@ function parseOptions(): ConformanceOptions | "help" {
       filter: { type: "string" },
       "include-ignored": { type: "boolean", default: false },
       timeout: { type: "string", default: "600" },
+      onednn: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -129,6 +159,7 @@ function parseOptions(): ConformanceOptions | "help" {
     includeIgnored: values["include-ignored"],
     timeoutSeconds: parsePositiveInt("--timeout", values.timeout),
     json: values.json,
+    onednn: values.onednn === undefined ? undefined : parseOneDnnChoice(values.onednn),
   };
 }
 
@@ -139,6 +170,9 @@ async function main(): Promise<number> {
     return 0;
   }
   const t0 = performance.now();
+  if (options.onednn !== undefined) applyOneDnnChoice(options.onednn); // the test process inherits it
+  const cpuFeatures = await readCpuFeatures();
+  const onednn = oneDnnState(cpuFeatures, oneDnnVariableFromEnv());
   const probe = await probeNative("tensorflow", TFJS_NODE);
   const packageDir = nativePackageDir(TFJS_NODE);
   if (!probe.available || packageDir === undefined) {
@@ -157,7 +191,7 @@ async function main(): Promise<number> {
     timeoutSeconds: options.timeoutSeconds,
   });
   const { results } = run.record;
-  const comparison = compareWithKnown(results, KNOWN_FAILURES);
+  const comparison = compareWithKnown(results, KNOWN_FAILURES, { onednn: onednn.enabled });
   const summary: ConformanceSummary = {
     ok: comparison.ok && run.record.complete,
     versions: {
@@ -166,6 +200,8 @@ async function main(): Promise<number> {
       tfjsCore: bundle.tfjsCoreVersion,
       tensorflow: run.record.tensorflowVersion,
     },
+    onednn,
+    cpuFeatures,
     filter: options.filter,
     includeIgnored: options.includeIgnored,
     complete: run.record.complete,
@@ -208,6 +244,7 @@ function knownOutcomes(c: Comparison, complete: boolean): KnownFailureOutcome[] 
     ...c.fixed.map((m) => outcome(m.known, "fixed")),
     ...c.notRun.map((k) => outcome(k, "not run")),
     ...c.missing.map((k) => outcome(k, complete ? "missing" : "not reached")),
+    ...c.notApplicable.map((k) => outcome(k, "not applicable")),
   ];
 }
 
@@ -222,6 +259,7 @@ function printSummary(s: ConformanceSummary): void {
     `tfjs-core ${s.versions.tfjsCore} backend tests on "tensorflow": libtensorflow ` +
       `${s.versions.tensorflow ?? "(unknown)"}, tfjs-node ${s.versions.tfjsNode}, ` +
       `Deno ${s.versions.deno}`,
+    `CPU extensions: ${s.cpuFeatures?.join(" ") || "unknown"}; oneDNN ${s.onednn.reason}`,
   );
   const selected = c.passed + c.failed + c.pending + c.excludedOther;
   out.push(
@@ -244,6 +282,9 @@ function printSummary(s: ConformanceSummary): void {
       "not run": "not run (filtered out)",
       "missing": "MISSING: no such spec ran; correct or remove the entry",
       "not reached": "not reached (the test process stopped before it)",
+      "not applicable": `not expected here (only where oneDNN is ${
+        k.when?.onednn ? "on" : "off"
+      }); judged as any other spec`,
     }[k.outcome];
     out.push(`  ${k.spec}: ${label}`);
     for (const m of k.messages) out.push(...indent(firstLines(m, 3), 6));
@@ -291,12 +332,18 @@ function printSummary(s: ConformanceSummary): void {
     } s)`,
   );
   const notRun = s.knownFailures.filter((k) => k.outcome === "not run").length;
+  const notHere = s.knownFailures.filter((k) => k.outcome === "not applicable").length;
+  const applying = notHere > 0
+    ? ` that applies here (oneDNN ${
+      s.onednn.enabled ? "on" : "off"
+    }; ${notHere} apply only elsewhere)`
+    : "";
   out.push(
     !s.ok
       ? "FAIL: see the unexpected failures and the known-failure outcomes above"
       : notRun > 0
       ? `PASS: every failure is a known one (${notRun} known failure(s) left out by --filter)`
-      : "PASS: every failure is a known one, and every known failure still fails",
+      : `PASS: every failure is a known one, and every known failure${applying} still fails`,
   );
   console.log(out.join("\n"));
 }

@@ -8,13 +8,26 @@
 import { version_core } from "@tensorflow/tfjs";
 import { BACKENDS, deepProbe } from "../backends/registry.ts";
 import type { ProbeResult } from "../backends/types.ts";
-import { collectEnvironment, type Environment } from "../results/environment.ts";
+import {
+  collectEnvironment,
+  describeCpu,
+  describeOneDnn,
+  type Environment,
+} from "../results/environment.ts";
 import { loadFashionMnist } from "../data/mod.ts";
-import { cacheDirFromEnv, parseFlags, runCli, threadsFromEnv } from "./_cli.ts";
+import {
+  cacheDirFromEnv,
+  oneDnnVariableFromEnv,
+  parseFlags,
+  runCli,
+  threadsFromEnv,
+} from "./_cli.ts";
 
 const HELP = `Usage: deno task doctor [--json]
 
-Prints the versions of Deno, TensorFlow.js and libtensorflow, the CPU and GPU,
+Prints the versions of Deno, TensorFlow.js and libtensorflow, the CPU (with
+the vector extensions that decide TensorFlow's kernels), whether libtensorflow
+runs oneDNN's kernels and why (this CPU's default or TF_ENABLE_ONEDNN_OPTS), the GPU,
 whether each backend can run here (each is loaded in a child process), and
 whether the Fashion-MNIST files are present and intact (no download is tried).
 Exits 0 when at least the native CPU backend (tensorflow) works.
@@ -55,6 +68,7 @@ async function main(): Promise<number> {
     tfjsVersion: version_core,
     tensorflowVersion: native?.device?.tensorflowVersion ?? null,
     threads: threadsFromEnv(),
+    oneDnnVariable: oneDnnVariableFromEnv(),
   });
   const data: DoctorReport["data"] = await loadFashionMnist({
     cacheDir: cacheDirFromEnv(),
@@ -83,7 +97,8 @@ function printReport({ ok, environment: env, backends, data }: DoctorReport): vo
     `  TF.js       ${env.tfjs}`,
     `  libTF       ${env.tensorflow ?? "not loaded (run `deno task setup`)"}`,
     `  OS          ${env.os}, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB memory`,
-    `  CPU         ${env.cpu.model}, ${env.cpu.cores} logical cores`,
+    `  CPU         ${describeCpu(env)}`,
+    `  oneDNN      ${describeOneDnn(env)}`,
     `  TF threads  intra-op ${threads(env.threads.intraOp)}, inter-op ${
       threads(env.threads.interOp)
     }`,

@@ -19,9 +19,13 @@ import { type PeerRun, renderPeer, summarizePeer } from "../peer/summary.ts";
 import { type ResultsFile, SCHEMA_VERSION, validateResults } from "../results/schema.ts";
 import { readResults } from "../train/experiment.ts";
 import {
+  applyOneDnnChoice,
   cacheDirFromEnv,
+  ONEDNN_HELP,
+  oneDnnVariableFromEnv,
   parseFlags,
   parseModelList,
+  parseOneDnnChoice,
   parsePositiveInt,
   runCli,
   UsageError,
@@ -57,6 +61,7 @@ Options:
   --inference-path PATH TF.js side: native (default) or layers (see train-all --help)
   --stock-gradients     TF.js side: keep TF.js's own gradients; implies --train-step fit
                         and --inference-path layers
+${ONEDNN_HELP.replace("this run", "both sides")}
   --venv DIR            the Keras environment (default: the one setup-keras makes,
                         under ~/.cache/fmnist-bench/)
   --out DIR             (default results/peer-<timestamp>)
@@ -86,6 +91,7 @@ async function main(): Promise<number> {
       "stock-gradients": { type: "boolean", default: false },
       "train-step": { type: "string" },
       "inference-path": { type: "string" },
+      onednn: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -118,6 +124,8 @@ async function main(): Promise<number> {
       `--inference-path: expected layers or native, got ${JSON.stringify(inferencePath)}`,
     );
   }
+  // Both sides inherit the variable, so TF.js and Keras run with the same oneDNN setting.
+  if (values.onednn !== undefined) applyOneDnnChoice(parseOneDnnChoice(values.onednn));
   const sizes = {
     trainSize: int("--train-size", values["train-size"]),
     validationSize: int("--validation-size", values["validation-size"]),
@@ -157,6 +165,7 @@ async function main(): Promise<number> {
     deviceInfo: { kind: "cpu" },
     machine,
     threads,
+    oneDnnVariable: oneDnnVariableFromEnv(),
   });
   console.error(
     `peer: ${

@@ -18,13 +18,18 @@ import { epochTimes } from "../results/report.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { readResults, runExperiment } from "../train/experiment.ts";
 import {
+  applyOneDnnChoice,
+  ONEDNN_HELP,
+  oneDnnVariableFromEnv,
   parseFlags,
   parseModelList,
+  parseOneDnnChoice,
   parsePositiveInt,
   runCli,
   threadsFromEnv,
   UsageError,
 } from "./_cli.ts";
+import { oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { progressReporter } from "./progress.ts";
 
 const HELP = `Usage: deno task train-all [options]
@@ -58,6 +63,7 @@ Options:
                         instead of the TensorFlow ops that replace some of them
                         (ReluGrad, oneDNN's MaxPoolGrad and fused Conv2D); implies
                         --train-step fit and --inference-path layers
+${ONEDNN_HELP}
   --seed N              seed for weights, dropout, shuffling and splits (default 42)
   --out DIR             output folder (default results/<timestamp>)
   --resume              continue the run in --out DIR from its last complete epoch
@@ -88,6 +94,7 @@ async function main(): Promise<number> {
       "stock-gradients": { type: "boolean", default: false },
       "train-step": { type: "string" },
       "inference-path": { type: "string" },
+      onednn: { type: "string" },
       seed: { type: "string" },
       out: { type: "string" },
       resume: { type: "boolean", default: false },
@@ -156,6 +163,7 @@ async function main(): Promise<number> {
   if (trainStepFlag === "native" && values.backend !== undefined) {
     resolveNative("--train-step", trainStepFlag, values.backend, values["stock-gradients"], "fit");
   }
+  const oneDnnChoice = values.onednn === undefined ? undefined : parseOneDnnChoice(values.onednn);
   if (values.resume && !values.out) {
     throw new UsageError("--resume: expected --out DIR naming the run to continue");
   }
@@ -176,6 +184,16 @@ async function main(): Promise<number> {
     });
   }
 
+  if (oneDnnChoice !== undefined) applyOneDnnChoice(oneDnnChoice);
+  if (previous?.env.onednn) {
+    const now = oneDnnState(await readCpuFeatures(), oneDnnVariableFromEnv());
+    if (now.enabled !== previous.env.onednn.enabled) {
+      throw new UsageError(
+        `--resume: oneDNN is ${now.reason}, but the run being resumed had it ${previous.env.onednn.reason}; ` +
+          `resume with --onednn ${previous.env.onednn.enabled ? "on" : "off"}`,
+      );
+    }
+  }
   const backendName = previous?.config.backend ?? values.backend ?? (await pickBackend());
   if (values.machine !== undefined && values.machine.trim() === "") {
     throw new UsageError(`--machine: expected a name, got ""`);
@@ -245,6 +263,7 @@ async function main(): Promise<number> {
     },
     machine: values.machine?.trim(),
     threads: threadsFromEnv(),
+    oneDnnVariable: oneDnnVariableFromEnv(),
   });
   const command = reproduceCommand(config, env, outDir, values.fixtures, values.machine?.trim());
   const mode = values.json ? "json" : Deno.stderr.isTerminal() ? "tty" : "lines";
@@ -456,6 +475,9 @@ function reproduceCommand(
       : []),
     `--train-step ${c.trainStep ?? "fit"}`,
     `--inference-path ${c.inferencePath ?? "layers"}`,
+    ...(env.onednn && getBackendSpec(c.backend).native
+      ? [`--onednn ${env.onednn.enabled ? "on" : "off"}`]
+      : []),
     `--seed ${c.seed}`,
     ...(machine ? [`--machine ${machine}`] : []),
     `--out ${outDir}`,

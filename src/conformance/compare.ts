@@ -53,6 +53,11 @@ export interface Comparison {
    * pending: the list names a spec this suite does not run. These fail the run.
    */
   missing: KnownFailure[];
+  /**
+   * Known failures whose condition (`when`) does not hold in this run: their
+   * specs are judged like any other, so a failure of one is unexpected.
+   */
+  notApplicable: KnownFailure[];
   /** Ignore-listed specs that were run anyway (experiment) and failed. Never judged. */
   ignoreListFailed: SpecResult[];
   /** Ignore-listed specs that were run anyway (experiment) and passed. Never judged. */
@@ -66,21 +71,40 @@ export interface Comparison {
  * ignore-listed spec that was run anyway is reported but never judged, since
  * the harness's list defines the suite. The run is `ok` only when every
  * failure is expected and every known failure that was not filtered out ran
- * and failed again.
+ * and failed again. A known failure with a condition (`when`) that does not
+ * hold in `context` is set aside as not applicable, and its spec judged like
+ * any other.
  *
- * @throws {Error} When `known` names one spec twice.
+ * @param context What the run's process had: whether oneDNN was on.
+ * @throws {Error} When `known` names one spec twice, or has a condition and
+ *   `context` does not say whether oneDNN was on.
  */
 export function compareWithKnown(
   results: readonly SpecResult[],
-  known: readonly KnownFailure[],
+  allKnown: readonly KnownFailure[],
+  context: { onednn?: boolean } = {},
 ): Comparison {
-  const byName = new Map<string, KnownFailure>();
-  for (const k of known) {
-    if (byName.has(k.spec)) {
+  const notApplicable: KnownFailure[] = [];
+  const known: KnownFailure[] = [];
+  for (const k of allKnown) {
+    if (k.when && context.onednn === undefined) {
+      throw new Error(
+        `known failures: ${
+          JSON.stringify(k.spec)
+        } depends on oneDNN; expected the run's oneDNN state`,
+      );
+    }
+    if (k.when && k.when.onednn !== context.onednn) notApplicable.push(k);
+    else known.push(k);
+  }
+  const seen = new Set<string>();
+  for (const k of allKnown) {
+    if (seen.has(k.spec)) {
       throw new Error(`known failures: spec ${JSON.stringify(k.spec)} is listed twice`);
     }
-    byName.set(k.spec, k);
+    seen.add(k.spec);
   }
+  const expected = new Set(known.map((k) => k.spec));
   const resultsByName = new Map<string, SpecResult[]>();
   const unexpected: SpecResult[] = [];
   const ignoreListFailed: SpecResult[] = [];
@@ -89,7 +113,7 @@ export function compareWithKnown(
     resultsByName.set(r.name, [...(resultsByName.get(r.name) ?? []), r]);
     if (r.ignoreListed && r.status === "failed") ignoreListFailed.push(r);
     else if (r.ignoreListed && r.status === "passed") ignoreListPassed.push(r);
-    else if (r.status === "failed" && !byName.has(r.name)) unexpected.push(r);
+    else if (r.status === "failed" && !expected.has(r.name)) unexpected.push(r);
   }
   const stillFailing: KnownMatch[] = [];
   const fixed: KnownMatch[] = [];
@@ -114,6 +138,7 @@ export function compareWithKnown(
     fixed,
     notRun,
     missing,
+    notApplicable,
     ignoreListFailed,
     ignoreListPassed,
   };

@@ -105,6 +105,28 @@ Deno.test("compareWithKnown counts a suite-level or run-level failure as unexpec
   assert.deepEqual(c.unexpected, [suite, crash]);
 });
 
+Deno.test("compareWithKnown expects a oneDNN-dependent failure only where its condition holds", () => {
+  const offOnly: KnownFailure = { ...ROUND, spec: "conv dilations", when: { onednn: false } };
+  const failed = [spec(ROUND.spec, "failed"), spec(offOnly.spec, "failed")];
+  const off = compareWithKnown(failed, [ROUND, offOnly], { onednn: false });
+  assert.equal(off.ok, true);
+  assert.deepEqual(off.stillFailing.map((m) => m.known.spec), [ROUND.spec, offOnly.spec]);
+  assert.deepEqual(off.notApplicable, []);
+
+  // Where oneDNN is on, the same failure is unexpected, and a pass is simply a pass.
+  const on = compareWithKnown(failed, [ROUND, offOnly], { onednn: true });
+  assert.equal(on.ok, false);
+  assert.deepEqual(on.unexpected.map((r) => r.name), [offOnly.spec]);
+  assert.deepEqual(on.notApplicable, [offOnly]);
+  const passing = [spec(ROUND.spec, "failed"), spec(offOnly.spec, "passed")];
+  assert.equal(compareWithKnown(passing, [ROUND, offOnly], { onednn: true }).ok, true);
+
+  assert.throws(
+    () => compareWithKnown(failed, [ROUND, offOnly]),
+    /"conv dilations" depends on oneDNN; expected the run's oneDNN state/,
+  );
+});
+
 Deno.test("compareWithKnown rejects a list that names one spec twice", () => {
   assert.throws(
     () => compareWithKnown([], [ROUND, { ...ROUND, reason: "again" }]),
@@ -145,5 +167,9 @@ Deno.test("KNOWN_FAILURES lists each spec once, each with a reason and its suite
     assert.ok(k.reason.length > 40, `${k.spec}: reason too short`);
     assert.ok(k.suiteImpact.length > 40, `${k.spec}: suiteImpact too short`);
   }
-  assert.deepEqual(names, ["round test-tensorflow {} int32"]);
+  assert.deepEqual(names, [
+    "depthwiseConv2d gradients test-tensorflow {} throws error on dilations > 1",
+    "round test-tensorflow {} int32",
+  ]);
+  assert.deepEqual(KNOWN_FAILURES.map((k) => k.when), [{ onednn: false }, undefined]);
 });

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { describeCpu, describeOneDnn } from "../results/environment.ts";
 import { epochTimes } from "../results/report.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { percentile } from "../results/stats.ts";
@@ -92,7 +93,17 @@ export interface PeerSummary {
     inferencePath: "layers" | "native";
   };
   /** Machine name, CPU and versions. */
-  machine: { name: string; cpu: string; tfjs: string; keras: string };
+  machine: {
+    name: string;
+    cpu: string;
+    /**
+     * Whether libtensorflow ran oneDNN's kernels, and why: one state when both
+     * sides had the same (as `peer` ensures), else each side's. Absent in older files.
+     */
+    onednn?: string;
+    tfjs: string;
+    keras: string;
+  };
   /** Per model. */
   models: PeerModelSummary[];
 }
@@ -161,7 +172,10 @@ export function summarizePeer(
     },
     machine: {
       name: tf?.env.machine ?? "unnamed",
-      cpu: tf ? `${tf.env.cpu.model}, ${tf.env.cpu.cores} logical cores` : "unknown",
+      cpu: tf ? describeCpu(tf.env) : "unknown",
+      onednn: !tf || !ks || describeOneDnn(tf.env) === describeOneDnn(ks.env)
+        ? describeOneDnn((tf ?? ks)?.env ?? {})
+        : `TF.js side ${describeOneDnn(tf.env)}; Keras side ${describeOneDnn(ks.env)}`,
       tfjs: tf
         ? `TF.js ${tf.env.tfjs} on libtensorflow ${tf.env.tensorflow} (Deno ${tf.env.deno})`
         : "–",
@@ -227,7 +241,8 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const out: string[] = ["# TF.js in Deno against Keras, same machine, same run", ""];
   out.push(
-    `Machine ${s.machine.name}: ${s.machine.cpu}; TensorFlow threads: ${s.config.threads}. ` +
+    `Machine ${s.machine.name}: ${s.machine.cpu}; TensorFlow threads: ${s.config.threads}; ` +
+      `oneDNN ${s.machine.onednn ?? "not recorded"}. ` +
       `TF.js side: ${s.machine.tfjs}, ${
         s.config.nativeGradients.length > 0
           ? `native TensorFlow gradients for ${s.config.nativeGradients.join(", ")}`

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { describeCpu, describeOneDnn } from "./environment.ts";
 import { epochTimes } from "./report.ts";
 import type { ResultsFile, RunRecord } from "./schema.ts";
 
@@ -69,8 +70,10 @@ export interface ComparisonRow {
 export interface MachineSummary {
   /** Machine name. */
   machine: string;
-  /** CPU model and logical cores. */
+  /** CPU model, logical cores and recorded vector extensions. */
   cpu: string;
+  /** Whether libtensorflow ran oneDNN's kernels, and why; absent in older comparisons. */
+  onednn?: string;
   /** GPU name and driver, or why there is none. */
   gpu: string;
   /** libtensorflow version of the native backend. */
@@ -359,7 +362,8 @@ function machineSummary(results: ResultsFile): MachineSummary {
   const { env } = results;
   return {
     machine: machineOf(results),
-    cpu: `${env.cpu.model}, ${env.cpu.cores} logical cores`,
+    cpu: describeCpu(env),
+    onednn: describeOneDnn(env),
     gpu: env.gpu
       ? `${env.gpu.name} (driver ${env.gpu.driver})`
       : `none (${env.gpuReason ?? "not found"})`,

@@ -160,10 +160,11 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
     out.push("## Machines", "");
     out.push(
       table(
-        ["machine", "CPU", "GPU", "libtensorflow", "software", "git commit"],
+        ["machine", "CPU", "oneDNN", "GPU", "libtensorflow", "software", "git commit"],
         c.machines.map((m) => [
           m.machine,
           m.cpu,
+          m.onednn ?? "not recorded",
           m.gpu,
           m.tensorflow ?? "–",
           m.software,

@@ -6,6 +6,7 @@
  * @module
  */
 import { cpus, hostname, totalmem } from "node:os";
+import { type OneDnnState, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 
 /** What the backend reported about the device it computes on. */
 export interface DeviceInfo {
@@ -39,8 +40,18 @@ export interface Environment {
   machine?: string;
   /** Operating system and architecture, e.g. `linux x86_64`. */
   os: string;
-  /** CPU model name and logical core count. */
-  cpu: { model: string; cores: number };
+  /**
+   * CPU model name, logical core count and the vector extensions that decide
+   * which kernels run (`CPU_FEATURES` in `src/backends/onednn.ts`, as named in
+   * `/proc/cpuinfo`; absent in older records and where it cannot be read).
+   */
+  cpu: { model: string; cores: number; features?: string[] };
+  /**
+   * Whether libtensorflow runs oneDNN's kernels in this process, and why
+   * (the CPU's default or `TF_ENABLE_ONEDNN_OPTS`). It concerns the native
+   * backends; absent in older records.
+   */
+  onednn?: OneDnnState;
   /** Total memory in bytes. */
   memoryBytes: number;
   /** TensorFlow's thread pools: a number when pinned, `"default"` (one per core) otherwise. */
@@ -69,6 +80,11 @@ export interface CollectEnvironmentOptions {
   machine?: string;
   /** Thread settings the caller applied (read from `TF_NUM_*_THREADS` by CLIs). Default both `"default"`. */
   threads?: Environment["threads"];
+  /**
+   * The value of `TF_ENABLE_ONEDNN_OPTS` in the measured process (read by
+   * CLIs), from which the oneDNN state is worked out. Default: unset.
+   */
+  oneDnnVariable?: string;
   /** Folder whose git commit is recorded. Default: the current directory. */
   cwd?: string;
 }
@@ -76,6 +92,7 @@ export interface CollectEnvironmentOptions {
 /** Gathers the {@link Environment}. Runs `git` and `nvidia-smi` when present; reads `/proc/cpuinfo`. */
 export async function collectEnvironment(options: CollectEnvironmentOptions): Promise<Environment> {
   const gpu = await nvidiaGpu();
+  const features = await readCpuFeatures();
   return {
     deno: Deno.version.deno,
     v8: Deno.version.v8,
@@ -87,13 +104,32 @@ export async function collectEnvironment(options: CollectEnvironmentOptions): Pr
     ...(options.deviceInfo ? { deviceInfo: options.deviceInfo } : {}),
     machine: options.machine ?? hostname(),
     os: `${Deno.build.os} ${Deno.build.arch}`,
-    cpu: { model: cpuModel(), cores: navigator.hardwareConcurrency },
+    cpu: {
+      model: cpuModel(),
+      cores: navigator.hardwareConcurrency,
+      ...(features ? { features } : {}),
+    },
+    onednn: oneDnnState(features, options.oneDnnVariable),
     memoryBytes: totalmem(),
     threads: options.threads ?? { intraOp: "default", interOp: "default" },
     gpu: gpu.gpu,
     ...(gpu.reason ? { gpuReason: gpu.reason } : {}),
     gitCommit: await gitCommit(options.cwd),
   };
+}
+
+/** The CPU in one line: model, logical cores and recorded extensions (`none` when it has none of them). */
+export function describeCpu(env: Pick<Environment, "cpu">): string {
+  const { model, cores, features } = env.cpu;
+  const extensions = features === undefined
+    ? "extensions not recorded"
+    : `extensions: ${features.length ? features.join(" ") : "none of those recorded"}`;
+  return `${model}, ${cores} logical cores; ${extensions}`;
+}
+
+/** The oneDNN state in one line, e.g. `on: TF_ENABLE_ONEDNN_OPTS=1`. */
+export function describeOneDnn(env: Pick<Environment, "onednn">): string {
+  return env.onednn?.reason ?? "not recorded";
 }
 
 function cpuModel(): string {

@@ -5,6 +5,7 @@
  * @module
  */
 import { CLASS_NAMES } from "../data/classes.ts";
+import { describeCpu, describeOneDnn } from "./environment.ts";
 import type { InferenceRecord, ResultsFile, RunRecord } from "./schema.ts";
 import { percentile } from "./stats.ts";
 
@@ -169,7 +170,8 @@ export function renderReport(results: ResultsFile, command?: string): string {
       ["TensorFlow.js", env.tfjs],
       ["Deno", `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`],
       ["OS", env.os],
-      ["CPU", `${env.cpu.model}, ${env.cpu.cores} logical cores`],
+      ["CPU", describeCpu(env)],
+      ["oneDNN", describeOneDnn(env)],
       ["TF threads", `intra-op ${env.threads.intraOp}, inter-op ${env.threads.interOp}`],
       [
         "GPU",

@@ -178,7 +178,15 @@ export const RESULTS_JSON_SCHEMA = {
       }, ["kind"]),
       machine: str,
       os: str,
-      cpu: obj({ model: str, cores: int }),
+      cpu: obj({ model: str, cores: int, features: { type: "array", items: str } }, [
+        "model",
+        "cores",
+      ]),
+      onednn: obj({
+        enabled: { type: "boolean" },
+        source: { enum: ["variable", "cpu-default"] },
+        reason: str,
+      }),
       memoryBytes: int,
       threads: obj({ intraOp: threadCount, interOp: threadCount }),
       gpu: { oneOf: [{ type: "null" }, obj({ name: str, driver: str })] },
