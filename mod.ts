@@ -151,6 +151,7 @@ export {
 
 // Results
 export {
+  type DataSource,
   type EpochRecord,
   type InferenceRecord,
   type ResultsFile,

@@ -102,6 +102,10 @@ Deno.test({
         await Deno.readTextFile(join(dir, "runs", "model1", "keras-1", "results.json")),
       );
       assert.equal(keras.config.backend, "keras");
+      // Both sides record the same data: the fixtures, by their checksums.
+      assert.equal(keras.config.dataSource.kind, "fixtures");
+      assert.deepEqual(keras.config.dataSource, tfjs.config.dataSource);
+      assert.equal(keras.config.data, tfjs.config.data);
       assert.equal(keras.runs[0].params, 878_730); // Keras counts the same parameters as countParams
       assert.deepEqual(
         await Array.fromAsync(Deno.readDir(join(dir, "runs", "model1", "keras-1")), (e) => e.name),

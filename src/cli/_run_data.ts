@@ -14,6 +14,8 @@ import {
   splitValidation,
   stratifiedSubset,
 } from "../data/mod.ts";
+import { dataSourceOf, FIXTURES_DESCRIPTION } from "../results/data_source.ts";
+import type { DataSource } from "../results/schema.ts";
 import { cacheDirFromEnv, UsageError } from "./_cli.ts";
 import { downloadProgress } from "./progress.ts";
 
@@ -46,8 +48,10 @@ export interface RunData {
   validation: DataSplit;
   /** Test images. */
   test: DataSplit;
-  /** Where the dataset came from, in words. */
+  /** Where the dataset came from, in words, without machine paths for the fixtures. */
   description: string;
+  /** Where the dataset came from, for `config.dataSource`. */
+  source: DataSource;
 }
 
 /**
@@ -82,6 +86,7 @@ export async function loadRunData(options: RunDataOptions): Promise<RunData> {
     train: subset(split.train, options.trainSize, "--train-size"),
     validation: split.validation,
     test: subset(data.test, options.testSize, "--test-size"),
-    description: data.description,
+    description: options.fixtures ? FIXTURES_DESCRIPTION : data.description,
+    source: dataSourceOf(options, data.files),
   };
 }

@@ -265,6 +265,7 @@ async function main(): Promise<number> {
               seed,
               learningRate: 1e-3,
               data: data.description,
+              dataSource: data.source,
               inferenceBatchSize: inferenceBatch,
               inferenceRuns,
             },

@@ -10,11 +10,18 @@ import { dirname, join, resolve } from "node:path";
 import { installedNativeGradients } from "../backends/native_gradients.ts";
 import { installedNativeKernels } from "../backends/native_kernels.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
-import { permutation, toTensors } from "../data/mod.ts";
+import { DatasetError, permutation, toTensors } from "../data/mod.ts";
 import { loadRunData } from "./_run_data.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
 import { collectEnvironment, type Environment } from "../results/environment.ts";
 import { epochTimes } from "../results/report.ts";
+import {
+  dataChecksumMismatch,
+  dataFlagConflict,
+  dataFlags,
+  dataRequest,
+  legacyDataPlace,
+} from "../results/data_source.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { readResults, runExperiment } from "../train/experiment.ts";
 import {
@@ -66,7 +73,8 @@ Options:
 ${ONEDNN_HELP}
   --seed N              seed for weights, dropout, shuffling and splits (default 42)
   --out DIR             output folder (default results/<timestamp>)
-  --resume              continue the run in --out DIR from its last complete epoch
+  --resume              continue the run in --out DIR from its last complete epoch,
+                        on its data (its --fixtures or --data-dir need not be repeated)
   --data-dir DIR        read Fashion-MNIST from this folder first
   --fixtures            use the reduced split in fixtures/ (2,000 train / 500 test;
                         validation then defaults to 200 images): a quick check
@@ -172,7 +180,6 @@ async function main(): Promise<number> {
   );
   const previous = values.resume ? await readPrevious(outDir) : undefined;
   if (!values.resume) await ensureFreshOutDir(outDir, values.out !== undefined);
-  await checkWritable(outDir);
   const base: Partial<RunConfig> = previous?.config ?? {};
   if (previous) {
     assertSameConfig(previous.config, {
@@ -183,9 +190,16 @@ async function main(): Promise<number> {
       inferencePath: pathFlag,
     });
   }
-
+  // A resumed run loads its own data again: the saved source, or for files
+  // older than `dataSource` the one its `config.data` names (legacyDataPlace).
+  const savedData = previous &&
+    (previous.config.dataSource ?? legacyDataPlace(previous.config.data));
+  const dataConflict = savedData &&
+    dataFlagConflict(savedData, { fixtures: values.fixtures, dataDir: values["data-dir"] });
+  if (dataConflict) throw new UsageError(dataConflict);
   if (oneDnnChoice !== undefined) applyOneDnnChoice(oneDnnChoice);
-  if (previous?.env.onednn) {
+  // A complete run is left alone unless --onednn contradicts it.
+  if (previous?.env.onednn && (previous.status !== "complete" || oneDnnChoice !== undefined)) {
     const now = oneDnnState(await readCpuFeatures(), oneDnnVariableFromEnv());
     if (now.enabled !== previous.env.onednn.enabled) {
       throw new UsageError(
@@ -194,6 +208,18 @@ async function main(): Promise<number> {
       );
     }
   }
+  if (previous?.status === "complete") {
+    console.error(`train-all: the run in ${outDir} is complete; nothing to do`);
+    return 0;
+  }
+  if (previous && !savedData) {
+    throw new UsageError(
+      `--resume: expected config.data to name the run's data (fixtures, dir, cache, system or ` +
+        `download), got ${JSON.stringify(previous.config.data)}; start a new run`,
+    );
+  }
+  await checkWritable(outDir);
+
   const backendName = previous?.config.backend ?? values.backend ?? (await pickBackend());
   if (values.machine !== undefined && values.machine.trim() === "") {
     throw new UsageError(`--machine: expected a name, got ""`);
@@ -217,13 +243,17 @@ async function main(): Promise<number> {
   // Data: loaded, split and converted outside every timed region.
   const seed = base.seed ?? flags.seed ?? DEFAULTS.seed;
   const data = await loadRunData({
-    fixtures: values.fixtures,
-    dataDir: values["data-dir"],
+    ...(savedData
+      ? dataRequest(savedData)
+      : { fixtures: values.fixtures, dataDir: values["data-dir"] }),
     seed,
     validationSize: base.validationSize ?? flags.validationSize,
     trainSize: base.trainSize ?? flags.trainSize,
     testSize: base.testSize ?? flags.testSize,
   });
+  const changed = previous?.config.dataSource &&
+    dataChecksumMismatch(previous.config.dataSource.sha256, data.source.sha256);
+  if (changed) throw new DatasetError(changed);
   const split = { validation: data.validation };
   const trainSplit = data.train;
   const testSplit = data.test;
@@ -241,7 +271,9 @@ async function main(): Promise<number> {
     backend: backend.name,
     seed,
     learningRate: base.learningRate ?? DEFAULTS.learningRate,
-    data: data.description,
+    // As recorded when the run started (the official data may come from another place now).
+    data: previous?.config.dataSource ? previous.config.data : data.description,
+    dataSource: previous?.config.dataSource ?? data.source,
     inferenceBatchSize: base.inferenceBatchSize ?? flags.inferenceBatchSize ?? 1024,
     inferenceRuns: base.inferenceRuns ?? flags.inferenceRuns ?? 100,
     nativeGradients: getBackendSpec(backend.name).native
@@ -265,7 +297,7 @@ async function main(): Promise<number> {
     threads: threadsFromEnv(),
     oneDnnVariable: oneDnnVariableFromEnv(),
   });
-  const command = reproduceCommand(config, env, outDir, values.fixtures, values.machine?.trim());
+  const command = reproduceCommand(config, env, outDir, values.machine?.trim());
   const mode = values.json ? "json" : Deno.stderr.isTerminal() ? "tty" : "lines";
   if (mode !== "json") {
     console.error(
@@ -452,12 +484,11 @@ function reproduceCommand(
   c: RunConfig,
   env: Environment,
   outDir: string,
-  fixtures: boolean,
   machine: string | undefined,
 ): string {
   return [
     "deno task train-all",
-    ...(fixtures ? ["--fixtures"] : []),
+    ...(c.dataSource ? dataFlags(c.dataSource) : []),
     `--models ${c.models.join(",")}`,
     `--epochs ${c.epochs}`,
     `--batch-size ${c.batchSize}`,

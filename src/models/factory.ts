@@ -11,19 +11,37 @@ import { INPUT_SHAPE, type ModelSpec, NUM_CLASSES, validateSpec } from "./spec.t
  * the layer's `seed` to `tf.dropout` on every training call, so a fixed seed
  * would draw the same mask at every step, and no seed draws from
  * `Math.random`. Here each read of `seed` yields the next number of a
- * sequence that starts at `seed`. The layer stays a plain `Dropout` when
- * saved (the seed is left out of its config), so saved models load anywhere.
+ * sequence that starts at `seed` (one read per training step; see
+ * {@link setDropoutStep}). The layer stays a plain `Dropout` when saved (the
+ * seed is left out of its config), so saved models load anywhere.
  */
 function seededDropout(rate: number, seed: number): tf.layers.Layer {
   const layer = tf.layers.dropout({ rate });
-  let calls = 0;
-  Object.defineProperty(layer, "seed", { get: () => seed * 1_000_003 + calls++ });
+  const state = { calls: 0 };
+  Object.defineProperty(layer, DROPOUT_STATE, { value: state });
+  Object.defineProperty(layer, "seed", { get: () => seed * 1_000_003 + state.calls++ });
   const getConfig = layer.getConfig.bind(layer);
   layer.getConfig = () => {
     const { seed: _seed, ...config } = getConfig();
     return config;
   };
   return layer;
+}
+
+/** Where a seeded dropout layer keeps how many seeds it has handed out: its training steps so far. */
+const DROPOUT_STATE = Symbol("fmnist-bench dropout state");
+
+/**
+ * Puts the dropout masks of a {@link buildModel} model at training step
+ * `steps` (batches trained so far), so that a model rebuilt from a checkpoint
+ * draws the masks the uninterrupted run would have drawn. Layers other than
+ * `buildModel`'s seeded dropout are left alone.
+ */
+export function setDropoutStep(model: tf.LayersModel, steps: number): void {
+  for (const layer of model.layers) {
+    const state = (layer as unknown as { [DROPOUT_STATE]?: { calls: number } })[DROPOUT_STATE];
+    if (state) state.calls = steps;
+  }
 }
 
 /** Options for {@link buildModel}. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { countParams, forwardFlopsPerImage, layerCosts } from "./cost.ts";
-import { buildModel } from "./factory.ts";
+import { buildModel, setDropoutStep } from "./factory.ts";
 import {
   getModelSpec,
   MODEL_NAMES,
@@ -116,6 +116,11 @@ Deno.test("buildModel's dropout draws a new, repeatable mask at every training s
   assert.ok(dropped > 0.2 && dropped < 0.4, `dropped ${dropped}, expected about 0.3`);
   const config = a.layers.find((l) => l.getClassName() === "Dropout")!.getConfig();
   assert.equal("seed" in config, false);
+  // A model rebuilt to resume after step 1 draws step 2's mask, as the first one did.
+  const c = buildModel(spec, { seed: 7 });
+  setDropoutStep(c, 1);
+  assert.deepEqual(masks(c)[0], a2);
   a.dispose();
   b.dispose();
+  c.dispose();
 });

@@ -98,8 +98,17 @@ export interface RunConfig {
   seed: number;
   /** Adam learning rate. */
   learningRate: number;
-  /** Where the dataset came from. */
+  /**
+   * Where the dataset came from, in words, as the reports print it: `fixtures:
+   * fixtures/fashion-mnist`, `dir: <the folder as given>`, or the official
+   * data's place, e.g. `system: /usr/share/datasets/fashion-mnist`.
+   */
   data: string;
+  /**
+   * The data the run trained on, recorded so that `--resume` continues on the
+   * same files. Absent in files written before it was recorded.
+   */
+  dataSource?: DataSource;
   /** Batch size of the inference throughput measurement. Default (when absent) 1024. */
   inferenceBatchSize?: number;
   /** Timed batch-1 inference calls. Default (when absent) 100. */
@@ -118,6 +127,25 @@ export interface RunConfig {
    * (TensorFlow's ops called directly, `src/train/native_predict.ts`). Absent: `"layers"`.
    */
   inferencePath?: "layers" | "native";
+}
+
+/**
+ * Where a run's data came from, portably: the flag that chose it and the
+ * SHA-256 of the four files it loaded.
+ */
+export interface DataSource {
+  /**
+   * `"fixtures"`: `--fixtures`; `"dir"`: `--data-dir` (even when the folder
+   * lacked some files and they came from the next place); otherwise the place
+   * the training images came from when the official data was looked up
+   * (`"cache"`, `"system"` or `"download"`), the other files verified against
+   * the same checksums.
+   */
+  kind: "fixtures" | "cache" | "system" | "download" | "dir";
+  /** Only for kind `"dir"`: the folder exactly as the user gave it (not made absolute). */
+  dir?: string;
+  /** SHA-256 (lowercase hex) of each of the four decompressed files. */
+  sha256: { trainImages: string; trainLabels: string; testImages: string; testLabels: string };
 }
 
 /** A whole `results.json`. */
@@ -143,6 +171,7 @@ const int = { type: "integer", minimum: 0 } as const;
 const nullableNum = { type: ["number", "null"] } as const;
 const str = { type: "string" } as const;
 const nullableStr = { type: ["string", "null"] } as const;
+const sha = { type: "string", pattern: "^[0-9a-f]{64}$" } as const;
 const threadCount = { oneOf: [{ type: "integer", minimum: 1 }, { const: "default" }] } as const;
 const obj = (properties: Record<string, unknown>, required = Object.keys(properties)) => ({
   type: "object",
@@ -204,6 +233,15 @@ export const RESULTS_JSON_SCHEMA = {
       seed: { type: "integer" },
       learningRate: num,
       data: str,
+      dataSource: {
+        ...obj({
+          kind: { enum: ["fixtures", "cache", "system", "download", "dir"] },
+          dir: str,
+          sha256: obj({ trainImages: sha, trainLabels: sha, testImages: sha, testLabels: sha }),
+        }, ["kind", "sha256"]),
+        if: { properties: { kind: { const: "dir" } } },
+        then: { properties: { dir: str }, required: ["dir"] },
+      },
       inferenceBatchSize: { type: "integer", minimum: 1 },
       inferenceRuns: { type: "integer", minimum: 1 },
       nativeGradients: { type: "array", items: str },

@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { setDropoutStep } from "../models/factory.ts";
 import type { EpochRecord } from "../results/schema.ts";
 import { evaluateModel } from "./evaluate.ts";
 import { fitEpochNative } from "./native_step.ts";
@@ -68,6 +69,8 @@ export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRec
   const records = [...(options.completed ?? [])];
   const n = train.xs.shape[0];
   const batches = Math.ceil(n / batchSize);
+  // Dropout draws the masks of the step after the completed epochs, as if never stopped.
+  setDropoutStep(model, records.length * batches);
   for (let epoch = records.length + 1; epoch <= epochs && !signal?.aborted; epoch++) {
     const [xs, ys] = tf.tidy(() => {
       const idx = tf.tensor1d(order(epoch, n), "int32");

@@ -1,0 +1,133 @@
+/**
+ * A run's data source (`config.dataSource`): recorded when a run starts, so
+ * that `--resume` loads the same files and proves it by their checksums.
+ *
+ * @module
+ */
+import { resolve } from "node:path";
+import { FILE_NAMES, FILE_ROLES } from "../data/checksums.ts";
+import type { FileSource } from "../data/sources.ts";
+import type { DataSource } from "./schema.ts";
+
+/** `config.data` of a run on the fixtures: the repository folder, relative, so it is portable. */
+export const FIXTURES_DESCRIPTION = "fixtures: fixtures/fashion-mnist";
+
+/** The data flags of a run: `--fixtures` or `--data-dir DIR`, or neither (the official data). */
+export interface DataRequest {
+  /** `--fixtures`. */
+  fixtures: boolean;
+  /** `--data-dir DIR`, as given. */
+  dataDir?: string;
+}
+
+/** Where a saved run's data came from, without the checksums that older files lack. */
+export type DataPlace = Pick<DataSource, "kind" | "dir">;
+
+/**
+ * The data source of a run that loaded `files` as `request` asked: kind
+ * `"fixtures"` or `"dir"` after the flag, else the place of the training
+ * images (the other files are verified against the same official checksums).
+ */
+export function dataSourceOf(request: DataRequest, files: readonly FileSource[]): DataSource {
+  const sha = (role: keyof DataSource["sha256"]) => {
+    const file = files.find((f) => f.role === role);
+    if (!file) throw new TypeError(`expected a loaded ${FILE_NAMES[role]}, got none`);
+    return file.sha256;
+  };
+  const sha256 = {
+    trainImages: sha("trainImages"),
+    trainLabels: sha("trainLabels"),
+    testImages: sha("testImages"),
+    testLabels: sha("testLabels"),
+  };
+  if (request.fixtures) return { kind: "fixtures", sha256 };
+  if (request.dataDir !== undefined) return { kind: "dir", dir: request.dataDir, sha256 };
+  const kind = files.find((f) => f.role === "trainImages")!.kind;
+  if (kind === "dir") throw new TypeError("expected request.dataDir for files from a folder");
+  return { kind, sha256 };
+}
+
+/** The flags that load `place` again: `["--fixtures"]`, `["--data-dir", dir]` or none. */
+export function dataFlags(place: DataPlace): string[] {
+  if (place.kind === "fixtures") return ["--fixtures"];
+  if (place.kind === "dir") return ["--data-dir", place.dir!];
+  return [];
+}
+
+/** {@link dataFlags} as a request for the data loader. */
+export function dataRequest(place: DataPlace): DataRequest {
+  return {
+    fixtures: place.kind === "fixtures",
+    dataDir: place.kind === "dir" ? place.dir : undefined,
+  };
+}
+
+/** `place` in words, as the flags that chose it, for messages. */
+function describePlace(place: DataPlace): string {
+  const flags = dataFlags(place);
+  return flags.length ? flags.join(" ") : `the official data, from the ${place.kind}`;
+}
+
+/**
+ * Where a run written before `dataSource` was recorded got its data, read
+ * from `config.data`, the loader's `<kind>: <places>` parts joined by `; `:
+ * a `dir: <path>` part is the fixtures when the path ends in
+ * `fixtures/fashion-mnist` (`--fixtures` recorded the repository folder's
+ * absolute path), else `--data-dir <path>`; `fixtures: …` is the fixtures;
+ * otherwise the first part's `cache`, `system` or `download`.
+ *
+ * @returns `undefined` when `data` says none of these.
+ */
+export function legacyDataPlace(data: string): DataPlace | undefined {
+  const parts = data.split("; ").map((part) => {
+    const colon = part.indexOf(": ");
+    return colon < 0 ? { kind: part, path: "" } : {
+      kind: part.slice(0, colon),
+      path: part.slice(colon + 2),
+    };
+  });
+  const dir = parts.find((p) => p.kind === "dir" && p.path !== "");
+  if (parts[0].kind === "fixtures" || /(^|\/)fixtures\/fashion-mnist\/?$/.test(dir?.path ?? "")) {
+    return { kind: "fixtures" };
+  }
+  if (dir) return { kind: "dir", dir: dir.path };
+  const kind = parts[0].kind;
+  return kind === "cache" || kind === "system" || kind === "download" ? { kind } : undefined;
+}
+
+/**
+ * The refusal of a `--fixtures` or `--data-dir` that differs from the data of
+ * the run being resumed (the same flag again is fine; `--data-dir` paths are
+ * compared resolved against the working folder).
+ *
+ * @returns The message, or `undefined` when the flags agree with `saved`.
+ */
+export function dataFlagConflict(saved: DataPlace, given: DataRequest): string | undefined {
+  const refuse = (flag: string) =>
+    `--resume: ${flag} differs from the run being resumed (${describePlace(saved)}); drop the flag`;
+  if (given.fixtures && saved.kind !== "fixtures") return refuse("--fixtures");
+  if (
+    given.dataDir !== undefined &&
+    !(saved.kind === "dir" && resolve(given.dataDir) === resolve(saved.dir!))
+  ) {
+    return refuse(`--data-dir ${given.dataDir}`);
+  }
+  return undefined;
+}
+
+/**
+ * The refusal of data whose checksums differ from those the run recorded: it
+ * names the first file that differs, with the expected and got SHA-256.
+ *
+ * @returns The message, or `undefined` when all four files are the same.
+ */
+export function dataChecksumMismatch(
+  saved: DataSource["sha256"],
+  got: DataSource["sha256"],
+): string | undefined {
+  const role = FILE_ROLES.find((r) => saved[r] !== got[r]);
+  if (!role) return undefined;
+  return `--resume: ${FILE_NAMES[role]} (${role}): expected SHA-256 ${saved[role]} ` +
+    `(the data the run started on), got ${got[role]}; the data changed since: ` +
+    "put back the files the run used, or start a new run in another --out folder";
+}
