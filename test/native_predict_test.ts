@@ -20,13 +20,14 @@ for (const name of MODEL_NAMES) {
   Deno.test(`native predictor gives predictOnBatch's probabilities for ${name} with each kernel choice`, () => {
     const model = buildModel(getModelSpec(name), { seed: 7 });
     try {
-      for (const kernels of ["default", "eigen", "autotune"] as const) {
-        const { predict } = nativePredictor(model, { kernels });
+      const choices = ["default", "eigen", "autotune"] as const;
+      for (const [kernels, oneDnn] of choices.flatMap((k) => [[k, true], [k, false]] as const)) {
+        const { predict } = nativePredictor(model, { kernels, oneDnn });
         for (const x of [images, tf.slice(images, [5, 0, 0, 0], [1, -1, -1, -1])]) {
           const [a, b] = [model.predictOnBatch(x) as Tensor, predict(x)];
           assert.deepEqual(b.shape, a.shape);
           const diff = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
-          assert.ok(diff < 1e-6, `${kernels}: largest difference ${diff}`);
+          assert.ok(diff < 1e-6, `${kernels}, oneDNN ${oneDnn}: largest difference ${diff}`);
           tf.dispose([a, b]);
         }
       }
@@ -60,6 +61,12 @@ Deno.test("native predictor names the kernels it chose for each batch size", () 
       "MatMul+BiasAdd+Relu",
       "MatMul+BiasAdd",
     ]);
+    // Without oneDNN, only TensorFlow's generic kernels are candidates.
+    const generic = nativePredictor(model, { oneDnn: false });
+    generic.predict(images).dispose();
+    const genericChosen = generic.kernels(64)!;
+    assert.equal(genericChosen.length, 6);
+    assert.ok(genericChosen.every((k) => !k.startsWith("_Mkl")), genericChosen.join(", "));
     const tuned = nativePredictor(model);
     tuned.predict(images).dispose();
     const chosen = tuned.kernels(64)!;

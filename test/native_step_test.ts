@@ -55,6 +55,19 @@ Deno.test("native step trains model1 to model.fit's losses and accuracy on the f
   );
 });
 
+Deno.test("native step with TensorFlow's generic kernels only gives the oneDNN kernels' losses", async () => {
+  const { xs, ys } = toTensors(split.train);
+  const losses = [];
+  for (const oneDnn of [true, false]) {
+    const model = buildModel(getModelSpec("model1"), { seed: 5 });
+    losses.push((await fitEpochNative(model, xs, ys, { oneDnn })).loss);
+    model.optimizer.dispose();
+    model.dispose();
+  }
+  tf.dispose([xs, ys]);
+  assert.ok(Math.abs(losses[0] - losses[1]) < 1e-4, `loss ${losses[0]} vs ${losses[1]}`);
+});
+
 Deno.test("native step's fused convolution gives the unfused losses and weights", async () => {
   assert.ok(device.patchedBinding, "deno task setup compiles the binding with list attributes");
   const { xs, ys } = toTensors(split.train);

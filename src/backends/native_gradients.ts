@@ -33,9 +33,10 @@ export const NATIVE_GRADIENTS: readonly string[] = Object.freeze(["Relu", "MaxPo
 /** Options for {@link installNativeGradients}. */
 export interface NativeGradientOptions {
   /**
-   * The backend's work runs on the CPU, so oneDNN's CPU kernels may be used
-   * (the `MaxPool` gradient). Default `true`; pass `false` for
-   * `tensorflow-gpu` on a GPU, where a CPU-only op would copy every tensor.
+   * oneDNN's CPU kernels may be used (the `MaxPool` gradient): the work runs
+   * on the CPU and oneDNN is on. Default `true`; pass `false` for
+   * `tensorflow-gpu` on a GPU, where a CPU-only op would copy every tensor,
+   * and where oneDNN is off.
    */
   cpu?: boolean;
   /** Which of {@link NATIVE_GRADIENTS} to install. Default: all of them. */

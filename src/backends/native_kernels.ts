@@ -29,7 +29,10 @@ type Override = KernelConfig & { native: true; stock: KernelConfig };
 
 /** Options for {@link installNativeKernels}. */
 export interface NativeKernelOptions {
-  /** The backend's work runs on the CPU, where oneDNN's kernels exist. Default `true`. */
+  /**
+   * oneDNN's CPU kernels may be used: the work runs on the CPU and oneDNN is
+   * on. Default `true`; with `false` nothing is replaced.
+   */
   cpu?: boolean;
 }
 

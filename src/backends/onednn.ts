@@ -126,3 +126,36 @@ export function oneDnnState(features: readonly string[] | null, variable?: strin
 export function oneDnnVariableFor(choice: OneDnnChoice): string | undefined {
   return choice === "on" ? "1" : choice === "off" ? "0" : undefined;
 }
+
+/** Which kernels this suite's own TensorFlow ops use (the native engine, the patched gradients), and why. */
+export interface KernelLibraryChoice {
+  /** `onednn`: oneDNN's CPU ops where they help; `generic`: TensorFlow's generic kernels only. */
+  library: "onednn" | "generic";
+  /** One line for reports. */
+  reason: string;
+}
+
+/**
+ * Picks the kernels of this suite's own TensorFlow ops: oneDNN's only where
+ * the work runs on the CPU, oneDNN is on in the process and its ops run in
+ * the loaded libtensorflow; TensorFlow's generic kernels otherwise, so that
+ * "oneDNN off" means no oneDNN kernel at all.
+ */
+export function chooseKernelLibrary(options: {
+  /** The process's oneDNN state. */
+  onednn: OneDnnState;
+  /** The backend computes on a GPU. */
+  gpu: boolean;
+  /** oneDNN's ops ran in a check on the loaded backend. */
+  opsRun: boolean;
+}): KernelLibraryChoice {
+  const { onednn, gpu, opsRun } = options;
+  if (gpu) {
+    return { library: "generic", reason: "the work runs on a GPU; oneDNN's ops are CPU ops" };
+  }
+  if (!onednn.enabled) return { library: "generic", reason: `oneDNN is ${onednn.reason}` };
+  if (!opsRun) {
+    return { library: "generic", reason: "oneDNN's ops do not run in this libtensorflow" };
+  }
+  return { library: "onednn", reason: `oneDNN is ${onednn.reason}` };
+}

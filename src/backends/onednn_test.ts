@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { oneDnnState, oneDnnVariableFor, parseCpuFeatures, readCpuFeatures } from "./onednn.ts";
+import {
+  chooseKernelLibrary,
+  oneDnnState,
+  oneDnnVariableFor,
+  parseCpuFeatures,
+  readCpuFeatures,
+} from "./onednn.ts";
 import { probeNative, TFJS_NODE } from "./native.ts";
 
 const AVX2_ONLY = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma bmi2\n";
@@ -87,4 +93,22 @@ Deno.test({
       );
     }
   },
+});
+
+Deno.test("chooseKernelLibrary uses oneDNN's ops only on the CPU, with oneDNN on and its ops present", () => {
+  const on = oneDnnState([], "1");
+  const off = oneDnnState([], "0");
+  assert.deepEqual(chooseKernelLibrary({ onednn: on, gpu: false, opsRun: true }), {
+    library: "onednn",
+    reason: "oneDNN is on: TF_ENABLE_ONEDNN_OPTS=1",
+  });
+  assert.deepEqual(chooseKernelLibrary({ onednn: off, gpu: false, opsRun: true }), {
+    library: "generic",
+    reason: "oneDNN is off: TF_ENABLE_ONEDNN_OPTS=0",
+  });
+  assert.deepEqual(chooseKernelLibrary({ onednn: on, gpu: false, opsRun: false }), {
+    library: "generic",
+    reason: "oneDNN's ops do not run in this libtensorflow",
+  });
+  assert.equal(chooseKernelLibrary({ onednn: on, gpu: true, opsRun: true }).library, "generic");
 });

@@ -97,6 +97,13 @@ export interface LoadBackendOptions {
    * `false` keeps TF.js's stock gradients.
    */
   nativeGradients?: boolean;
+  /**
+   * Whether the gradients and kernels of `nativeGradients` may use oneDNN's
+   * CPU ops (its max-pool gradient and fused convolution). Default `true`;
+   * pass `false` where oneDNN is off in this process, so that no oneDNN
+   * kernel runs at all.
+   */
+  oneDnn?: boolean;
 }
 
 /**
@@ -123,8 +130,9 @@ export async function loadBackend(
   }
   if (spec.native) {
     if (options.nativeGradients ?? true) {
-      installNativeGradients(loaded.tf, { cpu: loaded.device.kind === "cpu" });
-      installNativeKernels(loaded.tf, { cpu: loaded.device.kind === "cpu" });
+      const oneDnnCpu = loaded.device.kind === "cpu" && (options.oneDnn ?? true);
+      installNativeGradients(loaded.tf, { cpu: oneDnnCpu });
+      installNativeKernels(loaded.tf, { cpu: oneDnnCpu });
     } else restoreStockGradients(loaded.tf);
   }
   return loaded;

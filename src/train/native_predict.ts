@@ -40,6 +40,12 @@ const TUNE_MS = 100;
 /** Options for {@link nativePredictor}. */
 export interface NativePredictorOptions {
   /**
+   * Use oneDNN's kernels where they run (its fused convolution, and its
+   * max-pool as an autotuning candidate). Default `true`; `false` keeps to
+   * TensorFlow's generic kernels (for a GPU, or where oneDNN is off).
+   */
+  oneDnn?: boolean;
+  /**
    * Convolution + bias + ReLU as one oneDNN op (`_MklNativeFusedConv2D`).
    * Default: where oneDNN's kernels run and the binding `deno task setup`
    * compiles is loaded; otherwise `Conv2D`, `BiasAdd` and `Relu`.
@@ -124,7 +130,7 @@ export function nativePredictor(
   const stages = plan(model);
   const backend = tf.backend() as unknown as TfjsNodeBackend;
   const lists = passesListAttrs(backend);
-  const oneDnnPool = oneDnnMaxPoolAvailable(tf as unknown as Tf);
+  const oneDnnPool = (options.oneDnn ?? true) && oneDnnMaxPoolAvailable(tf as unknown as Tf);
   const fused = options.fused ?? (oneDnnPool && lists);
   const { kernels = lists ? "autotune" : "default", tuneRuns = 5 } = options;
   if (kernels !== "default" && !lists) {

@@ -55,10 +55,10 @@ export interface NativeEpochOptions {
   /** Called after every batch with its index (0-based) and the batch count. */
   onBatch?: (batch: number, batches: number) => void;
   /**
-   * Use oneDNN's kernels, as Keras's graph does on the CPU: max-pool with
-   * its argmax workspace (see `native_gradients.ts`) and, with `fused`, the
-   * fused ones. Default: where oneDNN's max-pool runs; `false` uses
-   * TensorFlow's generic kernels (pass it for a GPU).
+   * Use oneDNN's kernels where they run, as Keras's graph does on the CPU:
+   * max-pool with its argmax workspace (see `native_gradients.ts`) and, with
+   * `fused`, the fused ones. Default `true`; `false` uses TensorFlow's
+   * generic kernels (pass it for a GPU, or where oneDNN is off).
    */
   oneDnn?: boolean;
   /**
@@ -107,7 +107,7 @@ export async function fitEpochNative(
   options: NativeEpochOptions = {},
 ): Promise<EpochMetrics> {
   const { batchSize = 128, onBatch } = options;
-  const oneDnn = options.oneDnn ?? oneDnnMaxPoolAvailable(tf as unknown as Tf);
+  const oneDnn = (options.oneDnn ?? true) && oneDnnMaxPoolAvailable(tf as unknown as Tf);
   const backend = tf.backend() as unknown as TfjsNodeBackend;
   const fused = oneDnn && (options.fused ?? passesListAttrs(backend));
   if (tf.getBackend() !== "tensorflow") throw new TypeError(nativeStepSupport(model));
