@@ -137,6 +137,18 @@ export {
 } from "./src/train/native_step.ts";
 export { evaluateModel, type Evaluation } from "./src/train/evaluate.ts";
 export {
+  assertEngineRunsOn,
+  DEFAULT_ENGINE,
+  ENGINE_NAMES,
+  type EngineName,
+  engineOfLegacyConfig,
+  engineRunsOn,
+  ENGINES,
+  type EngineSpec,
+  getEngineSpec,
+  onlyEngineOn,
+} from "./src/train/engines.ts";
+export {
   type InferenceOptions,
   type InferenceResult,
   measureInference,
@@ -153,6 +165,7 @@ export {
 export {
   type EpochRecord,
   type InferenceRecord,
+  READABLE_SCHEMA_VERSIONS,
   type ResultsFile,
   type RunConfig,
   type RunRecord,

@@ -15,6 +15,7 @@ export async function benchConfigFromEnv(): Promise<ModelBenchConfig> {
     trainSize: Deno.env.get("FMNIST_BENCH_TRAIN_SIZE"),
     epochRuns: Deno.env.get("FMNIST_BENCH_EPOCHS"),
     fixtures: Deno.env.get("FMNIST_BENCH_FIXTURES"),
+    engine: Deno.env.get("FMNIST_BENCH_ENGINE"),
   };
   const config = parseBenchConfig(env, env.backends ? "tensorflow" : await pickBackend());
   return { ...config, cacheDir: cacheDirFromEnv() };

@@ -16,8 +16,12 @@ import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
 import { collectEnvironment, type Environment } from "../results/environment.ts";
 import { epochTimes } from "../results/report.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
+import { DEFAULT_ENGINE, type EngineSpec, getEngineSpec } from "../train/engines.ts";
 import { readResults, runExperiment } from "../train/experiment.ts";
 import {
+  checkEngineBackend,
+  ENGINE_HELP,
+  parseEngineFlags,
   parseFlags,
   parseModelList,
   parsePositiveInt,
@@ -47,17 +51,7 @@ Options:
   --inference-batch N   batch size of the inference throughput measurement (default 1024)
   --inference-runs N    timed batch-1 inference calls, after 10 warm-up calls (default 100)
   --machine NAME        name recorded for this machine, to merge results (default: hostname)
-  --train-step STEP     native: TensorFlow's ops called directly, as Keras's graph does
-                        (the tensorflow backend only; its default); fit: TF.js's
-                        model.fit (the default elsewhere)
-  --inference-path PATH native: inference as TensorFlow's ops called directly
-                        (the tensorflow backend only; its default), with
-                        predictOnBatch timed as well; layers: tfjs-layers'
-                        model.predictOnBatch (the default elsewhere)
-  --stock-gradients     on a native backend, keep TF.js's own gradients and kernels
-                        instead of the TensorFlow ops that replace some of them
-                        (ReluGrad, oneDNN's MaxPoolGrad and fused Conv2D); implies
-                        --train-step fit and --inference-path layers
+${ENGINE_HELP}
   --seed N              seed for weights, dropout, shuffling and splits (default 42)
   --out DIR             output folder (default results/<timestamp>)
   --resume              continue the run in --out DIR from its last complete epoch
@@ -85,6 +79,7 @@ async function main(): Promise<number> {
       "inference-batch": { type: "string" },
       "inference-runs": { type: "string" },
       machine: { type: "string" },
+      engine: { type: "string" },
       "stock-gradients": { type: "boolean", default: false },
       "train-step": { type: "string" },
       "inference-path": { type: "string" },
@@ -128,34 +123,13 @@ async function main(): Promise<number> {
       throw new UsageError(`--backend: ${(err as Error).message}`);
     }
   }
-  const trainStepFlag = values["train-step"];
-  if (trainStepFlag !== undefined && trainStepFlag !== "fit" && trainStepFlag !== "native") {
-    throw new UsageError(
-      `--train-step: expected fit or native, got ${JSON.stringify(trainStepFlag)}`,
-    );
-  }
-  const pathFlag = values["inference-path"];
-  if (pathFlag !== undefined && pathFlag !== "layers" && pathFlag !== "native") {
-    throw new UsageError(
-      `--inference-path: expected layers or native, got ${JSON.stringify(pathFlag)}`,
-    );
-  }
-  if (pathFlag === "native" && values["stock-gradients"]) {
-    throw new UsageError(
-      "--inference-path native: it runs TensorFlow's ops, not stock TF.js; drop --stock-gradients",
-    );
-  }
-  if (pathFlag === "native" && values.backend !== undefined) {
-    resolveNative("--inference-path", pathFlag, values.backend, false, "layers");
-  }
-  if (trainStepFlag === "native" && values["stock-gradients"]) {
-    throw new UsageError(
-      "--train-step native: the native step has its own gradients; drop --stock-gradients",
-    );
-  }
-  if (trainStepFlag === "native" && values.backend !== undefined) {
-    resolveNative("--train-step", trainStepFlag, values.backend, values["stock-gradients"], "fit");
-  }
+  const engineFlag = parseEngineFlags("train-all", {
+    engine: values.engine,
+    trainStep: values["train-step"],
+    inferencePath: values["inference-path"],
+    stockGradients: values["stock-gradients"],
+  });
+  if (engineFlag && values.backend !== undefined) checkEngineBackend(engineFlag, values.backend);
   if (values.resume && !values.out) {
     throw new UsageError("--resume: expected --out DIR naming the run to continue");
   }
@@ -171,8 +145,7 @@ async function main(): Promise<number> {
       models,
       ...flags,
       backend: values.backend,
-      trainStep: trainStepFlag,
-      inferencePath: pathFlag,
+      engine: engineFlag?.name,
     });
   }
 
@@ -180,21 +153,16 @@ async function main(): Promise<number> {
   if (values.machine !== undefined && values.machine.trim() === "") {
     throw new UsageError(`--machine: expected a name, got ""`);
   }
-  const stockGradients = previous
-    ? previous.config.nativeGradients?.length === 0
-    : values["stock-gradients"];
+  const engine: EngineSpec = previous
+    ? savedEngine(previous.config.engine)
+    : engineFlag ?? getEngineSpec(DEFAULT_ENGINE);
+  checkEngineBackend(engine, backendName);
   const backend = await loadBackend(backendName, {
     allowFallback: values["allow-fallback"],
-    nativeGradients: !stockGradients,
+    nativeGradients: engine.nativeGradients,
   }).catch((err: Error) => {
     throw new UsageError(err.message.replace(/^backend /, "--backend "));
   });
-  const trainStep = previous
-    ? previous.config.trainStep ?? "fit"
-    : resolveNative("--train-step", trainStepFlag, backend.name, stockGradients, "fit");
-  const inferencePath = previous
-    ? previous.config.inferencePath ?? "layers"
-    : resolveNative("--inference-path", pathFlag, backend.name, stockGradients, "layers");
 
   // Data: loaded, split and converted outside every timed region.
   const seed = base.seed ?? flags.seed ?? DEFAULTS.seed;
@@ -230,8 +198,9 @@ async function main(): Promise<number> {
       ? installedNativeGradients(backend.tf)
       : [],
     nativeKernels: getBackendSpec(backend.name).native ? installedNativeKernels(backend.tf) : [],
-    trainStep,
-    inferencePath,
+    trainStep: engine.trainStep,
+    inferencePath: engine.inferencePath,
+    engine: engine.name,
   };
   const env = await collectEnvironment({
     tfjsVersion: backend.tf.version_core,
@@ -252,7 +221,7 @@ async function main(): Promise<number> {
     console.error(
       `train-all: ${
         config.models.join(", ")
-      } on ${backend.name} (${backend.device.description}), ` +
+      } on ${backend.name} (${backend.device.description}), engine ${engine.name}, ` +
         `${config.epochs} epoch${
           config.epochs === 1 ? "" : "s"
         }, ${trainSplit.count} train / ${split.validation.count} validation / ` +
@@ -289,7 +258,7 @@ async function main(): Promise<number> {
         path: config.inferencePath,
       },
       command,
-      onEvent: progressReporter(mode),
+      onEvent: progressReporter(mode, { label: `${backend.name}, ${engine.name}` }),
       signal: controller.signal,
     });
     if (values.json) {
@@ -313,24 +282,13 @@ async function main(): Promise<number> {
   }
 }
 
-/**
- * `--train-step` or `--inference-path`: "native" where asked for or, with no
- * flag, on the tensorflow backend unless stock TF.js is asked for; else `other`.
- */
-function resolveNative<Other extends string>(
-  flagName: string,
-  flag: string | undefined,
-  backend: string,
-  stockGradients: boolean,
-  other: Other,
-): Other | "native" {
-  if (flag === "native" && backend !== "tensorflow") {
-    throw new UsageError(
-      `${flagName} native: expected the tensorflow backend, got ${backend}; use ${flagName} ${other}`,
-    );
+/** The engine of the run being resumed. */
+function savedEngine(name: string): EngineSpec {
+  try {
+    return getEngineSpec(name);
+  } catch (err) {
+    throw new UsageError(`--resume: the run's engine: ${(err as Error).message}`);
   }
-  if (flag === other || flag === "native") return flag as Other | "native";
-  return backend === "tensorflow" && !stockGradients ? "native" : other;
 }
 
 function parseSeed(value: string): number {
@@ -402,8 +360,7 @@ function assertSameConfig(
     inferenceBatchSize?: number;
     inferenceRuns?: number;
     seed?: number;
-    trainStep?: string;
-    inferencePath?: string;
+    engine?: string;
   },
 ): void {
   const pairs: [string, unknown, unknown][] = [
@@ -417,8 +374,7 @@ function assertSameConfig(
     ["--inference-runs", given.inferenceRuns, saved.inferenceRuns ?? 100],
     ["--seed", given.seed, saved.seed],
     ["--backend", given.backend, saved.backend],
-    ["--train-step", given.trainStep, saved.trainStep ?? "fit"],
-    ["--inference-path", given.inferencePath, saved.inferencePath ?? "layers"],
+    ["--engine", given.engine, saved.engine],
   ];
   for (const [flag, value, was] of pairs) {
     if (value !== undefined && value !== was) {
@@ -451,11 +407,7 @@ function reproduceCommand(
       : []),
     `--inference-batch ${c.inferenceBatchSize ?? 1024}`,
     `--inference-runs ${c.inferenceRuns ?? 100}`,
-    ...(c.nativeGradients?.length === 0 && c.backend.startsWith("tensorflow")
-      ? ["--stock-gradients"]
-      : []),
-    `--train-step ${c.trainStep ?? "fit"}`,
-    `--inference-path ${c.inferencePath ?? "layers"}`,
+    `--engine ${c.engine}`,
     `--seed ${c.seed}`,
     ...(machine ? [`--machine ${machine}`] : []),
     `--out ${outDir}`,
@@ -467,6 +419,8 @@ function summaryTable(results: ResultsFile): string {
     const t = epochTimes(r);
     return [
       r.model,
+      r.backend,
+      r.engine ?? results.config.engine,
       r.test ? `${(r.test.accuracy * 100).toFixed(2)}%` : "–",
       t ? `${t.median.toFixed(1)} s` : "–",
       t ? `${(results.config.trainSize / t.median).toFixed(0)}` : "–",
@@ -474,7 +428,16 @@ function summaryTable(results: ResultsFile): string {
       r.inference ? `${r.inference.batched.imagesPerSecond.toFixed(0)}` : "–",
     ];
   });
-  const header = ["model", "test acc", "s/epoch", "img/s", "batch-1 p50", "batched img/s"];
+  const header = [
+    "model",
+    "backend",
+    "engine",
+    "test acc",
+    "s/epoch",
+    "img/s",
+    "batch-1 p50",
+    "batched img/s",
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
   return ["", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");

@@ -110,6 +110,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       options.previous?.runs.find((r) => r.model === spec.name) ?? {
         model: spec.name,
         backend: config.backend,
+        engine: config.engine,
         params: countParams(spec),
         flopsPerImage: forwardFlopsPerImage(spec),
         epochs: [],
