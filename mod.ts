@@ -138,6 +138,7 @@ export {
 export { evaluateModel, type Evaluation } from "./src/train/evaluate.ts";
 export {
   assertEngineRunsOn,
+  COMPARED_ENGINES,
   DEFAULT_ENGINE,
   ENGINE_NAMES,
   type EngineName,

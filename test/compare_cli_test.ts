@@ -46,6 +46,12 @@ const refusals: [string, string[], string][] = [
   ],
   [
     "compare",
+    ["--engines", "native", "--backends", "tensorflow,cpu"],
+    "error: --backends cpu: none of --engines native runs there; " +
+    "add tfjs to --engines, or drop cpu from --backends",
+  ],
+  [
+    "compare",
     ["--engines", "tfjs", "--engine", "native"],
     "error: --engines and --engine name the same list; keep one",
   ],

@@ -20,7 +20,7 @@ import { writeComparison } from "../results/compare_files.ts";
 import { speedupCell } from "../results/compare_report.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import {
-  DEFAULT_ENGINE,
+  COMPARED_ENGINES,
   ENGINE_NAMES,
   engineRunsOn,
   type EngineSpec,
@@ -29,9 +29,6 @@ import {
 import { readResults } from "../train/experiment.ts";
 import { parseEngineList, parseFlags, parsePositiveInt, runCli, UsageError } from "./_cli.ts";
 import { runTrainAllChild } from "./_train_all_child.ts";
-
-/** The engines compared by default: stock TF.js, and this suite's native engine where it runs. */
-const DEFAULT_ENGINES = [DEFAULT_ENGINE, "native"] as const;
 
 const HELP = `Usage: deno task compare [options]
 
@@ -47,7 +44,7 @@ Options:
                         (default: all; those that cannot run here become rows with the reason)
   --engines LIST        comma-separated, from ${ENGINE_NAMES.join(", ")} (also --engine);
                         each runs on the listed backends it supports (default: ${
-  DEFAULT_ENGINES.join(",")
+  COMPARED_ENGINES.join(",")
 },
                         tfjs = stock TF.js everywhere, native = TensorFlow's ops on tensorflow(-gpu))
   --epochs N            epochs per run; the first is left out of the median (default 3)
@@ -102,7 +99,7 @@ async function main(): Promise<number> {
     getModelSpec(m);
     return [m];
   });
-  const backends = values.backends === undefined
+  let backends = values.backends === undefined
     ? [...BACKEND_NAMES]
     : parseList("--backends", values.backends, (b) => [getBackendSpec(b).name]);
   if (values.engines !== undefined && values.engine !== undefined) {
@@ -111,7 +108,7 @@ async function main(): Promise<number> {
   const engineFlag = values.engines !== undefined ? "--engines" : "--engine";
   const engineValue = values.engines ?? values.engine;
   const engines: EngineSpec[] = engineValue === undefined
-    ? DEFAULT_ENGINES.map(getEngineSpec)
+    ? COMPARED_ENGINES.map(getEngineSpec)
     : parseEngineList(engineFlag, engineValue, "compare");
   if (engineValue !== undefined) {
     for (const e of engines) {
@@ -123,6 +120,19 @@ async function main(): Promise<number> {
         );
       }
     }
+  }
+  // A backend that runs none of the engines: refused when named, left out when defaulted.
+  const idle = backends.filter((b) => !engines.some((e) => engineRunsOn(e, b)));
+  if (idle.length > 0 && values.backends !== undefined) {
+    throw new UsageError(
+      `--backends ${idle.join(",")}: none of ${engineFlag} ${
+        engines.map((e) => e.name).join(",")
+      } runs there; add tfjs to ${engineFlag}, or drop ${idle.join(", ")} from --backends`,
+    );
+  }
+  if (idle.length > 0) {
+    console.error(`compare: ${idle.join(", ")}: none of the engines runs there; left out`);
+    backends = backends.filter((b) => !idle.includes(b));
   }
   const int = (flag: string, v: string | undefined) =>
     v === undefined ? undefined : parsePositiveInt(flag, v);

@@ -18,7 +18,7 @@ import { writeFileAtomic, writeJsonAtomic } from "../results/atomic.ts";
 import { collectEnvironment } from "../results/environment.ts";
 import { type PeerRun, renderPeer, summarizePeer } from "../peer/summary.ts";
 import { type ResultsFile, SCHEMA_VERSION, validateResults } from "../results/schema.ts";
-import { DEFAULT_ENGINE, type EngineSpec, getEngineSpec } from "../train/engines.ts";
+import { COMPARED_ENGINES, type EngineSpec, getEngineSpec } from "../train/engines.ts";
 import { readResults } from "../train/experiment.ts";
 import {
   cacheDirFromEnv,
@@ -33,9 +33,6 @@ import {
 } from "./_cli.ts";
 import { runTrainAllChild } from "./_train_all_child.ts";
 import { loadRunData } from "./_run_data.ts";
-
-/** The TF.js engines compared with Keras by default. */
-const DEFAULT_ENGINES = [DEFAULT_ENGINE, "native"] as const;
 
 const HELP = `Usage: deno task peer [options]
 
@@ -64,7 +61,7 @@ Options:
   --fixtures            use the 2,000/500-image split in fixtures/
   --engines LIST        TF.js engines beside Keras, comma-separated (also --engine):
                         tfjs (stock TF.js), native (TensorFlow's ops called directly),
-                        tfjs-patched (see train-all --help) (default: ${DEFAULT_ENGINES.join(",")})
+                        tfjs-patched (see train-all --help) (default: ${COMPARED_ENGINES.join(",")})
   --train-step STEP     alias: fit = --engines tfjs, native = --engines native
   --inference-path PATH alias: layers = --engines tfjs, native = --engines native
   --stock-gradients     alias: --engines tfjs
@@ -293,7 +290,7 @@ async function main(): Promise<number> {
 /**
  * The TF.js engines: `--engines LIST` or `--engine LIST`, or one named by the
  * older aliases (`--train-step`, `--inference-path`, `--stock-gradients`),
- * else {@link DEFAULT_ENGINES}.
+ * else {@link COMPARED_ENGINES}.
  */
 function parsePeerEngines(values: {
   engines?: string;
@@ -317,7 +314,7 @@ function parsePeerEngines(values: {
     );
   }
   if (given.length === 1) return parseEngineList(given[0][0], given[0][1]!, "peer");
-  return alias ? [alias] : DEFAULT_ENGINES.map(getEngineSpec);
+  return alias ? [alias] : COMPARED_ENGINES.map(getEngineSpec);
 }
 
 /** Runs `train_all.ts` in a child process and reads its results. */

@@ -85,6 +85,12 @@ export const ENGINE_NAMES: readonly EngineName[] = ENGINES.map((e) => e.name);
 export const DEFAULT_ENGINE: EngineName = "tfjs";
 
 /**
+ * The engines `compare` and `peer` run when none are named: stock TF.js, and
+ * this suite's native engine beside it where it runs.
+ */
+export const COMPARED_ENGINES: readonly EngineName[] = [DEFAULT_ENGINE, "native"];
+
+/**
  * Looks an engine up by name.
  *
  * @throws {RangeError} For an unknown name: `expected one of tfjs, native, …, got "x"`.

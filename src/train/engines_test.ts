@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { BACKEND_NAMES } from "../backends/registry.ts";
 import {
   assertEngineRunsOn,
+  COMPARED_ENGINES,
   DEFAULT_ENGINE,
   ENGINE_NAMES,
   engineOfLegacyConfig,
@@ -13,6 +14,7 @@ import {
 Deno.test("the engine registry: tfjs first and the default, every backend known", () => {
   assert.deepEqual(ENGINE_NAMES, ["tfjs", "native", "tfjs-patched"]);
   assert.equal(DEFAULT_ENGINE, "tfjs");
+  assert.deepEqual(COMPARED_ENGINES, ["tfjs", "native"]);
   for (const e of ENGINES) {
     for (const b of e.backends) assert.ok(BACKEND_NAMES.includes(b), `${e.name}: ${b}`);
   }
