@@ -53,6 +53,7 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
     r.accuracyPerEpoch.map((e) => ({
       model: r.model,
       series: seriesLabel(r, multiMachine),
+      engine: r.engine,
       epoch: e.epoch,
       accuracy: e.accuracy,
     }))
@@ -110,7 +111,8 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
       },
       {
         data: { values: lines },
-        mark: { type: "line", point: true },
+        // hollow points, one shape per engine: engines that reach the same accuracy both show
+        mark: { type: "line", point: { filled: false, size: 80, strokeWidth: 1.5 } },
         width: 320,
         height: 240,
         encoding: {
@@ -140,6 +142,12 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
                 symbols: { update: { stroke: { value: "black" }, strokeWidth: { value: 2 } } },
               },
             },
+          },
+          shape: {
+            field: "engine",
+            type: "nominal",
+            title: "engine",
+            scale: { domain: [...new Set(comparable.map((r) => r.engine))] },
           },
           detail: { field: "series" },
         },
