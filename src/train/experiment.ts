@@ -152,6 +152,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         completed: run.epochs,
         batchSize: config.batchSize,
         step: config.trainStep ?? "fit",
+        // oneDNN's kernels are the CPU's: on a GPU the native step runs TensorFlow's generic ones.
+        oneDnn: env.deviceInfo?.kind === "gpu" ? false : undefined,
         order,
         signal,
         onBatch: (epoch, batch, batches) =>
