@@ -137,6 +137,19 @@ export {
 } from "./src/train/native_step.ts";
 export { evaluateModel, type Evaluation } from "./src/train/evaluate.ts";
 export {
+  assertEngineRunsOn,
+  COMPARED_ENGINES,
+  DEFAULT_ENGINE,
+  ENGINE_NAMES,
+  type EngineName,
+  engineOfLegacyConfig,
+  engineRunsOn,
+  ENGINES,
+  type EngineSpec,
+  getEngineSpec,
+  onlyEngineOn,
+} from "./src/train/engines.ts";
+export {
   type InferenceOptions,
   type InferenceResult,
   measureInference,
@@ -154,6 +167,7 @@ export {
   type DataSource,
   type EpochRecord,
   type InferenceRecord,
+  READABLE_SCHEMA_VERSIONS,
   type ResultsFile,
   type RunConfig,
   type RunRecord,

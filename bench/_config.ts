@@ -6,7 +6,8 @@
  */
 import { pickBackend } from "../src/backends/registry.ts";
 import { type ModelBenchConfig, parseBenchConfig } from "../src/bench/model_bench.ts";
-import { cacheDirFromEnv } from "../src/cli/_cli.ts";
+import { cacheDirFromEnv, oneDnnVariableFromEnv } from "../src/cli/_cli.ts";
+import { oneDnnState, readCpuFeatures } from "../src/backends/onednn.ts";
 
 /** The config from `FMNIST_BENCH_*` variables; the default backend is the best native one. */
 export async function benchConfigFromEnv(): Promise<ModelBenchConfig> {
@@ -15,7 +16,9 @@ export async function benchConfigFromEnv(): Promise<ModelBenchConfig> {
     trainSize: Deno.env.get("FMNIST_BENCH_TRAIN_SIZE"),
     epochRuns: Deno.env.get("FMNIST_BENCH_EPOCHS"),
     fixtures: Deno.env.get("FMNIST_BENCH_FIXTURES"),
+    engine: Deno.env.get("FMNIST_BENCH_ENGINE"),
   };
   const config = parseBenchConfig(env, env.backends ? "tensorflow" : await pickBackend());
-  return { ...config, cacheDir: cacheDirFromEnv() };
+  const oneDnn = oneDnnState(await readCpuFeatures(), oneDnnVariableFromEnv()).enabled;
+  return { ...config, cacheDir: cacheDirFromEnv(), oneDnn };
 }

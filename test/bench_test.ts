@@ -18,7 +18,7 @@ async function bench(env: Record<string, string>): Promise<string> {
   return text;
 }
 
-Deno.test("model1 bench times an epoch, batch-1 and batched inference on the native backend", async () => {
+Deno.test("model1 bench times stock TF.js on the native backend by default", async () => {
   const text = await bench({
     FMNIST_BENCH_BACKENDS: "tensorflow",
     FMNIST_BENCH_TRAIN_SIZE: "256",
@@ -27,10 +27,25 @@ Deno.test("model1 bench times an epoch, batch-1 and batched inference on the nat
   assert.match(text, /^group model1 train epoch$/m);
   assert.match(
     text,
-    /model1 train epoch \(256 images, native step\) on tensorflow \(libtensorflow 2\.21\.0 \(CPU\)\)/,
+    /model1 train epoch \(256 images, model\.fit\) on tensorflow \(libtensorflow 2\.21\.0 \(CPU\)\), engine tfjs/,
   );
-  assert.match(text, /model1 batch-1 inference on tensorflow/);
+  assert.match(text, /model1 batch-1 inference on tensorflow \(.*\), engine tfjs/);
   assert.match(text, /model1 batched inference \(500 images\) on tensorflow/);
+  assert.doesNotMatch(text, /native ops/);
+});
+
+Deno.test("model1 bench with FMNIST_BENCH_ENGINE=native times the native step and predictor", async () => {
+  const text = await bench({
+    FMNIST_BENCH_BACKENDS: "tensorflow",
+    FMNIST_BENCH_ENGINE: "native",
+    FMNIST_BENCH_TRAIN_SIZE: "256",
+    FMNIST_BENCH_EPOCHS: "1",
+  });
+  assert.match(
+    text,
+    /model1 train epoch \(256 images, native step\) on tensorflow \(libtensorflow 2\.21\.0 \(CPU\)\), engine native/,
+  );
+  assert.match(text, /model1 batch-1 inference \(native ops\) on tensorflow \(.*\), engine native/);
 });
 
 Deno.test({

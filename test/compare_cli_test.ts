@@ -26,6 +26,35 @@ const refusals: [string, string[], string][] = [
     'error: --backends: unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, cpu',
   ],
   ["compare", ["--epochs=-3"], 'error: --epochs: expected a positive integer, got "-3"'],
+  [
+    "compare",
+    ["--engines", "tfjs,x"],
+    'error: --engines: expected one of tfjs, native, tfjs-patched, got "x"; ' +
+    "see `deno task compare --help`",
+  ],
+  [
+    "compare",
+    ["--engine", "x"],
+    'error: --engine: expected one of tfjs, native, tfjs-patched, got "x"; ' +
+    "see `deno task compare --help`",
+  ],
+  [
+    "compare",
+    ["--engines", "native", "--backends", "cpu,webgpu"],
+    "error: --engines native runs on tensorflow-gpu, tensorflow, not cpu, webgpu; " +
+    "add one of those to --backends, or drop native",
+  ],
+  [
+    "compare",
+    ["--engines", "native", "--backends", "tensorflow,cpu"],
+    "error: --backends cpu: none of --engines native runs there; " +
+    "add tfjs to --engines, or drop cpu from --backends",
+  ],
+  [
+    "compare",
+    ["--engines", "tfjs", "--engine", "native"],
+    "error: --engines and --engine name the same list; keep one",
+  ],
   ["compare", ["--backends", ","], 'error: --backends: expected a comma-separated list, got ""'],
   [
     "compare",
@@ -65,7 +94,9 @@ Deno.test("report refuses a damaged results file, naming it", async () => {
     assert.equal(code, 1);
     assert.match(
       stderr,
-      new RegExp(`^error: ${bad}: not a valid fmnist-bench results file \\(schema version 1\\): `),
+      new RegExp(
+        `^error: ${bad}: not a valid fmnist-bench results file \\(schema version 1 or 2\\): `,
+      ),
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -80,21 +111,29 @@ Deno.test("report merges results from three machines into one comparison", async
     assert.match(stdout, /^report: 8 rows from 3 machines \(5 results files, 0 earlier rows\)\n/);
     const c = parseComparison(JSON.parse(await Deno.readTextFile(join(dir, "compare.json"))));
     assert.deepEqual(
-      c.rows.map((r) => `${r.machine} ${r.model} ${r.backend} ${r.speedup === null ? "-" : "x"}`),
+      c.rows.map((r) =>
+        `${r.machine} ${r.model} ${r.backend} ${r.engine} ${r.speedup === null ? "-" : "x"}`
+      ),
       [
-        "gpu-box model1 tensorflow-gpu -",
-        "h100-webgpu model1 webgpu -",
-        "h100-webgpu model2 webgpu -",
-        "h100-webgpu model3 webgpu -",
-        "vm model1 tensorflow x",
-        "vm model1 webgpu x",
-        "vm model1 cpu x",
-        "vm model2 tensorflow x",
+        "gpu-box model1 tensorflow-gpu tfjs -",
+        "h100-webgpu model1 webgpu tfjs -",
+        "h100-webgpu model2 webgpu tfjs -",
+        "h100-webgpu model3 webgpu tfjs -",
+        "vm model1 tensorflow tfjs x",
+        "vm model1 webgpu tfjs x",
+        "vm model1 cpu tfjs x",
+        "vm model2 tensorflow tfjs x",
       ],
     );
+    // The committed fixtures are schema-1 files: each row says its engine was derived.
+    assert.ok(c.rows.every((r) => r.note?.includes("derived from a schema-1 file")));
     const md = await Deno.readTextFile(join(dir, "compare.md"));
     assert.match(md, /!\[seconds per epoch and accuracy per epoch\]\(compare\.svg\)/);
     assert.match(md, /GPU package ran on the CPU: no speed-up claimed/);
+    assert.match(
+      md,
+      /^\| vm \| model1 \| `tensorflow` \| `tfjs` \| .* engine tfjs derived from a schema-1 file \|$/m,
+    );
     // Merging the merged comparison with nothing new gives the same rows.
     const again = await Deno.makeTempDir();
     try {
@@ -110,7 +149,7 @@ Deno.test("report merges results from three machines into one comparison", async
   }
 });
 
-Deno.test("compare runs tensorflow and cpu end to end on the fixture split", async () => {
+Deno.test("compare runs tfjs and native on tensorflow, tfjs on cpu, on the fixture split", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const { code, stdout, stderr } = await runCli(
@@ -129,20 +168,44 @@ Deno.test("compare runs tensorflow and cpu end to end on the fixture split", asy
     );
     assert.equal(code, 0, stderr);
     assert.match(stderr, /compare: cpu: .*slow here: short run of 8 images × 1 epochs/);
-    assert.match(stdout, /model1 +tensorflow +[0-9.]+ s +[0-9]+ +1\.00×/);
+    assert.match(stdout, /model1 +tensorflow +tfjs +[0-9.]+ s +[0-9]+ +1\.00× +– /);
+    assert.match(stdout, /model1 +tensorflow +native +[0-9.]+ s +[0-9]+ +1\.00× +[0-9.]+×/);
     const c = parseComparison(JSON.parse(await Deno.readTextFile(join(dir, "compare.json"))));
-    assert.deepEqual(c.rows.map((r) => [r.machine, r.backend, r.status, r.trainSize, r.epochs]), [
-      ["test-machine", "tensorflow", "measured", 1800, 1],
-      ["test-machine", "cpu", "measured", 8, 1],
+    assert.equal(c.version, 2);
+    assert.deepEqual(
+      c.rows.map((r) => [r.machine, r.backend, r.engine, r.status, r.trainSize, r.epochs]),
+      [
+        ["test-machine", "tensorflow", "tfjs", "measured", 1800, 1],
+        ["test-machine", "tensorflow", "native", "measured", 1800, 1],
+        ["test-machine", "cpu", "tfjs", "measured", 8, 1],
+      ],
+    );
+    const [tf, native, cpu] = c.rows;
+    assert.deepEqual([tf.inferencePath, native.inferencePath, cpu.inferencePath], [
+      "layers",
+      "native",
+      "layers",
     ]);
-    const [tf, cpu] = c.rows;
+    // Speed-ups within an engine only: cpu's is over tensorflow's tfjs row, never native's.
     assert.equal(tf.speedup, 1);
+    assert.equal(native.speedup, 1);
+    assert.equal(cpu.speedup, cpu.imagesPerSecond! / tf.imagesPerSecond!);
     assert.ok(cpu.speedup! > 0 && cpu.speedup! < 1, `cpu speed-up ${cpu.speedup}`);
+    // And the one figure across engines: native over tfjs on the same backend.
+    assert.equal(native.engineSpeedup, native.imagesPerSecond! / tf.imagesPerSecond!);
+    assert.equal(tf.engineSpeedup, null);
+    assert.equal(cpu.engineSpeedup, null);
+    const md = await Deno.readTextFile(join(dir, "compare.md"));
+    assert.match(md, /^\| test-machine \| model1 \| `tensorflow` \| `native` \| /m);
+    assert.match(md, /^\| test-machine \| model1 \| `cpu` \| `tfjs` \| /m);
     assert.equal(cpu.note, "short run: slow backend here");
     assert.equal(tf.test?.count, 500);
     assert.ok(tf.test!.accuracy > 0.4, `one epoch on 1,800 images: ${tf.test!.accuracy}`);
     assert.equal(cpu.batched?.batchSize, 8);
-    assert.match(c.command!, /^deno task compare --model model1 --backends tensorflow,cpu /);
+    assert.match(
+      c.command!,
+      /^deno task compare --model model1 --backends tensorflow,cpu --engines tfjs,native /,
+    );
     const svg = await Deno.readTextFile(join(dir, "compare.svg"));
     const errors: string[] = [];
     new DOMParser({ onError: (_level, msg) => errors.push(msg) }).parseFromString(
@@ -150,12 +213,19 @@ Deno.test("compare runs tensorflow and cpu end to end on the fixture split", asy
       "image/svg+xml",
     );
     assert.deepEqual(errors, []);
-    for (const backend of ["tensorflow", "cpu"]) {
+    for (const label of ["tensorflow · tfjs", "tensorflow · native", "cpu · tfjs"]) {
+      assert.ok(svg.includes(`>${label}</text>`), `the chart's legend has no ${label}`);
+    }
+    assert.match(svg, /left out: cpu · tfjs model1 \(8 test images\)/);
+    for (
+      const [backend, engine] of [["tensorflow", "tfjs"], ["tensorflow", "native"], ["cpu", "tfjs"]]
+    ) {
       const results = JSON.parse(
-        await Deno.readTextFile(join(dir, "runs", backend, "model1", "results.json")),
+        await Deno.readTextFile(join(dir, "runs", backend, engine, "model1", "results.json")),
       );
       assert.equal(results.status, "complete");
       assert.equal(results.env.machine, "test-machine");
+      assert.equal(results.config.engine, engine);
     }
     // A second run in the same folder is refused without --resume, and reuses the runs with it.
     const refused = await runCli("compare", "--fixtures", "--out", dir);

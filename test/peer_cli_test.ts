@@ -44,6 +44,31 @@ Deno.test("peer refuses an unknown --inference-path", async () => {
   assert.equal(stderr, 'error: --inference-path: expected layers or native, got "fast"\n');
 });
 
+const engineRefusals: [string[], string][] = [
+  [
+    ["--engines", "tfjs,turbo"],
+    'error: --engines: expected one of tfjs, native, tfjs-patched, got "turbo"; ' +
+    "see `deno task peer --help`",
+  ],
+  [["--engines", ","], 'error: --engines: expected a list like tfjs,native, got ","'],
+  [
+    ["--engines", "tfjs", "--train-step", "native"],
+    "error: --engines and --train-step, --inference-path or --stock-gradients both name the " +
+    "engines; keep one",
+  ],
+  [
+    ["--engines", "tfjs", "--engine", "native"],
+    "error: --engines and --engine both name the engines; keep one",
+  ],
+];
+for (const [args, message] of engineRefusals) {
+  Deno.test(`peer refuses ${args.join(" ")} with one line and exit code 2`, async () => {
+    const { code, stderr } = await runCli("peer", ...args);
+    assert.equal(code, 2);
+    assert.equal(stderr, `${message}\n`);
+  });
+}
+
 const venv = kerasVenvDir(
   defaultCacheDir({ xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"), home: Deno.env.get("HOME") }),
 );
@@ -51,7 +76,7 @@ const keras = await probeKeras(venv);
 if (!keras.available) console.error(`peer_cli_test: skipping the Keras run: ${keras.reason}`);
 
 Deno.test({
-  name: `peer compares TF.js and Keras on the fixture split${
+  name: `peer compares both TF.js engines and Keras on the fixture split${
     keras.available ? "" : ` (skipped: ${keras.reason})`
   }`,
   ignore: !keras.available,
@@ -75,33 +100,45 @@ Deno.test({
         dir,
       );
       assert.equal(code, 0, stderr);
-      assert.match(stdout, /\| model1 \| TF\.js \|/);
+      assert.match(stdout, /\| model1 \| TF\.js `tfjs` \|/);
+      assert.match(stdout, /\| model1 \| TF\.js `native` \|/);
       const s: PeerSummary = JSON.parse(await Deno.readTextFile(join(dir, "peer.json")));
       assert.equal(s.kind, "fmnist-bench-peer");
       assert.equal(s.config.trainSize, 512);
       assert.ok(s.ceilingGflops > 1, `ceiling ${s.ceilingGflops}`);
       const [m] = s.models;
       assert.equal(m.model, "model1");
-      assert.ok(m.ratios.epochSeconds > 0);
-      // Same data, same architecture: both sides learn, to within a few points on 500 images.
-      assert.ok(m.tfjs.testAccuracy > 0.5 && m.keras.testAccuracy > 0.5, JSON.stringify(m));
-      assert.ok(Math.abs(m.accuracyGapPoints) < 10, `gap ${m.accuracyGapPoints}`);
-      // The TF.js side times the native predictor, with predictOnBatch beside it.
-      assert.equal(s.config.inferencePath, "native");
-      assert.ok(m.tfjs.layers !== undefined && m.tfjs.layers.batch1P50Ms > 0, JSON.stringify(m));
+      // Both engines by default, beside the same Keras runs.
+      assert.deepEqual(m.engines.map((e) => e.engine), ["tfjs", "native"]);
+      assert.deepEqual(s.config.engines.map((e) => e.inferencePath), ["layers", "native"]);
+      for (const e of m.engines) {
+        assert.ok(e.ratios.epochSeconds > 0);
+        // Same data, same architecture: both sides learn, to within a few points on 500 images.
+        assert.ok(e.tfjs.testAccuracy > 0.5, JSON.stringify(e));
+        assert.ok(Math.abs(e.accuracyGapPoints) < 10, `${e.engine} gap ${e.accuracyGapPoints}`);
+      }
+      assert.ok(m.keras.testAccuracy > 0.5, JSON.stringify(m.keras));
+      // The native engine times the native predictor, with predictOnBatch beside it.
+      const [tfjsSide, nativeSide] = m.engines;
+      assert.equal(tfjsSide.tfjs.layers, undefined);
+      assert.ok(nativeSide.tfjs.layers !== undefined && nativeSide.tfjs.layers.batch1P50Ms > 0);
       assert.equal(m.keras.layers, undefined);
-      assert.match(stdout, /TF\.js's tfjs-layers `predictOnBatch`, timed in the same runs: model1/);
-      const tfjs = JSON.parse(
-        await Deno.readTextFile(join(dir, "runs", "model1", "tfjs-1", "results.json")),
-      );
-      assert.equal(tfjs.config.inferencePath, "native");
-      assert.equal(tfjs.runs[0].inference.path, "native");
-      assert.equal(tfjs.runs[0].inference.kernels.batch1.length, 6);
-      assert.equal(tfjs.runs[0].inference.layers.batched.batchSize, 64);
+      assert.match(stdout, /timed in the same runs as the native predictor: model1 `native`/);
+      const read = (name: string) =>
+        Deno.readTextFile(join(dir, "runs", "model1", name, "results.json")).then(JSON.parse);
+      const tfjs = await read("tfjs-1");
+      assert.equal(tfjs.config.engine, "tfjs");
+      assert.equal(tfjs.runs[0].inference.path, "layers");
+      const native = await read("native-1");
+      assert.equal(native.config.engine, "native");
+      assert.equal(native.runs[0].inference.path, "native");
+      assert.equal(native.runs[0].inference.kernels.batch1.length, 6);
+      assert.equal(native.runs[0].inference.layers.batched.batchSize, 64);
       const keras = JSON.parse(
         await Deno.readTextFile(join(dir, "runs", "model1", "keras-1", "results.json")),
       );
       assert.equal(keras.config.backend, "keras");
+      assert.equal(keras.config.engine, "keras");
       // Both sides record the same data: the fixtures, by their checksums.
       assert.equal(keras.config.dataSource.kind, "fixtures");
       assert.deepEqual(keras.config.dataSource, tfjs.config.dataSource);

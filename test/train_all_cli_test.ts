@@ -65,6 +65,22 @@ const refusals: [string[], string][] = [
   ],
   [["--inference-batch", "0"], 'error: --inference-batch: expected a positive integer, got "0"'],
   [["--machine", " "], 'error: --machine: expected a name, got ""'],
+  [
+    ["--engine", "x"],
+    'error: --engine: expected one of tfjs, native, tfjs-patched, got "x"; ' +
+    "see `deno task train-all --help`",
+  ],
+  [
+    ["--engine", "native", "--backend", "cpu"],
+    "error: --engine native runs on tensorflow-gpu, tensorflow, not cpu; " +
+    "use --engine tfjs on cpu, or a backend it runs on",
+  ],
+  [
+    ["--engine", "tfjs-patched", "--backend", "webgpu"],
+    "error: --engine tfjs-patched runs on tensorflow-gpu, tensorflow, not webgpu; " +
+    "use --engine tfjs on webgpu, or a backend it runs on",
+  ],
+  // The older flags are aliases of an engine; two that name different engines are refused.
   [["--train-step", "eager"], 'error: --train-step: expected fit or native, got "eager"'],
   [
     ["--onednn", "maybe"],
@@ -73,22 +89,20 @@ const refusals: [string[], string][] = [
   ],
   [
     ["--train-step", "native", "--stock-gradients"],
-    "error: --train-step native: the native step has its own gradients; drop --stock-gradients",
+    "error: --train-step native means --engine native, but --stock-gradients means --engine tfjs; " +
+    "keep one",
+  ],
+  [
+    ["--engine", "tfjs", "--inference-path", "native"],
+    "error: --engine tfjs means --engine tfjs, but --inference-path native means --engine native; " +
+    "keep one",
   ],
   [
     ["--train-step", "native", "--backend", "cpu"],
-    "error: --train-step native: expected the tensorflow backend, got cpu; use --train-step fit",
+    "error: --engine native runs on tensorflow-gpu, tensorflow, not cpu; " +
+    "use --engine tfjs on cpu, or a backend it runs on",
   ],
   [["--inference-path", "fast"], 'error: --inference-path: expected layers or native, got "fast"'],
-  [
-    ["--inference-path", "native", "--stock-gradients"],
-    "error: --inference-path native: it runs TensorFlow's ops, not stock TF.js; drop --stock-gradients",
-  ],
-  [
-    ["--inference-path", "native", "--backend", "webgpu"],
-    "error: --inference-path native: expected the tensorflow backend, got webgpu; " +
-    "use --inference-path layers",
-  ],
 ];
 
 for (const [args, message] of refusals) {
@@ -170,11 +184,11 @@ Deno.test("train-all resumes an interrupted run and keeps its earlier epochs", a
     assert.equal(partial.runs[0].test, null);
 
     // A flag that contradicts the run being resumed is refused, and nothing changes.
-    const contradicted = await trainAll("--resume", "--out", out, "--inference-path", "layers");
+    const contradicted = await trainAll("--resume", "--out", out, "--engine", "native");
     assert.equal(contradicted.code, 2);
     assert.equal(
       contradicted.stderr.trim().split("\n").at(-1),
-      "error: --resume: --inference-path layers differs from the run being resumed (native); drop the flag",
+      "error: --resume: --engine native differs from the run being resumed (tfjs); drop the flag",
     );
 
     const resumed = await trainAll("--resume", "--out", out, "--json");
@@ -196,7 +210,10 @@ Deno.test("train-all resumes an interrupted run and keeps its earlier epochs", a
     for await (const e of Deno.readDir(out)) files.push(e.name);
     assert.deepEqual(files.sort(), ["models", "report.md", "results.json"]);
     const report = await Deno.readTextFile(join(out, "report.md"));
-    assert.match(report, /^Complete run of model1 on the `tensorflow` backend, 3 epochs/m);
+    assert.match(
+      report,
+      /^Complete run of model1 on the `tensorflow` backend with the `tfjs` engine, 3 epochs/m,
+    );
   } finally {
     await Deno.remove(join(out, ".."), { recursive: true });
   }
@@ -483,4 +500,106 @@ Deno.test("train-all records the CPU's extensions and oneDNN's state, and resume
   } finally {
     await Deno.remove(join(out, ".."), { recursive: true });
   }
+});
+
+/** A short run of model1 on the fixture split; returns the results and the report. */
+async function shortRun(...args: string[]) {
+  const out = join(await Deno.makeTempDir(), "run");
+  try {
+    const { code, stderr } = await trainAll(
+      "--fixtures",
+      "--models",
+      "model1",
+      "--epochs",
+      "1",
+      "--train-size",
+      "256",
+      "--validation-size",
+      "100",
+      "--test-size",
+      "100",
+      "--inference-batch",
+      "64",
+      "--inference-runs",
+      "50",
+      "--out",
+      out,
+      ...args,
+    );
+    assert.equal(code, 0, stderr);
+    const results = validateResults(
+      JSON.parse(await Deno.readTextFile(join(out, "results.json"))),
+    );
+    return { results, stderr, report: await Deno.readTextFile(join(out, "report.md")) };
+  } finally {
+    await Deno.remove(join(out, ".."), { recursive: true });
+  }
+}
+
+Deno.test("train-all runs stock TF.js on tensorflow by default, and records it", async () => {
+  const { results, stderr, report } = await shortRun("--backend", "tensorflow");
+  const { config, runs: [run] } = results;
+  assert.equal(results.schemaVersion, 2);
+  assert.equal(config.engine, "tfjs");
+  assert.equal(config.trainStep, "fit");
+  assert.equal(config.inferencePath, "layers");
+  assert.deepEqual(config.nativeGradients, [], "TF.js's own gradients");
+  assert.deepEqual(config.nativeKernels, [], "tfjs-node's own kernels");
+  assert.equal(run.engine, "tfjs");
+  assert.equal(run.inference!.path, "layers");
+  assert.equal(run.inference!.kernels, undefined);
+  assert.match(stderr, /^ {2}epoch 1\/1 \[tensorflow, tfjs\]: /m);
+  assert.match(stderr, /^model1 \[tensorflow, tfjs\]: test accuracy /m);
+  assert.match(report, /^\| model1 \| `tfjs` \|/m);
+  assert.match(report, /inference path: tfjs-layers' `predictOnBatch`/);
+});
+
+Deno.test("train-all --engine native records the native engine and its kernels", async () => {
+  const { results, stderr } = await shortRun(
+    "--backend",
+    "tensorflow",
+    "--engine",
+    "native",
+    "--onednn",
+    "on",
+  );
+  const { config, runs: [run] } = results;
+  assert.equal(config.engine, "native");
+  assert.deepEqual(config.kernelLibrary, {
+    library: "onednn",
+    reason: "oneDNN is on: TF_ENABLE_ONEDNN_OPTS=1",
+  });
+  assert.equal(config.trainStep, "native");
+  assert.equal(config.inferencePath, "native");
+  assert.deepEqual(config.nativeGradients, ["Relu", "MaxPool"]);
+  assert.ok(config.nativeKernels!.length > 0, `kernels ${config.nativeKernels}`);
+  assert.equal(run.engine, "native");
+  assert.equal(run.inference!.path, "native");
+  assert.equal(run.inference!.kernels!.batch1.length, 6, "a kernel per conv, pool and dense layer");
+  assert.equal(run.inference!.layers!.batched.batchSize, 64, "predictOnBatch timed beside it");
+  assert.ok(run.test!.accuracy > 0.2, `test accuracy ${run.test!.accuracy}`);
+  assert.match(stderr, /^ {2}epoch 1\/1 \[tensorflow, native\]: /m);
+});
+
+Deno.test("train-all --engine native with oneDNN off runs and records TensorFlow's generic kernels", async () => {
+  const { results, report } = await shortRun(
+    "--backend",
+    "tensorflow",
+    "--engine",
+    "native",
+    "--onednn",
+    "off",
+  );
+  const { config, runs: [run] } = results;
+  assert.deepEqual(config.kernelLibrary, {
+    library: "generic",
+    reason: "oneDNN is off: TF_ENABLE_ONEDNN_OPTS=0",
+  });
+  assert.deepEqual(config.nativeGradients, ["Relu"], "no oneDNN max-pool gradient");
+  assert.deepEqual(config.nativeKernels, [], "no oneDNN fused convolution");
+  const kernels = [...run.inference!.kernels!.batch1, ...run.inference!.kernels!.batched];
+  assert.equal(kernels.length, 12);
+  assert.ok(kernels.every((k) => !k.startsWith("_Mkl")), kernels.join(", "));
+  assert.ok(run.test!.accuracy > 0.2, `test accuracy ${run.test!.accuracy}`);
+  assert.match(report, /\| the suite's TensorFlow ops +\| generic kernels \(oneDNN is off: /);
 });

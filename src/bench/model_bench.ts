@@ -1,8 +1,10 @@
 /**
  * The shared body of `bench/model{1,2,3}_bench.ts`: for one model, on each
- * configured backend, registers three `Deno.bench` groups — one training
- * epoch, batch-1 inference, batched inference — with the native CPU backend
- * as the baseline. A backend that is not available is still registered, with
+ * configured backend, with the configured engine (`src/train/engines.ts`;
+ * default `tfjs`, stock TF.js), registers three `Deno.bench` groups — one
+ * training epoch, batch-1 inference, batched inference — with the native
+ * CPU backend as the baseline. One engine per process: `tfjs` and `native`
+ * install different gradients on the same backend. A backend that is not available is still registered, with
  * `ignore: true` and a name that says why, so it shows in the output.
  *
  * Data loading, model building and tensor conversion happen once, before
@@ -24,6 +26,12 @@ import {
   toTensors,
 } from "../data/mod.ts";
 import { buildModel } from "../models/factory.ts";
+import {
+  assertEngineRunsOn,
+  DEFAULT_ENGINE,
+  type EngineSpec,
+  getEngineSpec,
+} from "../train/engines.ts";
 import { getModelSpec } from "../models/spec.ts";
 import { fitEpochNative } from "../train/native_step.ts";
 import { nativePredictor, type Predict } from "../train/native_predict.ts";
@@ -32,6 +40,8 @@ import { nativePredictor, type Predict } from "../train/native_predict.ts";
 export interface ModelBenchConfig {
   /** Backends, in order; the first CPU backend among them is the baseline. */
   backends: BackendName[];
+  /** The engine every backend runs. */
+  engine: EngineSpec;
   /** Training images per epoch. */
   trainSize: number;
   /** Timed epochs per backend (each after one untimed warm-up epoch). */
@@ -44,6 +54,11 @@ export interface ModelBenchConfig {
   fixtures: boolean;
   /** The cache folder for the dataset, or none. */
   cacheDir?: string;
+  /**
+   * oneDNN is on in this process (see `oneDnnState`), so the suite's own
+   * TensorFlow ops may use its kernels. Default `true`.
+   */
+  oneDnn?: boolean;
 }
 
 /** The environment variables `parseBenchConfig` reads (passed in by the bench files). */
@@ -56,6 +71,8 @@ export interface BenchEnv {
   epochRuns?: string;
   /** `FMNIST_BENCH_FIXTURES=1`: use the 2,000-image fixture split. */
   fixtures?: string;
+  /** `FMNIST_BENCH_ENGINE`: one engine name; default `tfjs`. */
+  engine?: string;
 }
 
 /**
@@ -93,9 +110,17 @@ export function parseBenchConfig(env: BenchEnv, defaultBackend: BackendName): Mo
       } cannot share a process; bench them in separate runs`,
     );
   }
+  let engine: EngineSpec;
+  try {
+    engine = getEngineSpec(env.engine?.trim() || DEFAULT_ENGINE);
+  } catch (err) {
+    throw new RangeError(`FMNIST_BENCH_ENGINE: ${(err as Error).message}`);
+  }
+  for (const b of backends) assertEngineRunsOn(engine, b, "FMNIST_BENCH_ENGINE");
   const fixtures = env.fixtures === "1";
   return {
     backends: backends as BackendName[],
+    engine,
     trainSize: int("FMNIST_BENCH_TRAIN_SIZE", env.trainSize, fixtures ? 2000 : 60000),
     epochRuns: int("FMNIST_BENCH_EPOCHS", env.epochRuns, 3),
     batchSize: 128,
@@ -146,7 +171,14 @@ export async function registerModelBenches(
       continue;
     }
     try {
-      loaded.set(name, await loadBackend(name, { allowFallback: true }));
+      loaded.set(
+        name,
+        await loadBackend(name, {
+          allowFallback: true,
+          nativeGradients: config.engine.nativeGradients,
+          oneDnn: config.oneDnn,
+        }),
+      );
     } catch (err) {
       loaded.set(name, (err as Error).message);
     }
@@ -173,7 +205,8 @@ export async function registerModelBenches(
       continue;
     }
     const { tf, device } = backend;
-    const label = `${name} (${device.description})`;
+    const { engine } = config;
+    const label = `${name} (${device.description}), engine ${engine.name}`;
     const use = () => tf.setBackend(getBackendSpec(name).tfjsName);
     await use(); // tensors live on the backend that is active when they are made
     const model = buildModel(spec, { seed: 42 });
@@ -181,8 +214,7 @@ export async function registerModelBenches(
     const one = toTensors(data.test, 0, 1).xs;
     const batch = toTensors(data.test, 0, Math.min(config.inferenceBatch, data.test.count)).xs;
     let epoch = 0;
-    // The step train-all uses: the native one on tensorflow, model.fit elsewhere.
-    const native = name === "tensorflow";
+    const native = engine.trainStep === "native";
 
     Deno.bench({
       name: `${modelName} train epoch (${train.count} images, ${
@@ -197,8 +229,12 @@ export async function registerModelBenches(
         const [ex, ey] = [tf.gather(xs, idx), tf.gather(ys, idx)];
         idx.dispose();
         b.start();
-        if (native) await fitEpochNative(model, ex, ey, { batchSize: config.batchSize });
-        else {
+        if (native) {
+          await fitEpochNative(model, ex, ey, {
+            batchSize: config.batchSize,
+            oneDnn: config.oneDnn,
+          });
+        } else {
           await model.fit(ex, ey, {
             epochs: 1,
             batchSize: config.batchSize,
@@ -211,12 +247,14 @@ export async function registerModelBenches(
       },
     });
     // Inference: one call per batch, then the result read back before the clock stops;
-    // predictOnBatch everywhere, and on tensorflow the native predictor beside it.
+    // predictOnBatch with every engine, and the native predictor beside it with `native`.
     const paths: [string, Predict][] = [[
       "",
       (x) => model.predictOnBatch(x) as ReturnType<Predict>,
     ]];
-    if (native) paths.push([" (native ops)", nativePredictor(model).predict]);
+    if (engine.inferencePath === "native") {
+      paths.push([" (native ops)", nativePredictor(model, { oneDnn: config.oneDnn }).predict]);
+    }
     for (const [suffix, predict] of paths) {
       const inference = (group: string, name: string, x: typeof one, n: number, warmup: number) =>
         Deno.bench({

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
+import { getEngineSpec } from "../train/engines.ts";
 import { parseBenchConfig } from "./model_bench.ts";
 
-Deno.test("parseBenchConfig defaults to a full epoch on the given backend", () => {
+Deno.test("parseBenchConfig defaults to a full epoch of stock TF.js on the given backend", () => {
   assert.deepEqual(parseBenchConfig({}, "tensorflow"), {
     backends: ["tensorflow"],
+    engine: getEngineSpec("tfjs"),
     trainSize: 60000,
     epochRuns: 3,
     batchSize: 128,
@@ -39,5 +41,18 @@ Deno.test("parseBenchConfig refuses two native backends in one process", () => {
   assert.throws(() => parseBenchConfig({ backends: "tensorflow-gpu,tensorflow" }, "tensorflow"), {
     message: "FMNIST_BENCH_BACKENDS: tensorflow-gpu and tensorflow cannot share a process; " +
       "bench them in separate runs",
+  });
+});
+
+Deno.test("parseBenchConfig reads FMNIST_BENCH_ENGINE and refuses one a backend cannot run", () => {
+  assert.equal(parseBenchConfig({ engine: "native" }, "tensorflow").engine.name, "native");
+  assert.throws(() => parseBenchConfig({ engine: "turbo" }, "tensorflow"), {
+    name: "RangeError",
+    message: 'FMNIST_BENCH_ENGINE: expected one of tfjs, native, tfjs-patched, got "turbo"',
+  });
+  assert.throws(() => parseBenchConfig({ engine: "native", backends: "tensorflow,cpu" }, "cpu"), {
+    name: "RangeError",
+    message: "FMNIST_BENCH_ENGINE native runs on tensorflow-gpu, tensorflow, not cpu; " +
+      "use FMNIST_BENCH_ENGINE tfjs on cpu, or a backend it runs on",
   });
 });

@@ -1,9 +1,11 @@
 /**
  * `deno task compare`: the GPU-vs-CPU question answered on this machine.
- * Trains and times the chosen models on each backend, every backend × model
- * in its own `train-all` subprocess (one native backend per process) on the
- * same data and seed, then writes `compare.json`, `compare.md` and
- * `compare.svg`. Backends that cannot run here are rows with their reason.
+ * Trains and times the chosen models on each backend with each engine that
+ * runs there (`tfjs` everywhere, `native` on the libtensorflow backends, by
+ * default), every backend × engine × model in its own `train-all`
+ * subprocess (one native backend per process) on the same data and seed,
+ * then writes `compare.json`, `compare.md` and `compare.svg`. Backends that
+ * cannot run here are rows with their reason.
  *
  * @module
  */
@@ -17,10 +19,18 @@ import { buildComparison, type SkippedRun } from "../results/compare.ts";
 import { writeComparison } from "../results/compare_files.ts";
 import { speedupCell } from "../results/compare_report.ts";
 import type { ResultsFile } from "../results/schema.ts";
+import {
+  COMPARED_ENGINES,
+  ENGINE_NAMES,
+  engineRunsOn,
+  type EngineSpec,
+  getEngineSpec,
+} from "../train/engines.ts";
 import { readResults } from "../train/experiment.ts";
 import {
   applyOneDnnChoice,
   ONEDNN_HELP,
+  parseEngineList,
   parseFlags,
   parseOneDnnChoice,
   parsePositiveInt,
@@ -31,14 +41,21 @@ import { runTrainAllChild } from "./_train_all_child.ts";
 
 const HELP = `Usage: deno task compare [options]
 
-Trains and times models on several backends, each backend and model in its own
-subprocess on the same data and seed, and writes compare.json, compare.md and
-compare.svg (seconds per epoch and accuracy per epoch by backend and model).
+Trains and times models on several backends and engines, each backend, engine
+and model in its own subprocess on the same data and seed, and writes
+compare.json, compare.md and compare.svg (seconds per epoch and accuracy per
+epoch by backend, engine and model). Speed-ups are only computed between rows of
+the same engine, plus each engine over tfjs on the same backend.
 
 Options:
   --model NAME          ${MODEL_NAMES.join(", ")}, a comma-separated list, or all (default model1)
   --backends LIST       comma-separated, from ${BACKEND_NAMES.join(", ")}
                         (default: all; those that cannot run here become rows with the reason)
+  --engines LIST        comma-separated, from ${ENGINE_NAMES.join(", ")} (also --engine);
+                        each runs on the listed backends it supports (default: ${
+  COMPARED_ENGINES.join(",")
+},
+                        tfjs = stock TF.js everywhere, native = TensorFlow's ops on tensorflow(-gpu))
   --epochs N            epochs per run; the first is left out of the median (default 3)
   --train-size N        training images per epoch on every backend (default: all 55,000 on
                         fast backends, --short-train-size on slow ones)
@@ -68,6 +85,8 @@ async function main(): Promise<number> {
     options: {
       model: { type: "string", default: "model1" },
       backends: { type: "string" },
+      engines: { type: "string" },
+      engine: { type: "string" },
       epochs: { type: "string" },
       "train-size": { type: "string" },
       "short-train-size": { type: "string" },
@@ -91,9 +110,41 @@ async function main(): Promise<number> {
     getModelSpec(m);
     return [m];
   });
-  const backends = values.backends === undefined
+  let backends = values.backends === undefined
     ? [...BACKEND_NAMES]
     : parseList("--backends", values.backends, (b) => [getBackendSpec(b).name]);
+  if (values.engines !== undefined && values.engine !== undefined) {
+    throw new UsageError("--engines and --engine name the same list; keep one");
+  }
+  const engineFlag = values.engines !== undefined ? "--engines" : "--engine";
+  const engineValue = values.engines ?? values.engine;
+  const engines: EngineSpec[] = engineValue === undefined
+    ? COMPARED_ENGINES.map(getEngineSpec)
+    : parseEngineList(engineFlag, engineValue, "compare");
+  if (engineValue !== undefined) {
+    for (const e of engines) {
+      if (!backends.some((b) => engineRunsOn(e, b))) {
+        throw new UsageError(
+          `${engineFlag} ${e.name} runs on ${e.backends.join(", ")}, not ${
+            backends.join(", ")
+          }; add one of those to --backends, or drop ${e.name}`,
+        );
+      }
+    }
+  }
+  // A backend that runs none of the engines: refused when named, left out when defaulted.
+  const idle = backends.filter((b) => !engines.some((e) => engineRunsOn(e, b)));
+  if (idle.length > 0 && values.backends !== undefined) {
+    throw new UsageError(
+      `--backends ${idle.join(",")}: none of ${engineFlag} ${
+        engines.map((e) => e.name).join(",")
+      } runs there; add tfjs to ${engineFlag}, or drop ${idle.join(", ")} from --backends`,
+    );
+  }
+  if (idle.length > 0) {
+    console.error(`compare: ${idle.join(", ")}: none of the engines runs there; left out`);
+    backends = backends.filter((b) => !idle.includes(b));
+  }
   const int = (flag: string, v: string | undefined) =>
     v === undefined ? undefined : parsePositiveInt(flag, v);
   const epochs = int("--epochs", values.epochs) ?? 3;
@@ -130,8 +181,14 @@ async function main(): Promise<number> {
   const probes = new Map<string, ProbeResult>();
   for (const b of backends) probes.set(b, await deepProbe(b));
   const skipped: SkippedRun[] = [];
-  const plan: { backend: string; model: string; short: ShortProfile | null; software: boolean }[] =
-    [];
+  const plan: {
+    backend: string;
+    engine: string;
+    model: string;
+    short: ShortProfile | null;
+    software: boolean;
+  }[] = [];
+  const enginesOn = (b: string) => engines.filter((e) => engineRunsOn(e, b));
   for (const b of backends) {
     const probe = probes.get(b)!;
     const device = probe.device;
@@ -143,15 +200,18 @@ async function main(): Promise<number> {
         }: ${probe.reason}`,
       );
       for (const model of models) {
-        skipped.push({
-          machine,
-          model,
-          backend: b,
-          status,
-          reason: probe.reason,
-          device: device?.description ?? null,
-          flopsPerImage: forwardFlopsPerImage(getModelSpec(model)),
-        });
+        for (const engine of enginesOn(b)) {
+          skipped.push({
+            machine,
+            model,
+            backend: b,
+            engine: engine.name,
+            status,
+            reason: probe.reason,
+            device: device?.description ?? null,
+            flopsPerImage: forwardFlopsPerImage(getModelSpec(model)),
+          });
+        }
       }
       continue;
     }
@@ -163,9 +223,13 @@ async function main(): Promise<number> {
     console.error(
       `compare: ${b}: ${device?.description ?? probe.reason}${
         short ? ` (slow here: short run of ${short.trainSize} images × ${short.epochs} epochs)` : ""
-      }`,
+      }; engines ${enginesOn(b).map((e) => e.name).join(", ")}`,
     );
-    for (const model of models) plan.push({ backend: b, model, short, software });
+    for (const engine of enginesOn(b)) {
+      for (const model of models) {
+        plan.push({ backend: b, engine: engine.name, model, short, software });
+      }
+    }
   }
 
   let interrupted = false;
@@ -177,10 +241,11 @@ async function main(): Promise<number> {
   try {
     for (const step of plan) {
       if (interrupted) break;
-      const runDir = join(outDir, "runs", step.backend, step.model);
+      const runDir = join(outDir, "runs", step.backend, step.engine, step.model);
+      const label = `${step.backend} ${step.engine} ${step.model}`;
       const previous = await readResults(runDir).catch(() => undefined);
       if (previous?.status === "complete") {
-        console.error(`compare: ${step.backend} ${step.model}: complete in ${runDir}, kept`);
+        console.error(`compare: ${label}: complete in ${runDir}, kept`);
         results.push({ results: previous, source: join(runDir, "results.json") });
         continue;
       }
@@ -189,6 +254,8 @@ async function main(): Promise<number> {
         step.model,
         "--backend",
         step.backend,
+        "--engine",
+        step.engine,
         "--epochs",
         String(step.short?.epochs ?? epochs),
         "--seed",
@@ -216,7 +283,6 @@ async function main(): Promise<number> {
           ]
           : []),
       ];
-      const label = `${step.backend} ${step.model}`;
       console.error(`compare: ${label}: train-all ${args.join(" ")}`);
       const outcome = await runTrainAllChild(args, {
         onLine: (line) => console.error(`  [${label}] ${line}`),
@@ -232,6 +298,7 @@ async function main(): Promise<number> {
           machine,
           model: step.model,
           backend: step.backend,
+          engine: step.engine,
           status: "failed",
           reason: `train-all exited with ${outcome.code}: ${outcome.lastError}`,
           flopsPerImage: forwardFlopsPerImage(getModelSpec(step.model)),
@@ -246,6 +313,7 @@ async function main(): Promise<number> {
     "deno task compare",
     `--model ${models.length === MODEL_NAMES.length ? "all" : models.join(",")}`,
     `--backends ${backends.join(",")}`,
+    `--engines ${engines.map((e) => e.name).join(",")}`,
     `--epochs ${epochs}`,
     ...(trainSize ? [`--train-size ${trainSize}`] : [`--short-train-size ${shortTrainSize}`]),
     `--seed ${seed}`,
@@ -259,7 +327,9 @@ async function main(): Promise<number> {
     command,
   });
   for (const row of comparison.rows) {
-    const short = plan.find((p) => p.backend === row.backend && p.model === row.model)?.short;
+    const short = plan.find((p) =>
+      p.backend === row.backend && p.engine === row.engine && p.model === row.model
+    )?.short;
     if (short && row.status === "measured") {
       row.note = [row.note, "short run: slow backend here"].filter(Boolean).join("; ");
     }
@@ -299,15 +369,27 @@ function summary(rows: ReturnType<typeof buildComparison>["rows"]): string {
   const cells = rows.map((r) => [
     r.model,
     r.backend,
+    r.engine,
     r.status === "measured"
       ? (r.secondsPerEpoch ? `${r.secondsPerEpoch.median.toFixed(1)} s` : "–")
       : r.status,
     r.imagesPerSecond === null ? "–" : r.imagesPerSecond.toFixed(r.imagesPerSecond < 10 ? 2 : 0),
     speedupCell(r.speedup),
+    speedupCell(r.engineSpeedup),
     r.batch1P50Ms === null ? "–" : `${r.batch1P50Ms.toFixed(2)} ms`,
     r.status === "measured" ? (r.note ?? "") : (r.note ?? "").slice(0, 60),
   ]);
-  const header = ["model", "backend", "s/epoch", "img/s", "speed-up", "batch-1 p50", "notes"];
+  const header = [
+    "model",
+    "backend",
+    "engine",
+    "s/epoch",
+    "img/s",
+    "speed-up",
+    "over tfjs",
+    "batch-1 p50",
+    "notes",
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join("  ").trimEnd();
   return ["", line(header), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");

@@ -1,9 +1,10 @@
 /**
  * `deno task peer`: TF.js in Deno against Keras 3 on the same TensorFlow
- * (2.21), same machine, same run. For each model the two sides alternate
- * (TF.js then Keras, then Keras then TF.js, …), each in its own process, on
- * the same images, split, per-epoch order, batch size, learning rate, seed
- * and thread settings. Writes `peer.json`, `peer.md`, and every run's own
+ * (2.21), same machine, same run. For each model the TF.js engines (by
+ * default `tfjs`, stock TF.js, and `native`, this suite's TensorFlow-ops
+ * engine) and Keras alternate (tfjs, native, Keras, then Keras, native,
+ * tfjs, …), each run in its own process, on the same images, split,
+ * per-epoch order, batch size, learning rate, seed and thread settings. Writes `peer.json`, `peer.md`, and every run's own
  * `results.json` (which `deno task report` can merge).
  *
  * @module
@@ -17,12 +18,16 @@ import { writeFileAtomic, writeJsonAtomic } from "../results/atomic.ts";
 import { collectEnvironment } from "../results/environment.ts";
 import { type PeerRun, renderPeer, summarizePeer } from "../peer/summary.ts";
 import { type ResultsFile, SCHEMA_VERSION, validateResults } from "../results/schema.ts";
+import { COMPARED_ENGINES, type EngineSpec, getEngineSpec } from "../train/engines.ts";
 import { readResults } from "../train/experiment.ts";
 import {
   applyOneDnnChoice,
   cacheDirFromEnv,
+  checkEngineBackend,
   ONEDNN_HELP,
   oneDnnVariableFromEnv,
+  parseEngineFlags,
+  parseEngineList,
   parseFlags,
   parseModelList,
   parseOneDnnChoice,
@@ -35,8 +40,9 @@ import { loadRunData } from "./_run_data.ts";
 
 const HELP = `Usage: deno task peer [options]
 
-Trains the same models with TF.js (the tensorflow backend) and with Keras 3 on
-TensorFlow 2.21, alternating the two sides, and compares epoch time, images/s,
+Trains the same models with TF.js (the tensorflow backend, each engine of
+--engines) and with Keras 3 on TensorFlow 2.21, alternating the runs (tfjs,
+native, Keras; then Keras, native, tfjs; ...), and compares epoch time, images/s,
 batch-1 latency, batched throughput, test accuracy and efficiency (FLOP/s over
 the machine's measured fp32 ceiling). Needs the Keras environment:
 deno task setup-keras.
@@ -57,10 +63,12 @@ Options:
   --machine NAME        (default: hostname)
   --data-dir DIR        read Fashion-MNIST from this folder first
   --fixtures            use the 2,000/500-image split in fixtures/
-  --train-step STEP     TF.js side: native (default) or fit (see train-all --help)
-  --inference-path PATH TF.js side: native (default) or layers (see train-all --help)
-  --stock-gradients     TF.js side: keep TF.js's own gradients; implies --train-step fit
-                        and --inference-path layers
+  --engines LIST        TF.js engines beside Keras, comma-separated (also --engine):
+                        tfjs (stock TF.js), native (TensorFlow's ops called directly),
+                        tfjs-patched (see train-all --help) (default: ${COMPARED_ENGINES.join(",")})
+  --train-step STEP     alias: fit = --engines tfjs, native = --engines native
+  --inference-path PATH alias: layers = --engines tfjs, native = --engines native
+  --stock-gradients     alias: --engines tfjs
 ${ONEDNN_HELP.replace("this run", "both sides")}
   --venv DIR            the Keras environment (default: the one setup-keras makes,
                         under ~/.cache/fmnist-bench/)
@@ -88,6 +96,8 @@ async function main(): Promise<number> {
       fixtures: { type: "boolean", default: false },
       out: { type: "string" },
       venv: { type: "string" },
+      engines: { type: "string" },
+      engine: { type: "string" },
       "stock-gradients": { type: "boolean", default: false },
       "train-step": { type: "string" },
       "inference-path": { type: "string" },
@@ -114,16 +124,8 @@ async function main(): Promise<number> {
     );
   }
   const seed = int("--seed", values.seed) ?? 42;
-  const trainStep = values["train-step"];
-  if (trainStep !== undefined && trainStep !== "fit" && trainStep !== "native") {
-    throw new UsageError(`--train-step: expected fit or native, got ${JSON.stringify(trainStep)}`);
-  }
-  const inferencePath = values["inference-path"];
-  if (inferencePath !== undefined && inferencePath !== "layers" && inferencePath !== "native") {
-    throw new UsageError(
-      `--inference-path: expected layers or native, got ${JSON.stringify(inferencePath)}`,
-    );
-  }
+  const engines = parsePeerEngines(values);
+  for (const e of engines) checkEngineBackend(e, "tensorflow", "--engines");
   // Both sides inherit the variable, so TF.js and Keras run with the same oneDNN setting.
   if (values.onednn !== undefined) applyOneDnnChoice(parseOneDnnChoice(values.onednn));
   const sizes = {
@@ -168,9 +170,9 @@ async function main(): Promise<number> {
     oneDnnVariable: oneDnnVariableFromEnv(),
   });
   console.error(
-    `peer: ${
-      models.join(", ")
-    }: TF.js (tensorflow backend) vs Keras ${keras.keras} on TensorFlow ${keras.tensorflow}, ` +
+    `peer: ${models.join(", ")}: TF.js (tensorflow backend; engines ${
+      engines.map((e) => e.name).join(", ")
+    }) vs Keras ${keras.keras} on TensorFlow ${keras.tensorflow}, ` +
       `${repeats} alternating run${repeats === 1 ? "" : "s"} of each side, ${epochs} epochs, ` +
       `${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test images`,
   );
@@ -183,13 +185,17 @@ async function main(): Promise<number> {
   for (const model of models) {
     const spec = getModelSpec(model);
     for (let rep = 1; rep <= repeats; rep++) {
-      const sides = rep % 2 === 1 ? ["tfjs", "keras"] as const : ["keras", "tfjs"] as const;
-      for (const side of sides) {
-        const dir = join(outDir, "runs", model, `${side}-${rep}`);
-        console.error(`peer: ${model} ${side} run ${rep} of ${repeats}`);
+      // Each engine and Keras take turns; every other repeat runs the turns backwards.
+      const turns: (EngineSpec | "keras")[] = [...engines, "keras"];
+      if (rep % 2 === 0) turns.reverse();
+      for (const turn of turns) {
+        const side = turn === "keras" ? "keras" : "tfjs";
+        const name = turn === "keras" ? "keras" : turn.name;
+        const dir = join(outDir, "runs", model, `${name}-${rep}`);
+        console.error(`peer: ${model} ${name} run ${rep} of ${repeats}`);
         let results: ResultsFile;
-        if (side === "tfjs") {
-          results = await runTfjs(dir, [
+        if (turn !== "keras") {
+          results = await runTfjs(dir, name, [
             "--models",
             model,
             "--backend",
@@ -211,9 +217,8 @@ async function main(): Promise<number> {
             "--inference-runs",
             String(inferenceRuns),
             ...(machine ? ["--machine", machine] : []),
-            ...(values["stock-gradients"] ? ["--stock-gradients"] : []),
-            ...(trainStep ? ["--train-step", trainStep] : []),
-            ...(inferencePath ? ["--inference-path", inferencePath] : []),
+            "--engine",
+            turn.name,
             ...(values.fixtures ? ["--fixtures"] : []),
             ...(values["data-dir"] ? ["--data-dir", values["data-dir"]] : []),
           ], threadCount);
@@ -268,6 +273,7 @@ async function main(): Promise<number> {
               dataSource: data.source,
               inferenceBatchSize: inferenceBatch,
               inferenceRuns,
+              engine: "keras",
             },
             runs: [run],
           }, "the Keras peer's results");
@@ -291,9 +297,40 @@ async function main(): Promise<number> {
   return 0;
 }
 
+/**
+ * The TF.js engines: `--engines LIST` or `--engine LIST`, or one named by the
+ * older aliases (`--train-step`, `--inference-path`, `--stock-gradients`),
+ * else {@link COMPARED_ENGINES}.
+ */
+function parsePeerEngines(values: {
+  engines?: string;
+  engine?: string;
+  "train-step"?: string;
+  "inference-path"?: string;
+  "stock-gradients"?: boolean;
+}): EngineSpec[] {
+  const lists = [["--engines", values.engines], ["--engine", values.engine]] as const;
+  const given = lists.filter(([, v]) => v !== undefined);
+  const alias = parseEngineFlags("peer", {
+    trainStep: values["train-step"],
+    inferencePath: values["inference-path"],
+    stockGradients: values["stock-gradients"],
+  });
+  if (given.length > 1 || (given.length === 1 && alias)) {
+    throw new UsageError(
+      `${given[0][0]} and ${
+        given[1]?.[0] ?? "--train-step, --inference-path or --stock-gradients"
+      } both name the engines; keep one`,
+    );
+  }
+  if (given.length === 1) return parseEngineList(given[0][0], given[0][1]!, "peer");
+  return alias ? [alias] : COMPARED_ENGINES.map(getEngineSpec);
+}
+
 /** Runs `train_all.ts` in a child process and reads its results. */
 async function runTfjs(
   dir: string,
+  engine: string,
   args: string[],
   threads: number | undefined,
 ): Promise<ResultsFile> {
@@ -302,7 +339,7 @@ async function runTfjs(
       ? { TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: String(threads) }
       : {},
     onLine: (line) => {
-      if (/^\s+epoch \d+\//.test(line)) console.error(`  [tfjs] ${line.trim()}`);
+      if (/^\s+epoch \d+\//.test(line)) console.error(`  [tfjs ${engine}] ${line.trim()}`);
     },
   });
   const results = await readResults(dir);

@@ -9,8 +9,21 @@ import type { ExperimentEvent } from "../train/experiment.ts";
 /** Output modes. */
 export type ProgressMode = "tty" | "lines" | "json";
 
+/** Options for {@link progressReporter}. */
+export interface ProgressOptions {
+  /**
+   * What every epoch and final line names, e.g. `"tensorflow, tfjs"` (the
+   * backend and the engine). Default: none.
+   */
+  label?: string;
+}
+
 /** Returns the event handler for a mode; text goes to stderr, JSON lines to stdout. */
-export function progressReporter(mode: ProgressMode): (event: ExperimentEvent) => void {
+export function progressReporter(
+  mode: ProgressMode,
+  options: ProgressOptions = {},
+): (event: ExperimentEvent) => void {
+  const tag = options.label ? ` [${options.label}]` : "";
   const enc = new TextEncoder();
   const err = (s: string) => Deno.stderr.writeSync(enc.encode(s));
   let epochStart = performance.now();
@@ -50,7 +63,7 @@ export function progressReporter(mode: ProgressMode): (event: ExperimentEvent) =
         const r = event.record;
         const val = r.valAccuracy === null ? "" : `, val acc ${(r.valAccuracy * 100).toFixed(2)}%`;
         err(
-          `${mode === "tty" ? "\r\x1b[2K" : ""}  epoch ${r.epoch}/${event.epochs}: ` +
+          `${mode === "tty" ? "\r\x1b[2K" : ""}  epoch ${r.epoch}/${event.epochs}${tag}: ` +
             `${r.trainSeconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(0)} img/s), ` +
             `loss ${r.loss.toFixed(4)}, acc ${(r.accuracy * 100).toFixed(2)}%${val}\n`,
         );
@@ -59,7 +72,7 @@ export function progressReporter(mode: ProgressMode): (event: ExperimentEvent) =
       case "model-done": {
         const { test, inference } = event.run;
         err(
-          `${event.model}: test accuracy ${(test!.accuracy * 100).toFixed(2)}%, ` +
+          `${event.model}${tag}: test accuracy ${(test!.accuracy * 100).toFixed(2)}%, ` +
             `batch-1 p50 ${inference!.batch1.p50Ms.toFixed(2)} ms` +
             (inference!.layers
               ? ` (predictOnBatch ${inference!.layers.batch1.p50Ms.toFixed(2)} ms), `

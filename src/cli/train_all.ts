@@ -7,7 +7,7 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { installedNativeGradients } from "../backends/native_gradients.ts";
+import { installedNativeGradients, oneDnnMaxPoolAvailable } from "../backends/native_gradients.ts";
 import { installedNativeKernels } from "../backends/native_kernels.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
 import { DatasetError, permutation, toTensors } from "../data/mod.ts";
@@ -23,11 +23,15 @@ import {
   legacyDataPlace,
 } from "../results/data_source.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
+import { DEFAULT_ENGINE, type EngineSpec, getEngineSpec } from "../train/engines.ts";
 import { readResults, runExperiment } from "../train/experiment.ts";
 import {
   applyOneDnnChoice,
+  checkEngineBackend,
+  ENGINE_HELP,
   ONEDNN_HELP,
   oneDnnVariableFromEnv,
+  parseEngineFlags,
   parseFlags,
   parseModelList,
   parseOneDnnChoice,
@@ -36,7 +40,7 @@ import {
   threadsFromEnv,
   UsageError,
 } from "./_cli.ts";
-import { oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
+import { chooseKernelLibrary, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { progressReporter } from "./progress.ts";
 
 const HELP = `Usage: deno task train-all [options]
@@ -59,17 +63,7 @@ Options:
   --inference-batch N   batch size of the inference throughput measurement (default 1024)
   --inference-runs N    timed batch-1 inference calls, after 10 warm-up calls (default 100)
   --machine NAME        name recorded for this machine, to merge results (default: hostname)
-  --train-step STEP     native: TensorFlow's ops called directly, as Keras's graph does
-                        (the tensorflow backend only; its default); fit: TF.js's
-                        model.fit (the default elsewhere)
-  --inference-path PATH native: inference as TensorFlow's ops called directly
-                        (the tensorflow backend only; its default), with
-                        predictOnBatch timed as well; layers: tfjs-layers'
-                        model.predictOnBatch (the default elsewhere)
-  --stock-gradients     on a native backend, keep TF.js's own gradients and kernels
-                        instead of the TensorFlow ops that replace some of them
-                        (ReluGrad, oneDNN's MaxPoolGrad and fused Conv2D); implies
-                        --train-step fit and --inference-path layers
+${ENGINE_HELP}
 ${ONEDNN_HELP}
   --seed N              seed for weights, dropout, shuffling and splits (default 42)
   --out DIR             output folder (default results/<timestamp>)
@@ -99,6 +93,7 @@ async function main(): Promise<number> {
       "inference-batch": { type: "string" },
       "inference-runs": { type: "string" },
       machine: { type: "string" },
+      engine: { type: "string" },
       "stock-gradients": { type: "boolean", default: false },
       "train-step": { type: "string" },
       "inference-path": { type: "string" },
@@ -143,34 +138,13 @@ async function main(): Promise<number> {
       throw new UsageError(`--backend: ${(err as Error).message}`);
     }
   }
-  const trainStepFlag = values["train-step"];
-  if (trainStepFlag !== undefined && trainStepFlag !== "fit" && trainStepFlag !== "native") {
-    throw new UsageError(
-      `--train-step: expected fit or native, got ${JSON.stringify(trainStepFlag)}`,
-    );
-  }
-  const pathFlag = values["inference-path"];
-  if (pathFlag !== undefined && pathFlag !== "layers" && pathFlag !== "native") {
-    throw new UsageError(
-      `--inference-path: expected layers or native, got ${JSON.stringify(pathFlag)}`,
-    );
-  }
-  if (pathFlag === "native" && values["stock-gradients"]) {
-    throw new UsageError(
-      "--inference-path native: it runs TensorFlow's ops, not stock TF.js; drop --stock-gradients",
-    );
-  }
-  if (pathFlag === "native" && values.backend !== undefined) {
-    resolveNative("--inference-path", pathFlag, values.backend, false, "layers");
-  }
-  if (trainStepFlag === "native" && values["stock-gradients"]) {
-    throw new UsageError(
-      "--train-step native: the native step has its own gradients; drop --stock-gradients",
-    );
-  }
-  if (trainStepFlag === "native" && values.backend !== undefined) {
-    resolveNative("--train-step", trainStepFlag, values.backend, values["stock-gradients"], "fit");
-  }
+  const engineFlag = parseEngineFlags("train-all", {
+    engine: values.engine,
+    trainStep: values["train-step"],
+    inferencePath: values["inference-path"],
+    stockGradients: values["stock-gradients"],
+  });
+  if (engineFlag && values.backend !== undefined) checkEngineBackend(engineFlag, values.backend);
   const oneDnnChoice = values.onednn === undefined ? undefined : parseOneDnnChoice(values.onednn);
   if (values.resume && !values.out) {
     throw new UsageError("--resume: expected --out DIR naming the run to continue");
@@ -186,8 +160,7 @@ async function main(): Promise<number> {
       models,
       ...flags,
       backend: values.backend,
-      trainStep: trainStepFlag,
-      inferencePath: pathFlag,
+      engine: engineFlag?.name,
     });
   }
   // A resumed run loads its own data again: the saved source, or for files
@@ -224,21 +197,26 @@ async function main(): Promise<number> {
   if (values.machine !== undefined && values.machine.trim() === "") {
     throw new UsageError(`--machine: expected a name, got ""`);
   }
-  const stockGradients = previous
-    ? previous.config.nativeGradients?.length === 0
-    : values["stock-gradients"];
+  const engine: EngineSpec = previous
+    ? savedEngine(previous.config.engine)
+    : engineFlag ?? getEngineSpec(DEFAULT_ENGINE);
+  checkEngineBackend(engine, backendName);
+  const onednn = oneDnnState(await readCpuFeatures(), oneDnnVariableFromEnv());
   const backend = await loadBackend(backendName, {
     allowFallback: values["allow-fallback"],
-    nativeGradients: !stockGradients,
+    nativeGradients: engine.nativeGradients,
+    oneDnn: onednn.enabled,
   }).catch((err: Error) => {
     throw new UsageError(err.message.replace(/^backend /, "--backend "));
   });
-  const trainStep = previous
-    ? previous.config.trainStep ?? "fit"
-    : resolveNative("--train-step", trainStepFlag, backend.name, stockGradients, "fit");
-  const inferencePath = previous
-    ? previous.config.inferencePath ?? "layers"
-    : resolveNative("--inference-path", pathFlag, backend.name, stockGradients, "layers");
+  // The engines with the suite's own TensorFlow ops record which kernels those ops use.
+  const kernelLibrary = engine.nativeGradients && getBackendSpec(backend.name).native
+    ? chooseKernelLibrary({
+      onednn,
+      gpu: backend.device.kind === "gpu",
+      opsRun: oneDnnMaxPoolAvailable(backend.tf),
+    })
+    : undefined;
 
   // Data: loaded, split and converted outside every timed region.
   const seed = base.seed ?? flags.seed ?? DEFAULTS.seed;
@@ -280,8 +258,10 @@ async function main(): Promise<number> {
       ? installedNativeGradients(backend.tf)
       : [],
     nativeKernels: getBackendSpec(backend.name).native ? installedNativeKernels(backend.tf) : [],
-    trainStep,
-    inferencePath,
+    ...(kernelLibrary ? { kernelLibrary } : {}),
+    trainStep: engine.trainStep,
+    inferencePath: engine.inferencePath,
+    engine: engine.name,
   };
   const env = await collectEnvironment({
     tfjsVersion: backend.tf.version_core,
@@ -303,7 +283,7 @@ async function main(): Promise<number> {
     console.error(
       `train-all: ${
         config.models.join(", ")
-      } on ${backend.name} (${backend.device.description}), ` +
+      } on ${backend.name} (${backend.device.description}), engine ${engine.name}, ` +
         `${config.epochs} epoch${
           config.epochs === 1 ? "" : "s"
         }, ${trainSplit.count} train / ${split.validation.count} validation / ` +
@@ -340,7 +320,7 @@ async function main(): Promise<number> {
         path: config.inferencePath,
       },
       command,
-      onEvent: progressReporter(mode),
+      onEvent: progressReporter(mode, { label: `${backend.name}, ${engine.name}` }),
       signal: controller.signal,
     });
     if (values.json) {
@@ -364,24 +344,13 @@ async function main(): Promise<number> {
   }
 }
 
-/**
- * `--train-step` or `--inference-path`: "native" where asked for or, with no
- * flag, on the tensorflow backend unless stock TF.js is asked for; else `other`.
- */
-function resolveNative<Other extends string>(
-  flagName: string,
-  flag: string | undefined,
-  backend: string,
-  stockGradients: boolean,
-  other: Other,
-): Other | "native" {
-  if (flag === "native" && backend !== "tensorflow") {
-    throw new UsageError(
-      `${flagName} native: expected the tensorflow backend, got ${backend}; use ${flagName} ${other}`,
-    );
+/** The engine of the run being resumed. */
+function savedEngine(name: string): EngineSpec {
+  try {
+    return getEngineSpec(name);
+  } catch (err) {
+    throw new UsageError(`--resume: the run's engine: ${(err as Error).message}`);
   }
-  if (flag === other || flag === "native") return flag as Other | "native";
-  return backend === "tensorflow" && !stockGradients ? "native" : other;
 }
 
 function parseSeed(value: string): number {
@@ -453,8 +422,7 @@ function assertSameConfig(
     inferenceBatchSize?: number;
     inferenceRuns?: number;
     seed?: number;
-    trainStep?: string;
-    inferencePath?: string;
+    engine?: string;
   },
 ): void {
   const pairs: [string, unknown, unknown][] = [
@@ -468,8 +436,7 @@ function assertSameConfig(
     ["--inference-runs", given.inferenceRuns, saved.inferenceRuns ?? 100],
     ["--seed", given.seed, saved.seed],
     ["--backend", given.backend, saved.backend],
-    ["--train-step", given.trainStep, saved.trainStep ?? "fit"],
-    ["--inference-path", given.inferencePath, saved.inferencePath ?? "layers"],
+    ["--engine", given.engine, saved.engine],
   ];
   for (const [flag, value, was] of pairs) {
     if (value !== undefined && value !== was) {
@@ -501,11 +468,7 @@ function reproduceCommand(
       : []),
     `--inference-batch ${c.inferenceBatchSize ?? 1024}`,
     `--inference-runs ${c.inferenceRuns ?? 100}`,
-    ...(c.nativeGradients?.length === 0 && c.backend.startsWith("tensorflow")
-      ? ["--stock-gradients"]
-      : []),
-    `--train-step ${c.trainStep ?? "fit"}`,
-    `--inference-path ${c.inferencePath ?? "layers"}`,
+    `--engine ${c.engine}`,
     ...(env.onednn && getBackendSpec(c.backend).native
       ? [`--onednn ${env.onednn.enabled ? "on" : "off"}`]
       : []),
@@ -520,6 +483,8 @@ function summaryTable(results: ResultsFile): string {
     const t = epochTimes(r);
     return [
       r.model,
+      r.backend,
+      r.engine ?? results.config.engine,
       r.test ? `${(r.test.accuracy * 100).toFixed(2)}%` : "–",
       t ? `${t.median.toFixed(1)} s` : "–",
       t ? `${(results.config.trainSize / t.median).toFixed(0)}` : "–",
@@ -527,7 +492,16 @@ function summaryTable(results: ResultsFile): string {
       r.inference ? `${r.inference.batched.imagesPerSecond.toFixed(0)}` : "–",
     ];
   });
-  const header = ["model", "test acc", "s/epoch", "img/s", "batch-1 p50", "batched img/s"];
+  const header = [
+    "model",
+    "backend",
+    "engine",
+    "test acc",
+    "s/epoch",
+    "img/s",
+    "batch-1 p50",
+    "batched img/s",
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
   return ["", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");

@@ -238,7 +238,7 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     await Deno.remove(join(workDir, `order-${epoch}.i32`)).catch(() => {});
   }
-  return { run: run as RunRecord, versions };
+  return { run: { ...run, engine: "keras" } as RunRecord, versions };
 }
 
 async function run(

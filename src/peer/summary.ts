@@ -1,11 +1,14 @@
 /**
- * The TF.js-against-Keras summary: per model, each side's median over its
- * repeated runs, the spread of those runs (the machine's noise), the ratios
- * TF.js/Keras, and efficiency as FLOP/s over the machine's fp32 ceiling.
+ * The TF.js-against-Keras summary: per model and TF.js engine (`tfjs`, stock
+ * TF.js; `native`, this suite's TensorFlow-ops engine; see
+ * `src/train/engines.ts`), each side's median over its repeated runs, the
+ * spread of those runs (the machine's noise), the ratios of each engine over
+ * Keras, and efficiency as FLOP/s over the machine's fp32 ceiling.
  *
  * @module
  */
 import { describeCpu, describeOneDnn } from "../results/environment.ts";
+import { ENGINE_NAMES } from "../train/engines.ts";
 import { epochTimes } from "../results/report.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { percentile } from "../results/stats.ts";
@@ -14,7 +17,7 @@ import { percentile } from "../results/stats.ts";
 export interface PeerRun {
   /** Model name. */
   model: string;
-  /** Which side. */
+  /** Which side; a TF.js run's engine is its `results.config.engine`. */
   side: "tfjs" | "keras";
   /** 1-based repeat number. */
   repeat: number;
@@ -51,28 +54,50 @@ export interface SideSummary {
   layers?: { batch1P50Ms: number; batchedImagesPerSecond: number };
 }
 
-/** One model, both sides. */
+/** One TF.js engine of one model against Keras. */
+export interface PeerEngineSummary {
+  /** The engine (`src/train/engines.ts`). */
+  engine: string;
+  /** TF.js with this engine on the tensorflow backend. */
+  tfjs: SideSummary;
+  /** This engine over Keras, for times (below 1: TF.js is faster). */
+  ratios: { epochSeconds: number; batch1P50: number; batchedSecondsPerImage: number };
+  /** This engine's test accuracy minus Keras's, in percentage points. */
+  accuracyGapPoints: number;
+}
+
+/** One model: each TF.js engine, and Keras. */
 export interface PeerModelSummary {
   /** Model name. */
   model: string;
   /** Forward FLOPs per image. */
   flopsPerImage: number;
-  /** TF.js on the tensorflow backend. */
-  tfjs: SideSummary;
+  /** Each TF.js engine that ran, in engine registry order, against Keras. */
+  engines: PeerEngineSummary[];
   /** Keras. */
   keras: SideSummary;
-  /** TF.js over Keras, for times (below 1: TF.js is faster). */
-  ratios: { epochSeconds: number; batch1P50: number; batchedSecondsPerImage: number };
-  /** TF.js test accuracy minus Keras's, in percentage points. */
-  accuracyGapPoints: number;
+}
+
+/** How one TF.js engine ran (from its first run's configuration). */
+export interface PeerEngineConfig {
+  /** The engine. */
+  engine: string;
+  /** Gradients computed by native TensorFlow ops (`[]`: TF.js's own). */
+  nativeGradients: string[];
+  /** tfjs-node kernels replaced by TensorFlow's fused ones. */
+  nativeKernels: string[];
+  /** How batches were trained (see `RunConfig.trainStep`). */
+  trainStep: "fit" | "native";
+  /** How inference was timed (see `RunConfig.inferencePath`). */
+  inferencePath: "layers" | "native";
 }
 
 /** The whole comparison, as written to `peer.json`. */
 export interface PeerSummary {
   /** Identifies the file. */
   kind: "fmnist-bench-peer";
-  /** Layout version. */
-  version: 1;
+  /** Layout version: 2 since the TF.js side is split by engine. */
+  version: 2;
   /** When it was built. */
   createdAt: string;
   /** The machine's fp32 ceiling in GFLOP/s, as measured for this run. */
@@ -83,14 +108,8 @@ export interface PeerSummary {
     epochs: number;
     batchSize: number;
     threads: string;
-    /** TF.js side: gradients computed by native TensorFlow ops (`[]`: TF.js's own). */
-    nativeGradients: string[];
-    /** TF.js side: tfjs-node kernels replaced by TensorFlow's fused ones. */
-    nativeKernels: string[];
-    /** TF.js side: how batches were trained (see `RunConfig.trainStep`). */
-    trainStep: "fit" | "native";
-    /** TF.js side: how inference was timed (see `RunConfig.inferencePath`). */
-    inferencePath: "layers" | "native";
+    /** Each TF.js engine, as it ran. */
+    engines: PeerEngineConfig[];
   };
   /** Machine name, CPU and versions. */
   machine: {
@@ -117,9 +136,10 @@ export interface SummarizePeerOptions {
 }
 
 /**
- * Summarises alternating runs of both sides.
+ * Summarises alternating runs of both sides, the TF.js runs grouped by engine.
  *
- * @throws {RangeError} When a model lacks runs of one side.
+ * @throws {RangeError} When a model lacks Keras runs or TF.js runs, or lacks
+ *   runs of an engine another model has.
  */
 export function summarizePeer(
   runs: readonly PeerRun[],
@@ -127,37 +147,62 @@ export function summarizePeer(
 ): PeerSummary {
   const { ceilingGflops, now = new Date() } = options;
   const models = [...new Set(runs.map((r) => r.model))];
+  const engineOf = (r: PeerRun) => r.results.config.engine;
+  const rank = (e: string) => (ENGINE_NAMES as readonly string[]).indexOf(e);
+  const engines = [...new Set(runs.filter((r) => r.side === "tfjs").map(engineOf))]
+    .sort((a, b) => rank(a) - rank(b));
   const summaries = models.map((model): PeerModelSummary => {
-    const side = (s: "tfjs" | "keras") => {
-      const mine = runs.filter((r) => r.model === model && r.side === s);
+    const side = (s: "tfjs" | "keras", engine?: string) => {
+      const mine = runs.filter((r) =>
+        r.model === model && r.side === s && (engine === undefined || engineOf(r) === engine)
+      );
       if (mine.length === 0) {
-        throw new RangeError(`summarizePeer: expected ${s} runs of ${model}, got none`);
+        throw new RangeError(
+          `summarizePeer: expected ${s}${engine ? ` (engine ${engine})` : ""} runs of ${model}, ` +
+            "got none",
+        );
       }
       return summarizeSide(mine, ceilingGflops);
     };
-    const tfjs = side("tfjs");
     const keras = side("keras");
+    if (engines.length === 0) side("tfjs");
     const flopsPerImage = runs.find((r) => r.model === model)!.results.runs[0].flopsPerImage;
     return {
       model,
       flopsPerImage,
-      tfjs,
+      engines: engines.map((engine) => {
+        const tfjs = side("tfjs", engine);
+        return {
+          engine,
+          tfjs,
+          ratios: {
+            epochSeconds: tfjs.epochSeconds / keras.epochSeconds,
+            batch1P50: tfjs.batch1P50Ms / keras.batch1P50Ms,
+            batchedSecondsPerImage: keras.batchedImagesPerSecond / tfjs.batchedImagesPerSecond,
+          },
+          accuracyGapPoints: (tfjs.testAccuracy - keras.testAccuracy) * 100,
+        };
+      }),
       keras,
-      ratios: {
-        epochSeconds: tfjs.epochSeconds / keras.epochSeconds,
-        batch1P50: tfjs.batch1P50Ms / keras.batch1P50Ms,
-        batchedSecondsPerImage: keras.batchedImagesPerSecond / tfjs.batchedImagesPerSecond,
-      },
-      accuracyGapPoints: (tfjs.testAccuracy - keras.testAccuracy) * 100,
     };
   });
   const first = (s: "tfjs" | "keras") => runs.find((r) => r.side === s)?.results;
   const tf = first("tfjs");
   const ks = first("keras");
+  const engineConfig = (engine: string): PeerEngineConfig => {
+    const c = runs.find((r) => r.side === "tfjs" && engineOf(r) === engine)!.results.config;
+    return {
+      engine,
+      nativeGradients: c.nativeGradients ?? [],
+      nativeKernels: c.nativeKernels ?? [],
+      trainStep: c.trainStep ?? "fit",
+      inferencePath: c.inferencePath ?? "layers",
+    };
+  };
   const threads = tf?.env.threads ?? { intraOp: "default", interOp: "default" };
   return {
     kind: "fmnist-bench-peer",
-    version: 1,
+    version: 2,
     createdAt: now.toISOString(),
     ceilingGflops,
     config: {
@@ -165,10 +210,7 @@ export function summarizePeer(
       epochs: tf?.config.epochs ?? 0,
       batchSize: tf?.config.batchSize ?? 0,
       threads: `intra-op ${threads.intraOp}, inter-op ${threads.interOp}`,
-      nativeGradients: tf?.config.nativeGradients ?? [],
-      nativeKernels: tf?.config.nativeKernels ?? [],
-      trainStep: tf?.config.trainStep ?? "fit",
-      inferencePath: tf?.config.inferencePath ?? "layers",
+      engines: engines.map(engineConfig),
     },
     machine: {
       name: tf?.env.machine ?? "unnamed",
@@ -236,6 +278,27 @@ function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSummary {
   };
 }
 
+/** One engine's configuration, in words. */
+function engineWords(c: PeerEngineConfig): string {
+  return `\`${c.engine}\`: ${
+    c.trainStep === "native"
+      ? "the native training step (TensorFlow's ops called directly)"
+      : "model.fit"
+  } with ${
+    c.nativeGradients.length > 0
+      ? `native TensorFlow gradients for ${c.nativeGradients.join(", ")}`
+      : "TF.js's own gradients"
+  } and ${
+    c.nativeKernels.length > 0
+      ? `fused TensorFlow kernels for ${c.nativeKernels.join(", ")}`
+      : "tfjs-node's own kernels"
+  }, inference timed ${
+    c.inferencePath === "native"
+      ? "as TensorFlow's ops called directly (predictOnBatch below the table)"
+      : "with predictOnBatch"
+  }`;
+}
+
 /** Renders the summary as Markdown. */
 export function renderPeer(s: PeerSummary, options: { command?: string } = {}): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -243,27 +306,14 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
   out.push(
     `Machine ${s.machine.name}: ${s.machine.cpu}; TensorFlow threads: ${s.config.threads}; ` +
       `oneDNN ${s.machine.onednn ?? "not recorded"}. ` +
-      `TF.js side: ${s.machine.tfjs}, ${
-        s.config.nativeGradients.length > 0
-          ? `native TensorFlow gradients for ${s.config.nativeGradients.join(", ")}`
-          : "TF.js's own gradients"
-      }, ${
-        s.config.nativeKernels.length > 0
-          ? `fused TensorFlow kernels for ${s.config.nativeKernels.join(", ")}`
-          : "tfjs-node's own kernels"
-      }, ${
-        s.config.trainStep === "native"
-          ? "the native training step (TensorFlow's ops called directly)"
-          : "model.fit"
-      }, inference timed ${
-        s.config.inferencePath === "native"
-          ? "as TensorFlow's ops called directly (predictOnBatch below the table)"
-          : "with predictOnBatch"
-      }. Keras side: ${s.machine.keras}. ` +
+      `TF.js side: ${s.machine.tfjs}, ${s.config.engines.length} engine${
+        s.config.engines.length === 1 ? "" : "s"
+      }: ${s.config.engines.map(engineWords).join("; ")}. Keras side: ${s.machine.keras}. ` +
       `${s.config.trainSize.toLocaleString("en-US")} training images, ${s.config.epochs} epochs ` +
-      `(the first left out of each run's median), batch ${s.config.batchSize}; the two sides ` +
-      `alternate, each run in its own process. fp32 ceiling measured for this run: ` +
-      `${s.ceilingGflops.toFixed(1)} GFLOP/s (a large 3×3 conv in TensorFlow).`,
+      `(the first left out of each run's median), batch ${s.config.batchSize}; the sides ` +
+      `alternate, each run in its own process, every engine against the same Keras runs. fp32 ` +
+      `ceiling measured for this run: ${s.ceilingGflops.toFixed(1)} GFLOP/s (a large 3×3 conv ` +
+      "in TensorFlow).",
     "",
   );
   if (options.command) out.push("Reproduce with:", "", "```sh", options.command, "```", "");
@@ -285,7 +335,11 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
     line(Array(10).fill("---")),
   );
   for (const m of s.models) {
-    for (const [name, side] of [["TF.js", m.tfjs], ["Keras", m.keras]] as const) {
+    const sides: [string, SideSummary][] = [
+      ...m.engines.map((e): [string, SideSummary] => [`TF.js \`${e.engine}\``, e.tfjs]),
+      ["Keras", m.keras],
+    ];
+    for (const [name, side] of sides) {
       out.push(line([
         m.model,
         name,
@@ -303,13 +357,15 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
     }
   }
   out.push("");
-  const layers = s.models.filter((m) => m.tfjs.layers);
+  const layers = s.models.flatMap((m) =>
+    m.engines.filter((e) => e.tfjs.layers).map((e) => ({ model: m.model, e }))
+  );
   if (layers.length > 0) {
     out.push(
-      "TF.js's tfjs-layers `predictOnBatch`, timed in the same runs: " +
-        layers.map((m) =>
-          `${m.model} batch-1 p50 ${m.tfjs.layers!.batch1P50Ms.toFixed(2)} ms, ${
-            m.tfjs.layers!.batchedImagesPerSecond.toFixed(0)
+      "TF.js's tfjs-layers `predictOnBatch`, timed in the same runs as the native predictor: " +
+        layers.map(({ model, e }) =>
+          `${model} \`${e.engine}\` batch-1 p50 ${e.tfjs.layers!.batch1P50Ms.toFixed(2)} ms, ${
+            e.tfjs.layers!.batchedImagesPerSecond.toFixed(0)
           } img/s batched`
         ).join("; ") + ".",
       "",
@@ -317,16 +373,26 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
   }
   out.push("## TF.js / Keras", "");
   out.push(
-    line(["model", "epoch time", "batch-1 p50", "batched time per image", "test accuracy gap"]),
-    line(Array(5).fill("---")),
-    ...s.models.map((m) =>
-      line([
-        m.model,
-        `${m.ratios.epochSeconds.toFixed(2)}×`,
-        `${m.ratios.batch1P50.toFixed(2)}×`,
-        `${m.ratios.batchedSecondsPerImage.toFixed(2)}×`,
-        `${m.accuracyGapPoints >= 0 ? "+" : ""}${m.accuracyGapPoints.toFixed(2)} points`,
-      ])
+    line([
+      "model",
+      "engine",
+      "epoch time",
+      "batch-1 p50",
+      "batched time per image",
+      "test accuracy gap",
+    ]),
+    line(Array(6).fill("---")),
+    ...s.models.flatMap((m) =>
+      m.engines.map((e) =>
+        line([
+          m.model,
+          `\`${e.engine}\``,
+          `${e.ratios.epochSeconds.toFixed(2)}×`,
+          `${e.ratios.batch1P50.toFixed(2)}×`,
+          `${e.ratios.batchedSecondsPerImage.toFixed(2)}×`,
+          `${e.accuracyGapPoints >= 0 ? "+" : ""}${e.accuracyGapPoints.toFixed(2)} points`,
+        ])
+      )
     ),
     "",
     "Below 1× TF.js takes less time than Keras. Noise is the spread of one side's repeated runs " +

@@ -1,8 +1,10 @@
 /**
  * The comparison chart, drawn with Vega-Lite and rendered to SVG by Vega
- * without a browser: seconds per training epoch by model and backend (log
- * scale, since the pure-JS backend is two orders of magnitude slower), beside
- * accuracy after each epoch. A PNG copy is rasterised from the SVG by resvg.
+ * without a browser: seconds per training epoch by model, backend and engine
+ * (log scale, since the pure-JS backend is two orders of magnitude slower),
+ * each bar labelled with its value, beside accuracy after each epoch for the
+ * rows measured on the same number of test images. A PNG copy is rasterised
+ * from the SVG by resvg.
  *
  * @module
  */
@@ -10,9 +12,12 @@ import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { Comparison, ComparisonRow } from "./compare.ts";
 
-/** A label for one machine and backend, as the chart's legend shows it; says when it was no GPU. */
+/**
+ * A label for one machine, backend and engine, as the chart's legend shows
+ * it; says when it was no GPU.
+ */
 function seriesLabel(r: ComparisonRow, multiMachine: boolean): string {
-  const name = multiMachine ? `${r.machine} / ${r.backend}` : r.backend;
+  const name = `${multiMachine ? `${r.machine} / ` : ""}${r.backend} · ${r.engine}`;
   if (r.fellBackToCpu) return `${name} (fell back to the CPU)`;
   if (r.softwareAdapter) return `${name} (software adapter)`;
   return name;
@@ -22,46 +27,71 @@ function seriesLabel(r: ComparisonRow, multiMachine: boolean): string {
  * The Vega-Lite specification of the chart. Seconds per epoch are given for
  * one epoch of the largest training set among the rows; a row trained on
  * fewer images (a short run) is scaled from its images per second, and the
- * axis title says so.
+ * axis title says so. The accuracy panel shows only the rows whose test set
+ * has the most common size (the larger on a tie): accuracy on 8 images is
+ * not accuracy on 500; the subtitle names the rows left out.
  */
 export function comparisonChartSpec(c: Comparison): TopLevelSpec {
   const measured = c.rows.filter((r) => r.status === "measured" && r.imagesPerSecond);
   const multiMachine = new Set(measured.map((r) => r.machine)).size > 1;
   const epochImages = Math.max(0, ...measured.map((r) => r.trainSize ?? 0));
   const scaled = measured.some((r) => r.trainSize !== epochImages);
-  const bars = measured.map((r) => ({
-    model: r.model,
-    series: seriesLabel(r, multiMachine),
-    seconds: epochImages / r.imagesPerSecond!,
-    device: r.device ?? "",
-  }));
-  const lines = measured.flatMap((r) =>
+  const bars = measured.map((r) => {
+    const seconds = epochImages / r.imagesPerSecond!;
+    return {
+      model: r.model,
+      series: seriesLabel(r, multiMachine),
+      seconds,
+      label: seconds < 10 ? seconds.toFixed(2) : Math.round(seconds).toLocaleString("en-US"),
+      device: r.device ?? "",
+    };
+  });
+  const testCount = commonTestCount(measured);
+  const comparable = measured.filter((r) => r.test?.count === testCount);
+  const leftOut = measured.filter((r) => !comparable.includes(r));
+  const lines = comparable.flatMap((r) =>
     r.accuracyPerEpoch.map((e) => ({
       model: r.model,
       series: seriesLabel(r, multiMachine),
+      engine: r.engine,
       epoch: e.epoch,
       accuracy: e.accuracy,
     }))
   );
-  const color = { field: "series", type: "nominal", title: "backend" } as const;
+  // Series in the rows' order: backends best first, each engine in registry order.
+  const order = [...new Set(bars.map((b) => b.series))];
+  const color = {
+    field: "series",
+    type: "nominal",
+    title: "backend · engine",
+    scale: { domain: order },
+  } as const;
+  const subtitle = [
+    `seconds per epoch of ${epochImages.toLocaleString("en-US")} images${
+      scaled ? " (short runs scaled from their images/s)" : ""
+    }`,
+    ...(leftOut.length > 0
+      ? [
+        `accuracy: rows tested on ${testCount?.toLocaleString("en-US")} images only; left out: ${
+          leftOut.map((r) =>
+            `${seriesLabel(r, multiMachine)} ${r.model} (${r.test?.count ?? "no"} test images)`
+          ).join(", ")
+        }`,
+      ]
+      : []),
+  ];
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: {
-      text: "fmnist-bench: training time and accuracy by backend",
-      subtitle: `seconds per epoch of ${epochImages.toLocaleString("en-US")} images${
-        scaled ? " (short runs scaled from their images/s)" : ""
-      }`,
-    },
+    title: { text: "fmnist-bench: training time and accuracy by backend and engine", subtitle },
     config: { font: "DejaVu Sans, Helvetica, Arial, sans-serif", legend: { labelLimit: 0 } },
     hconcat: [
       {
         data: { values: bars },
-        mark: { type: "bar", tooltip: true },
         width: 320,
         height: 240,
         encoding: {
           x: { field: "model", type: "nominal", title: "model", axis: { labelAngle: 0 } },
-          xOffset: { field: "series" },
+          xOffset: { field: "series", sort: order },
           y: {
             field: "seconds",
             type: "quantitative",
@@ -69,12 +99,20 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
             stack: null, // a stacked bar starts at 0, which a log scale cannot show
             title: "seconds per epoch (log scale)",
           },
-          color,
         },
+        layer: [
+          { mark: { type: "bar", tooltip: true }, encoding: { color } },
+          {
+            // each bar's value, above it
+            mark: { type: "text", baseline: "bottom", dy: -2, fontSize: 9 },
+            encoding: { text: { field: "label", type: "nominal" } },
+          },
+        ],
       },
       {
         data: { values: lines },
-        mark: { type: "line", point: true },
+        // hollow points, one shape per engine: engines that reach the same accuracy both show
+        mark: { type: "line", point: { filled: false, size: 80, strokeWidth: 1.5 } },
         width: 320,
         height: 240,
         encoding: {
@@ -89,6 +127,7 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
             type: "quantitative",
             title: "accuracy after the epoch (validation)",
             scale: { zero: false },
+            axis: { format: ".1%" },
           },
           color,
           strokeDash: {
@@ -104,11 +143,27 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
               },
             },
           },
+          shape: {
+            field: "engine",
+            type: "nominal",
+            title: "engine",
+            scale: { domain: [...new Set(comparable.map((r) => r.engine))] },
+          },
           detail: { field: "series" },
         },
       },
     ],
   } as TopLevelSpec;
+}
+
+/**
+ * The test-set size most rows were measured on (the larger on a tie), or
+ * `undefined` when no row has a test result.
+ */
+function commonTestCount(rows: readonly ComparisonRow[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const r of rows) if (r.test) counts.set(r.test.count, (counts.get(r.test.count) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0];
 }
 
 /** Renders the comparison chart as a standalone SVG document. */

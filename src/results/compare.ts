@@ -1,15 +1,18 @@
 /**
  * The comparison behind `deno task compare` and `deno task report`: result
- * files from any number of runs, backends and machines become one table of
- * rows keyed by machine, model and backend, with the speed-up against the
- * native CPU backend on the same machine and the growth of cost from model to
- * model beside the FLOPs.
+ * files from any number of runs, backends, engines and machines become one
+ * table of rows keyed by machine, model, backend and engine, with the
+ * speed-up against the native CPU backend running the same engine on the
+ * same machine, the speed-up of each engine over `tfjs` on the same backend,
+ * and the growth of cost from model to model beside the FLOPs. A speed-up
+ * never divides figures of two different engines across backends.
  *
  * Backends that did not run are rows too, with their reason, so a missing GPU
  * or a GPU package that fell back to the CPU is shown, never hidden.
  *
  * @module
  */
+import { DEFAULT_ENGINE, ENGINE_NAMES, onlyEngineOn } from "../train/engines.ts";
 import { describeCpu, describeOneDnn } from "./environment.ts";
 import { epochTimes } from "./report.ts";
 import type { ResultsFile, RunRecord } from "./schema.ts";
@@ -28,6 +31,13 @@ export interface ComparisonRow {
   model: string;
   /** Backend registry name. */
   backend: string;
+  /**
+   * The engine (`src/train/engines.ts`), `"keras"` for the Keras peer, or
+   * `"unrecorded"` for a native-backend row of a version-1 comparison.
+   */
+  engine: string;
+  /** What the inference figures time: `"layers"` (`predictOnBatch`) or `"native"`; null when unknown. */
+  inferencePath: "layers" | "native" | null;
   /** `"measured"` when the numbers below are filled in. */
   status: RowStatus;
   /** Why it was not measured, or a note on how it was (e.g. a short run). */
@@ -58,8 +68,16 @@ export interface ComparisonRow {
   test: { accuracy: number; count: number } | null;
   /** Accuracy after each epoch: validation when there was a split, else training. */
   accuracyPerEpoch: { epoch: number; accuracy: number }[];
-  /** Training images/s over the baseline's on the same machine and model; null when not claimed. */
+  /**
+   * Training images/s over the baseline backend's with the same engine, on the
+   * same machine and model; null when not claimed.
+   */
   speedup: number | null;
+  /**
+   * Training images/s over the `tfjs` engine's on the same machine, model and
+   * backend (e.g. native over tfjs); null for `tfjs` rows and when not measured.
+   */
+  engineSpeedup: number | null;
   /** Where the row came from (a results file), when known. */
   source: string | null;
   /** When the run started (ISO), to keep the newest of duplicates. */
@@ -90,11 +108,13 @@ export interface ScalingRow {
   machine: string;
   /** Backend name. */
   backend: string;
+  /** Engine name. */
+  engine: string;
   /** Model name. */
   model: string;
   /** Forward FLOPs per image. */
   flopsPerImage: number;
-  /** FLOPs per image over the smallest model's on the same machine and backend. */
+  /** FLOPs per image over the smallest model's on the same machine, backend and engine. */
   flopsRatio: number;
   /** Training seconds per image over the smallest model's. */
   timeRatio: number;
@@ -106,15 +126,15 @@ export interface ScalingRow {
 export interface Comparison {
   /** Identifies the file kind. */
   kind: "fmnist-bench-comparison";
-  /** Version of this layout. */
-  version: 1;
+  /** Version of this layout: 2 since rows name their engine (version 1 is still read). */
+  version: 2;
   /** ISO time it was built. */
   createdAt: string;
   /** The command that made it, when known. */
   command: string | null;
-  /** Speed-ups are against this backend. */
+  /** Speed-ups are against this backend, running the same engine. */
   baseline: string;
-  /** Every row, sorted by machine, model, then backend registry order. */
+  /** Every row, sorted by machine, model, backend registry order, then engine registry order. */
   rows: ComparisonRow[];
   /** Cost growth across models, for machines and backends that ran several. */
   scaling: ScalingRow[];
@@ -132,6 +152,8 @@ export interface SkippedRun {
   model: string;
   /** Backend name. */
   backend: string;
+  /** Engine name. */
+  engine: string;
   /** Why it has no numbers. */
   status: Exclude<RowStatus, "measured">;
   /** The reason, in words. */
@@ -174,10 +196,16 @@ function rowFromRun(
   if (run.epochs.length < results.config.epochs) {
     notes.push(`incomplete: ${run.epochs.length} of ${results.config.epochs} epochs`);
   }
+  const engine = run.engine ?? results.config.engine;
+  if (results.schemaVersion < 2) {
+    notes.push(`engine ${engine} derived from a schema-${results.schemaVersion} file`);
+  }
   return {
     machine: machineOf(results),
     model: run.model,
     backend: run.backend,
+    engine,
+    inferencePath: run.inference?.path ?? results.config.inferencePath ?? "layers",
     status: "measured",
     note: notes.length > 0 ? notes.join("; ") : null,
     device: results.env.device,
@@ -202,6 +230,7 @@ function rowFromRun(
       accuracy: e.valAccuracy ?? e.accuracy,
     })),
     speedup: null,
+    engineSpeedup: null,
     source,
     createdAt: results.createdAt,
   };
@@ -213,6 +242,8 @@ export function rowFromSkipped(skipped: SkippedRun): ComparisonRow {
     machine: skipped.machine,
     model: skipped.model,
     backend: skipped.backend,
+    engine: skipped.engine,
+    inferencePath: null,
     status: skipped.status,
     note: skipped.reason,
     device: skipped.device ?? null,
@@ -229,6 +260,7 @@ export function rowFromSkipped(skipped: SkippedRun): ComparisonRow {
     test: null,
     accuracyPerEpoch: [],
     speedup: null,
+    engineSpeedup: null,
     source: null,
     createdAt: null,
   };
@@ -254,11 +286,12 @@ export interface BuildComparisonOptions {
 
 /**
  * Merges results, earlier rows and skipped backends into one comparison.
- * Rows are keyed by machine, model and backend: of duplicates the newest
- * measured run is kept (a measured row always beats a skipped one), and each
- * drop is listed in `notes`. Speed-ups are training images/s over the
- * baseline's on the same machine and model; none is claimed for a GPU
- * package that fell back to the CPU.
+ * Rows are keyed by machine, model, backend and engine: of duplicates the
+ * newest measured run is kept (a measured row always beats a skipped one),
+ * and each drop is listed in `notes`. Speed-ups are training images/s over
+ * the baseline backend's with the same engine on the same machine and model;
+ * engine speed-ups are over the `tfjs` engine's on the same backend; none is
+ * claimed for a GPU package that fell back to the CPU.
  */
 export function buildComparison(options: BuildComparisonOptions): Comparison {
   const { backendOrder = [], command = null, now = new Date() } = options;
@@ -270,7 +303,7 @@ export function buildComparison(options: BuildComparisonOptions): Comparison {
   const notes: string[] = [];
   const byKey = new Map<string, ComparisonRow>();
   for (const row of candidates) {
-    const key = `${row.machine}\u0000${row.model}\u0000${row.backend}`;
+    const key = `${row.machine}\u0000${row.model}\u0000${row.backend}\u0000${row.engine}`;
     const held = byKey.get(key);
     if (!held) {
       byKey.set(key, row);
@@ -280,7 +313,9 @@ export function buildComparison(options: BuildComparisonOptions): Comparison {
     byKey.set(key, keep);
     if (drop.status === "measured") {
       notes.push(
-        `${drop.machine} ${drop.model} ${drop.backend}: kept the run of ${keep.createdAt ?? "?"}` +
+        `${drop.machine} ${drop.model} ${drop.backend} ${drop.engine}: kept the run of ${
+          keep.createdAt ?? "?"
+        }` +
           ` over ${drop.createdAt ?? "?"}${drop.source ? ` (${drop.source})` : ""}`,
       );
     }
@@ -289,11 +324,21 @@ export function buildComparison(options: BuildComparisonOptions): Comparison {
     const i = backendOrder.indexOf(backend);
     return i === -1 ? backendOrder.length : i;
   };
+  const engineRank = (engine: string) => {
+    const i = (ENGINE_NAMES as readonly string[]).indexOf(engine);
+    return i === -1 ? ENGINE_NAMES.length : i;
+  };
   const rows = [...byKey.values()].sort((a, b) =>
     a.machine.localeCompare(b.machine) || a.model.localeCompare(b.model) ||
-    rank(a.backend) - rank(b.backend) || a.backend.localeCompare(b.backend)
+    rank(a.backend) - rank(b.backend) || a.backend.localeCompare(b.backend) ||
+    engineRank(a.engine) - engineRank(b.engine) || a.engine.localeCompare(b.engine)
   );
-  for (const row of rows) row.speedup = speedupOf(row, rows);
+  for (const row of rows) {
+    row.speedup = ratioOver(row, rows, (r) => r.backend === BASELINE_BACKEND);
+    row.engineSpeedup = row.engine === DEFAULT_ENGINE
+      ? null
+      : ratioOver(row, rows, (r) => r.backend === row.backend, DEFAULT_ENGINE);
+  }
 
   const machines = new Map<string, MachineSummary>();
   for (const m of options.machines ?? []) machines.set(m.machine, m);
@@ -303,7 +348,7 @@ export function buildComparison(options: BuildComparisonOptions): Comparison {
   }
   return {
     kind: "fmnist-bench-comparison",
-    version: 1,
+    version: 2,
     createdAt: now.toISOString(),
     command,
     baseline: BASELINE_BACKEND,
@@ -322,11 +367,21 @@ function preferred(a: ComparisonRow, b: ComparisonRow): [ComparisonRow, Comparis
   return (b.createdAt ?? "") > (a.createdAt ?? "") ? [b, a] : [a, b];
 }
 
-function speedupOf(row: ComparisonRow, rows: readonly ComparisonRow[]): number | null {
+/**
+ * Training images/s of `row` over those of the measured row on the same
+ * machine and model that `isBase` picks, running `engine` (default: the
+ * row's own); null when either is not measured or the row fell back.
+ */
+function ratioOver(
+  row: ComparisonRow,
+  rows: readonly ComparisonRow[],
+  isBase: (r: ComparisonRow) => boolean,
+  engine = row.engine,
+): number | null {
   if (row.status !== "measured" || row.fellBackToCpu || row.imagesPerSecond === null) return null;
   const base = rows.find((r) =>
-    r.machine === row.machine && r.model === row.model && r.backend === BASELINE_BACKEND &&
-    r.status === "measured" && r.imagesPerSecond !== null
+    r.machine === row.machine && r.model === row.model && r.engine === engine && isBase(r) &&
+    r.status === "measured" && !r.fellBackToCpu && r.imagesPerSecond !== null
   );
   return base?.imagesPerSecond ? row.imagesPerSecond / base.imagesPerSecond : null;
 }
@@ -335,7 +390,7 @@ function scalingRows(rows: readonly ComparisonRow[]): ScalingRow[] {
   const groups = new Map<string, ComparisonRow[]>();
   for (const r of rows) {
     if (r.status !== "measured" || !r.imagesPerSecond || !r.flopsPerImage) continue;
-    const key = `${r.machine}\u0000${r.backend}`;
+    const key = `${r.machine}\u0000${r.backend}\u0000${r.engine}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const out: ScalingRow[] = [];
@@ -347,6 +402,7 @@ function scalingRows(rows: readonly ComparisonRow[]): ScalingRow[] {
       out.push({
         machine: r.machine,
         backend: r.backend,
+        engine: r.engine,
         model: r.model,
         flopsPerImage: r.flopsPerImage!,
         flopsRatio: r.flopsPerImage! / first.flopsPerImage!,
@@ -375,6 +431,9 @@ function machineSummary(results: ResultsFile): MachineSummary {
 
 /**
  * Checks that a parsed JSON value is a comparison written by this suite.
+ * A version-1 comparison (before rows named their engine) is returned as
+ * version 2: its rows on a backend that runs one engine only get that engine
+ * (`tfjs` on `webgpu` and `cpu`), the others `"unrecorded"`, with a note.
  *
  * @throws {TypeError} Naming the source and what is wrong.
  */
@@ -387,12 +446,31 @@ export function parseComparison(value: unknown, source = "comparison"): Comparis
       }`,
     );
   }
-  if (v.version !== 1 || !Array.isArray(v.rows) || !Array.isArray(v.machines)) {
+  const version = v.version as number | undefined;
+  if ((version !== 1 && version !== 2) || !Array.isArray(v.rows) || !Array.isArray(v.machines)) {
     throw new TypeError(
-      `${source}: expected comparison version 1 with rows and machines, got version ${
+      `${source}: expected comparison version 1 or 2 with rows and machines, got version ${
         JSON.stringify(v.version)
       }`,
     );
   }
-  return v as Comparison;
+  if (version === 2) return v as Comparison;
+  return {
+    ...(v as Comparison),
+    version: 2,
+    rows: v.rows.map((r) => {
+      const engine = onlyEngineOn(r.backend) ?? "unrecorded";
+      return {
+        ...r,
+        engine,
+        inferencePath: r.inferencePath ?? null,
+        engineSpeedup: null,
+        note: [r.note, `engine ${engine}: from a version-1 comparison`].filter(Boolean).join("; "),
+      };
+    }),
+    scaling: (v.scaling ?? []).map((s) => ({
+      ...s,
+      engine: onlyEngineOn(s.backend) ?? "unrecorded",
+    })),
+  };
 }

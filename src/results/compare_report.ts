@@ -1,7 +1,7 @@
 /**
- * Renders a {@link Comparison} as Markdown: one table of every machine, model
- * and backend (rows that did not run give their reason), the growth of cost
- * from model to model beside the FLOPs, and each machine's environment.
+ * Renders a {@link Comparison} as Markdown: one table of every machine, model,
+ * backend and engine (rows that did not run give their reason), the growth of
+ * cost from model to model beside the FLOPs, and each machine's environment.
  *
  * @module
  */
@@ -36,7 +36,9 @@ export function speedupCell(speedup: number | null): string {
   if (speedup >= 0.995) return `${speedup.toFixed(2)}×`;
   const slower = 1 / speedup;
   return `${speedup.toPrecision(2)}× (${
-    slower.toLocaleString("en-US", { maximumFractionDigits: slower < 10 ? 1 : 0 })
+    slower.toLocaleString("en-US", {
+      maximumFractionDigits: slower < 2 ? 2 : slower < 10 ? 1 : 0,
+    })
   }× slower)`;
 }
 
@@ -66,10 +68,14 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
   out.push(
     `${c.rows.length} row${c.rows.length === 1 ? "" : "s"} from ${machines.length} machine${
       machines.length === 1 ? "" : "s"
-    }, built ${c.createdAt}. Speed-up is training images per second over the \`${c.baseline}\` ` +
-      "backend's on the same machine and model; none is claimed for a GPU package that fell back " +
-      "to the CPU. Times are training only; the median and range leave out the first epoch when " +
-      "there are several.",
+    }, built ${c.createdAt}. Every row names its engine: \`tfjs\` is stock TF.js (\`model.fit\`, ` +
+      "`predictOnBatch`), `native` this suite's TensorFlow-ops training step and predictor, " +
+      "`tfjs-patched` `model.fit` with some TensorFlow gradients and kernels. Speed-up is " +
+      `training images per second over the \`${c.baseline}\` backend's running the same engine ` +
+      "on the same machine and model; \"over tfjs\" is an engine's over the `tfjs` engine's on " +
+      "the same backend. No figure divides one engine's time by another's across backends, and " +
+      "none is claimed for a GPU package that fell back to the CPU. Times are training only; the " +
+      "median and range leave out the first epoch when there are several.",
     "",
   );
   if (c.command) out.push("Reproduce with:", "", "```sh", c.command, "```", "");
@@ -82,11 +88,13 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
         "machine",
         "model",
         "backend",
+        "engine",
         "device",
         "train images",
         "s/epoch, median (range)",
         "img/s",
-        "speed-up",
+        `speed-up vs \`${c.baseline}\`, same engine`,
+        "over tfjs, same backend",
         "batch-1 p50",
         "batched img/s",
         "test acc",
@@ -96,6 +104,7 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
         r.machine,
         r.model,
         `\`${r.backend}\``,
+        `\`${r.engine}\``,
         deviceCell(r),
         r.trainSize === null ? "–" : `${n(r.trainSize)} × ${r.epochs}`,
         r.secondsPerEpoch
@@ -105,7 +114,10 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
           : "–",
         r.imagesPerSecond === null ? "–" : f(r.imagesPerSecond, r.imagesPerSecond < 10 ? 2 : 0),
         speedupCell(r.speedup),
-        r.batch1P50Ms === null ? "–" : `${f(r.batch1P50Ms)} ms`,
+        speedupCell(r.engineSpeedup),
+        r.batch1P50Ms === null
+          ? "–"
+          : `${f(r.batch1P50Ms)} ms${r.inferencePath === "native" ? " (native predictor)" : ""}`,
         r.batched
           ? `${
             f(r.batched.imagesPerSecond, r.batched.imagesPerSecond < 10 ? 2 : 0)
@@ -125,6 +137,15 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
       "",
     );
   }
+  const testSizes = new Set(c.rows.filter((r) => r.test).map((r) => r.test!.count));
+  if (testSizes.size > 1) {
+    out.push(
+      `Test accuracy was measured on different numbers of images (${
+        [...testSizes].sort((a, b) => b - a).map(n).join(", ")
+      }): compare accuracy only between rows of the same count.`,
+      "",
+    );
+  }
 
   if (c.scaling.length > 0) {
     out.push("## How cost grows from model to model", "");
@@ -133,6 +154,7 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
         [
           "machine",
           "backend",
+          "engine",
           "model",
           "MFLOP/image",
           "× FLOPs",
@@ -142,6 +164,7 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
         c.scaling.map((s) => [
           s.machine,
           `\`${s.backend}\``,
+          `\`${s.engine}\``,
           s.model,
           f(s.flopsPerImage / 1e6, 1),
           `${f(s.flopsRatio, 1)}×`,
@@ -150,7 +173,7 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
         ]),
       ),
       "",
-      "Ratios are against the smallest model on the same machine and backend. Training GFLOP/s " +
+      "Ratios are against the smallest model on the same machine, backend and engine. Training GFLOP/s " +
         "counts a step as three forward passes (forward, and backward for inputs and weights).",
       "",
     );

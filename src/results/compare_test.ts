@@ -86,11 +86,14 @@ Deno.test("buildComparison claims no speed-up for a GPU package that fell back t
   assert.equal(r.status, "measured");
   assert.equal(r.fellBackToCpu, true);
   assert.equal(r.speedup, null);
-  assert.equal(r.note, "GPU package ran on the CPU: no speed-up claimed");
+  assert.equal(
+    r.note,
+    "GPU package ran on the CPU: no speed-up claimed; engine tfjs derived from a schema-1 file",
+  );
   const md = renderComparison(c);
   assert.match(
     md,
-    /\| vm \| model1 \| `tensorflow-gpu` \| libtensorflow 2\.21\.0 \(GPU package, but TensorFlow found no GPU: running on the CPU\) \| 1,800 × 2 \| [0-9.]+ \([0-9.–]+\) \| [0-9]+ \| – \|/,
+    /\| vm \| model1 \| `tensorflow-gpu` \| `tfjs` \| libtensorflow 2\.21\.0 \(GPU package, but TensorFlow found no GPU: running on the CPU\) \| 1,800 × 2 \| [0-9.]+ \([0-9.–]+\) \| [0-9]+ \| – \|/,
   );
 });
 
@@ -102,6 +105,7 @@ Deno.test("buildComparison shows a backend that did not run as a row with its re
         machine: "vm",
         model: "model1",
         backend: "tensorflow-gpu",
+        engine: "tfjs",
         status: "unavailable",
         reason: "no NVIDIA driver (nvidia-smi not found)",
       },
@@ -109,6 +113,7 @@ Deno.test("buildComparison shows a backend that did not run as a row with its re
         machine: "vm",
         model: "model1",
         backend: "webgpu",
+        engine: "tfjs",
         status: "failed",
         reason: "train-all exited with 1: out of memory",
       },
@@ -122,7 +127,7 @@ Deno.test("buildComparison shows a backend that did not run as a row with its re
   const md = renderComparison(c);
   assert.ok(
     md.includes(
-      "| vm | model1 | `tensorflow-gpu` | – | – | – | – | – | – | – | – | not available: no NVIDIA driver (nvidia-smi not found) |",
+      "| vm | model1 | `tensorflow-gpu` | `tfjs` | – | – | – | – | – | – | – | – | – | not available: no NVIDIA driver (nvidia-smi not found) |",
     ),
     md,
   );
@@ -140,12 +145,19 @@ Deno.test("buildComparison keeps the newest of two runs with the same key and no
   assert.equal(c.rows.length, 1);
   assert.equal(c.rows[0].source, "new.json");
   assert.deepEqual(c.notes, [
-    `vm model1 cpu: kept the run of ${newer.createdAt} over 2026-01-01T00:00:00.000Z (old.json)`,
+    `vm model1 cpu tfjs: kept the run of ${newer.createdAt} over 2026-01-01T00:00:00.000Z (old.json)`,
   ]);
   // A measured row beats a skipped one whatever the order.
   const c2 = buildComparison({
     results: [{ results: newer, source: null }],
-    skipped: [{ machine: "vm", model: "model1", backend: "cpu", status: "failed", reason: "x" }],
+    skipped: [{
+      machine: "vm",
+      model: "model1",
+      backend: "cpu",
+      engine: "tfjs",
+      status: "failed",
+      reason: "x",
+    }],
   });
   assert.equal(c2.rows.length, 1);
   assert.equal(c2.rows[0].status, "measured");
@@ -187,16 +199,26 @@ Deno.test("renderComparisonSvg draws a well-formed SVG with one bar per measured
     const label of [
       "model1",
       "model2",
-      "vm / tensorflow",
-      "vm / webgpu (software adapter)",
-      "gpu-box / tensorflow-gpu (fell back to the CPU)",
+      "vm / tensorflow · tfjs",
+      "vm / webgpu · tfjs (software adapter)",
+      "gpu-box / tensorflow-gpu · tfjs (fell back to the CPU)",
     ]
   ) {
     assert.ok(text.includes(label), `the chart has no label ${label}: ${text.join(", ")}`);
   }
   const lines = groups.filter((g) => /\bmark-line\b/.test(g.getAttribute("class") ?? ""))
     .flatMap((g) => Array.from(g.getElementsByTagName("path")));
-  assert.equal(lines.length, 5, "one accuracy line per measured row");
+  // Accuracy only of the rows tested on the common count (500 images): not cpu's 8, webgpu's 100.
+  assert.equal(lines.length, 3, "one accuracy line per comparable row");
+  assert.ok(
+    text.some((t) =>
+      t?.includes("accuracy: rows tested on 500 images only; left out: vm / webgpu · tfjs")
+    ),
+    text.join(", "),
+  );
+  // Every bar carries its value: seconds per epoch of 1,800 images.
+  const tfRow = row(c, "vm", "model1", "tensorflow");
+  assert.ok(text.includes((1800 / tfRow.imagesPerSecond!).toFixed(2)), text.join(", "));
 });
 
 Deno.test("svgToPng rasterises the chart to a PNG", async () => {
@@ -269,5 +291,88 @@ Deno.test("speedupCell spells out a slow-down", () => {
   assert.equal(speedupCell(3.14159), "3.14×");
   assert.equal(speedupCell(1), "1.00×");
   assert.equal(speedupCell(0.5), "0.50× (2× slower)");
+  assert.equal(speedupCell(0.98), "0.98× (1.02× slower)");
   assert.equal(speedupCell(0.00076), "0.00076× (1,316× slower)");
+});
+
+/** A schema-2 copy of a fixture run with another engine, `factor` times as fast, newer. */
+async function withEngine(name: string, engine: string, factor = 1): Promise<ResultsFile> {
+  const r = structuredClone(await fixture(name));
+  r.schemaVersion = 2;
+  r.config.engine = engine;
+  for (const run of r.runs) {
+    run.engine = engine;
+    for (const e of run.epochs) e.trainSeconds /= factor;
+  }
+  return r;
+}
+
+Deno.test("buildComparison divides only figures of one engine across backends", async () => {
+  const tfjs = await withEngine("vm-tensorflow", "tfjs");
+  const native = await withEngine("vm-tensorflow", "native", 1.25);
+  const cpu = await withEngine("vm-cpu", "tfjs");
+  const c = buildComparison({
+    results: [native, cpu, tfjs].map((results) => ({ results, source: null })),
+    backendOrder: BACKEND_NAMES,
+  });
+  assert.deepEqual(
+    c.rows.map((r) => `${r.model} ${r.backend} ${r.engine} ${r.speedup?.toFixed(4)}`),
+    [
+      `model1 tensorflow tfjs 1.0000`,
+      `model1 tensorflow native 1.0000`, // against native on tensorflow: itself
+      `model1 cpu tfjs ${
+        (imagesPerSecond(cpu, "model1") / imagesPerSecond(tfjs, "model1")).toFixed(4)
+      }`,
+      `model2 tensorflow tfjs 1.0000`,
+      `model2 tensorflow native 1.0000`,
+    ],
+  );
+  // The one figure across engines: native over tfjs on the same backend.
+  const nativeRow = c.rows.find((r) => r.model === "model1" && r.engine === "native")!;
+  assert.ok(Math.abs(nativeRow.engineSpeedup! - 1.25) < 1e-12, `${nativeRow.engineSpeedup}`);
+  assert.equal(c.rows[0].engineSpeedup, null); // tfjs over tfjs is not a figure
+  assert.equal(c.rows[2].engineSpeedup, null);
+  assert.equal(nativeRow.note, null, "schema-2 rows carry no derived-engine note");
+  // Scaling is per engine too.
+  assert.deepEqual(c.scaling.map((s) => `${s.engine} ${s.model}`), [
+    "tfjs model1",
+    "tfjs model2",
+    "native model1",
+    "native model2",
+  ]);
+
+  // Without a tfjs row on tensorflow, the cpu row has no baseline: never native's.
+  const alone = buildComparison({
+    results: [native, cpu].map((results) => ({ results, source: null })),
+  });
+  assert.equal(alone.rows.find((r) => r.backend === "cpu")!.speedup, null);
+
+  const md = renderComparison(c);
+  assert.match(
+    md,
+    /^\| vm \| model1 \| `tensorflow` \| `native` \| libtensorflow 2\.21\.0 \(CPU\) \| 1,800 × 2 \| [0-9.]+ \([0-9.–]+\) \| [0-9]+ \| 1\.00× \| 1\.25× \|/m,
+  );
+  assert.match(md, /\| speed-up vs `tensorflow`, same engine \| over tfjs, same backend \|/);
+  assert.match(md, /Test accuracy was measured on different numbers of images \(500, 8\)/);
+});
+
+Deno.test("parseComparison reads a version-1 comparison, naming the engines it can", async () => {
+  const c = buildComparison({ results: await recorded(), backendOrder: BACKEND_NAMES });
+  const v1 = JSON.parse(JSON.stringify({ ...c, version: 1 }));
+  for (const r of v1.rows) {
+    delete r.engine;
+    delete r.engineSpeedup;
+    delete r.inferencePath;
+  }
+  for (const s of v1.scaling) delete s.engine;
+  const read = parseComparison(v1, "old.json");
+  assert.equal(read.version, 2);
+  assert.deepEqual(read.rows.map((r) => `${r.backend} ${r.engine}`), [
+    "tensorflow-gpu unrecorded",
+    "tensorflow unrecorded",
+    "webgpu tfjs",
+    "cpu tfjs",
+    "tensorflow unrecorded",
+  ]);
+  assert.match(read.rows[2].note!, /engine tfjs: from a version-1 comparison$/);
 });

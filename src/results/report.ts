@@ -51,9 +51,10 @@ export function renderReport(results: ResultsFile, command?: string): string {
     `${
       results.status === "complete" ? "Complete" : "**Partial** (interrupted or still running)"
     } run of ` +
-      `${config.models.join(", ")} on the \`${config.backend}\` backend, ${config.epochs} epoch${
-        config.epochs === 1 ? "" : "s"
-      }, ` +
+      `${config.models.join(", ")} on the \`${config.backend}\` backend with the ` +
+      `\`${config.engine}\` engine${
+        results.schemaVersion < 2 ? " (derived: the file predates the engine field)" : ""
+      }, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, ` +
       `batch ${config.batchSize}, ${config.trainSize.toLocaleString("en-US")} training / ` +
       `${config.validationSize.toLocaleString("en-US")} validation / ${
         config.testSize.toLocaleString("en-US")
@@ -68,6 +69,7 @@ export function renderReport(results: ResultsFile, command?: string): string {
     table(
       [
         "model",
+        "engine",
         "params",
         "MFLOP/img",
         "epochs",
@@ -83,6 +85,7 @@ export function renderReport(results: ResultsFile, command?: string): string {
         const t = epochTimes(r);
         return [
           r.model,
+          `\`${r.engine ?? config.engine}\``,
           r.params.toLocaleString("en-US"),
           f(r.flopsPerImage / 1e6, 1),
           String(r.epochs.length),
@@ -100,8 +103,13 @@ export function renderReport(results: ResultsFile, command?: string): string {
   );
   out.push(
     "Seconds per epoch are training only (no evaluation); the median and range leave out the first " +
-      "epoch when there are several, since it includes one-off warm-up. Latency is `predict` plus " +
-      "reading the result back, after warm-up.",
+      "epoch when there are several, since it includes one-off warm-up. Latency is one call per " +
+      `batch plus reading the result back, after warm-up, timed on the engine's inference path: ${
+        config.inferencePath === "native"
+          ? "the native predictor (TensorFlow's ops called directly; `predictOnBatch`'s figures " +
+            "are under each model)"
+          : "tfjs-layers' `predictOnBatch`"
+      }.`,
     "",
   );
 
@@ -182,6 +190,7 @@ export function renderReport(results: ResultsFile, command?: string): string {
       ["memory", `${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
       ["git commit", env.gitCommit ?? "–"],
       ["data", config.data],
+      ["engine", config.engine],
       [
         "gradients",
         config.nativeGradients === undefined
@@ -196,6 +205,14 @@ export function renderReport(results: ResultsFile, command?: string): string {
           ? "tfjs's own"
           : `TensorFlow's fused ops for ${config.nativeKernels.join(", ")}`,
       ],
+      ...(config.kernelLibrary
+        ? [[
+          "the suite's TensorFlow ops",
+          `${
+            config.kernelLibrary.library === "onednn" ? "oneDNN's kernels" : "generic kernels"
+          } (${config.kernelLibrary.reason})`,
+        ]]
+        : []),
       [
         "training step",
         config.trainStep === "native"

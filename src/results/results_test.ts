@@ -38,10 +38,12 @@ export function sampleResults(): ResultsFile {
       seed: 42,
       learningRate: 0.001,
       data: "system: /usr/share/datasets/fashion-mnist",
+      engine: "tfjs",
     },
     runs: [{
       model: "model1",
       backend: "tensorflow",
+      engine: "tfjs",
       params: 878_730,
       flopsPerImage: 31_412_736,
       epochs: [1, 2].map((epoch) => ({
@@ -81,16 +83,70 @@ Deno.test("validateResults names the path of each violation", () => {
   delete broken.runs[0].epochs[1].trainSeconds;
   assert.throws(() => validateResults(broken, "out/results.json"), {
     name: "TypeError",
-    message: "out/results.json: not a valid fmnist-bench results file (schema version 1): " +
+    message: "out/results.json: not a valid fmnist-bench results file (schema version 1 or 2): " +
       "/runs/0/epochs/1 must have required property 'trainSeconds'",
   });
 });
 
 Deno.test("validateResults refuses another schema version", () => {
-  assert.throws(() => validateResults({ ...sampleResults(), schemaVersion: 2 }, "r.json"), {
-    message:
-      "r.json: not a valid fmnist-bench results file (schema version 1): /schemaVersion must be equal to constant (1)",
+  assert.throws(() => validateResults({ ...sampleResults(), schemaVersion: 3 }, "r.json"), {
+    message: "r.json: not a valid fmnist-bench results file (schema version 1 or 2): " +
+      "/schemaVersion must be equal to one of the allowed values ([1,2])",
   });
+});
+
+Deno.test("validateResults refuses a schema-2 file without its engine", () => {
+  const results = sampleResults() as unknown as { config: Record<string, unknown> };
+  delete results.config.engine;
+  assert.throws(() => validateResults(results, "r.json"), {
+    message: "r.json: not a valid fmnist-bench results file (schema version 1 or 2): " +
+      "/config must have required property 'engine'; / must match \"else\" schema",
+  });
+});
+
+/** A schema-1 file of `sampleResults()`'s run, with the given config fields. */
+function v1(config: Record<string, unknown>): unknown {
+  const results = structuredClone(sampleResults()) as unknown as {
+    schemaVersion: number;
+    config: Record<string, unknown>;
+    runs: Record<string, unknown>[];
+  };
+  results.schemaVersion = 1;
+  delete results.config.engine;
+  delete results.runs[0].engine;
+  Object.assign(results.config, config);
+  return results;
+}
+
+Deno.test("validateResults derives the engine of a schema-1 file", () => {
+  const engine = (config: Record<string, unknown>) => {
+    const r = validateResults(v1(config));
+    assert.equal(r.schemaVersion, 1, "left at 1, so readers can say the engine was derived");
+    assert.equal(r.runs[0].engine, r.config.engine);
+    return r.config.engine;
+  };
+  assert.equal(engine({}), "tfjs"); // older than the native gradients: stock TF.js
+  assert.equal(engine({ trainStep: "fit", nativeGradients: [], nativeKernels: [] }), "tfjs");
+  assert.equal(engine({ trainStep: "fit", nativeGradients: ["Relu"] }), "tfjs-patched");
+  assert.equal(engine({ nativeGradients: [], nativeKernels: ["FusedConv2D"] }), "tfjs-patched");
+  assert.equal(
+    engine({ trainStep: "native", inferencePath: "native", nativeGradients: ["Relu"] }),
+    "native",
+  );
+  assert.equal(engine({ backend: "keras" }), "keras");
+});
+
+Deno.test("renderReport names the engine, and says when it was derived", () => {
+  const md = renderReport(validateResults(v1({ trainStep: "native", inferencePath: "native" })));
+  assert.match(
+    md,
+    /on the `tensorflow` backend with the `native` engine \(derived: the file predates the engine field\)/,
+  );
+  assert.match(md, /^\| model1 \| `native` \| 878,730 \|/m);
+  assert.match(md, /timed on the engine's inference path: the native predictor/);
+  const tfjs = renderReport(sampleResults());
+  assert.match(tfjs, /with the `tfjs` engine, 2 epochs/);
+  assert.match(tfjs, /timed on the engine's inference path: tfjs-layers' `predictOnBatch`\./);
 });
 
 Deno.test("renderReport shows accuracy, epoch times, latency and the environment", () => {
@@ -100,7 +156,7 @@ Deno.test("renderReport shows accuracy, epoch times, latency and the environment
   // Median of epochs after the first: only epoch 2 (58 s) is steady-state.
   assert.match(
     md,
-    /^\| model1 \| 878,730 \| 31\.4 \| 2 \| 90\.00% \| 0\.2800 \| 58\.0 \(58\.0–58\.0\) \| 948 \| 1\.50 ms \| 2\.25 ms \| 5120 \|$/m,
+    /^\| model1 \| `tfjs` \| 878,730 \| 31\.4 \| 2 \| 90\.00% \| 0\.2800 \| 58\.0 \(58\.0–58\.0\) \| 948 \| 1\.50 ms \| 2\.25 ms \| 5120 \|$/m,
   );
   assert.match(md, /^\| \*\*T-shirt\/top\*\* \| 900 \| 11 \|/m);
   assert.match(md, /^\| GPU \| none \(nvidia-smi not found\) \|$/m);

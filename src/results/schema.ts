@@ -6,10 +6,19 @@
  * @module
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { engineOfLegacyConfig } from "../train/engines.ts";
+import type { KernelLibraryChoice } from "../backends/onednn.ts";
 import type { Environment } from "./environment.ts";
 
-/** Version of the results schema; bump it on any incompatible change. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Version of the results schema; bump it on any incompatible change.
+ * Version 2 added the engine (`config.engine`, `runs[].engine`); version-1
+ * files are still read, their engine derived (see {@link validateResults}).
+ */
+export const SCHEMA_VERSION = 2;
+
+/** Every schema version {@link validateResults} reads: this one and version 1. */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, SCHEMA_VERSION];
 
 /** One training epoch. */
 export interface EpochRecord {
@@ -66,6 +75,8 @@ export interface RunRecord {
   model: string;
   /** Backend registry name. */
   backend: string;
+  /** The engine (see {@link RunConfig.engine}); absent in files older than schema 2. */
+  engine?: string;
   /** Trainable parameters. */
   params: number;
   /** Forward FLOPs per image. */
@@ -115,6 +126,14 @@ export interface RunConfig {
   inferenceRuns?: number;
   /** Gradients computed by one native TensorFlow op instead of TF.js's composition (e.g. `["Relu"]`); `[]` for stock TF.js. */
   nativeGradients?: string[];
+  /**
+   * The kernels this suite's own TensorFlow ops use (the `native` and
+   * `tfjs-patched` engines' step, predictor, gradients and kernels):
+   * oneDNN's, or TensorFlow's generic ones where oneDNN is off, its ops do
+   * not run or the work is on a GPU, with the reason. Absent in older files
+   * (oneDNN's wherever its ops ran).
+   */
+  kernelLibrary?: KernelLibraryChoice;
   /** tfjs-node kernels replaced by TensorFlow's fused ones (e.g. `["FusedConv2D"]`); `[]` for none. */
   nativeKernels?: string[];
   /**
@@ -127,6 +146,12 @@ export interface RunConfig {
    * (TensorFlow's ops called directly, `src/train/native_predict.ts`). Absent: `"layers"`.
    */
   inferencePath?: "layers" | "native";
+  /**
+   * The engine (`src/train/engines.ts`): `"tfjs"`, `"native"` or
+   * `"tfjs-patched"`; `"keras"` for the Keras peer's runs. Required from
+   * schema 2; derived when a schema-1 file is read.
+   */
+  engine: string;
 }
 
 /**
@@ -188,7 +213,7 @@ export const RESULTS_JSON_SCHEMA = {
   $id: "https://fmnist-bench.invalid/results.schema.json",
   title: "fmnist-bench results",
   ...obj({
-    schemaVersion: { const: SCHEMA_VERSION },
+    schemaVersion: { enum: READABLE_SCHEMA_VERSIONS },
     createdAt: str,
     updatedAt: str,
     status: { enum: ["partial", "complete"] },
@@ -246,8 +271,10 @@ export const RESULTS_JSON_SCHEMA = {
       inferenceRuns: { type: "integer", minimum: 1 },
       nativeGradients: { type: "array", items: str },
       nativeKernels: { type: "array", items: str },
+      kernelLibrary: obj({ library: { enum: ["onednn", "generic"] }, reason: str }),
       trainStep: { enum: ["fit", "native"] },
       inferencePath: { enum: ["layers", "native"] },
+      engine: str,
     }, [
       "models",
       "epochs",
@@ -265,6 +292,7 @@ export const RESULTS_JSON_SCHEMA = {
       items: obj({
         model: str,
         backend: str,
+        engine: str,
         params: int,
         flopsPerImage: int,
         epochs: {
@@ -306,14 +334,30 @@ export const RESULTS_JSON_SCHEMA = {
             }, ["batch1", "batched"]),
           ],
         },
-      }),
+      }, ["model", "backend", "params", "flopsPerImage", "epochs", "test", "inference"]),
     },
   }),
+  // From schema 2 every run names its engine; a schema-1 file gets it derived when read.
+  if: { type: "object", properties: { schemaVersion: { const: 1 } } },
+  else: {
+    type: "object",
+    properties: {
+      config: obj({ engine: str }),
+      runs: { type: "array", items: obj({ engine: str }) },
+    },
+  },
 } as const;
 
 /**
  * Checks that a parsed JSON value is a valid results file of this schema
- * version.
+ * version or an older one still readable ({@link READABLE_SCHEMA_VERSIONS}).
+ *
+ * A schema-1 file is returned with its engine filled in (in `config` and in
+ * every run, `schemaVersion` left at 1 so readers can say it was derived):
+ * the native training step → `native`; `model.fit` with TensorFlow's
+ * gradients or kernels installed → `tfjs-patched`; `model.fit` without
+ * (`nativeGradients` empty or absent) → `tfjs`; the Keras peer's runs →
+ * `keras`. See `engineOfLegacyConfig`.
  *
  * @param source Names the value in the error (e.g. the file path).
  * @throws {TypeError} Listing the first few violations, with their JSON paths.
@@ -321,15 +365,31 @@ export const RESULTS_JSON_SCHEMA = {
 export function validateResults(value: unknown, source = "results"): ResultsFile {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
   const validate = ajv.compile(RESULTS_JSON_SCHEMA);
-  if (validate(value)) return value as unknown as ResultsFile;
+  if (validate(value)) return withEngine(value as unknown as ResultsFile);
   const problems = (validate.errors ?? []).slice(0, 5).map((e) =>
     `${e.instancePath || "/"} ${e.message}${
-      e.params && "allowedValue" in e.params ? ` (${JSON.stringify(e.params.allowedValue)})` : ""
+      e.params && "allowedValue" in e.params
+        ? ` (${JSON.stringify(e.params.allowedValue)})`
+        : e.params && "allowedValues" in e.params
+        ? ` (${JSON.stringify(e.params.allowedValues)})`
+        : ""
     }`
   );
   throw new TypeError(
-    `${source}: not a valid fmnist-bench results file (schema version ${SCHEMA_VERSION}): ${
-      problems.join("; ")
-    }`,
+    `${source}: not a valid fmnist-bench results file (schema version ${
+      READABLE_SCHEMA_VERSIONS.join(" or ")
+    }): ${problems.join("; ")}`,
   );
+}
+
+/** A schema-1 file with its engine derived; a newer file as it is. */
+function withEngine(results: ResultsFile): ResultsFile {
+  if (results.schemaVersion !== 1) return results;
+  const { config } = results;
+  const engine = config.backend === "keras" ? "keras" : engineOfLegacyConfig(config);
+  return {
+    ...results,
+    config: { ...config, engine },
+    runs: results.runs.map((r) => ({ ...r, engine })),
+  };
 }

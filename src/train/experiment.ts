@@ -110,6 +110,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       options.previous?.runs.find((r) => r.model === spec.name) ?? {
         model: spec.name,
         backend: config.backend,
+        engine: config.engine,
         params: countParams(spec),
         flopsPerImage: forwardFlopsPerImage(spec),
         epochs: [],
@@ -151,6 +152,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         completed: run.epochs,
         batchSize: config.batchSize,
         step: config.trainStep ?? "fit",
+        oneDnn: usesOneDnn(config),
         order,
         signal,
         onBatch: (epoch, batch, batches) =>
@@ -174,7 +176,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         count: test.count,
         confusion: test.confusion,
       };
-      run.inference = await measureInference(model, data.test.xs, options.inference);
+      run.inference = await measureInference(model, data.test.xs, {
+        ...options.inference,
+        oneDnn: usesOneDnn(config),
+      });
       await saveModel(model, join(outDir, "models", spec.name));
       await write();
       await Deno.remove(checkpoints, { recursive: true }).catch(() => {});
@@ -188,4 +193,13 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   results.status = "complete";
   await write();
   return { results, interrupted: false };
+}
+
+/**
+ * Whether the suite's own TensorFlow ops may use oneDNN's kernels in this
+ * run: as `config.kernelLibrary` chose (see `chooseKernelLibrary`); runs
+ * recorded before it used them wherever they ran.
+ */
+function usesOneDnn(config: RunConfig): boolean {
+  return (config.kernelLibrary?.library ?? "onednn") === "onednn";
 }

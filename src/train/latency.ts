@@ -32,6 +32,8 @@ export interface InferenceOptions {
    * `predictOnBatch` is timed as well and reported in `layers`.
    */
   path?: InferencePath;
+  /** With the `"native"` path: may the predictor use oneDNN's kernels (see `NativePredictorOptions.oneDnn`). Default `true`. */
+  oneDnn?: boolean;
 }
 
 /** Batch-1 latency and batched throughput of one way of predicting. */
@@ -72,7 +74,7 @@ export async function measureInference(
   if (runs < 1 || batchedRuns < 1) {
     throw new RangeError(`measureInference: expected runs ≥ 1, got ${runs}/${batchedRuns}`);
   }
-  const native = path === "native" ? nativePredictor(model) : undefined;
+  const native = path === "native" ? nativePredictor(model, { oneDnn: options.oneDnn }) : undefined;
   const one = tf.slice(images, [0, 0, 0, 0], [1, -1, -1, -1]);
   const big = tf.tidy(() => {
     const reps = Math.ceil(batchSize / images.shape[0]);

@@ -45,6 +45,11 @@ export interface TrainEpochsOptions {
   /** How batches are trained. Default `"fit"`. */
   step?: TrainStep;
   /**
+   * With the `"native"` step: use oneDNN's kernels (see `NativeEpochOptions.oneDnn`).
+   * Default: where they run; pass `false` when the backend computes on a GPU.
+   */
+  oneDnn?: boolean;
+  /**
    * Returns the order in which epoch `epoch` (1-based) visits the N training
    * images: a permutation of 0..N-1. Seed it for repeatable runs.
    */
@@ -82,6 +87,7 @@ export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRec
       metrics = step === "native"
         ? await fitEpochNative(model, xs, ys, {
           batchSize,
+          oneDnn: options.oneDnn,
           onBatch: onBatch && ((batch, count) => onBatch(epoch, batch, count)),
         })
         : await fitEpoch(model, xs, ys, batchSize, onBatch && ((b) => onBatch(epoch, b, batches)));
