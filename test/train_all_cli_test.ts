@@ -80,13 +80,13 @@ const refusals: [string[], string][] = [
     "error: --engine tfjs-patched runs on tensorflow-gpu, tensorflow, not webgpu; " +
     "use --engine tfjs on webgpu, or a backend it runs on",
   ],
-  // The older flags are aliases of an engine; two that name different engines are refused.
-  [["--train-step", "eager"], 'error: --train-step: expected fit or native, got "eager"'],
   [
     ["--onednn", "maybe"],
     'error: --onednn: expected one of on, off, default, got "maybe"; ' +
     "on and off pin TensorFlow's oneDNN kernels, default leaves them to the CPU",
   ],
+  // The older flags are aliases of an engine; two that name different engines are refused.
+  [["--train-step", "eager"], 'error: --train-step: expected fit or native, got "eager"'],
   [
     ["--train-step", "native", "--stock-gradients"],
     "error: --train-step native means --engine native, but --stock-gradients means --engine tfjs; " +

@@ -53,30 +53,27 @@ Deno.test("conformance expects the dilations failure only where oneDNN is off", 
   assert.deepEqual([onSummary.counts.failed, onSummary.unexpectedFailures], [0, []]);
 });
 
-Deno.test("conformance refuses an --onednn value other than on, off or default", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, "--onednn", "maybe"],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(out.code, 2);
-  assert.equal(
-    new TextDecoder().decode(out.stderr),
+const refusals: [string[], string][] = [
+  [
+    ["--onednn", "maybe"],
     'error: --onednn: expected one of on, off, default, got "maybe"; ' +
-      "on and off pin TensorFlow's oneDNN kernels, default leaves them to the CPU\n",
-  );
-});
-
-Deno.test("conformance refuses a filter that is not a regular expression", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, "--filter", "("],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(out.code, 2);
-  assert.equal(
-    new TextDecoder().decode(out.stderr),
+    "on and off pin TensorFlow's oneDNN kernels, default leaves them to the CPU",
+  ],
+  [
+    ["--filter", "("],
     'error: --filter: expected a JavaScript regular expression, got "(" ' +
-      "(Invalid regular expression: /(/: Unterminated group)\n",
-  );
-});
+    "(Invalid regular expression: /(/: Unterminated group)",
+  ],
+];
+
+for (const [args, message] of refusals) {
+  Deno.test(`conformance refuses ${args.join(" ")} with one line and exit code 2`, async () => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLI, ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 2);
+    assert.equal(new TextDecoder().decode(out.stderr), `${message}\n`);
+  });
+}
