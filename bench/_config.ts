@@ -19,6 +19,6 @@ export async function benchConfigFromEnv(): Promise<ModelBenchConfig> {
     engine: Deno.env.get("FMNIST_BENCH_ENGINE"),
   };
   const config = parseBenchConfig(env, env.backends ? "tensorflow" : await pickBackend());
-  const oneDnn = oneDnnState(await readCpuFeatures(), oneDnnVariableFromEnv()).enabled;
+  const oneDnn = oneDnnState(await readCpuFeatures(), oneDnnVariableFromEnv());
   return { ...config, cacheDir: cacheDirFromEnv(), oneDnn };
 }

@@ -146,7 +146,7 @@ export function chooseKernelLibrary(options: {
   onednn: OneDnnState;
   /** The backend computes on a GPU. */
   gpu: boolean;
-  /** oneDNN's ops ran in a check on the loaded backend. */
+  /** oneDNN's ops ran in a check on the loaded backend (false when the check was not run). */
   opsRun: boolean;
 }): KernelLibraryChoice {
   const { onednn, gpu, opsRun } = options;

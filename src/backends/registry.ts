@@ -7,7 +7,12 @@
  */
 import { loadCpu, probeCpu } from "./cpu.ts";
 import { loadNative, probeNative, TFJS_NODE, TFJS_NODE_GPU } from "./native.ts";
-import { installNativeGradients, nativeGradientsInstalled } from "./native_gradients.ts";
+import {
+  installNativeGradients,
+  nativeGradientsInstalled,
+  oneDnnMaxPoolAvailable,
+} from "./native_gradients.ts";
+import { chooseKernelLibrary, type OneDnnState } from "./onednn.ts";
 import { installedNativeKernels, installNativeKernels } from "./native_kernels.ts";
 import type {
   BackendName,
@@ -77,6 +82,13 @@ export function getBackendSpec(name: string): BackendSpec {
   return spec;
 }
 
+/** {@link LoadBackendOptions.oneDnn}'s default, for callers that do not work the state out. */
+const ASSUMED_ONEDNN: OneDnnState = {
+  enabled: true,
+  source: "cpu-default",
+  reason: "on: assumed (the caller did not work out the state)",
+};
+
 /** Probes every registered backend, in registry order. Loads nothing. */
 export function probeAll(): Promise<ProbeResult[]> {
   return Promise.all(BACKENDS.map((b) => b.probe()));
@@ -98,12 +110,13 @@ export interface LoadBackendOptions {
    */
   nativeGradients?: boolean;
   /**
-   * Whether the gradients and kernels of `nativeGradients` may use oneDNN's
-   * CPU ops (its max-pool gradient and fused convolution). Default `true`;
-   * pass `false` where oneDNN is off in this process, so that no oneDNN
-   * kernel runs at all.
+   * This process's oneDNN state (`oneDnnState`, worked out by the caller
+   * from the CPU and `TF_ENABLE_ONEDNN_OPTS`). On a native backend it
+   * decides, with the device, the kernels of this suite's own TensorFlow
+   * ops (`chooseKernelLibrary`, reported as `kernelLibrary`): where oneDNN
+   * is off, no oneDNN kernel runs at all. Default: on.
    */
-  oneDnn?: boolean;
+  oneDnn?: OneDnnState;
 }
 
 /**
@@ -128,14 +141,18 @@ export async function loadBackend(
         `pick a CPU backend, or allow the fallback explicitly`,
     );
   }
-  if (spec.native) {
-    if (options.nativeGradients ?? true) {
-      const oneDnnCpu = loaded.device.kind === "cpu" && (options.oneDnn ?? true);
-      installNativeGradients(loaded.tf, { cpu: oneDnnCpu });
-      installNativeKernels(loaded.tf, { cpu: oneDnnCpu });
-    } else restoreStockGradients(loaded.tf);
-  }
-  return loaded;
+  if (!spec.native) return loaded;
+  const onednn = options.oneDnn ?? ASSUMED_ONEDNN;
+  const gpu = loaded.device.kind === "gpu";
+  // The check runs a oneDNN op, so only where one may run.
+  const opsRun = onednn.enabled && !gpu && oneDnnMaxPoolAvailable(loaded.tf);
+  const kernelLibrary = chooseKernelLibrary({ onednn, gpu, opsRun });
+  if (options.nativeGradients ?? true) {
+    const oneDnn = kernelLibrary.library === "onednn";
+    installNativeGradients(loaded.tf, { cpu: oneDnn });
+    installNativeKernels(loaded.tf, { cpu: oneDnn });
+  } else restoreStockGradients(loaded.tf);
+  return { ...loaded, kernelLibrary };
 }
 
 function restoreStockGradients(tf: LoadedBackend["tf"]): void {

@@ -4,6 +4,7 @@
  * @module
  */
 import type * as tfjs from "@tensorflow/tfjs";
+import type { KernelLibraryChoice } from "./onednn.ts";
 
 /** The TensorFlow.js namespace every backend is used through. */
 export type Tf = typeof tfjs;
@@ -53,6 +54,11 @@ export interface LoadedBackend {
   tf: Tf;
   /** The device the backend really uses. */
   device: DeviceReport;
+  /**
+   * For the native backends, as loaded by `loadBackend`: the kernels this
+   * suite's own TensorFlow ops use here (oneDNN's or generic ones), and why.
+   */
+  kernelLibrary?: KernelLibraryChoice;
 }
 
 /** One entry of the backend registry. Adding a backend means adding one of these. */

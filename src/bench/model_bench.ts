@@ -12,6 +12,7 @@
  *
  * @module
  */
+import type { OneDnnState } from "../backends/onednn.ts";
 import type { BackendName, LoadedBackend } from "../backends/types.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend } from "../backends/registry.ts";
 import {
@@ -54,11 +55,8 @@ export interface ModelBenchConfig {
   fixtures: boolean;
   /** The cache folder for the dataset, or none. */
   cacheDir?: string;
-  /**
-   * oneDNN is on in this process (see `oneDnnState`), so the suite's own
-   * TensorFlow ops may use its kernels. Default `true`.
-   */
-  oneDnn?: boolean;
+  /** This process's oneDNN state (see `LoadBackendOptions.oneDnn`). Default: on. */
+  oneDnn?: OneDnnState;
 }
 
 /** The environment variables `parseBenchConfig` reads (passed in by the bench files). */
@@ -205,6 +203,7 @@ export async function registerModelBenches(
       continue;
     }
     const { tf, device } = backend;
+    const oneDnn = backend.kernelLibrary?.library === "onednn";
     const { engine } = config;
     const label = `${name} (${device.description}), engine ${engine.name}`;
     const use = () => tf.setBackend(getBackendSpec(name).tfjsName);
@@ -230,10 +229,7 @@ export async function registerModelBenches(
         idx.dispose();
         b.start();
         if (native) {
-          await fitEpochNative(model, ex, ey, {
-            batchSize: config.batchSize,
-            oneDnn: config.oneDnn,
-          });
+          await fitEpochNative(model, ex, ey, { batchSize: config.batchSize, oneDnn });
         } else {
           await model.fit(ex, ey, {
             epochs: 1,
@@ -253,7 +249,7 @@ export async function registerModelBenches(
       (x) => model.predictOnBatch(x) as ReturnType<Predict>,
     ]];
     if (engine.inferencePath === "native") {
-      paths.push([" (native ops)", nativePredictor(model, { oneDnn: config.oneDnn }).predict]);
+      paths.push([" (native ops)", nativePredictor(model, { oneDnn }).predict]);
     }
     for (const [suffix, predict] of paths) {
       const inference = (group: string, name: string, x: typeof one, n: number, warmup: number) =>

@@ -7,7 +7,7 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { installedNativeGradients, oneDnnMaxPoolAvailable } from "../backends/native_gradients.ts";
+import { installedNativeGradients } from "../backends/native_gradients.ts";
 import { installedNativeKernels } from "../backends/native_kernels.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
 import { DatasetError, permutation, toTensors } from "../data/mod.ts";
@@ -40,7 +40,7 @@ import {
   threadsFromEnv,
   UsageError,
 } from "./_cli.ts";
-import { chooseKernelLibrary, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
+import { oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { progressReporter } from "./progress.ts";
 
 const HELP = `Usage: deno task train-all [options]
@@ -171,12 +171,12 @@ async function main(): Promise<number> {
     dataFlagConflict(savedData, { fixtures: values.fixtures, dataDir: values["data-dir"] });
   if (dataConflict) throw new UsageError(dataConflict);
   if (oneDnnChoice !== undefined) applyOneDnnChoice(oneDnnChoice);
+  const onednn = oneDnnState(await readCpuFeatures(), oneDnnVariableFromEnv());
   // A complete run is left alone unless --onednn contradicts it.
   if (previous?.env.onednn && (previous.status !== "complete" || oneDnnChoice !== undefined)) {
-    const now = oneDnnState(await readCpuFeatures(), oneDnnVariableFromEnv());
-    if (now.enabled !== previous.env.onednn.enabled) {
+    if (onednn.enabled !== previous.env.onednn.enabled) {
       throw new UsageError(
-        `--resume: oneDNN is ${now.reason}, but the run being resumed had it ${previous.env.onednn.reason}; ` +
+        `--resume: oneDNN is ${onednn.reason}, but the run being resumed had it ${previous.env.onednn.reason}; ` +
           `resume with --onednn ${previous.env.onednn.enabled ? "on" : "off"}`,
       );
     }
@@ -201,22 +201,15 @@ async function main(): Promise<number> {
     ? savedEngine(previous.config.engine)
     : engineFlag ?? getEngineSpec(DEFAULT_ENGINE);
   checkEngineBackend(engine, backendName);
-  const onednn = oneDnnState(await readCpuFeatures(), oneDnnVariableFromEnv());
   const backend = await loadBackend(backendName, {
     allowFallback: values["allow-fallback"],
     nativeGradients: engine.nativeGradients,
-    oneDnn: onednn.enabled,
+    oneDnn: onednn,
   }).catch((err: Error) => {
     throw new UsageError(err.message.replace(/^backend /, "--backend "));
   });
   // The engines with the suite's own TensorFlow ops record which kernels those ops use.
-  const kernelLibrary = engine.nativeGradients && getBackendSpec(backend.name).native
-    ? chooseKernelLibrary({
-      onednn,
-      gpu: backend.device.kind === "gpu",
-      opsRun: oneDnnMaxPoolAvailable(backend.tf),
-    })
-    : undefined;
+  const kernelLibrary = engine.nativeGradients ? backend.kernelLibrary : undefined;
 
   // Data: loaded, split and converted outside every timed region.
   const seed = base.seed ?? flags.seed ?? DEFAULTS.seed;
