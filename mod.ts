@@ -61,16 +61,16 @@ export {
   NATIVE_GRADIENTS,
   type NativeGradientOptions,
   nativeGradientsInstalled,
-  oneDnnMaxPoolAvailable,
   uninstallNativeGradients,
-} from "./src/backends/native_gradients.ts";
+} from "./src/native/gradients.ts";
+export { oneDnnMaxPoolAvailable } from "./src/native/tf_ops.ts";
 export {
   installedNativeKernels,
   installNativeKernels,
   NATIVE_KERNELS,
   type NativeKernelOptions,
   uninstallNativeKernels,
-} from "./src/backends/native_kernels.ts";
+} from "./src/native/kernels.ts";
 export {
   type NativePackage,
   TFJS_NODE,
@@ -134,7 +134,7 @@ export {
   fitEpochNative,
   type NativeEpochOptions,
   nativeStepSupport,
-} from "./src/train/native_step.ts";
+} from "./src/native/step.ts";
 export { evaluateModel, type Evaluation } from "./src/train/evaluate.ts";
 export {
   assertEngineRunsOn,

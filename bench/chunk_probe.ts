@@ -1,6 +1,6 @@
 /**
  * Whether predicting a large batch in chunks is faster than in one call:
- * the native predictor (`src/train/native_predict.ts`, oneDNN's kernels) on
+ * the native predictor (`src/native/predict.ts`, oneDNN's kernels) on
  * 1,024 random images whole and in chunks of 512 down to 32, taking turns
  * call by call; the median of 12 calls each, the result read back.
  *
@@ -12,7 +12,7 @@ import type { Tensor, Tensor4D } from "@tensorflow/tfjs";
 import { loadBackend } from "../src/backends/registry.ts";
 import { buildModel } from "../src/models/factory.ts";
 import { getModelSpec } from "../src/models/spec.ts";
-import { nativePredictor } from "../src/train/native_predict.ts";
+import { nativePredictor } from "../src/native/predict.ts";
 import { mediansTakingTurns } from "./_probe.ts";
 
 if (import.meta.main) {

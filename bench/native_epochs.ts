@@ -1,5 +1,5 @@
 /**
- * Times a few native-step epochs (`src/train/native_step.ts`) of one model on
+ * Times a few native-step epochs (`src/native/step.ts`) of one model on
  * random images, in one process: a probe to run under different process
  * settings (environment variables, allocators) and compare.
  *
@@ -11,7 +11,7 @@
 import { loadBackend } from "../src/backends/registry.ts";
 import { buildModel } from "../src/models/factory.ts";
 import { getModelSpec } from "../src/models/spec.ts";
-import { fitEpochNative } from "../src/train/native_step.ts";
+import { fitEpochNative } from "../src/native/step.ts";
 import { randomTrainingData } from "./_probe.ts";
 
 if (import.meta.main) {

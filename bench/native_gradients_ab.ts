@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { installNativeGradients, NATIVE_GRADIENTS } from "../src/backends/native_gradients.ts";
+import { installNativeGradients, NATIVE_GRADIENTS } from "../src/native/gradients.ts";
 import { loadBackend } from "../src/backends/registry.ts";
 import { buildModel } from "../src/models/factory.ts";
 import { getModelSpec } from "../src/models/spec.ts";

@@ -11,7 +11,7 @@
 import { loadBackend } from "../src/backends/registry.ts";
 import { buildModel } from "../src/models/factory.ts";
 import { getModelSpec } from "../src/models/spec.ts";
-import { fitEpochNative } from "../src/train/native_step.ts";
+import { fitEpochNative } from "../src/native/step.ts";
 import { randomTrainingData } from "./_probe.ts";
 
 type Execute = (name: string, ...rest: unknown[]) => unknown;

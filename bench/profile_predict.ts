@@ -16,7 +16,7 @@ import { loadBackend } from "../src/backends/registry.ts";
 import { forwardFlopsPerImage } from "../src/models/cost.ts";
 import { buildModel } from "../src/models/factory.ts";
 import { getModelSpec } from "../src/models/spec.ts";
-import { nativePredictor } from "../src/train/native_predict.ts";
+import { nativePredictor } from "../src/native/predict.ts";
 
 type Execute = (name: string, attrs: unknown, inputs: Tensor[], ...rest: unknown[]) => unknown;
 

@@ -1,5 +1,5 @@
 /**
- * `model.fit` against the native training step (`src/train/native_step.ts`),
+ * `model.fit` against the native training step (`src/native/step.ts`),
  * without and with oneDNN's fused convolution, alternating in one process:
  * per round and per variant, one untimed and one timed epoch on random
  * images, with the native gradients installed (the default of `loadBackend`).
@@ -13,7 +13,7 @@ import type { LayersModel } from "@tensorflow/tfjs";
 import { loadBackend } from "../src/backends/registry.ts";
 import { buildModel } from "../src/models/factory.ts";
 import { getModelSpec } from "../src/models/spec.ts";
-import { fitEpochNative } from "../src/train/native_step.ts";
+import { fitEpochNative } from "../src/native/step.ts";
 import { randomTrainingData } from "./_probe.ts";
 
 if (import.meta.main) {

@@ -8,7 +8,7 @@ import {
   installedNativeGradients,
   installNativeGradients,
   uninstallNativeGradients,
-} from "../src/backends/native_gradients.ts";
+} from "../src/native/gradients.ts";
 import { loadBackend } from "../src/backends/registry.ts";
 import {
   type DataSplit,

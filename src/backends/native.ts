@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { installNodeUtilShim } from "./node_util_shim.ts";
 import type { DeviceReport, LoadedBackend, ProbeResult, Tf } from "./types.ts";
+import { exists } from "../_util/fs.ts";
 
 /** The TensorFlow pip wheel a native backend is built from by `deno task setup`. */
 export interface WheelPin {
@@ -217,14 +218,4 @@ function nativeDevice(backend: NodeBackendLike, pkg: NativePackage): DeviceRepor
     ...(pkg.gpu ? { fellBackToCpu: true } : {}),
     ...patched,
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
 }

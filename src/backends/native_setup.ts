@@ -10,10 +10,11 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { addonPath, BINDING_PATCH_MARKER, type NativePackage, type WheelPin } from "./native.ts";
+import { isDirectory, isFile } from "../_util/fs.ts";
+import { sha256File } from "../_util/hash.ts";
 
 /** A setup step failed for a reason the user can act on; the message says how. */
 export class SetupError extends Error {
@@ -77,14 +78,6 @@ export async function findTensorflowLibrary(dir: string): Promise<TensorflowLibr
       MAIN_LIBS.join(" or ")
     } in it or in its lib/ folder, found neither`,
   );
-}
-
-/** SHA-256 of a file, streamed, as lowercase hex. */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  using file = await Deno.open(path);
-  for await (const chunk of file.readable) hash.update(chunk);
-  return hash.digest("hex");
 }
 
 /**
@@ -472,20 +465,4 @@ async function run(
 
 function lastLines(text: string, n = 3): string {
   return text.trim().split("\n").slice(-n).join(" | ") || "no output";
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
-  }
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
-  }
 }

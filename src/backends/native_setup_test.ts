@@ -5,10 +5,10 @@ import {
   findTensorflowLibrary,
   patchedBindingSources,
   requireTool,
-  sha256File,
   TOOLS,
   verifyWheel,
 } from "./native_setup.ts";
+import { sha256File } from "../_util/hash.ts";
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "fmnist-setup-test-" });
@@ -18,17 +18,6 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
     await Deno.remove(dir, { recursive: true });
   }
 }
-
-Deno.test("sha256File hashes a file's bytes", async () => {
-  await withTempDir(async (dir) => {
-    const path = join(dir, "abc.txt");
-    await Deno.writeTextFile(path, "abc");
-    assert.equal(
-      await sha256File(path),
-      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-    );
-  });
-});
 
 Deno.test("verifyWheel deletes and refuses a wheel with the wrong checksum", async () => {
   await withTempDir(async (dir) => {

@@ -7,13 +7,10 @@
  */
 import { loadCpu, probeCpu } from "./cpu.ts";
 import { loadNative, probeNative, TFJS_NODE, TFJS_NODE_GPU } from "./native.ts";
-import {
-  installNativeGradients,
-  nativeGradientsInstalled,
-  oneDnnMaxPoolAvailable,
-} from "./native_gradients.ts";
+import { installNativeGradients, nativeGradientsInstalled } from "../native/gradients.ts";
+import { oneDnnMaxPoolAvailable } from "../native/tf_ops.ts";
 import { chooseKernelLibrary, type OneDnnState } from "./onednn.ts";
-import { installedNativeKernels, installNativeKernels } from "./native_kernels.ts";
+import { installedNativeKernels, installNativeKernels } from "../native/kernels.ts";
 import type {
   BackendName,
   BackendSpec,
@@ -105,7 +102,7 @@ export interface LoadBackendOptions {
   /**
    * On a native backend, compute the gradients in `NATIVE_GRADIENTS` and
    * run the kernels in `NATIVE_KERNELS` with TensorFlow's fused ops where
-   * they can run (see `native_gradients.ts` and `native_kernels.ts`). Default `true`;
+   * they can run (see `src/native/gradients.ts` and `src/native/kernels.ts`). Default `true`;
    * `false` keeps TF.js's stock gradients.
    */
   nativeGradients?: boolean;

@@ -34,8 +34,8 @@ import {
   getEngineSpec,
 } from "../train/engines.ts";
 import { getModelSpec } from "../models/spec.ts";
-import { fitEpochNative } from "../train/native_step.ts";
-import { nativePredictor, type Predict } from "../train/native_predict.ts";
+import { fitEpochNative } from "../native/step.ts";
+import { nativePredictor, type Predict } from "../native/predict.ts";
 
 /** What to benchmark. */
 export interface ModelBenchConfig {

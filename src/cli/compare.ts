@@ -38,6 +38,7 @@ import {
   UsageError,
 } from "./_cli.ts";
 import { runTrainAllChild } from "./_train_all_child.ts";
+import { exists } from "../_util/fs.ts";
 
 const HELP = `Usage: deno task compare [options]
 
@@ -164,7 +165,7 @@ async function main(): Promise<number> {
     values.out ??
       join("results", `compare-${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}`),
   );
-  const existing = await Deno.stat(join(outDir, "runs")).then(() => true, () => false);
+  const existing = await exists(join(outDir, "runs"));
   if (existing && !values.resume) {
     throw new UsageError(
       `--out ${outDir}: it already holds a comparison; add --resume to continue it, or pick another folder`,

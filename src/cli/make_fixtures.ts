@@ -11,12 +11,13 @@
 import { join, resolve } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 // Not ../data/mod.ts: that also loads TensorFlow.js, which this task does not need.
-import { FILE_NAMES, type FileRole, FIXTURE_CHECKSUMS, sha256Hex } from "../data/checksums.ts";
+import { FILE_NAMES, type FileRole, FIXTURE_CHECKSUMS } from "../data/checksums.ts";
 import { encodeIdx } from "../data/idx.ts";
-import { writeFileAtomic } from "../data/io.ts";
 import { loadFashionMnist } from "../data/load.ts";
 import { classCounts, stratifiedSubset } from "../data/split.ts";
 import { parseFlags, runCli } from "./_cli.ts";
+import { writeFileAtomic } from "../_util/fs.ts";
+import { sha256Hex } from "../_util/hash.ts";
 
 const TRAIN_PER_CLASS = 200;
 const TEST_PER_CLASS = 50;

@@ -14,7 +14,6 @@ import { permutation } from "../data/mod.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
 import { kerasVenvDir, measureCeiling, probeKeras, runKerasPeer } from "../peer/keras.ts";
-import { writeFileAtomic, writeJsonAtomic } from "../results/atomic.ts";
 import { collectEnvironment } from "../results/environment.ts";
 import { type PeerRun, renderPeer, summarizePeer } from "../peer/summary.ts";
 import { type ResultsFile, SCHEMA_VERSION, validateResults } from "../results/schema.ts";
@@ -37,6 +36,7 @@ import {
 } from "./_cli.ts";
 import { runTrainAllChild } from "./_train_all_child.ts";
 import { loadRunData } from "./_run_data.ts";
+import { exists, writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 
 const HELP = `Usage: deno task peer [options]
 
@@ -137,7 +137,7 @@ async function main(): Promise<number> {
     values.out ??
       join("results", `peer-${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}`),
   );
-  if (await Deno.stat(join(outDir, "peer.json")).then(() => true, () => false)) {
+  if (await exists(join(outDir, "peer.json"))) {
     throw new UsageError(
       `--out ${outDir}: it already holds a peer comparison; pick another folder`,
     );

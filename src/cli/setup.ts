@@ -32,6 +32,8 @@ import {
 } from "../backends/native_setup.ts";
 import { loadInChild } from "../backends/registry.ts";
 import { cacheDirFromEnv, parseFlags, runCli } from "./_cli.ts";
+import { exists } from "../_util/fs.ts";
+import { sha256Hex } from "../_util/hash.ts";
 
 const HELP = `Usage: deno task setup [options]
 
@@ -116,7 +118,7 @@ async function main(): Promise<number> {
     const dir = resolve(values.tensorflow);
     log(`(b) building against the TensorFlow in ${dir}`);
     const library = await findTensorflowLibrary(dir);
-    const id = `custom-${(await sha256Hex(dir)).slice(0, 12)}`;
+    const id = `custom-${sha256Hex(dir).slice(0, 12)}`;
     await build(
       pkg,
       packageDir,
@@ -244,20 +246,6 @@ async function stockInstall(pkg: NativePackage, packageDir: string): Promise<str
       return "stock download: needs Node.js (`node`), which is missing";
     }
     throw err;
-  }
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

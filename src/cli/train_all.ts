@@ -7,8 +7,8 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { installedNativeGradients } from "../backends/native_gradients.ts";
-import { installedNativeKernels } from "../backends/native_kernels.ts";
+import { installedNativeGradients } from "../native/gradients.ts";
+import { installedNativeKernels } from "../native/kernels.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
 import { DatasetError, permutation, toTensors } from "../data/mod.ts";
 import { loadRunData } from "./_run_data.ts";
@@ -42,6 +42,7 @@ import {
 } from "./_cli.ts";
 import { oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { progressReporter } from "./progress.ts";
+import { exists } from "../_util/fs.ts";
 
 const HELP = `Usage: deno task train-all [options]
 
@@ -367,7 +368,7 @@ async function readPrevious(outDir: string): Promise<ResultsFile> {
 }
 
 async function ensureFreshOutDir(outDir: string, named: boolean): Promise<void> {
-  const existing = await Deno.stat(join(outDir, "results.json")).then(() => true, () => false);
+  const existing = await exists(join(outDir, "results.json"));
   if (existing) {
     throw new UsageError(
       `--out ${outDir}: it already holds a run; add --resume to continue it${
@@ -383,7 +384,6 @@ async function ensureFreshOutDir(outDir: string, named: boolean): Promise<void> 
  * for an unavailable backend) leaves nothing behind.
  */
 async function checkWritable(outDir: string): Promise<void> {
-  const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
   let top = outDir; // the highest folder this check creates
   while (dirname(top) !== top && !(await exists(dirname(top)))) top = dirname(top);
   const created = !(await exists(top));

@@ -6,22 +6,23 @@
  * atomically, once the file is in place.
  *
  * Integrity check. By default (`"sha256"`) every load re-hashes each cached
- * file in full, after a free size check against the manifest. Measured on
- * this project's 2-core AMD EPYC: node:crypto SHA-256 of the 47 MB training
- * images takes 27 ms (it uses the CPU's SHA extensions), about 31 ms for all
- * four files, against 60–90 ms to read them: the whole load stays well under
- * its 150 ms goal, and the check catches what size + mtime cannot (bit rot,
- * a same-size edit, a copy that kept its times). `"size-mtime"` trusts a file
+ * file in full, after a free size check against the manifest. On a CPU with
+ * SHA extensions, node:crypto hashes the files in less time than it takes to
+ * read them, and the check catches what size + mtime cannot (bit rot, a
+ * same-size edit, a copy that kept its times). `"size-mtime"` trusts a file
  * whose size and modification time still match the manifest entry written
  * when it was verified, at no cost: for CPUs without SHA extensions, where
- * hashing runs at ~0.5 GB/s (~110 ms). Either way a file that fails is
- * deleted and re-derived from the next source, never used.
+ * hashing is several times slower. Either way a file that fails is deleted
+ * and re-derived from the next source, never used. `deno task data` prints
+ * the load time with either check.
  *
  * @module
  */
 import { join } from "node:path";
-import { type Checksums, FULL_CHECKSUMS, sha256Hex } from "./checksums.ts";
-import { readFileFully, writeFileAtomic } from "./io.ts";
+import { type Checksums, FULL_CHECKSUMS } from "./checksums.ts";
+import { readFileFully } from "./io.ts";
+import { writeFileAtomic } from "../_util/fs.ts";
+import { sha256Hex } from "../_util/hash.ts";
 
 /** How a cached file is checked; see the module doc. */
 export type CacheCheck = "sha256" | "size-mtime";

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DecodedCache, decodedCacheDir, defaultCacheDir } from "./cache.ts";
-import { FIXTURE_CHECKSUMS, sha256Hex } from "./checksums.ts";
+import { FIXTURE_CHECKSUMS } from "./checksums.ts";
 import { listDir, withTempDir } from "./_testing.ts";
+import { sha256Hex } from "../_util/hash.ts";
 
 const BYTES = new TextEncoder().encode("decoded bytes");
 const SHA = sha256Hex(BYTES);

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 
 /** The four files' names, without `.gz`, by role. */
 export const FILE_NAMES: {
@@ -64,8 +63,3 @@ export const FIXTURE_CHECKSUMS: Checksums = Object.freeze({
 export const OFFICIAL_BASE_URLS: readonly string[] = Object.freeze([
   "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
 ]);
-
-/** SHA-256 of `bytes`, as lowercase hex (node:crypto: uses the CPU's SHA extensions where present). */
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { FILE_NAMES, FILE_ROLES, FIXTURE_CHECKSUMS, sha256Hex } from "./checksums.ts";
+import { FILE_NAMES, FILE_ROLES, FIXTURE_CHECKSUMS } from "./checksums.ts";
 import { FIXTURE_DIR } from "./sources.ts";
+import { sha256Hex } from "../_util/hash.ts";
 
 Deno.test("sha256Hex gives the standard digest of 'abc'", () => {
   assert.equal(

@@ -6,7 +6,7 @@
  * @module
  */
 import { DatasetError } from "./errors.ts";
-import { writeFileAtomic } from "./io.ts";
+import { writeFileAtomic } from "../_util/fs.ts";
 
 /** Options for {@link downloadBytes} and {@link downloadFile}. */
 export interface DownloadOptions {

@@ -1,11 +1,8 @@
 /**
- * Whole-file reads and atomic writes, the two ways the data module touches
- * the disk.
+ * Whole-file reads, as the data module reads the dataset's files.
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
-
 /**
  * Reads a whole file into one buffer sized from `stat`, with no growing and
  * copying (measured ~20% faster than `Deno.readFile` for the 47 MB training
@@ -35,28 +32,5 @@ export async function readFileFully(path: string): Promise<Uint8Array> {
     const n = await file.read(buffer.subarray(length));
     if (n === null) return buffer.subarray(0, length);
     length += n;
-  }
-}
-
-/** The temporary name `writeFileAtomic` uses beside `path`: a dot file ending in `.tmp`. */
-export function temporaryPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
-}
-
-/**
- * Writes `data` to `path` atomically: into a temporary file in the same
- * folder, then renamed over `path`, so a reader sees the old file or the
- * whole new one, never a part. The temporary file is removed on failure.
- * The folder must exist.
- */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = temporaryPath(path);
-  try {
-    if (typeof data === "string") await Deno.writeTextFile(tmp, data, { createNew: true });
-    else await Deno.writeFile(tmp, data, { createNew: true });
-    await Deno.rename(tmp, path);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
   }
 }

@@ -31,7 +31,6 @@ export {
   FIXTURE_CHECKSUMS,
   FULL_CHECKSUMS,
   OFFICIAL_BASE_URLS,
-  sha256Hex,
 } from "./checksums.ts";
 export { CLASS_NAMES, NUM_CLASSES } from "./classes.ts";
 export { downloadBytes, downloadFile, type DownloadOptions } from "./download.ts";
@@ -52,7 +51,7 @@ export {
   parseIdxLabels,
   parseIdxSplit,
 } from "./idx.ts";
-export { readFileFully, writeFileAtomic } from "./io.ts";
+export { readFileFully } from "./io.ts";
 export { type FashionMnist, loadFashionMnist, loadFixtureData, type LoadOptions } from "./load.ts";
 export {
   type FileSource,

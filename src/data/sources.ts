@@ -14,11 +14,12 @@
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { CacheCheck, DecodedCache } from "./cache.ts";
-import { FILE_NAMES, type FileRole, sha256Hex } from "./checksums.ts";
+import { FILE_NAMES, type FileRole } from "./checksums.ts";
 import { downloadBytes, type DownloadOptions } from "./download.ts";
 import { DatasetError } from "./errors.ts";
 import { idxProblem } from "./idx.ts";
 import { readFileFully } from "./io.ts";
+import { sha256Hex } from "../_util/hash.ts";
 
 /** Where Debian's `dataset-fashion-mnist` package installs the four `.gz` files. */
 export const SYSTEM_DIR = "/usr/share/datasets/fashion-mnist";

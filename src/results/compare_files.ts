@@ -7,7 +7,6 @@
  * @module
  */
 import { join, relative } from "node:path";
-import { writeFileAtomic, writeJsonAtomic } from "./atomic.ts";
 import { renderComparisonSvg, svgToPng } from "./chart.ts";
 import {
   type Comparison,
@@ -17,6 +16,7 @@ import {
 } from "./compare.ts";
 import { renderComparison } from "./compare_report.ts";
 import { type ResultsFile, validateResults } from "./schema.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 
 /** File names of a comparison inside its folder. */
 export const COMPARISON_FILES = {

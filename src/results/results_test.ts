@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { writeFileAtomic, writeJsonAtomic } from "./atomic.ts";
 import { renderReport } from "./report.ts";
 import { type ResultsFile, SCHEMA_VERSION, validateResults } from "./schema.ts";
 
@@ -160,35 +158,4 @@ Deno.test("renderReport shows accuracy, epoch times, latency and the environment
   );
   assert.match(md, /^\| \*\*T-shirt\/top\*\* \| 900 \| 11 \|/m);
   assert.match(md, /^\| GPU \| none \(nvidia-smi not found\) \|$/m);
-});
-
-Deno.test("writeJsonAtomic replaces a file and leaves no temporary behind", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    const path = join(dir, "sub", "results.json");
-    await writeJsonAtomic(path, { a: 1 });
-    await writeJsonAtomic(path, { a: 2 });
-    assert.deepEqual(JSON.parse(await Deno.readTextFile(path)), { a: 2 });
-    const names = [];
-    for await (const e of Deno.readDir(join(dir, "sub"))) names.push(e.name);
-    assert.deepEqual(names, ["results.json"]);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
-
-Deno.test("writeFileAtomic leaves no temporary file when the rename fails", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    const path = join(dir, "report.md");
-    await Deno.mkdir(path); // a non-empty folder where the file should go: rename must fail
-    await Deno.writeTextFile(join(path, "keep.txt"), "old");
-    await assert.rejects(writeFileAtomic(path, "new"));
-    const names = [];
-    for await (const e of Deno.readDir(dir)) names.push(e.name);
-    assert.deepEqual(names, ["report.md"]);
-    assert.equal(await Deno.readTextFile(join(path, "keep.txt")), "old");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 });

@@ -60,7 +60,7 @@ export interface InferenceRecord {
   batched: { batchSize: number; imagesPerSecond: number; runs: number };
   /**
    * What was timed: `"layers"` (tfjs-layers' `predictOnBatch`) or `"native"`
-   * (TensorFlow's ops called directly, `src/train/native_predict.ts`). Absent: `"layers"`.
+   * (TensorFlow's ops called directly, `src/native/predict.ts`). Absent: `"layers"`.
    */
   path?: "layers" | "native";
   /** With the native path: the ops each convolution, max-pool and dense layer ran at batch 1 and batched. */
@@ -138,12 +138,12 @@ export interface RunConfig {
   nativeKernels?: string[];
   /**
    * How batches were trained: `"fit"` (TF.js's `model.fit`) or `"native"`
-   * (TensorFlow's ops called directly, `src/train/native_step.ts`). Absent: `"fit"`.
+   * (TensorFlow's ops called directly, `src/native/step.ts`). Absent: `"fit"`.
    */
   trainStep?: "fit" | "native";
   /**
    * How inference was timed: `"layers"` (`predictOnBatch`) or `"native"`
-   * (TensorFlow's ops called directly, `src/train/native_predict.ts`). Absent: `"layers"`.
+   * (TensorFlow's ops called directly, `src/native/predict.ts`). Absent: `"layers"`.
    */
   inferencePath?: "layers" | "native";
   /**

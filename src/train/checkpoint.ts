@@ -12,8 +12,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { dirname, join } from "node:path";
-import { writeFileAtomic, writeJsonAtomic } from "../results/atomic.ts";
 import type { EpochRecord } from "../results/schema.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 
 /** Writes files into a fresh temporary sibling folder, then renames it to `dir`. */
 async function writeDirAtomic(

@@ -17,7 +17,6 @@ import { dirname, join } from "node:path";
 import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
 import { buildModel } from "../models/factory.ts";
 import type { ModelSpec } from "../models/spec.ts";
-import { writeFileAtomic, writeJsonAtomic } from "../results/atomic.ts";
 import type { Environment } from "../results/environment.ts";
 import { renderReport } from "../results/report.ts";
 import {
@@ -32,6 +31,7 @@ import { restoreCheckpoint, saveCheckpoint, saveModel } from "./checkpoint.ts";
 import { evaluateModel } from "./evaluate.ts";
 import { type InferenceOptions, measureInference } from "./latency.ts";
 import { type TensorSplit, trainEpochs } from "./trainer.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 
 /** Progress events, for a progress bar or JSON lines. */
 export type ExperimentEvent =

@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { percentile } from "../results/stats.ts";
-import { nativePredictor, type Predict } from "./native_predict.ts";
+import { nativePredictor, type Predict } from "../native/predict.ts";
 
 /**
  * How a batch is predicted: `"layers"`, tfjs-layers' `model.predictOnBatch`

@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { setDropoutStep } from "../models/factory.ts";
 import type { EpochRecord } from "../results/schema.ts";
 import { evaluateModel } from "./evaluate.ts";
-import { fitEpochNative } from "./native_step.ts";
+import { fitEpochNative } from "../native/step.ts";
 
 /** Images and one-hot labels on the active backend. */
 export interface TensorSplit {

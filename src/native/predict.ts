@@ -1,21 +1,18 @@
 /**
  * Inference as TensorFlow's ops called directly, on tfjs-node: the forward
- * pass of the native training step (`native_step.ts`) without its dropout,
+ * pass of the native training step (`step.ts`) without its dropout,
  * ending in a softmax.
  *
  * Why: at batch 1, tfjs-layers' own work around the ops (`predictOnBatch`:
  * input checks, the execution plan, a tidy scope per layer, an engine call
- * per op) is about a third of model1's latency (`bench/batch1_probe.ts`).
- * Here a model1 prediction is about 10 ops and nothing else.
+ * per op) is a large part of a small model's latency. Here a model1
+ * prediction is about 10 ops and nothing else.
  *
- * Which kernel is fastest depends on the batch size. At batch 1, Eigen's
- * fused `_FusedConv2D` and `_FusedMatMul` beat oneDNN's for model1's first
- * convolution and first dense layer (0.19 against 0.24 ms, 0.23 against
- * 0.26 ms) but not for its second convolution (0.49 against 0.34 ms); at
- * batch 1,024 oneDNN's win, and oneDNN's max-pool beats TensorFlow's default
- * `MaxPool` (14.0 against 26.1 ms for model1's first one;
- * `bench/profile_predict.ts model1 1 300 default|eigen` and
- * `… model1 1024 10 [default]`, in BENCHMARKS.md). So, as cuDNN's autotuner
+ * Which kernel is fastest depends on the layer and the batch size: Eigen's
+ * fused `_FusedConv2D` and `_FusedMatMul` win for some layers at batch 1,
+ * oneDNN's for most at large batches, and oneDNN's max-pool beats
+ * TensorFlow's default `MaxPool` at large batches (BENCHMARKS.md has the
+ * per-op figures and their commands). So, as cuDNN's autotuner
  * does on a GPU, the predictor times the candidates on its first call with a
  * batch size (after an untimed call, the median of at least five calls
  * each, taking turns, and of more for small ops) and keeps the fastest, per
@@ -28,11 +25,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { oneDnnMaxPoolAvailable } from "../backends/native_gradients.ts";
-import { passesListAttrs, type TfjsNodeBackend } from "../backends/tf_ops.ts";
+import { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from "./tf_ops.ts";
 import type { Tf } from "../backends/types.ts";
 import { percentile } from "../results/stats.ts";
-import { NativeOps, planStages } from "./native_model.ts";
+import { NativeOps } from "./ops.ts";
+import { planStages } from "./plan.ts";
 
 /** Least total time, in milliseconds, that tuning one layer spends on timed calls. */
 const TUNE_MS = 100;

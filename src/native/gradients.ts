@@ -7,11 +7,11 @@
  *   TensorFlow's `ReluGrad(dy, x)` is one op with the same result: `dy`
  *   where `x > 0`, else 0. Keras's graph uses it.
  * - `MaxPool`: tfjs-node runs TensorFlow's generic `MaxPoolGrad`, which
- *   searches every window again; at model1's shapes it took 27 and 11 ms
- *   per batch of 128 (`bench/ops_probe.ts`), a third of the training step. Keras's graph on the
- *   same libtensorflow runs oneDNN's max-pool instead (`_MklNativeMaxPool`
- *   saves where each maximum was; `_MklNativeMaxPoolGrad` scatters `dy`
- *   there): 4.3 ms for both shapes, forward recomputation included. The same
+ *   searches every window again, a large part of the training step
+ *   (BENCHMARKS.md's op table). Keras's graph on the same libtensorflow runs
+ *   oneDNN's max-pool instead (`_MklNativeMaxPool` saves where each maximum
+ *   was; `_MklNativeMaxPoolGrad` scatters `dy` there), several times faster,
+ *   forward recomputation included. The same
  *   result to the bit where windows do not overlap, ties included; where
  *   they overlap, the sums into one input differ in order (by ~1e-7). oneDNN kernels exist only on the CPU
  *   and only in oneDNN builds of TensorFlow, so this gradient is installed
@@ -24,8 +24,14 @@
  * @module
  */
 import type { GradConfig, NamedAttrMap, Tensor } from "@tensorflow/tfjs";
-import { floatAttr, poolAttrs as tfPoolAttrs, type TfjsNodeBackend } from "./tf_ops.ts";
-import type { Tf } from "./types.ts";
+import {
+  floatAttr,
+  oneDnnMaxPoolAvailable,
+  oneDnnMaxPoolGrad,
+  poolAttrs as tfPoolAttrs,
+  type TfjsNodeBackend,
+} from "./tf_ops.ts";
+import type { Tf } from "../backends/types.ts";
 
 /** Names of the gradients {@link installNativeGradients} can replace, in install order. */
 export const NATIVE_GRADIENTS: readonly string[] = Object.freeze(["Relu", "MaxPool"]);
@@ -139,22 +145,6 @@ function maxPoolGrad(tf: Tf, stock: GradConfig): Override {
   };
 }
 
-/** oneDNN's max-pool gradient: the forward pass again, for its argmax workspace, then the scatter. */
-function oneDnnMaxPoolGrad(
-  backend: TfjsNodeBackend,
-  attrs: unknown[],
-  x: Tensor,
-  dy: Tensor,
-): Tensor {
-  const [y, workspace] = backend.executeMultipleOutputs("_MklNativeMaxPool", attrs, [x], 2);
-  try {
-    return backend.executeSingleOutput("_MklNativeMaxPoolGrad", attrs, [x, y, dy, workspace]);
-  } finally {
-    y.dispose();
-    workspace.dispose();
-  }
-}
-
 /** The oneDNN max-pool attributes for TF.js's MaxPool attributes; `undefined` for a padding oneDNN lacks. */
 function poolAttrs(
   tf: Tf,
@@ -179,26 +169,6 @@ function poolAttrs(
     info.padInfo.type,
     true,
   );
-}
-
-/**
- * Whether oneDNN's max-pool ops run here: runs them once on a 2×2 window
- * with the maximum in a known place. False where the ops are missing (a
- * TensorFlow built without oneDNN) or the active backend is not tfjs-node.
- */
-export function oneDnnMaxPoolAvailable(tf: Tf): boolean {
-  if (tf.getBackend() !== "tensorflow") return false;
-  const backend = tf.backend() as unknown as TfjsNodeBackend;
-  try {
-    return tf.tidy(() => {
-      const x = tf.tensor4d([1, 4, 2, 3], [1, 2, 2, 1]);
-      const attrs = tfPoolAttrs(backend, [2, 2], [2, 2], "VALID", true);
-      const dx = oneDnnMaxPoolGrad(backend, attrs, x, tf.tensor4d([5], [1, 1, 1, 1]));
-      return dx.dataSync().join(",") === "0,5,0,0";
-    });
-  } catch {
-    return false;
-  }
 }
 
 /** TF.js warns when a gradient is overridden; the override here is deliberate. */

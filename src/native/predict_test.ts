@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import type { Tensor } from "@tensorflow/tfjs";
-import { loadBackend } from "../src/backends/registry.ts";
-import { loadFixtureData, toTensors } from "../src/data/mod.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec, MODEL_NAMES } from "../src/models/spec.ts";
-import { measureInference } from "../src/train/latency.ts";
-import { nativePredictor, nativePredictSupport } from "../src/train/native_predict.ts";
+import { loadBackend } from "../backends/registry.ts";
+import { loadFixtureData, toTensors } from "../data/mod.ts";
+import { buildModel } from "../models/factory.ts";
+import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
+import { measureInference } from "../train/latency.ts";
+import { nativePredictor, nativePredictSupport } from "./predict.ts";
 
 const { tf } = await loadBackend("tensorflow");
 const data = await loadFixtureData();

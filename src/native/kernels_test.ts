@@ -5,8 +5,8 @@ import {
   installNativeKernels,
   NATIVE_KERNELS,
   uninstallNativeKernels,
-} from "./native_kernels.ts";
-import { loadBackend } from "./registry.ts";
+} from "./kernels.ts";
+import { loadBackend } from "../backends/registry.ts";
 
 Deno.test("native FusedConv2D kernel equals tfjs-node's conv, bias and activation", async () => {
   const { tf } = await loadBackend("tensorflow");

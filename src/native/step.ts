@@ -3,13 +3,13 @@
  * the forward pass, the backward pass and Adam as TensorFlow's own ops,
  * called directly, instead of TF.js's tape and optimizer.
  *
- * Why: TF.js's `model.fit` dispatches about 280 ops per model1 step. Its
- * Adam alone is about ten full-size ops per variable; TensorFlow's
- * `ResourceApplyAdam` does the same update in one pass (0.95 ms against
- * 6.4 ms for model1's dense kernel, `bench/ops_probe.ts`). Its tape differentiates a bias as a
- * broadcast `Add` and a ReLU as six ops; TensorFlow has `BiasAddGrad` and
- * `ReluGrad`. Here a model1 step is about 55 ops
- * (`bench/profile_native_step.ts`).
+ * Why: TF.js's `model.fit` dispatches several hundred ops per model1 step.
+ * Its Adam alone is about ten full-size ops per variable; TensorFlow's
+ * `ResourceApplyAdam` does the same update in one pass. Its tape
+ * differentiates a bias as a broadcast `Add` and a ReLU as six ops;
+ * TensorFlow has `BiasAddGrad` and `ReluGrad`. Here a model1 step is a few
+ * dozen ops. BENCHMARKS.md has the profiles and op timings, with their
+ * commands.
  *
  * What stays the same as `model.fit` (and is tested):
  * - the batches, in the order given, and the batch size;
@@ -35,10 +35,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { oneDnnMaxPoolAvailable } from "../backends/native_gradients.ts";
-import { passesListAttrs, type TfjsNodeBackend } from "../backends/tf_ops.ts";
+import { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from "./tf_ops.ts";
 import type { Tf } from "../backends/types.ts";
-import { NativeOps, planStages, type Stage } from "./native_model.ts";
+import { NativeOps } from "./ops.ts";
+import { planStages, type Stage } from "./plan.ts";
 
 /** The Adam settings the native step reproduces. */
 interface AdamSettings {
@@ -56,7 +56,7 @@ export interface NativeEpochOptions {
   onBatch?: (batch: number, batches: number) => void;
   /**
    * Use oneDNN's kernels where they run, as Keras's graph does on the CPU:
-   * max-pool with its argmax workspace (see `native_gradients.ts`) and, with
+   * max-pool with its argmax workspace (see `gradients.ts`) and, with
    * `fused`, the fused ones. Default `true`; `false` uses TensorFlow's
    * generic kernels (pass it for a GPU, or where oneDNN is off).
    */

@@ -5,9 +5,8 @@
  *   gradient is recorded): tfjs-node runs it as three ops, Conv2D, a
  *   broadcast Add and Relu, each a full pass over the output. oneDNN's
  *   `_MklNativeFusedConv2D` applies the bias and the ReLU while it writes
- *   the output, as Keras's graph does on the CPU: 5.8 → 1.6 ms for model1's
- *   first layer at a batch of 128 (`bench/ops_probe.ts`), the same result
- *   to the bit.
+ *   the output, as Keras's graph does on the CPU, with the same result to
+ *   the bit (BENCHMARKS.md's op table has the timings).
  *
  * The fused op takes list attributes, which only the binding compiled by
  * `deno task setup` passes (`DeviceReport.patchedBinding`), and runs only on
@@ -19,7 +18,7 @@
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from "@tensorflow/tfjs";
 import { convAttrs, fusedConvAttrs, passesListAttrs, type TfjsNodeBackend } from "./tf_ops.ts";
-import type { Tf } from "./types.ts";
+import type { Tf } from "../backends/types.ts";
 
 /** Names of the kernels {@link installNativeKernels} can replace. */
 export const NATIVE_KERNELS: readonly string[] = Object.freeze(["FusedConv2D"]);

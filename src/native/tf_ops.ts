@@ -7,7 +7,8 @@
  * @module
  */
 import type { Tensor } from "@tensorflow/tfjs";
-import { BINDING_PATCH_MARKER } from "./native.ts";
+import { BINDING_PATCH_MARKER } from "../backends/native.ts";
+import type { Tf } from "../backends/types.ts";
 
 /** The parts of tfjs-node's `NodeJSKernelBackend` that run an op by name. */
 export interface TfjsNodeBackend {
@@ -125,4 +126,40 @@ export function poolAttrs(
     { name: "workspace_enabled", type: TF_ATTR_BOOL, value: workspace },
     { name: "_kernel", type: TF_ATTR_STRING, value: ONEDNN_LABEL },
   ];
+}
+
+/** oneDNN's max-pool gradient: the forward pass again, for its argmax workspace, then the scatter. */
+export function oneDnnMaxPoolGrad(
+  backend: TfjsNodeBackend,
+  attrs: unknown[],
+  x: Tensor,
+  dy: Tensor,
+): Tensor {
+  const [y, workspace] = backend.executeMultipleOutputs("_MklNativeMaxPool", attrs, [x], 2);
+  try {
+    return backend.executeSingleOutput("_MklNativeMaxPoolGrad", attrs, [x, y, dy, workspace]);
+  } finally {
+    y.dispose();
+    workspace.dispose();
+  }
+}
+
+/**
+ * Whether oneDNN's max-pool ops run here: runs them once on a 2×2 window
+ * with the maximum in a known place. False where the ops are missing (a
+ * TensorFlow built without oneDNN) or the active backend is not tfjs-node.
+ */
+export function oneDnnMaxPoolAvailable(tf: Tf): boolean {
+  if (tf.getBackend() !== "tensorflow") return false;
+  const backend = tf.backend() as unknown as TfjsNodeBackend;
+  try {
+    return tf.tidy(() => {
+      const x = tf.tensor4d([1, 4, 2, 3], [1, 2, 2, 1]);
+      const attrs = poolAttrs(backend, [2, 2], [2, 2], "VALID", true);
+      const dx = oneDnnMaxPoolGrad(backend, attrs, x, tf.tensor4d([5], [1, 1, 1, 1]));
+      return dx.dataSync().join(",") === "0,5,0,0";
+    });
+  } catch {
+    return false;
+  }
 }

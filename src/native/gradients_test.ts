@@ -6,8 +6,8 @@ import {
   NATIVE_GRADIENTS,
   nativeGradientsInstalled,
   uninstallNativeGradients,
-} from "./native_gradients.ts";
-import { loadBackend } from "./registry.ts";
+} from "./gradients.ts";
+import { loadBackend } from "../backends/registry.ts";
 
 Deno.test("native Relu gradient matches dy * step(x) on tensorflow and on the cpu backend", async () => {
   const { tf } = await loadBackend("tensorflow");
