@@ -196,8 +196,11 @@ export {
   type RowStatus,
   type ScalingRow,
   type SkippedRun,
-} from "./src/results/compare.ts";
-export { renderComparison, type RenderComparisonOptions } from "./src/results/compare_report.ts";
+} from "./src/results/comparison.ts";
+export {
+  renderComparison,
+  type RenderComparisonOptions,
+} from "./src/results/comparison_markdown.ts";
 export { comparisonChartSpec, renderComparisonSvg, svgToPng } from "./src/results/chart.ts";
 export {
   COMPARISON_FILES,
@@ -205,7 +208,7 @@ export {
   type ComparisonPaths,
   readComparisonInputs,
   writeComparison,
-} from "./src/results/compare_files.ts";
+} from "./src/results/comparison_files.ts";
 
 // The Keras peer
 export {

@@ -1,12 +1,12 @@
 /**
- * `deno task compare` and `deno task report` as a user runs them: refusals,
+ * `deno task compare` and `deno task merge` as a user runs them: refusals,
  * merging recorded results, and a tiny end-to-end comparison of the
  * `tensorflow` and `cpu` backends on the fixture split.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DOMParser } from "@xmldom/xmldom";
-import { parseComparison } from "../src/results/compare.ts";
+import { parseComparison } from "../src/results/comparison.ts";
 import { runCli } from "./_cli.ts";
 
 const FIXTURE_RESULTS = new URL("../fixtures/results/", import.meta.url).pathname;
@@ -62,9 +62,9 @@ const refusals: [string, string[], string][] = [
     "error: --resume: expected --out DIR naming the comparison to continue",
   ],
   [
-    "report",
+    "merge",
     [],
-    "error: expected one or more results.json, compare.json or folders holding them; see `deno task report --help`",
+    "error: expected one or more results.json, compare.json or folders holding them; see `deno task merge --help`",
   ],
 ];
 
@@ -77,7 +77,7 @@ for (const [cli, args, message] of refusals) {
 }
 
 Deno.test("report names a missing input and exits 1", async () => {
-  const { code, stderr } = await runCli("report", "--out", "/tmp/unused", "no/such/results.json");
+  const { code, stderr } = await runCli("merge", "--out", "/tmp/unused", "no/such/results.json");
   assert.equal(code, 1);
   assert.equal(
     stderr,
@@ -90,7 +90,7 @@ Deno.test("report refuses a damaged results file, naming it", async () => {
   try {
     const bad = join(dir, "results.json");
     await Deno.writeTextFile(bad, JSON.stringify({ schemaVersion: 1, runs: [] }));
-    const { code, stderr } = await runCli("report", "--out", join(dir, "out"), bad);
+    const { code, stderr } = await runCli("merge", "--out", join(dir, "out"), bad);
     assert.equal(code, 1);
     assert.match(
       stderr,
@@ -106,7 +106,7 @@ Deno.test("report refuses a damaged results file, naming it", async () => {
 Deno.test("report merges results from three machines into one comparison", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const { code, stdout } = await runCli("report", "--out", dir, FIXTURE_RESULTS);
+    const { code, stdout } = await runCli("merge", "--out", dir, FIXTURE_RESULTS);
     assert.equal(code, 0);
     assert.match(stdout, /^report: 8 rows from 3 machines \(5 results files, 0 earlier rows\)\n/);
     const c = parseComparison(JSON.parse(await Deno.readTextFile(join(dir, "compare.json"))));
@@ -137,7 +137,7 @@ Deno.test("report merges results from three machines into one comparison", async
     // Merging the merged comparison with nothing new gives the same rows.
     const again = await Deno.makeTempDir();
     try {
-      const second = await runCli("report", "--out", again, dir);
+      const second = await runCli("merge", "--out", again, dir);
       assert.equal(second.code, 0);
       const c2 = parseComparison(JSON.parse(await Deno.readTextFile(join(again, "compare.json"))));
       assert.deepEqual(c2.rows, c.rows);

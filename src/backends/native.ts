@@ -35,6 +35,8 @@ export interface WheelPin {
 export interface NativePackage {
   /** npm package name. */
   npmPackage: "@tensorflow/tfjs-node" | "@tensorflow/tfjs-node-gpu";
+  /** Its version: the one deno.json's import map pins (tested). */
+  version: string;
   /** Whether this is the CUDA build. */
   gpu: boolean;
   /** The wheel `deno task setup` uses when nothing else is given. */
@@ -44,6 +46,7 @@ export interface NativePackage {
 /** tfjs-node (CPU), built against the `tensorflow-cpu` wheel. */
 export const TFJS_NODE: NativePackage = {
   npmPackage: "@tensorflow/tfjs-node",
+  version: "4.22.0",
   gpu: false,
   wheel: {
     requirement: "tensorflow-cpu==2.21.0",
@@ -58,6 +61,7 @@ export const TFJS_NODE: NativePackage = {
 /** tfjs-node-gpu (CUDA 12), built against the `tensorflow` wheel. */
 export const TFJS_NODE_GPU: NativePackage = {
   npmPackage: "@tensorflow/tfjs-node-gpu",
+  version: "4.22.0",
   gpu: true,
   wheel: {
     requirement: "tensorflow==2.21.0",

@@ -12,7 +12,13 @@
  */
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
-import { addonPath, BINDING_PATCH_MARKER, type NativePackage, type WheelPin } from "./native.ts";
+import {
+  addonPath,
+  BINDING_PATCH_MARKER,
+  type NativePackage,
+  TFJS_NODE,
+  type WheelPin,
+} from "./native.ts";
 import { isDirectory, isFile } from "../_util/fs.ts";
 import { sha256File } from "../_util/hash.ts";
 
@@ -315,7 +321,9 @@ export async function patchedBindingSources(packageDir: string, dir: string): Pr
       const at = text.indexOf(patch.find);
       if (at < 0 || text.indexOf(patch.find, at + 1) >= 0) {
         throw new SetupError(
-          `${join(packageDir, file)}: expected tfjs-node 4.22.0's source, where the patch for ` +
+          `${
+            join(packageDir, file)
+          }: expected tfjs-node ${TFJS_NODE.version}'s source, where the patch for ` +
             `list attributes applies once; reinstall the pinned package (deno install)`,
         );
       }
@@ -398,7 +406,7 @@ export async function installAddon(built: string, packageDir: string): Promise<s
 /** The folder under the cache that holds one native build. */
 export function buildDir(cacheDir: string, pkg: NativePackage, sourceId: string): string {
   const name = pkg.npmPackage.split("/")[1];
-  return join(cacheDir, "native", `${name}-4.22.0-${sourceId}`);
+  return join(cacheDir, "native", `${name}-${pkg.version}-${sourceId}`);
 }
 
 /** A tool setup needs, and how to get it when it is missing. */

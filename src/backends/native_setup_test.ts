@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { nativePackageDir, TFJS_NODE } from "./native.ts";
+import { nativePackageDir, TFJS_NODE, TFJS_NODE_GPU } from "./native.ts";
 import {
   findTensorflowLibrary,
   patchedBindingSources,
@@ -119,7 +119,7 @@ Deno.test("requireTool names a Python without pip", async () => {
   );
 });
 
-Deno.test("patchedBindingSources applies the list-attribute patch to tfjs-node 4.22.0's binding", async () => {
+Deno.test("patchedBindingSources applies the list-attribute patch to the pinned tfjs-node's binding", async () => {
   const packageDir = nativePackageDir(TFJS_NODE);
   assert.ok(packageDir, "tfjs-node is installed (deno install)");
   await withTempDir(async (dir) => {
@@ -141,9 +141,25 @@ Deno.test("patchedBindingSources names a binding source it cannot patch", async 
     await Deno.writeTextFile(join(dir, "pkg", "binding", "tfjs_binding.cc"), "");
     await assert.rejects(() => patchedBindingSources(join(dir, "pkg"), join(dir, "out")), {
       name: "SetupError",
-      message: `${join(dir, "pkg", "binding", "tfjs_backend.cc")}: expected tfjs-node 4.22.0's ` +
+      message:
+        `${
+          join(dir, "pkg", "binding", "tfjs_backend.cc")
+        }: expected tfjs-node ${TFJS_NODE.version}'s ` +
         "source, where the patch for list attributes applies once; reinstall the pinned " +
         "package (deno install)",
     });
   });
+});
+
+Deno.test("the native packages' versions are the ones deno.json pins and deno install put in place", async () => {
+  const config = JSON.parse(
+    await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
+  ) as { imports: Record<string, string> };
+  for (const pkg of [TFJS_NODE, TFJS_NODE_GPU]) {
+    assert.equal(config.imports[pkg.npmPackage], `npm:${pkg.npmPackage}@${pkg.version}`);
+  }
+  const installed = JSON.parse(
+    await Deno.readTextFile(join(nativePackageDir(TFJS_NODE)!, "package.json")),
+  ) as { version: string };
+  assert.equal(installed.version, TFJS_NODE.version);
 });

@@ -33,7 +33,7 @@ export const CPU_FEATURES: readonly string[] = Object.freeze([
 ]);
 
 /** The extensions any one of which makes TensorFlow turn oneDNN on by default (Linux x86). */
-export const ONEDNN_DEFAULT_FEATURES: readonly string[] = Object.freeze([
+const ONEDNN_DEFAULT_FEATURES: readonly string[] = Object.freeze([
   "avx512_vnni",
   "avx512_bf16",
   "avx_vnni",

@@ -18,7 +18,7 @@ export interface AdapterFacts {
 }
 
 /** Asks `navigator.gpu` for an adapter; `undefined` with a reason when there is none. */
-export async function requestAdapterFacts(): Promise<
+async function requestAdapterFacts(): Promise<
   { facts: AdapterFacts } | { facts: undefined; reason: string }
 > {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;

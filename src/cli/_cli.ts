@@ -269,7 +269,7 @@ export function parseEngineFlags(command: string, flags: EngineFlags): EngineSpe
  *
  * @throws {UsageError} `--engine: expected one of tfjs, native, …, got "x"; see …`.
  */
-export function parseEngine(flag: string, value: string, command: string): EngineSpec {
+function parseEngine(flag: string, value: string, command: string): EngineSpec {
   try {
     return getEngineSpec(value.trim());
   } catch (err) {

@@ -15,9 +15,9 @@ import { BACKEND_NAMES, deepProbe, getBackendSpec } from "../backends/registry.t
 import type { ProbeResult } from "../backends/types.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
-import { buildComparison, type SkippedRun } from "../results/compare.ts";
-import { writeComparison } from "../results/compare_files.ts";
-import { speedupCell } from "../results/compare_report.ts";
+import { buildComparison, type SkippedRun } from "../results/comparison.ts";
+import { writeComparison } from "../results/comparison_files.ts";
+import { speedupCell } from "../results/comparison_markdown.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import {
   COMPARED_ENGINES,

@@ -8,7 +8,7 @@
  * Steps: bundle tfjs-node's harness with tfjs-core's tests into tfjs-node's
  * `dist/` (`src/conformance/bundle.ts`), run it in a child Deno process
  * (`src/conformance/child.ts`, so a native crash is reported, not fatal),
- * compare its results with the list (`src/conformance/compare.ts`), print a
+ * compare its results with the list (`src/conformance/verdict.ts`), print a
  * summary.
  *
  * @module
@@ -23,7 +23,7 @@ import {
   countResults,
   type ResultCounts,
   type SpecResult,
-} from "../conformance/compare.ts";
+} from "../conformance/verdict.ts";
 import { KNOWN_FAILURES } from "../conformance/known_failures.ts";
 import { runConformanceChild } from "../conformance/runner.ts";
 import {

@@ -5,7 +5,7 @@
  * engine) and Keras alternate (tfjs, native, Keras, then Keras, native,
  * tfjs, …), each run in its own process, on the same images, split,
  * per-epoch order, batch size, learning rate, seed and thread settings. Writes `peer.json`, `peer.md`, and every run's own
- * `results.json` (which `deno task report` can merge).
+ * `results.json` (which `deno task merge` can merge).
  *
  * @module
  */

@@ -14,7 +14,7 @@ import { DatasetError, permutation, toTensors } from "../data/mod.ts";
 import { loadRunData } from "./_run_data.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
 import { collectEnvironment, type Environment } from "../results/environment.ts";
-import { epochTimes } from "../results/report.ts";
+import { epochTimes } from "../results/stats.ts";
 import {
   dataChecksumMismatch,
   dataFlagConflict,

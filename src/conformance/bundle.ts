@@ -16,10 +16,10 @@ import { dirname, join, resolve } from "node:path";
 import * as esbuild from "esbuild";
 
 /** The harness inside tfjs-node's package folder: the bundle's entry point. */
-export const HARNESS_ENTRY = "dist/run_tests.js";
+const HARNESS_ENTRY = "dist/run_tests.js";
 
 /** The bundle inside tfjs-node's package folder; named so that nobody mistakes it for tfjs-node's own. */
-export const BUNDLE_FILE = "dist/fmnist_bench_conformance.js";
+const BUNDLE_FILE = "dist/fmnist_bench_conformance.js";
 
 /**
  * esbuild's options, apart from the entry and output.
@@ -31,7 +31,7 @@ export const BUNDLE_FILE = "dist/fmnist_bench_conformance.js";
  *   (`require('jasmine')` must be the module the child patches), and
  *   node-pre-gyp only finds the addon path; none is worth bundling.
  */
-export const BUNDLE_OPTIONS = Object.freeze(
+const BUNDLE_OPTIONS = Object.freeze(
   {
     bundle: true,
     platform: "node",

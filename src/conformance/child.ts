@@ -16,7 +16,7 @@
  */
 import { createRequire } from "node:module";
 import { installNodeUtilShim } from "../backends/node_util_shim.ts";
-import type { SpecResult, SpecStatus } from "./compare.ts";
+import type { SpecResult, SpecStatus } from "./verdict.ts";
 import type { ChildConfig, ChildEvent } from "./events.ts";
 
 /** The parts of a jasmine spec a spec filter sees. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { SpecResult } from "./compare.ts";
+import type { SpecResult } from "./verdict.ts";
 
 /** What the parent tells the child (its one command-line argument, as JSON). */
 export interface ChildConfig {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { SpecResult } from "./compare.ts";
+import type { SpecResult } from "./verdict.ts";
 import { type ChildEvent, type ChildExit, collectRun } from "./events.ts";
 
 const CLEAN: ChildExit = { code: 0, signal: null, timedOut: false, timeoutSeconds: 600 };

@@ -118,7 +118,7 @@ export function decompress(raw: Uint8Array, source: string, fix: string): {
  * @returns `undefined` when neither exists.
  * @throws {DatasetError} When a `.gz` file does not decompress.
  */
-export async function readFromDir(
+async function readFromDir(
   dir: string,
   name: string,
   fix: string,
@@ -141,7 +141,7 @@ export async function readFromDir(
  * The checksum error: `<path>: expected SHA-256 <x>, got <y>; <fix>`, saying
  * also what is wrong with the file as IDX data when the parser can tell.
  */
-export function checksumMismatch(
+function checksumMismatch(
   path: string,
   role: FileRole,
   bytes: Uint8Array,

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { INPUT_SHAPE, type ModelSpec, NUM_CLASSES } from "./spec.ts";
+import { NUM_CLASSES } from "../data/classes.ts";
+import { INPUT_SHAPE, type ModelSpec } from "./spec.ts";
 
 /** Shapes and costs of one layer. */
 export interface LayerCost {

@@ -4,7 +4,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { INPUT_SHAPE, type ModelSpec, NUM_CLASSES, validateSpec } from "./spec.ts";
+import { NUM_CLASSES } from "../data/classes.ts";
+import { INPUT_SHAPE, type ModelSpec, validateSpec } from "./spec.ts";
 
 /**
  * A standard tfjs `Dropout` layer whose masks are repeatable: tfjs passes

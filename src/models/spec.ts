@@ -30,9 +30,6 @@ export interface ModelSpec {
 /** Input image shape: height, width, channels. */
 export const INPUT_SHAPE = [28, 28, 1] as const;
 
-/** Number of output classes. */
-export const NUM_CLASSES = 10;
-
 /**
  * The default architecture of the suite, matching the Keras reference:
  * Conv(F,3×3,same,ReLU) → MaxPool 2 → Conv(2F,3×3,same,ReLU) → MaxPool 2 →

@@ -21,7 +21,7 @@ export const KERAS_PINS = Object.freeze({
 });
 
 /** The Python script that trains and measures one model. */
-export const KERAS_PEER_SCRIPT = new URL("./keras_peer.py", import.meta.url).pathname;
+const KERAS_PEER_SCRIPT = new URL("./keras_peer.py", import.meta.url).pathname;
 
 /** The peer's virtual environment under the suite's cache folder. */
 export function kerasVenvDir(cacheDir: string): string {
@@ -29,7 +29,7 @@ export function kerasVenvDir(cacheDir: string): string {
 }
 
 /** The Python interpreter inside a virtual environment. */
-export function venvPython(venvDir: string): string {
+function venvPython(venvDir: string): string {
   return join(venvDir, "bin", "python");
 }
 

@@ -9,7 +9,8 @@
  */
 import { describeCpu, describeOneDnn } from "../results/environment.ts";
 import { ENGINE_NAMES } from "../train/engines.ts";
-import { epochTimes } from "../results/report.ts";
+import { markdownTable } from "../results/markdown.ts";
+import { epochTimes } from "../results/stats.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { percentile } from "../results/stats.ts";
 
@@ -317,30 +318,15 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
     "",
   );
   if (options.command) out.push("Reproduce with:", "", "```sh", options.command, "```", "");
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   out.push("## Summary", "");
-  out.push(
-    line([
-      "model",
-      "side",
-      "s/epoch, median (range of runs)",
-      "noise",
-      "img/s",
-      "training efficiency",
-      "batch-1 p50",
-      "batched img/s",
-      "inference efficiency",
-      "test acc",
-    ]),
-    line(Array(10).fill("---")),
-  );
+  const summaryRows: string[][] = [];
   for (const m of s.models) {
     const sides: [string, SideSummary][] = [
       ...m.engines.map((e): [string, SideSummary] => [`TF.js \`${e.engine}\``, e.tfjs]),
       ["Keras", m.keras],
     ];
     for (const [name, side] of sides) {
-      out.push(line([
+      summaryRows.push([
         m.model,
         name,
         `${side.epochSeconds.toFixed(2)} (${side.epochSecondsRange[0].toFixed(2)}–${
@@ -353,10 +339,24 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
         side.batchedImagesPerSecond.toFixed(0),
         pct(side.inferenceEfficiency),
         `${(side.testAccuracy * 100).toFixed(2)}%`,
-      ]));
+      ]);
     }
   }
-  out.push("");
+  out.push(
+    markdownTable([
+      "model",
+      "side",
+      "s/epoch, median (range of runs)",
+      "noise",
+      "img/s",
+      "training efficiency",
+      "batch-1 p50",
+      "batched img/s",
+      "inference efficiency",
+      "test acc",
+    ], summaryRows),
+    "",
+  );
   const layers = s.models.flatMap((m) =>
     m.engines.filter((e) => e.tfjs.layers).map((e) => ({ model: m.model, e }))
   );
@@ -373,18 +373,17 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
   }
   out.push("## TF.js / Keras", "");
   out.push(
-    line([
-      "model",
-      "engine",
-      "epoch time",
-      "batch-1 p50",
-      "batched time per image",
-      "test accuracy gap",
-    ]),
-    line(Array(6).fill("---")),
-    ...s.models.flatMap((m) =>
-      m.engines.map((e) =>
-        line([
+    markdownTable(
+      [
+        "model",
+        "engine",
+        "epoch time",
+        "batch-1 p50",
+        "batched time per image",
+        "test accuracy gap",
+      ],
+      s.models.flatMap((m) =>
+        m.engines.map((e) => [
           m.model,
           `\`${e.engine}\``,
           `${e.ratios.epochSeconds.toFixed(2)}×`,
@@ -392,7 +391,7 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
           `${e.ratios.batchedSecondsPerImage.toFixed(2)}×`,
           `${e.accuracyGapPoints >= 0 ? "+" : ""}${e.accuracyGapPoints.toFixed(2)} points`,
         ])
-      )
+      ),
     ),
     "",
     "Below 1× TF.js takes less time than Keras. Noise is the spread of one side's repeated runs " +

@@ -10,7 +10,7 @@
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import type { Comparison, ComparisonRow } from "./compare.ts";
+import type { Comparison, ComparisonRow } from "./comparison.ts";
 
 /**
  * A label for one machine, backend and engine, as the chart's legend shows

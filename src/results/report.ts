@@ -6,40 +6,12 @@
  */
 import { CLASS_NAMES } from "../data/classes.ts";
 import { describeCpu, describeOneDnn } from "./environment.ts";
-import type { InferenceRecord, ResultsFile, RunRecord } from "./schema.ts";
-import { percentile } from "./stats.ts";
-
-/** Formats a number with a fixed count of decimals. */
-function f(x: number | null | undefined, digits = 2): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(digits);
-}
+import { fixed, markdownTable } from "./markdown.ts";
+import type { InferenceRecord, ResultsFile } from "./schema.ts";
+import { epochTimes } from "./stats.ts";
 
 function pct(x: number | null | undefined): string {
   return x === null || x === undefined ? "–" : `${(x * 100).toFixed(2)}%`;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
-}
-
-/**
- * Epoch-time summary of a run: the median, min and max seconds per epoch. The
- * first epoch is left out when there are more, since it includes one-off
- * warm-up (kernel selection, allocations).
- */
-export function epochTimes(
-  run: RunRecord,
-): { median: number; min: number; max: number; n: number } | null {
-  const all = run.epochs.map((e) => e.trainSeconds);
-  const steady = all.length > 1 ? all.slice(1) : all;
-  if (steady.length === 0) return null;
-  return {
-    median: percentile(steady, 50),
-    min: Math.min(...steady),
-    max: Math.max(...steady),
-    n: steady.length,
-  };
 }
 
 /** Renders the whole report. */
@@ -66,7 +38,7 @@ export function renderReport(results: ResultsFile, command?: string): string {
 
   out.push("## Summary", "");
   out.push(
-    table(
+    markdownTable(
       [
         "model",
         "engine",
@@ -87,15 +59,15 @@ export function renderReport(results: ResultsFile, command?: string): string {
           r.model,
           `\`${r.engine ?? config.engine}\``,
           r.params.toLocaleString("en-US"),
-          f(r.flopsPerImage / 1e6, 1),
+          fixed(r.flopsPerImage / 1e6, 1),
           String(r.epochs.length),
           pct(r.test?.accuracy),
-          f(r.test?.loss, 4),
-          t ? `${f(t.median, 1)} (${f(t.min, 1)}–${f(t.max, 1)})` : "–",
-          t ? f(config.trainSize / t.median, 0) : "–",
-          r.inference ? `${f(r.inference.batch1.p50Ms)} ms` : "–",
-          r.inference ? `${f(r.inference.batch1.p95Ms)} ms` : "–",
-          r.inference ? f(r.inference.batched.imagesPerSecond, 0) : "–",
+          fixed(r.test?.loss, 4),
+          t ? `${fixed(t.median, 1)} (${fixed(t.min, 1)}–${fixed(t.max, 1)})` : "–",
+          t ? fixed(config.trainSize / t.median, 0) : "–",
+          r.inference ? `${fixed(r.inference.batch1.p50Ms)} ms` : "–",
+          r.inference ? `${fixed(r.inference.batch1.p95Ms)} ms` : "–",
+          r.inference ? fixed(r.inference.batched.imagesPerSecond, 0) : "–",
         ];
       }),
     ),
@@ -116,15 +88,15 @@ export function renderReport(results: ResultsFile, command?: string): string {
   for (const r of runs) {
     out.push(`## ${r.model}`, "");
     out.push(
-      table(
+      markdownTable(
         ["epoch", "train s", "img/s", "loss", "acc", "val loss", "val acc", "tensors"],
         r.epochs.map((e) => [
           String(e.epoch),
-          f(e.trainSeconds, 1),
-          f(e.imagesPerSecond, 0),
-          f(e.loss, 4),
+          fixed(e.trainSeconds, 1),
+          fixed(e.imagesPerSecond, 0),
+          fixed(e.loss, 4),
           pct(e.accuracy),
-          f(e.valLoss, 4),
+          fixed(e.valLoss, 4),
           pct(e.valAccuracy),
           String(e.numTensors),
         ]),
@@ -134,13 +106,13 @@ export function renderReport(results: ResultsFile, command?: string): string {
     if (r.test) {
       out.push(
         `Test: accuracy ${pct(r.test.accuracy)}, loss ${
-          f(r.test.loss, 4)
+          fixed(r.test.loss, 4)
         } on ${r.test.count} images.`,
         "",
       );
       out.push("Confusion matrix (rows: true class, columns: predicted):", "");
       out.push(
-        table(
+        markdownTable(
           ["", ...CLASS_NAMES],
           r.test.confusion.map((row, i) => [`**${CLASS_NAMES[i]}**`, ...row.map(String)]),
         ),
@@ -149,10 +121,10 @@ export function renderReport(results: ResultsFile, command?: string): string {
     }
     if (r.inference) {
       const line = (what: string, t: Pick<InferenceRecord, "batch1" | "batched">) =>
-        `${what}: batch 1 p50 ${f(t.batch1.p50Ms)} ms, p95 ${f(t.batch1.p95Ms)} ms, min ${
-          f(t.batch1.minMs)
+        `${what}: batch 1 p50 ${fixed(t.batch1.p50Ms)} ms, p95 ${fixed(t.batch1.p95Ms)} ms, min ${
+          fixed(t.batch1.minMs)
         } ms over ${t.batch1.runs} runs; batch ${t.batched.batchSize}: ${
-          f(t.batched.imagesPerSecond, 0)
+          fixed(t.batched.imagesPerSecond, 0)
         } images/s (median of ${t.batched.runs}).`;
       const native = r.inference.path === "native";
       out.push(line(native ? "Inference (native ops)" : "Inference (predictOnBatch)", r.inference));
@@ -172,7 +144,7 @@ export function renderReport(results: ResultsFile, command?: string): string {
 
   out.push("## Environment", "");
   out.push(
-    table(["", ""], [
+    markdownTable(["", ""], [
       ["backend", `${env.backend ?? "–"}: ${env.device ?? "–"}`],
       ["libtensorflow", env.tensorflow ?? "–"],
       ["TensorFlow.js", env.tfjs],

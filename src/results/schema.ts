@@ -208,7 +208,7 @@ const inferenceBatch1 = obj({ p50Ms: num, p95Ms: num, minMs: num, runs: int });
 const inferenceBatched = obj({ batchSize: int, imagesPerSecond: num, runs: int });
 
 /** The JSON Schema of {@link ResultsFile}. */
-export const RESULTS_JSON_SCHEMA = {
+const RESULTS_JSON_SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://fmnist-bench.invalid/results.schema.json",
   title: "fmnist-bench results",

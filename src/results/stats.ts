@@ -1,9 +1,11 @@
 /**
- * Percentiles for timings: medians and spreads rather than means, because a
- * shared machine's noise is one-sided (a run is only ever slowed).
+ * Statistics of timings: percentiles, and the summary of a run's epoch
+ * times. Medians and spreads rather than means, because a shared machine's
+ * noise is one-sided (a run is only ever slowed).
  *
  * @module
  */
+import type { RunRecord } from "./schema.ts";
 
 /**
  * The p-th percentile (0–100) by linear interpolation between closest ranks,
@@ -21,4 +23,23 @@ export function percentile(samples: readonly number[], p: number): number {
   const lo = Math.floor(rank);
   const hi = Math.ceil(rank);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+}
+
+/**
+ * Epoch-time summary of a run: the median, min and max seconds per epoch. The
+ * first epoch is left out when there are more, since it includes one-off
+ * warm-up (kernel selection, allocations).
+ */
+export function epochTimes(
+  run: RunRecord,
+): { median: number; min: number; max: number; n: number } | null {
+  const all = run.epochs.map((e) => e.trainSeconds);
+  const steady = all.length > 1 ? all.slice(1) : all;
+  if (steady.length === 0) return null;
+  return {
+    median: percentile(steady, 50),
+    min: Math.min(...steady),
+    max: Math.max(...steady),
+    n: steady.length,
+  };
 }

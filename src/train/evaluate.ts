@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { NUM_CLASSES } from "../models/spec.ts";
+import { NUM_CLASSES } from "../data/classes.ts";
 
 /** Loss, accuracy and confusion matrix of a model on one split. */
 export interface Evaluation {

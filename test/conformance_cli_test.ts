@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 
-const CLI = new URL("../cli/conformance.ts", import.meta.url).pathname;
+const CLI = new URL("../src/cli/conformance.ts", import.meta.url).pathname;
 
 async function conformance(...args: string[]): Promise<{ code: number; stdout: string }> {
   const out = await new Deno.Command(Deno.execPath(), {

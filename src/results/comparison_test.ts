@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { DOMParser } from "@xmldom/xmldom";
 import { BACKEND_NAMES } from "../backends/registry.ts";
 import { renderComparisonSvg, svgToPng } from "./chart.ts";
-import { buildComparison, type Comparison, parseComparison } from "./compare.ts";
-import { readComparisonInputs, writeComparison } from "./compare_files.ts";
-import { renderComparison, speedupCell } from "./compare_report.ts";
+import { buildComparison, type Comparison, parseComparison } from "./comparison.ts";
+import { readComparisonInputs, writeComparison } from "./comparison_files.ts";
+import { renderComparison, speedupCell } from "./comparison_markdown.ts";
 import { type ResultsFile, validateResults } from "./schema.ts";
 
 const FIXTURES = new URL("../../fixtures/results/", import.meta.url).pathname;

@@ -13,8 +13,8 @@ import {
   type ComparisonRow,
   type MachineSummary,
   parseComparison,
-} from "./compare.ts";
-import { renderComparison } from "./compare_report.ts";
+} from "./comparison.ts";
+import { renderComparison } from "./comparison_markdown.ts";
 import { type ResultsFile, validateResults } from "./schema.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { compareWithKnown, countResults, type SpecResult } from "./compare.ts";
+import { compareWithKnown, countResults, type SpecResult } from "./verdict.ts";
 import { KNOWN_FAILURES, type KnownFailure } from "./known_failures.ts";
 
 function spec(name: string, status: SpecResult["status"], extra: Partial<SpecResult> = {}) {

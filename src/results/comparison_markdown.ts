@@ -5,19 +5,11 @@
  *
  * @module
  */
-import type { Comparison, ComparisonRow } from "./compare.ts";
-
-function f(x: number | null | undefined, digits = 2): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(digits);
-}
+import type { Comparison, ComparisonRow } from "./comparison.ts";
+import { fixed, markdownTable } from "./markdown.ts";
 
 function n(x: number): string {
   return x.toLocaleString("en-US", { maximumFractionDigits: 0 });
-}
-
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
 /** The device column: what ran, and whether it was a GPU at all. */
@@ -83,7 +75,7 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
 
   out.push("## Training and inference", "");
   out.push(
-    table(
+    markdownTable(
       [
         "machine",
         "model",
@@ -108,19 +100,21 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
         deviceCell(r),
         r.trainSize === null ? "–" : `${n(r.trainSize)} × ${r.epochs}`,
         r.secondsPerEpoch
-          ? `${f(r.secondsPerEpoch.median, 1)} (${f(r.secondsPerEpoch.min, 1)}–${
-            f(r.secondsPerEpoch.max, 1)
+          ? `${fixed(r.secondsPerEpoch.median, 1)} (${fixed(r.secondsPerEpoch.min, 1)}–${
+            fixed(r.secondsPerEpoch.max, 1)
           })`
           : "–",
-        r.imagesPerSecond === null ? "–" : f(r.imagesPerSecond, r.imagesPerSecond < 10 ? 2 : 0),
+        r.imagesPerSecond === null ? "–" : fixed(r.imagesPerSecond, r.imagesPerSecond < 10 ? 2 : 0),
         speedupCell(r.speedup),
         speedupCell(r.engineSpeedup),
         r.batch1P50Ms === null
           ? "–"
-          : `${f(r.batch1P50Ms)} ms${r.inferencePath === "native" ? " (native predictor)" : ""}`,
+          : `${fixed(r.batch1P50Ms)} ms${
+            r.inferencePath === "native" ? " (native predictor)" : ""
+          }`,
         r.batched
           ? `${
-            f(r.batched.imagesPerSecond, r.batched.imagesPerSecond < 10 ? 2 : 0)
+            fixed(r.batched.imagesPerSecond, r.batched.imagesPerSecond < 10 ? 2 : 0)
           } (batch ${r.batched.batchSize})`
           : "–",
         r.test ? `${(r.test.accuracy * 100).toFixed(2)}% of ${n(r.test.count)}` : "–",
@@ -150,7 +144,7 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
   if (c.scaling.length > 0) {
     out.push("## How cost grows from model to model", "");
     out.push(
-      table(
+      markdownTable(
         [
           "machine",
           "backend",
@@ -166,10 +160,10 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
           `\`${s.backend}\``,
           `\`${s.engine}\``,
           s.model,
-          f(s.flopsPerImage / 1e6, 1),
-          `${f(s.flopsRatio, 1)}×`,
-          `${f(s.timeRatio, 1)}×`,
-          f(s.trainingGflops, 1),
+          fixed(s.flopsPerImage / 1e6, 1),
+          `${fixed(s.flopsRatio, 1)}×`,
+          `${fixed(s.timeRatio, 1)}×`,
+          fixed(s.trainingGflops, 1),
         ]),
       ),
       "",
@@ -182,7 +176,7 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
   if (c.machines.length > 0) {
     out.push("## Machines", "");
     out.push(
-      table(
+      markdownTable(
         ["machine", "CPU", "oneDNN", "GPU", "libtensorflow", "software", "git commit"],
         c.machines.map((m) => [
           m.machine,

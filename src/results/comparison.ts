@@ -1,5 +1,5 @@
 /**
- * The comparison behind `deno task compare` and `deno task report`: result
+ * The comparison behind `deno task compare` and `deno task merge`: result
  * files from any number of runs, backends, engines and machines become one
  * table of rows keyed by machine, model, backend and engine, with the
  * speed-up against the native CPU backend running the same engine on the
@@ -14,7 +14,7 @@
  */
 import { DEFAULT_ENGINE, ENGINE_NAMES, onlyEngineOn } from "../train/engines.ts";
 import { describeCpu, describeOneDnn } from "./environment.ts";
-import { epochTimes } from "./report.ts";
+import { epochTimes } from "./stats.ts";
 import type { ResultsFile, RunRecord } from "./schema.ts";
 
 /** The backend every speed-up is measured against. */
@@ -165,7 +165,7 @@ export interface SkippedRun {
 }
 
 /** The machine name of a results file: `env.machine`, else a name made from its CPU. */
-export function machineOf(results: ResultsFile): string {
+function machineOf(results: ResultsFile): string {
   return results.env.machine ?? `unnamed (${results.env.cpu.model})`;
 }
 
@@ -237,7 +237,7 @@ function rowFromRun(
 }
 
 /** Turns a backend that did not run into a row. */
-export function rowFromSkipped(skipped: SkippedRun): ComparisonRow {
+function rowFromSkipped(skipped: SkippedRun): ComparisonRow {
   return {
     machine: skipped.machine,
     model: skipped.model,

@@ -1,5 +1,5 @@
 /**
- * `deno task report <files or folders…>`: merges results from many runs and
+ * `deno task merge <files or folders…>`: merges results from many runs and
  * machines (`results.json` files, earlier `compare.json` files, or folders
  * holding them) into one comparison, keyed by machine, model and backend, and
  * writes `compare.json`, `compare.md` and `compare.svg`.
@@ -8,24 +8,25 @@
  */
 import { join, resolve } from "node:path";
 import { BACKEND_NAMES } from "../backends/registry.ts";
-import { buildComparison } from "../results/compare.ts";
-import { readComparisonInputs, writeComparison } from "../results/compare_files.ts";
+import { buildComparison } from "../results/comparison.ts";
+import { readComparisonInputs, writeComparison } from "../results/comparison_files.ts";
 import { parseFlags, runCli, UsageError } from "./_cli.ts";
 
-const HELP = `Usage: deno task report [options] <results.json | compare.json | folder>...
+const HELP = `Usage: deno task merge [options] <results.json | compare.json | folder>...
 
 Merges result files from any number of runs and machines into one comparison:
 one row per machine, model and backend (the newest run wins a tie), speed-ups
 against the tensorflow backend on the same machine, and how cost grows from
 model to model. Writes compare.json, compare.md and compare.svg.
+\`deno task report\` is the same command under its former name.
 
 Options:
-  --out DIR     output folder (default results/report-<timestamp>)
+  --out DIR     output folder (default results/merge-<timestamp>)
   -h, --help    show this help
 `;
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseFlags("report", {
+  const { values, positionals } = parseFlags("merge", {
     args: Deno.args,
     allowPositionals: true,
     options: {
@@ -39,20 +40,20 @@ async function main(): Promise<number> {
   }
   if (positionals.length === 0) {
     throw new UsageError(
-      "expected one or more results.json, compare.json or folders holding them; see `deno task report --help`",
+      "expected one or more results.json, compare.json or folders holding them; see `deno task merge --help`",
     );
   }
   const inputs = await readComparisonInputs(positionals);
   const outDir = resolve(
     values.out ??
-      join("results", `report-${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}`),
+      join("results", `merge-${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}`),
   );
   const comparison = buildComparison({
     results: inputs.results,
     rows: inputs.rows,
     machines: inputs.machines,
     backendOrder: BACKEND_NAMES,
-    command: `deno task report --out ${outDir} ${positionals.join(" ")}`,
+    command: `deno task merge --out ${outDir} ${positionals.join(" ")}`,
   });
   const paths = await writeComparison(outDir, comparison);
   const machines = new Set(comparison.rows.map((r) => r.machine)).size;
