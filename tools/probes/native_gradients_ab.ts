@@ -4,15 +4,15 @@
  * random images. The variants: `stock` (TF.js's gradients), then one with
  * each prefix of the native list, so each line adds one native gradient.
  *
- *   deno run -A bench/native_gradients_ab.ts [model] [images] [rounds]
- *   deno run -A bench/native_gradients_ab.ts model1 2048 2    # BENCHMARKS.md's A/B
+ *   deno run -A tools/probes/native_gradients_ab.ts [model] [images] [rounds]
+ *   deno run -A tools/probes/native_gradients_ab.ts model1 2048 2    # BENCHMARKS.md's A/B
  *
  * @module
  */
-import { installNativeGradients, NATIVE_GRADIENTS } from "../src/native/gradients.ts";
-import { loadBackend } from "../src/backends/registry.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
+import { installNativeGradients, NATIVE_GRADIENTS } from "../../src/native/gradients.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
 
 if (import.meta.main) {
   const [model = "model1", images = "2048", rounds = "2"] = Deno.args;

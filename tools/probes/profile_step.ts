@@ -3,16 +3,16 @@
  * epoch on random images, kernel times summed by kernel name. Kernel times
  * are wall times per op, dispatch included, so read them as shares.
  *
- *   deno run -A bench/profile_step.ts [backend] [model] [images] [batch] [stock]
- *   deno run -A bench/profile_step.ts tensorflow model1 1024 128 stock  # BENCHMARKS.md's profile
- *   deno run -A bench/profile_step.ts tensorflow model1 1024 128        # with the native gradients and kernels
- *   deno run -A bench/profile_step.ts cpu model1 4 4                # the pure-JS backend's profile
+ *   deno run -A tools/probes/profile_step.ts [backend] [model] [images] [batch] [stock]
+ *   deno run -A tools/probes/profile_step.ts tensorflow model1 1024 128 stock  # BENCHMARKS.md's profile
+ *   deno run -A tools/probes/profile_step.ts tensorflow model1 1024 128        # with the native gradients and kernels
+ *   deno run -A tools/probes/profile_step.ts cpu model1 4 4                # the pure-JS backend's profile
  *
  * @module
  */
-import { loadBackend } from "../src/backends/registry.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
 
 if (import.meta.main) {
   const [backendName = "tensorflow", model = "model1", images = "1024", batch = "128", stock] =

@@ -3,15 +3,15 @@
  * through tfjs-node is timed (wall time, dispatch included) over one epoch on
  * random images, after one untimed epoch.
  *
- *   deno run -A bench/profile_native_step.ts [model] [images]
- *   deno run -A bench/profile_native_step.ts model1 2048    # BENCHMARKS.md's profile
+ *   deno run -A tools/probes/profile_native_step.ts [model] [images]
+ *   deno run -A tools/probes/profile_native_step.ts model1 2048    # BENCHMARKS.md's profile
  *
  * @module
  */
-import { loadBackend } from "../src/backends/registry.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
-import { fitEpochNative } from "../src/native/step.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
+import { fitEpochNative } from "../../src/native/step.ts";
 import { randomTrainingData } from "./_probe.ts";
 
 type Execute = (name: string, ...rest: unknown[]) => unknown;

@@ -5,8 +5,8 @@
  * @module
  */
 import type { Tensor, Tensor2D, Tensor4D } from "@tensorflow/tfjs";
-import type { Tf } from "../src/backends/types.ts";
-import { percentile } from "../src/results/stats.ts";
+import type { Tf } from "../../src/backends/types.ts";
+import { percentile } from "../../src/results/stats.ts";
 
 /** `n` random images `[n, 28, 28, 1]` and random one-hot float labels `[n, 10]`. */
 export function randomTrainingData(tf: Tf, n: number): { xs: Tensor4D; ys: Tensor2D } {

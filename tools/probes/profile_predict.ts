@@ -5,18 +5,18 @@
  * after the warm-up calls that autotune its kernels. Prints a Markdown table
  * and the forward FLOP/s achieved.
  *
- *   deno run -A bench/profile_predict.ts [model] [batch] [calls] [autotune|default|eigen]
- *   deno run -A bench/profile_predict.ts model1 1024 10    # BENCHMARKS.md's profile
- *   deno run -A bench/profile_predict.ts model1 1 300 eigen  # one kernel choice, forced
+ *   deno run -A tools/probes/profile_predict.ts [model] [batch] [calls] [autotune|default|eigen]
+ *   deno run -A tools/probes/profile_predict.ts model1 1024 10    # BENCHMARKS.md's profile
+ *   deno run -A tools/probes/profile_predict.ts model1 1 300 eigen  # one kernel choice, forced
  *
  * @module
  */
 import type { Tensor, Tensor4D } from "@tensorflow/tfjs";
-import { loadBackend } from "../src/backends/registry.ts";
-import { forwardFlopsPerImage } from "../src/models/cost.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
-import { nativePredictor } from "../src/native/predict.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { forwardFlopsPerImage } from "../../src/models/cost.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
+import { nativePredictor } from "../../src/native/predict.ts";
 
 type Execute = (name: string, attrs: unknown, inputs: Tensor[], ...rest: unknown[]) => unknown;
 

@@ -4,15 +4,15 @@
  * 1,024 random images whole and in chunks of 512 down to 32, taking turns
  * call by call; the median of 12 calls each, the result read back.
  *
- *   deno run -A bench/chunk_probe.ts [model]
+ *   deno run -A tools/probes/chunk_probe.ts [model]
  *
  * @module
  */
 import type { Tensor, Tensor4D } from "@tensorflow/tfjs";
-import { loadBackend } from "../src/backends/registry.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
-import { nativePredictor } from "../src/native/predict.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
+import { nativePredictor } from "../../src/native/predict.ts";
 import { mediansTakingTurns } from "./_probe.ts";
 
 if (import.meta.main) {

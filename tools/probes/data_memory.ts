@@ -4,13 +4,13 @@
  * Reads the kernel's high-water mark (VmHWM) before and after, in a fresh
  * process, so the figure is the data's share of the peak.
  *
- *   deno run -A bench/data_memory.ts [tensorflow|cpu]
+ *   deno run -A tools/probes/data_memory.ts [tensorflow|cpu]
  *
  * @module
  */
-import { loadBackend } from "../src/backends/registry.ts";
-import { cacheDirFromEnv } from "../src/cli/_cli.ts";
-import { IMAGE_PIXELS, loadFashionMnist, toTensors } from "../src/data/mod.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { cacheDirFromEnv } from "../../src/cli/_cli.ts";
+import { IMAGE_PIXELS, loadFashionMnist, toTensors } from "../../src/data/mod.ts";
 
 function peakMiB(): number {
   const status = Deno.readTextFileSync("/proc/self/status");

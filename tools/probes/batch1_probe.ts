@@ -5,18 +5,18 @@
  * choice, in one process, taking turns call by call; each the median of 300
  * calls, the result read back before the clock stops. Checks that the outputs agree.
  *
- *   deno run -A bench/batch1_probe.ts [rounds] [model] [batch]
- *   deno run -A bench/batch1_probe.ts 3 model1    # BENCHMARKS.md's batch-1 figures
+ *   deno run -A tools/probes/batch1_probe.ts [rounds] [model] [batch]
+ *   deno run -A tools/probes/batch1_probe.ts 3 model1    # BENCHMARKS.md's batch-1 figures
  *
  * Needs the binding `deno task setup` compiles (list attributes).
  *
  * @module
  */
 import type { Tensor, Tensor4D } from "@tensorflow/tfjs";
-import { loadBackend } from "../src/backends/registry.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
-import { nativePredictor } from "../src/native/predict.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
+import { nativePredictor } from "../../src/native/predict.ts";
 import { mediansTakingTurns } from "./_probe.ts";
 
 if (import.meta.main) {

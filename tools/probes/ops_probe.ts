@@ -4,8 +4,8 @@
  * that replaces it, each the median of 20 timed calls after one untimed.
  * Every pair is also checked for the same result (largest difference).
  *
- *   deno run -A bench/ops_probe.ts [batch]
- *   deno run -A bench/ops_probe.ts 128    # BENCHMARKS.md's op table
+ *   deno run -A tools/probes/ops_probe.ts [batch]
+ *   deno run -A tools/probes/ops_probe.ts 128    # BENCHMARKS.md's op table
  *
  * Needs the binding `deno task setup` compiles (list attributes) for the
  * fused convolution and matmul.
@@ -13,7 +13,7 @@
  * @module
  */
 import type { Tensor } from "@tensorflow/tfjs";
-import { loadBackend } from "../src/backends/registry.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
 
 interface Backend {
   binding: Record<string, number>;

@@ -4,16 +4,16 @@
  * per round and per variant, one untimed and one timed epoch on random
  * images, with the native gradients installed (the default of `loadBackend`).
  *
- *   deno run -A bench/train_step_ab.ts [model] [images] [rounds]
- *   deno run -A bench/train_step_ab.ts model1 4096 3    # BENCHMARKS.md's A/B
+ *   deno run -A tools/probes/train_step_ab.ts [model] [images] [rounds]
+ *   deno run -A tools/probes/train_step_ab.ts model1 4096 3    # BENCHMARKS.md's A/B
  *
  * @module
  */
 import type { LayersModel } from "@tensorflow/tfjs";
-import { loadBackend } from "../src/backends/registry.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
-import { fitEpochNative } from "../src/native/step.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
+import { fitEpochNative } from "../../src/native/step.ts";
 import { randomTrainingData } from "./_probe.ts";
 
 if (import.meta.main) {

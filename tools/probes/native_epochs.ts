@@ -3,15 +3,15 @@
  * random images, in one process: a probe to run under different process
  * settings (environment variables, allocators) and compare.
  *
- *   deno run -A bench/native_epochs.ts [model] [images] [epochs]
- *   GLIBC_TUNABLES=glibc.malloc.mmap_max=0 /usr/bin/time -v deno run -A bench/native_epochs.ts model2 2048 4
+ *   deno run -A tools/probes/native_epochs.ts [model] [images] [epochs]
+ *   GLIBC_TUNABLES=glibc.malloc.mmap_max=0 /usr/bin/time -v deno run -A tools/probes/native_epochs.ts model2 2048 4
  *
  * @module
  */
-import { loadBackend } from "../src/backends/registry.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
-import { fitEpochNative } from "../src/native/step.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
+import { fitEpochNative } from "../../src/native/step.ts";
 import { randomTrainingData } from "./_probe.ts";
 
 if (import.meta.main) {
