@@ -6,46 +6,34 @@
  *   deno run -A tools/probes/profile_native_step.ts [model] [images]
  *   deno run -A tools/probes/profile_native_step.ts model1 2048    # BENCHMARKS.md's profile
  *
+ * A developer probe: the figures it gave are in BENCHMARKS.md, with their commands.
+ *
  * @module
  */
 import { loadBackend } from "../../src/backends/registry.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";
 import { fitEpochNative } from "../../src/native/step.ts";
-import { randomTrainingData } from "./_probe.ts";
-
-type Execute = (name: string, ...rest: unknown[]) => unknown;
+import { probeArgs, randomTrainingData, timeOps } from "./_probe.ts";
 
 if (import.meta.main) {
-  const [model = "model1", images = "2048"] = Deno.args;
+  const [model, n] = probeArgs(
+    "deno run -A tools/probes/profile_native_step.ts [model] [images]",
+    ["model1", 2048],
+  );
   const { tf } = await loadBackend("tensorflow");
-  const n = Number(images);
   const { xs, ys } = randomTrainingData(tf, n);
   const m = buildModel(getModelSpec(model), { seed: 1 });
   await fitEpochNative(m, xs, ys);
-  const backend = tf.backend() as unknown as Record<string, Execute>;
-  const times = new Map<string, { ms: number; calls: number }>();
-  for (const method of ["executeSingleOutput", "executeMultipleOutputs"]) {
-    const original = backend[method].bind(backend);
-    backend[method] = (name, ...rest) => {
-      const t0 = performance.now();
-      try {
-        return original(name, ...rest);
-      } finally {
-        const entry = times.get(name) ?? { ms: 0, calls: 0 };
-        entry.ms += performance.now() - t0;
-        entry.calls++;
-        times.set(name, entry);
-      }
-    };
-  }
+  const timer = timeOps(tf);
   const t0 = performance.now();
   await fitEpochNative(m, xs, ys);
   const total = performance.now() - t0;
+  timer.stop();
   const steps = Math.ceil(n / 128);
   let inOps = 0;
   console.log("| op | ms per step | calls per step |\n| --- | ---: | ---: |");
-  for (const [name, { ms, calls }] of [...times].sort((a, b) => b[1].ms - a[1].ms)) {
+  for (const [name, { ms, calls }] of [...timer.times].sort((a, b) => b[1].ms - a[1].ms)) {
     inOps += ms;
     console.log(`| ${name} | ${(ms / steps).toFixed(2)} | ${(calls / steps).toFixed(1)} |`);
   }
