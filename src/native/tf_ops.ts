@@ -41,6 +41,11 @@ export interface OpAttr {
 /** oneDNN's native-format kernels are registered under this `_kernel` label. */
 const ONEDNN_LABEL = "MklNameChangeOp";
 
+/** The `_kernel` attribute that picks oneDNN's native-format kernel of an `_MklNative…` op. */
+export function oneDnnKernelAttr(backend: TfjsNodeBackend): OpAttr {
+  return { name: "_kernel", type: backend.binding.TF_ATTR_STRING, value: ONEDNN_LABEL };
+}
+
 /** Whether the loaded binding passes list attributes (the one `deno task setup` compiles). */
 export function passesListAttrs(backend: TfjsNodeBackend): boolean {
   return backend.binding[BINDING_PATCH_MARKER] === 1;
@@ -79,7 +84,7 @@ export function fusedConvAttrs(backend: TfjsNodeBackend, relu: boolean): OpAttr[
     { name: "num_args", type: TF_ATTR_INT, value: 1 },
     { name: "TArgs", type: TF_ATTR_TYPE, value: [TF_FLOAT] },
     { name: "fused_ops", type: TF_ATTR_STRING, value: relu ? ["BiasAdd", "Relu"] : ["BiasAdd"] },
-    { name: "_kernel", type: TF_ATTR_STRING, value: ONEDNN_LABEL },
+    oneDnnKernelAttr(backend),
   ];
 }
 
@@ -124,7 +129,7 @@ export function poolAttrs(
   return [
     ...attrs,
     { name: "workspace_enabled", type: TF_ATTR_BOOL, value: workspace },
-    { name: "_kernel", type: TF_ATTR_STRING, value: ONEDNN_LABEL },
+    oneDnnKernelAttr(backend),
   ];
 }
 

@@ -4,29 +4,33 @@
  * per round and per variant, one untimed and one timed epoch on random
  * images, with the native gradients installed (the default of `loadBackend`).
  *
- *   deno run -A bench/train_step_ab.ts [model] [images] [rounds]
- *   deno run -A bench/train_step_ab.ts model1 4096 3    # BENCHMARKS.md's A/B
+ *   deno run -A tools/probes/train_step_ab.ts [model] [images] [rounds]
+ *   deno run -A tools/probes/train_step_ab.ts model1 4096 3    # BENCHMARKS.md's A/B
+ *
+ * A developer probe: the figures it gave are in BENCHMARKS.md, with their commands.
  *
  * @module
  */
 import type { LayersModel } from "@tensorflow/tfjs";
-import { loadBackend } from "../src/backends/registry.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
-import { fitEpochNative } from "../src/native/step.ts";
-import { randomTrainingData } from "./_probe.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
+import { fitEpochNative } from "../../src/native/step.ts";
+import { probeArgs, randomTrainingData } from "./_probe.ts";
 
 if (import.meta.main) {
-  const [model = "model1", images = "4096", rounds = "3"] = Deno.args;
+  const [model, n, rounds] = probeArgs(
+    "deno run -A tools/probes/train_step_ab.ts [model] [images] [rounds]",
+    ["model1", 4096, 3],
+  );
   const { tf } = await loadBackend("tensorflow");
-  const n = Number(images);
   const { xs, ys } = randomTrainingData(tf, n);
   const variants: Record<string, (m: LayersModel) => Promise<unknown>> = {
     "model.fit": (m) => m.fit(xs, ys, { batchSize: 128, epochs: 1, shuffle: false, verbose: 0 }),
     "native, unfused": (m) => fitEpochNative(m, xs, ys, { fused: false }),
     "native": (m) => fitEpochNative(m, xs, ys),
   };
-  for (let round = 1; round <= Number(rounds); round++) {
+  for (let round = 1; round <= rounds; round++) {
     for (const [name, epoch] of Object.entries(variants)) {
       const m = buildModel(getModelSpec(model), { seed: 1 });
       await epoch(m);

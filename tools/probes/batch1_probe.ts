@@ -5,27 +5,29 @@
  * choice, in one process, taking turns call by call; each the median of 300
  * calls, the result read back before the clock stops. Checks that the outputs agree.
  *
- *   deno run -A bench/batch1_probe.ts [rounds] [model] [batch]
- *   deno run -A bench/batch1_probe.ts 3 model1    # BENCHMARKS.md's batch-1 figures
+ *   deno run -A tools/probes/batch1_probe.ts [rounds] [model] [batch]
+ *   deno run -A tools/probes/batch1_probe.ts 3 model1    # BENCHMARKS.md's batch-1 figures
  *
- * Needs the binding `deno task setup` compiles (list attributes).
+ * Needs the binding `deno task setup` compiles (list attributes). A developer
+ * probe: the figures it gave are in BENCHMARKS.md, with their commands.
  *
  * @module
  */
-import type { Tensor, Tensor4D } from "@tensorflow/tfjs";
-import { loadBackend } from "../src/backends/registry.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
-import { nativePredictor } from "../src/native/predict.ts";
-import { mediansTakingTurns } from "./_probe.ts";
+import type { Tensor } from "@tensorflow/tfjs";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
+import { nativePredictor } from "../../src/native/predict.ts";
+import { mediansTakingTurns, probeArgs, randomImages } from "./_probe.ts";
 
 if (import.meta.main) {
-  const rounds = Number(Deno.args[0] ?? 3);
-  const modelName = Deno.args[1] ?? "model1";
-  const batch = Number(Deno.args[2] ?? 1);
+  const [rounds, modelName, batch] = probeArgs(
+    "deno run -A tools/probes/batch1_probe.ts [rounds] [model] [batch]",
+    [3, "model1", 1],
+  );
   const { tf } = await loadBackend("tensorflow");
   const model = buildModel(getModelSpec(modelName));
-  const x: Tensor4D = tf.randomNormal([batch, 28, 28, 1]);
+  const x = randomImages(tf, batch);
   const predictors = {
     default: nativePredictor(model, { kernels: "default" }),
     eigen: nativePredictor(model, { kernels: "eigen" }),

@@ -4,24 +4,28 @@
  * random images. The variants: `stock` (TF.js's gradients), then one with
  * each prefix of the native list, so each line adds one native gradient.
  *
- *   deno run -A bench/native_gradients_ab.ts [model] [images] [rounds]
- *   deno run -A bench/native_gradients_ab.ts model1 2048 2    # BENCHMARKS.md's A/B
+ *   deno run -A tools/probes/native_gradients_ab.ts [model] [images] [rounds]
+ *   deno run -A tools/probes/native_gradients_ab.ts model1 2048 2    # BENCHMARKS.md's A/B
+ *
+ * A developer probe: the figures it gave are in BENCHMARKS.md, with their commands.
  *
  * @module
  */
-import { installNativeGradients, NATIVE_GRADIENTS } from "../src/native/gradients.ts";
-import { loadBackend } from "../src/backends/registry.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
+import { installNativeGradients, NATIVE_GRADIENTS } from "../../src/native/gradients.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
+import { probeArgs, randomTrainingData } from "./_probe.ts";
 
 if (import.meta.main) {
-  const [model = "model1", images = "2048", rounds = "2"] = Deno.args;
+  const [model, n, rounds] = probeArgs(
+    "deno run -A tools/probes/native_gradients_ab.ts [model] [images] [rounds]",
+    ["model1", 2048, 2],
+  );
   const { tf } = await loadBackend("tensorflow", { nativeGradients: false });
-  const n = Number(images);
-  const xs = tf.randomNormal([n, 28, 28, 1]);
-  const ys = tf.oneHot(tf.zeros([n], "int32"), 10);
+  const { xs, ys } = randomTrainingData(tf, n);
   const variants = NATIVE_GRADIENTS.map((_, i) => NATIVE_GRADIENTS.slice(0, i + 1));
-  for (let round = 1; round <= Number(rounds); round++) {
+  for (let round = 1; round <= rounds; round++) {
     for (const names of [[], ...variants]) {
       const restore = installNativeGradients(tf, { names });
       const m = buildModel(getModelSpec(model), { seed: 1 });

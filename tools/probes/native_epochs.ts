@@ -3,25 +3,29 @@
  * random images, in one process: a probe to run under different process
  * settings (environment variables, allocators) and compare.
  *
- *   deno run -A bench/native_epochs.ts [model] [images] [epochs]
- *   GLIBC_TUNABLES=glibc.malloc.mmap_max=0 /usr/bin/time -v deno run -A bench/native_epochs.ts model2 2048 4
+ *   deno run -A tools/probes/native_epochs.ts [model] [images] [epochs]
+ *   GLIBC_TUNABLES=glibc.malloc.mmap_max=0 /usr/bin/time -v deno run -A tools/probes/native_epochs.ts model2 2048 4
+ *
+ * A developer probe: the figures it gave are in BENCHMARKS.md, with their commands.
  *
  * @module
  */
-import { loadBackend } from "../src/backends/registry.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
-import { fitEpochNative } from "../src/native/step.ts";
-import { randomTrainingData } from "./_probe.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
+import { fitEpochNative } from "../../src/native/step.ts";
+import { probeArgs, randomTrainingData } from "./_probe.ts";
 
 if (import.meta.main) {
-  const [model = "model2", images = "2048", epochs = "3"] = Deno.args;
+  const [model, n, epochs] = probeArgs(
+    "deno run -A tools/probes/native_epochs.ts [model] [images] [epochs]",
+    ["model2", 2048, 3],
+  );
   const { tf } = await loadBackend("tensorflow");
-  const n = Number(images);
   const { xs, ys } = randomTrainingData(tf, n);
   const m = buildModel(getModelSpec(model), { seed: 1 });
   const times: number[] = [];
-  for (let e = 0; e < Number(epochs); e++) {
+  for (let e = 0; e < epochs; e++) {
     const t0 = performance.now();
     await fitEpochNative(m, xs, ys);
     times.push((performance.now() - t0) / 1000);

@@ -4,22 +4,24 @@
  * 1,024 random images whole and in chunks of 512 down to 32, taking turns
  * call by call; the median of 12 calls each, the result read back.
  *
- *   deno run -A bench/chunk_probe.ts [model]
+ *   deno run -A tools/probes/chunk_probe.ts [model]
+ *
+ * A developer probe: the figures it gave are in BENCHMARKS.md, with their commands.
  *
  * @module
  */
-import type { Tensor, Tensor4D } from "@tensorflow/tfjs";
-import { loadBackend } from "../src/backends/registry.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
-import { nativePredictor } from "../src/native/predict.ts";
-import { mediansTakingTurns } from "./_probe.ts";
+import type { Tensor } from "@tensorflow/tfjs";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
+import { nativePredictor } from "../../src/native/predict.ts";
+import { mediansTakingTurns, probeArgs, randomImages } from "./_probe.ts";
 
 if (import.meta.main) {
-  const model = Deno.args[0] ?? "model1";
+  const [model] = probeArgs("deno run -A tools/probes/chunk_probe.ts [model]", ["model1"]);
   const { tf } = await loadBackend("tensorflow");
   const m = buildModel(getModelSpec(model));
-  const x: Tensor4D = tf.randomNormal([1024, 28, 28, 1]);
+  const x = randomImages(tf, 1024);
   const { predict } = nativePredictor(m, { kernels: "default" });
   const chunked = (size: number) => () =>
     tf.tidy(() => {

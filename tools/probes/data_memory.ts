@@ -4,13 +4,16 @@
  * Reads the kernel's high-water mark (VmHWM) before and after, in a fresh
  * process, so the figure is the data's share of the peak.
  *
- *   deno run -A bench/data_memory.ts [tensorflow|cpu]
+ *   deno run -A tools/probes/data_memory.ts [tensorflow|cpu]
+ *
+ * A developer probe: the figures it gave are in README.md's data section, with their commands.
  *
  * @module
  */
-import { loadBackend } from "../src/backends/registry.ts";
-import { cacheDirFromEnv } from "../src/cli/_cli.ts";
-import { IMAGE_PIXELS, loadFashionMnist, toTensors } from "../src/data/mod.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { cacheDirFromEnv } from "../../src/cli/_cli.ts";
+import { IMAGE_PIXELS, loadFashionMnist, toTensors } from "../../src/data/mod.ts";
+import { probeArgs } from "./_probe.ts";
 
 function peakMiB(): number {
   const status = Deno.readTextFileSync("/proc/self/status");
@@ -18,7 +21,10 @@ function peakMiB(): number {
 }
 
 if (import.meta.main) {
-  const { tf, name } = await loadBackend(Deno.args[0] ?? "tensorflow");
+  const [backend] = probeArgs("deno run -A tools/probes/data_memory.ts [tensorflow|cpu]", [
+    "tensorflow",
+  ]);
+  const { tf, name } = await loadBackend(backend);
   tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync()); // the backend's own start-up memory
   const before = peakMiB();
   const data = await loadFashionMnist({ cacheDir: cacheDirFromEnv(), baseUrls: false });

@@ -3,29 +3,31 @@
  * epoch on random images, kernel times summed by kernel name. Kernel times
  * are wall times per op, dispatch included, so read them as shares.
  *
- *   deno run -A bench/profile_step.ts [backend] [model] [images] [batch] [stock]
- *   deno run -A bench/profile_step.ts tensorflow model1 1024 128 stock  # BENCHMARKS.md's profile
- *   deno run -A bench/profile_step.ts tensorflow model1 1024 128        # with the native gradients and kernels
- *   deno run -A bench/profile_step.ts cpu model1 4 4                # the pure-JS backend's profile
+ *   deno run -A tools/probes/profile_step.ts [backend] [model] [images] [batch] [stock]
+ *   deno run -A tools/probes/profile_step.ts tensorflow model1 1024 128 stock  # BENCHMARKS.md's profile
+ *   deno run -A tools/probes/profile_step.ts tensorflow model1 1024 128        # with the native gradients and kernels
+ *   deno run -A tools/probes/profile_step.ts cpu model1 4 4                # the pure-JS backend's profile
+ *
+ * A developer probe: the figures it gave are in BENCHMARKS.md, with their commands.
  *
  * @module
  */
-import { loadBackend } from "../src/backends/registry.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
+import { probeArgs, randomTrainingData } from "./_probe.ts";
 
 if (import.meta.main) {
-  const [backendName = "tensorflow", model = "model1", images = "1024", batch = "128", stock] =
-    Deno.args;
+  const [backendName, model, n, batchSize, stock] = probeArgs(
+    "deno run -A tools/probes/profile_step.ts [backend] [model] [images] [batch] [stock]",
+    ["tensorflow", "model1", 1024, 128, ""],
+  );
   const { tf } = await loadBackend(backendName, {
     allowFallback: true,
     nativeGradients: stock !== "stock",
   });
   const m = buildModel(getModelSpec(model), { seed: 1 });
-  const n = Number(images);
-  const batchSize = Number(batch);
-  const xs = tf.randomNormal([n, 28, 28, 1]);
-  const ys = tf.oneHot(tf.zeros([n], "int32"), 10);
+  const { xs, ys } = randomTrainingData(tf, n);
   await m.fit(xs, ys, { batchSize, epochs: 1, verbose: 0 }); // warm-up, untimed
   const t0 = performance.now();
   const info = await tf.profile(async () => {
