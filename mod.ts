@@ -3,25 +3,38 @@
  * Deno, and measure accuracy, time per epoch and inference latency on each
  * backend (native libtensorflow on the CPU or a CUDA GPU, WebGPU, pure JS).
  *
- * This module only re-exports the public API; importing it has no side
- * effects and loads no backend.
+ * What a library user needs, in the order of a run: load a backend and the
+ * data, build a model, train it with an engine, evaluate it and time its
+ * inference, then read, write and compare results. Importing this module has
+ * no side effects and loads no backend.
  *
  * @example Train model1 on the fixture split and time its inference
  * ```ts
  * import {
- *   buildModel, evaluateModel, FIXTURE_CHECKSUMS, FIXTURE_DIR, getModelSpec, loadBackend,
- *   loadFashionMnist, measureInference, permutation, toTensors, trainEpochs,
+ *   buildModel,
+ *   evaluateModel,
+ *   getModelSpec,
+ *   loadBackend,
+ *   loadFixtureData,
+ *   measureInference,
+ *   permutation,
+ *   toTensors,
+ *   trainEpochs,
  * } from "./mod.ts";
  *
  * const { tf, device } = await loadBackend("tensorflow");
  * console.log(device.description); // "libtensorflow 2.21.0 (CPU)"
- * const data = await loadFashionMnist({ dir: FIXTURE_DIR, checksums: FIXTURE_CHECKSUMS });
+ * const data = await loadFixtureData();
  * const train = toTensors(data.train);
  * const test = toTensors(data.test);
  * const model = buildModel(getModelSpec("model1"), { seed: 42 });
- * // step "native": TensorFlow's ops called directly, as Keras's graph does (tensorflow backend only)
+ * // "native": TensorFlow's ops called directly, as Keras's graph does (tensorflow backend only)
  * const epochs = await trainEpochs({
- *   model, train, epochs: 3, step: "native", order: (e, n) => permutation(n, e),
+ *   model,
+ *   train,
+ *   epochs: 3,
+ *   step: "native",
+ *   order: (epoch, n) => permutation(n, epoch),
  * });
  * console.log(epochs.map((e) => e.trainSeconds));
  * console.log((await evaluateModel(model, test.xs, test.ys)).accuracy);
@@ -36,14 +49,11 @@
 // Backends
 export {
   BACKEND_NAMES,
-  BACKENDS,
-  type ChildLoadResult,
   deepProbe,
   type DeepProbeOptions,
   getBackendSpec,
   loadBackend,
   type LoadBackendOptions,
-  loadInChild,
   pickBackend,
   probeAll,
 } from "./src/backends/registry.ts";
@@ -55,28 +65,6 @@ export type {
   ProbeResult,
   Tf,
 } from "./src/backends/types.ts";
-export {
-  installedNativeGradients,
-  installNativeGradients,
-  NATIVE_GRADIENTS,
-  type NativeGradientOptions,
-  nativeGradientsInstalled,
-  uninstallNativeGradients,
-} from "./src/native/gradients.ts";
-export { oneDnnMaxPoolAvailable } from "./src/native/tf_ops.ts";
-export {
-  installedNativeKernels,
-  installNativeKernels,
-  NATIVE_KERNELS,
-  type NativeKernelOptions,
-  uninstallNativeKernels,
-} from "./src/native/kernels.ts";
-export {
-  type NativePackage,
-  TFJS_NODE,
-  TFJS_NODE_GPU,
-  type WheelPin,
-} from "./src/backends/native.ts";
 
 // Data
 export {
@@ -86,18 +74,15 @@ export {
   classCounts,
   DatasetError,
   type DataSplit,
-  type DownloadOptions,
   type FashionMnist,
-  FILE_NAMES,
-  type FileRole,
   type FileSource,
   FIXTURE_CHECKSUMS,
   FIXTURE_DIR,
   FULL_CHECKSUMS,
   loadFashionMnist,
+  loadFixtureData,
   type LoadOptions,
   permutation,
-  type SourceKind,
   type SplitTensors,
   splitValidation,
   stratifiedSubset,
@@ -107,19 +92,8 @@ export {
 } from "./src/data/mod.ts";
 
 // Models
-export {
-  getModelSpec,
-  MODEL_NAMES,
-  MODELS,
-  type ModelSpec,
-  referenceSpec,
-} from "./src/models/spec.ts";
-export {
-  countParams,
-  forwardFlopsPerImage,
-  type LayerCost,
-  layerCosts,
-} from "./src/models/cost.ts";
+export { getModelSpec, MODEL_NAMES, type ModelSpec } from "./src/models/spec.ts";
+export { countParams, forwardFlopsPerImage } from "./src/models/cost.ts";
 export { buildModel, type BuildModelOptions } from "./src/models/factory.ts";
 
 // Training and measurement
@@ -129,25 +103,14 @@ export {
   type TrainEpochsOptions,
   type TrainStep,
 } from "./src/train/trainer.ts";
-export {
-  type EpochMetrics,
-  fitEpochNative,
-  type NativeEpochOptions,
-  nativeStepSupport,
-} from "./src/native/step.ts";
+export type { EpochMetrics } from "./src/native/step.ts";
 export { evaluateModel, type Evaluation } from "./src/train/evaluate.ts";
 export {
-  assertEngineRunsOn,
-  COMPARED_ENGINES,
   DEFAULT_ENGINE,
   ENGINE_NAMES,
   type EngineName,
-  engineOfLegacyConfig,
-  engineRunsOn,
-  ENGINES,
   type EngineSpec,
   getEngineSpec,
-  onlyEngineOn,
 } from "./src/train/engines.ts";
 export {
   type InferenceOptions,
@@ -167,7 +130,6 @@ export {
   type DataSource,
   type EpochRecord,
   type InferenceRecord,
-  READABLE_SCHEMA_VERSIONS,
   type ResultsFile,
   type RunConfig,
   type RunRecord,
@@ -183,27 +145,21 @@ export {
   type Environment,
 } from "./src/results/environment.ts";
 
-// Comparisons across backends and machines
+// Comparisons across backends, engines and machines
 export {
-  BASELINE_BACKEND,
   buildComparison,
   type BuildComparisonOptions,
   type Comparison,
   type ComparisonRow,
-  type MachineSummary,
   parseComparison,
-  rowsFromResults,
-  type RowStatus,
-  type ScalingRow,
   type SkippedRun,
 } from "./src/results/comparison.ts";
 export {
   renderComparison,
   type RenderComparisonOptions,
 } from "./src/results/comparison_markdown.ts";
-export { comparisonChartSpec, renderComparisonSvg, svgToPng } from "./src/results/chart.ts";
+export { renderComparisonSvg } from "./src/results/chart.ts";
 export {
-  COMPARISON_FILES,
   type ComparisonInputs,
   type ComparisonPaths,
   readComparisonInputs,
@@ -216,7 +172,6 @@ export {
   type KerasProbe,
   type KerasRun,
   type KerasRunOptions,
-  kerasVenvDir,
   measureCeiling,
   probeKeras,
   runKerasPeer,
@@ -224,11 +179,9 @@ export {
   type SetupKerasOptions,
 } from "./src/peer/keras.ts";
 export {
-  type PeerModelSummary,
   type PeerRun,
   type PeerSummary,
   renderPeer,
-  type SideSummary,
   summarizePeer,
   type SummarizePeerOptions,
 } from "./src/peer/summary.ts";

@@ -7,13 +7,18 @@
  */
 import { basename, dirname, join } from "node:path";
 
-/** Whether anything exists at `path`; other errors than NotFound are thrown. */
+/**
+ * Whether anything exists at `path`. False where nothing is there, or where a
+ * folder on the way is a file; other errors (no permission) are thrown.
+ */
 export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
+    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) {
+      return false;
+    }
     throw err;
   }
 }

@@ -22,6 +22,11 @@ Deno.test("exists, isFile and isDirectory tell a file, a folder and nothing apar
       await Promise.all([exists(dir), isFile(dir), isDirectory(dir)]),
       [true, false, true],
     );
+    const under = join(file, "x"); // a file on the way
+    assert.deepEqual(
+      await Promise.all([exists(under), isFile(under), isDirectory(under)]),
+      [false, false, false],
+    );
     const none = join(dir, "none");
     assert.deepEqual(
       await Promise.all([exists(none), isFile(none), isDirectory(none)]),

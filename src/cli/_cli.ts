@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import {
   ONEDNN_CHOICES,
@@ -14,15 +15,6 @@ import {
   oneDnnVariableFor,
 } from "../backends/onednn.ts";
 import { defaultCacheDir } from "../data/cache.ts";
-import { getModelSpec } from "../models/spec.ts";
-import {
-  assertEngineRunsOn,
-  DEFAULT_ENGINE,
-  type EngineName,
-  ENGINES,
-  type EngineSpec,
-  getEngineSpec,
-} from "../train/engines.ts";
 
 /**
  * A mistake in how a command was called (a bad flag, a bad value). The CLI
@@ -165,143 +157,19 @@ export function applyOneDnnChoice(choice: OneDnnChoice): void {
   else Deno.env.set(ONEDNN_VARIABLE, value);
 }
 
-/** The `--onednn` option's `--help` lines, the same in every task that takes it. */
-export const ONEDNN_HELP =
-  `  --onednn MODE         on or off pins TensorFlow's oneDNN kernels for this run;
-                        default leaves them to this CPU's default (the option
-                        sets ${ONEDNN_VARIABLE}; without it, the variable as set)`;
-
 /**
- * Parses `--models`: a comma-separated list of registered model names.
- *
- * @throws {UsageError} For an empty list or an unknown name (the message lists the valid ones).
+ * `results/<prefix><timestamp>`, the default output folder of a task: the
+ * current UTC time to the second, with `-` for `:` so that every file system
+ * takes it.
  */
-export function parseModelList(value: string): string[] {
-  const models = value.split(",").map((m) => m.trim()).filter((m) => m !== "");
-  if (models.length === 0) {
-    throw new UsageError(
-      `--models: expected a list like model1,model2, got ${JSON.stringify(value)}`,
-    );
-  }
-  for (const m of models) {
-    try {
-      getModelSpec(m);
-    } catch (err) {
-      throw new UsageError(`--models: ${(err as Error).message}`);
-    }
-  }
-  return models;
+export function timestampedOutDir(prefix = ""): string {
+  return join("results", `${prefix}${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}`);
 }
 
-/** The engine flags of `train-all` and `peer`: `--engine` and its older aliases. */
-export interface EngineFlags {
-  /** `--engine NAME`. */
-  engine?: string;
-  /** `--train-step fit|native`: an alias of `--engine tfjs|native`. */
-  trainStep?: string;
-  /** `--inference-path layers|native`: an alias of `--engine tfjs|native`. */
-  inferencePath?: string;
-  /** `--stock-gradients`: an alias of `--engine tfjs`. */
-  stockGradients?: boolean;
-}
-
-/** Word-wraps `text` into lines of at most `width` characters, each after `indent`. */
-function wrap(text: string, indent: string, width = 92): string {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line && indent.length + line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return [...lines, line].map((l) => indent + l).join("\n");
-}
-
-/** The help lines of `--engine` and its aliases, for `train-all` and `peer`. */
-export const ENGINE_HELP =
-  `  --engine NAME         how models are trained and inference is timed (default ${DEFAULT_ENGINE}):
-${
-    ENGINES.map((e) =>
-      wrap(`${e.name}: ${e.description}; runs on ${e.backends.join(", ")}`, " ".repeat(24))
-    ).join("\n")
-  }
-  --train-step STEP     alias: fit = --engine tfjs, native = --engine native
-  --inference-path PATH alias: layers = --engine tfjs, native = --engine native
-  --stock-gradients     alias: --engine tfjs`;
-
-/**
- * Parses `--engine NAME`, or the aliases that name an engine in older
- * commands (`--train-step`, `--inference-path`, `--stock-gradients`).
- *
- * @param command The task name for the hint, e.g. `"train-all"`.
- * @returns The engine, or `undefined` when no flag names one.
- * @throws {UsageError} For an unknown name, or flags that name different engines.
- */
-export function parseEngineFlags(command: string, flags: EngineFlags): EngineSpec | undefined {
-  const named: [string, EngineName][] = [];
-  if (flags.engine !== undefined) {
-    named.push([`--engine ${flags.engine}`, parseEngine("--engine", flags.engine, command).name]);
-  }
-  const alias = (flag: string, value: string | undefined, tfjs: string) => {
-    if (value === undefined) return;
-    if (value !== tfjs && value !== "native") {
-      throw new UsageError(`${flag}: expected ${tfjs} or native, got ${JSON.stringify(value)}`);
-    }
-    named.push([`${flag} ${value}`, value === "native" ? "native" : "tfjs"]);
-  };
-  alias("--train-step", flags.trainStep, "fit");
-  alias("--inference-path", flags.inferencePath, "layers");
-  if (flags.stockGradients) named.push(["--stock-gradients", "tfjs"]);
-  const other = named.find(([, e]) => e !== named[0][1]);
-  if (other) {
-    throw new UsageError(
-      `${named[0][0]} means --engine ${named[0][1]}, but ${other[0]} means --engine ${
-        other[1]
-      }; keep one`,
-    );
-  }
-  return named.length === 0 ? undefined : getEngineSpec(named[0][1]);
-}
-
-/**
- * Parses one engine name.
- *
- * @throws {UsageError} `--engine: expected one of tfjs, native, …, got "x"; see …`.
- */
-function parseEngine(flag: string, value: string, command: string): EngineSpec {
-  try {
-    return getEngineSpec(value.trim());
-  } catch (err) {
-    throw new UsageError(
-      `${flag}: ${(err as Error).message}; see \`deno task ${command} --help\``,
-    );
-  }
-}
-
-/**
- * Parses a comma-separated list of engine names (`--engines tfjs,native`).
- *
- * @throws {UsageError} For an empty list or an unknown name.
- */
-export function parseEngineList(flag: string, value: string, command: string): EngineSpec[] {
-  const items = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  if (items.length === 0) {
-    throw new UsageError(`${flag}: expected a list like tfjs,native, got ${JSON.stringify(value)}`);
-  }
-  const engines = items.map((item) => parseEngine(flag, item, command));
-  return engines.filter((e, i) => engines.indexOf(e) === i);
-}
-
-/**
- * Checks that an engine runs on a backend.
- *
- * @throws {UsageError} `--engine native runs on tensorflow-gpu, tensorflow, not cpu; use …`.
- */
-export function checkEngineBackend(engine: EngineSpec, backend: string, flag = "--engine"): void {
-  try {
-    assertEngineRunsOn(engine, backend, flag);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+/** A plain-text table for the terminal: columns padded to their widest cell. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }

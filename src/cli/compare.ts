@@ -11,6 +11,7 @@
  */
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
+import { exists } from "../_util/fs.ts";
 import { BACKEND_NAMES, deepProbe, getBackendSpec } from "../backends/registry.ts";
 import type { ProbeResult } from "../backends/types.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
@@ -21,7 +22,6 @@ import { speedupCell } from "../results/comparison_markdown.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import {
   COMPARED_ENGINES,
-  ENGINE_NAMES,
   engineRunsOn,
   type EngineSpec,
   getEngineSpec,
@@ -29,16 +29,27 @@ import {
 import { readResults } from "../train/experiment.ts";
 import {
   applyOneDnnChoice,
-  ONEDNN_HELP,
-  parseEngineList,
   parseFlags,
-  parseOneDnnChoice,
   parsePositiveInt,
   runCli,
+  textTable,
+  timestampedOutDir,
   UsageError,
 } from "./_cli.ts";
+import {
+  engineHelp,
+  oneDnnHelp,
+  parseModelList,
+  parseRunFlags,
+  RUN_DEFAULTS,
+  RUN_FLAGS,
+  runFlagsHelp,
+  type TaskDefaults,
+} from "./_run_options.ts";
 import { runTrainAllChild } from "./_train_all_child.ts";
-import { exists } from "../_util/fs.ts";
+
+/** compare's own defaults: model1, three epochs. */
+const DEFAULTS: TaskDefaults = { models: ["model1"], epochs: 3 };
 
 const HELP = `Usage: deno task compare [options]
 
@@ -49,26 +60,17 @@ epoch by backend, engine and model). Speed-ups are only computed between rows of
 the same engine, plus each engine over tfjs on the same backend.
 
 Options:
-  --model NAME          ${MODEL_NAMES.join(", ")}, a comma-separated list, or all (default model1)
+${runFlagsHelp(DEFAULTS)}
+  --model LIST          the former name of --models, kept for scripts
   --backends LIST       comma-separated, from ${BACKEND_NAMES.join(", ")}
                         (default: all; those that cannot run here become rows with the reason)
-  --engines LIST        comma-separated, from ${ENGINE_NAMES.join(", ")} (also --engine);
-                        each runs on the listed backends it supports (default: ${
-  COMPARED_ENGINES.join(",")
-},
-                        tfjs = stock TF.js everywhere, native = TensorFlow's ops on tensorflow(-gpu))
-  --epochs N            epochs per run; the first is left out of the median (default 3)
-  --train-size N        training images per epoch on every backend (default: all 55,000 on
-                        fast backends, --short-train-size on slow ones)
+${engineHelp("list", COMPARED_ENGINES)}
+                        each engine runs on the listed backends it supports
   --short-train-size N  images per epoch on slow backends (cpu, and WebGPU on a software
                         adapter) when --train-size is not given (default 64); their
                         validation and test sets are cut to the same size, and at most
                         2 epochs run
-  --seed N              (default 42)
-  --machine NAME        name recorded for this machine (default: hostname)
-  --data-dir DIR        read Fashion-MNIST from this folder first
-  --fixtures            use the 2,000/500-image split in fixtures/
-${ONEDNN_HELP.replace("this run", "every run")}
+${oneDnnHelp("every run")}
   --out DIR             output folder (default results/compare-<timestamp>)
   --resume              continue in --out DIR: finished runs are kept, unfinished ones resumed
   -h, --help            show this help
@@ -84,21 +86,12 @@ async function main(): Promise<number> {
   const { values } = parseFlags("compare", {
     args: Deno.args,
     options: {
-      model: { type: "string", default: "model1" },
+      ...RUN_FLAGS,
+      model: { type: "string" },
       backends: { type: "string" },
       engines: { type: "string" },
-      engine: { type: "string" },
-      epochs: { type: "string" },
-      "train-size": { type: "string" },
       "short-train-size": { type: "string" },
-      seed: { type: "string" },
-      machine: { type: "string" },
-      "data-dir": { type: "string" },
-      fixtures: { type: "boolean", default: false },
-      out: { type: "string" },
       resume: { type: "boolean", default: false },
-      onednn: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
@@ -106,23 +99,19 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const models = parseList("--model", values.model, (m) => {
-    if (m === "all") return [...MODEL_NAMES];
-    getModelSpec(m);
-    return [m];
-  });
+  if (values.model !== undefined && values.models !== undefined) {
+    throw new UsageError("--models and --model name the same list; keep one");
+  }
+  const flags = parseRunFlags("compare", values, "list");
+  const models = values.model !== undefined
+    ? parseModelList("--model", values.model)
+    : flags.models ?? [...DEFAULTS.models];
   let backends = values.backends === undefined
     ? [...BACKEND_NAMES]
     : parseList("--backends", values.backends, (b) => [getBackendSpec(b).name]);
-  if (values.engines !== undefined && values.engine !== undefined) {
-    throw new UsageError("--engines and --engine name the same list; keep one");
-  }
-  const engineFlag = values.engines !== undefined ? "--engines" : "--engine";
-  const engineValue = values.engines ?? values.engine;
-  const engines: EngineSpec[] = engineValue === undefined
-    ? COMPARED_ENGINES.map(getEngineSpec)
-    : parseEngineList(engineFlag, engineValue, "compare");
-  if (engineValue !== undefined) {
+  const engineFlag = flags.engines?.flag ?? "--engines";
+  const engines: EngineSpec[] = flags.engines?.list ?? COMPARED_ENGINES.map(getEngineSpec);
+  if (flags.engines) {
     for (const e of engines) {
       if (!backends.some((b) => engineRunsOn(e, b))) {
         throw new UsageError(
@@ -146,25 +135,19 @@ async function main(): Promise<number> {
     console.error(`compare: ${idle.join(", ")}: none of the engines runs there; left out`);
     backends = backends.filter((b) => !idle.includes(b));
   }
-  const int = (flag: string, v: string | undefined) =>
-    v === undefined ? undefined : parsePositiveInt(flag, v);
-  const epochs = int("--epochs", values.epochs) ?? 3;
-  const trainSize = int("--train-size", values["train-size"]);
-  const shortTrainSize = int("--short-train-size", values["short-train-size"]) ?? 64;
-  const seed = int("--seed", values.seed) ?? 42;
-  if (values.fixtures && values["data-dir"]) {
-    throw new UsageError("--fixtures and --data-dir exclude each other");
-  }
+  const epochs = flags.epochs ?? DEFAULTS.epochs;
+  const trainSize = flags.trainSize;
+  const shortTrainSize = values["short-train-size"] === undefined
+    ? 64
+    : parsePositiveInt("--short-train-size", values["short-train-size"]);
+  const seed = flags.seed ?? RUN_DEFAULTS.seed;
   // Every train-all child inherits the variable, so all rows share one oneDNN setting.
-  if (values.onednn !== undefined) applyOneDnnChoice(parseOneDnnChoice(values.onednn));
-  const machine = values.machine?.trim() || hostname();
-  if (values.resume && !values.out) {
+  if (flags.oneDnn !== undefined) applyOneDnnChoice(flags.oneDnn);
+  const machine = flags.machine ?? hostname();
+  if (values.resume && !flags.out) {
     throw new UsageError("--resume: expected --out DIR naming the comparison to continue");
   }
-  const outDir = resolve(
-    values.out ??
-      join("results", `compare-${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}`),
-  );
+  const outDir = resolve(flags.out ?? timestampedOutDir("compare-"));
   const existing = await exists(join(outDir, "runs"));
   if (existing && !values.resume) {
     throw new UsageError(
@@ -176,6 +159,17 @@ async function main(): Promise<number> {
       `--out ${outDir}: expected a folder that can be written, but ${err.message}`,
     );
   });
+  // Flags every child gets as given (a short run on a slow backend sets its own sizes).
+  const passed = (short: boolean) => [
+    ...(flags.batchSize ? ["--batch-size", String(flags.batchSize)] : []),
+    ...(trainSize ? ["--train-size", String(trainSize)] : []),
+    ...(!short && flags.validationSize ? ["--validation-size", String(flags.validationSize)] : []),
+    ...(!short && flags.testSize ? ["--test-size", String(flags.testSize)] : []),
+    ...(!short && flags.inferenceBatchSize
+      ? ["--inference-batch", String(flags.inferenceBatchSize)]
+      : []),
+    ...(!short && flags.inferenceRuns ? ["--inference-runs", String(flags.inferenceRuns)] : []),
+  ];
 
   // Which backends can run here, each probed in a child process.
   console.error(`compare: probing ${backends.join(", ")}`);
@@ -266,9 +260,9 @@ async function main(): Promise<number> {
         "--out",
         runDir,
         ...(step.software ? ["--allow-fallback"] : []),
-        ...(values.fixtures ? ["--fixtures"] : []),
-        ...(values["data-dir"] ? ["--data-dir", values["data-dir"]] : []),
-        ...(trainSize ? ["--train-size", String(trainSize)] : []),
+        ...(flags.fixtures ? ["--fixtures"] : []),
+        ...(flags.dataDir ? ["--data-dir", flags.dataDir] : []),
+        ...passed(step.short !== null),
         ...(step.short
           ? [
             "--train-size",
@@ -312,13 +306,13 @@ async function main(): Promise<number> {
 
   const command = [
     "deno task compare",
-    `--model ${models.length === MODEL_NAMES.length ? "all" : models.join(",")}`,
+    `--models ${models.length === MODEL_NAMES.length ? "all" : models.join(",")}`,
     `--backends ${backends.join(",")}`,
     `--engines ${engines.map((e) => e.name).join(",")}`,
     `--epochs ${epochs}`,
     ...(trainSize ? [`--train-size ${trainSize}`] : [`--short-train-size ${shortTrainSize}`]),
     `--seed ${seed}`,
-    ...(values.fixtures ? ["--fixtures"] : []),
+    ...(flags.fixtures ? ["--fixtures"] : []),
     `--out ${outDir}`,
   ].join(" ");
   const comparison = buildComparison({
@@ -391,9 +385,7 @@ function summary(rows: ReturnType<typeof buildComparison>["rows"]): string {
     "batch-1 p50",
     "notes",
   ];
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join("  ").trimEnd();
-  return ["", line(header), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
+  return `\n${textTable(header, cells)}`;
 }
 
 if (import.meta.main) await runCli(main);

@@ -10,33 +10,42 @@
  * @module
  */
 import { join, resolve } from "node:path";
+import { exists, writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 import { permutation } from "../data/mod.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
-import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
+import { getModelSpec } from "../models/spec.ts";
 import { kerasVenvDir, measureCeiling, probeKeras, runKerasPeer } from "../peer/keras.ts";
-import { collectEnvironment } from "../results/environment.ts";
 import { type PeerRun, renderPeer, summarizePeer } from "../peer/summary.ts";
+import { collectEnvironment } from "../results/environment.ts";
 import { type ResultsFile, SCHEMA_VERSION, validateResults } from "../results/schema.ts";
 import { COMPARED_ENGINES, type EngineSpec, getEngineSpec } from "../train/engines.ts";
 import { readResults } from "../train/experiment.ts";
 import {
   applyOneDnnChoice,
   cacheDirFromEnv,
-  checkEngineBackend,
-  ONEDNN_HELP,
   oneDnnVariableFromEnv,
-  parseEngineFlags,
-  parseEngineList,
   parseFlags,
-  parseModelList,
-  parseOneDnnChoice,
   parsePositiveInt,
   runCli,
+  timestampedOutDir,
   UsageError,
 } from "./_cli.ts";
-import { runTrainAllChild } from "./_train_all_child.ts";
 import { loadRunData } from "./_run_data.ts";
-import { exists, writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
+import {
+  checkEngineBackend,
+  engineHelp,
+  oneDnnHelp,
+  parseRunFlags,
+  resolveRun,
+  RUN_FLAGS,
+  runFlagsHelp,
+  type TaskDefaults,
+  trainAllArgs,
+} from "./_run_options.ts";
+import { runTrainAllChild } from "./_train_all_child.ts";
+
+/** peer's own defaults: model1, three epochs. */
+const DEFAULTS: TaskDefaults = { models: ["model1"], epochs: 3 };
 
 const HELP = `Usage: deno task peer [options]
 
@@ -48,28 +57,12 @@ the machine's measured fp32 ceiling). Needs the Keras environment:
 deno task setup-keras.
 
 Options:
-  --models LIST         comma-separated, from ${MODEL_NAMES.join(", ")} (default model1)
-  --epochs N            epochs per run; the first is left out of the median (default 3)
+${runFlagsHelp(DEFAULTS)}
   --repeats N           runs of each side per model, alternating (default 2)
-  --train-size N        training images (default: all left after validation)
-  --validation-size N   (default 5000; 200 with --fixtures)
-  --test-size N         (default: all)
-  --batch-size N        (default 128)
   --threads N           pin TensorFlow's intra-op and inter-op pools to N on both sides
                         (default: TensorFlow's own choice on both)
-  --inference-batch N   (default 1024)
-  --inference-runs N    timed batch-1 calls, at least 50 (default 100)
-  --seed N              (default 42)
-  --machine NAME        (default: hostname)
-  --data-dir DIR        read Fashion-MNIST from this folder first
-  --fixtures            use the 2,000/500-image split in fixtures/
-  --engines LIST        TF.js engines beside Keras, comma-separated (also --engine):
-                        tfjs (stock TF.js), native (TensorFlow's ops called directly),
-                        tfjs-patched (see train-all --help) (default: ${COMPARED_ENGINES.join(",")})
-  --train-step STEP     alias: fit = --engines tfjs, native = --engines native
-  --inference-path PATH alias: layers = --engines tfjs, native = --engines native
-  --stock-gradients     alias: --engines tfjs
-${ONEDNN_HELP.replace("this run", "both sides")}
+${engineHelp("list", COMPARED_ENGINES)}
+${oneDnnHelp("both sides")}
   --venv DIR            the Keras environment (default: the one setup-keras makes,
                         under ~/.cache/fmnist-bench/)
   --out DIR             (default results/peer-<timestamp>)
@@ -80,63 +73,29 @@ async function main(): Promise<number> {
   const { values } = parseFlags("peer", {
     args: Deno.args,
     options: {
-      models: { type: "string", default: "model1" },
-      epochs: { type: "string" },
+      ...RUN_FLAGS,
       repeats: { type: "string" },
-      "train-size": { type: "string" },
-      "validation-size": { type: "string" },
-      "test-size": { type: "string" },
-      "batch-size": { type: "string" },
       threads: { type: "string" },
-      "inference-batch": { type: "string" },
-      "inference-runs": { type: "string" },
-      seed: { type: "string" },
-      machine: { type: "string" },
-      "data-dir": { type: "string" },
-      fixtures: { type: "boolean", default: false },
-      out: { type: "string" },
       venv: { type: "string" },
       engines: { type: "string" },
-      engine: { type: "string" },
-      "stock-gradients": { type: "boolean", default: false },
-      "train-step": { type: "string" },
-      "inference-path": { type: "string" },
-      onednn: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
     console.log(HELP);
     return 0;
   }
-  const models = parseModelList(values.models);
+  const flags = parseRunFlags("peer", values, "list");
+  const settings = resolveRun(flags, { defaults: DEFAULTS, backend: "tensorflow" });
+  const { models, epochs, batchSize, seed, learningRate } = settings;
   const int = (flag: string, v: string | undefined) =>
     v === undefined ? undefined : parsePositiveInt(flag, v);
-  const epochs = int("--epochs", values.epochs) ?? 3;
   const repeats = int("--repeats", values.repeats) ?? 2;
-  const batchSize = int("--batch-size", values["batch-size"]) ?? 128;
   const threadCount = int("--threads", values.threads);
-  const inferenceBatch = int("--inference-batch", values["inference-batch"]) ?? 1024;
-  const inferenceRuns = int("--inference-runs", values["inference-runs"]) ?? 100;
-  if (inferenceRuns < 50) {
-    throw new UsageError(
-      `--inference-runs: expected at least 50 (a p95 needs them), got ${inferenceRuns}`,
-    );
-  }
-  const seed = int("--seed", values.seed) ?? 42;
-  const engines = parsePeerEngines(values);
-  for (const e of engines) checkEngineBackend(e, "tensorflow", "--engines");
+  const engines = flags.engines?.list ?? COMPARED_ENGINES.map(getEngineSpec);
+  for (const e of engines) checkEngineBackend(e, "tensorflow", flags.engines?.flag ?? "--engines");
   // Both sides inherit the variable, so TF.js and Keras run with the same oneDNN setting.
-  if (values.onednn !== undefined) applyOneDnnChoice(parseOneDnnChoice(values.onednn));
-  const sizes = {
-    trainSize: int("--train-size", values["train-size"]),
-    validationSize: int("--validation-size", values["validation-size"]),
-    testSize: int("--test-size", values["test-size"]),
-  };
-  const outDir = resolve(
-    values.out ??
-      join("results", `peer-${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}`),
-  );
+  if (flags.oneDnn !== undefined) applyOneDnnChoice(flags.oneDnn);
+  const outDir = resolve(flags.out ?? timestampedOutDir("peer-"));
   if (await exists(join(outDir, "peer.json"))) {
     throw new UsageError(
       `--out ${outDir}: it already holds a peer comparison; pick another folder`,
@@ -152,13 +111,14 @@ async function main(): Promise<number> {
   };
 
   const data = await loadRunData({
-    fixtures: values.fixtures,
-    dataDir: values["data-dir"],
-    seed,
-    ...sizes,
+    ...settings.data,
+    seed: settings.seed,
+    trainSize: settings.trainSize,
+    validationSize: settings.validationSize,
+    testSize: settings.testSize,
   });
   const order = (epoch: number, n: number) => permutation(n, seed * 1000 + epoch);
-  const machine = values.machine?.trim() || undefined;
+  const machine = flags.machine;
   const env = await collectEnvironment({
     tfjsVersion: "none (Keras peer)",
     tensorflowVersion: keras.tensorflow,
@@ -195,33 +155,21 @@ async function main(): Promise<number> {
         console.error(`peer: ${model} ${name} run ${rep} of ${repeats}`);
         let results: ResultsFile;
         if (turn !== "keras") {
-          results = await runTfjs(dir, name, [
-            "--models",
-            model,
-            "--backend",
-            "tensorflow",
-            "--epochs",
-            String(epochs),
-            "--batch-size",
-            String(batchSize),
-            "--seed",
-            String(seed),
-            "--train-size",
-            String(data.train.count),
-            "--validation-size",
-            String(data.validation.count),
-            "--test-size",
-            String(data.test.count),
-            "--inference-batch",
-            String(inferenceBatch),
-            "--inference-runs",
-            String(inferenceRuns),
-            ...(machine ? ["--machine", machine] : []),
-            "--engine",
-            turn.name,
-            ...(values.fixtures ? ["--fixtures"] : []),
-            ...(values["data-dir"] ? ["--data-dir", values["data-dir"]] : []),
-          ], threadCount);
+          const args = trainAllArgs({
+            models: [model],
+            epochs,
+            batchSize,
+            trainSize: data.train.count,
+            validationSize: data.validation.count,
+            testSize: data.test.count,
+            backend: "tensorflow",
+            seed,
+            dataSource: data.source,
+            inferenceBatchSize: settings.inferenceBatchSize,
+            inferenceRuns: settings.inferenceRuns,
+            engine: turn.name,
+          }, { machine });
+          results = await runTfjs(dir, name, args, threadCount);
         } else {
           const { run, versions } = await runKerasPeer({
             python: keras.python,
@@ -231,11 +179,11 @@ async function main(): Promise<number> {
             epochs,
             order,
             batchSize,
-            learningRate: 1e-3,
+            learningRate,
             seed,
             inference: {
-              batchSize: inferenceBatch,
-              runs: inferenceRuns,
+              batchSize: settings.inferenceBatchSize,
+              runs: settings.inferenceRuns,
               warmup: 10,
               batchedRuns: 5,
             },
@@ -268,11 +216,11 @@ async function main(): Promise<number> {
               testSize: data.test.count,
               backend: "keras",
               seed,
-              learningRate: 1e-3,
+              learningRate,
               data: data.description,
               dataSource: data.source,
-              inferenceBatchSize: inferenceBatch,
-              inferenceRuns,
+              inferenceBatchSize: settings.inferenceBatchSize,
+              inferenceRuns: settings.inferenceRuns,
               engine: "keras",
             },
             runs: [run],
@@ -295,36 +243,6 @@ async function main(): Promise<number> {
   console.log(markdown.slice(markdown.indexOf("## Summary")));
   console.log(`peer: ${join(outDir, "peer.md")}\npeer: ${join(outDir, "peer.json")}`);
   return 0;
-}
-
-/**
- * The TF.js engines: `--engines LIST` or `--engine LIST`, or one named by the
- * older aliases (`--train-step`, `--inference-path`, `--stock-gradients`),
- * else {@link COMPARED_ENGINES}.
- */
-function parsePeerEngines(values: {
-  engines?: string;
-  engine?: string;
-  "train-step"?: string;
-  "inference-path"?: string;
-  "stock-gradients"?: boolean;
-}): EngineSpec[] {
-  const lists = [["--engines", values.engines], ["--engine", values.engine]] as const;
-  const given = lists.filter(([, v]) => v !== undefined);
-  const alias = parseEngineFlags("peer", {
-    trainStep: values["train-step"],
-    inferencePath: values["inference-path"],
-    stockGradients: values["stock-gradients"],
-  });
-  if (given.length > 1 || (given.length === 1 && alias)) {
-    throw new UsageError(
-      `${given[0][0]} and ${
-        given[1]?.[0] ?? "--train-step, --inference-path or --stock-gradients"
-      } both name the engines; keep one`,
-    );
-  }
-  if (given.length === 1) return parseEngineList(given[0][0], given[0][1]!, "peer");
-  return alias ? [alias] : COMPARED_ENGINES.map(getEngineSpec);
 }
 
 /** Runs `train_all.ts` in a child process and reads its results. */

@@ -1,0 +1,243 @@
+import assert from "node:assert/strict";
+import { parseArgs } from "node:util";
+import { oneDnnState } from "../backends/onednn.ts";
+import { FIXTURE_CHECKSUMS } from "../data/checksums.ts";
+import { MODEL_NAMES } from "../models/spec.ts";
+import type { RunConfig } from "../results/schema.ts";
+import {
+  checkResumeOneDnn,
+  parseModelList,
+  parseRunFlags,
+  parseSeed,
+  resolveRun,
+  RUN_DEFAULTS,
+  RUN_FLAGS,
+  type RunFlagValues,
+  type TaskDefaults,
+  trainAllArgs,
+} from "./_run_options.ts";
+
+const TRAIN_ALL: TaskDefaults = { models: MODEL_NAMES, epochs: 10 };
+const PEER: TaskDefaults = { models: ["model1"], epochs: 3 };
+
+/** The shared flags of a command line, as a task parses them. */
+function flagsOf(args: string[], arity: "one" | "list" = "one") {
+  const { values } = parseArgs({
+    args,
+    options: { ...RUN_FLAGS, engines: { type: "string" } },
+  });
+  return parseRunFlags("train-all", values as RunFlagValues, arity);
+}
+
+/** A configuration as train-all saves it, on the fixtures. */
+function savedConfig(): RunConfig {
+  return {
+    models: ["model1"],
+    epochs: 3,
+    batchSize: 64,
+    trainSize: 1000,
+    validationSize: 200,
+    testSize: 500,
+    backend: "tensorflow",
+    seed: 0,
+    learningRate: 1e-3,
+    data: "fixtures: fixtures/fashion-mnist",
+    dataSource: { kind: "fixtures", sha256: { ...FIXTURE_CHECKSUMS } },
+    inferenceBatchSize: 256,
+    inferenceRuns: 60,
+    engine: "native",
+  };
+}
+
+Deno.test("a fresh run takes the task's defaults where no flag is given", () => {
+  const run = resolveRun(flagsOf([]), { defaults: TRAIN_ALL });
+  assert.deepEqual(run.models, [...MODEL_NAMES]);
+  assert.equal(run.epochs, 10);
+  assert.equal(run.batchSize, RUN_DEFAULTS.batchSize);
+  assert.equal(run.seed, 42);
+  assert.equal(run.learningRate, 1e-3);
+  assert.equal(run.inferenceBatchSize, 1024);
+  assert.equal(run.inferenceRuns, 100);
+  assert.equal(run.engine.name, "tfjs");
+  assert.equal(run.backend, undefined);
+  assert.deepEqual(run.data, { fixtures: false, dataDir: undefined });
+  assert.equal(run.trainSize, undefined);
+  assert.deepEqual(resolveRun(flagsOf([]), { defaults: PEER }).models, ["model1"]);
+  assert.equal(resolveRun(flagsOf([]), { defaults: PEER }).epochs, 3);
+});
+
+Deno.test("a fresh run takes every flag, seed 0 included", () => {
+  const run = resolveRun(
+    flagsOf([
+      "--models=model2,model1",
+      "--epochs=2",
+      "--batch-size=32",
+      "--train-size=500",
+      "--validation-size=100",
+      "--test-size=50",
+      "--inference-batch=64",
+      "--inference-runs=50",
+      "--seed=0",
+      "--engine=native",
+      "--fixtures",
+    ]),
+    { defaults: TRAIN_ALL, backend: "tensorflow" },
+  );
+  assert.deepEqual(
+    [run.models, run.epochs, run.batchSize, run.trainSize, run.validationSize, run.testSize],
+    [["model2", "model1"], 2, 32, 500, 100, 50],
+  );
+  assert.deepEqual([run.inferenceBatchSize, run.inferenceRuns, run.seed], [64, 50, 0]);
+  assert.equal(run.engine.name, "native");
+  assert.equal(run.backend, "tensorflow");
+  assert.deepEqual(run.data, { fixtures: true, dataDir: undefined });
+});
+
+Deno.test("a resumed run takes its saved configuration and data, and accepts repeated flags", () => {
+  const previous = savedConfig();
+  const run = resolveRun(flagsOf(["--seed", "0", "--epochs", "3", "--fixtures"]), {
+    defaults: TRAIN_ALL,
+    previous,
+  });
+  assert.deepEqual(run.models, ["model1"]);
+  assert.deepEqual(
+    [run.epochs, run.batchSize, run.trainSize, run.validationSize, run.testSize, run.seed],
+    [3, 64, 1000, 200, 500, 0],
+  );
+  assert.deepEqual([run.inferenceBatchSize, run.inferenceRuns], [256, 60]);
+  assert.equal(run.engine.name, "native");
+  assert.equal(run.backend, "tensorflow");
+  assert.deepEqual(run.data, { fixtures: true, dataDir: undefined });
+  assert.deepEqual(run.savedSource, previous.dataSource);
+});
+
+Deno.test("a resumed run refuses a flag that contradicts it, naming both values", () => {
+  const previous = savedConfig();
+  const refusals: [string[], string | undefined, string][] = [
+    [["--epochs", "4"], undefined, "--epochs 4 differs from the run being resumed (3)"],
+    [["--seed", "42"], undefined, "--seed 42 differs from the run being resumed (0)"],
+    [
+      ["--models", "all"],
+      undefined,
+      "--models model1,model2,model3 differs from the run being resumed (model1)",
+    ],
+    [["--engine", "tfjs"], undefined, "--engine tfjs differs from the run being resumed (native)"],
+    [[], "cpu", "--backend cpu differs from the run being resumed (tensorflow)"],
+    [
+      ["--inference-runs", "100"],
+      undefined,
+      "--inference-runs 100 differs from the run being resumed (60)",
+    ],
+  ];
+  for (const [args, backend, message] of refusals) {
+    assert.throws(() => resolveRun(flagsOf(args), { defaults: TRAIN_ALL, backend, previous }), {
+      name: "UsageError",
+      message: `--resume: ${message}; drop the flag`,
+    });
+  }
+  assert.throws(
+    () => resolveRun(flagsOf(["--data-dir", "/data"]), { defaults: TRAIN_ALL, previous }),
+    { message: /^--resume: --data-dir \/data differs from the run being resumed/ },
+  );
+});
+
+Deno.test("a resumed run of an older file reads its data from config.data and its defaults", () => {
+  const { dataSource: _, inferenceBatchSize: _b, inferenceRuns: _r, ...legacy } = savedConfig();
+  const run = resolveRun(flagsOf([]), {
+    defaults: TRAIN_ALL,
+    previous: { ...legacy, data: "dir: /srv/fashion-mnist" },
+  });
+  assert.deepEqual(run.data, { fixtures: false, dataDir: "/srv/fashion-mnist" });
+  assert.equal(run.savedSource, undefined);
+  assert.deepEqual([run.inferenceBatchSize, run.inferenceRuns], [1024, 100]);
+  assert.throws(
+    () => resolveRun(flagsOf([]), { defaults: TRAIN_ALL, previous: { ...legacy, data: "?" } }),
+    {
+      message:
+        /^--resume: expected config\.data to name the run's data .* got "\?"; start a new run$/,
+    },
+  );
+});
+
+Deno.test("the shared flags are checked with one line each", () => {
+  const refusals: [string[], string][] = [
+    [["--seed=-1"], '--seed: expected a whole number from 0 to 2147483648, got "-1"'],
+    [["--epochs", "0"], '--epochs: expected a positive integer, got "0"'],
+    [
+      ["--inference-runs", "49"],
+      "--inference-runs: expected at least 50 (a p95 needs them), got 49",
+    ],
+    [["--machine", " "], '--machine: expected a name, got ""'],
+    [["--fixtures", "--data-dir", "d"], "--fixtures and --data-dir exclude each other"],
+    [
+      ["--models", "model9"],
+      '--models: unknown model "model9": expected one of model1, model2, model3',
+    ],
+    [
+      ["--train-step", "native", "--stock-gradients"],
+      "--train-step native means --engine native, but --stock-gradients means --engine tfjs; keep one",
+    ],
+  ];
+  for (const [args, message] of refusals) {
+    assert.throws(() => flagsOf(args), { name: "UsageError", message });
+  }
+  assert.equal(parseSeed("0"), 0);
+  assert.deepEqual(parseModelList("--model", "model3,all"), ["model3", "model1", "model2"]);
+});
+
+Deno.test("list tasks take --engines or --engine as a list, and the aliases as one engine", () => {
+  assert.deepEqual(
+    flagsOf(["--engines", "native,tfjs,native"], "list").engines?.list.map((e) => e.name),
+    ["native", "tfjs"],
+  );
+  assert.equal(flagsOf(["--engine", "tfjs"], "list").engines?.flag, "--engine");
+  assert.deepEqual(
+    flagsOf(["--train-step", "native"], "list").engines?.list.map((e) => e.name),
+    ["native"],
+  );
+  assert.equal(flagsOf([], "list").engines, undefined);
+  assert.throws(() => flagsOf(["--engines", "tfjs", "--engine", "native"], "list"), {
+    message: "--engines and --engine both name the engines; keep one",
+  });
+  assert.throws(() => flagsOf(["--engines", "tfjs", "--stock-gradients"], "list"), {
+    message:
+      "--engines and --train-step, --inference-path or --stock-gradients both name the engines; keep one",
+  });
+});
+
+Deno.test("trainAllArgs spells out a configuration that the flags read back unchanged", () => {
+  const config = savedConfig();
+  const args = trainAllArgs(config, { oneDnn: false, machine: "lab-1", out: "/tmp/run" });
+  assert.deepEqual(args.slice(0, 3), ["--fixtures", "--models", "model1"]);
+  // train-all's own flags (--backend, --onednn) are read by train-all itself.
+  const own = (flag: string) => args[args.indexOf(flag) + 1];
+  assert.deepEqual([own("--backend"), own("--onednn")], ["tensorflow", "off"]);
+  const shared = args.filter((a, i) =>
+    !["--onednn", "--backend"].includes(a) &&
+    !["--onednn", "--backend"].includes(args[i - 1])
+  );
+  const flags = flagsOf(shared);
+  const run = resolveRun(flags, { defaults: TRAIN_ALL, backend: "tensorflow" });
+  for (
+    const key of ["epochs", "batchSize", "trainSize", "validationSize", "testSize", "seed"] as const
+  ) {
+    assert.equal(run[key], config[key], key);
+  }
+  assert.deepEqual([run.inferenceBatchSize, run.inferenceRuns], [256, 60]);
+  assert.equal(run.engine.name, "native");
+  assert.equal(flags.machine, "lab-1");
+  assert.equal(flags.out, "/tmp/run");
+});
+
+Deno.test("resume keeps oneDNN's state, and leaves a complete run alone without --onednn", () => {
+  const off = oneDnnState(null, "0");
+  const on = oneDnnState(null, "1");
+  checkResumeOneDnn(off, off, { complete: false, flagGiven: false });
+  checkResumeOneDnn(off, on, { complete: true, flagGiven: false });
+  checkResumeOneDnn(undefined, on, { complete: false, flagGiven: true });
+  assert.throws(() => checkResumeOneDnn(off, on, { complete: false, flagGiven: false }), {
+    name: "UsageError",
+    message: "--resume: oneDNN is on: TF_ENABLE_ONEDNN_OPTS=1, but the run being resumed had it " +
+      "off: TF_ENABLE_ONEDNN_OPTS=0; resume with --onednn off",
+  });
+});
