@@ -12,20 +12,15 @@
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { exists } from "../_util/fs.ts";
-import { BACKEND_NAMES, deepProbe, getBackendSpec } from "../backends/registry.ts";
+import { BACKEND_NAMES, deepProbe } from "../backends/registry.ts";
 import type { ProbeResult } from "../backends/types.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
-import { buildComparison, type SkippedRun } from "../results/comparison.ts";
+import { buildComparison } from "../results/comparison.ts";
 import { writeComparison } from "../results/comparison_files.ts";
 import { speedupCell } from "../results/comparison_markdown.ts";
 import type { ResultsFile } from "../results/schema.ts";
-import {
-  COMPARED_ENGINES,
-  engineRunsOn,
-  type EngineSpec,
-  getEngineSpec,
-} from "../train/engines.ts";
+import { COMPARED_ENGINES } from "../train/engines.ts";
 import { readResults } from "../train/experiment.ts";
 import {
   applyOneDnnChoice,
@@ -46,6 +41,7 @@ import {
   runFlagsHelp,
   type TaskDefaults,
 } from "./_run_options.ts";
+import { planRuns, selectBackends } from "./_compare_plan.ts";
 import { runTrainAllChild } from "./_train_all_child.ts";
 
 /** compare's own defaults: model1, three epochs. */
@@ -76,12 +72,6 @@ ${oneDnnHelp("every run")}
   -h, --help            show this help
 `;
 
-/** Sizes for a short run on a slow backend. */
-interface ShortProfile {
-  trainSize: number;
-  epochs: number;
-}
-
 async function main(): Promise<number> {
   const { values } = parseFlags("compare", {
     args: Deno.args,
@@ -106,34 +96,9 @@ async function main(): Promise<number> {
   const models = values.model !== undefined
     ? parseModelList("--model", values.model)
     : flags.models ?? [...DEFAULTS.models];
-  let backends = values.backends === undefined
-    ? [...BACKEND_NAMES]
-    : parseList("--backends", values.backends, (b) => [getBackendSpec(b).name]);
-  const engineFlag = flags.engines?.flag ?? "--engines";
-  const engines: EngineSpec[] = flags.engines?.list ?? COMPARED_ENGINES.map(getEngineSpec);
-  if (flags.engines) {
-    for (const e of engines) {
-      if (!backends.some((b) => engineRunsOn(e, b))) {
-        throw new UsageError(
-          `${engineFlag} ${e.name} runs on ${e.backends.join(", ")}, not ${
-            backends.join(", ")
-          }; add one of those to --backends, or drop ${e.name}`,
-        );
-      }
-    }
-  }
-  // A backend that runs none of the engines: refused when named, left out when defaulted.
-  const idle = backends.filter((b) => !engines.some((e) => engineRunsOn(e, b)));
-  if (idle.length > 0 && values.backends !== undefined) {
-    throw new UsageError(
-      `--backends ${idle.join(",")}: none of ${engineFlag} ${
-        engines.map((e) => e.name).join(",")
-      } runs there; add tfjs to ${engineFlag}, or drop ${idle.join(", ")} from --backends`,
-    );
-  }
-  if (idle.length > 0) {
-    console.error(`compare: ${idle.join(", ")}: none of the engines runs there; left out`);
-    backends = backends.filter((b) => !idle.includes(b));
+  const { backends, engines, leftOut } = selectBackends(values.backends, flags.engines);
+  if (leftOut.length > 0) {
+    console.error(`compare: ${leftOut.join(", ")}: none of the engines runs there; left out`);
   }
   const epochs = flags.epochs ?? DEFAULTS.epochs;
   const trainSize = flags.trainSize;
@@ -175,57 +140,17 @@ async function main(): Promise<number> {
   console.error(`compare: probing ${backends.join(", ")}`);
   const probes = new Map<string, ProbeResult>();
   for (const b of backends) probes.set(b, await deepProbe(b));
-  const skipped: SkippedRun[] = [];
-  const plan: {
-    backend: string;
-    engine: string;
-    model: string;
-    short: ShortProfile | null;
-    software: boolean;
-  }[] = [];
-  const enginesOn = (b: string) => engines.filter((e) => engineRunsOn(e, b));
-  for (const b of backends) {
-    const probe = probes.get(b)!;
-    const device = probe.device;
-    if (!probe.available || device?.fellBackToCpu) {
-      const status = device?.fellBackToCpu ? "fell-back" : "unavailable";
-      console.error(
-        `compare: ${b}: ${
-          status === "fell-back" ? "fell back to the CPU" : "not available"
-        }: ${probe.reason}`,
-      );
-      for (const model of models) {
-        for (const engine of enginesOn(b)) {
-          skipped.push({
-            machine,
-            model,
-            backend: b,
-            engine: engine.name,
-            status,
-            reason: probe.reason,
-            device: device?.description ?? null,
-            flopsPerImage: forwardFlopsPerImage(getModelSpec(model)),
-          });
-        }
-      }
-      continue;
-    }
-    const software = device?.isFallbackAdapter === true;
-    const slow = b === "cpu" || software;
-    const short = slow && trainSize === undefined
-      ? { trainSize: shortTrainSize, epochs: Math.min(epochs, 2) }
-      : null;
-    console.error(
-      `compare: ${b}: ${device?.description ?? probe.reason}${
-        short ? ` (slow here: short run of ${short.trainSize} images × ${short.epochs} epochs)` : ""
-      }; engines ${enginesOn(b).map((e) => e.name).join(", ")}`,
-    );
-    for (const engine of enginesOn(b)) {
-      for (const model of models) {
-        plan.push({ backend: b, engine: engine.name, model, short, software });
-      }
-    }
-  }
+  const { plan, skipped, lines } = planRuns({
+    backends,
+    engines,
+    models,
+    probes,
+    epochs,
+    trainSize,
+    shortTrainSize,
+    machine,
+  });
+  for (const line of lines) console.error(`compare: ${line}`);
 
   let interrupted = false;
   const onSigint = () => {
@@ -343,21 +268,6 @@ async function main(): Promise<number> {
     return 130;
   }
   return skipped.some((s) => s.status === "failed") ? 1 : 0;
-}
-
-/** Splits a comma-separated flag value, expanding each item and checking it. */
-function parseList(flag: string, value: string, expand: (item: string) => string[]): string[] {
-  const items = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  if (items.length === 0) throw new UsageError(`${flag}: expected a comma-separated list, got ""`);
-  const out: string[] = [];
-  for (const item of items) {
-    try {
-      for (const x of expand(item)) if (!out.includes(x)) out.push(x);
-    } catch (err) {
-      throw new UsageError(`${flag}: ${(err as Error).message}`);
-    }
-  }
-  return out;
 }
 
 function summary(rows: ReturnType<typeof buildComparison>["rows"]): string {

@@ -3,6 +3,9 @@
  * a JSON Schema (draft 2020-12, checked with Ajv) for any file on disk, so a
  * result written by an older or foreign run is validated before it is trusted.
  *
+ * Longer than most files on purpose: each type and its JSON Schema sit side
+ * by side, so a field is added or changed in one place.
+ *
  * @module
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
