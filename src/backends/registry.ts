@@ -19,6 +19,7 @@ import type {
   ProbeResult,
 } from "./types.ts";
 import { loadWebGpu, probeWebGpu } from "./webgpu.ts";
+import { denoRunArgs } from "../_util/deno_run.ts";
 
 /** Every backend the suite can run on, best first (the order `pickBackend` tries). */
 export const BACKENDS: readonly BackendSpec[] = Object.freeze([
@@ -202,14 +203,7 @@ export async function loadInChild(
   const spec = getBackendSpec(name);
   const { timeoutMs = 120_000 } = options;
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--quiet",
-      `--config=${new URL("../../deno.json", import.meta.url).pathname}`,
-      new URL("./probe_child.ts", import.meta.url).pathname,
-      spec.name,
-    ],
+    args: denoRunArgs(new URL("./probe_child.ts", import.meta.url), spec.name),
     stdout: "piped",
     stderr: "piped",
     signal: AbortSignal.timeout(timeoutMs),

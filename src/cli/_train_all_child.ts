@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { denoRunArgs } from "../_util/deno_run.ts";
 
 /** Options for {@link runTrainAllChild}. */
 export interface TrainAllChildOptions {
@@ -28,14 +29,7 @@ export async function runTrainAllChild(
   options: TrainAllChildOptions = {},
 ): Promise<TrainAllChildResult> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--quiet",
-      `--config=${new URL("../../deno.json", import.meta.url).pathname}`,
-      new URL("./train_all.ts", import.meta.url).pathname,
-      ...args,
-    ],
+    args: denoRunArgs(new URL("./train_all.ts", import.meta.url), ...args),
     env: options.env ?? {},
     stdin: "null",
     stdout: "null",

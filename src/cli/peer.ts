@@ -144,6 +144,19 @@ async function main(): Promise<number> {
   const runs: PeerRun[] = [];
   for (const model of models) {
     const spec = getModelSpec(model);
+    // What both sides run: the same model, data, sizes, seed and measurements.
+    const common = {
+      models: [model],
+      epochs,
+      batchSize,
+      trainSize: data.train.count,
+      validationSize: data.validation.count,
+      testSize: data.test.count,
+      seed,
+      dataSource: data.source,
+      inferenceBatchSize: settings.inferenceBatchSize,
+      inferenceRuns: settings.inferenceRuns,
+    };
     for (let rep = 1; rep <= repeats; rep++) {
       // Each engine and Keras take turns; every other repeat runs the turns backwards.
       const turns: (EngineSpec | "keras")[] = [...engines, "keras"];
@@ -155,20 +168,10 @@ async function main(): Promise<number> {
         console.error(`peer: ${model} ${name} run ${rep} of ${repeats}`);
         let results: ResultsFile;
         if (turn !== "keras") {
-          const args = trainAllArgs({
-            models: [model],
-            epochs,
-            batchSize,
-            trainSize: data.train.count,
-            validationSize: data.validation.count,
-            testSize: data.test.count,
-            backend: "tensorflow",
-            seed,
-            dataSource: data.source,
-            inferenceBatchSize: settings.inferenceBatchSize,
-            inferenceRuns: settings.inferenceRuns,
-            engine: turn.name,
-          }, { machine });
+          const args = trainAllArgs(
+            { ...common, backend: "tensorflow", engine: turn.name },
+            { machine },
+          );
           results = await runTfjs(dir, name, args, threadCount);
         } else {
           const { run, versions } = await runKerasPeer({
@@ -208,19 +211,10 @@ async function main(): Promise<number> {
                 `Keras ${versions.keras} on TensorFlow ${versions.tensorflow} (CPU), Python ${versions.python}`,
             },
             config: {
-              models: [model],
-              epochs,
-              batchSize,
-              trainSize: data.train.count,
-              validationSize: data.validation.count,
-              testSize: data.test.count,
+              ...common,
               backend: "keras",
-              seed,
               learningRate,
               data: data.description,
-              dataSource: data.source,
-              inferenceBatchSize: settings.inferenceBatchSize,
-              inferenceRuns: settings.inferenceRuns,
               engine: "keras",
             },
             runs: [run],

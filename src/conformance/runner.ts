@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { type ChildConfig, type ChildExit, collectRun, type RunRecord } from "./events.ts";
+import { denoRunArgs } from "../_util/deno_run.ts";
 
 /** Options for {@link runConformanceChild}. */
 export interface RunChildOptions {
@@ -55,14 +56,7 @@ export async function runConformanceChild(options: RunChildOptions): Promise<Chi
     await Deno.writeTextFile(config.events, "");
     const t0 = performance.now();
     const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--quiet",
-        `--config=${new URL("../../deno.json", import.meta.url).pathname}`,
-        new URL("./child.ts", import.meta.url).pathname,
-        JSON.stringify(config),
-      ],
+      args: denoRunArgs(new URL("./child.ts", import.meta.url), JSON.stringify(config)),
       cwd: workDir,
       env: { TF_CPP_MIN_LOG_LEVEL: "2" }, // library code reads no environment; this only quiets TF
       stdin: "null",
