@@ -1,0 +1,300 @@
+/**
+ * The whole experiment on the real tensorflow backend, with two small models
+ * on a stratified subset of the fixture split: what it writes, the events it
+ * reports, an interruption and the resumed run, and a model skipped as done.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { loadBackend } from "../backends/registry.ts";
+import { loadFixtureData, permutation, stratifiedSubset, toTensors } from "../data/mod.ts";
+import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
+import { referenceSpec } from "../models/spec.ts";
+import { collectEnvironment } from "../results/environment.ts";
+import { type RunConfig, SCHEMA_VERSION, validateResults } from "../results/schema.ts";
+import {
+  type ExperimentEvent,
+  type ExperimentOptions,
+  type ExperimentResult,
+  readResults,
+  runExperiment,
+} from "./experiment.ts";
+
+const { tf, device } = await loadBackend("tensorflow");
+const data = await loadFixtureData();
+const splits = {
+  train: stratifiedSubset(data.train, { size: 96, seed: 1 }),
+  validation: stratifiedSubset(data.train, { size: 40, seed: 2 }),
+  test: stratifiedSubset(data.test, { size: 50, seed: 3 }),
+};
+const SPECS = [referenceSpec("tiny4", 4), referenceSpec("tiny8", 8)];
+const env = await collectEnvironment({
+  tfjsVersion: tf.version_core,
+  tensorflowVersion: device.tensorflowVersion,
+  backend: "tensorflow",
+  device: device.description,
+  deviceInfo: { kind: device.kind },
+});
+
+function config(epochs: number): RunConfig {
+  return {
+    models: SPECS.map((s) => s.name),
+    epochs,
+    batchSize: 32,
+    trainSize: 96,
+    validationSize: 40,
+    testSize: 50,
+    backend: "tensorflow",
+    seed: 42,
+    learningRate: 0.001,
+    data: "fixtures: fixtures/fashion-mnist",
+    inferenceBatchSize: 16,
+    inferenceRuns: 5,
+    trainStep: "fit",
+    inferencePath: "layers",
+    engine: "tfjs",
+  };
+}
+
+/**
+ * Runs the experiment into `outDir` on the subsets, with few inference runs,
+ * collecting its events; the tensors are made for it and disposed after.
+ */
+async function run(
+  outDir: string,
+  options: Partial<ExperimentOptions> & { epochs: number },
+): Promise<ExperimentResult & { events: ExperimentEvent[] }> {
+  const events: ExperimentEvent[] = [];
+  const tensors = {
+    train: toTensors(splits.train),
+    validation: toTensors(splits.validation),
+    test: toTensors(splits.test),
+  };
+  try {
+    const result = await runExperiment({
+      models: SPECS,
+      data: tensors,
+      config: config(options.epochs),
+      env,
+      outDir,
+      order: (epoch, n) => permutation(n, 42_000 + epoch),
+      inference: { warmup: 1, runs: 5, batchSize: 16, batchedRuns: 2 },
+      command: "deno task train-all --fixtures",
+      ...options,
+      onEvent: (e) => {
+        events.push(e);
+        options.onEvent?.(e);
+      },
+    });
+    return { ...result, events };
+  } finally {
+    for (const t of Object.values(tensors)) tf.dispose([t.xs, t.ys]);
+  }
+}
+
+/** Every path under `dir`, relative to it, sorted. */
+async function listing(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  const walk = async (d: string) => {
+    for await (const e of Deno.readDir(join(dir, d))) {
+      names.push(join(d, e.name));
+      if (e.isDirectory) await walk(join(d, e.name));
+    }
+  };
+  await walk("");
+  return names.sort();
+}
+
+/** The events without their figures: type, model and the numbers that say where it was. */
+function eventLine(e: ExperimentEvent): string {
+  switch (e.type) {
+    case "model-start":
+      return `start ${e.model} from ${e.fromEpoch} of ${e.epochs}`;
+    case "batch":
+      return `batch ${e.model} ${e.epoch}:${e.batch}/${e.batches}`;
+    case "epoch":
+      return `epoch ${e.model} ${e.record.epoch} of ${e.epochs}`;
+    case "model-done":
+      return `done ${e.model}`;
+    case "model-skip":
+      return `skip ${e.model}: ${e.reason}`;
+    case "interrupted":
+      return `interrupted ${e.model} after ${e.epochs}`;
+  }
+}
+
+const batches = (model: string, epoch: number) =>
+  [0, 1, 2].map((b) => `batch ${model} ${epoch}:${b}/3`);
+
+Deno.test("runExperiment trains, tests and times every model, writing results.json, report.md and the models", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const before = tf.memory().numTensors;
+    const { results, interrupted, events } = await run(dir, { epochs: 2 });
+    assert.equal(tf.memory().numTensors, before, "every model and its optimizer disposed");
+    assert.equal(interrupted, false);
+    assert.equal(results.status, "complete");
+    assert.equal(results.schemaVersion, SCHEMA_VERSION);
+    assert.deepEqual(results.env, env);
+    assert.deepEqual(results.config, config(2));
+    assert.deepEqual(events.map(eventLine), [
+      "start tiny4 from 1 of 2",
+      ...batches("tiny4", 1),
+      "epoch tiny4 1 of 2",
+      ...batches("tiny4", 2),
+      "epoch tiny4 2 of 2",
+      "done tiny4",
+      "start tiny8 from 1 of 2",
+      ...batches("tiny8", 1),
+      "epoch tiny8 1 of 2",
+      ...batches("tiny8", 2),
+      "epoch tiny8 2 of 2",
+      "done tiny8",
+    ]);
+    for (const [i, spec] of SPECS.entries()) {
+      const r = results.runs[i];
+      assert.equal(r.model, spec.name);
+      assert.equal(r.backend, "tensorflow");
+      assert.equal(r.engine, "tfjs");
+      assert.equal(r.params, countParams(spec));
+      assert.equal(r.flopsPerImage, forwardFlopsPerImage(spec));
+      assert.deepEqual(r.epochs.map((e) => e.epoch), [1, 2]);
+      for (const e of r.epochs) {
+        assert.ok(Number.isFinite(e.loss) && e.trainSeconds > 0 && e.valAccuracy !== null);
+        assert.ok(Math.abs(e.imagesPerSecond - 96 / e.trainSeconds) < 1e-9 * e.imagesPerSecond);
+      }
+      assert.equal(r.test!.count, 50);
+      assert.equal(r.test!.confusion.flat().reduce((a, b) => a + b, 0), 50);
+      assert.equal(r.test!.confusion.reduce((a, row, c) => a + row[c], 0) / 50, r.test!.accuracy);
+      assert.equal(r.inference!.batch1.runs, 5);
+      assert.ok(r.inference!.batch1.p50Ms <= r.inference!.batch1.p95Ms);
+      assert.deepEqual([r.inference!.batched.batchSize, r.inference!.batched.runs], [16, 2]);
+      assert.ok(r.inference!.batched.imagesPerSecond > 0);
+      assert.equal(r.inference!.path, "layers");
+    }
+    // On disk: the results as returned, valid; the report; the models; no checkpoint, no temporary file.
+    assert.deepEqual(await readResults(dir), results);
+    validateResults(JSON.parse(await Deno.readTextFile(join(dir, "results.json"))));
+    assert.deepEqual(await listing(dir), [
+      "models",
+      "models/tiny4",
+      "models/tiny4/model.json",
+      "models/tiny4/weights.bin",
+      "models/tiny8",
+      "models/tiny8/model.json",
+      "models/tiny8/weights.bin",
+      "report.md",
+      "results.json",
+    ]);
+    const report = await Deno.readTextFile(join(dir, "report.md"));
+    assert.match(
+      report,
+      /^# fmnist-bench results\n\nComplete run of tiny4, tiny8 on the `tensorflow`/,
+    );
+    assert.match(report, /```sh\ndeno task train-all --fixtures\n```/);
+    assert.match(report, /^\| tiny4 \| `tfjs` \| [\d,]+ \|/m);
+    const saved = JSON.parse(await Deno.readTextFile(join(dir, "models/tiny8/model.json")));
+    assert.equal(saved.modelTopology.config.name, "tiny8");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runExperiment stops after the epoch in flight when aborted, and a resumed run finishes it as if never stopped", async () => {
+  const [stopped, straight] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+  try {
+    // Abort during tiny8's first epoch: tiny4 is complete, tiny8 has one epoch.
+    const controller = new AbortController();
+    const first = await run(stopped, {
+      epochs: 2,
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === "batch" && e.model === "tiny8" && e.epoch === 1) controller.abort();
+      },
+    });
+    assert.equal(first.interrupted, true);
+    assert.equal(first.results.status, "partial");
+    assert.deepEqual(first.events.map(eventLine).slice(-2), [
+      "epoch tiny8 1 of 2",
+      "interrupted tiny8 after 1",
+    ]);
+    const [done, partial] = first.results.runs;
+    assert.deepEqual(done.epochs.map((e) => e.epoch), [1, 2]);
+    assert.ok(done.test && done.inference, "tiny4 finished before the abort");
+    assert.deepEqual(partial.epochs.map((e) => e.epoch), [1]);
+    assert.equal(partial.test, null);
+    assert.equal(partial.inference, null);
+    // Everything done so far is on disk, with tiny8's checkpoint.
+    const onDisk = await readResults(stopped);
+    assert.deepEqual(onDisk, first.results);
+    assert.ok((await listing(stopped)).includes("checkpoints/tiny8/latest.json"));
+    assert.match(
+      await Deno.readTextFile(join(stopped, "report.md")),
+      /^\*\*Partial\*\* \(interrupted or still running\) run of tiny4, tiny8/m,
+    );
+
+    const resumed = await run(stopped, { epochs: 2, previous: onDisk });
+    assert.equal(resumed.interrupted, false);
+    assert.equal(resumed.results.status, "complete");
+    assert.equal(resumed.results.createdAt, first.results.createdAt);
+    assert.deepEqual(resumed.events.map(eventLine), [
+      "skip tiny4: already complete",
+      "start tiny8 from 2 of 2",
+      ...batches("tiny8", 2),
+      "epoch tiny8 2 of 2",
+      "done tiny8",
+    ]);
+    assert.deepEqual(resumed.results.runs[0], done);
+    assert.deepEqual(resumed.results.runs[1].epochs[0], partial.epochs[0]);
+    assert.ok(!(await listing(stopped)).some((p) => p.startsWith("checkpoints")));
+
+    // The same run without a stop trains tiny8's second epoch to the same loss.
+    const uninterrupted = await run(straight, { epochs: 2 });
+    const [a, b] = [resumed.results.runs[1].epochs[1], uninterrupted.results.runs[1].epochs[1]];
+    assert.ok(Math.abs(a.loss - b.loss) < 1e-5, `epoch 2 loss ${a.loss} resumed vs ${b.loss}`);
+    assert.ok(Math.abs(a.valLoss! - b.valLoss!) < 1e-5, `val loss ${a.valLoss} vs ${b.valLoss}`);
+  } finally {
+    await Deno.remove(stopped, { recursive: true });
+    await Deno.remove(straight, { recursive: true });
+  }
+});
+
+Deno.test("runExperiment aborted before it starts writes a partial file with no epoch", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { results, interrupted, events } = await run(dir, {
+      epochs: 1,
+      signal: AbortSignal.abort(),
+    });
+    assert.equal(interrupted, true);
+    assert.deepEqual(events.map(eventLine), [
+      "start tiny4 from 1 of 1",
+      "interrupted tiny4 after 0",
+    ]);
+    assert.deepEqual(results.runs.map((r) => r.epochs.length), [0, 0]);
+    assert.deepEqual(await readResults(dir), results);
+    assert.deepEqual(await listing(dir), ["report.md", "results.json"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("readResults returns undefined without results.json and names the file it cannot read", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    assert.equal(await readResults(dir), undefined);
+    const path = join(dir, "results.json");
+    await Deno.writeTextFile(path, "{ not json");
+    await assert.rejects(readResults(dir), (err: Error) => {
+      assert.equal(err.name, "TypeError");
+      assert.ok(err.message.startsWith(`${path}: not valid JSON (`), err.message);
+      return true;
+    });
+    await Deno.writeTextFile(path, JSON.stringify({ schemaVersion: 2 }));
+    await assert.rejects(readResults(dir), {
+      name: "TypeError",
+      message: new RegExp(`^${path}: not a valid fmnist-bench results file`),
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
