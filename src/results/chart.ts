@@ -27,7 +27,7 @@ function seriesLabel(r: ComparisonRow, multiMachine: boolean): string {
  * The Vega-Lite specification of the chart. Seconds per epoch are given for
  * one epoch of the largest training set among the rows; a row trained on
  * fewer images (a short run) is scaled from its images per second, and the
- * axis title says so. The accuracy panel shows only the rows whose test set
+ * subtitle says so. The accuracy panel shows only the rows whose test set
  * has the most common size (the larger on a tie): accuracy on 8 images is
  * not accuracy on 500; the subtitle names the rows left out.
  */

@@ -144,9 +144,14 @@ async function nvidiaGpu(): Promise<{ gpu: Environment["gpu"]; reason?: string }
   ]);
   if (out === undefined) return { gpu: null, reason: "nvidia-smi not found" };
   if (out.code !== 0) {
-    return { gpu: null, reason: `nvidia-smi failed: ${out.text.trim().split("\n")[0]}` };
+    const said = (out.stderr || out.stdout).trim().split("\n")[0];
+    return {
+      gpu: null,
+      reason: said ? `nvidia-smi failed: ${said}` : `nvidia-smi failed with exit code ${out.code}`,
+    };
   }
-  const [name, driver] = out.text.trim().split("\n")[0].split(",").map((s) => s.trim());
+  // Only stdout lists GPUs; a warning on stderr is not a GPU's name.
+  const [name, driver] = out.stdout.trim().split("\n")[0].split(",").map((s) => s.trim());
   return name
     ? { gpu: { name, driver: driver ?? "" } }
     : { gpu: null, reason: "nvidia-smi lists no GPU" };
@@ -156,20 +161,20 @@ async function gitCommit(cwd?: string): Promise<string | null> {
   const head = await runQuiet("git", ["rev-parse", "HEAD"], cwd);
   if (!head || head.code !== 0) return null;
   const status = await runQuiet("git", ["status", "--porcelain", "--untracked-files=no"], cwd);
-  const dirty = status && status.code === 0 && status.text.trim() !== "";
-  return `${head.text.trim()}${dirty ? "-dirty" : ""}`;
+  const dirty = status && status.code === 0 && status.stdout.trim() !== "";
+  return `${head.stdout.trim()}${dirty ? "-dirty" : ""}`;
 }
 
 async function runQuiet(
   command: string,
   args: string[],
   cwd?: string,
-): Promise<{ code: number; text: string } | undefined> {
+): Promise<{ code: number; stdout: string; stderr: string } | undefined> {
   try {
     const out = await new Deno.Command(command, { args, cwd, stdout: "piped", stderr: "piped" })
       .output();
     const dec = new TextDecoder();
-    return { code: out.code, text: dec.decode(out.stdout) || dec.decode(out.stderr) };
+    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;
     throw err;

@@ -227,10 +227,8 @@ Deno.test({
   },
 });
 
-// Bug: with exit 0 and nothing on stdout, runQuiet hands back stderr, whose first line becomes the GPU's name.
 Deno.test({
   name: "collectEnvironment takes no GPU name from nvidia-smi's warnings when it lists no GPU",
-  ignore: true,
   async fn() {
     const warning = "WARNING: infoROM is corrupted at gpu 0000:00:04.0\n";
     assert.deepEqual(await withNvidiaSmi("", 0, warning), {
