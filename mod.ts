@@ -181,7 +181,7 @@ export {
 export {
   type PeerRun,
   type PeerSummary,
-  renderPeer,
   summarizePeer,
   type SummarizePeerOptions,
 } from "./src/peer/summary.ts";
+export { renderPeer } from "./src/peer/markdown.ts";
