@@ -151,7 +151,6 @@ export {
   type BuildComparisonOptions,
   type Comparison,
   type ComparisonRow,
-  parseComparison,
   type SkippedRun,
 } from "./src/results/comparison.ts";
 export {
@@ -162,6 +161,7 @@ export { renderComparisonSvg } from "./src/results/chart.ts";
 export {
   type ComparisonInputs,
   type ComparisonPaths,
+  parseComparison,
   readComparisonInputs,
   writeComparison,
 } from "./src/results/comparison_files.ts";
@@ -181,7 +181,7 @@ export {
 export {
   type PeerRun,
   type PeerSummary,
-  renderPeer,
   summarizePeer,
   type SummarizePeerOptions,
 } from "./src/peer/summary.ts";
+export { renderPeer } from "./src/peer/markdown.ts";

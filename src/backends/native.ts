@@ -190,7 +190,7 @@ export async function loadNative(
 
 /**
  * The property a binding compiled by `deno task setup` exports (value 1):
- * it has `BINDING_PATCHES` (see `native_setup.ts`), so it passes list
+ * it has `BINDING_PATCHES` (see `native_build.ts`), so it passes list
  * attributes and TensorFlow's fused kernels can be called.
  */
 export const BINDING_PATCH_MARKER = "FMNIST_BENCH_LIST_ATTRS";

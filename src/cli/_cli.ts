@@ -1,6 +1,7 @@
 /**
  * Shared plumbing for the command-line tasks in `src/cli/`: turning flag
- * strings into typed values, and turning errors into one clear line.
+ * strings into typed values, turning errors into one clear line, and laying
+ * out plain text (tables, indented and word-wrapped paragraphs).
  *
  * This is the only layer that may read `Deno.args` or the environment.
  *
@@ -172,4 +173,28 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** Indents each line by `by` spaces. */
+export function indent(lines: readonly string[], by: number): string[] {
+  return lines.map((l) => " ".repeat(by) + l);
+}
+
+/**
+ * Word-wraps a paragraph at its whitespace into lines of at most `width`
+ * columns (default 100), each indented by `by` spaces.
+ */
+export function wrap(text: string, by: number, width = 100): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line && by + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return indent(lines, by);
 }

@@ -30,7 +30,7 @@ import {
   type EngineSpec,
   getEngineSpec,
 } from "../train/engines.ts";
-import { parseOneDnnChoice, parsePositiveInt, UsageError } from "./_cli.ts";
+import { parseOneDnnChoice, parsePositiveInt, UsageError, wrap } from "./_cli.ts";
 
 /** Defaults every task shares. */
 export const RUN_DEFAULTS = {
@@ -471,25 +471,12 @@ export function trainAllArgs(
   ];
 }
 
-/** Word-wraps `text` into lines of at most `width` characters, each after `indent`. */
-function wrap(text: string, indent: string, width = 92): string {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line && indent.length + line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return [...lines, line].map((l) => indent + l).join("\n");
-}
-
 /** The help lines of the engine flags, for one engine (`train-all`) or a list. */
 export function engineHelp(arity: EngineArity, defaults: readonly string[]): string {
   const list = arity === "list";
   const what = list ? "--engines LIST        comma-separated" : "--engine NAME        ";
   const engines = ENGINES.map((e) =>
-    wrap(`${e.name}: ${e.description}; runs on ${e.backends.join(", ")}`, " ".repeat(24))
+    wrap(`${e.name}: ${e.description}; runs on ${e.backends.join(", ")}`, 24, 92).join("\n")
   ).join("\n");
   const target = list ? "--engines" : "--engine";
   return [

@@ -9,7 +9,7 @@
  * `dist/` (`src/conformance/bundle.ts`), run it in a child Deno process
  * (`src/conformance/child.ts`, so a native crash is reported, not fatal),
  * compare its results with the list (`src/conformance/verdict.ts`), print a
- * summary.
+ * summary (`src/cli/_conformance_summary.ts`).
  *
  * @module
  */
@@ -21,17 +21,11 @@ import {
   compareWithKnown,
   type Comparison,
   countResults,
-  type ResultCounts,
   type SpecResult,
 } from "../conformance/verdict.ts";
 import { KNOWN_FAILURES } from "../conformance/known_failures.ts";
 import { runConformanceChild } from "../conformance/runner.ts";
-import {
-  type OneDnnChoice,
-  type OneDnnState,
-  oneDnnState,
-  readCpuFeatures,
-} from "../backends/onednn.ts";
+import { type OneDnnChoice, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import {
   applyOneDnnChoice,
   oneDnnVariableFromEnv,
@@ -41,8 +35,12 @@ import {
   runCli,
   UsageError,
 } from "./_cli.ts";
-
-const LIST_FILE = "src/conformance/known_failures.ts";
+import {
+  type ConformanceSummary,
+  type KnownFailureOutcome,
+  LIST_FILE,
+  printSummary,
+} from "./_conformance_summary.ts";
 
 const HELP = `Usage: deno task conformance [options]
 
@@ -80,53 +78,6 @@ interface ConformanceOptions {
   timeoutSeconds: number;
   json: boolean;
   onednn: OneDnnChoice | undefined;
-}
-
-/** How one known failure fared. */
-interface KnownFailureOutcome {
-  spec: string;
-  reason: string;
-  affectsSuite: boolean;
-  suiteImpact: string;
-  /**
-   * `still failing`: as expected. `fixed` and `missing` fail the run. `not run`: left out by
-   * `--filter`. `not reached`: the test process died before it (the crash fails the run).
-   * `not applicable`: its condition (`when`) does not hold here, so its spec was judged as any other.
-   */
-  outcome: "still failing" | "fixed" | "not run" | "missing" | "not reached" | "not applicable";
-  /** Where it is expected, when not everywhere. */
-  when?: { onednn: boolean };
-  /** The failure messages of this run, when it failed. */
-  messages: string[];
-}
-
-/** The summary `--json` prints. */
-interface ConformanceSummary {
-  ok: boolean;
-  versions: { deno: string; tfjsNode: string; tfjsCore: string; tensorflow: string | null };
-  /** Whether libtensorflow ran oneDNN's kernels in the test process, and why. */
-  onednn: OneDnnState;
-  /** The CPU's recorded vector extensions (`null`: unknown). */
-  cpuFeatures: string[] | null;
-  filter: string | null;
-  includeIgnored: boolean;
-  /** Whether the test process finished the run (no crash, no time-out). */
-  complete: boolean;
-  /** Specs tfjs-core's suite defines (as jasmine counted them), or `null` if the run died first. */
-  specsDefined: number | null;
-  counts: ResultCounts;
-  knownFailures: KnownFailureOutcome[];
-  unexpectedFailures: { kind: SpecResult["kind"]; name: string; messages: string[] }[];
-  /** Names of the pending specs (skipped by tfjs-core's own test code). */
-  pending: string[];
-  /** With `--include-ignored`: how the specs of tfjs-node's IGNORE_LIST fared. */
-  ignoreList: null | {
-    passed: string[];
-    failed: { name: string; messages: string[] }[];
-  };
-  /** The end of the test process's output, when the run did not complete. */
-  outputTail: string | null;
-  seconds: { bundle: number; tests: number; total: number };
 }
 
 function parseOptions(): ConformanceOptions | "help" {
@@ -250,127 +201,6 @@ function knownOutcomes(c: Comparison, complete: boolean): KnownFailureOutcome[] 
 
 function packageVersion(dir: string): string {
   return String(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version);
-}
-
-function printSummary(s: ConformanceSummary): void {
-  const out: string[] = [];
-  const c = s.counts;
-  out.push(
-    `tfjs-core ${s.versions.tfjsCore} backend tests on "tensorflow": libtensorflow ` +
-      `${s.versions.tensorflow ?? "(unknown)"}, tfjs-node ${s.versions.tfjsNode}, ` +
-      `Deno ${s.versions.deno}`,
-    `CPU extensions: ${s.cpuFeatures?.join(" ") || "unknown"}; oneDNN ${s.onednn.reason}`,
-  );
-  const selected = c.passed + c.failed + c.pending + c.excludedOther;
-  out.push(
-    [
-      `specs: ${s.specsDefined ?? "?"} defined`,
-      s.filter === null ? "" : `${c.filteredOut} left out by --filter /${s.filter}/`,
-      `${c.ignoreListed} on tfjs-node's IGNORE_LIST (${
-        s.includeIgnored ? "run anyway, reported below" : "excluded"
-      })`,
-      `${selected} in the suite: ${c.passed} passed, ${c.failed} failed, ${c.pending} pending` +
-      (c.excludedOther > 0 ? `, ${c.excludedOther} excluded otherwise` : ""),
-    ].filter(Boolean).join("; "),
-  );
-
-  out.push("", `known failures (${s.knownFailures.length}, listed in ${LIST_FILE}):`);
-  for (const k of s.knownFailures) {
-    const label = {
-      "still failing": "still fails (expected)",
-      "fixed": "FIXED: it passes now; remove it from the list",
-      "not run": "not run (filtered out)",
-      "missing": "MISSING: no such spec ran; correct or remove the entry",
-      "not reached": "not reached (the test process stopped before it)",
-      "not applicable": `not expected here (only where oneDNN is ${
-        k.when?.onednn ? "on" : "off"
-      }); judged as any other spec`,
-    }[k.outcome];
-    out.push(`  ${k.spec}: ${label}`);
-    for (const m of k.messages) out.push(...indent(firstLines(m, 3), 6));
-    out.push(...wrap(`reason: ${k.reason}`, 6));
-    out.push(
-      ...wrap(`touches this suite's models: ${k.affectsSuite ? "YES" : "no"}. ${k.suiteImpact}`, 6),
-    );
-  }
-
-  out.push(
-    "",
-    `unexpected failures (${s.unexpectedFailures.length}):${
-      s.unexpectedFailures.length ? "" : " none"
-    }`,
-  );
-  for (const f of s.unexpectedFailures) {
-    out.push(`  ${f.kind === "spec" ? "" : `[${f.kind}] `}${f.name}`);
-    for (const m of f.messages) out.push(...indent(firstLines(m, 8), 6));
-  }
-
-  if (s.ignoreList) {
-    const { passed, failed } = s.ignoreList;
-    out.push(
-      "",
-      `IGNORE_LIST experiment: ${passed.length + failed.length} of its specs ran: ` +
-        `${passed.length} passed, ${failed.length} failed (not judged)`,
-    );
-    if (passed.length) out.push("  passing now:", ...passed.map((n) => `    ${n}`));
-    if (failed.length) {
-      out.push("  still failing:");
-      for (const f of failed) out.push(`    ${f.name}: ${firstLines(f.messages[0] ?? "", 1)[0]}`);
-    }
-  }
-
-  if (s.outputTail !== null) {
-    out.push("", "the test process did not finish; the end of its output:");
-    out.push(...indent(s.outputTail.trimEnd().split("\n").slice(-40), 2));
-  }
-
-  const t = s.seconds;
-  out.push(
-    "",
-    `time: ${t.total.toFixed(1)} s (bundle ${t.bundle.toFixed(1)} s, tests ${
-      t.tests.toFixed(1)
-    } s)`,
-  );
-  const notRun = s.knownFailures.filter((k) => k.outcome === "not run").length;
-  const notHere = s.knownFailures.filter((k) => k.outcome === "not applicable").length;
-  const applying = notHere > 0
-    ? ` that applies here (oneDNN ${
-      s.onednn.enabled ? "on" : "off"
-    }; ${notHere} apply only elsewhere)`
-    : "";
-  out.push(
-    !s.ok
-      ? "FAIL: see the unexpected failures and the known-failure outcomes above"
-      : notRun > 0
-      ? `PASS: every failure is a known one (${notRun} known failure(s) left out by --filter)`
-      : `PASS: every failure is a known one, and every known failure${applying} still fails`,
-  );
-  console.log(out.join("\n"));
-}
-
-function firstLines(text: string, n: number): string[] {
-  const lines = text.split("\n");
-  return lines.length > n ? [...lines.slice(0, n), `… (${lines.length - n} more lines)`] : lines;
-}
-
-function indent(lines: readonly string[], by: number): string[] {
-  return lines.map((l) => " ".repeat(by) + l);
-}
-
-/** Word-wraps a paragraph to 100 columns, indented. */
-function wrap(text: string, by: number, width = 100): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/)) {
-    if (line && by + line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return indent(lines, by);
 }
 
 if (import.meta.main) {

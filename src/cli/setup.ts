@@ -18,18 +18,15 @@ import {
   TFJS_NODE,
   TFJS_NODE_GPU,
 } from "../backends/native.ts";
+import { buildDir, compileBinding, installAddon } from "../backends/native_build.ts";
 import {
-  buildDir,
-  compileBinding,
   downloadWheel,
   extractWheel,
   findTensorflowLibrary,
-  installAddon,
-  requireTool,
-  SetupError,
   type TensorflowLibrary,
-  TOOLS,
-} from "../backends/native_setup.ts";
+} from "../backends/native_wheel.ts";
+import { SetupError } from "../backends/setup_error.ts";
+import { requireTool, TOOLS } from "../backends/setup_tools.ts";
 import { loadInChild } from "../backends/registry.ts";
 import { cacheDirFromEnv, parseFlags, runCli } from "./_cli.ts";
 import { exists } from "../_util/fs.ts";

@@ -1,21 +1,6 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { validateResults } from "../results/schema.ts";
-import { type PeerRun, renderPeer, summarizePeer } from "./summary.ts";
-
-const FIXTURES = new URL("../../fixtures/peer/", import.meta.url).pathname;
-
-async function recordedRuns(): Promise<PeerRun[]> {
-  const runs: PeerRun[] = [];
-  for (const side of ["tfjs", "keras"] as const) {
-    for (const repeat of [1, 2]) {
-      const path = join(FIXTURES, `model1-${side}-${repeat}`, "results.json");
-      const results = validateResults(JSON.parse(await Deno.readTextFile(path)), path);
-      runs.push({ model: "model1", side, repeat, results });
-    }
-  }
-  return runs;
-}
+import { nativeRuns, recordedRuns } from "./_testing.ts";
+import { type PeerRun, summarizePeer } from "./summary.ts";
 
 /** The second (steady) epoch's seconds of each run: the fixtures ran 2 epochs. */
 function steady(runs: PeerRun[], side: string): number[] {
@@ -59,34 +44,6 @@ Deno.test("summarizePeer refuses a model with runs of one side only", async () =
   );
 });
 
-Deno.test("renderPeer shows both sides and the ratio row", async () => {
-  const s = summarizePeer(await recordedRuns(), { ceilingGflops: 100 });
-  const md = renderPeer(s, { command: "deno task peer --fixtures" });
-  assert.match(md, /\| model1 \| TF\.js `tfjs` \| [0-9.]+ \([0-9.]+–[0-9.]+\) \| [0-9.]+% \|/);
-  assert.match(md, /\| model1 \| Keras \| [0-9.]+ \([0-9.]+–[0-9.]+\) \| [0-9.]+% \|/);
-  const ratio = s.models[0].engines[0].ratios.epochSeconds.toFixed(2);
-  assert.ok(md.includes(`| model1 | \`tfjs\` | ${ratio}× |`), md);
-  assert.ok(md.includes("```sh\ndeno task peer --fixtures\n```"));
-});
-
-/** The recorded TF.js runs as the `native` engine's (schema 2), `factor` times as fast. */
-async function nativeRuns(factor: number): Promise<PeerRun[]> {
-  return (await recordedRuns()).filter((r) => r.side === "tfjs").map((r) => {
-    const results = structuredClone(r.results);
-    results.schemaVersion = 2;
-    Object.assign(results.config, {
-      engine: "native",
-      trainStep: "native",
-      inferencePath: "native",
-      nativeGradients: ["Relu", "MaxPool"],
-      nativeKernels: ["FusedConv2D"],
-    });
-    for (const e of results.runs[0].epochs) e.trainSeconds /= factor;
-    results.runs[0].engine = "native";
-    return { ...r, results };
-  });
-}
-
 Deno.test("summarizePeer puts both TF.js engines beside the same Keras runs", async () => {
   const runs = [...await recordedRuns(), ...await nativeRuns(2)];
   const s = summarizePeer(runs, { ceilingGflops: 100 });
@@ -99,13 +56,6 @@ Deno.test("summarizePeer puts both TF.js engines beside the same Keras runs", as
     ["tfjs", "fit", []],
     ["native", "native", ["Relu", "MaxPool"]],
   ]);
-  const md = renderPeer(s);
-  assert.match(md, /\| model1 \| TF\.js `tfjs` \|/);
-  assert.match(md, /\| model1 \| TF\.js `native` \|/);
-  assert.match(md, /\| model1 \| Keras \|/);
-  assert.ok(md.includes(`| model1 | \`native\` | ${native.ratios.epochSeconds.toFixed(2)}× |`));
-  assert.match(md, /2 engines: `tfjs`: model\.fit with TF\.js's own gradients/);
-  assert.match(md, /`native`: the native training step \(TensorFlow's ops called directly\)/);
   // An engine missing for one model is named.
   const lopsided = [
     ...runs,

@@ -10,12 +10,14 @@
  * Backends that did not run are rows too, with their reason, so a missing GPU
  * or a GPU package that fell back to the CPU is shown, never hidden.
  *
+ * Each run's row comes from `comparison_rows.ts`; `comparison_files.ts` reads
+ * and writes `compare.json` and its companions.
+ *
  * @module
  */
-import { DEFAULT_ENGINE, ENGINE_NAMES, onlyEngineOn } from "../train/engines.ts";
-import { describeCpu, describeOneDnn } from "./environment.ts";
-import { epochTimes } from "./stats.ts";
-import type { ResultsFile, RunRecord } from "./schema.ts";
+import { DEFAULT_ENGINE, ENGINE_NAMES } from "../train/engines.ts";
+import { machineOf, machineSummary, rowFromSkipped, rowsFromResults } from "./comparison_rows.ts";
+import type { ResultsFile } from "./schema.ts";
 
 /** The backend every speed-up is measured against. */
 export const BASELINE_BACKEND = "tensorflow";
@@ -163,109 +165,6 @@ export interface SkippedRun {
   /** Forward FLOPs per image of the model, when known. */
   flopsPerImage?: number | null;
 }
-
-/** The machine name of a results file: `env.machine`, else a name made from its CPU. */
-function machineOf(results: ResultsFile): string {
-  return results.env.machine ?? `unnamed (${results.env.cpu.model})`;
-}
-
-/** Turns each model run of a results file into a row (speed-ups are filled in later). */
-export function rowsFromResults(
-  results: ResultsFile,
-  source: string | null = null,
-): ComparisonRow[] {
-  const { env, config } = results;
-  return results.runs.map((run) =>
-    rowFromRun(run, results, source, env.deviceInfo, config.trainSize)
-  );
-}
-
-function rowFromRun(
-  run: RunRecord,
-  results: ResultsFile,
-  source: string | null,
-  info: ResultsFile["env"]["deviceInfo"],
-  trainSize: number,
-): ComparisonRow {
-  const times = epochTimes(run);
-  const fellBack = info?.fellBackToCpu ?? false;
-  const software = info?.softwareAdapter ?? false;
-  const notes: string[] = [];
-  if (fellBack) notes.push("GPU package ran on the CPU: no speed-up claimed");
-  if (software) notes.push("software WebGPU adapter, not a GPU");
-  if (run.epochs.length < results.config.epochs) {
-    notes.push(`incomplete: ${run.epochs.length} of ${results.config.epochs} epochs`);
-  }
-  const engine = run.engine ?? results.config.engine;
-  if (results.schemaVersion < 2) {
-    notes.push(`engine ${engine} derived from a schema-${results.schemaVersion} file`);
-  }
-  return {
-    machine: machineOf(results),
-    model: run.model,
-    backend: run.backend,
-    engine,
-    inferencePath: run.inference?.path ?? results.config.inferencePath ?? "layers",
-    status: "measured",
-    note: notes.length > 0 ? notes.join("; ") : null,
-    device: results.env.device,
-    deviceKind: info?.kind ?? (run.backend === "tensorflow-gpu" ? null : "cpu"),
-    softwareAdapter: software,
-    fellBackToCpu: fellBack,
-    flopsPerImage: run.flopsPerImage,
-    trainSize,
-    epochs: run.epochs.length,
-    secondsPerEpoch: times,
-    imagesPerSecond: times ? trainSize / times.median : null,
-    batch1P50Ms: run.inference?.batch1.p50Ms ?? null,
-    batched: run.inference
-      ? {
-        batchSize: run.inference.batched.batchSize,
-        imagesPerSecond: run.inference.batched.imagesPerSecond,
-      }
-      : null,
-    test: run.test ? { accuracy: run.test.accuracy, count: run.test.count } : null,
-    accuracyPerEpoch: run.epochs.map((e) => ({
-      epoch: e.epoch,
-      accuracy: e.valAccuracy ?? e.accuracy,
-    })),
-    speedup: null,
-    engineSpeedup: null,
-    source,
-    createdAt: results.createdAt,
-  };
-}
-
-/** Turns a backend that did not run into a row. */
-function rowFromSkipped(skipped: SkippedRun): ComparisonRow {
-  return {
-    machine: skipped.machine,
-    model: skipped.model,
-    backend: skipped.backend,
-    engine: skipped.engine,
-    inferencePath: null,
-    status: skipped.status,
-    note: skipped.reason,
-    device: skipped.device ?? null,
-    deviceKind: null,
-    softwareAdapter: false,
-    fellBackToCpu: skipped.status === "fell-back",
-    flopsPerImage: skipped.flopsPerImage ?? null,
-    trainSize: null,
-    epochs: null,
-    secondsPerEpoch: null,
-    imagesPerSecond: null,
-    batch1P50Ms: null,
-    batched: null,
-    test: null,
-    accuracyPerEpoch: [],
-    speedup: null,
-    engineSpeedup: null,
-    source: null,
-    createdAt: null,
-  };
-}
-
 /** Options for {@link buildComparison}. */
 export interface BuildComparisonOptions {
   /** Result files with where each came from. */
@@ -412,65 +311,4 @@ function scalingRows(rows: readonly ComparisonRow[]): ScalingRow[] {
     }
   }
   return out;
-}
-
-function machineSummary(results: ResultsFile): MachineSummary {
-  const { env } = results;
-  return {
-    machine: machineOf(results),
-    cpu: describeCpu(env),
-    onednn: describeOneDnn(env),
-    gpu: env.gpu
-      ? `${env.gpu.name} (driver ${env.gpu.driver})`
-      : `none (${env.gpuReason ?? "not found"})`,
-    tensorflow: env.tensorflow,
-    software: `Deno ${env.deno}, TF.js ${env.tfjs}`,
-    gitCommit: env.gitCommit,
-  };
-}
-
-/**
- * Checks that a parsed JSON value is a comparison written by this suite.
- * A version-1 comparison (before rows named their engine) is returned as
- * version 2: its rows on a backend that runs one engine only get that engine
- * (`tfjs` on `webgpu` and `cpu`), the others `"unrecorded"`, with a note.
- *
- * @throws {TypeError} Naming the source and what is wrong.
- */
-export function parseComparison(value: unknown, source = "comparison"): Comparison {
-  const v = value as Partial<Comparison> | null;
-  if (typeof v !== "object" || v === null || v.kind !== "fmnist-bench-comparison") {
-    throw new TypeError(
-      `${source}: expected a compare.json of fmnist-bench (kind "fmnist-bench-comparison"), got ${
-        v === null || typeof v !== "object" ? typeof v : `kind ${JSON.stringify(v.kind)}`
-      }`,
-    );
-  }
-  const version = v.version as number | undefined;
-  if ((version !== 1 && version !== 2) || !Array.isArray(v.rows) || !Array.isArray(v.machines)) {
-    throw new TypeError(
-      `${source}: expected comparison version 1 or 2 with rows and machines, got version ${
-        JSON.stringify(v.version)
-      }`,
-    );
-  }
-  if (version === 2) return v as Comparison;
-  return {
-    ...(v as Comparison),
-    version: 2,
-    rows: v.rows.map((r) => {
-      const engine = onlyEngineOn(r.backend) ?? "unrecorded";
-      return {
-        ...r,
-        engine,
-        inferencePath: r.inferencePath ?? null,
-        engineSpeedup: null,
-        note: [r.note, `engine ${engine}: from a version-1 comparison`].filter(Boolean).join("; "),
-      };
-    }),
-    scaling: (v.scaling ?? []).map((s) => ({
-      ...s,
-      engine: onlyEngineOn(s.backend) ?? "unrecorded",
-    })),
-  };
 }

@@ -2,20 +2,17 @@
  * Reading the inputs of a comparison (result files, earlier comparisons, or
  * folders holding them) and writing its three files atomically:
  * `compare.json`, `compare.md`, `compare.svg` and, where the rasteriser
- * loads, `compare.png`.
+ * loads, `compare.png`. {@link parseComparison} checks a parsed
+ * `compare.json`, reading a version-1 file as version 2.
  *
  * @module
  */
 import { join, relative } from "node:path";
 import { renderComparisonSvg, svgToPng } from "./chart.ts";
-import {
-  type Comparison,
-  type ComparisonRow,
-  type MachineSummary,
-  parseComparison,
-} from "./comparison.ts";
+import type { Comparison, ComparisonRow, MachineSummary } from "./comparison.ts";
 import { renderComparison } from "./comparison_markdown.ts";
 import { type ResultsFile, validateResults } from "./schema.ts";
+import { onlyEngineOn } from "../train/engines.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 
 /** File names of a comparison inside its folder. */
@@ -150,4 +147,50 @@ async function findInputFiles(dir: string): Promise<string[]> {
   };
   await walk(dir);
   return found.map((f) => relative(Deno.cwd(), f) || f);
+}
+
+/**
+ * Checks that a parsed JSON value is a comparison written by this suite.
+ * A version-1 comparison (before rows named their engine) is returned as
+ * version 2: its rows on a backend that runs one engine only get that engine
+ * (`tfjs` on `webgpu` and `cpu`), the others `"unrecorded"`, with a note.
+ *
+ * @throws {TypeError} Naming the source and what is wrong.
+ */
+export function parseComparison(value: unknown, source = "comparison"): Comparison {
+  const v = value as Partial<Comparison> | null;
+  if (typeof v !== "object" || v === null || v.kind !== "fmnist-bench-comparison") {
+    throw new TypeError(
+      `${source}: expected a compare.json of fmnist-bench (kind "fmnist-bench-comparison"), got ${
+        v === null || typeof v !== "object" ? typeof v : `kind ${JSON.stringify(v.kind)}`
+      }`,
+    );
+  }
+  const version = v.version as number | undefined;
+  if ((version !== 1 && version !== 2) || !Array.isArray(v.rows) || !Array.isArray(v.machines)) {
+    throw new TypeError(
+      `${source}: expected comparison version 1 or 2 with rows and machines, got version ${
+        JSON.stringify(v.version)
+      }`,
+    );
+  }
+  if (version === 2) return v as Comparison;
+  return {
+    ...(v as Comparison),
+    version: 2,
+    rows: v.rows.map((r) => {
+      const engine = onlyEngineOn(r.backend) ?? "unrecorded";
+      return {
+        ...r,
+        engine,
+        inferencePath: r.inferencePath ?? null,
+        engineSpeedup: null,
+        note: [r.note, `engine ${engine}: from a version-1 comparison`].filter(Boolean).join("; "),
+      };
+    }),
+    scaling: (v.scaling ?? []).map((s) => ({
+      ...s,
+      engine: onlyEngineOn(s.backend) ?? "unrecorded",
+    })),
+  };
 }

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { DOMParser } from "@xmldom/xmldom";
 import { BACKEND_NAMES } from "../backends/registry.ts";
 import { renderComparisonSvg, svgToPng } from "./chart.ts";
-import { buildComparison, type Comparison, parseComparison } from "./comparison.ts";
-import { readComparisonInputs, writeComparison } from "./comparison_files.ts";
+import { buildComparison, type Comparison } from "./comparison.ts";
+import { parseComparison, readComparisonInputs, writeComparison } from "./comparison_files.ts";
 import { renderComparison, speedupCell } from "./comparison_markdown.ts";
 import { type ResultsFile, validateResults } from "./schema.ts";
 

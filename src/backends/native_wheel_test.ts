@@ -1,23 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { nativePackageDir, TFJS_NODE, TFJS_NODE_GPU } from "./native.ts";
-import {
-  findTensorflowLibrary,
-  patchedBindingSources,
-  requireTool,
-  TOOLS,
-  verifyWheel,
-} from "./native_setup.ts";
+import { findTensorflowLibrary, verifyWheel } from "./native_wheel.ts";
+import { withTempDir } from "./_testing.ts";
 import { sha256File } from "../_util/hash.ts";
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "fmnist-setup-test-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 Deno.test("verifyWheel deletes and refuses a wheel with the wrong checksum", async () => {
   await withTempDir(async (dir) => {
@@ -89,77 +74,4 @@ Deno.test("findTensorflowLibrary says what it looked for in an empty folder", as
         "in it or in its lib/ folder, found neither",
     });
   });
-});
-
-Deno.test("requireTool names a missing compiler and how to install it", async () => {
-  await assert.rejects(
-    requireTool(
-      TOOLS.cxx,
-      "no-such-cxx-fmnist",
-      "to compile tfjs-node's binding",
-    ),
-    {
-      name: "SetupError",
-      message: "missing tool: no-such-cxx-fmnist (to compile tfjs-node's binding); " +
-        "install a C++ compiler: apt-get install g++",
-    },
-  );
-});
-
-Deno.test("requireTool names a Python without pip", async () => {
-  await assert.rejects(
-    requireTool(
-      TOOLS.pip,
-      "no-such-python-fmnist",
-    ),
-    {
-      message:
-        "missing tool: no-such-python-fmnist -m pip; install pip: apt-get install python3-pip",
-    },
-  );
-});
-
-Deno.test("patchedBindingSources applies the list-attribute patch to the pinned tfjs-node's binding", async () => {
-  const packageDir = nativePackageDir(TFJS_NODE);
-  assert.ok(packageDir, "tfjs-node is installed (deno install)");
-  await withTempDir(async (dir) => {
-    const [backend, binding] = await patchedBindingSources(packageDir, dir);
-    const text = await Deno.readTextFile(backend);
-    assert.equal(text.split("TFE_OpSetAttrStringList(").length, 2, "one string-list call");
-    assert.equal(text.split("TFE_OpSetAttrTypeList(").length, 2, "one type-list call");
-    assert.match(
-      await Deno.readTextFile(binding),
-      /AssignIntProperty\(env, exports, "FMNIST_BENCH_LIST_ATTRS", 1\);/,
-    );
-  });
-});
-
-Deno.test("patchedBindingSources names a binding source it cannot patch", async () => {
-  await withTempDir(async (dir) => {
-    await Deno.mkdir(join(dir, "pkg", "binding"), { recursive: true });
-    await Deno.writeTextFile(join(dir, "pkg", "binding", "tfjs_backend.cc"), "// other version\n");
-    await Deno.writeTextFile(join(dir, "pkg", "binding", "tfjs_binding.cc"), "");
-    await assert.rejects(() => patchedBindingSources(join(dir, "pkg"), join(dir, "out")), {
-      name: "SetupError",
-      message:
-        `${
-          join(dir, "pkg", "binding", "tfjs_backend.cc")
-        }: expected tfjs-node ${TFJS_NODE.version}'s ` +
-        "source, where the patch for list attributes applies once; reinstall the pinned " +
-        "package (deno install)",
-    });
-  });
-});
-
-Deno.test("the native packages' versions are the ones deno.json pins and deno install put in place", async () => {
-  const config = JSON.parse(
-    await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
-  ) as { imports: Record<string, string> };
-  for (const pkg of [TFJS_NODE, TFJS_NODE_GPU]) {
-    assert.equal(config.imports[pkg.npmPackage], `npm:${pkg.npmPackage}@${pkg.version}`);
-  }
-  const installed = JSON.parse(
-    await Deno.readTextFile(join(nativePackageDir(TFJS_NODE)!, "package.json")),
-  ) as { version: string };
-  assert.equal(installed.version, TFJS_NODE.version);
 });

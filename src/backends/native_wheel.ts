@@ -1,0 +1,209 @@
+/**
+ * The libtensorflow that `deno task setup` compiles tfjs-node's binding
+ * against (see `native_build.ts`): found in a folder the user points to, or
+ * taken from TensorFlow's pinned pip wheel, downloaded with pip, checked
+ * against its SHA-256 and unpacked to the two libraries and the C headers.
+ *
+ * tfjs-node's stock install downloads libtensorflow 2.9.1 from Google's
+ * storage bucket. Where that host is unreachable, the same C API ships inside
+ * TensorFlow's pip wheel (`libtensorflow_cc.so.2`, `libtensorflow_framework.so.2`
+ * and the C headers).
+ *
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+import type { WheelPin } from "./native.ts";
+import { SetupError } from "./setup_error.ts";
+import { lastLines, runTool } from "./setup_tools.ts";
+import { isDirectory, isFile } from "../_util/fs.ts";
+import { sha256File } from "../_util/hash.ts";
+
+/** A libtensorflow on disk: the two shared libraries and the C API headers. */
+export interface TensorflowLibrary {
+  /** Folder holding both shared libraries (becomes the addon's rpath). */
+  libDir: string;
+  /** File name of the library exporting the TF_/TFE_ C API. */
+  mainLib: string;
+  /** File name of libtensorflow_framework. */
+  frameworkLib: string;
+  /** Folder holding `tensorflow/c/c_api.h`. */
+  includeDir: string;
+}
+
+/** The C API library names, in the order they are looked for. */
+const MAIN_LIBS = ["libtensorflow_cc.so.2", "libtensorflow.so.2"];
+const FRAMEWORK_LIB = "libtensorflow_framework.so.2";
+
+/**
+ * Finds a libtensorflow in a folder the user points to. Accepts a pip
+ * installation (`site-packages/tensorflow`: libraries at the top, headers
+ * in `include/`) and the libtensorflow C archive layout (`lib/`, `include/`).
+ *
+ * @throws {SetupError} Naming the folder and what is missing.
+ */
+export async function findTensorflowLibrary(dir: string): Promise<TensorflowLibrary> {
+  if (!(await isDirectory(dir))) {
+    throw new SetupError(
+      `--tensorflow ${dir}: expected a TensorFlow folder (e.g. .../site-packages/tensorflow), ` +
+        `but it is not a directory`,
+    );
+  }
+  for (const libDir of [dir, join(dir, "lib")]) {
+    for (const mainLib of MAIN_LIBS) {
+      if (!(await isFile(join(libDir, mainLib)))) continue;
+      if (!(await isFile(join(libDir, FRAMEWORK_LIB)))) {
+        throw new SetupError(
+          `--tensorflow ${dir}: found ${mainLib} but not ${FRAMEWORK_LIB} beside it in ${libDir}`,
+        );
+      }
+      const includeDir = join(dir, "include");
+      if (!(await isFile(join(includeDir, "tensorflow", "c", "c_api.h")))) {
+        throw new SetupError(
+          `--tensorflow ${dir}: found the libraries but not the C headers ` +
+            `(expected ${join(includeDir, "tensorflow", "c", "c_api.h")})`,
+        );
+      }
+      return { libDir, mainLib, frameworkLib: FRAMEWORK_LIB, includeDir };
+    }
+  }
+  throw new SetupError(
+    `--tensorflow ${dir}: expected ${
+      MAIN_LIBS.join(" or ")
+    } in it or in its lib/ folder, found neither`,
+  );
+}
+
+/**
+ * Checks a downloaded wheel against its pinned SHA-256. A file with any other
+ * checksum is deleted, so that no later run trusts it.
+ *
+ * @throws {SetupError} On a mismatch, naming the file and both checksums.
+ */
+export async function verifyWheel(path: string, expectedSha256: string): Promise<void> {
+  const got = await sha256File(path);
+  if (got === expectedSha256) return;
+  await Deno.remove(path);
+  throw new SetupError(
+    `${path}: expected SHA-256 ${expectedSha256}, got ${got}; the file was deleted. ` +
+      `Run setup again to download it afresh, or check the package index pip uses`,
+  );
+}
+
+/** Options for {@link downloadWheel}. */
+export interface DownloadWheelOptions {
+  /** Folder the wheel is saved in (created if missing). */
+  dir: string;
+  /** The Python interpreter that runs pip. Default `"python3"`. */
+  python?: string;
+  /** Receives one line per thing done. Default: nothing. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Fetches the pinned wheel with `python -m pip download --no-deps` (reusing an
+ * already-verified copy in `dir`) and verifies its SHA-256.
+ *
+ * The wheel is tagged for one Python version, but the libraries inside do not
+ * depend on Python, so pip is asked for that exact file whatever Python runs it.
+ *
+ * @returns The path of the verified wheel.
+ */
+export async function downloadWheel(pin: WheelPin, options: DownloadWheelOptions): Promise<string> {
+  const { dir, python = "python3", log = () => {} } = options;
+  const path = join(dir, pin.file);
+  if (await isFile(path)) {
+    log(`wheel: found ${path}, checking its SHA-256`);
+    await verifyWheel(path, pin.sha256);
+    return path;
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  log(
+    `wheel: ${python} -m pip download --no-deps ${pin.requirement} (${pin.platform}, cp${
+      pin.pythonVersion.replace(".", "")
+    })`,
+  );
+  const out = await runTool(python, [
+    "-m",
+    "pip",
+    "download",
+    "--no-deps",
+    "--disable-pip-version-check",
+    "--only-binary=:all:",
+    "--python-version",
+    pin.pythonVersion,
+    "--implementation",
+    "cp",
+    "--platform",
+    pin.platform,
+    "-d",
+    dir,
+    pin.requirement,
+  ]);
+  if (out.code !== 0) {
+    throw new SetupError(
+      `pip could not download ${pin.requirement}: ${lastLines(out.stderr)}. ` +
+        `Check that pip can reach its package index, or point setup at an installed TensorFlow with --tensorflow DIR`,
+    );
+  }
+  if (!(await isFile(path))) {
+    throw new SetupError(
+      `pip download ${pin.requirement}: expected it to save ${pin.file} in ${dir}, but it did not`,
+    );
+  }
+  log(`wheel: checking SHA-256 of ${basename(path)}`);
+  await verifyWheel(path, pin.sha256);
+  return path;
+}
+
+/** Members of the wheel the binding needs: the two libraries and the C API headers. */
+const WHEEL_LIBS = [`tensorflow/${MAIN_LIBS[0]}`, `tensorflow/${FRAMEWORK_LIB}`];
+const WHEEL_HEADER_PREFIXES = [
+  "tensorflow/include/tensorflow/c/",
+  "tensorflow/include/tensorflow/core/platform/",
+  "tensorflow/include/tsl/",
+  "tensorflow/include/xla/tsl/",
+];
+
+/**
+ * Extracts only what the binding needs from a TensorFlow wheel into
+ * `destDir`, atomically: into a temporary sibling first, then renamed.
+ * Uses Python's `zipfile`, which the pip route needs anyway.
+ */
+export async function extractWheel(
+  wheelPath: string,
+  destDir: string,
+  options: { python?: string } = {},
+): Promise<TensorflowLibrary> {
+  const { python = "python3" } = options;
+  await Deno.mkdir(dirname(destDir), { recursive: true });
+  const tmp = await Deno.makeTempDir({ dir: dirname(destDir), prefix: ".extract-" });
+  try {
+    const script = [
+      "import sys, zipfile, json",
+      "wheel, dest, libs, prefixes = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), tuple(json.loads(sys.argv[4]))",
+      "z = zipfile.ZipFile(wheel)",
+      "names = [n for n in z.namelist() if n in libs or n.startswith(prefixes)]",
+      "missing = [l for l in libs if l not in names]",
+      "sys.exit('missing in wheel: ' + ', '.join(missing)) if missing else z.extractall(dest, names)",
+    ].join("\n");
+    const out = await runTool(python, [
+      "-c",
+      script,
+      wheelPath,
+      tmp,
+      JSON.stringify(WHEEL_LIBS),
+      JSON.stringify(WHEEL_HEADER_PREFIXES),
+    ]);
+    if (out.code !== 0) {
+      throw new SetupError(
+        `${wheelPath}: could not extract libtensorflow: ${lastLines(out.stderr)}`,
+      );
+    }
+    await Deno.remove(destDir, { recursive: true }).catch(() => {});
+    await Deno.rename(tmp, destDir);
+  } catch (err) {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    throw err;
+  }
+  return findTensorflowLibrary(join(destDir, "tensorflow"));
+}

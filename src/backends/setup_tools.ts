@@ -1,0 +1,76 @@
+/**
+ * The external programs `deno task setup` needs (a C++ compiler, Python and
+ * pip): checking that each runs, and running one with its output captured,
+ * summarised in a line when it fails.
+ *
+ * @module
+ */
+import { SetupError } from "./setup_error.ts";
+
+/** A tool setup needs, and how to get it when it is missing. */
+export interface RequiredTool {
+  /** Command name, e.g. `"c++"`. */
+  command: string;
+  /** Arguments that make it print a version and exit 0. */
+  versionArgs: string[];
+  /** What the user should do when it is missing. */
+  install: string;
+}
+
+/** The tools each route needs. */
+export const TOOLS = {
+  cxx: {
+    command: "c++",
+    versionArgs: ["--version"],
+    install: "install a C++ compiler: apt-get install g++",
+  },
+  python: {
+    command: "python3",
+    versionArgs: ["--version"],
+    install: "install Python 3: apt-get install python3",
+  },
+  pip: {
+    command: "python3",
+    versionArgs: ["-m", "pip", "--version"],
+    install: "install pip: apt-get install python3-pip",
+  },
+} as const satisfies Record<string, RequiredTool>;
+
+/**
+ * Checks that a tool runs.
+ *
+ * @throws {SetupError} `missing tool: <command> (<what for>); <how to install>`.
+ */
+export async function requireTool(
+  tool: RequiredTool,
+  command = tool.command,
+  why = "",
+): Promise<void> {
+  let ok = false;
+  try {
+    ok = (await runTool(command, tool.versionArgs)).code === 0;
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  if (!ok) {
+    const label = tool.versionArgs[0] === "-m"
+      ? `${command} ${tool.versionArgs.slice(0, 2).join(" ")}`
+      : command;
+    throw new SetupError(`missing tool: ${label}${why ? ` (${why})` : ""}; ${tool.install}`);
+  }
+}
+
+/** Runs a program to its end, capturing its output as text. */
+export async function runTool(
+  command: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(command, { args, stdout: "piped", stderr: "piped" }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** The last `n` lines of a program's output, joined by ` | ` (`"no output"` when empty). */
+export function lastLines(text: string, n = 3): string {
+  return text.trim().split("\n").slice(-n).join(" | ") || "no output";
+}

@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { renderPeer } from "./markdown.ts";
+import { nativeRuns, recordedRuns } from "./_testing.ts";
+import { summarizePeer } from "./summary.ts";
+
+Deno.test("renderPeer shows both sides and the ratio row", async () => {
+  const s = summarizePeer(await recordedRuns(), { ceilingGflops: 100 });
+  const md = renderPeer(s, { command: "deno task peer --fixtures" });
+  assert.match(md, /\| model1 \| TF\.js `tfjs` \| [0-9.]+ \([0-9.]+–[0-9.]+\) \| [0-9.]+% \|/);
+  assert.match(md, /\| model1 \| Keras \| [0-9.]+ \([0-9.]+–[0-9.]+\) \| [0-9.]+% \|/);
+  const ratio = s.models[0].engines[0].ratios.epochSeconds.toFixed(2);
+  assert.ok(md.includes(`| model1 | \`tfjs\` | ${ratio}× |`), md);
+  assert.ok(md.includes("```sh\ndeno task peer --fixtures\n```"));
+});
+
+Deno.test("renderPeer puts both TF.js engines beside the same Keras runs", async () => {
+  const runs = [...await recordedRuns(), ...await nativeRuns(2)];
+  const s = summarizePeer(runs, { ceilingGflops: 100 });
+  const [, native] = s.models[0].engines;
+  const md = renderPeer(s);
+  assert.match(md, /\| model1 \| TF\.js `tfjs` \|/);
+  assert.match(md, /\| model1 \| TF\.js `native` \|/);
+  assert.match(md, /\| model1 \| Keras \|/);
+  assert.ok(md.includes(`| model1 | \`native\` | ${native.ratios.epochSeconds.toFixed(2)}× |`));
+  assert.match(md, /2 engines: `tfjs`: model\.fit with TF\.js's own gradients/);
+  assert.match(md, /`native`: the native training step \(TensorFlow's ops called directly\)/);
+});
