@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { nativePackageDir, TFJS_NODE } from "./native.ts";
 import { patchedBindingSources } from "./native_build.ts";
-import { withTempDir } from "./_testing.ts";
+import { withTempDir } from "../_util/testing.ts";
 
 Deno.test("patchedBindingSources applies the list-attribute patch to the pinned tfjs-node's binding", async () => {
   const packageDir = nativePackageDir(TFJS_NODE);

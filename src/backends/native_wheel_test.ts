@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { findTensorflowLibrary, verifyWheel } from "./native_wheel.ts";
-import { withTempDir } from "./_testing.ts";
+import { withTempDir } from "../_util/testing.ts";
 import { sha256File } from "../_util/hash.ts";
 
 Deno.test("verifyWheel deletes and refuses a wheel with the wrong checksum", async () => {

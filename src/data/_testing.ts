@@ -9,16 +9,6 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { FIXTURE_DIR } from "./sources.ts";
 
-/** Runs `fn` with a new temporary folder, removed afterwards. */
-export async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "fmnist-data-test-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 /** The names in a folder, sorted; `[]` when it does not exist. */
 export async function listDir(dir: string): Promise<string[]> {
   const names: string[] = [];

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DecodedCache, decodedCacheDir, defaultCacheDir } from "./cache.ts";
 import { FIXTURE_CHECKSUMS } from "./checksums.ts";
-import { listDir, withTempDir } from "./_testing.ts";
+import { listDir } from "./_testing.ts";
+import { withTempDir } from "../_util/testing.ts";
 import { sha256Hex } from "../_util/hash.ts";
 
 const BYTES = new TextEncoder().encode("decoded bytes");

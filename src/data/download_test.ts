@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { downloadBytes, downloadFile } from "./download.ts";
 import { FIXTURE_DIR } from "./sources.ts";
-import { listDir, serveChunkedThenDrop, serveFixtures, withTempDir } from "./_testing.ts";
+import { listDir, serveChunkedThenDrop, serveFixtures } from "./_testing.ts";
+import { withTempDir } from "../_util/testing.ts";
 
 const NAME = "t10k-labels-idx1-ubyte.gz";
 const fixture = () => Deno.readFile(join(FIXTURE_DIR, NAME));

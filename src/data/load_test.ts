@@ -8,7 +8,8 @@ import { encodeIdx } from "./idx.ts";
 import { loadFashionMnist, loadFixtureData, type LoadOptions } from "./load.ts";
 import { FIXTURE_DIR } from "./sources.ts";
 import { classCounts } from "./split.ts";
-import { copyFixtures, listDir, serveFixtures, withTempDir } from "./_testing.ts";
+import { copyFixtures, listDir, serveFixtures } from "./_testing.ts";
+import { withTempDir } from "../_util/testing.ts";
 
 /** Loads the fixtures with no system copy and no download unless a test adds them. */
 const load = (options: LoadOptions) =>

@@ -9,9 +9,8 @@
  */
 import { describeCpu, describeOneDnn } from "../results/environment.ts";
 import { ENGINE_NAMES } from "../train/engines.ts";
-import { epochTimes } from "../results/stats.ts";
 import type { ResultsFile } from "../results/schema.ts";
-import { percentile } from "../results/stats.ts";
+import { epochTimes, percentile } from "../results/stats.ts";
 
 /** One run of one side. */
 export interface PeerRun {

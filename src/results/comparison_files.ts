@@ -1,6 +1,6 @@
 /**
  * Reading the inputs of a comparison (result files, earlier comparisons, or
- * folders holding them) and writing its three files atomically:
+ * folders holding them) and writing its files atomically:
  * `compare.json`, `compare.md`, `compare.svg` and, where the rasteriser
  * loads, `compare.png`. {@link parseComparison} checks a parsed
  * `compare.json`, reading a version-1 file as version 2.

@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 import { BACKEND_NAMES } from "../backends/registry.ts";
-import { buildComparison, type Comparison, parseComparison } from "./comparison.ts";
-import { COMPARISON_FILES, readComparisonInputs, writeComparison } from "./comparison_files.ts";
+import { buildComparison, type Comparison } from "./comparison.ts";
+import {
+  COMPARISON_FILES,
+  parseComparison,
+  readComparisonInputs,
+  writeComparison,
+} from "./comparison_files.ts";
 import { type ResultsFile, validateResults } from "./schema.ts";
 
 const FIXTURES = new URL("../../fixtures/results/", import.meta.url).pathname;
