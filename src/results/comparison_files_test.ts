@@ -9,6 +9,7 @@ import {
   writeComparison,
 } from "./comparison_files.ts";
 import { type ResultsFile, validateResults } from "./schema.ts";
+import { listTree } from "../_util/testing.ts";
 
 const FIXTURES = new URL("../../fixtures/results/", import.meta.url).pathname;
 
@@ -27,19 +28,6 @@ async function comparison(now: string, command: string | null = null): Promise<C
     command,
     now: new Date(now),
   });
-}
-
-/** Every name under `dir`, recursively, relative to it, sorted. */
-async function listing(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  const walk = async (d: string) => {
-    for await (const e of Deno.readDir(join(dir, d))) {
-      names.push(join(d, e.name));
-      if (e.isDirectory) await walk(join(d, e.name));
-    }
-  };
-  await walk("");
-  return names.sort();
 }
 
 /** Runs `fn` in a fresh temporary folder, removed after. */
@@ -62,7 +50,7 @@ Deno.test("writeComparison writes compare.json, compare.md, compare.svg and comp
       chart: join(dir, "compare.svg"),
       png: join(dir, "compare.png"),
     });
-    assert.deepEqual(await listing(dir), [
+    assert.deepEqual(await listTree(dir), [
       "compare.json",
       "compare.md",
       "compare.png",
@@ -137,7 +125,7 @@ Deno.test("writeComparison replaces each file whole: a reader meanwhile sees the
     const json = JSON.parse(await Deno.readTextFile(join(dir, "compare.json")));
     assert.equal(json.command, "new");
     assert.equal(json.createdAt, "2026-11-28T10:00:00.000Z");
-    assert.deepEqual(await listing(dir), [
+    assert.deepEqual(await listTree(dir), [
       "compare.json",
       "compare.md",
       "compare.png",
@@ -154,7 +142,7 @@ Deno.test("writeComparison still writes the rest when the PNG cannot be written,
     assert.equal(paths.png, null);
     assert.match(paths.pngError!, /directory/i);
     assert.ok(!paths.pngError!.includes("\n"), "one line");
-    assert.deepEqual(await listing(dir), [
+    assert.deepEqual(await listTree(dir), [
       "compare.json",
       "compare.md",
       "compare.png", // the folder, left as it was, empty; no temporary file beside it

@@ -18,6 +18,7 @@ import {
   readResults,
   runExperiment,
 } from "./experiment.ts";
+import { listTree } from "../_util/testing.ts";
 
 const { tf, device } = await loadBackend("tensorflow");
 const data = await loadFixtureData();
@@ -91,19 +92,6 @@ async function run(
   }
 }
 
-/** Every path under `dir`, relative to it, sorted. */
-async function listing(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  const walk = async (d: string) => {
-    for await (const e of Deno.readDir(join(dir, d))) {
-      names.push(join(d, e.name));
-      if (e.isDirectory) await walk(join(d, e.name));
-    }
-  };
-  await walk("");
-  return names.sort();
-}
-
 /** The events without their figures: type, model and the numbers that say where it was. */
 function eventLine(e: ExperimentEvent): string {
   switch (e.type) {
@@ -174,7 +162,7 @@ Deno.test("runExperiment trains, tests and times every model, writing results.js
     // On disk: the results as returned, valid; the report; the models; no checkpoint, no temporary file.
     assert.deepEqual(await readResults(dir), results);
     validateResults(JSON.parse(await Deno.readTextFile(join(dir, "results.json"))));
-    assert.deepEqual(await listing(dir), [
+    assert.deepEqual(await listTree(dir), [
       "models",
       "models/tiny4",
       "models/tiny4/model.json",
@@ -226,7 +214,7 @@ Deno.test("runExperiment stops after the epoch in flight when aborted, and a res
     // Everything done so far is on disk, with tiny8's checkpoint.
     const onDisk = await readResults(stopped);
     assert.deepEqual(onDisk, first.results);
-    assert.ok((await listing(stopped)).includes("checkpoints/tiny8/latest.json"));
+    assert.ok((await listTree(stopped)).includes("checkpoints/tiny8/latest.json"));
     assert.match(
       await Deno.readTextFile(join(stopped, "report.md")),
       /^\*\*Partial\*\* \(interrupted or still running\) run of tiny4, tiny8/m,
@@ -245,7 +233,7 @@ Deno.test("runExperiment stops after the epoch in flight when aborted, and a res
     ]);
     assert.deepEqual(resumed.results.runs[0], done);
     assert.deepEqual(resumed.results.runs[1].epochs[0], partial.epochs[0]);
-    assert.ok(!(await listing(stopped)).some((p) => p.startsWith("checkpoints")));
+    assert.ok(!(await listTree(stopped)).some((p) => p.startsWith("checkpoints")));
 
     // The same run without a stop trains tiny8's second epoch to the same loss.
     const uninterrupted = await run(straight, { epochs: 2 });
@@ -272,7 +260,7 @@ Deno.test("runExperiment aborted before it starts writes a partial file with no 
     ]);
     assert.deepEqual(results.runs.map((r) => r.epochs.length), [0, 0]);
     assert.deepEqual(await readResults(dir), results);
-    assert.deepEqual(await listing(dir), ["report.md", "results.json"]);
+    assert.deepEqual(await listTree(dir), ["report.md", "results.json"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
