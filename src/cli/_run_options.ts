@@ -474,15 +474,19 @@ export function trainAllArgs(
 /** The help lines of the engine flags, for one engine (`train-all`) or a list. */
 export function engineHelp(arity: EngineArity, defaults: readonly string[]): string {
   const list = arity === "list";
-  const what = list ? "--engines LIST        comma-separated" : "--engine NAME        ";
   const engines = ENGINES.map((e) =>
     wrap(`${e.name}: ${e.description}; runs on ${e.backends.join(", ")}`, 24, 92).join("\n")
   ).join("\n");
   const target = list ? "--engines" : "--engine";
+  const head = list
+    ? `  --engines LIST        comma-separated (default ${
+      defaults.join(",")
+    }; --engine LIST is the same):`
+    : `  --engine NAME         how models are trained and inference is timed (default ${
+      defaults[0]
+    }):`;
   return [
-    `  ${what} how models are trained and inference is timed (default ${defaults.join(",")})${
-      list ? ";\n                        --engine LIST is the same" : ""
-    }:`,
+    head,
     engines,
     `  --train-step STEP     alias kept for scripts: fit = ${target} tfjs, native = ${target} native`,
     `  --inference-path PATH alias kept for scripts: layers = ${target} tfjs, native = ${target} native`,
@@ -511,7 +515,8 @@ export function runFlagsHelp(defaults: TaskDefaults): string {
   --inference-batch N   batch size of the inference throughput measurement (default ${RUN_DEFAULTS.inferenceBatchSize})
   --inference-runs N    timed batch-1 inference calls, after 10 warm-up calls; at least ${MIN_INFERENCE_RUNS}
                         (default ${RUN_DEFAULTS.inferenceRuns})
-  --seed N              seed for weights, dropout, shuffling and splits, 0 to ${MAX_SEED} (default ${RUN_DEFAULTS.seed})
+  --seed N              seed for weights, dropout, shuffling and splits (default ${RUN_DEFAULTS.seed});
+                        0 to ${MAX_SEED}
   --machine NAME        name recorded for this machine, to merge results (default: hostname)
   --data-dir DIR        read Fashion-MNIST from this folder first
   --fixtures            use the reduced split in fixtures/ (2,000 train / 500 test): a quick check`;

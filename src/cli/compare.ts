@@ -61,7 +61,6 @@ ${runFlagsHelp(DEFAULTS)}
   --backends LIST       comma-separated, from ${BACKEND_NAMES.join(", ")}
                         (default: all; those that cannot run here become rows with the reason)
 ${engineHelp("list", COMPARED_ENGINES)}
-                        each engine runs on the listed backends it supports
   --short-train-size N  images per epoch on slow backends (cpu, and WebGPU on a software
                         adapter) when --train-size is not given (default 64); their
                         validation and test sets are cut to the same size, and at most
