@@ -22,6 +22,9 @@ import {
   SYSTEM_DIR,
   toTensors,
 } from "../src/data/mod.ts";
+import { requireBenchPermissions } from "./_config.ts";
+
+requireBenchPermissions();
 
 // Tensors are made on the native backend when it is set up, else on pure JS.
 const { tf, name: backend } = await loadBackend("tensorflow").catch(() => loadBackend("cpu"));

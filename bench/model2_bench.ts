@@ -2,14 +2,15 @@
  * Model 2: one training epoch, batch-1 latency and batched throughput on
  * each configured backend, the native CPU backend as baseline.
  *
- *   deno bench -A --filter model2
- *   FMNIST_BENCH_BACKENDS=tensorflow,webgpu FMNIST_BENCH_TRAIN_SIZE=4096 deno bench -A --filter model2
+ *   deno task bench --filter model2
+ *   FMNIST_BENCH_BACKENDS=tensorflow,webgpu FMNIST_BENCH_TRAIN_SIZE=4096 deno task bench --filter model2
  *
  * See README.md, "Benchmarks", for the environment variables.
  *
  * @module
  */
-import { benchConfigFromEnv } from "./_config.ts";
+import { benchConfigFromEnv, requireBenchPermissions } from "./_config.ts";
 import { registerModelBenches } from "../src/bench/model_bench.ts";
 
+requireBenchPermissions();
 await registerModelBenches("model2", await benchConfigFromEnv());

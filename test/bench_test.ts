@@ -59,3 +59,20 @@ Deno.test({
     );
   },
 });
+
+Deno.test("a bare deno bench says in one line how to run the benches, and exits 2", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["bench", "--no-check", "--filter", "model1"],
+    cwd: new URL("..", import.meta.url).pathname,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 2);
+  assert.equal(
+    new TextDecoder().decode(out.stderr),
+    "error: the benches need --allow-env --allow-read --allow-write --allow-ffi --allow-run " +
+      "--allow-sys, which a bare `deno bench` does not give; run `deno task bench --filter " +
+      "model1` (or `deno bench -A --v8-flags=--expose-gc --filter model1`)\n",
+  );
+});
