@@ -201,6 +201,15 @@ Deno.test("train-all resumes an interrupted run and keeps its earlier epochs", a
     assert.equal(done.runs[0].test!.count, 500);
     const events = resumed.stdout.trim().split("\n").map((l) => JSON.parse(l));
     assert.deepEqual(events[0], {
+      type: "run-start",
+      models: [{
+        model: "model1",
+        epochsLeft: 3 - kept,
+        flopsPerImage: 31_412_736,
+        complete: false,
+      }],
+    });
+    assert.deepEqual(events[1], {
       type: "model-start",
       model: "model1",
       fromEpoch: kept + 1,

@@ -512,7 +512,8 @@ export function runFlagsHelp(defaults: TaskDefaults): string {
   --train-size N        training images, a stratified subset (default: all left after validation)
   --validation-size N   images held out of the training set (default 5000; 200 with --fixtures)
   --test-size N         test images, a stratified subset (default: all)
-  --inference-batch N   batch size of the inference throughput measurement (default ${RUN_DEFAULTS.inferenceBatchSize})
+  --inference-batch N   batch size of the inference throughput measurement (default
+                        ${RUN_DEFAULTS.inferenceBatchSize}; never more than the test split)
   --inference-runs N    timed batch-1 inference calls, after 10 warm-up calls; at least ${MIN_INFERENCE_RUNS}
                         (default ${RUN_DEFAULTS.inferenceRuns})
   --seed N              seed for weights, dropout, shuffling and splits (default ${RUN_DEFAULTS.seed});

@@ -155,7 +155,7 @@ async function main(): Promise<number> {
       testSize: data.test.count,
       seed,
       dataSource: data.source,
-      inferenceBatchSize: settings.inferenceBatchSize,
+      inferenceBatchSize: Math.min(settings.inferenceBatchSize, data.test.count),
       inferenceRuns: settings.inferenceRuns,
     };
     for (let rep = 1; rep <= repeats; rep++) {
@@ -186,7 +186,7 @@ async function main(): Promise<number> {
             learningRate,
             seed,
             inference: {
-              batchSize: settings.inferenceBatchSize,
+              batchSize: common.inferenceBatchSize,
               runs: settings.inferenceRuns,
               warmup: 10,
               batchedRuns: 5,

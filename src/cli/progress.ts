@@ -1,10 +1,12 @@
 /**
- * How `train-all` shows progress: a bar with an ETA on a terminal, one line
- * per epoch otherwise, or JSON lines for programs.
+ * How `train-all` shows progress: a bar with the epoch's ETA on a terminal,
+ * one line per epoch and per phase otherwise (evaluation, inference timing,
+ * saving), each with the time the whole run has left; or JSON lines for
+ * programs.
  *
  * @module
  */
-import type { ExperimentEvent } from "../train/experiment.ts";
+import type { ExperimentEvent, PlannedModel } from "../train/experiment.ts";
 
 /** Output modes. */
 export type ProgressMode = "tty" | "lines" | "json";
@@ -18,6 +20,83 @@ export interface ProgressOptions {
   label?: string;
 }
 
+/**
+ * The time left in a run, from its measured epoch times: a model's epochs
+ * still to train cost its own mean epoch time once it has one, and before
+ * that the time per FLOP of the model measured last (the nearest in size)
+ * times its FLOPs; each model's evaluation and timing costs the share of
+ * the work after training measured so far, per FLOP (a third of an epoch
+ * until the first model has measured it). `undefined` before the first
+ * epoch.
+ */
+export class RunClock {
+  #left = new Map<string, { epochs: number; flops: number; seconds: number; measured: number }>();
+  #lastRate: number | undefined;
+  #postSeconds = 0;
+  #postFlops = 0;
+  #postStart: number | undefined;
+
+  /** Takes the run's plan (the `run-start` event). */
+  plan(models: readonly PlannedModel[]): void {
+    for (const m of models) {
+      if (m.complete) continue;
+      this.#left.set(m.model, {
+        epochs: m.epochsLeft,
+        flops: m.flopsPerImage,
+        seconds: 0,
+        measured: 0,
+      });
+    }
+  }
+
+  /** Counts a trained epoch of `model`, which took `seconds`. */
+  epoch(model: string, seconds: number): void {
+    const m = this.#left.get(model);
+    if (!m) return;
+    m.epochs = Math.max(0, m.epochs - 1);
+    m.seconds += seconds;
+    m.measured++;
+    this.#lastRate = m.seconds / m.measured / m.flops;
+  }
+
+  /** Marks the start of the work after training (its first phase); `now` in milliseconds. */
+  postStart(now: number): void {
+    this.#postStart ??= now;
+  }
+
+  /** Counts `model` as done; `now` in milliseconds (`performance.now()`). */
+  done(model: string, now: number): void {
+    const m = this.#left.get(model);
+    if (m && this.#postStart !== undefined) {
+      this.#postSeconds += (now - this.#postStart) / 1000;
+      this.#postFlops += m.flops;
+    }
+    this.#postStart = undefined;
+    this.#left.delete(model);
+  }
+
+  /** Seconds left in the whole run, or `undefined` until an epoch has been measured. */
+  secondsLeft(): number | undefined {
+    const rate = this.#lastRate;
+    if (rate === undefined) return undefined;
+    const postRate = this.#postFlops > 0 ? this.#postSeconds / this.#postFlops : rate / 3;
+    let left = 0;
+    for (const m of this.#left.values()) {
+      const epoch = m.measured > 0 ? m.seconds / m.measured : rate * m.flops;
+      left += m.epochs * epoch + m.flops * postRate;
+    }
+    return left;
+  }
+}
+
+/** Seconds as `42 s`, `3 min 05 s` or `1 h 02 min`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.round((s % 3600) / 60)).padStart(2, "0")} min`;
+}
+
 /** Returns the event handler for a mode; text goes to stderr, JSON lines to stdout. */
 export function progressReporter(
   mode: ProgressMode,
@@ -26,14 +105,26 @@ export function progressReporter(
   const tag = options.label ? ` [${options.label}]` : "";
   const enc = new TextEncoder();
   const err = (s: string) => Deno.stderr.writeSync(enc.encode(s));
+  const clear = mode === "tty" ? "\r\x1b[2K" : "";
+  const clock = new RunClock();
+  const runLeft = () => {
+    const left = clock.secondsLeft();
+    return left === undefined ? "" : `; run: about ${formatDuration(left)} left`;
+  };
   let epochStart = performance.now();
   let lastDraw = 0;
   return (event) => {
+    if (event.type === "run-start") clock.plan(event.models);
+    if (event.type === "epoch") clock.epoch(event.model, event.record.trainSeconds);
+    if (event.type === "phase") clock.postStart(performance.now());
+    if (event.type === "model-done") clock.done(event.model, performance.now());
     if (mode === "json") {
       if (event.type !== "batch") console.log(JSON.stringify(event));
       return;
     }
     switch (event.type) {
+      case "run-start":
+        break;
       case "model-start":
         err(
           `${event.model}: ${
@@ -55,7 +146,7 @@ export function progressReporter(
         const bar = "█".repeat(Math.round(done * width)).padEnd(width, "·");
         err(
           `\r  epoch ${event.epoch} ${bar} ${(done * 100).toFixed(0).padStart(3)}%  ` +
-            `${elapsed.toFixed(0)} s, ETA ${eta.toFixed(0)} s `,
+            `${elapsed.toFixed(0)} s, epoch ETA ${eta.toFixed(0)} s${runLeft()} `,
         );
         break;
       }
@@ -63,10 +154,15 @@ export function progressReporter(
         const r = event.record;
         const val = r.valAccuracy === null ? "" : `, val acc ${(r.valAccuracy * 100).toFixed(2)}%`;
         err(
-          `${mode === "tty" ? "\r\x1b[2K" : ""}  epoch ${r.epoch}/${event.epochs}${tag}: ` +
+          `${clear}  epoch ${r.epoch}/${event.epochs}${tag}: ` +
             `${r.trainSeconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(0)} img/s), ` +
-            `loss ${r.loss.toFixed(4)}, acc ${(r.accuracy * 100).toFixed(2)}%${val}\n`,
+            `loss ${r.loss.toFixed(4)}, acc ${(r.accuracy * 100).toFixed(2)}%${val}${runLeft()}\n`,
         );
+        break;
+      }
+      case "phase": {
+        const what = { evaluate: "testing on", inference: "timing inference:", save: "saving to" };
+        err(`${clear}  ${event.model}: ${what[event.phase]} ${event.detail}\n`);
         break;
       }
       case "model-done": {
@@ -79,7 +175,7 @@ export function progressReporter(
               : ", ") +
             `batch ${inference!.batched.batchSize}: ${
               inference!.batched.imagesPerSecond.toFixed(0)
-            } img/s\n`,
+            } img/s${runLeft()}\n`,
         );
         break;
       }
@@ -87,11 +183,7 @@ export function progressReporter(
         err(`${event.model}: skipped (${event.reason})\n`);
         break;
       case "interrupted":
-        err(
-          `${
-            mode === "tty" ? "\r\x1b[2K" : ""
-          }${event.model}: stopped after epoch ${event.epochs}\n`,
-        );
+        err(`${clear}${event.model}: stopped after epoch ${event.epochs}\n`);
         break;
     }
   };

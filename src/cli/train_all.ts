@@ -156,7 +156,8 @@ async function main(): Promise<number> {
     // As recorded when the run started (the official data may come from another place now).
     data: run.savedSource ? previous!.config.data : data.description,
     dataSource: run.savedSource ?? data.source,
-    inferenceBatchSize: run.inferenceBatchSize,
+    // Never more images than the test split holds: a repeated image times nothing new.
+    inferenceBatchSize: Math.min(run.inferenceBatchSize, data.test.count),
     inferenceRuns: run.inferenceRuns,
     nativeGradients: native ? installedNativeGradients(backend.tf) : [],
     nativeKernels: native ? installedNativeKernels(backend.tf) : [],
@@ -225,7 +226,7 @@ async function main(): Promise<number> {
       previous,
       order: (epoch, n) => permutation(n, config.seed * 1000 + epoch),
       inference: {
-        batchSize: run.inferenceBatchSize,
+        batchSize: config.inferenceBatchSize,
         runs: run.inferenceRuns,
         path: config.inferencePath,
       },

@@ -15,8 +15,8 @@
  * per-op figures and their commands). So, as cuDNN's autotuner
  * does on a GPU, the predictor times the candidates on its first call with a
  * batch size (after an untimed call, the median of at least five calls
- * each, taking turns, and of more for small ops) and keeps the fastest, per
- * layer. It gives `predictOnBatch`'s
+ * each, taking turns, of more for small ops, and of fewer, down to one, for
+ * slow ones once two seconds are spent) and keeps the fastest, per layer. It gives `predictOnBatch`'s
  * probabilities to float rounding whatever it picks (tested).
  *
  * Supported models: what {@link nativePredictSupport} accepts, the same
@@ -33,6 +33,12 @@ import { planStages } from "./plan.ts";
 
 /** Least total time, in milliseconds, that tuning one layer spends on timed calls. */
 const TUNE_MS = 100;
+/**
+ * Most time, in milliseconds, that tuning one layer spends on timed calls
+ * once each candidate has had one: large batches of a large model would
+ * otherwise spend many seconds per layer.
+ */
+const TUNE_MAX_MS = 2000;
 
 /** Options for {@link nativePredictor}. */
 export interface NativePredictorOptions {
@@ -216,14 +222,17 @@ export function nativePredictor(
  * load from elsewhere on the machine hits them alike; each runs at least
  * `runs` times and, for small ops, until the timed calls add up to
  * {@link TUNE_MS}, so that a median of sub-millisecond calls rests on
- * enough of them. CPU ops run when called, so the clock around the call is
+ * enough of them; slow ops stop at {@link TUNE_MAX_MS}, after at least one
+ * timed call each. CPU ops run when called, so the clock around the call is
  * the op's time.
  */
 function fastest(candidates: Candidate[], input: tf.Tensor, runs: number): number {
   if (candidates.length === 1) return 0;
   const times = candidates.map(() => [] as number[]);
   let spent = 0;
-  for (let r = -1; r < runs || (spent < TUNE_MS && r < 500); r++) {
+  const more = (r: number) =>
+    r < 1 || ((r < runs || (spent < TUNE_MS && r < 500)) && spent < TUNE_MAX_MS);
+  for (let r = -1; more(r); r++) {
     for (const [i, [, run]] of candidates.entries()) {
       const t0 = performance.now();
       const out = run(input);

@@ -35,12 +35,28 @@ import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 
 /** Progress events, for a progress bar or JSON lines. */
 export type ExperimentEvent =
+  | { type: "run-start"; models: PlannedModel[] }
   | { type: "model-start"; model: string; fromEpoch: number; epochs: number }
+  | { type: "phase"; model: string; phase: Phase; detail: string }
   | { type: "batch"; model: string; epoch: number; batch: number; batches: number }
   | { type: "epoch"; model: string; record: EpochRecord; epochs: number }
   | { type: "model-done"; model: string; run: RunRecord }
   | { type: "model-skip"; model: string; reason: string }
   | { type: "interrupted"; model: string; epochs: number };
+
+/** A model still to run, as the `run-start` event lists it: enough to estimate the time left. */
+export interface PlannedModel {
+  model: string;
+  /** Epochs still to train (0 when only its test and timing are left). */
+  epochsLeft: number;
+  /** Forward FLOPs per image: the models' relative cost. */
+  flopsPerImage: number;
+  /** Already complete: nothing left to do. */
+  complete: boolean;
+}
+
+/** The work after a model's last epoch, each announced before it starts. */
+export type Phase = "evaluate" | "inference" | "save";
 
 /** Options for {@link runExperiment}. */
 export interface ExperimentOptions {
@@ -126,10 +142,21 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     await writeFileAtomic(join(outDir, "report.md"), renderReport(results, options.command));
   };
   await write();
+  const complete = (run: RunRecord) =>
+    run.test !== null && run.inference !== null && run.epochs.length >= config.epochs;
+  onEvent?.({
+    type: "run-start",
+    models: results.runs.map((run) => ({
+      model: run.model,
+      epochsLeft: Math.max(0, config.epochs - run.epochs.length),
+      flopsPerImage: run.flopsPerImage,
+      complete: complete(run),
+    })),
+  });
 
   for (const [i, spec] of models.entries()) {
     const run = results.runs[i];
-    if (run.test && run.inference && run.epochs.length >= config.epochs) {
+    if (complete(run)) {
       onEvent?.({ type: "model-skip", model: spec.name, reason: "already complete" });
       continue;
     }
@@ -169,6 +196,9 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         await write();
         return { results, interrupted: true };
       }
+      const phase = (phase: Phase, detail: string) =>
+        onEvent?.({ type: "phase", model: spec.name, phase, detail });
+      phase("evaluate", `${data.test.xs.shape[0]} test images`);
       const test = await evaluateModel(model, data.test.xs, data.test.ys);
       run.test = {
         accuracy: test.accuracy,
@@ -176,10 +206,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         count: test.count,
         confusion: test.confusion,
       };
-      run.inference = await measureInference(model, data.test.xs, {
-        ...options.inference,
-        oneDnn: usesOneDnn(config),
-      });
+      const timing = { ...options.inference, oneDnn: usesOneDnn(config) };
+      phase("inference", describeTiming(timing));
+      run.inference = await measureInference(model, data.test.xs, timing);
+      phase("save", join(outDir, "models", spec.name));
       await saveModel(model, join(outDir, "models", spec.name));
       await write();
       await Deno.remove(checkpoints, { recursive: true }).catch(() => {});
@@ -193,6 +223,13 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   results.status = "complete";
   await write();
   return { results, interrupted: false };
+}
+
+/** What the inference phase times, in words, with `measureInference`'s defaults filled in. */
+function describeTiming(o: InferenceOptions): string {
+  const { runs = 100, batchSize = 1024, batchedRuns = 5, path = "layers" } = o;
+  return `batch 1 × ${runs}, batch ${batchSize} × ${batchedRuns}` +
+    (path === "native" ? ", native ops (autotuned) and predictOnBatch" : "");
 }
 
 /**

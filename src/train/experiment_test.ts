@@ -95,6 +95,14 @@ async function run(
 /** The events without their figures: type, model and the numbers that say where it was. */
 function eventLine(e: ExperimentEvent): string {
   switch (e.type) {
+    case "run-start":
+      return `plan ${
+        e.models.map((m) => `${m.model}:${m.complete ? "complete" : `${m.epochsLeft} left`}`).join(
+          " ",
+        )
+      }`;
+    case "phase":
+      return `${e.phase} ${e.model}`;
     case "model-start":
       return `start ${e.model} from ${e.fromEpoch} of ${e.epochs}`;
     case "batch":
@@ -125,17 +133,24 @@ Deno.test("runExperiment trains, tests and times every model, writing results.js
     assert.deepEqual(results.env, env);
     assert.deepEqual(results.config, config(2));
     assert.deepEqual(events.map(eventLine), [
+      "plan tiny4:2 left tiny8:2 left",
       "start tiny4 from 1 of 2",
       ...batches("tiny4", 1),
       "epoch tiny4 1 of 2",
       ...batches("tiny4", 2),
       "epoch tiny4 2 of 2",
+      "evaluate tiny4",
+      "inference tiny4",
+      "save tiny4",
       "done tiny4",
       "start tiny8 from 1 of 2",
       ...batches("tiny8", 1),
       "epoch tiny8 1 of 2",
       ...batches("tiny8", 2),
       "epoch tiny8 2 of 2",
+      "evaluate tiny8",
+      "inference tiny8",
+      "save tiny8",
       "done tiny8",
     ]);
     for (const [i, spec] of SPECS.entries()) {
@@ -225,10 +240,14 @@ Deno.test("runExperiment stops after the epoch in flight when aborted, and a res
     assert.equal(resumed.results.status, "complete");
     assert.equal(resumed.results.createdAt, first.results.createdAt);
     assert.deepEqual(resumed.events.map(eventLine), [
+      "plan tiny4:complete tiny8:1 left",
       "skip tiny4: already complete",
       "start tiny8 from 2 of 2",
       ...batches("tiny8", 2),
       "epoch tiny8 2 of 2",
+      "evaluate tiny8",
+      "inference tiny8",
+      "save tiny8",
       "done tiny8",
     ]);
     assert.deepEqual(resumed.results.runs[0], done);
@@ -255,6 +274,7 @@ Deno.test("runExperiment aborted before it starts writes a partial file with no 
     });
     assert.equal(interrupted, true);
     assert.deepEqual(events.map(eventLine), [
+      "plan tiny4:1 left tiny8:1 left",
       "start tiny4 from 1 of 1",
       "interrupted tiny4 after 0",
     ]);
