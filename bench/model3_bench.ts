@@ -5,7 +5,7 @@
  *   deno task bench --filter model3
  *   FMNIST_BENCH_BACKENDS=tensorflow,webgpu FMNIST_BENCH_TRAIN_SIZE=4096 deno task bench --filter model3
  *
- * See README.md, "Benchmarks", for the environment variables.
+ * docs/benchmarks.md lists the environment variables.
  *
  * @module
  */

@@ -11,7 +11,7 @@ Deno.test("setup finds the working build and downloads nothing", async () => {
   assert.match(stdout, /^setup: \(a\) found an addon at .*tfjs_binding\.node; loading it/m);
   assert.match(
     stdout,
-    /^setup: ready: tensorflow loads and computes: libtensorflow 2\.21\.0 \(CPU\)$/m,
+    /^setup: ready in [0-9.]+ s: tensorflow loads and computes: libtensorflow 2\.21\.0 \(CPU\)$/m,
   );
   assert.doesNotMatch(stdout, /\(c\)|pip download|compiling/);
 });

@@ -53,6 +53,8 @@ Options:
 /** Host of tfjs-node's stock libtensorflow download. */
 const STOCK_HOST = "https://storage.googleapis.com/";
 
+const started = performance.now();
+
 function log(line: string): void {
   console.log(`setup: ${line}`);
 }
@@ -205,7 +207,8 @@ async function verify(
   if (!result.device.patchedBinding) {
     log("note: tfjs-node's stock addon cannot call TensorFlow's fused kernels; they stay off");
   }
-  log(`ready: ${backend} loads and computes: ${result.device.description}`);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  log(`ready in ${seconds} s: ${backend} loads and computes: ${result.device.description}`);
   if (result.device.fellBackToCpu) {
     log(
       "note: TensorFlow sees no GPU here, so the tensorflow-gpu backend stays unavailable until one is visible",

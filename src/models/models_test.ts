@@ -23,7 +23,7 @@ Deno.test("countParams gives 878,730 for model1, as Keras counts the reference",
   assert.equal(countParams(getModelSpec("model1")), 878_730);
 });
 
-Deno.test("countParams gives the README's figures for all three models", () => {
+Deno.test("countParams gives the parameter counts docs/usage.md lists for all three models", () => {
   assert.deepEqual(MODELS.map(countParams), [878_730, 1_903_498, 4_395_402]);
 });
 

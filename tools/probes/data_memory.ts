@@ -6,7 +6,7 @@
  *
  *   deno run -A tools/probes/data_memory.ts [tensorflow|cpu]
  *
- * A developer probe: the figures it gave are in README.md's data section, with their commands.
+ * A developer probe: the figures it gave are in BENCHMARKS.md's data section, with their commands.
  *
  * @module
  */
