@@ -118,6 +118,10 @@ function eventLine(e: ExperimentEvent): string {
   }
 }
 
+/** The events after a model's last epoch. */
+const afterTraining = (model: string) =>
+  ["evaluate", "inference", "save", "done"].map((step) => `${step} ${model}`);
+
 const batches = (model: string, epoch: number) =>
   [0, 1, 2].map((b) => `batch ${model} ${epoch}:${b}/3`);
 
@@ -139,19 +143,13 @@ Deno.test("runExperiment trains, tests and times every model, writing results.js
       "epoch tiny4 1 of 2",
       ...batches("tiny4", 2),
       "epoch tiny4 2 of 2",
-      "evaluate tiny4",
-      "inference tiny4",
-      "save tiny4",
-      "done tiny4",
+      ...afterTraining("tiny4"),
       "start tiny8 from 1 of 2",
       ...batches("tiny8", 1),
       "epoch tiny8 1 of 2",
       ...batches("tiny8", 2),
       "epoch tiny8 2 of 2",
-      "evaluate tiny8",
-      "inference tiny8",
-      "save tiny8",
-      "done tiny8",
+      ...afterTraining("tiny8"),
     ]);
     for (const [i, spec] of SPECS.entries()) {
       const r = results.runs[i];
@@ -245,10 +243,7 @@ Deno.test("runExperiment stops after the epoch in flight when aborted, and a res
       "start tiny8 from 2 of 2",
       ...batches("tiny8", 2),
       "epoch tiny8 2 of 2",
-      "evaluate tiny8",
-      "inference tiny8",
-      "save tiny8",
-      "done tiny8",
+      ...afterTraining("tiny8"),
     ]);
     assert.deepEqual(resumed.results.runs[0], done);
     assert.deepEqual(resumed.results.runs[1].epochs[0], partial.epochs[0]);
