@@ -159,15 +159,23 @@ Deno.test("compare runs tfjs and native on tensorflow, tfjs on cpu, on the fixtu
       "tensorflow,cpu",
       "--epochs",
       "1",
+      // The pure-JS cpu backend trains model1 at seconds an image: 2 images, a batch of 2.
       "--short-train-size",
-      "8",
+      "2",
+      // Small test and inference sets on tensorflow (a short run sets its own).
+      "--test-size",
+      "100",
+      "--inference-batch",
+      "64",
+      "--inference-runs",
+      "50",
       "--machine",
       "test-machine",
       "--out",
       dir,
     );
     assert.equal(code, 0, stderr);
-    assert.match(stderr, /compare: cpu: .*slow here: short run of 8 images × 1 epochs/);
+    assert.match(stderr, /compare: cpu: .*slow here: short run of 2 images × 1 epochs/);
     assert.match(stdout, /model1 +tensorflow +tfjs +[0-9.]+ s +[0-9]+ +1\.00× +– /);
     assert.match(stdout, /model1 +tensorflow +native +[0-9.]+ s +[0-9]+ +1\.00× +[0-9.]+×/);
     const c = parseComparison(JSON.parse(await Deno.readTextFile(join(dir, "compare.json"))));
@@ -177,7 +185,7 @@ Deno.test("compare runs tfjs and native on tensorflow, tfjs on cpu, on the fixtu
       [
         ["test-machine", "tensorflow", "tfjs", "measured", 1800, 1],
         ["test-machine", "tensorflow", "native", "measured", 1800, 1],
-        ["test-machine", "cpu", "tfjs", "measured", 8, 1],
+        ["test-machine", "cpu", "tfjs", "measured", 2, 1],
       ],
     );
     const [tf, native, cpu] = c.rows;
@@ -199,9 +207,10 @@ Deno.test("compare runs tfjs and native on tensorflow, tfjs on cpu, on the fixtu
     assert.match(md, /^\| test-machine \| model1 \| `tensorflow` \| `native` \| /m);
     assert.match(md, /^\| test-machine \| model1 \| `cpu` \| `tfjs` \| /m);
     assert.equal(cpu.note, "short run: slow backend here");
-    assert.equal(tf.test?.count, 500);
+    assert.equal(tf.test?.count, 100);
     assert.ok(tf.test!.accuracy > 0.4, `one epoch on 1,800 images: ${tf.test!.accuracy}`);
-    assert.equal(cpu.batched?.batchSize, 8);
+    assert.equal(tf.batched?.batchSize, 64);
+    assert.equal(cpu.batched?.batchSize, 2);
     assert.match(
       c.command!,
       /^deno task compare --models model1 --backends tensorflow,cpu --engines tfjs,native /,
@@ -216,7 +225,7 @@ Deno.test("compare runs tfjs and native on tensorflow, tfjs on cpu, on the fixtu
     for (const label of ["tensorflow · tfjs", "tensorflow · native", "cpu · tfjs"]) {
       assert.ok(svg.includes(`>${label}</text>`), `the chart's legend has no ${label}`);
     }
-    assert.match(svg, /left out: cpu · tfjs model1 \(8 test images\)/);
+    assert.match(svg, /left out: cpu · tfjs model1 \(2 test images\)/);
     for (
       const [backend, engine] of [["tensorflow", "tfjs"], ["tensorflow", "native"], ["cpu", "tfjs"]]
     ) {
