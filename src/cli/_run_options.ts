@@ -30,6 +30,7 @@ import {
   type EngineSpec,
   getEngineSpec,
 } from "../train/engines.ts";
+import { INFERENCE_DEFAULTS } from "../train/latency.ts";
 import { parseOneDnnChoice, parsePositiveInt, UsageError, wrap } from "./_cli.ts";
 
 /** Defaults every task shares. */
@@ -41,9 +42,9 @@ export const RUN_DEFAULTS = {
   /** Adam's learning rate (not a flag: the models are compared at one rate). */
   learningRate: 1e-3,
   /** Batch size of the batched inference measurement. */
-  inferenceBatchSize: 1024,
+  inferenceBatchSize: INFERENCE_DEFAULTS.batchSize,
   /** Timed batch-1 inference calls. */
-  inferenceRuns: 100,
+  inferenceRuns: INFERENCE_DEFAULTS.runs,
 } as const;
 
 /** Fewer timed batch-1 calls than this give no p95. */

@@ -29,7 +29,7 @@ import {
 } from "../results/schema.ts";
 import { restoreCheckpoint, saveCheckpoint, saveModel } from "./checkpoint.ts";
 import { evaluateModel } from "./evaluate.ts";
-import { type InferenceOptions, measureInference } from "./latency.ts";
+import { INFERENCE_DEFAULTS, type InferenceOptions, measureInference } from "./latency.ts";
 import { type TensorSplit, trainEpochs } from "./trainer.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 
@@ -227,7 +227,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
 
 /** What the inference phase times, in words, with `measureInference`'s defaults filled in. */
 function describeTiming(o: InferenceOptions): string {
-  const { runs = 100, batchSize = 1024, batchedRuns = 5, path = "layers" } = o;
+  const runs = o.runs ?? INFERENCE_DEFAULTS.runs;
+  const batchSize = o.batchSize ?? INFERENCE_DEFAULTS.batchSize;
+  const batchedRuns = o.batchedRuns ?? INFERENCE_DEFAULTS.batchedRuns;
+  const path = o.path ?? "layers";
   return `batch 1 × ${runs}, batch ${batchSize} × ${batchedRuns}` +
     (path === "native" ? ", native ops (autotuned) and predictOnBatch" : "");
 }

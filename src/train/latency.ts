@@ -17,6 +17,14 @@ import { nativePredictor, type Predict } from "../native/predict.ts";
  */
 export type InferencePath = "layers" | "native";
 
+/** {@link measureInference}'s defaults: what train-all, peer and the reports assume when a flag is not given. */
+export const INFERENCE_DEFAULTS = Object.freeze({
+  warmup: 10,
+  runs: 100,
+  batchSize: 1024,
+  batchedRuns: 5,
+});
+
 /** Options for {@link measureInference}. */
 export interface InferenceOptions {
   /** Untimed batch-1 calls before measuring. Default 10. */
@@ -70,7 +78,13 @@ export async function measureInference(
   images: tf.Tensor4D,
   options: InferenceOptions = {},
 ): Promise<InferenceResult> {
-  const { warmup = 10, runs = 100, batchSize = 1024, batchedRuns = 5, path = "layers" } = options;
+  const {
+    warmup = INFERENCE_DEFAULTS.warmup,
+    runs = INFERENCE_DEFAULTS.runs,
+    batchSize = INFERENCE_DEFAULTS.batchSize,
+    batchedRuns = INFERENCE_DEFAULTS.batchedRuns,
+    path = "layers",
+  } = options;
   if (runs < 1 || batchedRuns < 1) {
     throw new RangeError(`measureInference: expected runs ≥ 1, got ${runs}/${batchedRuns}`);
   }
