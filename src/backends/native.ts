@@ -14,21 +14,26 @@ import { dirname, join } from "node:path";
 import { installNodeUtilShim } from "./node_util_shim.ts";
 import type { DeviceReport, LoadedBackend, ProbeResult, Tf } from "./types.ts";
 import { exists } from "../_util/fs.ts";
+import { CUDA_12_WHEELS } from "./cuda_wheels.ts";
 
-/** The TensorFlow pip wheel a native backend is built from by `deno task setup`. */
-export interface WheelPin {
+/** A pip wheel fetched by `deno task setup`, pinned by version, file and SHA-256. */
+export interface PinnedWheel {
   /** What pip is asked for, e.g. `tensorflow-cpu==2.21.0`. */
   requirement: string;
   /** The exact file pip must produce. */
   file: string;
   /** Its SHA-256; anything else is deleted and refused. */
   sha256: string;
-  /** The libtensorflow version inside. */
-  tensorflowVersion: string;
   /** pip's `--python-version`: the wheel's tag, not the Python that runs pip. */
   pythonVersion: string;
-  /** pip's `--platform`. */
+  /** pip's `--platform`: the wheel's own platform tag (pip does not widen it). */
   platform: string;
+}
+
+/** The TensorFlow pip wheel a native backend is built from by `deno task setup`. */
+export interface WheelPin extends PinnedWheel {
+  /** The libtensorflow version inside. */
+  tensorflowVersion: string;
 }
 
 /** A native backend package and how to build its addon. */
@@ -41,6 +46,11 @@ export interface NativePackage {
   gpu: boolean;
   /** The wheel `deno task setup` uses when nothing else is given. */
   wheel: WheelPin;
+  /**
+   * The wheels of the user-space libraries that wheel's libtensorflow opens
+   * at run time (CUDA 12 and cuDNN 9 for the GPU build); `[]` for none.
+   */
+  runtimeWheels: readonly PinnedWheel[];
 }
 
 /** tfjs-node (CPU), built against the `tensorflow-cpu` wheel. */
@@ -56,6 +66,7 @@ export const TFJS_NODE: NativePackage = {
     pythonVersion: "3.11",
     platform: "manylinux_2_27_x86_64",
   },
+  runtimeWheels: [],
 };
 
 /** tfjs-node-gpu (CUDA 12), built against the `tensorflow` wheel. */
@@ -71,6 +82,7 @@ export const TFJS_NODE_GPU: NativePackage = {
     pythonVersion: "3.11",
     platform: "manylinux_2_27_x86_64",
   },
+  runtimeWheels: CUDA_12_WHEELS,
 };
 
 /**
@@ -108,14 +120,6 @@ export async function probeNative(
   pkg: NativePackage,
 ): Promise<ProbeResult> {
   const setupCmd = pkg.gpu ? "deno task setup --gpu" : "deno task setup";
-  if (pkg.gpu && !(await exists(NVIDIA_DRIVER_FILE))) {
-    return {
-      name,
-      available: false,
-      reason:
-        `no NVIDIA driver (${NVIDIA_DRIVER_FILE} is missing), so TensorFlow would fall back to the CPU`,
-    };
-  }
   const dir = nativePackageDir(pkg);
   if (dir === undefined) {
     return {
@@ -130,6 +134,15 @@ export async function probeNative(
       name,
       available: false,
       reason: `native addon not built (${addon} is missing); run \`${setupCmd}\``,
+    };
+  }
+  if (pkg.gpu && !(await exists(NVIDIA_DRIVER_FILE))) {
+    return {
+      name,
+      available: false,
+      reason:
+        `no NVIDIA driver (${NVIDIA_DRIVER_FILE} is missing), so TensorFlow would fall back to the CPU`,
+      wouldFallBack: true,
     };
   }
   return { name, available: true, reason: `native addon at ${addon}` };

@@ -12,7 +12,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import type { WheelPin } from "./native.ts";
+import type { PinnedWheel } from "./native.ts";
 import { SetupError } from "./setup_error.ts";
 import { lastLines, runTool } from "./setup_tools.ts";
 import { isDirectory, isFile } from "../_util/fs.ts";
@@ -108,7 +108,10 @@ export interface DownloadWheelOptions {
  *
  * @returns The path of the verified wheel.
  */
-export async function downloadWheel(pin: WheelPin, options: DownloadWheelOptions): Promise<string> {
+export async function downloadWheel(
+  pin: PinnedWheel,
+  options: DownloadWheelOptions,
+): Promise<string> {
   const { dir, python = "python3", log = () => {} } = options;
   const path = join(dir, pin.file);
   if (await isFile(path)) {

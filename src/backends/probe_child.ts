@@ -11,7 +11,8 @@ if (import.meta.main) {
   const [name] = Deno.args;
   try {
     const spec = getBackendSpec(name ?? "");
-    const loaded = await spec.load();
+    // For the GPU build, the parent reads TensorFlow's log (see loadInChild).
+    const loaded = await spec.load({ tfLog: spec.name === "tensorflow-gpu" });
     const x = loaded.tf.tensor2d([[1, 2], [3, 4]]);
     const y = loaded.tf.matMul(x, x);
     const values = Array.from(await y.data());

@@ -20,6 +20,7 @@ import type {
 } from "./types.ts";
 import { loadWebGpu, probeWebGpu } from "./webgpu.ts";
 import { denoRunArgs } from "../_util/deno_run.ts";
+import { parseTfGpuLog } from "./tf_gpu_log.ts";
 
 /** Every backend the suite can run on, best first (the order `pickBackend` tries). */
 export const BACKENDS: readonly BackendSpec[] = Object.freeze([
@@ -30,8 +31,10 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
     npmPackage: TFJS_NODE_GPU.npmPackage,
     native: true,
     probe: () => probeNative("tensorflow-gpu", TFJS_NODE_GPU),
-    load: () =>
-      loadNative("tensorflow-gpu", TFJS_NODE_GPU, () => import("@tensorflow/tfjs-node-gpu")),
+    load: (options) =>
+      loadNative("tensorflow-gpu", TFJS_NODE_GPU, () => import("@tensorflow/tfjs-node-gpu"), {
+        quiet: !options?.tfLog,
+      }),
   },
   {
     name: "tensorflow",
@@ -40,7 +43,10 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
     npmPackage: TFJS_NODE.npmPackage,
     native: true,
     probe: () => probeNative("tensorflow", TFJS_NODE),
-    load: () => loadNative("tensorflow", TFJS_NODE, () => import("@tensorflow/tfjs-node")),
+    load: (options) =>
+      loadNative("tensorflow", TFJS_NODE, () => import("@tensorflow/tfjs-node"), {
+        quiet: !options?.tfLog,
+      }),
   },
   {
     name: "webgpu",
@@ -130,7 +136,9 @@ export async function loadBackend(
 ): Promise<LoadedBackend> {
   const spec = getBackendSpec(name);
   const probe = await spec.probe();
-  if (!probe.available) throw new Error(`backend ${spec.name} is not available: ${probe.reason}`);
+  if (!probe.available && !(probe.wouldFallBack && options.allowFallback)) {
+    throw new Error(`backend ${spec.name} is not available: ${probe.reason}`);
+  }
   const loaded = await spec.load();
   const fellBack = loaded.device.fellBackToCpu || loaded.device.isFallbackAdapter;
   if (fellBack && !options.allowFallback) {
@@ -204,6 +212,8 @@ export async function loadInChild(
   const { timeoutMs = 120_000 } = options;
   const child = new Deno.Command(Deno.execPath(), {
     args: denoRunArgs(new URL("./probe_child.ts", import.meta.url), spec.name),
+    // The GPU build's own log says which GPUs TensorFlow created, or why none.
+    ...(spec.name === "tensorflow-gpu" ? { env: { TF_CPP_MIN_LOG_LEVEL: "0" } } : {}),
     stdout: "piped",
     stderr: "piped",
     signal: AbortSignal.timeout(timeoutMs),
@@ -225,11 +235,32 @@ export async function loadInChild(
       reason: `loading it crashed the probe process (exit ${out.code}): ${stderr || "no output"}`,
     };
   }
-  if (parsed.ok && parsed.device) return { ok: true, device: parsed.device };
+  if (parsed.ok && parsed.device) {
+    if (spec.name !== "tensorflow-gpu") return { ok: true, device: parsed.device };
+    return { ok: true, device: withTfGpuLog(parsed.device, new TextDecoder().decode(out.stderr)) };
+  }
   return {
     ok: false,
     reason: parsed.error ?? `a 2×2 matmul gave ${parsed.check?.join(",")}, expected 7,10,15,22`,
   };
+}
+
+/** Adds what TensorFlow's log says about GPUs to a `tensorflow-gpu` device report. */
+function withTfGpuLog(device: DeviceReport, stderr: string): DeviceReport {
+  const log = parseTfGpuLog(stderr);
+  if (device.kind === "gpu" && log.devices.length > 0) {
+    const names = log.devices.map((d) => `${d.name}, compute capability ${d.computeCapability}`);
+    return {
+      ...device,
+      description: `${device.description}: ${names.join("; ")}`,
+      gpus: log.devices,
+    };
+  }
+  if (device.fellBackToCpu && log.problems.length > 0) {
+    const noGpuReason = `TensorFlow: ${log.problems.join("; ")}`;
+    return { ...device, description: `${device.description}; ${noGpuReason}`, noGpuReason };
+  }
+  return device;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type * as tfjs from "@tensorflow/tfjs";
 import type { KernelLibraryChoice } from "./onednn.ts";
+import type { TfGpuDevice } from "./tf_gpu_log.ts";
 
 /** The TensorFlow.js namespace every backend is used through. */
 export type Tf = typeof tfjs;
@@ -20,6 +21,11 @@ export interface ProbeResult {
   available: boolean;
   /** Why it is unavailable, or a short note on what was found when it is available. */
   reason: string;
+  /**
+   * Unavailable only because it would run on the CPU (a GPU build without a
+   * driver): it loads, and `loadBackend` accepts it with `allowFallback`.
+   */
+  wouldFallBack?: boolean;
   /** What the probe saw of the device, when it loaded the backend (deep probe). */
   device?: DeviceReport;
 }
@@ -34,6 +40,10 @@ export interface DeviceReport {
   tensorflowVersion?: string;
   /** For `tensorflow-gpu`: the package is the GPU build but TensorFlow found no GPU device. */
   fellBackToCpu?: boolean;
+  /** For `tensorflow-gpu`, from a child's load (`loadInChild`): the GPUs TensorFlow's log says it created. */
+  gpus?: TfGpuDevice[];
+  /** For `tensorflow-gpu` without a GPU, from a child's load: TensorFlow's own words on why. */
+  noGpuReason?: string;
   /**
    * For the native backends: the addon was compiled by `deno task setup`
    * with its patch for list attributes, so TensorFlow's fused kernels
@@ -61,6 +71,16 @@ export interface LoadedBackend {
   kernelLibrary?: KernelLibraryChoice;
 }
 
+/** Options for {@link BackendSpec.load}. */
+export interface LoadOptions {
+  /**
+   * Leave libtensorflow's log on (native backends): TensorFlow then reports
+   * on standard error the GPUs it creates, or why it found none. Default
+   * `false`: its start-up lines are silenced.
+   */
+  tfLog?: boolean;
+}
+
 /** One entry of the backend registry. Adding a backend means adding one of these. */
 export interface BackendSpec {
   /** Registry name, used on the command line. */
@@ -76,5 +96,5 @@ export interface BackendSpec {
   /** Finds out, without loading it, whether the backend can run here. */
   probe(): Promise<ProbeResult>;
   /** Loads the backend into this process and makes it the active one. */
-  load(): Promise<LoadedBackend>;
+  load(options?: LoadOptions): Promise<LoadedBackend>;
 }

@@ -7,6 +7,9 @@
  */
 import { version_core } from "@tensorflow/tfjs";
 import { BACKENDS, deepProbe } from "../backends/registry.ts";
+import { addonPath, nativePackageDir, TFJS_NODE_GPU } from "../backends/native.ts";
+import { checkCudaLibraries, type CudaCheck, describeCudaCheck } from "../backends/cuda_check.ts";
+import { exists } from "../_util/fs.ts";
 import type { ProbeResult } from "../backends/types.ts";
 import {
   collectEnvironment,
@@ -28,6 +31,8 @@ const HELP = `Usage: deno task doctor [--json]
 Prints the versions of Deno, TensorFlow.js and libtensorflow, the CPU (with
 the vector extensions that decide TensorFlow's kernels), whether libtensorflow
 runs oneDNN's kernels and why (this CPU's default or TF_ENABLE_ONEDNN_OPTS), the GPU,
+the CUDA runtime and cuDNN versions that tensorflow-gpu's build finds (and whether
+every library it needs resolves, and whether an NVIDIA driver is present),
 whether each backend can run here (each is loaded in a child process), and
 whether the Fashion-MNIST files are present and intact (no download is tried).
 Exits 0 when at least the native CPU backend (tensorflow) works.
@@ -42,6 +47,8 @@ interface DoctorReport {
   ok: boolean;
   environment: Environment;
   backends: ProbeResult[];
+  /** The GPU build's CUDA libraries, or why they were not checked. */
+  cuda: CudaCheck | { checked: false; reason: string };
   /** Where each dataset file was found, or why it was not (no download is tried). */
   data: { found: true; description: string; train: number; test: number } | {
     found: false;
@@ -81,13 +88,33 @@ async function main(): Promise<number> {
       test: d.test.count,
     }))
     .catch((err: Error) => ({ found: false as const, reason: err.message }));
-  const report: DoctorReport = { ok: Boolean(native?.available), environment, backends, data };
+  const cuda = await cudaReport();
+  const report: DoctorReport = {
+    ok: Boolean(native?.available),
+    environment,
+    backends,
+    cuda,
+    data,
+  };
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else printReport(report);
   return report.ok ? 0 : 1;
 }
 
-function printReport({ ok, environment: env, backends, data }: DoctorReport): void {
+/** Checks the CUDA libraries of tensorflow-gpu's build, when there is one. */
+async function cudaReport(): Promise<DoctorReport["cuda"]> {
+  const dir = nativePackageDir(TFJS_NODE_GPU);
+  if (dir === undefined || !(await exists(addonPath(dir)))) {
+    return { checked: false, reason: "tensorflow-gpu is not set up (run `deno task setup --gpu`)" };
+  }
+  try {
+    return await checkCudaLibraries(addonPath(dir));
+  } catch (err) {
+    return { checked: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function printReport({ ok, environment: env, backends, cuda, data }: DoctorReport): void {
   const threads = (
     n: number | "default",
   ) => (n === "default" ? `default (${env.cpu.cores})` : String(n));
@@ -104,6 +131,9 @@ function printReport({ ok, environment: env, backends, data }: DoctorReport): vo
     }`,
     `  GPU         ${
       env.gpu ? `${env.gpu.name} (driver ${env.gpu.driver})` : `none (${env.gpuReason})`
+    }`,
+    `  CUDA        ${
+      "nvidiaDir" in cuda ? `tensorflow-gpu's build: ${describeCudaCheck(cuda)}` : cuda.reason
     }`,
     `  git         ${env.gitCommit ?? "not a git checkout"}`,
     "",

@@ -7,6 +7,11 @@
  *  (c) the pinned TensorFlow wheel from pip, checked against its SHA-256;
  *  (d) tfjs-node's stock download, for users who can reach Google's storage.
  *
+ * With `--gpu`, route (c) also fetches the CUDA 12 and cuDNN 9 wheels of the
+ * pinned TensorFlow's `and-cuda` extra and unpacks them where libtensorflow
+ * opens them; every route then checks that all the GPU build's libraries
+ * resolve before it says the backend is ready.
+ *
  * @module
  */
 import { createRequire } from "node:module";
@@ -28,6 +33,13 @@ import {
 import { SetupError } from "../backends/setup_error.ts";
 import { requireTool, TOOLS } from "../backends/setup_tools.ts";
 import { loadInChild } from "../backends/registry.ts";
+import type { DeviceReport } from "../backends/types.ts";
+import {
+  cudaLibrariesInstalled,
+  installCudaLibraries,
+  nvidiaDirOf,
+} from "../backends/cuda_wheels.ts";
+import { checkCudaLibraries, type CudaCheck, describeCudaCheck } from "../backends/cuda_check.ts";
 import { cacheDirFromEnv, parseFlags, runCli } from "./_cli.ts";
 import { exists } from "../_util/fs.ts";
 import { sha256Hex } from "../_util/hash.ts";
@@ -38,7 +50,10 @@ Makes the native TensorFlow backend (tfjs-node) ready: finds or builds its
 addon against libtensorflow 2.21 from TensorFlow's pip wheel.
 
 Options:
-  --gpu              set up tfjs-node-gpu (CUDA) instead of tfjs-node (CPU)
+  --gpu              set up tfjs-node-gpu (CUDA) instead of tfjs-node (CPU): the
+                     tensorflow==2.21.0 wheel and the 12 CUDA 12 / cuDNN 9 wheels
+                     of its and-cuda extra (3.4 GB of downloads, 5.7 GB unpacked),
+                     pinned by SHA-256; needs only the NVIDIA driver to use a GPU
   --tensorflow DIR   build against this TensorFlow (e.g. .../site-packages/tensorflow,
                      or an unpacked libtensorflow archive with lib/ and include/)
   --force            rebuild even if a working build is found
@@ -96,15 +111,17 @@ async function main(): Promise<number> {
   if (!values.force && !values.tensorflow) {
     if (await exists(addonPath(packageDir))) {
       log(`(a) found an addon at ${addonPath(packageDir)}; loading it in a child process`);
-      if (await verify(backend, true)) return 0;
-      failures.push("(a) the installed addon does not load, or lacks the binding patch");
+      if (await ready(pkg, backend, packageDir, true, "(a)")) return 0;
+      failures.push(
+        "(a) the installed addon does not load, lacks the binding patch or its CUDA libraries",
+      );
     } else {
       const cached = buildDir(cacheDir, pkg, `tf${pkg.wheel.tensorflowVersion}-wheel`);
       const built = join(cached, "tfjs_binding.node");
       if (await exists(built)) {
         log(`(a) found a cached build at ${built}; installing and loading it`);
         await installAddon(built, packageDir);
-        if (await verify(backend, true)) return 0;
+        if (await ready(pkg, backend, packageDir, true, "(a)")) return 0;
         failures.push(`(a) the cached build at ${built} does not load, or lacks the binding patch`);
       } else {
         log("(a) no existing build");
@@ -125,8 +142,18 @@ async function main(): Promise<number> {
       join(buildDir(cacheDir, pkg, id), "tfjs_binding.node"),
       cxx,
     );
-    if (await verify(backend, true)) return 0;
-    throw new SetupError(`the addon built against ${dir} does not load (see above)`);
+    if (await ready(pkg, backend, packageDir, true, "(b)", { strict: true })) return 0;
+    throw new SetupError(
+      `the addon built against ${dir} does not load${
+        pkg.gpu ? ", or its CUDA libraries are incomplete," : ""
+      } (see above)${
+        pkg.gpu
+          ? `; a pip installation needs them beside it: pip install "${
+            pkg.wheel.requirement.replace("==", "[and-cuda]==")
+          }"`
+          : ""
+      }`,
+    );
   }
 
   // (c) the pinned wheel.
@@ -148,8 +175,9 @@ async function main(): Promise<number> {
       log(`(c) extracting the libraries and C headers from ${wheel}`);
       library = await extractWheel(wheel, join(dir, "libtensorflow"), { python });
     }
+    await ensureRuntimeWheels(pkg, nvidiaDirOf(library.libDir), cacheDir, python);
     await build(pkg, packageDir, library, join(dir, "tfjs_binding.node"), cxx);
-    if (await verify(backend, true)) return 0;
+    if (await ready(pkg, backend, packageDir, true, "(c)", { strict: true })) return 0;
     failures.push("(c) the addon built from the wheel does not load");
   } catch (err) {
     if (!(err instanceof SetupError)) throw err;
@@ -162,7 +190,7 @@ async function main(): Promise<number> {
     failures.push("(d) skipped: --offline");
   } else {
     const reason = await stockInstall(pkg, packageDir);
-    if (reason === undefined && (await verify(backend, false))) return 0;
+    if (reason === undefined && (await ready(pkg, backend, packageDir, false, "(d)"))) return 0;
     failures.push(`(d) ${reason ?? "the stock addon does not load"}`);
   }
   throw new SetupError(`no route gave a working ${pkg.npmPackage}:\n  ${failures.join("\n  ")}`);
@@ -187,14 +215,71 @@ async function build(
 }
 
 /**
- * Loads the backend in a child process and says what it found. A build made
- * here must have the binding patch (`BINDING_PATCHES`); one from an older
- * setup does not, and is rebuilt.
+ * Fetches and unpacks the wheels of the libraries `pkg`'s libtensorflow opens
+ * at run time (the CUDA ones for the GPU build), unless `nvidiaDir` already
+ * holds exactly those.
  */
-async function verify(
+async function ensureRuntimeWheels(
+  pkg: NativePackage,
+  nvidiaDir: string,
+  cacheDir: string,
+  python: string,
+): Promise<void> {
+  const wheels = pkg.runtimeWheels;
+  if (wheels.length === 0) return;
+  if (await cudaLibrariesInstalled(nvidiaDir, wheels)) {
+    log(`(c) CUDA: the ${wheels.length} pinned wheels are already unpacked in ${nvidiaDir}`);
+    return;
+  }
+  const paths: string[] = [];
+  for (const [i, wheel] of wheels.entries()) {
+    log(`(c) CUDA ${i + 1}/${wheels.length}: ${wheel.requirement}`);
+    paths.push(
+      await downloadWheel(wheel, {
+        dir: join(cacheDir, "wheels"),
+        python,
+        log: (l) => log(`(c)   ${l}`),
+      }),
+    );
+  }
+  const t0 = performance.now();
+  log(`(c) CUDA: unpacking ${wheels.length} wheels into ${nvidiaDir}`);
+  await installCudaLibraries(wheels, paths, nvidiaDir, { python });
+  log(`(c) CUDA: unpacked in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * Whether the installed addon is ready: it loads in a child process and
+ * computes, has the binding patch when `needPatch` (a build from an older
+ * setup lacks it and is rebuilt) and, for the GPU build, every library it and
+ * its CUDA libraries need resolves. Prints the one line that says so.
+ *
+ * @param strict For a build made just now: an unresolved library is an error,
+ *   not a reason to try the next route.
+ */
+async function ready(
+  pkg: NativePackage,
   backend: "tensorflow" | "tensorflow-gpu",
+  packageDir: string,
   needPatch: boolean,
+  route: string,
+  options: { strict?: boolean } = {},
 ): Promise<boolean> {
+  let cuda: CudaCheck | undefined;
+  if (pkg.gpu) {
+    cuda = await checkCudaLibraries(addonPath(packageDir));
+    if (cuda.unresolved) {
+      const line = `the GPU build's libraries do not all resolve: ${cuda.unresolved}`;
+      if (options.strict) {
+        throw new SetupError(
+          `${line}; run \`deno task setup --gpu --force\` to fetch and unpack them again`,
+        );
+      }
+      log(`${route} ${line}`);
+      return false;
+    }
+    log(`${route} CUDA: ${describeCudaCheck(cuda)}`);
+  }
   const result = await loadInChild(backend);
   if (!result.ok) {
     log(`load check failed: ${result.reason}`);
@@ -207,14 +292,28 @@ async function verify(
   if (!result.device.patchedBinding) {
     log("note: tfjs-node's stock addon cannot call TensorFlow's fused kernels; they stay off");
   }
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  log(`ready in ${seconds} s: ${backend} loads and computes: ${result.device.description}`);
-  if (result.device.fellBackToCpu) {
-    log(
-      "note: TensorFlow sees no GPU here, so the tensorflow-gpu backend stays unavailable until one is visible",
-    );
-  }
+  log(readyLine(backend, result.device, cuda));
   return true;
+}
+
+/** The last line setup prints: what loads, and on which device. */
+function readyLine(backend: string, device: DeviceReport, cuda: CudaCheck | undefined): string {
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const libraries = cuda?.versions
+    ? `CUDA runtime ${cuda.versions.cudaRuntime}, cuDNN ${cuda.versions.cudnn}, all ${cuda.checked} libraries resolve`
+    : `all ${cuda?.checked} libraries resolve`;
+  if (!device.fellBackToCpu) {
+    return `ready in ${seconds} s: ${backend} loads and computes: ${device.description}${
+      cuda ? ` (${libraries})` : ""
+    }`;
+  }
+  const why = device.noGpuReason ? ` (${device.noGpuReason})` : "";
+  const driver = cuda?.versions?.driverCuda
+    ? `an NVIDIA driver for CUDA ${cuda.versions.driverCuda} is present, but TensorFlow sees no GPU`
+    : "no NVIDIA driver is present";
+  return `ready in ${seconds} s: ${backend} loads; the CUDA libraries are complete ` +
+    `(${libraries}) and ${driver}, so it runs on the CPU here and stays unavailable ` +
+    `for runs until a GPU is visible${why}`;
 }
 
 /** Runs tfjs-node's own install script; returns why it failed, or undefined. */
