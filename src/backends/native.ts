@@ -121,28 +121,29 @@ export async function probeNative(
 ): Promise<ProbeResult> {
   const setupCmd = pkg.gpu ? "deno task setup --gpu" : "deno task setup";
   const dir = nativePackageDir(pkg);
-  if (dir === undefined) {
-    return {
-      name,
-      available: false,
-      reason: `npm package ${pkg.npmPackage} is not installed; run \`deno install\``,
-    };
-  }
-  const addon = addonPath(dir);
-  if (!(await exists(addon))) {
-    return {
-      name,
-      available: false,
-      reason: `native addon not built (${addon} is missing); run \`${setupCmd}\``,
-    };
-  }
+  const addon = dir === undefined ? undefined : addonPath(dir);
+  const built = addon !== undefined && (await exists(addon));
   if (pkg.gpu && !(await exists(NVIDIA_DRIVER_FILE))) {
     return {
       name,
       available: false,
       reason:
         `no NVIDIA driver (${NVIDIA_DRIVER_FILE} is missing), so TensorFlow would fall back to the CPU`,
-      wouldFallBack: true,
+      ...(built ? { wouldFallBack: true } : {}),
+    };
+  }
+  if (addon === undefined) {
+    return {
+      name,
+      available: false,
+      reason: `npm package ${pkg.npmPackage} is not installed; run \`deno install\``,
+    };
+  }
+  if (!built) {
+    return {
+      name,
+      available: false,
+      reason: `native addon not built (${addon} is missing); run \`${setupCmd}\``,
     };
   }
   return { name, available: true, reason: `native addon at ${addon}` };
