@@ -65,6 +65,36 @@ Deno.test("setup --gpu deletes and refuses a CUDA wheel with the wrong checksum;
   assert.ok(cpu.ok && cpu.device.description === "libtensorflow 2.21.0 (CPU)", JSON.stringify(cpu));
 });
 
+Deno.test("setup --gpu without pip says what is missing, and leaves the CPU build working", async () => {
+  await withTempDir(async (cache) => {
+    const python = join(cache, "no-python");
+    const { code, stdout, stderr } = await runCli(
+      "setup",
+      "--gpu",
+      "--force",
+      "--offline",
+      "--cache-dir",
+      cache,
+      "--python",
+      python,
+    );
+    assert.equal(code, 1, stdout + stderr);
+    assert.match(
+      stdout,
+      new RegExp(
+        `^setup: \\(c\\) failed: missing tool: ${python} \\(to download TensorFlow's wheel\\); install Python 3: apt-get install python3$`,
+        "m",
+      ),
+    );
+    assert.equal(
+      stderr.trim().split("\n")[0],
+      "error: no route gave a working @tensorflow/tfjs-node-gpu:",
+    );
+  });
+  const cpu = await loadInChild("tensorflow");
+  assert.ok(cpu.ok, JSON.stringify(cpu));
+});
+
 const gpuTest = { ignore: !gpuSetUp && !required };
 
 Deno.test({
