@@ -23,6 +23,28 @@ const gpuSetUp = gpuDir !== undefined && (await exists(addonPath(gpuDir)));
 const required = Deno.env.get("FMNIST_REQUIRE_GPU_SETUP") === "1";
 const hasDriver = await exists("/proc/driver/nvidia/version");
 
+/**
+ * Runs `setup --gpu --force --offline` on a cache folder where it must fail,
+ * checks that it says no route worked, and returns what it printed on stdout.
+ */
+async function failedGpuSetup(cache: string, ...args: string[]): Promise<string> {
+  const { code, stdout, stderr } = await runCli(
+    "setup",
+    "--gpu",
+    "--force",
+    "--offline",
+    "--cache-dir",
+    cache,
+    ...args,
+  );
+  assert.equal(code, 1, stdout + stderr);
+  assert.equal(
+    stderr.trim().split("\n")[0],
+    "error: no route gave a working @tensorflow/tfjs-node-gpu:",
+  );
+  return stdout;
+}
+
 Deno.test("setup --gpu deletes and refuses a CUDA wheel with the wrong checksum; the CPU build still loads", async () => {
   await withTempDir(async (cache) => {
     // The libtensorflow step is taken as done (the CPU build's libraries stand
@@ -38,25 +60,13 @@ Deno.test("setup --gpu deletes and refuses a CUDA wheel with the wrong checksum;
     const bad = join(cache, "wheels", CUDA_12_WHEELS[0].file);
     await Deno.mkdir(join(cache, "wheels"));
     await Deno.writeTextFile(bad, "truncated download\n");
-    const { code, stdout, stderr } = await runCli(
-      "setup",
-      "--gpu",
-      "--force",
-      "--offline",
-      "--cache-dir",
-      cache,
-    );
-    assert.equal(code, 1, stdout + stderr);
+    const stdout = await failedGpuSetup(cache);
     assert.match(stdout, /^setup: \(c\) CUDA 1\/12: nvidia-cublas-cu12==12\.9\.3\.13$/m);
     assert.ok(
       stdout.includes(
         `(c) failed: ${bad}: expected SHA-256 ${CUDA_12_WHEELS[0].sha256}, got `,
       ),
       stdout,
-    );
-    assert.equal(
-      stderr.trim().split("\n")[0],
-      "error: no route gave a working @tensorflow/tfjs-node-gpu:",
     );
     assert.equal(await exists(bad), false);
     assert.equal(await exists(join(gpuLib, "nvidia")), false);
@@ -68,27 +78,13 @@ Deno.test("setup --gpu deletes and refuses a CUDA wheel with the wrong checksum;
 Deno.test("setup --gpu without pip says what is missing, and leaves the CPU build working", async () => {
   await withTempDir(async (cache) => {
     const python = join(cache, "no-python");
-    const { code, stdout, stderr } = await runCli(
-      "setup",
-      "--gpu",
-      "--force",
-      "--offline",
-      "--cache-dir",
-      cache,
-      "--python",
-      python,
-    );
-    assert.equal(code, 1, stdout + stderr);
+    const stdout = await failedGpuSetup(cache, "--python", python);
     assert.match(
       stdout,
       new RegExp(
         `^setup: \\(c\\) failed: missing tool: ${python} \\(to download TensorFlow's wheel\\); install Python 3: apt-get install python3$`,
         "m",
       ),
-    );
-    assert.equal(
-      stderr.trim().split("\n")[0],
-      "error: no route gave a working @tensorflow/tfjs-node-gpu:",
     );
   });
   const cpu = await loadInChild("tensorflow");
