@@ -272,7 +272,8 @@ async function ready(
       const line = `the GPU build's libraries do not all resolve: ${cuda.unresolved}`;
       if (options.strict) {
         throw new SetupError(
-          `${line}; run \`deno task setup --gpu --force\` to fetch and unpack them again`,
+          `${line}; install the system library it names, or run ` +
+            `\`deno task setup --gpu --force\` to unpack the CUDA wheels again`,
         );
       }
       log(`${route} ${line}`);
