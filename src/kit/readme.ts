@@ -5,26 +5,26 @@
  * @module
  */
 import type { KitManifest } from "./manifest.ts";
-import { formatBytes } from "./size.ts";
 
 /** The text of the kit's `README.md`. */
 export function kitReadme(m: KitManifest): string {
-  const total = Object.values(m.files).reduce((a, b) => a + b, 0);
   return `# fmnist-bench GPU kit
 
-Built ${m.createdAt} from commit ${m.gitCommit ?? "(unknown)"}; ${formatBytes(total)}.
+Built ${m.createdAt} from commit ${m.gitCommit ?? "(unknown)"}.
 
 It measures model1, model2 and model3 on this machine's GPU, with no network and nothing to install:
 
 1. stock TF.js (engine \`tfjs\`) on the \`webgpu\` backend, through Deno's \`navigator.gpu\`;
 2. Keras 3 on JAX (else PyTorch), whichever imports and sees a GPU,
 
-on the same data (${m.data}: 1,800 training, 200 validation and 500 test images), batch size, epochs
-and seed, each timed as the suite times it: training seconds per epoch (the first epoch left out of
+on the same data (the suite's fixture split, recorded as \`${m.data}\`: 1,800 training, 200
+validation and 500 test images), batch size, epochs and seed, each timed as the suite times it: training seconds per epoch (the first epoch left out of
 the median), test accuracy, batch-1 p50 and batched throughput (at most the 500 test images per
 batch). It needs Python 3.12 with numpy, h5py, absl-py, rich, ml-dtypes and JAX or PyTorch; the
 wheels of Keras and the few packages it needs beside them are in \`wheels/\`, unpacked into
-\`work/pylib\` when that Python has no Keras ${m.wheels[0]?.file.split("-")[1] ?? ""}.
+\`work/pylib\` when that Python has no Keras ${
+    m.wheels[0]?.file.split("-")[1] ?? ""
+  } (a package it has already is kept; \`--python\` names another Python).
 
 ## Run
 

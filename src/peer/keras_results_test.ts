@@ -74,7 +74,7 @@ Deno.test("merge puts a kit's Keras rows beside TF.js's WebGPU rows, never in th
   const webgpu = await readFixture("results/h100-webgpu/results.json");
   const h100 = { ...webgpu, env: { ...webgpu.env, machine: "h100" } };
   const c = buildComparison({
-    results: [{ results: h100, source: "webgpu" }, { results: keras, source: "keras" }],
+    results: [{ results: keras, source: "keras" }, { results: h100, source: "webgpu" }],
   });
   const model1 = c.rows.filter((r) => r.model === "model1");
   assert.deepEqual(
@@ -86,6 +86,14 @@ Deno.test("merge puts a kit's Keras rows beside TF.js's WebGPU rows, never in th
   assert.equal(row.speedup, null);
   assert.equal(row.engineSpeedup, null);
   assert.equal(c.notes.length, 0);
+  // The machine is summed up from its TF.js run, whichever file came first.
+  const [machine] = c.machines;
+  assert.equal(machine.software, `Deno ${webgpu.env.deno}, TF.js ${webgpu.env.tfjs}`);
+  const kerasOnly = buildComparison({ results: [{ results: keras, source: "keras" }] });
+  assert.equal(
+    kerasOnly.machines[0].software,
+    `Deno ${keras.env.deno}, Keras 3.15.1 on jax 0.11.0, Python 3.12.3`,
+  );
 });
 
 Deno.test("env.keras names a Keras backend the peer runs on", async () => {
