@@ -18,27 +18,19 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { exists, writeJsonAtomic } from "../_util/fs.ts";
-import { sha256File } from "../_util/hash.ts";
 import { permutation } from "../data/mod.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
-import {
-  KERAS_BACKENDS,
-  KERAS_PINS,
-  type KerasBackend,
-  type KerasVersions,
-  probeKerasBackend,
-  runKerasPeer,
-} from "../peer/keras.ts";
+import { KERAS_BACKENDS, KERAS_PINS, type KerasBackend, runKerasPeer } from "../peer/keras.ts";
 import { describeKerasDevice, kerasBackendName, kerasResultsFile } from "../peer/keras_results.ts";
 import { collectEnvironment } from "../results/environment.ts";
 import type { ResultsFile, RunRecord } from "../results/schema.ts";
 import { validateResults } from "../results/schema.ts";
 import { INFERENCE_DEFAULTS } from "../train/latency.ts";
 import { readResults } from "../train/experiment.ts";
+import { findKeras, type KerasPython } from "../kit/keras_python.ts";
 import { type KitManifest, readKitManifest } from "../kit/manifest.ts";
 import { webGpuAdapter } from "../kit/webgpu_adapter.ts";
-import { KIT_PYTHON_VERSION, KIT_WHEELS } from "../kit/wheels.ts";
 import { parseFlags, parsePositiveInt, runCli, UsageError } from "./_cli.ts";
 import { FIXTURE_VALIDATION_SIZE, loadRunData } from "./_run_data.ts";
 import { parseModelList, RUN_DEFAULTS } from "./_run_options.ts";
@@ -172,13 +164,6 @@ function parseKitFlags(args: string[]): KitFlags | undefined {
   };
 }
 
-/** The Keras side, once found: the interpreter, its environment and what it runs on. */
-interface KerasChoice {
-  python: string;
-  env: Record<string, string>;
-  versions: KerasVersions;
-}
-
 async function kitRun(self: string, args: string[]): Promise<number> {
   const flags = parseKitFlags(args);
   if (!flags) {
@@ -203,9 +188,15 @@ async function kitRun(self: string, args: string[]): Promise<number> {
   const problems: string[] = [];
   const webgpu = flags.only === "keras" ? undefined : await checkWebGpu(flags);
   if (webgpu?.problem) problems.push(webgpu.problem);
-  let keras: KerasChoice | undefined;
+  let keras: KerasPython | undefined;
   if (flags.only !== "webgpu") {
-    const found = await findKeras(flags, root, manifest !== undefined);
+    const found = await findKeras({
+      python: flags.python,
+      backend: flags.kerasBackend,
+      needGpu: !flags.dryRun,
+      wheelsDir: manifest ? join(root, "wheels") : undefined,
+      pylib: join(root, "work", "pylib"),
+    });
     if ("reason" in found) problems.push(`Keras: ${found.reason}`);
     else keras = found;
   }
@@ -313,121 +304,10 @@ async function checkWebGpu(
   };
 }
 
-/**
- * Finds the Python and Keras backend to run: Keras at the pinned version as
- * the Python has it, else the kit's wheels unpacked beside it; then JAX,
- * else PyTorch (in a dry run also TensorFlow), the first that imports and,
- * outside a dry run, sees a GPU.
- */
-async function findKeras(
-  flags: KitFlags,
-  root: string,
-  bundled: boolean,
-): Promise<KerasChoice | { reason: string }> {
-  const { python } = flags;
-  const want = KERAS_PINS.keras.split("==")[1];
-  // The installed version, read without importing Keras (whose import needs its backend).
-  const own = await pythonSays(
-    python,
-    "import sys\nfrom importlib import metadata\ntry:\n v = metadata.version('keras')\n" +
-      "except metadata.PackageNotFoundError:\n v = 'none'\nprint(sys.version.split()[0], v)",
-  );
-  if (!own) return { reason: `${python} does not run; name a Python 3.12 with --python` };
-  const [version, hasKeras] = own.split(" ");
-  let env: Record<string, string> = {};
-  if (hasKeras !== want) {
-    if (!bundled) return { reason: `${python} has Keras ${hasKeras}, expected ${want}` };
-    if (!version.startsWith(`${KIT_PYTHON_VERSION}.`)) {
-      return {
-        reason:
-          `the kit's wheels are for CPython ${KIT_PYTHON_VERSION}, ${python} is ${version}; ` +
-          `name a Python ${KIT_PYTHON_VERSION} with --python`,
-      };
-    }
-    const pylib = join(root, "work", "pylib");
-    const unpacked = await unpackWheels(python, root, pylib);
-    if (unpacked) return { reason: unpacked };
-    env = { PYTHONPATH: pylib };
-  }
-  const candidates: KerasBackend[] = flags.kerasBackend !== "auto"
-    ? [flags.kerasBackend]
-    : flags.dryRun
-    ? ["jax", "torch", "tensorflow"]
-    : ["jax", "torch"];
-  const reasons: string[] = [];
-  for (const backend of candidates) {
-    const probe = await probeKerasBackend(python, backend, env);
-    if (!probe.available) reasons.push(probe.reason);
-    else if (!probe.gpu && !flags.dryRun) {
-      reasons.push(`Keras on ${backend} sees no GPU (${probe.device})`);
-    } else {
-      const { available: _, ...versions } = probe;
-      return { python, env, versions };
-    }
-  }
-  return { reason: reasons.join("; ") };
-}
-
-/**
- * Unpacks the kit's wheels into `pylib` (once), each but those whose module
- * the Python already imports (its own stay in force); a reason when that fails.
- */
-async function unpackWheels(
-  python: string,
-  root: string,
-  pylib: string,
-): Promise<string | undefined> {
-  const done = join(pylib, ".unpacked");
-  if (await exists(done)) return undefined;
-  const modules = KIT_WHEELS.map((w) => w.module);
-  const present = (await pythonSays(
-    python,
-    `import importlib.util\nprint(" ".join(m for m in ${
-      JSON.stringify(modules)
-    } if importlib.util.find_spec(m)))`,
-  ))?.split(" ") ?? [];
-  await Deno.mkdir(pylib, { recursive: true });
-  const unpacked: string[] = [];
-  for (const wheel of KIT_WHEELS) {
-    if (wheel.module !== "keras" && present.includes(wheel.module)) continue;
-    const file = join(root, "wheels", wheel.file);
-    const got = await sha256File(file).catch((err) => `none (${(err as Error).message})`);
-    if (got !== wheel.sha256) {
-      return `${file}: expected SHA-256 ${wheel.sha256}, got ${got}; copy the kit again`;
-    }
-    const out = await new Deno.Command(python, {
-      args: ["-m", "zipfile", "-e", file, pylib],
-      stdout: "piped",
-      stderr: "piped",
-    }).output().catch(() => undefined);
-    if (!out || out.code !== 0) {
-      const why = out ? new TextDecoder().decode(out.stderr).trim().split("\n").at(-1) : "";
-      return `could not unpack ${file}: ${why}`;
-    }
-    unpacked.push(wheel.file);
-  }
-  await Deno.writeTextFile(done, unpacked.join("\n") + "\n");
-  return undefined;
-}
-
-async function pythonSays(python: string, code: string): Promise<string | undefined> {
-  try {
-    const out = await new Deno.Command(python, {
-      args: ["-c", code],
-      stdout: "piped",
-      stderr: "null",
-    })
-      .output();
-    return out.code === 0 ? new TextDecoder().decode(out.stdout).trim() : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Trains and times each model with Keras; writes and returns the results.json path. */
 async function runKeras(
   flags: KitFlags,
-  keras: KerasChoice,
+  keras: KerasPython,
   dir: string,
   sizes: { validationSize: number; inferenceRuns: number; trainSize?: number; testSize?: number },
   manifest: KitManifest | undefined,
