@@ -170,6 +170,8 @@ async function kitRun(self: string, args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  const started = performance.now();
+  const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(0)} s`;
   const bundled = self.endsWith(".js");
   // The kit's root holds app/src/cli/<bundle>; the repository's holds src/cli/<this file>.
   const root = bundled ? resolve(dirname(self), "../../..") : resolve(dirname(self), "../..");
@@ -248,6 +250,7 @@ async function kitRun(self: string, args: string[]): Promise<number> {
       "--out",
       dir,
     ];
+    const t0 = performance.now();
     const child = await runTrainAllChild(trainArgs, {
       entry: bundled
         ? ["run", "-A", "--no-config", "--no-lock", "--quiet", self, "train-all"]
@@ -263,18 +266,22 @@ async function kitRun(self: string, args: string[]): Promise<number> {
       if (manifest) await recordKitCommit(dir, results, manifest);
       written.push(join(dir, "results.json"));
     }
+    log(`the ${flags.backend} part took ${seconds(t0)}`);
   }
 
   if (keras) {
     const dir = join(outDir, kerasBackendName(keras.versions.backend));
     log(`${flags.models.join(", ")} in ${describeKerasDevice(keras.versions)}`);
+    const t0 = performance.now();
     try {
       written.push(await runKeras(flags, keras, dir, sizes, manifest));
     } catch (err) {
       failures.push(`the Keras run in ${dir} failed: ${(err as Error).message}`);
     }
+    log(`the Keras part took ${seconds(t0)}`);
   }
 
+  log(`done in ${seconds(started)}`);
   if (written.length > 0) {
     console.log(`\ngpu-kit: results:\n${written.map((w) => `  ${w}`).join("\n")}`);
     console.log(
