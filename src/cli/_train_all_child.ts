@@ -13,6 +13,12 @@ export interface TrainAllChildOptions {
   env?: Record<string, string>;
   /** Called with every non-empty stderr line, as it arrives. Default: none. */
   onLine?: (line: string) => void;
+  /**
+   * The `deno` arguments that start `train-all`, before its own arguments.
+   * Default: `train_all.ts` with the project's `deno.json` (a bundle, such as
+   * the GPU kit's, names itself and its `train-all` command instead).
+   */
+  entry?: readonly string[];
 }
 
 /** How the child ended. */
@@ -29,7 +35,9 @@ export async function runTrainAllChild(
   options: TrainAllChildOptions = {},
 ): Promise<TrainAllChildResult> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: denoRunArgs(new URL("./train_all.ts", import.meta.url), ...args),
+    args: options.entry
+      ? [...options.entry, ...args]
+      : denoRunArgs(new URL("./train_all.ts", import.meta.url), ...args),
     env: options.env ?? {},
     stdin: "null",
     stdout: "null",

@@ -15,10 +15,11 @@ import { permutation } from "../data/mod.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec } from "../models/spec.ts";
 import { kerasVenvDir, measureCeiling, probeKeras, runKerasPeer } from "../peer/keras.ts";
+import { kerasResultsFile } from "../peer/keras_results.ts";
 import { renderPeer } from "../peer/markdown.ts";
 import { type PeerRun, summarizePeer } from "../peer/summary.ts";
 import { collectEnvironment } from "../results/environment.ts";
-import { type ResultsFile, SCHEMA_VERSION, validateResults } from "../results/schema.ts";
+import type { ResultsFile } from "../results/schema.ts";
 import { COMPARED_ENGINES, type EngineSpec, getEngineSpec } from "../train/engines.ts";
 import { readResults } from "../train/experiment.ts";
 import {
@@ -200,26 +201,12 @@ async function main(): Promise<number> {
                 } img/s), val acc ${((e.valAccuracy ?? 0) * 100).toFixed(2)}%`,
               ),
           });
-          const now = new Date().toISOString();
-          results = validateResults({
-            schemaVersion: SCHEMA_VERSION,
-            createdAt: now,
-            updatedAt: now,
-            status: "complete",
-            env: {
-              ...env,
-              device:
-                `Keras ${versions.keras} on TensorFlow ${versions.tensorflow} (CPU), Python ${versions.python}`,
-            },
-            config: {
-              ...common,
-              backend: "keras",
-              learningRate,
-              data: data.description,
-              engine: "keras",
-            },
+          results = kerasResultsFile({
             runs: [run],
-          }, "the Keras peer's results");
+            versions,
+            env,
+            config: { ...common, backend: "keras", learningRate, data: data.description },
+          });
           await writeJsonAtomic(join(dir, "results.json"), results);
           await Deno.remove(join(dir, "job.json")).catch(() => {});
           await Deno.remove(join(dir, "run.json")).catch(() => {});

@@ -69,9 +69,15 @@ ${oneDnnHelp("this run")}
   -h, --help            show this help
 `;
 
-async function main(): Promise<number> {
+/**
+ * The `train-all` command with its arguments, as a CLI runs it (also the GPU
+ * kit's bundle, which holds no `train_all.ts` of its own to start).
+ *
+ * @returns The exit code.
+ */
+export async function trainAllMain(args: string[]): Promise<number> {
   const { values } = parseFlags("train-all", {
-    args: Deno.args,
+    args,
     options: {
       ...RUN_FLAGS,
       backend: { type: "string" },
@@ -320,4 +326,4 @@ function summaryTable(results: ResultsFile): string {
   );
 }
 
-if (import.meta.main) await runCli(main);
+if (import.meta.main) await runCli(() => trainAllMain(Deno.args));

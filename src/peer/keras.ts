@@ -21,7 +21,13 @@ export const KERAS_PINS = Object.freeze({
 });
 
 /** The Python script that trains and measures one model. */
-const KERAS_PEER_SCRIPT = new URL("./keras_peer.py", import.meta.url).pathname;
+export const KERAS_PEER_SCRIPT: string = new URL("./keras_peer.py", import.meta.url).pathname;
+
+/** The Keras backends the peer script runs on; `tensorflow` is `deno task peer`'s. */
+export const KERAS_BACKENDS = ["tensorflow", "jax", "torch"] as const;
+
+/** One of {@link KERAS_BACKENDS}. */
+export type KerasBackend = (typeof KERAS_BACKENDS)[number];
 
 /** The peer's virtual environment under the suite's cache folder. */
 export function kerasVenvDir(cacheDir: string): string {
@@ -159,16 +165,78 @@ export interface KerasRunOptions {
   threads: { intraOp: number | "default"; interOp: number | "default" };
   /** A folder for the job's files (data, job, output). */
   workDir: string;
+  /** The Keras backend. Default `"tensorflow"`. */
+  kerasBackend?: KerasBackend;
+  /** Extra environment variables for the child Python (e.g. `PYTHONPATH`). Default: none. */
+  env?: Record<string, string>;
+  /** The `backend` recorded in the run. Default `"keras"`. */
+  backendName?: string;
   /** Called with each finished epoch. */
   onEpoch?: (record: RunRecord["epochs"][number]) => void;
 }
 
+/** The versions and device of a Keras run or probe. */
+export interface KerasVersions {
+  /** Keras's version. */
+  keras: string;
+  /** The Keras backend it ran on. */
+  backend: KerasBackend;
+  /** That framework's version (TensorFlow's, JAX's or PyTorch's). */
+  backendVersion: string;
+  /** The device the framework computes on, in words (e.g. `gpu:0 NVIDIA H100 80GB HBM3`). */
+  device: string;
+  /** Whether that device is a GPU. */
+  gpu: boolean;
+  /** Python's version. */
+  python: string;
+  /** TensorFlow's version, on the tensorflow backend only. */
+  tensorflow?: string;
+}
+
 /** A Keras run: its record in the results schema and the versions it ran with. */
 export interface KerasRun {
-  /** The `runs[]` entry, with backend `"keras"`. */
+  /** The `runs[]` entry, with backend `"keras"` (or `backendName`) and engine `"keras"`. */
   run: RunRecord;
-  /** Keras, TensorFlow and Python versions. */
-  versions: { keras: string; tensorflow: string; python: string };
+  /** Keras, framework and Python versions, and the device. */
+  versions: KerasVersions;
+}
+
+/** What {@link probeKerasBackend} found. */
+export type KerasBackendProbe =
+  | ({ available: true } & KerasVersions)
+  | { available: false; reason: string };
+
+/**
+ * Imports Keras on one backend in a child Python and reports its versions
+ * and the device its framework sees. Never throws.
+ *
+ * @param python The interpreter.
+ * @param env Extra environment variables for it (e.g. `PYTHONPATH`).
+ */
+export async function probeKerasBackend(
+  python: string,
+  backend: KerasBackend,
+  env: Record<string, string> = {},
+): Promise<KerasBackendProbe> {
+  const dir = await Deno.makeTempDir({ prefix: "fmnist-bench-keras-probe-" });
+  try {
+    const jobPath = join(dir, "probe-job.json");
+    await Deno.writeTextFile(jobPath, JSON.stringify({ mode: "probe", kerasBackend: backend }));
+    const out = await run(python, [KERAS_PEER_SCRIPT, jobPath], env);
+    if (!out) return { available: false, reason: `${python}: not found` };
+    const line = out.stdout.trim().split("\n").find((l) => l.includes('"probe"'));
+    if (out.code !== 0 || !line) {
+      const last = out.stderr.trim().split("\n").filter((l) => l.trim() !== "").at(-1);
+      return {
+        available: false,
+        reason: `Keras on ${backend} does not import: ${last ?? `exit ${out.code}`}`,
+      };
+    }
+    const { type: _, ...versions } = JSON.parse(line);
+    return { available: true, ...versions };
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
 }
 
 /**
@@ -201,6 +269,7 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
     seed: options.seed,
     inference: options.inference,
     threads: options.threads,
+    kerasBackend: options.kerasBackend ?? "tensorflow",
     out,
   };
   const jobPath = join(workDir, "job.json");
@@ -208,6 +277,7 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
   await Deno.remove(out).catch(() => {});
   const child = new Deno.Command(options.python, {
     args: [KERAS_PEER_SCRIPT, jobPath],
+    env: options.env ?? {},
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -238,15 +308,20 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     await Deno.remove(join(workDir, `order-${epoch}.i32`)).catch(() => {});
   }
-  return { run: { ...run, engine: "keras" } as RunRecord, versions };
+  return {
+    run: { ...run, backend: options.backendName ?? "keras", engine: "keras" } as RunRecord,
+    versions,
+  };
 }
 
 async function run(
   cmd: string,
   args: string[],
+  env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string } | undefined> {
   try {
-    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+    const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" })
+      .output();
     const dec = new TextDecoder();
     return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
   } catch (err) {

@@ -10,9 +10,14 @@ throughput.
 Usage: python keras_peer.py JOB.json
 
 JOB.json (written by src/peer/keras.ts) names the data folder, the spec, the
-sizes and settings, and the output file. Progress goes to stdout as JSON
+sizes and settings, the Keras backend ("kerasBackend": tensorflow, the
+default, jax or torch), and the output file. Progress goes to stdout as JSON
 lines; the run record (the `runs[]` entry of results.json) is written to the
-output file atomically.
+output file atomically. TensorFlow is imported only on the tensorflow
+backend: on jax and torch the script needs Keras, numpy and that framework.
+
+A job with "mode": "probe" imports Keras on the named backend and prints one
+JSON line: the versions and the device the framework computes on.
 """
 
 import json
@@ -47,11 +52,58 @@ def ceiling(threads):
     print(json.dumps({"type": "ceiling", "gflops": flops / best / 1e9, "flops": flops, "seconds": best}))
 
 
+def framework(backend):
+    """The framework under Keras: its version and the device it computes on.
+
+    Returns {"version", "device", "gpu"}: the device in words, and whether it
+    is a GPU. Imports only the named framework.
+    """
+    if backend == "jax":
+        import jax
+
+        devices = jax.devices()
+        gpus = [d for d in devices if d.platform in ("gpu", "cuda", "rocm")]
+        d = (gpus or devices)[0]
+        return {"version": jax.__version__, "device": f"{d.platform}:{d.id} {d.device_kind}", "gpu": bool(gpus)}
+    if backend == "torch":
+        import torch
+
+        if torch.cuda.is_available():
+            name = torch.cuda.get_device_name(0)
+            return {"version": torch.__version__, "device": f"cuda:0 {name} (CUDA {torch.version.cuda})", "gpu": True}
+        return {"version": torch.__version__, "device": "cpu (torch.cuda.is_available() is False)", "gpu": False}
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    return {"version": tf.__version__, "device": gpus[0].name if gpus else "CPU", "gpu": bool(gpus)}
+
+
+def probe(backend):
+    """Imports Keras on `backend` and prints its versions and device as one JSON line."""
+    os.environ["KERAS_BACKEND"] = backend
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+
+    found = framework(backend)
+    print(json.dumps({
+        "type": "probe",
+        "keras": keras.__version__,
+        "backend": keras.backend.backend(),
+        "backendVersion": found["version"],
+        "device": found["device"],
+        "gpu": found["gpu"],
+        "python": sys.version.split()[0],
+    }), flush=True)
+
+
 def main(job_path):
     with open(job_path, encoding="utf-8") as f:
         job = json.load(f)
     if job.get("mode") == "ceiling":
         ceiling(job["threads"])
+        return
+    if job.get("mode") == "probe":
+        probe(job["kerasBackend"])
         return
     threads = job["threads"]
     if threads["intraOp"] != "default":
@@ -59,16 +111,20 @@ def main(job_path):
     if threads["interOp"] != "default":
         os.environ["TF_NUM_INTEROP_THREADS"] = str(threads["interOp"])
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    backend = job.get("kerasBackend", "tensorflow")
+    os.environ["KERAS_BACKEND"] = backend
 
     import numpy as np
-    import tensorflow as tf
     import keras
 
-    if threads["intraOp"] != "default":
-        tf.config.threading.set_intra_op_parallelism_threads(int(threads["intraOp"]))
-    if threads["interOp"] != "default":
-        tf.config.threading.set_inter_op_parallelism_threads(int(threads["interOp"]))
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        if threads["intraOp"] != "default":
+            tf.config.threading.set_intra_op_parallelism_threads(int(threads["intraOp"]))
+        if threads["interOp"] != "default":
+            tf.config.threading.set_inter_op_parallelism_threads(int(threads["interOp"]))
+    found = framework(backend)
     keras.utils.set_random_seed(job["seed"])
 
     data_dir = job["dataDir"]
@@ -174,7 +230,15 @@ def main(job_path):
                 "runs": inference["batchedRuns"],
             },
         },
-        "versions": {"keras": keras.__version__, "tensorflow": tf.__version__, "python": sys.version.split()[0]},
+        "versions": {
+            "keras": keras.__version__,
+            "backend": backend,
+            "backendVersion": found["version"],
+            "device": found["device"],
+            "gpu": found["gpu"],
+            "python": sys.version.split()[0],
+            **({"tensorflow": found["version"]} if backend == "tensorflow" else {}),
+        },
     }
     tmp = job["out"] + f".tmp-{os.getpid()}"
     with open(tmp, "w", encoding="utf-8") as f:

@@ -123,7 +123,10 @@ export function machineSummary(results: ResultsFile): MachineSummary {
       ? `${env.gpu.name} (driver ${env.gpu.driver})`
       : `none (${env.gpuReason ?? "not found"})`,
     tensorflow: env.tensorflow,
-    software: `Deno ${env.deno}, TF.js ${env.tfjs}`,
+    software: env.keras
+      ? `Deno ${env.deno}, Keras ${env.keras.version} on ${env.keras.backend} ` +
+        `${env.keras.backendVersion}, Python ${env.keras.python}`
+      : `Deno ${env.deno}, TF.js ${env.tfjs}`,
     gitCommit: env.gitCommit,
   };
 }

@@ -62,6 +62,22 @@ export interface Environment {
   gpuReason?: string;
   /** `git rev-parse HEAD`, with `-dirty` when the tree has changes; `null` outside git. */
   gitCommit: string | null;
+  /** For Keras runs only: Keras, the backend it ran on, that framework and the device it saw. */
+  keras?: KerasEnvironment;
+}
+
+/** What a Keras run ran on (`Environment.keras`). */
+export interface KerasEnvironment {
+  /** Keras's version. */
+  version: string;
+  /** The Keras backend: `tensorflow`, `jax` or `torch`. */
+  backend: string;
+  /** That framework's version. */
+  backendVersion: string;
+  /** The device the framework computed on, in words. */
+  device: string;
+  /** Python's version. */
+  python: string;
 }
 
 /** Options for {@link collectEnvironment}. */
@@ -157,7 +173,11 @@ async function nvidiaGpu(): Promise<{ gpu: Environment["gpu"]; reason?: string }
     : { gpu: null, reason: "nvidia-smi lists no GPU" };
 }
 
-async function gitCommit(cwd?: string): Promise<string | null> {
+/**
+ * `git rev-parse HEAD` in `cwd` (default: the current folder), with `-dirty`
+ * when tracked files have changes; `null` outside git or without git.
+ */
+export async function gitCommit(cwd?: string): Promise<string | null> {
   const head = await runQuiet("git", ["rev-parse", "HEAD"], cwd);
   if (!head || head.code !== 0) return null;
   const status = await runQuiet("git", ["status", "--porcelain", "--untracked-files=no"], cwd);

@@ -249,6 +249,13 @@ const RESULTS_JSON_SCHEMA = {
       gpu: { oneOf: [{ type: "null" }, obj({ name: str, driver: str })] },
       gpuReason: str,
       gitCommit: nullableStr,
+      keras: obj({
+        version: str,
+        backend: { enum: ["tensorflow", "jax", "torch"] },
+        backendVersion: str,
+        device: str,
+        python: str,
+      }),
     }, ["deno", "tfjs", "tensorflow", "backend", "device", "cpu", "threads", "gpu", "gitCommit"]),
     config: obj({
       models: { type: "array", items: str, minItems: 1 },

@@ -1,0 +1,164 @@
+/**
+ * Builds the GPU kit: one folder of at most 64 MiB that a GPU machine
+ * without network runs with `./run.sh` (see `docs/compare-and-gpu.md`):
+ *
+ * - `deno.xz`: the Deno binary, compressed (`deno_binary.ts`);
+ * - `app/src/cli/gpu_kit_run.js`: the suite's code and the npm packages of
+ *   TF.js and its WebGPU backend in one bundle (`bundle.ts`), with
+ *   `app/src/cli/keras_peer.py` and `app/fixtures/fashion-mnist/` beside it
+ *   where the bundle looks for them;
+ * - `wheels/`: Keras 3 and the packages it needs there (`wheels.ts`);
+ * - `run.sh`, `README.md` and `manifest.json`.
+ *
+ * The size is checked before anything is written (from the inputs' sizes)
+ * and again after (from the files on disk).
+ *
+ * @module
+ */
+import { basename, join } from "node:path";
+import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
+import { SetupError } from "../backends/setup_error.ts";
+import { FIXTURE_DIR } from "../data/sources.ts";
+import { KERAS_PEER_SCRIPT } from "../peer/keras.ts";
+import { FIXTURES_DESCRIPTION } from "../results/data_source.ts";
+import { bundleKitProgram, KIT_BUNDLE_PATH } from "./bundle.ts";
+import { compressedDeno } from "./deno_binary.ts";
+import { KIT_MANIFEST, type KitManifest } from "./manifest.ts";
+import { kitReadme } from "./readme.ts";
+import { runScript } from "./run_script.ts";
+import { kitSizeProblem } from "./size.ts";
+import { fetchKitWheels, KIT_WHEELS } from "./wheels.ts";
+
+/** Options of {@link buildKit}. */
+export interface BuildKitOptions {
+  /** The kit's folder: new, or empty. */
+  outDir: string;
+  /** The Deno binary to carry (links resolved). */
+  denoPath: string;
+  /** Its version, recorded in the manifest. */
+  denoVersion: string;
+  /** The suite's cache folder (compressed Deno, wheels). */
+  cacheDir: string;
+  /** The Python whose pip downloads missing wheels. Default `"python3"`. */
+  python?: string;
+  /** The suite's commit, recorded in the kit and in its results. */
+  gitCommit: string | null;
+  /** Progress lines. Default: none. */
+  log?: (line: string) => void;
+}
+
+/** What {@link buildKit} made. */
+export interface BuiltKit {
+  /** The kit's folder. */
+  dir: string;
+  /** Its manifest. */
+  manifest: KitManifest;
+  /** Every file's size in bytes, manifest and README included. */
+  files: Record<string, number>;
+  /** All files together, in bytes. */
+  bytes: number;
+}
+
+/** The kit's compressed Deno binary. */
+const DENO_FILE = "deno.xz";
+
+/**
+ * Builds the kit into `outDir`.
+ *
+ * @throws {SetupError} When a part is missing (xz, pip, a wheel with another
+ *   SHA-256) or the kit would exceed 64 MiB (nothing is left behind then).
+ */
+export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
+  const { outDir, log = () => {} } = options;
+  const deno = await compressedDeno({
+    denoPath: options.denoPath,
+    cacheDir: options.cacheDir,
+    log,
+  });
+  const wheels = await fetchKitWheels({ cacheDir: options.cacheDir, python: options.python, log });
+  log("bundling the suite with esbuild");
+  const bundle = await bundleKitProgram();
+  const fixtures: string[] = [];
+  for await (const e of Deno.readDir(FIXTURE_DIR)) {
+    if (e.isFile && e.name.endsWith(".gz")) fixtures.push(e.name);
+  }
+  fixtures.sort();
+
+  // The files as they will be, from their sources' sizes: checked before anything is written.
+  const copies: [string, string][] = [
+    [DENO_FILE, deno.path],
+    ["app/src/cli/keras_peer.py", KERAS_PEER_SCRIPT],
+    ...fixtures.map((f) => [`app/fixtures/fashion-mnist/${f}`, join(FIXTURE_DIR, f)]) as [
+      string,
+      string,
+    ][],
+    ...wheels.map((w) => [`wheels/${basename(w)}`, w]) as [string, string][],
+  ];
+  const files: Record<string, number> = {};
+  for (const [to, from] of copies) files[to] = (await Deno.stat(from)).size;
+  files[KIT_BUNDLE_PATH] = bundle.code.length;
+  const manifest: KitManifest = {
+    kind: "fmnist-bench-gpu-kit",
+    createdAt: new Date().toISOString(),
+    gitCommit: options.gitCommit,
+    deno: {
+      version: options.denoVersion,
+      file: DENO_FILE,
+      sha256: deno.sha256,
+      xzSha256: deno.xzSha256,
+      bytes: deno.rawBytes,
+    },
+    wheels: KIT_WHEELS.map((w) => ({ file: w.file, sha256: w.sha256 })),
+    data: FIXTURES_DESCRIPTION,
+    packages: bundle.packages,
+    files,
+  };
+  const script = runScript({ denoFile: DENO_FILE, xzSha256: deno.xzSha256, sha256: deno.sha256 });
+  const readme = kitReadme(manifest);
+  const text = (s: string) => new TextEncoder().encode(s).length;
+  // The manifest's own size is bounded by its text without the files' sizes doubled.
+  const estimate = Object.values(files).reduce((a, b) => a + b, 0) + text(script) + text(readme) +
+    text(JSON.stringify(manifest, null, 2)) + 1024;
+  const before = kitSizeProblem(estimate);
+  if (before) throw new SetupError(before);
+
+  log(`writing ${outDir}`);
+  await Deno.mkdir(outDir, { recursive: true });
+  try {
+    for (const [to, from] of copies) {
+      await Deno.mkdir(join(outDir, to, ".."), { recursive: true });
+      await Deno.copyFile(from, join(outDir, to));
+    }
+    await writeFileAtomic(join(outDir, KIT_BUNDLE_PATH), bundle.code);
+    await writeFileAtomic(join(outDir, "run.sh"), script);
+    await Deno.chmod(join(outDir, "run.sh"), 0o755);
+    await writeFileAtomic(join(outDir, "README.md"), readme);
+    await writeJsonAtomic(join(outDir, KIT_MANIFEST), manifest);
+    const all = await fileSizes(outDir);
+    const bytes = Object.values(all).reduce((a, b) => a + b, 0);
+    const after = kitSizeProblem(bytes, "the kit holds");
+    if (after) throw new SetupError(after);
+    return { dir: outDir, manifest, files: all, bytes };
+  } catch (err) {
+    // A refused or broken kit is not left behind to be copied by mistake.
+    for await (const e of Deno.readDir(outDir)) {
+      await Deno.remove(join(outDir, e.name), { recursive: true }).catch(() => {});
+    }
+    throw err;
+  }
+}
+
+/** Every file under `dir` (relative path → bytes), sorted by path. */
+export async function fileSizes(dir: string): Promise<Record<string, number>> {
+  const found: [string, number][] = [];
+  const walk = async (rel: string): Promise<void> => {
+    for await (const e of Deno.readDir(join(dir, rel))) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory) await walk(path);
+      else found.push([path, (await Deno.stat(join(dir, path))).size]);
+    }
+  };
+  await walk("");
+  found.sort(([a], [b]) => a.localeCompare(b));
+  return Object.fromEntries(found);
+}

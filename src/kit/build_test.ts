@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { sha256Hex } from "../_util/hash.ts";
+import { withTempDir } from "../_util/testing.ts";
+import { SetupError } from "../backends/setup_error.ts";
+import { defaultCacheDir } from "../data/cache.ts";
+import { buildKit } from "./build.ts";
+import { KIT_WHEELS, wheelCacheDir } from "./wheels.ts";
+
+/** The suite's cache, where `deno task gpu-kit` (or its CLI test) put the wheels. */
+const SUITE_CACHE = defaultCacheDir({
+  xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"),
+  home: Deno.env.get("HOME"),
+});
+const haveWheels = (await Promise.all(
+  KIT_WHEELS.map((w) =>
+    Deno.stat(join(wheelCacheDir(SUITE_CACHE), w.file)).then(() => true, () => false)
+  ),
+)).every(Boolean);
+
+Deno.test({
+  name: "buildKit refuses a kit over 64 MiB in one line, before it writes anything",
+  ignore: !haveWheels,
+  fn: async () => {
+    await withTempDir(async (dir) => {
+      const cacheDir = join(dir, "cache");
+      await Deno.mkdir(wheelCacheDir(cacheDir), { recursive: true });
+      for (const w of KIT_WHEELS) {
+        await Deno.copyFile(
+          join(wheelCacheDir(SUITE_CACHE), w.file),
+          join(wheelCacheDir(cacheDir), w.file),
+        );
+      }
+      // A "Deno" whose compressed form, as cached, is 65 MiB: with the rest, over the limit.
+      const denoPath = join(dir, "deno");
+      await Deno.writeTextFile(denoPath, "a stand-in binary");
+      await Deno.mkdir(join(cacheDir, "kit"));
+      using xz = await Deno.open(
+        join(cacheDir, "kit", `deno-${sha256Hex("a stand-in binary")}.xz`),
+        { write: true, createNew: true },
+      );
+      await xz.truncate(65 * 1024 * 1024);
+      const outDir = join(dir, "kit");
+      const err = await buildKit({
+        outDir,
+        denoPath,
+        denoVersion: "test",
+        cacheDir,
+        gitCommit: null,
+      }).catch((e) => e);
+      assert.ok(err instanceof SetupError, String(err));
+      assert.match(
+        err.message,
+        /^the kit would hold 7\d\.\d MB \([\d,]+ bytes\), over the limit of 64 MiB \(67,108,864 bytes\); make it smaller: a smaller Deno binary \(--deno PATH\) or fewer files in the kit$/,
+      );
+      await assert.rejects(Deno.stat(outDir), Deno.errors.NotFound);
+    });
+  },
+});

@@ -1,0 +1,82 @@
+/**
+ * The GPU kit's program: `src/cli/gpu_kit_run.ts` with the suite's code and
+ * the npm packages of TF.js and its WebGPU backend, bundled by esbuild into
+ * one ES module that Deno runs with no `deno.json`, no lock file and no
+ * `node_modules` (`deno run -A --no-config --no-lock`).
+ *
+ * In the bundle every module's `import.meta.url` is the bundle's own, so the
+ * kit places it where the repository has its entry point,
+ * {@link KIT_BUNDLE_PATH}: the fixture split (`../../fixtures/fashion-mnist`)
+ * and the Keras script (`./keras_peer.py`) are then found beside it as in the
+ * repository. `import.meta.main` is false in every bundled module (no task's
+ * own entry point fires); a small entry calls the kit's runner instead.
+ * tfjs-node and tfjs-node-gpu stay out: only the WebGPU and pure-JS backends
+ * run from the kit.
+ *
+ * @module
+ */
+import * as esbuild from "esbuild";
+
+/** Where the bundle sits inside the kit: the entry point's place in the repository. */
+export const KIT_BUNDLE_PATH = "app/src/cli/gpu_kit_run.js";
+
+/** The root of the repository, from this module's place in it. */
+const REPO_ROOT = new URL("../../", import.meta.url).pathname;
+
+/** The bundle's entry: the runner, given the bundle's own path. */
+const ENTRY = `import { runKitCli } from "./src/cli/gpu_kit_run.ts";
+await runKitCli(new URL(import.meta.url).pathname);
+`;
+
+/** What {@link bundleKitProgram} made. */
+export interface KitBundle {
+  /** The bundle's text. */
+  code: Uint8Array;
+  /** The npm packages inside, `name@version`, sorted. */
+  packages: string[];
+}
+
+/**
+ * Bundles the kit's program.
+ *
+ * @throws {Error} When esbuild fails; the message has its first error.
+ */
+export async function bundleKitProgram(): Promise<KitBundle> {
+  let result;
+  try {
+    result = await esbuild.build({
+      stdin: {
+        contents: ENTRY,
+        resolveDir: REPO_ROOT,
+        sourcefile: "gpu_kit_entry.ts",
+        loader: "ts",
+      },
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "esnext",
+      external: ["node:*", "@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"],
+      define: { "import.meta.main": "false" },
+      // CommonJS packages inside an ES module call `require`; Node's is made from the bundle.
+      banner: {
+        js: 'import { createRequire as __kitRequire } from "node:module";\n' +
+          "const require = __kitRequire(import.meta.url);",
+      },
+      absWorkingDir: REPO_ROOT,
+      write: false,
+      metafile: true,
+      legalComments: "none",
+      logLevel: "silent",
+    });
+  } catch (err) {
+    throw new Error(`esbuild could not bundle the GPU kit: ${(err as Error).message}`);
+  } finally {
+    await esbuild.stop();
+  }
+  const packages = new Set<string>();
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const m = input.match(/node_modules\/\.deno\/([^/]+)\//);
+    if (m) packages.add(m[1].replace(/@(?=[^@]+$)/, "@").replace("+", "/"));
+  }
+  return { code: result.outputFiles[0].contents, packages: [...packages].sort() };
+}

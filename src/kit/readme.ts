@@ -1,0 +1,67 @@
+/**
+ * The GPU kit's `README.md`: what the kit does, how to run it on the GPU
+ * machine, and how to bring the results back and merge them.
+ *
+ * @module
+ */
+import type { KitManifest } from "./manifest.ts";
+
+/** The text of the kit's `README.md`. */
+export function kitReadme(m: KitManifest): string {
+  return `# fmnist-bench GPU kit
+
+Built ${m.createdAt} from commit ${m.gitCommit ?? "(unknown)"}.
+
+It measures model1, model2 and model3 on this machine's GPU, with no network and nothing to install:
+
+1. stock TF.js (engine \`tfjs\`) on the \`webgpu\` backend, through Deno's \`navigator.gpu\`;
+2. Keras 3 on JAX (else PyTorch), whichever imports and sees a GPU,
+
+on the same data (the suite's fixture split, recorded as \`${m.data}\`: 1,800 training, 200
+validation and 500 test images), batch size, epochs and seed, each timed as the suite times it: training seconds per epoch (the first epoch left out of
+the median), test accuracy, batch-1 p50 and batched throughput (at most the 500 test images per
+batch). It needs Python 3.12 with numpy, h5py, absl-py, rich, ml-dtypes and JAX or PyTorch; the
+wheels of Keras and the few packages it needs beside them are in \`wheels/\`, unpacked into
+\`work/pylib\` when that Python has no Keras ${
+    m.wheels[0]?.file.split("-")[1] ?? ""
+  } (a package it has already is kept; \`--python\` names another Python).
+
+## Run
+
+\`\`\`sh
+./run.sh                      # the measurement; refuses a machine without a GPU
+./run.sh --machine h100       # the name recorded for this machine (default: the hostname)
+./run.sh --keras-backend torch
+./run.sh --dry-run            # the same steps with 4 images and 1 epoch, on whatever is here
+./run.sh --help
+\`\`\`
+
+\`run.sh\` checks the SHA-256 of \`deno.xz\`, decompresses Deno into \`work/\` (with \`xz\`, or
+Python's \`lzma\`), checks the binary's SHA-256, and runs the kit's program. It writes
+\`results/<machine>-<time>/webgpu/results.json\` and \`results/<machine>-<time>/keras-jax/results.json\`
+(or \`keras-torch\`), in the suite's results schema, and prints where they are.
+
+## Bring the results back
+
+Copy the \`results/<machine>-<time>\` folder into the repository and merge it with the CPU results:
+
+\`\`\`sh
+deno task merge results/<machine>-<time> <CPU results.json or folder> --out results/merged
+\`\`\`
+
+The Keras rows are labelled: backend \`keras-jax\` or \`keras-torch\`, engine \`keras\`, with Keras,
+the framework, its version and the device in the row's device and in \`env.keras\`.
+
+## Contents
+
+| file | bytes |
+| ---- | ----: |
+${
+    Object.entries(m.files).map(([f, b]) => `| \`${f}\` | ${b.toLocaleString("en-US")} |`).join(
+      "\n",
+    )
+  }
+
+Deno ${m.deno.version} (SHA-256 ${m.deno.sha256}); npm packages bundled: ${m.packages.join(", ")}.
+`;
+}

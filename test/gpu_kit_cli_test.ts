@@ -1,0 +1,208 @@
+/**
+ * `deno task gpu-kit` as a user runs it: its refusals, and a real kit built
+ * into a temporary folder (the compressed Deno and the wheels come from the
+ * suite's cache after the first build) whose `run.sh` then runs from there,
+ * outside the repository, with an empty `DENO_DIR`: refusing this machine,
+ * which has no GPU, in one line; running dry (pure-JS backend, model1, 4
+ * images, 1 epoch; Keras on TensorFlow's CPU in the peer's environment when
+ * `deno task setup-keras` made it) into result files that merge reads; and
+ * refusing a damaged Deno binary.
+ *
+ * `FMNIST_BENCH_KIT_E2E=1` adds the whole dry run as the GPU machine would
+ * run it (WebGPU on the software adapter, model1–3): several minutes on 2 cores.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { sha256File } from "../src/_util/hash.ts";
+import { listTree, withTempDir } from "../src/_util/testing.ts";
+import { defaultCacheDir } from "../src/data/cache.ts";
+import { KIT_MANIFEST, type KitManifest } from "../src/kit/manifest.ts";
+import { KIT_SIZE_LIMIT } from "../src/kit/size.ts";
+import { KIT_WHEELS } from "../src/kit/wheels.ts";
+import { kerasVenvDir, probeKeras } from "../src/peer/keras.ts";
+import { buildComparison } from "../src/results/comparison.ts";
+import { readComparisonInputs } from "../src/results/comparison_files.ts";
+import { runCli } from "./_cli.ts";
+
+const venv = kerasVenvDir(defaultCacheDir({
+  xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"),
+  home: Deno.env.get("HOME"),
+}));
+const keras = await probeKeras(venv);
+/** The Python the dry run gives Keras: the peer's environment, else the system's (no Keras). */
+const python = keras.available ? keras.python : "python3";
+
+async function runKit(kit: string, ...args: string[]) {
+  const out = await new Deno.Command(join(kit, "run.sh"), {
+    args,
+    cwd: kit,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("gpu-kit without --out says what it needs", async () => {
+  const { code, stderr } = await runCli("gpu_kit");
+  assert.equal(code, 2);
+  assert.equal(stderr, "error: --out: expected the kit's folder, e.g. --out gpu-kit; see --help\n");
+});
+
+Deno.test("gpu-kit refuses a folder that is not empty, unless --force", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.writeTextFile(join(dir, "notes.txt"), "mine");
+    const { code, stderr } = await runCli("gpu_kit", "--out", dir);
+    assert.equal(code, 2);
+    assert.equal(
+      stderr,
+      `error: --out ${dir}: expected a new or empty folder, got one with 1 entry; ` +
+        "add --force to replace them\n",
+    );
+    assert.deepEqual(await listTree(dir), ["notes.txt"]);
+  });
+});
+
+Deno.test("the kit's program refuses the pure-JS backend outside a dry run", async () => {
+  const { code, stderr } = await runCli("gpu_kit_run", "--backend", "cpu");
+  assert.equal(code, 2);
+  assert.equal(
+    stderr,
+    'error: --backend: expected webgpu (cpu only with --dry-run), got "cpu"\n',
+  );
+});
+
+Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own folder", async (t) => {
+  await withTempDir(async (dir) => {
+    const kit = join(dir, "kit");
+    const built = await runCli("gpu_kit", "--out", kit);
+    assert.equal(built.code, 0, built.stderr);
+
+    await t.step(
+      "it holds Deno, the bundle, the data, the wheels and run.sh, in 64 MiB",
+      async () => {
+        const files = (await listTree(kit)).filter((f) => !(f.endsWith("/") || !f.includes(".")));
+        assert.deepEqual(
+          files,
+          [
+            "README.md",
+            "app/fixtures/fashion-mnist/t10k-images-idx3-ubyte.gz",
+            "app/fixtures/fashion-mnist/t10k-labels-idx1-ubyte.gz",
+            "app/fixtures/fashion-mnist/train-images-idx3-ubyte.gz",
+            "app/fixtures/fashion-mnist/train-labels-idx1-ubyte.gz",
+            "app/src/cli/gpu_kit_run.js",
+            "app/src/cli/keras_peer.py",
+            "deno.xz",
+            KIT_MANIFEST,
+            "run.sh",
+            ...KIT_WHEELS.map((w) => `wheels/${w.file}`).sort(),
+          ].sort(),
+        );
+        let total = 0;
+        for (const f of files) total += (await Deno.stat(join(kit, f))).size;
+        assert.ok(total <= KIT_SIZE_LIMIT, `${total} bytes`);
+        assert.match(
+          built.stdout,
+          new RegExp(`of ${KIT_SIZE_LIMIT.toLocaleString("en-US")} bytes`),
+        );
+        const manifest: KitManifest = JSON.parse(await Deno.readTextFile(join(kit, KIT_MANIFEST)));
+        assert.equal(manifest.deno.sha256, await sha256File(await Deno.realPath(Deno.execPath())));
+        assert.equal(manifest.deno.xzSha256, await sha256File(join(kit, "deno.xz")));
+        assert.equal(manifest.data, "fixtures: fixtures/fashion-mnist");
+        for (const w of KIT_WHEELS) {
+          assert.equal(await sha256File(join(kit, "wheels", w.file)), w.sha256);
+        }
+        assert.ok(manifest.packages.includes("@tensorflow/tfjs-backend-webgpu@4.22.0"));
+        assert.ok(!manifest.packages.some((p) => p.startsWith("@tensorflow/tfjs-node")));
+        const script = await Deno.readTextFile(join(kit, "run.sh"));
+        assert.match(script, /^#!\/usr\/bin\/env bash\n[\s\S]*set -euo pipefail/);
+        assert.ok(script.includes(manifest.deno.sha256) && script.includes(manifest.deno.xzSha256));
+      },
+    );
+
+    await t.step("without a GPU it stops at once, in one line naming what is missing", async () => {
+      const { code, stdout, stderr } = await runKit(kit, "--python", python);
+      assert.equal(code, 1, stderr);
+      assert.equal(stdout, "");
+      assert.match(
+        stderr,
+        /^error: no GPU to measure here: WebGPU: [^\n]*; Keras: [^\n]*; \.\/run\.sh --dry-run runs the same steps with tiny sizes on what is here\n$/,
+      );
+    });
+
+    await t.step("--dry-run writes results that merge reads, with no download", async () => {
+      const out = join(dir, "dry");
+      const { code, stdout, stderr } = await runKit(
+        kit,
+        "--dry-run",
+        "--backend",
+        "cpu",
+        "--models",
+        "model1",
+        "--python",
+        python,
+        "--machine",
+        "kit-dry",
+        "--out",
+        out,
+      );
+      assert.equal(code, 0, stderr);
+      assert.ok(stdout.includes(`deno task merge ${out} `), stdout);
+      if (!keras.available) assert.match(stderr, /^gpu-kit: Keras: not available: /m);
+      const inputs = await readComparisonInputs([out]);
+      const rows = buildComparison({ results: inputs.results }).rows;
+      assert.deepEqual(
+        rows.map((r) => [r.machine, r.model, r.backend, r.engine, r.status, r.trainSize]),
+        [
+          ["kit-dry", "model1", "cpu", "tfjs", "measured", 4],
+          ...(keras.available
+            ? [["kit-dry", "model1", "keras-tensorflow", "keras", "measured", 4]]
+            : []),
+        ],
+      );
+      for (const { results } of inputs.results) {
+        assert.equal(results.config.data, "fixtures: fixtures/fashion-mnist");
+        assert.equal(results.config.dataSource?.kind, "fixtures");
+        assert.equal(results.env.machine, "kit-dry");
+        const manifest: KitManifest = JSON.parse(await Deno.readTextFile(join(kit, KIT_MANIFEST)));
+        assert.equal(results.env.gitCommit, manifest.gitCommit);
+      }
+      // Deno ran from the kit's own DENO_DIR and fetched nothing.
+      const denoDir = join(kit, "work", "deno-dir");
+      assert.equal((await listTree(denoDir)).some((f) => f.startsWith("remote/")), false);
+      assert.equal(
+        (await listTree(denoDir)).filter((f) => f.startsWith("npm/") && f.includes(".")).length,
+        0,
+      );
+    });
+
+    await t.step("a damaged Deno binary is refused in one line", async () => {
+      await Deno.remove(join(kit, "work", "deno"));
+      await Deno.writeTextFile(join(kit, "deno.xz"), "damaged");
+      const { code, stderr } = await runKit(kit, "--dry-run");
+      assert.equal(code, 1);
+      assert.match(
+        stderr,
+        /^error: \S+\/deno\.xz: expected SHA-256 [0-9a-f]{64}, got [0-9a-f]{64}; copy the kit again\n$/,
+      );
+    });
+  });
+});
+
+Deno.test({
+  name: "the kit's whole dry run: WebGPU on the software adapter and Keras, model1–3",
+  ignore: Deno.env.get("FMNIST_BENCH_KIT_E2E") !== "1",
+  fn: async () => {
+    await withTempDir(async (dir) => {
+      const kit = join(dir, "kit");
+      assert.equal((await runCli("gpu_kit", "--out", kit)).code, 0);
+      const out = join(dir, "dry");
+      const { code, stderr } = await runKit(kit, "--dry-run", "--python", python, "--out", out);
+      assert.equal(code, 0, stderr);
+      const inputs = await readComparisonInputs([out]);
+      const rows = buildComparison({ results: inputs.results }).rows;
+      assert.equal(rows.filter((r) => r.backend === "webgpu" && r.softwareAdapter).length, 3);
+      assert.equal(rows.filter((r) => r.engine === "keras").length, keras.available ? 3 : 0);
+    });
+  },
+});
