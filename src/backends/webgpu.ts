@@ -10,15 +10,23 @@ import type { DeviceReport, LoadedBackend, ProbeResult, Tf } from "./types.ts";
 
 /** The adapter facts this suite reports. */
 export interface AdapterFacts {
+  /** The adapter's vendor string. */
   vendor: string;
+  /** Its architecture string. */
   architecture: string;
+  /** Its device string. */
   device: string;
+  /** Its description (may be empty). */
   description: string;
+  /** A software rasteriser (e.g. llvmpipe), not a GPU. */
   isFallbackAdapter: boolean;
 }
 
-/** Asks `navigator.gpu` for an adapter; `undefined` with a reason when there is none. */
-async function requestAdapterFacts(): Promise<
+/**
+ * Asks `navigator.gpu` for an adapter, without loading TF.js;
+ * `undefined` with a reason when there is none.
+ */
+export async function requestAdapterFacts(): Promise<
   { facts: AdapterFacts } | { facts: undefined; reason: string }
 > {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
@@ -41,8 +49,13 @@ async function requestAdapterFacts(): Promise<
   };
 }
 
+/** The adapter's name: its description, or `vendor … device …` when it has none. */
+export function adapterName(facts: AdapterFacts): string {
+  return facts.description || `vendor ${facts.vendor} device ${facts.device}`;
+}
+
 function describe(facts: AdapterFacts): string {
-  const name = facts.description || `vendor ${facts.vendor} device ${facts.device}`;
+  const name = adapterName(facts);
   return facts.isFallbackAdapter ? `${name} (software adapter, not a GPU)` : name;
 }
 

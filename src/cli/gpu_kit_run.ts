@@ -30,7 +30,7 @@ import { INFERENCE_DEFAULTS } from "../train/latency.ts";
 import { readResults } from "../train/experiment.ts";
 import { findKeras, type KerasPython } from "../kit/keras_python.ts";
 import { type KitManifest, readKitManifest } from "../kit/manifest.ts";
-import { webGpuAdapter } from "../kit/webgpu_adapter.ts";
+import { adapterName, requestAdapterFacts } from "../backends/webgpu.ts";
 import { parseFlags, parsePositiveInt, runCli, UsageError } from "./_cli.ts";
 import { FIXTURE_VALIDATION_SIZE, loadRunData } from "./_run_data.ts";
 import { parseModelList, RUN_DEFAULTS } from "./_run_options.ts";
@@ -299,9 +299,10 @@ async function checkWebGpu(
   flags: KitFlags,
 ): Promise<{ problem?: string; device?: string; fallback?: boolean }> {
   if (flags.backend === "cpu") return { device: "pure JavaScript (a dry run)" };
-  const found = await webGpuAdapter();
-  if (!found.adapter) return { problem: `WebGPU: ${found.reason}` };
-  const { description, isFallbackAdapter } = found.adapter;
+  const found = await requestAdapterFacts();
+  if (!found.facts) return { problem: `WebGPU: ${found.reason}` };
+  const description = adapterName(found.facts);
+  const { isFallbackAdapter } = found.facts;
   if (isFallbackAdapter && !flags.dryRun) {
     return { problem: `WebGPU: only a software adapter (${description}), not a GPU` };
   }
