@@ -85,7 +85,7 @@ export async function verifyWheel(path: string, expectedSha256: string): Promise
   await Deno.remove(path);
   throw new SetupError(
     `${path}: expected SHA-256 ${expectedSha256}, got ${got}; the file was deleted. ` +
-      `Run setup again to download it afresh, or check the package index pip uses`,
+      `Run the command again to download it afresh, or check the package index pip uses`,
   );
 }
 
@@ -97,6 +97,12 @@ export interface DownloadWheelOptions {
   python?: string;
   /** Receives one line per thing done. Default: nothing. */
   log?: (line: string) => void;
+  /**
+   * What else the user can do when pip fails, after "check that pip can
+   * reach its package index". Default: point setup at an installed
+   * TensorFlow with `--tensorflow DIR`.
+   */
+  otherwise?: string;
 }
 
 /**
@@ -112,7 +118,12 @@ export async function downloadWheel(
   pin: PinnedWheel,
   options: DownloadWheelOptions,
 ): Promise<string> {
-  const { dir, python = "python3", log = () => {} } = options;
+  const {
+    dir,
+    python = "python3",
+    log = () => {},
+    otherwise = "point setup at an installed TensorFlow with --tensorflow DIR",
+  } = options;
   const path = join(dir, pin.file);
   if (await isFile(path)) {
     log(`wheel: found ${path}, checking its SHA-256`);
@@ -145,7 +156,7 @@ export async function downloadWheel(
   if (out.code !== 0) {
     throw new SetupError(
       `pip could not download ${pin.requirement}: ${lastLines(out.stderr)}. ` +
-        `Check that pip can reach its package index, or point setup at an installed TensorFlow with --tensorflow DIR`,
+        `Check that pip can reach its package index, or ${otherwise}`,
     );
   }
   if (!(await isFile(path))) {

@@ -13,7 +13,7 @@ Deno.test("verifyWheel deletes and refuses a wheel with the wrong checksum", asy
     await assert.rejects(verifyWheel(path, expected), {
       name: "SetupError",
       message: `${path}: expected SHA-256 ${expected}, got ${got}; the file was deleted. ` +
-        "Run setup again to download it afresh, or check the package index pip uses",
+        "Run the command again to download it afresh, or check the package index pip uses",
     });
     await assert.rejects(Deno.stat(path), Deno.errors.NotFound);
   });
