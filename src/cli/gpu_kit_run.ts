@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { exists, writeJsonAtomic } from "../_util/fs.ts";
 import { permutation } from "../data/mod.ts";
@@ -31,7 +32,7 @@ import { readResults } from "../train/experiment.ts";
 import { findKeras, type KerasPython } from "../kit/keras_python.ts";
 import { type KitManifest, readKitManifest } from "../kit/manifest.ts";
 import { adapterName, requestAdapterFacts } from "../backends/webgpu.ts";
-import { parseFlags, parsePositiveInt, runCli, UsageError } from "./_cli.ts";
+import { parseFlags, parsePositiveInt, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
 import { FIXTURE_VALIDATION_SIZE, loadRunData } from "./_run_data.ts";
 import { parseModelList, RUN_DEFAULTS } from "./_run_options.ts";
 import { runTrainAllChild } from "./_train_all_child.ts";
@@ -178,10 +179,7 @@ async function kitRun(self: string, args: string[]): Promise<number> {
   const manifest = bundled ? await readKitManifest(root) : undefined;
   const log = (line: string) => console.error(`gpu-kit: ${line}`);
   const machine = flags.machine;
-  const stamp = new Date().toISOString().replaceAll(":", "-").slice(0, 19);
-  const outDir = resolve(
-    flags.out ?? join(root, "results", `${machine ?? (await hostName())}-${stamp}`),
-  );
+  const outDir = resolve(flags.out ?? join(root, timestampedOutDir(`${machine ?? hostname()}-`)));
   if (await exists(outDir) && (await Array.fromAsync(Deno.readDir(outDir))).length > 0) {
     throw new UsageError(`--out ${outDir}: expected an empty or new folder; pick another`);
   }
@@ -429,11 +427,6 @@ async function recordKitCommit(
     join(dir, "results.json"),
   );
   await writeJsonAtomic(join(dir, "results.json"), fixed);
-}
-
-async function hostName(): Promise<string> {
-  const { hostname } = await import("node:os");
-  return hostname();
 }
 
 if (import.meta.main) await runKitCli(new URL(import.meta.url).pathname);
