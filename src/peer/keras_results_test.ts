@@ -89,6 +89,10 @@ Deno.test("merge puts a kit's Keras rows beside TF.js's WebGPU rows, never in th
   // The machine is summed up from its TF.js run, whichever file came first.
   const [machine] = c.machines;
   assert.equal(machine.software, `Deno ${webgpu.env.deno}, TF.js ${webgpu.env.tfjs}`);
+  const reversed = buildComparison({
+    results: [{ results: h100, source: "webgpu" }, { results: keras, source: "keras" }],
+  });
+  assert.equal(reversed.machines[0].software, machine.software);
   const kerasOnly = buildComparison({ results: [{ results: keras, source: "keras" }] });
   assert.equal(
     kerasOnly.machines[0].software,

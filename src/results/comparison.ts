@@ -241,14 +241,14 @@ export function buildComparison(options: BuildComparisonOptions): Comparison {
 
   const machines = new Map<string, MachineSummary>();
   for (const m of options.machines ?? []) machines.set(m.machine, m);
-  // A machine is summed up from a TF.js run where it has one (a Keras run's software is Keras's).
-  const byKeras = new Set<string>();
-  for (const { results } of options.results ?? []) {
+  // A machine is summed up from a TF.js run where it has one (a Keras run's software is Keras's):
+  // the stable sort puts every machine's TF.js runs before its Keras runs.
+  const tfjsFirst = [...(options.results ?? [])].sort((a, b) =>
+    Number(Boolean(a.results.env.keras)) - Number(Boolean(b.results.env.keras))
+  );
+  for (const { results } of tfjsFirst) {
     const name = machineOf(results);
-    if (machines.has(name) && !(byKeras.has(name) && !results.env.keras)) continue;
-    machines.set(name, machineSummary(results));
-    if (results.env.keras) byKeras.add(name);
-    else byKeras.delete(name);
+    if (!machines.has(name)) machines.set(name, machineSummary(results));
   }
   return {
     kind: "fmnist-bench-comparison",
