@@ -97,12 +97,7 @@ export { countParams, forwardFlopsPerImage } from "./src/models/cost.ts";
 export { buildModel, type BuildModelOptions } from "./src/models/factory.ts";
 
 // Training and measurement
-export {
-  type TensorSplit,
-  trainEpochs,
-  type TrainEpochsOptions,
-  type TrainStep,
-} from "./src/train/trainer.ts";
+export { type TensorSplit, trainEpochs, type TrainEpochsOptions } from "./src/train/trainer.ts";
 export type { EpochMetrics } from "./src/native/step.ts";
 export { evaluateModel, type Evaluation } from "./src/train/evaluate.ts";
 export {
@@ -111,7 +106,9 @@ export {
   type EngineName,
   type EngineSpec,
   getEngineSpec,
-} from "./src/train/engines.ts";
+  type InferencePath,
+  type TrainStep,
+} from "./src/engines/registry.ts";
 export {
   type InferenceOptions,
   type InferenceResult,

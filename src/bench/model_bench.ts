@@ -1,6 +1,6 @@
 /**
  * The shared body of `bench/model{1,2,3}_bench.ts`: for one model, on each
- * configured backend, with the configured engine (`src/train/engines.ts`;
+ * configured backend, with the configured engine (`src/engines/registry.ts`;
  * default `tfjs`, stock TF.js), registers three `Deno.bench` groups — one
  * training epoch, batch-1 inference, batched inference — with the native
  * CPU backend as the baseline. One engine per process: `tfjs` and `native`
@@ -32,7 +32,7 @@ import {
   DEFAULT_ENGINE,
   type EngineSpec,
   getEngineSpec,
-} from "../train/engines.ts";
+} from "../engines/registry.ts";
 import { getModelSpec } from "../models/spec.ts";
 import { fitEpochNative } from "../native/step.ts";
 import { nativePredictor, type Predict } from "../native/predict.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { getEngineSpec } from "../train/engines.ts";
+import { getEngineSpec } from "../engines/registry.ts";
 import { parseBenchConfig } from "./model_bench.ts";
 
 Deno.test("parseBenchConfig defaults to a full epoch of stock TF.js on the given backend", () => {

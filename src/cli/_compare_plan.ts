@@ -17,7 +17,7 @@ import {
   engineRunsOn,
   type EngineSpec,
   getEngineSpec,
-} from "../train/engines.ts";
+} from "../engines/registry.ts";
 import { UsageError } from "./_cli.ts";
 import type { RunFlags } from "./_run_options.ts";
 

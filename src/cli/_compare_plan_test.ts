@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ProbeResult } from "../backends/types.ts";
-import { getEngineSpec } from "../train/engines.ts";
+import { getEngineSpec } from "../engines/registry.ts";
 import { planRuns, selectBackends } from "./_compare_plan.ts";
 
 const tfjs = getEngineSpec("tfjs");

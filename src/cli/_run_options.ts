@@ -29,7 +29,7 @@ import {
   ENGINES,
   type EngineSpec,
   getEngineSpec,
-} from "../train/engines.ts";
+} from "../engines/registry.ts";
 import { INFERENCE_DEFAULTS } from "../train/latency.ts";
 import { parseOneDnnChoice, parsePositiveInt, UsageError, wrap } from "./_cli.ts";
 

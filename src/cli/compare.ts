@@ -20,7 +20,7 @@ import { buildComparison } from "../results/comparison.ts";
 import { writeComparison } from "../results/comparison_files.ts";
 import { speedupCell } from "../results/comparison_markdown.ts";
 import type { ResultsFile } from "../results/schema.ts";
-import { COMPARED_ENGINES } from "../train/engines.ts";
+import { COMPARED_ENGINES } from "../engines/registry.ts";
 import { readResults } from "../train/experiment.ts";
 import {
   applyOneDnnChoice,

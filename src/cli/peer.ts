@@ -20,7 +20,7 @@ import { renderPeer } from "../peer/markdown.ts";
 import { type PeerRun, summarizePeer } from "../peer/summary.ts";
 import { collectEnvironment } from "../results/environment.ts";
 import type { ResultsFile } from "../results/schema.ts";
-import { COMPARED_ENGINES, type EngineSpec, getEngineSpec } from "../train/engines.ts";
+import { COMPARED_ENGINES, type EngineSpec, getEngineSpec } from "../engines/registry.ts";
 import { readResults } from "../train/experiment.ts";
 import {
   applyOneDnnChoice,

@@ -18,7 +18,7 @@ import { dataChecksumMismatch } from "../results/data_source.ts";
 import { collectEnvironment } from "../results/environment.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { epochTimes } from "../results/stats.ts";
-import { DEFAULT_ENGINE } from "../train/engines.ts";
+import { DEFAULT_ENGINE } from "../engines/registry.ts";
 import { readResults, runExperiment } from "../train/experiment.ts";
 import {
   applyOneDnnChoice,

@@ -17,7 +17,8 @@ import { buildModel } from "../models/factory.ts";
 import { getModelSpec } from "../models/spec.ts";
 import { evaluateModel } from "../train/evaluate.ts";
 import { fitEpochNative, nativeStepSupport } from "./step.ts";
-import { trainEpochs, type TrainStep } from "../train/trainer.ts";
+import { trainEpochs } from "../train/trainer.ts";
+import type { TrainStep } from "../engines/registry.ts";
 
 const { tf, device } = await loadBackend("tensorflow");
 const data = await loadFixtureData();

@@ -1,14 +1,14 @@
 /**
  * The TF.js-against-Keras summary: per model and TF.js engine (`tfjs`, stock
  * TF.js; `native`, this suite's TensorFlow-ops engine; see
- * `src/train/engines.ts`), each side's median over its repeated runs, the
+ * `src/engines/registry.ts`), each side's median over its repeated runs, the
  * spread of those runs (the machine's noise), the ratios of each engine over
  * Keras, and efficiency as FLOP/s over the machine's fp32 ceiling.
  *
  * @module
  */
 import { describeCpu, describeOneDnn } from "../results/environment.ts";
-import { ENGINE_NAMES } from "../train/engines.ts";
+import { ENGINE_NAMES } from "../engines/registry.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { epochTimes, percentile } from "../results/stats.ts";
 
@@ -55,7 +55,7 @@ export interface SideSummary {
 
 /** One TF.js engine of one model against Keras. */
 export interface PeerEngineSummary {
-  /** The engine (`src/train/engines.ts`). */
+  /** The engine (`src/engines/registry.ts`). */
   engine: string;
   /** TF.js with this engine on the tensorflow backend. */
   tfjs: SideSummary;

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { DEFAULT_ENGINE, ENGINE_NAMES } from "../train/engines.ts";
+import { DEFAULT_ENGINE, ENGINE_NAMES } from "../engines/registry.ts";
 import { machineOf, machineSummary, rowFromSkipped, rowsFromResults } from "./comparison_rows.ts";
 import type { ResultsFile } from "./schema.ts";
 
@@ -34,7 +34,7 @@ export interface ComparisonRow {
   /** Backend registry name. */
   backend: string;
   /**
-   * The engine (`src/train/engines.ts`), `"keras"` for the Keras peer, or
+   * The engine (`src/engines/registry.ts`), `"keras"` for the Keras peer, or
    * `"unrecorded"` for a native-backend row of a version-1 comparison.
    */
   engine: string;

@@ -12,7 +12,7 @@ import { renderComparisonSvg, svgToPng } from "./chart.ts";
 import type { Comparison, ComparisonRow, MachineSummary } from "./comparison.ts";
 import { renderComparison } from "./comparison_markdown.ts";
 import { type ResultsFile, validateResults } from "./schema.ts";
-import { onlyEngineOn } from "../train/engines.ts";
+import { onlyEngineOn } from "../engines/registry.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 
 /** File names of a comparison inside its folder. */

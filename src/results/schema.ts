@@ -9,7 +9,7 @@
  * @module
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { engineOfLegacyConfig } from "../train/engines.ts";
+import { engineOfLegacyConfig } from "../engines/registry.ts";
 import type { KernelLibraryChoice } from "../backends/onednn.ts";
 import type { Environment } from "./environment.ts";
 
@@ -150,7 +150,7 @@ export interface RunConfig {
    */
   inferencePath?: "layers" | "native";
   /**
-   * The engine (`src/train/engines.ts`): `"tfjs"`, `"native"` or
+   * The engine (`src/engines/registry.ts`): `"tfjs"`, `"native"` or
    * `"tfjs-patched"`; `"keras"` for the Keras peer's runs. Required from
    * schema 2; derived when a schema-1 file is read.
    */

@@ -8,14 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { percentile } from "../results/stats.ts";
 import { nativePredictor, type Predict } from "../native/predict.ts";
-
-/**
- * How a batch is predicted: `"layers"`, tfjs-layers' `model.predictOnBatch`
- * (one call per batch, as Keras's `predict_on_batch`); `"native"`, the same
- * forward pass as TensorFlow's ops called directly (`native_predict.ts`,
- * the `tensorflow` backend only).
- */
-export type InferencePath = "layers" | "native";
+import type { InferencePath } from "../engines/registry.ts";
 
 /** {@link measureInference}'s defaults: what train-all, peer and the reports assume when a flag is not given. */
 export const INFERENCE_DEFAULTS = Object.freeze({

@@ -10,6 +10,7 @@ import { setDropoutStep } from "../models/factory.ts";
 import type { EpochRecord } from "../results/schema.ts";
 import { evaluateModel } from "./evaluate.ts";
 import { fitEpochNative } from "../native/step.ts";
+import type { TrainStep } from "../engines/registry.ts";
 
 /** Images and one-hot labels on the active backend. */
 export interface TensorSplit {
@@ -18,15 +19,6 @@ export interface TensorSplit {
   /** One-hot labels, [N,10] float32. */
   ys: tf.Tensor2D;
 }
-
-/**
- * How an epoch's batches are trained:
- * - `"fit"`: TF.js's `model.fit`, on any backend;
- * - `"native"`: TensorFlow's own ops called directly, as Keras's graph does
- *   (`native_step.ts`); the `tensorflow` backend only, same batches, dropout,
- *   loss, metrics and Adam update.
- */
-export type TrainStep = "fit" | "native";
 
 /** Options for {@link trainEpochs}. */
 export interface TrainEpochsOptions {

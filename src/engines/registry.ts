@@ -7,13 +7,13 @@
  * - `tfjs`: stock TensorFlow.js, as people run it: `model.fit` with TF.js's
  *   own gradients and kernels, inference with `predictOnBatch`. Every backend.
  * - `native`: this project's TensorFlow-ops engine: the training step of
- *   `native_step.ts` and the predictor of `native_predict.ts` (TensorFlow's
+ *   `src/native/step.ts` and the predictor of `src/native/predict.ts` (TensorFlow's
  *   ops called directly, as Keras's graph runs them), with `predictOnBatch`
  *   timed beside it. The libtensorflow backends only.
  * - `tfjs-patched`: `model.fit` and `predictOnBatch`, but with some of
  *   TF.js's gradients and kernels replaced by TensorFlow ops (`ReluGrad`,
- *   oneDNN's max-pool gradient, fused convolution; `native_gradients.ts`,
- *   `native_kernels.ts`). The libtensorflow backends only.
+ *   oneDNN's max-pool gradient, fused convolution; `src/native/gradients.ts`,
+ *   `src/native/kernels.ts`). The libtensorflow backends only.
  *
  * This module has no runtime dependency on a backend, so results code can
  * use it.
@@ -21,8 +21,23 @@
  * @module
  */
 import type { BackendName } from "../backends/types.ts";
-import type { InferencePath } from "./latency.ts";
-import type { TrainStep } from "./trainer.ts";
+
+/**
+ * How an epoch's batches are trained:
+ * - `"fit"`: TF.js's `model.fit`, on any backend;
+ * - `"native"`: TensorFlow's own ops called directly, as Keras's graph does
+ *   (`src/native/step.ts`); the `tensorflow` backend only, same batches,
+ *   dropout, loss, metrics and Adam update.
+ */
+export type TrainStep = "fit" | "native";
+
+/**
+ * How a batch is predicted: `"layers"`, tfjs-layers' `model.predictOnBatch`
+ * (one call per batch, as Keras's `predict_on_batch`); `"native"`, the same
+ * forward pass as TensorFlow's ops called directly (`src/native/predict.ts`,
+ * the `tensorflow` backend only).
+ */
+export type InferencePath = "layers" | "native";
 
 /** Names of the engines this suite knows; see {@link ENGINES}. */
 export type EngineName = "tfjs" | "native" | "tfjs-patched";

@@ -9,7 +9,7 @@ import {
   ENGINES,
   getEngineSpec,
   onlyEngineOn,
-} from "./engines.ts";
+} from "./registry.ts";
 
 Deno.test("the engine registry: tfjs first and the default, every backend known", () => {
   assert.deepEqual(ENGINE_NAMES, ["tfjs", "native", "tfjs-patched"]);
