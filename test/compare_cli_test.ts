@@ -17,8 +17,8 @@ const lastLine = (s: string) => s.trim().split("\n").at(-1);
 const refusals: [string, string[], string][] = [
   [
     "compare",
-    ["--model", "model9"],
-    'error: --model: unknown model "model9": expected one of model1, model2, model3',
+    ["--models", "model9", "--help"],
+    'error: --models: unknown model "model9": expected one of model1, model2, model3',
   ],
   [
     "compare",

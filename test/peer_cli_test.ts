@@ -32,18 +32,6 @@ Deno.test("peer refuses --inference-runs below 50", async () => {
   );
 });
 
-Deno.test("peer refuses an unknown --train-step", async () => {
-  const { code, stderr } = await runCli("peer", "--train-step", "eager");
-  assert.equal(code, 2);
-  assert.equal(stderr, 'error: --train-step: expected fit or native, got "eager"\n');
-});
-
-Deno.test("peer refuses an unknown --inference-path", async () => {
-  const { code, stderr } = await runCli("peer", "--inference-path", "fast");
-  assert.equal(code, 2);
-  assert.equal(stderr, 'error: --inference-path: expected layers or native, got "fast"\n');
-});
-
 const engineRefusals: [string[], string][] = [
   [
     ["--engines", "tfjs,turbo"],
@@ -52,9 +40,9 @@ const engineRefusals: [string[], string][] = [
   ],
   [["--engines", ","], 'error: --engines: expected a list like tfjs,native, got ","'],
   [
-    ["--engines", "tfjs", "--train-step", "native"],
-    "error: --engines and --train-step, --inference-path or --stock-gradients both name the " +
-    "engines; keep one",
+    ["--engines", "tfjs,turbo", "--help"],
+    'error: --engines: expected one of tfjs, native, tfjs-patched, got "turbo"; ' +
+    "see `deno task peer --help`",
   ],
   [
     ["--engines", "tfjs", "--engine", "native"],

@@ -12,6 +12,7 @@ import {
 import { loadBackend } from "../src/backends/registry.ts";
 import {
   type DataSplit,
+  epochOrder,
   loadFixtureData,
   permutation,
   splitValidation,
@@ -50,7 +51,7 @@ async function run(trainSplit: DataSplit, epochs: number, seed = 42, batchSize =
       validation: tensors.validation,
       epochs,
       batchSize,
-      order: (epoch, n) => permutation(n, seed * 1000 + epoch),
+      order: epochOrder(seed),
     });
     const test = await evaluateModel(model, tensors.test.xs, tensors.test.ys);
     return { records, test };

@@ -18,15 +18,17 @@ import { BACKEND_NAMES, getBackendSpec, loadBackend } from "../backends/registry
 import {
   DatasetError,
   type DataSplit,
+  epochOrder,
   type FashionMnist,
   loadFashionMnist,
   loadFixtureData,
-  permutation,
   stratifiedSubset,
   take,
   toTensors,
 } from "../data/mod.ts";
+import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
 import { buildModel } from "../models/factory.ts";
+import { INFERENCE_DEFAULTS, inferenceBatchFor } from "../train/latency.ts";
 import {
   assertEngineRunsOn,
   DEFAULT_ENGINE,
@@ -121,8 +123,8 @@ export function parseBenchConfig(env: BenchEnv, defaultBackend: BackendName): Mo
     engine,
     trainSize: int("FMNIST_BENCH_TRAIN_SIZE", env.trainSize, fixtures ? 2000 : 60000),
     epochRuns: int("FMNIST_BENCH_EPOCHS", env.epochRuns, 3),
-    batchSize: 128,
-    inferenceBatch: 1024,
+    batchSize: TRAINING_DEFAULTS.batchSize,
+    inferenceBatch: INFERENCE_DEFAULTS.batchSize,
     fixtures,
   };
 }
@@ -130,7 +132,7 @@ export function parseBenchConfig(env: BenchEnv, defaultBackend: BackendName): Mo
 /** The training images: the full training set, or a stratified subset, or repeats of it. */
 function trainingImages(train: DataSplit, size: number): DataSplit {
   if (size === train.count) return train;
-  if (size < train.count) return stratifiedSubset(train, { size, seed: 42 });
+  if (size < train.count) return stratifiedSubset(train, { size, seed: TRAINING_DEFAULTS.seed });
   return take(train, Array.from({ length: size }, (_, i) => i % train.count));
 }
 
@@ -208,10 +210,12 @@ export async function registerModelBenches(
     const label = `${name} (${device.description}), engine ${engine.name}`;
     const use = () => tf.setBackend(getBackendSpec(name).tfjsName);
     await use(); // tensors live on the backend that is active when they are made
-    const model = buildModel(spec, { seed: 42 });
+    const model = buildModel(spec, { seed: TRAINING_DEFAULTS.seed });
+    const order = epochOrder(TRAINING_DEFAULTS.seed);
     const { xs, ys } = toTensors(train);
     const one = toTensors(data.test, 0, 1).xs;
-    const batch = toTensors(data.test, 0, Math.min(config.inferenceBatch, data.test.count)).xs;
+    const batch =
+      toTensors(data.test, 0, inferenceBatchFor(config.inferenceBatch, data.test.count)).xs;
     let epoch = 0;
     const native = engine.trainStep === "native";
 
@@ -224,7 +228,7 @@ export async function registerModelBenches(
       warmup: 1,
       async fn(b) {
         await use();
-        const idx = tf.tensor1d(permutation(train.count, 42 * 1000 + ++epoch), "int32");
+        const idx = tf.tensor1d(order(++epoch, train.count), "int32");
         const [ex, ey] = [tf.gather(xs, idx), tf.gather(ys, idx)];
         idx.dispose();
         b.start();

@@ -14,12 +14,23 @@ import { getModelSpec } from "../models/spec.ts";
 import type { SkippedRun } from "../results/comparison.ts";
 import {
   COMPARED_ENGINES,
+  type EngineName,
   engineRunsOn,
   type EngineSpec,
   getEngineSpec,
 } from "../engines/registry.ts";
 import { UsageError } from "./_cli.ts";
 import type { RunFlags } from "./_run_options.ts";
+
+/** A short run on a slow backend: its defaults. */
+export const SHORT_RUN = Object.freeze({
+  /** Training (and validation and test) images when `--short-train-size` is not given. */
+  trainSize: 64,
+  /** Epochs at most. */
+  maxEpochs: 2,
+  /** The inference batch at most. */
+  inferenceBatchSize: 64,
+});
 
 /** Sizes for a short run on a slow backend. */
 export interface ShortProfile {
@@ -32,7 +43,7 @@ export interface ShortProfile {
 /** One `train-all` run of the comparison. */
 export interface PlannedRun {
   backend: string;
-  engine: string;
+  engine: EngineName;
   model: string;
   /** Set for a slow backend when `--train-size` was not given. */
   short: ShortProfile | null;
@@ -165,7 +176,7 @@ export function planRuns(
     const software = device?.isFallbackAdapter === true;
     const slow = b === "cpu" || software;
     const short = slow && trainSize === undefined
-      ? { trainSize: shortTrainSize, epochs: Math.min(epochs, 2) }
+      ? { trainSize: shortTrainSize, epochs: Math.min(epochs, SHORT_RUN.maxEpochs) }
       : null;
     lines.push(
       `${b}: ${device?.description ?? probe.reason}${

@@ -16,29 +16,15 @@ import {
 } from "../data/mod.ts";
 import { dataSourceOf, FIXTURES_DESCRIPTION } from "../results/data_source.ts";
 import type { DataSource } from "../results/schema.ts";
+import { type RunDescription, validationSizeFor } from "../train/run_description.ts";
 import { cacheDirFromEnv, UsageError } from "./_cli.ts";
 import { downloadProgress } from "./progress.ts";
 
-/** Validation images held out of the 2,000 fixture training images by default. */
-export const FIXTURE_VALIDATION_SIZE = 200;
-/** Validation images held out of the 60,000 training images by default. */
-export const DEFAULT_VALIDATION_SIZE = 5000;
-
-/** What the user asked for; sizes left out take their defaults. */
-export interface RunDataOptions {
-  /** Use the reduced split in `fixtures/`. */
-  fixtures: boolean;
-  /** Read Fashion-MNIST from this folder first. */
-  dataDir?: string;
-  /** Seed of the split and the subsets. */
-  seed: number;
-  /** Images held out for validation. Default 5,000 (200 with the fixtures). */
-  validationSize?: number;
-  /** Training images. Default: all left after validation. */
-  trainSize?: number;
-  /** Test images. Default: all. */
-  testSize?: number;
-}
+/** What a run loads: its data request, seed and sizes (absent sizes take their defaults). */
+export type RunDataOptions = Pick<
+  RunDescription,
+  "data" | "seed" | "trainSize" | "validationSize" | "testSize"
+>;
 
 /** The prepared splits. */
 export interface RunData {
@@ -57,20 +43,17 @@ export interface RunData {
 /**
  * Loads and splits the data of a run.
  *
- * @throws {UsageError} For sizes the data cannot give, or both `fixtures` and `dataDir`.
+ * @throws {UsageError} For sizes the data cannot give.
  */
 export async function loadRunData(options: RunDataOptions): Promise<RunData> {
-  if (options.fixtures && options.dataDir) {
-    throw new UsageError("--fixtures and --data-dir exclude each other");
-  }
-  const data = options.fixtures ? await loadFixtureData() : await loadFashionMnist({
-    dir: options.dataDir,
+  const { fixtures, dataDir } = options.data;
+  const data = fixtures ? await loadFixtureData() : await loadFashionMnist({
+    dir: dataDir,
     cacheDir: cacheDirFromEnv(),
     download: { onProgress: downloadProgress() },
   });
   const { seed } = options;
-  const validationSize = options.validationSize ??
-    (options.fixtures ? FIXTURE_VALIDATION_SIZE : DEFAULT_VALIDATION_SIZE);
+  const validationSize = validationSizeFor(options);
   if (validationSize >= data.train.count) {
     throw new UsageError(
       `--validation-size: expected fewer than the ${data.train.count} training images, got ${validationSize}`,
@@ -86,7 +69,7 @@ export async function loadRunData(options: RunDataOptions): Promise<RunData> {
     train: subset(split.train, options.trainSize, "--train-size"),
     validation: split.validation,
     test: subset(data.test, options.testSize, "--test-size"),
-    description: options.fixtures ? FIXTURES_DESCRIPTION : data.description,
-    source: dataSourceOf(options, data.files),
+    description: fixtures ? FIXTURES_DESCRIPTION : data.description,
+    source: dataSourceOf(options.data, data.files),
   };
 }

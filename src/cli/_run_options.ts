@@ -1,57 +1,32 @@
 /**
  * The options of a training run, shared by `train-all`, `compare` and `peer`:
- * the flag specs, their `--help` lines, their checks and defaults, and
- * {@link resolveRun}, the pure function that turns the flags (and, on
- * `--resume`, the saved configuration) into what the run will do. The same
- * flag means the same thing, with the same default and the same error, in
- * every task.
- *
- * One file on purpose, though longer than most: each flag's spec, check,
- * default, resume rule and help line sit side by side, so a flag is changed
- * in one place.
+ * the flag specs, their `--help` lines (generated from `RUN_DEFAULTS`), their
+ * checks, and {@link resolveRun}, the pure function that turns the flags
+ * (and, on `--resume`, the saved run description) into the run description.
+ * The same flag means the same thing, with the same default and the same
+ * error, in every task.
  *
  * @module
  */
 import { ONEDNN_VARIABLE, type OneDnnChoice, type OneDnnState } from "../backends/onednn.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
-import {
-  dataFlagConflict,
-  dataFlags,
-  type DataRequest,
-  dataRequest,
-  legacyDataPlace,
-} from "../results/data_source.ts";
-import type { DataSource, RunConfig } from "../results/schema.ts";
+import { dataFlagConflict, dataRequest, legacyDataPlace } from "../results/data_source.ts";
+import type { RunConfig } from "../results/schema.ts";
 import {
   assertEngineRunsOn,
-  DEFAULT_ENGINE,
   type EngineName,
   ENGINES,
   type EngineSpec,
   getEngineSpec,
 } from "../engines/registry.ts";
-import { INFERENCE_DEFAULTS } from "../train/latency.ts";
+import {
+  describeRun,
+  MAX_SEED,
+  MIN_INFERENCE_RUNS,
+  RUN_DEFAULTS,
+  type RunDescription,
+} from "../train/run_description.ts";
 import { parseOneDnnChoice, parsePositiveInt, UsageError, wrap } from "./_cli.ts";
-
-/** Defaults every task shares. */
-export const RUN_DEFAULTS = {
-  /** Images per training batch. */
-  batchSize: 128,
-  /** Seed of the weights, dropout, shuffling and splits. */
-  seed: 42,
-  /** Adam's learning rate (not a flag: the models are compared at one rate). */
-  learningRate: 1e-3,
-  /** Batch size of the batched inference measurement. */
-  inferenceBatchSize: INFERENCE_DEFAULTS.batchSize,
-  /** Timed batch-1 inference calls. */
-  inferenceRuns: INFERENCE_DEFAULTS.runs,
-} as const;
-
-/** Fewer timed batch-1 calls than this give no p95. */
-export const MIN_INFERENCE_RUNS = 50;
-
-/** Largest seed (TF.js's seeded initializers take 32-bit integers). */
-const MAX_SEED = 2 ** 31;
 
 /** What differs between tasks: the models and epochs a run has by default. */
 export interface TaskDefaults {
@@ -76,9 +51,6 @@ export const RUN_FLAGS = {
   "data-dir": { type: "string" },
   fixtures: { type: "boolean", default: false },
   engine: { type: "string" },
-  "train-step": { type: "string" },
-  "inference-path": { type: "string" },
-  "stock-gradients": { type: "boolean", default: false },
   onednn: { type: "string" },
   out: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
@@ -203,60 +175,28 @@ export function parseModelList(flag: string, value: string): string[] {
 
 /**
  * The engines the flags name: `--engine` (and in list tasks `--engines`, the
- * same list), or one named by the older aliases (`--train-step`,
- * `--inference-path`, `--stock-gradients`, kept for scripts).
+ * same list).
  *
  * @returns `undefined` when no flag names one.
- * @throws {UsageError} For an unknown name, an empty list, or flags that disagree.
+ * @throws {UsageError} For an unknown name, an empty list, or both flags.
  */
 function parseEngines(
   command: string,
   values: RunFlagValues,
   arity: EngineArity,
 ): RunFlags["engines"] {
+  if (arity === "one") {
+    if (values.engine === undefined) return undefined;
+    return { flag: "--engine", list: [parseEngine("--engine", values.engine, command)] };
+  }
   const lists = ([["--engines", values.engines], ["--engine", values.engine]] as const)
     .filter(([, v]) => v !== undefined);
-  const named: [string, EngineName][] = [];
-  const alias = (flag: string, value: string | undefined, tfjs: string) => {
-    if (value === undefined) return;
-    if (value !== tfjs && value !== "native") {
-      throw new UsageError(`${flag}: expected ${tfjs} or native, got ${JSON.stringify(value)}`);
-    }
-    named.push([`${flag} ${value}`, value === "native" ? "native" : "tfjs"]);
-  };
-  alias("--train-step", values["train-step"], "fit");
-  alias("--inference-path", values["inference-path"], "layers");
-  if (values["stock-gradients"]) named.push(["--stock-gradients", "tfjs"]);
-
-  if (arity === "list") {
-    if (lists.length > 1 || (lists.length === 1 && named.length > 0)) {
-      throw new UsageError(
-        `${lists[0][0]} and ${
-          lists[1]?.[0] ?? "--train-step, --inference-path or --stock-gradients"
-        } both name the engines; keep one`,
-      );
-    }
-    if (lists.length === 1) {
-      const [flag, value] = lists[0];
-      return { flag, list: parseEngineList(flag, value!, command) };
-    }
-  } else if (values.engine !== undefined) {
-    named.unshift([
-      `--engine ${values.engine}`,
-      parseEngine("--engine", values.engine, command).name,
-    ]);
+  if (lists.length > 1) {
+    throw new UsageError("--engines and --engine both name the engines; keep one");
   }
-  const other = named.find(([, e]) => e !== named[0][1]);
-  if (other) {
-    throw new UsageError(
-      `${named[0][0]} means --engine ${named[0][1]}, but ${other[0]} means --engine ${
-        other[1]
-      }; keep one`,
-    );
-  }
-  if (named.length === 0) return undefined;
-  const flag = arity === "list" ? "--engines" : "--engine";
-  return { flag, list: [getEngineSpec(named[0][1])] };
+  if (lists.length === 0) return undefined;
+  const [flag, value] = lists[0];
+  return { flag, list: parseEngineList(flag, value!, command) };
 }
 
 /** Parses one engine name; the error lists the valid ones. */
@@ -291,83 +231,63 @@ export function checkEngineBackend(engine: EngineSpec, backend: string, flag = "
   }
 }
 
-/** What a run will do, before its data is loaded and its backend started. */
-export interface ResolvedRun {
-  models: string[];
-  epochs: number;
-  batchSize: number;
-  seed: number;
-  learningRate: number;
-  inferenceBatchSize: number;
-  inferenceRuns: number;
-  /** Requested sizes; `undefined` takes the data's default (see `loadRunData`). */
-  trainSize?: number;
-  validationSize?: number;
-  testSize?: number;
-  /** The backend named (or the resumed run's); `undefined`: pick the best available. */
-  backend?: string;
-  engine: EngineSpec;
-  /** Where the data comes from: the flags, or the resumed run's saved source. */
-  data: DataRequest;
-  /** The resumed run's data source, whose checksums the data must match. */
-  savedSource?: DataSource;
-}
-
 /** Options of {@link resolveRun}. */
 export interface ResolveRunOptions {
   /** The task's own defaults. */
   defaults: TaskDefaults;
   /** `--backend`, already checked against the registry. Default: none given. */
   backend?: string;
-  /** On `--resume`: the saved configuration of the run being continued. */
-  previous?: RunConfig;
+  /** `--allow-fallback`. Default `false`. */
+  allowFallback?: boolean;
+  /** On `--resume`: the saved description of the run being continued. */
+  previous?: RunDescription;
 }
 
 /**
- * Turns the flags into what a run will do. A fresh run takes each flag or its
- * default. A resumed run takes its saved configuration and data source; a
- * flag may repeat a saved value but not contradict it.
+ * Turns the flags into the run description. A fresh run takes each flag or
+ * its default. A resumed run takes its saved description; a flag may repeat
+ * a saved value but not contradict it.
  *
  * @throws {UsageError} One line naming the flag that contradicts the resumed
- *   run, or a saved configuration that cannot be resumed.
+ *   run, or a saved description that cannot be resumed.
  */
-export function resolveRun(flags: RunFlags, options: ResolveRunOptions): ResolvedRun {
+export function resolveRun(flags: RunFlags, options: ResolveRunOptions): RunDescription {
   const { defaults, backend, previous } = options;
   const engineFlag = flags.engines?.list[0];
+  const oneDnn = flags.oneDnn === "on" || flags.oneDnn === "off" ? flags.oneDnn : undefined;
   if (!previous) {
-    return {
+    return describeRun({
       models: flags.models ?? [...defaults.models],
       epochs: flags.epochs ?? defaults.epochs,
-      batchSize: flags.batchSize ?? RUN_DEFAULTS.batchSize,
-      seed: flags.seed ?? RUN_DEFAULTS.seed,
-      learningRate: RUN_DEFAULTS.learningRate,
-      inferenceBatchSize: flags.inferenceBatchSize ?? RUN_DEFAULTS.inferenceBatchSize,
-      inferenceRuns: flags.inferenceRuns ?? RUN_DEFAULTS.inferenceRuns,
+      backend,
+      allowFallback: options.allowFallback ?? false,
+      engine: engineFlag?.name,
+      data: flags.dataDir === undefined
+        ? { fixtures: flags.fixtures }
+        : { fixtures: flags.fixtures, dataDir: flags.dataDir },
       trainSize: flags.trainSize,
       validationSize: flags.validationSize,
       testSize: flags.testSize,
-      backend,
-      engine: engineFlag ?? getEngineSpec(DEFAULT_ENGINE),
-      data: { fixtures: flags.fixtures, dataDir: flags.dataDir },
-    };
+      batchSize: flags.batchSize,
+      seed: flags.seed,
+      inferenceBatchSize: flags.inferenceBatchSize,
+      inferenceRuns: flags.inferenceRuns,
+      oneDnn,
+      machine: flags.machine,
+    });
   }
-  const saved = {
-    ...previous,
-    inferenceBatchSize: previous.inferenceBatchSize ?? RUN_DEFAULTS.inferenceBatchSize,
-    inferenceRuns: previous.inferenceRuns ?? RUN_DEFAULTS.inferenceRuns,
-  };
   const pairs: [string, unknown, unknown][] = [
-    ["--models", flags.models?.join(","), saved.models.join(",")],
-    ["--epochs", flags.epochs, saved.epochs],
-    ["--batch-size", flags.batchSize, saved.batchSize],
-    ["--train-size", flags.trainSize, saved.trainSize],
-    ["--validation-size", flags.validationSize, saved.validationSize],
-    ["--test-size", flags.testSize, saved.testSize],
-    ["--inference-batch", flags.inferenceBatchSize, saved.inferenceBatchSize],
-    ["--inference-runs", flags.inferenceRuns, saved.inferenceRuns],
-    ["--seed", flags.seed, saved.seed],
-    ["--backend", backend, saved.backend],
-    ["--engine", engineFlag?.name, saved.engine],
+    ["--models", flags.models?.join(","), previous.models.join(",")],
+    ["--epochs", flags.epochs, previous.epochs],
+    ["--batch-size", flags.batchSize, previous.batchSize],
+    ["--train-size", flags.trainSize, previous.trainSize],
+    ["--validation-size", flags.validationSize, previous.validationSize],
+    ["--test-size", flags.testSize, previous.testSize],
+    ["--inference-batch", flags.inferenceBatchSize, previous.inferenceBatchSize],
+    ["--inference-runs", flags.inferenceRuns, previous.inferenceRuns],
+    ["--seed", flags.seed, previous.seed],
+    ["--backend", backend, previous.backend],
+    ["--engine", engineFlag?.name, previous.engine],
   ];
   for (const [flag, value, was] of pairs) {
     if (value !== undefined && value !== was) {
@@ -376,39 +296,64 @@ export function resolveRun(flags: RunFlags, options: ResolveRunOptions): Resolve
       );
     }
   }
-  // A resumed run loads its own data again: the saved source, or for files
-  // older than `dataSource` the one its `config.data` names.
-  const place = saved.dataSource ?? legacyDataPlace(saved.data);
+  const place = previous.dataSource ?? previous.data;
+  const conflict = dataFlagConflict(
+    "kind" in place ? place : toPlace(previous.data),
+    { fixtures: flags.fixtures, dataDir: flags.dataDir },
+  );
+  if (conflict) throw new UsageError(conflict);
+  return {
+    ...previous,
+    allowFallback: previous.allowFallback || (options.allowFallback ?? false),
+    ...(oneDnn ? { oneDnn } : {}),
+    ...(flags.machine ? { machine: flags.machine } : {}),
+  };
+}
+
+function toPlace(data: RunDescription["data"]) {
+  if (data.fixtures) return { kind: "fixtures" as const };
+  if (data.dataDir !== undefined) return { kind: "dir" as const, dir: data.dataDir };
+  return { kind: "cache" as const };
+}
+
+/**
+ * The description of a run saved before run descriptions were (its results'
+ * `config`, which then held the settings): its data from `config.dataSource`,
+ * or for older files the place `config.data` names; the inference settings
+ * that files older than those fields ran with.
+ *
+ * @throws {UsageError} When `config.data` names no place, or the engine is unknown.
+ */
+export function describeSavedConfig(config: RunConfig): RunDescription {
+  const place = config.dataSource ?? legacyDataPlace(config.data);
   if (!place) {
     throw new UsageError(
       `--resume: expected config.data to name the run's data (fixtures, dir, cache, system or ` +
-        `download), got ${JSON.stringify(saved.data)}; start a new run`,
+        `download), got ${JSON.stringify(config.data)}; start a new run`,
     );
   }
-  const conflict = dataFlagConflict(place, { fixtures: flags.fixtures, dataDir: flags.dataDir });
-  if (conflict) throw new UsageError(conflict);
-  let engine: EngineSpec;
+  let engine: EngineName;
   try {
-    engine = getEngineSpec(saved.engine);
+    engine = getEngineSpec(config.engine).name;
   } catch (err) {
     throw new UsageError(`--resume: the run's engine: ${(err as Error).message}`);
   }
-  return {
-    models: [...saved.models],
-    epochs: saved.epochs,
-    batchSize: saved.batchSize,
-    seed: saved.seed,
-    learningRate: saved.learningRate,
-    inferenceBatchSize: saved.inferenceBatchSize,
-    inferenceRuns: saved.inferenceRuns,
-    trainSize: saved.trainSize,
-    validationSize: saved.validationSize,
-    testSize: saved.testSize,
-    backend: saved.backend,
+  return describeRun({
+    models: config.models,
+    epochs: config.epochs,
+    backend: config.backend,
     engine,
     data: dataRequest(place),
-    ...(saved.dataSource ? { savedSource: saved.dataSource } : {}),
-  };
+    dataSource: config.dataSource,
+    trainSize: config.trainSize,
+    validationSize: config.validationSize,
+    testSize: config.testSize,
+    batchSize: config.batchSize,
+    seed: config.seed,
+    learningRate: config.learningRate,
+    inferenceBatchSize: config.inferenceBatchSize,
+    inferenceRuns: config.inferenceRuns,
+  });
 }
 
 /**
@@ -431,54 +376,12 @@ export function checkResumeOneDnn(
   }
 }
 
-/** What {@link trainAllArgs} writes beside a configuration. */
-export interface TrainAllArgsOptions {
-  /** `--allow-fallback`: the backend ran on a fallback device. */
-  allowFallback?: boolean;
-  /** `--onednn on|off`, for native backends. */
-  oneDnn?: boolean;
-  /** `--machine NAME`. */
-  machine?: string;
-  /** `--out DIR`. */
-  out?: string;
-}
-
-/**
- * The `train-all` flags that repeat a configuration exactly, every value
- * spelled out: the reproduce command of a run, and the arguments `compare`
- * and `peer` give their `train-all` children.
- */
-export function trainAllArgs(
-  c: Omit<RunConfig, "data" | "learningRate"> & { dataSource?: DataSource },
-  options: TrainAllArgsOptions = {},
-): string[] {
-  return [
-    ...(c.dataSource ? dataFlags(c.dataSource) : []),
-    ...["--models", c.models.join(",")],
-    ...["--epochs", String(c.epochs)],
-    ...["--batch-size", String(c.batchSize)],
-    ...["--train-size", String(c.trainSize)],
-    ...["--validation-size", String(c.validationSize)],
-    ...["--test-size", String(c.testSize)],
-    ...["--backend", c.backend],
-    ...(options.allowFallback ? ["--allow-fallback"] : []),
-    ...["--inference-batch", String(c.inferenceBatchSize ?? RUN_DEFAULTS.inferenceBatchSize)],
-    ...["--inference-runs", String(c.inferenceRuns ?? RUN_DEFAULTS.inferenceRuns)],
-    ...["--engine", c.engine],
-    ...(options.oneDnn === undefined ? [] : ["--onednn", options.oneDnn ? "on" : "off"]),
-    ...["--seed", String(c.seed)],
-    ...(options.machine ? ["--machine", options.machine] : []),
-    ...(options.out ? ["--out", options.out] : []),
-  ];
-}
-
 /** The help lines of the engine flags, for one engine (`train-all`) or a list. */
 export function engineHelp(arity: EngineArity, defaults: readonly string[]): string {
   const list = arity === "list";
   const engines = ENGINES.map((e) =>
     wrap(`${e.name}: ${e.description}; runs on ${e.backends.join(", ")}`, 24, 92).join("\n")
   ).join("\n");
-  const target = list ? "--engines" : "--engine";
   const head = list
     ? `  --engines LIST        comma-separated (default ${
       defaults.join(",")
@@ -486,13 +389,7 @@ export function engineHelp(arity: EngineArity, defaults: readonly string[]): str
     : `  --engine NAME         how models are trained and inference is timed (default ${
       defaults[0]
     }):`;
-  return [
-    head,
-    engines,
-    `  --train-step STEP     alias kept for scripts: fit = ${target} tfjs, native = ${target} native`,
-    `  --inference-path PATH alias kept for scripts: layers = ${target} tfjs, native = ${target} native`,
-    `  --stock-gradients     alias kept for scripts: ${target} tfjs`,
-  ].join("\n");
+  return [head, engines].join("\n");
 }
 
 /** The `--onednn` help lines; `scope` says what the setting applies to. */
@@ -511,11 +408,11 @@ export function runFlagsHelp(defaults: TaskDefaults): string {
   --epochs N            epochs per model; the first is left out of the median (default ${defaults.epochs})
   --batch-size N        (default ${RUN_DEFAULTS.batchSize})
   --train-size N        training images, a stratified subset (default: all left after validation)
-  --validation-size N   images held out of the training set (default 5000; 200 with --fixtures)
+  --validation-size N   images held out of the training set (default ${RUN_DEFAULTS.validationSize}; ${RUN_DEFAULTS.fixtureValidationSize} with --fixtures)
   --test-size N         test images, a stratified subset (default: all)
   --inference-batch N   batch size of the inference throughput measurement (default
                         ${RUN_DEFAULTS.inferenceBatchSize}; never more than the test split)
-  --inference-runs N    timed batch-1 inference calls, after 10 warm-up calls; at least ${MIN_INFERENCE_RUNS}
+  --inference-runs N    timed batch-1 inference calls, after ${RUN_DEFAULTS.inferenceWarmup} warm-up calls; at least ${MIN_INFERENCE_RUNS}
                         (default ${RUN_DEFAULTS.inferenceRuns})
   --seed N              seed for weights, dropout, shuffling and splits (default ${RUN_DEFAULTS.seed});
                         0 to ${MAX_SEED}

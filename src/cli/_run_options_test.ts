@@ -4,17 +4,17 @@ import { oneDnnState } from "../backends/onednn.ts";
 import { FIXTURE_CHECKSUMS } from "../data/checksums.ts";
 import { MODEL_NAMES } from "../models/spec.ts";
 import type { RunConfig } from "../results/schema.ts";
+import { RUN_DEFAULTS, type RunDescription } from "../train/run_description.ts";
 import {
   checkResumeOneDnn,
+  describeSavedConfig,
   parseModelList,
   parseRunFlags,
   parseSeed,
   resolveRun,
-  RUN_DEFAULTS,
   RUN_FLAGS,
   type RunFlagValues,
   type TaskDefaults,
-  trainAllArgs,
 } from "./_run_options.ts";
 
 const TRAIN_ALL: TaskDefaults = { models: MODEL_NAMES, epochs: 10 };
@@ -29,7 +29,12 @@ function flagsOf(args: string[], arity: "one" | "list" = "one") {
   return parseRunFlags("train-all", values as RunFlagValues, arity);
 }
 
-/** A configuration as train-all saves it, on the fixtures. */
+/** A run description as train-all saves it in run.json, on the fixtures. */
+function savedRun(): RunDescription {
+  return describeSavedConfig(savedConfig());
+}
+
+/** A configuration as train-all records it, on the fixtures. */
 function savedConfig(): RunConfig {
   return {
     models: ["model1"],
@@ -58,9 +63,9 @@ Deno.test("a fresh run takes the task's defaults where no flag is given", () => 
   assert.equal(run.learningRate, 1e-3);
   assert.equal(run.inferenceBatchSize, 1024);
   assert.equal(run.inferenceRuns, 100);
-  assert.equal(run.engine.name, "tfjs");
+  assert.equal(run.engine, "tfjs");
   assert.equal(run.backend, undefined);
-  assert.deepEqual(run.data, { fixtures: false, dataDir: undefined });
+  assert.deepEqual(run.data, { fixtures: false });
   assert.equal(run.trainSize, undefined);
   assert.deepEqual(resolveRun(flagsOf([]), { defaults: PEER }).models, ["model1"]);
   assert.equal(resolveRun(flagsOf([]), { defaults: PEER }).epochs, 3);
@@ -88,13 +93,13 @@ Deno.test("a fresh run takes every flag, seed 0 included", () => {
     [["model2", "model1"], 2, 32, 500, 100, 50],
   );
   assert.deepEqual([run.inferenceBatchSize, run.inferenceRuns, run.seed], [64, 50, 0]);
-  assert.equal(run.engine.name, "native");
+  assert.equal(run.engine, "native");
   assert.equal(run.backend, "tensorflow");
-  assert.deepEqual(run.data, { fixtures: true, dataDir: undefined });
+  assert.deepEqual(run.data, { fixtures: true });
 });
 
-Deno.test("a resumed run takes its saved configuration and data, and accepts repeated flags", () => {
-  const previous = savedConfig();
+Deno.test("a resumed run takes its saved description and data, and accepts repeated flags", () => {
+  const previous = savedRun();
   const run = resolveRun(flagsOf(["--seed", "0", "--epochs", "3", "--fixtures"]), {
     defaults: TRAIN_ALL,
     previous,
@@ -105,14 +110,14 @@ Deno.test("a resumed run takes its saved configuration and data, and accepts rep
     [3, 64, 1000, 200, 500, 0],
   );
   assert.deepEqual([run.inferenceBatchSize, run.inferenceRuns], [256, 60]);
-  assert.equal(run.engine.name, "native");
+  assert.equal(run.engine, "native");
   assert.equal(run.backend, "tensorflow");
   assert.deepEqual(run.data, { fixtures: true, dataDir: undefined });
-  assert.deepEqual(run.savedSource, previous.dataSource);
+  assert.deepEqual(run.dataSource, savedConfig().dataSource);
 });
 
 Deno.test("a resumed run refuses a flag that contradicts it, naming both values", () => {
-  const previous = savedConfig();
+  const previous = savedRun();
   const refusals: [string[], string | undefined, string][] = [
     [["--epochs", "4"], undefined, "--epochs 4 differs from the run being resumed (3)"],
     [["--seed", "42"], undefined, "--seed 42 differs from the run being resumed (0)"],
@@ -141,17 +146,17 @@ Deno.test("a resumed run refuses a flag that contradicts it, naming both values"
   );
 });
 
-Deno.test("a resumed run of an older file reads its data from config.data and its defaults", () => {
+Deno.test("a resumed run saved before run.json reads its data from config.data and its defaults", () => {
   const { dataSource: _, inferenceBatchSize: _b, inferenceRuns: _r, ...legacy } = savedConfig();
   const run = resolveRun(flagsOf([]), {
     defaults: TRAIN_ALL,
-    previous: { ...legacy, data: "dir: /srv/fashion-mnist" },
+    previous: describeSavedConfig({ ...legacy, data: "dir: /srv/fashion-mnist" }),
   });
   assert.deepEqual(run.data, { fixtures: false, dataDir: "/srv/fashion-mnist" });
-  assert.equal(run.savedSource, undefined);
+  assert.equal(run.dataSource, undefined);
   assert.deepEqual([run.inferenceBatchSize, run.inferenceRuns], [1024, 100]);
   assert.throws(
-    () => resolveRun(flagsOf([]), { defaults: TRAIN_ALL, previous: { ...legacy, data: "?" } }),
+    () => describeSavedConfig({ ...legacy, data: "?" }),
     {
       message:
         /^--resume: expected config\.data to name the run's data .* got "\?"; start a new run$/,
@@ -174,59 +179,31 @@ Deno.test("the shared flags are checked with one line each", () => {
       '--models: unknown model "model9": expected one of model1, model2, model3',
     ],
     [
-      ["--train-step", "native", "--stock-gradients"],
-      "--train-step native means --engine native, but --stock-gradients means --engine tfjs; keep one",
+      ["--engine", "eager"],
+      '--engine: expected one of tfjs, native, tfjs-patched, got "eager"; ' +
+      "see `deno task train-all --help`",
     ],
   ];
   for (const [args, message] of refusals) {
     assert.throws(() => flagsOf(args), { name: "UsageError", message });
   }
   assert.equal(parseSeed("0"), 0);
-  assert.deepEqual(parseModelList("--model", "model3,all"), ["model3", "model1", "model2"]);
+  assert.deepEqual(parseModelList("--models", "model3,all"), ["model3", "model1", "model2"]);
 });
 
-Deno.test("list tasks take --engines or --engine as a list, and the aliases as one engine", () => {
+Deno.test("list tasks take --engines or --engine as a list", () => {
   assert.deepEqual(
     flagsOf(["--engines", "native,tfjs,native"], "list").engines?.list.map((e) => e.name),
     ["native", "tfjs"],
   );
   assert.equal(flagsOf(["--engine", "tfjs"], "list").engines?.flag, "--engine");
-  assert.deepEqual(
-    flagsOf(["--train-step", "native"], "list").engines?.list.map((e) => e.name),
-    ["native"],
-  );
   assert.equal(flagsOf([], "list").engines, undefined);
   assert.throws(() => flagsOf(["--engines", "tfjs", "--engine", "native"], "list"), {
     message: "--engines and --engine both name the engines; keep one",
   });
-  assert.throws(() => flagsOf(["--engines", "tfjs", "--stock-gradients"], "list"), {
-    message:
-      "--engines and --train-step, --inference-path or --stock-gradients both name the engines; keep one",
+  assert.throws(() => flagsOf(["--stock-gradients"], "list"), {
+    message: "Unknown option '--stock-gradients'",
   });
-});
-
-Deno.test("trainAllArgs spells out a configuration that the flags read back unchanged", () => {
-  const config = savedConfig();
-  const args = trainAllArgs(config, { oneDnn: false, machine: "lab-1", out: "/tmp/run" });
-  assert.deepEqual(args.slice(0, 3), ["--fixtures", "--models", "model1"]);
-  // train-all's own flags (--backend, --onednn) are read by train-all itself.
-  const own = (flag: string) => args[args.indexOf(flag) + 1];
-  assert.deepEqual([own("--backend"), own("--onednn")], ["tensorflow", "off"]);
-  const shared = args.filter((a, i) =>
-    !["--onednn", "--backend"].includes(a) &&
-    !["--onednn", "--backend"].includes(args[i - 1])
-  );
-  const flags = flagsOf(shared);
-  const run = resolveRun(flags, { defaults: TRAIN_ALL, backend: "tensorflow" });
-  for (
-    const key of ["epochs", "batchSize", "trainSize", "validationSize", "testSize", "seed"] as const
-  ) {
-    assert.equal(run[key], config[key], key);
-  }
-  assert.deepEqual([run.inferenceBatchSize, run.inferenceRuns], [256, 60]);
-  assert.equal(run.engine.name, "native");
-  assert.equal(flags.machine, "lab-1");
-  assert.equal(flags.out, "/tmp/run");
 });
 
 Deno.test("resume keeps oneDNN's state, and leaves a complete run alone without --onednn", () => {

@@ -16,12 +16,13 @@ import { BACKEND_NAMES, deepProbe } from "../backends/registry.ts";
 import type { ProbeResult } from "../backends/types.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
-import { buildComparison } from "../results/comparison.ts";
+import { buildComparison, type SkippedRun } from "../results/comparison.ts";
 import { writeComparison } from "../results/comparison_files.ts";
 import { speedupCell } from "../results/comparison_markdown.ts";
 import type { ResultsFile } from "../results/schema.ts";
-import { COMPARED_ENGINES } from "../engines/registry.ts";
+import { COMPARED_ENGINES, type EngineSpec } from "../engines/registry.ts";
 import { readResults } from "../train/experiment.ts";
+import { MIN_INFERENCE_RUNS, type RunDescription } from "../train/run_description.ts";
 import {
   applyOneDnnChoice,
   parseFlags,
@@ -31,18 +32,17 @@ import {
   timestampedOutDir,
   UsageError,
 } from "./_cli.ts";
+import { resumeArgs, runTrainAllChild, trainAllArgs } from "./_launcher.ts";
 import {
   engineHelp,
   oneDnnHelp,
-  parseModelList,
   parseRunFlags,
-  RUN_DEFAULTS,
+  resolveRun,
   RUN_FLAGS,
   runFlagsHelp,
   type TaskDefaults,
 } from "./_run_options.ts";
-import { planRuns, selectBackends } from "./_compare_plan.ts";
-import { runTrainAllChild } from "./_train_all_child.ts";
+import { type PlannedRun, planRuns, selectBackends, SHORT_RUN } from "./_compare_plan.ts";
 
 /** compare's own defaults: model1, three epochs. */
 const DEFAULTS: TaskDefaults = { models: ["model1"], epochs: 3 };
@@ -57,63 +57,107 @@ the same engine, plus each engine over tfjs on the same backend.
 
 Options:
 ${runFlagsHelp(DEFAULTS)}
-  --model LIST          the former name of --models, kept for scripts
   --backends LIST       comma-separated, from ${BACKEND_NAMES.join(", ")}
                         (default: all; those that cannot run here become rows with the reason)
 ${engineHelp("list", COMPARED_ENGINES)}
   --short-train-size N  images per epoch on slow backends (cpu, and WebGPU on a software
-                        adapter) when --train-size is not given (default 64); their
-                        validation and test sets are cut to the same size, and at most
-                        2 epochs run
+                        adapter) when --train-size is not given (default ${SHORT_RUN.trainSize});
+                        their validation and test sets are cut to the same size, and at
+                        most ${SHORT_RUN.maxEpochs} epochs run
 ${oneDnnHelp("every run")}
   --out DIR             output folder (default results/compare-<timestamp>)
   --resume              continue in --out DIR: finished runs are kept, unfinished ones resumed
   -h, --help            show this help
 `;
 
+/** What a comparison is, checked before anything runs. */
+interface ComparePlan {
+  /** What every child runs, less its model, backend and engine. */
+  run: RunDescription;
+  backends: string[];
+  engines: EngineSpec[];
+  shortTrainSize: number;
+  machine: string;
+  outDir: string;
+  resume: boolean;
+}
+
+/** A finished child's results, and the file they came from. */
+type Collected = { results: ResultsFile; source: string };
+
 async function main(): Promise<number> {
+  const plan = await parseCompareFlags(Deno.args);
+  if (!plan) {
+    console.log(HELP);
+    return 0;
+  }
+  // Every train-all child inherits the variable, so all rows share one oneDNN setting.
+  if (plan.run.oneDnn) applyOneDnnChoice(plan.run.oneDnn);
+  await prepareOutDir(plan);
+  console.error(`compare: probing ${plan.backends.join(", ")}`);
+  const probes = new Map<string, ProbeResult>();
+  for (const b of plan.backends) probes.set(b, await deepProbe(b));
+  const planned = planRuns({
+    backends: plan.backends,
+    engines: plan.engines,
+    models: plan.run.models,
+    probes,
+    epochs: plan.run.epochs,
+    trainSize: plan.run.trainSize,
+    shortTrainSize: plan.shortTrainSize,
+    machine: plan.machine,
+  });
+  for (const line of planned.lines) console.error(`compare: ${line}`);
+  const { results, interrupted } = await runAll(plan, planned.plan, planned.skipped);
+  await report(plan, planned.plan, results, planned.skipped);
+  if (interrupted) {
+    console.error(
+      `compare: interrupted; continue with:\n  deno task compare --resume --out ${plan.outDir}`,
+    );
+    return 130;
+  }
+  return planned.skipped.some((s) => s.status === "failed") ? 1 : 0;
+}
+
+/** The flags, checked; `undefined` for `--help` (answered after the checks). */
+function parseCompareFlags(args: string[]): ComparePlan | undefined {
   const { values } = parseFlags("compare", {
-    args: Deno.args,
+    args,
     options: {
       ...RUN_FLAGS,
-      model: { type: "string" },
       backends: { type: "string" },
       engines: { type: "string" },
       "short-train-size": { type: "string" },
       resume: { type: "boolean", default: false },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-
-  if (values.model !== undefined && values.models !== undefined) {
-    throw new UsageError("--models and --model name the same list; keep one");
-  }
   const flags = parseRunFlags("compare", values, "list");
-  const models = values.model !== undefined
-    ? parseModelList("--model", values.model)
-    : flags.models ?? [...DEFAULTS.models];
+  const run = resolveRun(flags, { defaults: DEFAULTS });
   const { backends, engines, leftOut } = selectBackends(values.backends, flags.engines);
-  if (leftOut.length > 0) {
-    console.error(`compare: ${leftOut.join(", ")}: none of the engines runs there; left out`);
-  }
-  const epochs = flags.epochs ?? DEFAULTS.epochs;
-  const trainSize = flags.trainSize;
   const shortTrainSize = values["short-train-size"] === undefined
-    ? 64
+    ? SHORT_RUN.trainSize
     : parsePositiveInt("--short-train-size", values["short-train-size"]);
-  const seed = flags.seed ?? RUN_DEFAULTS.seed;
-  // Every train-all child inherits the variable, so all rows share one oneDNN setting.
-  if (flags.oneDnn !== undefined) applyOneDnnChoice(flags.oneDnn);
-  const machine = flags.machine ?? hostname();
   if (values.resume && !flags.out) {
     throw new UsageError("--resume: expected --out DIR naming the comparison to continue");
   }
-  const outDir = resolve(flags.out ?? timestampedOutDir("compare-"));
-  const existing = await exists(join(outDir, "runs"));
-  if (existing && !values.resume) {
+  if (values.help) return undefined;
+  if (leftOut.length > 0) {
+    console.error(`compare: ${leftOut.join(", ")}: none of the engines runs there; left out`);
+  }
+  return {
+    run,
+    backends,
+    engines,
+    shortTrainSize,
+    machine: run.machine ?? hostname(),
+    outDir: resolve(flags.out ?? timestampedOutDir("compare-")),
+    resume: values.resume ?? false,
+  };
+}
+
+async function prepareOutDir(plan: ComparePlan): Promise<void> {
+  const { outDir } = plan;
+  if (await exists(join(outDir, "runs")) && !plan.resume) {
     throw new UsageError(
       `--out ${outDir}: it already holds a comparison; add --resume to continue it, or pick another folder`,
     );
@@ -123,98 +167,76 @@ async function main(): Promise<number> {
       `--out ${outDir}: expected a folder that can be written, but ${err.message}`,
     );
   });
-  // Flags every child gets as given (a short run on a slow backend sets its own sizes).
-  const passed = (short: boolean) => [
-    ...(flags.batchSize ? ["--batch-size", String(flags.batchSize)] : []),
-    ...(trainSize ? ["--train-size", String(trainSize)] : []),
-    ...(!short && flags.validationSize ? ["--validation-size", String(flags.validationSize)] : []),
-    ...(!short && flags.testSize ? ["--test-size", String(flags.testSize)] : []),
-    ...(!short && flags.inferenceBatchSize
-      ? ["--inference-batch", String(flags.inferenceBatchSize)]
-      : []),
-    ...(!short && flags.inferenceRuns ? ["--inference-runs", String(flags.inferenceRuns)] : []),
-  ];
+}
 
-  // Which backends can run here, each probed in a child process.
-  console.error(`compare: probing ${backends.join(", ")}`);
-  const probes = new Map<string, ProbeResult>();
-  for (const b of backends) probes.set(b, await deepProbe(b));
-  const { plan, skipped, lines } = planRuns({
-    backends,
-    engines,
-    models,
-    probes,
-    epochs,
-    trainSize,
-    shortTrainSize,
+/**
+ * The run of one planned step: the shared description with its model,
+ * backend and engine, and on a slow backend the short run's sizes.
+ */
+function stepRun(run: RunDescription, step: PlannedRun, machine: string): RunDescription {
+  const short = step.short;
+  return {
+    ...run,
+    models: [step.model],
+    backend: step.backend,
+    engine: step.engine,
+    allowFallback: step.software,
     machine,
-  });
-  for (const line of lines) console.error(`compare: ${line}`);
+    // Every child inherits oneDNN's variable from this process.
+    oneDnn: undefined,
+    ...(short
+      ? {
+        epochs: short.epochs,
+        trainSize: short.trainSize,
+        validationSize: short.trainSize,
+        testSize: short.trainSize,
+        inferenceBatchSize: Math.min(SHORT_RUN.inferenceBatchSize, short.trainSize),
+        inferenceRuns: MIN_INFERENCE_RUNS,
+      }
+      : {}),
+  };
+}
 
+/** Runs each planned step in its own train-all child; a complete one found in place is kept. */
+async function runAll(
+  plan: ComparePlan,
+  steps: readonly PlannedRun[],
+  skipped: SkippedRun[],
+): Promise<{ results: Collected[]; interrupted: boolean }> {
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
   };
   Deno.addSignalListener("SIGINT", onSigint);
-  const results: { results: ResultsFile; source: string }[] = [];
+  const results: Collected[] = [];
   try {
-    for (const step of plan) {
+    for (const step of steps) {
       if (interrupted) break;
-      const runDir = join(outDir, "runs", step.backend, step.engine, step.model);
+      const runDir = join(plan.outDir, "runs", step.backend, step.engine, step.model);
+      const source = join(runDir, "results.json");
       const label = `${step.backend} ${step.engine} ${step.model}`;
       const previous = await readResults(runDir).catch(() => undefined);
       if (previous?.status === "complete") {
         console.error(`compare: ${label}: complete in ${runDir}, kept`);
-        results.push({ results: previous, source: join(runDir, "results.json") });
+        results.push({ results: previous, source });
         continue;
       }
-      const args = previous ? ["--resume", "--out", runDir] : [
-        "--models",
-        step.model,
-        "--backend",
-        step.backend,
-        "--engine",
-        step.engine,
-        "--epochs",
-        String(step.short?.epochs ?? epochs),
-        "--seed",
-        String(seed),
-        "--machine",
-        machine,
-        "--out",
-        runDir,
-        ...(step.software ? ["--allow-fallback"] : []),
-        ...(flags.fixtures ? ["--fixtures"] : []),
-        ...(flags.dataDir ? ["--data-dir", flags.dataDir] : []),
-        ...passed(step.short !== null),
-        ...(step.short
-          ? [
-            "--train-size",
-            String(step.short.trainSize),
-            "--validation-size",
-            String(step.short.trainSize),
-            "--test-size",
-            String(step.short.trainSize),
-            "--inference-batch",
-            String(Math.min(64, step.short.trainSize)),
-            "--inference-runs",
-            "50",
-          ]
-          : []),
-      ];
+      const args = previous
+        ? resumeArgs(runDir)
+        : trainAllArgs(stepRun(plan.run, step, plan.machine), { out: runDir });
       console.error(`compare: ${label}: train-all ${args.join(" ")}`);
       const outcome = await runTrainAllChild(args, {
         onLine: (line) => console.error(`  [${label}] ${line}`),
       });
       const written = await readResults(runDir).catch(() => undefined);
       if (outcome.code === 0 && written) {
-        results.push({ results: written, source: join(runDir, "results.json") });
+        results.push({ results: written, source });
       } else if (outcome.code === 130 || interrupted) {
         interrupted = true;
-        if (written) results.push({ results: written, source: join(runDir, "results.json") });
+        if (written) results.push({ results: written, source });
       } else {
         skipped.push({
-          machine,
+          machine: plan.machine,
           model: step.model,
           backend: step.backend,
           engine: step.engine,
@@ -227,46 +249,46 @@ async function main(): Promise<number> {
   } finally {
     Deno.removeSignalListener("SIGINT", onSigint);
   }
+  return { results, interrupted };
+}
 
+/** Builds, writes and prints the comparison. */
+async function report(
+  plan: ComparePlan,
+  steps: readonly PlannedRun[],
+  results: Collected[],
+  skipped: SkippedRun[],
+): Promise<void> {
+  const { run } = plan;
   const command = [
     "deno task compare",
-    `--models ${models.length === MODEL_NAMES.length ? "all" : models.join(",")}`,
-    `--backends ${backends.join(",")}`,
-    `--engines ${engines.map((e) => e.name).join(",")}`,
-    `--epochs ${epochs}`,
-    ...(trainSize ? [`--train-size ${trainSize}`] : [`--short-train-size ${shortTrainSize}`]),
-    `--seed ${seed}`,
-    ...(flags.fixtures ? ["--fixtures"] : []),
-    `--out ${outDir}`,
+    `--models ${run.models.length === MODEL_NAMES.length ? "all" : run.models.join(",")}`,
+    `--backends ${plan.backends.join(",")}`,
+    `--engines ${plan.engines.map((e) => e.name).join(",")}`,
+    `--epochs ${run.epochs}`,
+    ...(run.trainSize
+      ? [`--train-size ${run.trainSize}`]
+      : [`--short-train-size ${plan.shortTrainSize}`]),
+    `--seed ${run.seed}`,
+    ...(run.data.fixtures ? ["--fixtures"] : []),
+    `--out ${plan.outDir}`,
   ].join(" ");
-  const comparison = buildComparison({
-    results,
-    skipped,
-    backendOrder: BACKEND_NAMES,
-    command,
-  });
+  const comparison = buildComparison({ results, skipped, backendOrder: BACKEND_NAMES, command });
   for (const row of comparison.rows) {
-    const short = plan.find((p) =>
+    const short = steps.find((p) =>
       p.backend === row.backend && p.engine === row.engine && p.model === row.model
     )?.short;
     if (short && row.status === "measured") {
       row.note = [row.note, "short run: slow backend here"].filter(Boolean).join("; ");
     }
   }
-  const paths = await writeComparison(outDir, comparison);
+  const paths = await writeComparison(plan.outDir, comparison);
   console.log(summary(comparison.rows));
   console.log(
     `\ncomparison: ${paths.markdown}\n            ${paths.json}\n            ${paths.chart}` +
       (paths.png ? `\n            ${paths.png}` : ""),
   );
   if (paths.pngError) console.error(`compare: no PNG chart (${paths.pngError}); the SVG has it`);
-  if (interrupted) {
-    console.error(
-      `compare: interrupted; continue with:\n  deno task compare --resume --out ${outDir}`,
-    );
-    return 130;
-  }
-  return skipped.some((s) => s.status === "failed") ? 1 : 0;
 }
 
 function summary(rows: ReturnType<typeof buildComparison>["rows"]): string {

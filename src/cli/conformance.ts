@@ -92,7 +92,6 @@ function parseOptions(): ConformanceOptions | "help" {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) return "help";
   const filter = values.filter ?? null;
   if (filter !== null) {
     try {
@@ -105,13 +104,14 @@ function parseOptions(): ConformanceOptions | "help" {
       );
     }
   }
-  return {
+  const options = {
     filter,
     includeIgnored: values["include-ignored"],
     timeoutSeconds: parsePositiveInt("--timeout", values.timeout),
     json: values.json,
     onednn: values.onednn === undefined ? undefined : parseOneDnnChoice(values.onednn),
   };
+  return values.help ? "help" : options;
 }
 
 async function main(): Promise<number> {

@@ -63,10 +63,6 @@ async function main(): Promise<number> {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
   if (values.dir !== undefined && values["data-dir"] !== undefined) {
     throw new UsageError("--dir and --data-dir name the same thing: give one");
   }
@@ -83,6 +79,10 @@ async function main(): Promise<number> {
   }
   if (values.mirror !== undefined && !/^https?:\/\//.test(values.mirror)) {
     throw new UsageError(`--mirror: expected an http:// or https:// URL, got ${values.mirror}`);
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
   }
   let cacheDir = values["cache-dir"];
   try {

@@ -19,23 +19,22 @@
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { exists, writeJsonAtomic } from "../_util/fs.ts";
-import { permutation } from "../data/mod.ts";
-import { forwardFlopsPerImage } from "../models/cost.ts";
-import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
-import { KERAS_BACKENDS, KERAS_PINS, type KerasBackend, runKerasPeer } from "../peer/keras.ts";
-import { describeKerasDevice, kerasBackendName, kerasResultsFile } from "../peer/keras_results.ts";
+import { MODEL_NAMES } from "../models/spec.ts";
+import { KERAS_BACKENDS, KERAS_PINS, type KerasBackend } from "../peer/keras.ts";
+import { describeKerasDevice, kerasBackendName } from "../peer/keras_results.ts";
+import { runKerasSide } from "../peer/keras_side.ts";
 import { collectEnvironment } from "../results/environment.ts";
-import type { ResultsFile, RunRecord } from "../results/schema.ts";
+import type { ResultsFile } from "../results/schema.ts";
 import { validateResults } from "../results/schema.ts";
-import { INFERENCE_DEFAULTS } from "../train/latency.ts";
 import { readResults } from "../train/experiment.ts";
+import { describeRun, RUN_DEFAULTS, type RunDescription } from "../train/run_description.ts";
 import { findKeras, type KerasPython } from "../kit/keras_python.ts";
 import { type KitManifest, readKitManifest } from "../kit/manifest.ts";
 import { adapterName, requestAdapterFacts } from "../backends/webgpu.ts";
 import { parseFlags, parsePositiveInt, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
-import { FIXTURE_VALIDATION_SIZE, loadRunData } from "./_run_data.ts";
-import { parseModelList, RUN_DEFAULTS } from "./_run_options.ts";
-import { runTrainAllChild } from "./_train_all_child.ts";
+import { runTrainAllChild, trainAllArgs } from "./_launcher.ts";
+import { loadRunData } from "./_run_data.ts";
+import { parseModelList } from "./_run_options.ts";
 import { trainAllMain } from "./train_all.ts";
 
 /** Sizes of a dry run: a handful of images, one epoch. */
@@ -122,9 +121,9 @@ function parseRunShFlags(args: string[]) {
   }
 }
 
+/** Checks every flag (before `--help` is answered); `undefined` for `--help`. */
 function parseKitFlags(args: string[]): KitFlags | undefined {
   const { values } = parseRunShFlags(args);
-  if (values.help) return undefined;
   const dryRun = values["dry-run"] ?? false;
   const kerasBackend = values["keras-backend"] ?? "auto";
   const allowed = dryRun ? ["auto", ...KERAS_BACKENDS] : ["auto", "jax", "torch"];
@@ -148,7 +147,7 @@ function parseKitFlags(args: string[]): KitFlags | undefined {
   if (values.machine !== undefined && values.machine.trim() === "") {
     throw new UsageError(`--machine: expected a name, got ""`);
   }
-  return {
+  const flags: KitFlags = {
     machine: values.machine?.trim(),
     kerasBackend: kerasBackend as KitFlags["kerasBackend"],
     python: values.python ?? "python3",
@@ -163,7 +162,24 @@ function parseKitFlags(args: string[]): KitFlags | undefined {
     backend,
     out: values.out,
   };
+  return values.help ? undefined : flags;
 }
+
+/** Where the kit runs from and writes to. */
+interface KitPlace {
+  /** The program's own path. */
+  self: string;
+  /** Run from the kit's bundle (else from the repository). */
+  bundled: boolean;
+  /** The kit's root, or the repository's. */
+  root: string;
+  /** The kit's manifest, in a built kit. */
+  manifest?: KitManifest;
+  /** The results folder. */
+  outDir: string;
+}
+
+const log = (line: string) => console.error(`gpu-kit: ${line}`);
 
 async function kitRun(self: string, args: string[]): Promise<number> {
   const flags = parseKitFlags(args);
@@ -172,19 +188,75 @@ async function kitRun(self: string, args: string[]): Promise<number> {
     return 0;
   }
   const started = performance.now();
-  const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(0)} s`;
+  const place = await kitPlace(self, flags);
+  const { webgpu, keras } = await checkParts(flags, place);
+  const run = kitRunDescription(flags, webgpu?.fallback ?? false);
+  const written: string[] = [];
+  // A part that fails does not cost the other its run: both are tried, failures reported at the end.
+  const failures: string[] = [];
+  if (webgpu && !webgpu.problem) {
+    log(`${flags.models.join(", ")} on ${flags.backend}: ${webgpu.device}`);
+    await timedPart(
+      `the ${flags.backend} part`,
+      written,
+      failures,
+      () => runWebGpuPart(run, place),
+    );
+  }
+  if (keras) {
+    log(`${flags.models.join(", ")} in ${describeKerasDevice(keras.versions)}`);
+    await timedPart("the Keras part", written, failures, () => runKerasPart(run, keras, place));
+  }
+  log(`done in ${seconds(started)}`);
+  if (written.length > 0) {
+    console.log(`\ngpu-kit: results:\n${written.map((w) => `  ${w}`).join("\n")}`);
+    console.log(
+      `gpu-kit: bring ${place.outDir} back (e.g. into results/) and merge it with the CPU results:\n` +
+        `  deno task merge ${place.outDir} <CPU results.json or folder> --out results/merged`,
+    );
+  }
+  if (failures.length > 0) throw new Error(failures.join("; "));
+  if (written.length === 0) throw new Error("nothing was measured: see the lines above");
+  return 0;
+}
+
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(0)} s`;
+
+/** Runs one part, timing it; its results file goes to `written`, its failure to `failures`. */
+async function timedPart(
+  name: string,
+  written: string[],
+  failures: string[],
+  part: () => Promise<string>,
+): Promise<void> {
+  const t0 = performance.now();
+  try {
+    written.push(await part());
+  } catch (err) {
+    failures.push((err as Error).message);
+  }
+  log(`${name} took ${seconds(t0)}`);
+}
+
+async function kitPlace(self: string, flags: KitFlags): Promise<KitPlace> {
   const bundled = self.endsWith(".js");
   // The kit's root holds app/src/cli/<bundle>; the repository's holds src/cli/<this file>.
   const root = bundled ? resolve(dirname(self), "../../..") : resolve(dirname(self), "../..");
   const manifest = bundled ? await readKitManifest(root) : undefined;
-  const log = (line: string) => console.error(`gpu-kit: ${line}`);
-  const machine = flags.machine;
-  const outDir = resolve(flags.out ?? join(root, timestampedOutDir(`${machine ?? hostname()}-`)));
+  const outDir = resolve(
+    flags.out ?? join(root, timestampedOutDir(`${flags.machine ?? hostname()}-`)),
+  );
   if (await exists(outDir) && (await Array.fromAsync(Deno.readDir(outDir))).length > 0) {
     throw new UsageError(`--out ${outDir}: expected an empty or new folder; pick another`);
   }
+  return { self, bundled, root, manifest, outDir };
+}
 
-  // Everything is checked before anything trains: a machine without a GPU is refused at once.
+/** Checks both parts before anything trains: a machine without a GPU is refused at once. */
+async function checkParts(
+  flags: KitFlags,
+  place: KitPlace,
+): Promise<{ webgpu?: WebGpuCheck; keras?: KerasPython }> {
   const problems: string[] = [];
   const webgpu = flags.only === "keras" ? undefined : await checkWebGpu(flags);
   if (webgpu?.problem) problems.push(webgpu.problem);
@@ -194,8 +266,8 @@ async function kitRun(self: string, args: string[]): Promise<number> {
       python: flags.python,
       backend: flags.kerasBackend,
       needGpu: !flags.dryRun,
-      wheelsDir: manifest ? join(root, "wheels") : undefined,
-      pylib: join(root, "work", "pylib"),
+      wheelsDir: place.manifest ? join(place.root, "wheels") : undefined,
+      pylib: join(place.root, "work", "pylib"),
     });
     if ("reason" in found) problems.push(`Keras: ${found.reason}`);
     else keras = found;
@@ -209,93 +281,87 @@ async function kitRun(self: string, args: string[]): Promise<number> {
   for (const p of problems) {
     log(p.startsWith("Keras:") ? p.replace(/^Keras: /, "Keras: not available: ") : p);
   }
+  return { webgpu, keras };
+}
 
-  const sizes = flags.dryRun
-    ? DRY_RUN_SIZES
-    : { validationSize: FIXTURE_VALIDATION_SIZE, inferenceRuns: INFERENCE_DEFAULTS.runs } as const;
-  const written: string[] = [];
-  // A part that fails does not cost the other its run: both are tried, failures reported at the end.
-  const failures: string[] = [];
+/** What both parts run: the fixture split, the suite's defaults, tiny sizes in a dry run. */
+function kitRunDescription(flags: KitFlags, allowFallback: boolean): RunDescription {
+  return describeRun({
+    models: flags.models,
+    epochs: flags.epochs,
+    backend: flags.backend,
+    allowFallback,
+    engine: "tfjs",
+    data: { fixtures: true },
+    ...(flags.dryRun ? DRY_RUN_SIZES : {}),
+    machine: flags.machine,
+  });
+}
 
-  if (webgpu && !webgpu.problem) {
-    const dir = join(outDir, flags.backend);
-    log(`${flags.models.join(", ")} on ${flags.backend}: ${webgpu.device}`);
-    const trainArgs = [
-      "--fixtures",
-      "--backend",
-      flags.backend,
-      ...(webgpu.fallback ? ["--allow-fallback"] : []),
-      "--engine",
-      "tfjs",
-      "--models",
-      flags.models.join(","),
-      "--epochs",
-      String(flags.epochs),
-      "--seed",
-      String(RUN_DEFAULTS.seed),
-      "--batch-size",
-      String(RUN_DEFAULTS.batchSize),
-      ...(flags.dryRun
-        ? [
-          ...["--train-size", String(DRY_RUN_SIZES.trainSize)],
-          ...["--validation-size", String(DRY_RUN_SIZES.validationSize)],
-          ...["--test-size", String(DRY_RUN_SIZES.testSize)],
-          ...["--inference-batch", String(DRY_RUN_SIZES.inferenceBatchSize)],
-          ...["--inference-runs", String(DRY_RUN_SIZES.inferenceRuns)],
-        ]
-        : []),
-      ...(machine ? ["--machine", machine] : []),
-      "--out",
-      dir,
-    ];
-    const t0 = performance.now();
-    const child = await runTrainAllChild(trainArgs, {
-      entry: bundled
-        ? ["run", "-A", "--no-config", "--no-lock", "--quiet", self, "train-all"]
-        : undefined,
-      onLine: (line) => console.error(line),
-    });
-    const results = await readResults(dir);
-    if (child.code !== 0 || !results || results.status !== "complete") {
-      failures.push(
-        `the ${flags.backend} run in ${dir} failed (exit ${child.code}): ${child.lastError}`,
-      );
-    } else {
-      if (manifest) await recordKitCommit(dir, results, manifest);
-      written.push(join(dir, "results.json"));
-    }
-    log(`the ${flags.backend} part took ${seconds(t0)}`);
-  }
-
-  if (keras) {
-    const dir = join(outDir, kerasBackendName(keras.versions.backend));
-    log(`${flags.models.join(", ")} in ${describeKerasDevice(keras.versions)}`);
-    const t0 = performance.now();
-    try {
-      written.push(await runKeras(flags, keras, dir, sizes, manifest));
-    } catch (err) {
-      failures.push(`the Keras run in ${dir} failed: ${(err as Error).message}`);
-    }
-    log(`the Keras part took ${seconds(t0)}`);
-  }
-
-  log(`done in ${seconds(started)}`);
-  if (written.length > 0) {
-    console.log(`\ngpu-kit: results:\n${written.map((w) => `  ${w}`).join("\n")}`);
-    console.log(
-      `gpu-kit: bring ${outDir} back (e.g. into results/) and merge it with the CPU results:\n` +
-        `  deno task merge ${outDir} <CPU results.json or folder> --out results/merged`,
+/** TF.js on WebGPU through the bundle's own train-all; returns the results.json path. */
+async function runWebGpuPart(run: RunDescription, place: KitPlace): Promise<string> {
+  const dir = join(place.outDir, run.backend!);
+  const child = await runTrainAllChild(trainAllArgs(run, { out: dir }), {
+    entry: place.bundled
+      ? ["run", "-A", "--no-config", "--no-lock", "--quiet", place.self, "train-all"]
+      : undefined,
+    onLine: (line) => console.error(line),
+  });
+  const results = await readResults(dir);
+  if (child.code !== 0 || !results || results.status !== "complete") {
+    throw new Error(
+      `the ${run.backend} run in ${dir} failed (exit ${child.code}): ${child.lastError}`,
     );
   }
-  if (failures.length > 0) throw new Error(failures.join("; "));
-  if (written.length === 0) throw new Error("nothing was measured: see the lines above");
-  return 0;
+  if (place.manifest) await recordKitCommit(dir, results, place.manifest);
+  return join(dir, "results.json");
+}
+
+/** Keras on the machine's framework, on the same data; returns the results.json path. */
+async function runKerasPart(
+  run: RunDescription,
+  keras: KerasPython,
+  place: KitPlace,
+): Promise<string> {
+  const backendName = kerasBackendName(keras.versions.backend);
+  const dir = join(place.outDir, backendName);
+  try {
+    const data = await loadRunData(run);
+    const threads = { intraOp: "default", interOp: "default" } as const;
+    const env = await collectEnvironment({
+      tfjsVersion: "none (Keras)",
+      tensorflowVersion: keras.versions.tensorflow ?? null,
+      backend: backendName,
+      device: describeKerasDevice(keras.versions),
+      machine: run.machine,
+      threads,
+    });
+    if (place.manifest) env.gitCommit = place.manifest.gitCommit;
+    await runKerasSide({
+      run,
+      data,
+      python: keras.python,
+      pythonEnv: keras.env,
+      kerasBackend: keras.versions.backend,
+      backendName,
+      threads,
+      env,
+      dir,
+    });
+    return join(dir, "results.json");
+  } catch (err) {
+    throw new Error(`the Keras run in ${dir} failed: ${(err as Error).message}`);
+  }
 }
 
 /** Whether WebGPU (or, in a dry run, the pure-JS backend) can run, and on what. */
-async function checkWebGpu(
-  flags: KitFlags,
-): Promise<{ problem?: string; device?: string; fallback?: boolean }> {
+interface WebGpuCheck {
+  problem?: string;
+  device?: string;
+  fallback?: boolean;
+}
+
+async function checkWebGpu(flags: KitFlags): Promise<WebGpuCheck> {
   if (flags.backend === "cpu") return { device: "pure JavaScript (a dry run)" };
   const found = await requestAdapterFacts();
   if (!found.facts) return { problem: `WebGPU: ${found.reason}` };
@@ -308,112 +374,6 @@ async function checkWebGpu(
     device: `WebGPU: ${description}${isFallbackAdapter ? " (software adapter, a dry run)" : ""}`,
     fallback: isFallbackAdapter,
   };
-}
-
-/** Trains and times each model with Keras; writes and returns the results.json path. */
-async function runKeras(
-  flags: KitFlags,
-  keras: KerasPython,
-  dir: string,
-  sizes: { validationSize: number; inferenceRuns: number; trainSize?: number; testSize?: number },
-  manifest: KitManifest | undefined,
-): Promise<string> {
-  const { seed, batchSize, learningRate } = RUN_DEFAULTS;
-  const data = await loadRunData({
-    fixtures: true,
-    seed,
-    validationSize: sizes.validationSize,
-    trainSize: sizes.trainSize,
-    testSize: sizes.testSize,
-  });
-  const backend = kerasBackendName(keras.versions.backend);
-  const threads = { intraOp: "default", interOp: "default" } as const;
-  const env = await collectEnvironment({
-    tfjsVersion: "none (Keras)",
-    tensorflowVersion: keras.versions.tensorflow ?? null,
-    backend,
-    device: describeKerasDevice(keras.versions),
-    machine: flags.machine,
-    threads,
-  });
-  if (manifest) env.gitCommit = manifest.gitCommit;
-  const inferenceBatchSize = Math.min(
-    flags.dryRun ? DRY_RUN_SIZES.inferenceBatchSize : RUN_DEFAULTS.inferenceBatchSize,
-    data.test.count,
-  );
-  const config = {
-    models: flags.models,
-    epochs: flags.epochs,
-    batchSize,
-    trainSize: data.train.count,
-    validationSize: data.validation.count,
-    testSize: data.test.count,
-    backend,
-    seed,
-    learningRate,
-    data: data.description,
-    dataSource: data.source,
-    inferenceBatchSize,
-    inferenceRuns: sizes.inferenceRuns,
-  };
-  const createdAt = new Date().toISOString();
-  const runs: RunRecord[] = [];
-  let versions = keras.versions;
-  for (const model of flags.models) {
-    const spec = getModelSpec(model);
-    console.error(
-      `${model}: training with Keras (${flags.epochs} epoch${flags.epochs === 1 ? "" : "s"})`,
-    );
-    const done = await runKerasPeer({
-      python: keras.python,
-      env: keras.env,
-      kerasBackend: keras.versions.backend,
-      backendName: backend,
-      spec,
-      flopsPerImage: forwardFlopsPerImage(spec),
-      data: { train: data.train, validation: data.validation, test: data.test },
-      epochs: flags.epochs,
-      order: (epoch, n) => permutation(n, seed * 1000 + epoch),
-      batchSize,
-      learningRate,
-      seed,
-      inference: {
-        batchSize: inferenceBatchSize,
-        runs: sizes.inferenceRuns,
-        warmup: INFERENCE_DEFAULTS.warmup,
-        batchedRuns: INFERENCE_DEFAULTS.batchedRuns,
-      },
-      threads,
-      workDir: join(dir, "work", model),
-      onEpoch: (e) =>
-        console.error(
-          `  epoch ${e.epoch}/${flags.epochs} [${backend}]: ${e.trainSeconds.toFixed(2)} s (${
-            e.imagesPerSecond.toFixed(0)
-          } img/s), val acc ${((e.valAccuracy ?? 0) * 100).toFixed(2)}%`,
-        ),
-    });
-    versions = done.versions;
-    runs.push(done.run);
-    const left = flags.models.length - runs.length;
-    const results = kerasResultsFile({
-      runs,
-      versions,
-      env,
-      config,
-      createdAt,
-      status: left === 0 ? "complete" : "partial",
-    });
-    await writeJsonAtomic(join(dir, "results.json"), results);
-    const t = done.run.test;
-    const inf = done.run.inference;
-    console.error(
-      `${model} [${backend}]: test accuracy ${((t?.accuracy ?? 0) * 100).toFixed(2)}%, ` +
-        `batch-1 p50 ${inf?.batch1.p50Ms.toFixed(2)} ms, batch ${inf?.batched.batchSize}: ` +
-        `${inf?.batched.imagesPerSecond.toFixed(0)} img/s`,
-    );
-  }
-  await Deno.remove(join(dir, "work"), { recursive: true }).catch(() => {});
-  return join(dir, "results.json");
 }
 
 /** Records the commit the kit was built from in a run's results (no git on the GPU machine). */

@@ -18,7 +18,6 @@ Merges result files from any number of runs and machines into one comparison:
 one row per machine, model and backend (the newest run wins a tie), speed-ups
 against the tensorflow backend on the same machine, and how cost grows from
 model to model. Writes compare.json, compare.md and compare.svg.
-\`deno task report\` is the same command under its former name.
 
 Options:
   --out DIR     output folder (default results/merge-<timestamp>)

@@ -11,17 +11,15 @@
  */
 import { join, resolve } from "node:path";
 import { exists, writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
-import { permutation } from "../data/mod.ts";
-import { forwardFlopsPerImage } from "../models/cost.ts";
-import { getModelSpec } from "../models/spec.ts";
-import { kerasVenvDir, measureCeiling, probeKeras, runKerasPeer } from "../peer/keras.ts";
-import { kerasResultsFile } from "../peer/keras_results.ts";
+import { type KerasProbe, kerasVenvDir, measureCeiling, probeKeras } from "../peer/keras.ts";
+import { runKerasSide } from "../peer/keras_side.ts";
 import { renderPeer } from "../peer/markdown.ts";
 import { type PeerRun, summarizePeer } from "../peer/summary.ts";
-import { collectEnvironment } from "../results/environment.ts";
+import { collectEnvironment, type Environment } from "../results/environment.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { COMPARED_ENGINES, type EngineSpec, getEngineSpec } from "../engines/registry.ts";
 import { readResults } from "../train/experiment.ts";
+import { describeRun, type RunDescription } from "../train/run_description.ts";
 import {
   applyOneDnnChoice,
   cacheDirFromEnv,
@@ -32,7 +30,8 @@ import {
   timestampedOutDir,
   UsageError,
 } from "./_cli.ts";
-import { loadRunData } from "./_run_data.ts";
+import { runTrainAllChild, trainAllArgs } from "./_launcher.ts";
+import { loadRunData, type RunData } from "./_run_data.ts";
 import {
   checkEngineBackend,
   engineHelp,
@@ -42,9 +41,7 @@ import {
   RUN_FLAGS,
   runFlagsHelp,
   type TaskDefaults,
-  trainAllArgs,
 } from "./_run_options.ts";
-import { runTrainAllChild } from "./_train_all_child.ts";
 
 /** peer's own defaults: model1, three epochs. */
 const DEFAULTS: TaskDefaults = { models: ["model1"], epochs: 3 };
@@ -71,9 +68,43 @@ ${oneDnnHelp("both sides")}
   -h, --help            show this help
 `;
 
+/** What a peer comparison is, checked before anything runs. */
+interface PeerPlan {
+  run: RunDescription;
+  engines: EngineSpec[];
+  repeats: number;
+  threadCount?: number;
+  threads: { intraOp: number | "default"; interOp: number | "default" };
+  venv: string;
+  outDir: string;
+}
+
 async function main(): Promise<number> {
+  const plan = await parsePeerFlags(Deno.args);
+  if (!plan) {
+    console.log(HELP);
+    return 0;
+  }
+  // Both sides inherit the variable, so TF.js and Keras run with the same oneDNN setting.
+  if (plan.run.oneDnn) applyOneDnnChoice(plan.run.oneDnn);
+  const keras = await probeKeras(plan.venv);
+  if (!keras.available) throw new Error(`the Keras peer is not available: ${keras.reason}`);
+  const data = await loadRunData(plan.run);
+  const env = await kerasEnvironment(plan, keras);
+  announce(plan, keras, data);
+  const ceiling = await measureCeiling(keras.python, plan.threads, join(plan.outDir, "work"));
+  console.error(
+    `peer: fp32 ceiling (a large 3×3 conv in TensorFlow): ${ceiling.toFixed(1)} GFLOP/s`,
+  );
+  const runs = await alternate(plan, keras, data, env);
+  await writePeer(plan, summarizePeer(runs, { ceilingGflops: ceiling }));
+  return 0;
+}
+
+/** The flags, checked; `undefined` for `--help` (answered after the checks). */
+async function parsePeerFlags(args: string[]): Promise<PeerPlan | undefined> {
   const { values } = parseFlags("peer", {
-    args: Deno.args,
+    args,
     options: {
       ...RUN_FLAGS,
       repeats: { type: "string" },
@@ -82,141 +113,116 @@ async function main(): Promise<number> {
       engines: { type: "string" },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
   const flags = parseRunFlags("peer", values, "list");
-  const settings = resolveRun(flags, { defaults: DEFAULTS, backend: "tensorflow" });
-  const { models, epochs, batchSize, seed, learningRate } = settings;
+  const run = resolveRun(flags, { defaults: DEFAULTS, backend: "tensorflow" });
   const int = (flag: string, v: string | undefined) =>
     v === undefined ? undefined : parsePositiveInt(flag, v);
   const repeats = int("--repeats", values.repeats) ?? 2;
   const threadCount = int("--threads", values.threads);
   const engines = flags.engines?.list ?? COMPARED_ENGINES.map(getEngineSpec);
   for (const e of engines) checkEngineBackend(e, "tensorflow", flags.engines?.flag ?? "--engines");
-  // Both sides inherit the variable, so TF.js and Keras run with the same oneDNN setting.
-  if (flags.oneDnn !== undefined) applyOneDnnChoice(flags.oneDnn);
+  if (values.help) return undefined;
   const outDir = resolve(flags.out ?? timestampedOutDir("peer-"));
   if (await exists(join(outDir, "peer.json"))) {
     throw new UsageError(
       `--out ${outDir}: it already holds a peer comparison; pick another folder`,
     );
   }
-
-  const venv = values.venv ? resolve(values.venv) : kerasVenvDir(cacheDirFromEnv());
-  const keras = await probeKeras(venv);
-  if (!keras.available) throw new Error(`the Keras peer is not available: ${keras.reason}`);
-  const threads = {
-    intraOp: threadCount ?? "default" as const,
-    interOp: threadCount ?? "default" as const,
+  return {
+    run,
+    engines,
+    repeats,
+    threadCount,
+    threads: { intraOp: threadCount ?? "default", interOp: threadCount ?? "default" },
+    venv: values.venv ? resolve(values.venv) : kerasVenvDir(cacheDirFromEnv()),
+    outDir,
   };
+}
 
-  const data = await loadRunData({
-    ...settings.data,
-    seed: settings.seed,
-    trainSize: settings.trainSize,
-    validationSize: settings.validationSize,
-    testSize: settings.testSize,
-  });
-  const order = (epoch: number, n: number) => permutation(n, seed * 1000 + epoch);
-  const machine = flags.machine;
-  const env = await collectEnvironment({
+/** The environment the Keras side records. */
+function kerasEnvironment(
+  plan: PeerPlan,
+  keras: Extract<KerasProbe, { available: true }>,
+): Promise<Environment> {
+  return collectEnvironment({
     tfjsVersion: "none (Keras peer)",
     tensorflowVersion: keras.tensorflow,
     backend: "keras",
     device: `Keras ${keras.keras} on TensorFlow ${keras.tensorflow} (CPU)`,
     deviceInfo: { kind: "cpu" },
-    machine,
-    threads,
+    machine: plan.run.machine,
+    threads: plan.threads,
     oneDnnVariable: oneDnnVariableFromEnv(),
   });
+}
+
+function announce(
+  plan: PeerPlan,
+  keras: Extract<KerasProbe, { available: true }>,
+  data: RunData,
+): void {
+  const { run, repeats } = plan;
   console.error(
-    `peer: ${models.join(", ")}: TF.js (tensorflow backend; engines ${
-      engines.map((e) => e.name).join(", ")
+    `peer: ${run.models.join(", ")}: TF.js (tensorflow backend; engines ${
+      plan.engines.map((e) => e.name).join(", ")
     }) vs Keras ${keras.keras} on TensorFlow ${keras.tensorflow}, ` +
-      `${repeats} alternating run${repeats === 1 ? "" : "s"} of each side, ${epochs} epochs, ` +
+      `${repeats} alternating run${repeats === 1 ? "" : "s"} of each side, ${run.epochs} epochs, ` +
       `${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test images`,
   );
-  const ceiling = await measureCeiling(keras.python, threads, join(outDir, "work"));
-  console.error(
-    `peer: fp32 ceiling (a large 3×3 conv in TensorFlow): ${ceiling.toFixed(1)} GFLOP/s`,
-  );
+}
 
+/**
+ * Runs each model's turns: every engine and Keras take turns, and every
+ * other repeat runs the turns backwards (tfjs, native, Keras; Keras, native, tfjs; …).
+ */
+async function alternate(
+  plan: PeerPlan,
+  keras: Extract<KerasProbe, { available: true }>,
+  data: RunData,
+  env: Environment,
+): Promise<PeerRun[]> {
   const runs: PeerRun[] = [];
-  for (const model of models) {
-    const spec = getModelSpec(model);
+  for (const model of plan.run.models) {
     // What both sides run: the same model, data, sizes, seed and measurements.
-    const common = {
+    const run = describeRun({
+      ...plan.run,
       models: [model],
-      epochs,
-      batchSize,
+      data: { fixtures: false },
+      dataSource: data.source,
       trainSize: data.train.count,
       validationSize: data.validation.count,
       testSize: data.test.count,
-      seed,
-      dataSource: data.source,
-      inferenceBatchSize: Math.min(settings.inferenceBatchSize, data.test.count),
-      inferenceRuns: settings.inferenceRuns,
-    };
-    for (let rep = 1; rep <= repeats; rep++) {
-      // Each engine and Keras take turns; every other repeat runs the turns backwards.
-      const turns: (EngineSpec | "keras")[] = [...engines, "keras"];
+      oneDnn: undefined,
+    });
+    for (let rep = 1; rep <= plan.repeats; rep++) {
+      const turns: (EngineSpec | "keras")[] = [...plan.engines, "keras"];
       if (rep % 2 === 0) turns.reverse();
       for (const turn of turns) {
-        const side = turn === "keras" ? "keras" : "tfjs";
         const name = turn === "keras" ? "keras" : turn.name;
-        const dir = join(outDir, "runs", model, `${name}-${rep}`);
-        console.error(`peer: ${model} ${name} run ${rep} of ${repeats}`);
-        let results: ResultsFile;
-        if (turn !== "keras") {
-          const args = trainAllArgs(
-            { ...common, backend: "tensorflow", engine: turn.name },
-            { machine },
-          );
-          results = await runTfjs(dir, name, args, threadCount);
-        } else {
-          const { run, versions } = await runKerasPeer({
+        const dir = join(plan.outDir, "runs", model, `${name}-${rep}`);
+        console.error(`peer: ${model} ${name} run ${rep} of ${plan.repeats}`);
+        const results = turn === "keras"
+          ? await runKerasSide({
+            run,
+            data,
             python: keras.python,
-            spec,
-            flopsPerImage: forwardFlopsPerImage(spec),
-            data: { train: data.train, validation: data.validation, test: data.test },
-            epochs,
-            order,
-            batchSize,
-            learningRate,
-            seed,
-            inference: {
-              batchSize: common.inferenceBatchSize,
-              runs: settings.inferenceRuns,
-              warmup: 10,
-              batchedRuns: 5,
-            },
-            threads,
-            workDir: dir,
-            onEpoch: (e) =>
-              console.error(
-                `  [keras ${model}] epoch ${e.epoch}/${epochs}: ${e.trainSeconds.toFixed(1)} s (${
-                  e.imagesPerSecond.toFixed(0)
-                } img/s), val acc ${((e.valAccuracy ?? 0) * 100).toFixed(2)}%`,
-              ),
-          });
-          results = kerasResultsFile({
-            runs: [run],
-            versions,
+            kerasBackend: "tensorflow",
+            backendName: "keras",
+            threads: plan.threads,
             env,
-            config: { ...common, backend: "keras", learningRate, data: data.description },
-          });
-          await writeJsonAtomic(join(dir, "results.json"), results);
-          await Deno.remove(join(dir, "job.json")).catch(() => {});
-          await Deno.remove(join(dir, "run.json")).catch(() => {});
-        }
-        runs.push({ model, side, repeat: rep, results });
+            dir,
+          })
+          : await runTfjs(dir, name, { ...run, engine: turn.name }, plan.threadCount);
+        runs.push({ model, side: turn === "keras" ? "keras" : "tfjs", repeat: rep, results });
       }
     }
   }
+  return runs;
+}
 
-  const summary = summarizePeer(runs, { ceilingGflops: ceiling });
+/** Writes peer.json and peer.md, and prints the summary. */
+async function writePeer(plan: PeerPlan, summary: ReturnType<typeof summarizePeer>) {
+  const { outDir } = plan;
   const command = `deno task peer ${Deno.args.join(" ")}`.trim();
   await writeJsonAtomic(join(outDir, "peer.json"), { ...summary, command });
   const markdown = renderPeer(summary, { command });
@@ -224,17 +230,16 @@ async function main(): Promise<number> {
   await Deno.remove(join(outDir, "work"), { recursive: true }).catch(() => {});
   console.log(markdown.slice(markdown.indexOf("## Summary")));
   console.log(`peer: ${join(outDir, "peer.md")}\npeer: ${join(outDir, "peer.json")}`);
-  return 0;
 }
 
 /** Runs `train_all.ts` in a child process and reads its results. */
 async function runTfjs(
   dir: string,
   engine: string,
-  args: string[],
+  run: RunDescription,
   threads: number | undefined,
 ): Promise<ResultsFile> {
-  const out = await runTrainAllChild([...args, "--out", dir], {
+  const out = await runTrainAllChild(trainAllArgs(run, { out: dir }), {
     env: threads
       ? { TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: String(threads) }
       : {},

@@ -7,19 +7,27 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { exists } from "../_util/fs.ts";
-import { oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
+import { exists, writeJsonAtomic } from "../_util/fs.ts";
+import { type OneDnnState, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
-import { DatasetError, permutation, toTensors } from "../data/mod.ts";
+import type { LoadedBackend } from "../backends/types.ts";
+import { DatasetError, epochOrder, toTensors } from "../data/mod.ts";
+import { DEFAULT_ENGINE, type EngineSpec, getEngineSpec } from "../engines/registry.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
 import { installedNativeGradients } from "../native/gradients.ts";
 import { installedNativeKernels } from "../native/kernels.ts";
 import { dataChecksumMismatch } from "../results/data_source.ts";
-import { collectEnvironment } from "../results/environment.ts";
+import { collectEnvironment, type Environment } from "../results/environment.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { epochTimes } from "../results/stats.ts";
-import { DEFAULT_ENGINE } from "../engines/registry.ts";
 import { readResults, runExperiment } from "../train/experiment.ts";
+import {
+  readRunDescription,
+  recordedConfig,
+  RUN_DEFAULTS,
+  RUN_DESCRIPTION_FILE,
+  type RunDescription,
+} from "../train/run_description.ts";
 import {
   applyOneDnnChoice,
   oneDnnVariableFromEnv,
@@ -30,18 +38,20 @@ import {
   timestampedOutDir,
   UsageError,
 } from "./_cli.ts";
-import { loadRunData } from "./_run_data.ts";
+import { trainAllArgs } from "./_launcher.ts";
+import { loadRunData, type RunData } from "./_run_data.ts";
 import {
   checkEngineBackend,
   checkResumeOneDnn,
+  describeSavedConfig,
   engineHelp,
   oneDnnHelp,
   parseRunFlags,
   resolveRun,
   RUN_FLAGS,
+  type RunFlags,
   runFlagsHelp,
   type TaskDefaults,
-  trainAllArgs,
 } from "./_run_options.ts";
 import { progressReporter } from "./progress.ts";
 
@@ -69,6 +79,24 @@ ${oneDnnHelp("this run")}
   -h, --help            show this help
 `;
 
+/** The command line, checked: the shared flags and train-all's own. */
+interface TrainAllFlags {
+  flags: RunFlags;
+  backend?: string;
+  allowFallback: boolean;
+  resume: boolean;
+  json: boolean;
+}
+
+/** Where a run starts: its folder, its description and what an earlier start left there. */
+interface RunStart {
+  outDir: string;
+  run: RunDescription;
+  previous?: ResultsFile;
+  onednn: OneDnnState;
+  cpuFeatures: string[] | null;
+}
+
 /**
  * The `train-all` command with its arguments, as a CLI runs it (also the GPU
  * kit's bundle, which holds no `train_all.ts` of its own to start).
@@ -76,6 +104,37 @@ ${oneDnnHelp("this run")}
  * @returns The exit code.
  */
 export async function trainAllMain(args: string[]): Promise<number> {
+  const parsed = parseTrainAllFlags(args);
+  if (!parsed) {
+    console.log(HELP);
+    return 0;
+  }
+  const start = await startRun(parsed);
+  if (start.previous?.status === "complete") {
+    console.error(`train-all: the run in ${start.outDir} is complete; nothing to do`);
+    return 0;
+  }
+  await checkWritable(start.outDir);
+  const { backend, engine } = await loadRunBackend(start);
+  // Data: loaded, split and converted outside every timed region.
+  const data = await loadRunData(start.run);
+  const saved = start.run.dataSource;
+  const changed = saved && dataChecksumMismatch(saved.sha256, data.source.sha256);
+  if (changed) throw new DatasetError(changed);
+  const run = pinRun(start.run, backend, data);
+  await writeJsonAtomic(join(start.outDir, RUN_DESCRIPTION_FILE), run);
+  // A resumed run keeps the words it recorded for its data (the files may come from elsewhere now).
+  const recorded = saved ? start.previous?.config.data : undefined;
+  const config = configOf(run, data, backend, engine, recorded);
+  const env = await environmentOf(backend, start);
+  const command = ["deno task train-all", ...trainAllArgs(run, { out: start.outDir })].join(" ");
+  const mode = parsed.json ? "json" : Deno.stderr.isTerminal() ? "tty" : "lines";
+  if (mode !== "json") announce(config, backend, engine, start.outDir);
+  return await train({ start, config, env, engine, backend, data, command, mode });
+}
+
+/** Checks every flag (before `--help` is answered); `undefined` for `--help`. */
+function parseTrainAllFlags(args: string[]): TrainAllFlags | undefined {
   const { values } = parseFlags("train-all", {
     args,
     options: {
@@ -86,12 +145,6 @@ export async function trainAllMain(args: string[]): Promise<number> {
       json: { type: "boolean", default: false },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-
-  // Everything the user typed is checked before any data is read or any model trains.
   const flags = parseRunFlags("train-all", values, "one");
   if (values.backend !== undefined) {
     try {
@@ -104,75 +157,113 @@ export async function trainAllMain(args: string[]): Promise<number> {
   if (values.resume && !flags.out) {
     throw new UsageError("--resume: expected --out DIR naming the run to continue");
   }
+  if (values.help) return undefined;
+  return {
+    flags,
+    backend: values.backend,
+    allowFallback: values["allow-fallback"] ?? false,
+    resume: values.resume ?? false,
+    json: values.json ?? false,
+  };
+}
+
+/**
+ * The run's folder and description: a fresh one from the flags, or on
+ * `--resume` the saved description, which the flags may repeat but not
+ * contradict; oneDNN set as the run has it.
+ */
+async function startRun(parsed: TrainAllFlags): Promise<RunStart> {
+  const { flags } = parsed;
   const outDir = resolve(flags.out ?? timestampedOutDir());
-  const previous = values.resume ? await readPrevious(outDir) : undefined;
-  if (!values.resume) await ensureFreshOutDir(outDir, flags.out !== undefined);
+  const previous = parsed.resume ? await readPrevious(outDir) : undefined;
+  if (!parsed.resume) await ensureFreshOutDir(outDir, flags.out !== undefined);
+  const saved = previous ? await savedRun(outDir, previous) : undefined;
   const run = resolveRun(flags, {
     defaults: DEFAULTS,
-    backend: values.backend,
-    previous: previous?.config,
+    backend: parsed.backend,
+    allowFallback: parsed.allowFallback,
+    previous: saved,
   });
-  if (flags.oneDnn !== undefined) applyOneDnnChoice(flags.oneDnn);
-  const onednn = oneDnnState(await readCpuFeatures(), oneDnnVariableFromEnv());
+  if (run.oneDnn) applyOneDnnChoice(run.oneDnn);
+  const cpuFeatures = await readCpuFeatures();
+  const onednn = oneDnnState(cpuFeatures, oneDnnVariableFromEnv());
   checkResumeOneDnn(previous?.env.onednn, onednn, {
     complete: previous?.status === "complete",
-    flagGiven: flags.oneDnn !== undefined,
+    flagGiven: flags.oneDnn !== undefined || saved?.oneDnn !== undefined,
   });
-  if (previous?.status === "complete") {
-    console.error(`train-all: the run in ${outDir} is complete; nothing to do`);
-    return 0;
-  }
-  await checkWritable(outDir);
+  return { outDir, run, previous, onednn, cpuFeatures };
+}
 
-  const engine = run.engine;
-  const backendName = run.backend ?? (await pickBackend());
+/** The saved description of the run in `outDir`, or for older runs the one its config implies. */
+async function savedRun(outDir: string, previous: ResultsFile): Promise<RunDescription> {
+  const path = join(outDir, RUN_DESCRIPTION_FILE);
+  try {
+    return await readRunDescription(path) ?? describeSavedConfig(previous.config);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`--resume: ${(err as Error).message}; start a new run`);
+  }
+}
+
+/** Loads the run's backend (the best available when none is named) for its engine. */
+async function loadRunBackend(
+  start: RunStart,
+): Promise<{ backend: LoadedBackend; engine: EngineSpec }> {
+  const engine = getEngineSpec(start.run.engine);
+  const backendName = start.run.backend ?? (await pickBackend());
   checkEngineBackend(engine, backendName);
   const backend = await loadBackend(backendName, {
-    allowFallback: values["allow-fallback"],
+    allowFallback: start.run.allowFallback,
     nativeGradients: engine.nativeGradients,
-    oneDnn: onednn,
+    oneDnn: start.onednn,
   }).catch((err: Error) => {
     throw new UsageError(err.message.replace(/^backend /, "--backend "));
   });
-  // The engines with the suite's own TensorFlow ops record which kernels those ops use.
-  const kernelLibrary = engine.nativeGradients ? backend.kernelLibrary : undefined;
+  return { backend, engine };
+}
 
-  // Data: loaded, split and converted outside every timed region.
-  const data = await loadRunData({
-    ...run.data,
-    seed: run.seed,
-    trainSize: run.trainSize,
-    validationSize: run.validationSize,
-    testSize: run.testSize,
-  });
-  const changed = run.savedSource &&
-    dataChecksumMismatch(run.savedSource.sha256, data.source.sha256);
-  if (changed) throw new DatasetError(changed);
-  const native = getBackendSpec(backend.name).native;
-  const config: RunConfig = {
-    models: run.models,
-    epochs: run.epochs,
-    batchSize: run.batchSize,
+/**
+ * The description as it ran, for `run.json` and the reproduce command: its
+ * backend, the sizes and data files it got, and the fallback device it ran on.
+ */
+function pinRun(run: RunDescription, backend: LoadedBackend, data: RunData): RunDescription {
+  const fellBack = backend.device.fellBackToCpu || backend.device.isFallbackAdapter;
+  return {
+    ...run,
+    backend: backend.name,
+    allowFallback: run.allowFallback && (fellBack ?? false),
+    dataSource: run.dataSource ?? data.source,
     trainSize: data.train.count,
     validationSize: data.validation.count,
     testSize: data.test.count,
-    backend: backend.name,
-    seed: run.seed,
-    learningRate: run.learningRate,
-    // As recorded when the run started (the official data may come from another place now).
-    data: run.savedSource ? previous!.config.data : data.description,
-    dataSource: run.savedSource ?? data.source,
-    // Never more images than the test split holds: a repeated image times nothing new.
-    inferenceBatchSize: Math.min(run.inferenceBatchSize, data.test.count),
-    inferenceRuns: run.inferenceRuns,
+  };
+}
+
+/** The results' `config`: what ran, with the engine's patches and kernels recorded. */
+function configOf(
+  run: RunDescription,
+  data: RunData,
+  backend: LoadedBackend,
+  engine: EngineSpec,
+  recordedData: string | undefined,
+): RunConfig {
+  const native = getBackendSpec(backend.name).native;
+  // The engines with the suite's own TensorFlow ops record which kernels those ops use.
+  const kernelLibrary = engine.nativeGradients ? backend.kernelLibrary : undefined;
+  return {
+    ...recordedConfig(run, data, backend.name),
+    data: recordedData ?? data.description,
+    dataSource: run.dataSource ?? data.source,
     nativeGradients: native ? installedNativeGradients(backend.tf) : [],
     nativeKernels: native ? installedNativeKernels(backend.tf) : [],
     ...(kernelLibrary ? { kernelLibrary } : {}),
     trainStep: engine.trainStep,
     inferencePath: engine.inferencePath,
-    engine: engine.name,
   };
-  const env = await collectEnvironment({
+}
+
+function environmentOf(backend: LoadedBackend, start: RunStart): Promise<Environment> {
+  return collectEnvironment({
     tfjsVersion: backend.tf.version_core,
     tensorflowVersion: backend.device.tensorflowVersion ?? null,
     backend: backend.name,
@@ -182,32 +273,44 @@ export async function trainAllMain(args: string[]): Promise<number> {
       ...(backend.device.fellBackToCpu ? { fellBackToCpu: true } : {}),
       ...(backend.device.isFallbackAdapter ? { softwareAdapter: true } : {}),
     },
-    machine: flags.machine,
+    machine: start.run.machine,
     threads: threadsFromEnv(),
     oneDnnVariable: oneDnnVariableFromEnv(),
+    cpuFeatures: start.cpuFeatures,
   });
-  const command = [
-    "deno task train-all",
-    ...trainAllArgs(config, {
-      allowFallback: env.deviceInfo?.fellBackToCpu || env.deviceInfo?.softwareAdapter,
-      oneDnn: env.onednn && native ? env.onednn.enabled : undefined,
-      machine: flags.machine,
-      out: outDir,
-    }),
-  ].join(" ");
-  const mode = values.json ? "json" : Deno.stderr.isTerminal() ? "tty" : "lines";
-  if (mode !== "json") {
-    const s = config.epochs === 1 ? "" : "s";
-    console.error(
-      `train-all: ${
-        config.models.join(", ")
-      } on ${backend.name} (${backend.device.description}), ` +
-        `engine ${engine.name}, ${config.epochs} epoch${s}, ${config.trainSize} train / ` +
-        `${config.validationSize} validation / ${config.testSize} test images, seed ${config.seed}` +
-        `\ntrain-all: writing to ${outDir}`,
-    );
-  }
+}
 
+function announce(
+  config: RunConfig,
+  backend: LoadedBackend,
+  engine: EngineSpec,
+  outDir: string,
+): void {
+  const s = config.epochs === 1 ? "" : "s";
+  console.error(
+    `train-all: ${config.models.join(", ")} on ${backend.name} (${backend.device.description}), ` +
+      `engine ${engine.name}, ${config.epochs} epoch${s}, ${config.trainSize} train / ` +
+      `${config.validationSize} validation / ${config.testSize} test images, seed ${config.seed}` +
+      `\ntrain-all: writing to ${outDir}`,
+  );
+}
+
+/** What {@link train} needs. */
+interface TrainInputs {
+  start: RunStart;
+  config: RunConfig;
+  env: Environment;
+  engine: EngineSpec;
+  backend: LoadedBackend;
+  data: RunData;
+  command: string;
+  mode: "json" | "tty" | "lines";
+}
+
+/** Trains, evaluates and times every model; Ctrl-C stops after the epoch in flight. */
+async function train(inputs: TrainInputs): Promise<number> {
+  const { start, config, backend, data, mode } = inputs;
+  const { outDir } = start;
   const tensors = {
     train: toTensors(data.train),
     validation: toTensors(data.validation),
@@ -227,20 +330,22 @@ export async function trainAllMain(args: string[]): Promise<number> {
       models: config.models.map(getModelSpec),
       data: tensors,
       config,
-      env,
+      env: inputs.env,
       outDir,
-      previous,
-      order: (epoch, n) => permutation(n, config.seed * 1000 + epoch),
+      previous: start.previous,
+      order: epochOrder(config.seed),
       inference: {
         batchSize: config.inferenceBatchSize,
-        runs: run.inferenceRuns,
-        path: config.inferencePath,
+        runs: config.inferenceRuns,
+        warmup: RUN_DEFAULTS.inferenceWarmup,
+        batchedRuns: RUN_DEFAULTS.inferenceBatchedRuns,
+        path: inputs.engine.inferencePath,
       },
-      command,
-      onEvent: progressReporter(mode, { label: `${backend.name}, ${engine.name}` }),
+      command: inputs.command,
+      onEvent: progressReporter(mode, { label: `${backend.name}, ${inputs.engine.name}` }),
       signal: controller.signal,
     });
-    if (values.json) {
+    if (mode === "json") {
       console.log(JSON.stringify({ type: "done", status: results.status, out: outDir }));
     } else {
       console.log(`\n${summaryTable(results)}`);

@@ -63,6 +63,7 @@ export {
 export {
   classCounts,
   type DataSplit,
+  epochOrder,
   mulberry32,
   permutation,
   splitValidation,

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
 import { CLASS_NAMES, NUM_CLASSES } from "./classes.ts";
 import { IMAGE_PIXELS } from "./idx.ts";
 
@@ -52,6 +53,15 @@ export function permutation(n: number, seed: number): Int32Array {
     out[j] = t;
   }
   return out;
+}
+
+/**
+ * The suite's epoch order for a seed: epoch `e` (1-based) of `n` training
+ * images visits them in `permutation(n, seed * 1000 + e)`, the same order on
+ * every side of a comparison (TF.js, the native step, Keras).
+ */
+export function epochOrder(seed: number): (epoch: number, n: number) => Int32Array {
+  return (epoch, n) => permutation(n, seed * 1000 + epoch);
 }
 
 /**
@@ -110,7 +120,7 @@ export interface ValidationSplit {
  * @throws {RangeError} When `size` is not an integer in [0, count).
  */
 export function splitValidation(split: DataSplit, options: ValidationOptions): ValidationSplit {
-  const { size, seed = 42 } = options;
+  const { size, seed = TRAINING_DEFAULTS.seed } = options;
   if (!Number.isInteger(size) || size < 0 || size >= split.count) {
     throw new RangeError(
       `validation size: expected an integer from 0 to ${split.count - 1}, got ${size}`,
@@ -189,7 +199,7 @@ export function stratifiedSubset(split: DataSplit, options: SubsetOptions): Data
   const quota = quotas(classCounts(split), split.count, options);
   const picked: number[] = [];
   const left = quota.slice();
-  for (const i of permutation(split.count, options.seed ?? 42)) {
+  for (const i of permutation(split.count, options.seed ?? TRAINING_DEFAULTS.seed)) {
     const c = split.labels[i];
     if (left[c] > 0) {
       left[c]--;

@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
 import { NUM_CLASSES } from "../data/classes.ts";
 import { INPUT_SHAPE, type ModelSpec, validateSpec } from "./spec.ts";
 
@@ -61,7 +62,7 @@ export interface BuildModelOptions {
  */
 export function buildModel(spec: ModelSpec, options: BuildModelOptions = {}): tf.Sequential {
   validateSpec(spec);
-  const { seed = 42, learningRate = 1e-3 } = options;
+  const { seed = TRAINING_DEFAULTS.seed, learningRate = TRAINING_DEFAULTS.learningRate } = options;
   let layerSeed = seed;
   const init = () => tf.initializers.glorotUniform({ seed: layerSeed++ });
   const model = tf.sequential({ name: spec.name });

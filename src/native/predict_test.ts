@@ -145,14 +145,14 @@ Deno.test("measureInference times the native path and predictOnBatch beside it",
   const model = buildModel(getModelSpec("model1"), { seed: 7 });
   try {
     const before = tf.memory().numTensors;
-    const options = { warmup: 2, runs: 5, batchSize: 100, batchedRuns: 2 };
+    const options = { warmup: 2, runs: 5, batchSize: 64, batchedRuns: 2 };
     const native = await measureInference(model, images, { ...options, path: "native" });
     assert.equal(native.path, "native");
     assert.equal(native.batch1.runs, 5);
-    assert.equal(native.batched.batchSize, 100);
+    assert.equal(native.batched.batchSize, 64);
     assert.ok(native.batch1.p50Ms > 0 && native.batched.imagesPerSecond > 0);
     assert.equal(native.layers?.batch1.runs, 5);
-    assert.equal(native.layers?.batched.batchSize, 100);
+    assert.equal(native.layers?.batched.batchSize, 64);
     assert.equal(native.kernels?.batch1.length, 6);
     assert.equal(native.kernels?.batched.length, 6);
     const layers = await measureInference(model, images, options);

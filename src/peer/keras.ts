@@ -10,6 +10,7 @@
  * @module
  */
 import { join } from "node:path";
+import { forEachLine } from "../_util/lines.ts";
 import type { DataSplit } from "../data/split.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import type { RunRecord } from "../results/schema.ts";
@@ -283,17 +284,11 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
     stderr: "piped",
   }).spawn();
   const stderr = new Response(child.stderr).text();
-  let pending = "";
-  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-    pending += chunk;
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) {
-      if (!line.startsWith("{")) continue;
-      const event = JSON.parse(line);
-      if (event.type === "epoch") options.onEpoch?.(event.record);
-    }
-  }
+  await forEachLine(child.stdout, (line) => {
+    if (!line.startsWith("{")) return;
+    const event = JSON.parse(line);
+    if (event.type === "epoch") options.onEpoch?.(event.record);
+  });
   const { code } = await child.status;
   if (code !== 0) {
     const last = (await stderr).trim().split("\n").filter((l) => l.trim() !== "").at(-1);

@@ -65,7 +65,7 @@ export function dataRequest(place: DataPlace): DataRequest {
 /** `place` in words, as the flags that chose it, for messages. */
 function describePlace(place: DataPlace): string {
   const flags = dataFlags(place);
-  return flags.length ? flags.join(" ") : `the official data, from the ${place.kind}`;
+  return flags.length ? flags.join(" ") : "the official data";
 }
 
 /**

@@ -86,7 +86,7 @@ Deno.test("dataFlagConflict refuses other data flags and accepts the same ones",
   assert.equal(
     dataFlagConflict({ kind: "cache" }, { fixtures: false, dataDir: "data/fm" }),
     "--resume: --data-dir data/fm differs from the run being resumed " +
-      "(the official data, from the cache); drop the flag",
+      "(the official data); drop the flag",
   );
 });
 

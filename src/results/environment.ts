@@ -101,6 +101,11 @@ export interface CollectEnvironmentOptions {
    * CLIs), from which the oneDNN state is worked out. Default: unset.
    */
   oneDnnVariable?: string;
+  /**
+   * The CPU's recorded extensions, when the caller has read them already
+   * (`readCpuFeatures`; `null` where they cannot be read). Default: read here.
+   */
+  cpuFeatures?: string[] | null;
   /** Folder whose git commit is recorded. Default: the current directory. */
   cwd?: string;
 }
@@ -108,7 +113,9 @@ export interface CollectEnvironmentOptions {
 /** Gathers the {@link Environment}. Runs `git` and `nvidia-smi` when present; reads `/proc/cpuinfo`. */
 export async function collectEnvironment(options: CollectEnvironmentOptions): Promise<Environment> {
   const gpu = await nvidiaGpu();
-  const features = await readCpuFeatures();
+  const features = options.cpuFeatures !== undefined
+    ? options.cpuFeatures
+    : await readCpuFeatures();
   return {
     deno: Deno.version.deno,
     v8: Deno.version.v8,

@@ -18,6 +18,15 @@ export const INFERENCE_DEFAULTS = Object.freeze({
   batchedRuns: 5,
 });
 
+/**
+ * The batch size the batched inference measurement really uses: the one
+ * asked for, never more than the `available` test images (a repeated image
+ * times nothing new). Every side of the suite caps it here.
+ */
+export function inferenceBatchFor(requested: number, available: number): number {
+  return Math.min(requested, available);
+}
+
 /** Options for {@link measureInference}. */
 export interface InferenceOptions {
   /** Untimed batch-1 calls before measuring. Default 10. */
@@ -60,10 +69,10 @@ export interface InferenceResult extends InferenceTimes {
 
 /**
  * Measures batch-1 latency and batched throughput of `model` on images from
- * `images` (a [N,28,28,1] tensor; the first `batchSize` are used, repeated
- * if N is smaller). Leaks no tensor.
+ * `images` (a [N,28,28,1] tensor; the first `batchSize` are used). Leaks no
+ * tensor.
  *
- * @throws {RangeError} For fewer than one run.
+ * @throws {RangeError} For fewer than one run, or a batch larger than `images`.
  * @throws {TypeError} For the `"native"` path with a model or backend it does not support.
  */
 export async function measureInference(
@@ -81,13 +90,16 @@ export async function measureInference(
   if (runs < 1 || batchedRuns < 1) {
     throw new RangeError(`measureInference: expected runs ≥ 1, got ${runs}/${batchedRuns}`);
   }
+  if (batchSize > images.shape[0]) {
+    throw new RangeError(
+      `measureInference: expected a batch size of at most the ${
+        images.shape[0]
+      } images given, got ${batchSize}; cap it with inferenceBatchFor`,
+    );
+  }
   const native = path === "native" ? nativePredictor(model, { oneDnn: options.oneDnn }) : undefined;
   const one = tf.slice(images, [0, 0, 0, 0], [1, -1, -1, -1]);
-  const big = tf.tidy(() => {
-    const reps = Math.ceil(batchSize / images.shape[0]);
-    const tiled = reps > 1 ? tf.tile(images, [reps, 1, 1, 1]) : images;
-    return tf.slice(tiled, [0, 0, 0, 0], [batchSize, -1, -1, -1]);
-  });
+  const big = tf.slice(images, [0, 0, 0, 0], [batchSize, -1, -1, -1]);
   try {
     // One batch, one call: what Keras's predict_on_batch does on the peer's side.
     const layers = (x: tf.Tensor4D) => model.predictOnBatch(x) as tf.Tensor2D;

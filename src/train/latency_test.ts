@@ -10,7 +10,7 @@ import { loadBackend } from "../backends/registry.ts";
 import { loadFixtureData, stratifiedSubset, toTensors } from "../data/mod.ts";
 import { buildModel } from "../models/factory.ts";
 import { getModelSpec, referenceSpec } from "../models/spec.ts";
-import { type InferenceTimes, measureInference } from "./latency.ts";
+import { inferenceBatchFor, type InferenceTimes, measureInference } from "./latency.ts";
 
 const { tf } = await loadBackend("tensorflow");
 const testImages = stratifiedSubset((await loadFixtureData()).test, { size: 40, seed: 3 });
@@ -54,23 +54,33 @@ Deno.test("measureInference times predictOnBatch: ordered batch-1 percentiles, t
   assert.deepEqual(Object.keys(result).sort(), ["batch1", "batched", "path"]);
 });
 
-Deno.test("measureInference repeats the images when there are fewer than the batch size", async () => {
+Deno.test("measureInference refuses a batch larger than the images given, leaking nothing", async () => {
   await withModel1(async (model, images) => {
     const three = tf.slice(images, [0, 0, 0, 0], [3, -1, -1, -1]);
     const before = tf.memory().numTensors;
+    await assert.rejects(measureInference(model, three, { ...few, batchSize: 8 }), {
+      name: "RangeError",
+      message: "measureInference: expected a batch size of at most the 3 images given, got 8; " +
+        "cap it with inferenceBatchFor",
+    });
+    assert.equal(tf.memory().numTensors, before, "no tensor leaked");
+    // At the cap, one run gives every percentile as that run.
     const result = await measureInference(model, three, {
       warmup: 0,
       runs: 1,
-      batchSize: 8,
+      batchSize: inferenceBatchFor(8, 3),
       batchedRuns: 1,
     });
-    assert.equal(tf.memory().numTensors, before, "no tensor leaked");
-    assertTimes(result, 1, 8, 1);
-    // With one run, every percentile is that run.
+    assertTimes(result, 1, 3, 1);
     assert.equal(result.batch1.p50Ms, result.batch1.minMs);
     assert.equal(result.batch1.p95Ms, result.batch1.minMs);
     three.dispose();
   });
+});
+
+Deno.test("inferenceBatchFor caps the batch at the images there are", () => {
+  assert.equal(inferenceBatchFor(1024, 500), 500);
+  assert.equal(inferenceBatchFor(256, 10000), 256);
 });
 
 Deno.test("measureInference refuses fewer than one run, leaking nothing", async () => {
@@ -125,7 +135,7 @@ Deno.test("measureInference's native path refuses the pure-JS backend with a Typ
   const x = tf.zeros([2, 28, 28, 1]) as Tensor4D;
   try {
     const before = tf.memory().numTensors;
-    await assert.rejects(measureInference(small, x, { path: "native", runs: 1 }), {
+    await assert.rejects(measureInference(small, x, { path: "native", runs: 1, batchSize: 2 }), {
       name: "TypeError",
       message: "the native predictor needs the tensorflow backend, not cpu",
     });

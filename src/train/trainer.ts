@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
 import { setDropoutStep } from "../models/factory.ts";
 import type { EpochRecord } from "../results/schema.ts";
 import { evaluateModel } from "./evaluate.ts";
@@ -60,8 +61,17 @@ export interface TrainEpochsOptions {
  * @returns Every epoch's record, the completed ones first.
  */
 export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRecord[]> {
-  const { model, train, validation, epochs, batchSize = 128, order, onBatch, onEpoch, signal } =
-    options;
+  const {
+    model,
+    train,
+    validation,
+    epochs,
+    batchSize = TRAINING_DEFAULTS.batchSize,
+    order,
+    onBatch,
+    onEpoch,
+    signal,
+  } = options;
   const step = options.step ?? "fit";
   const records = [...(options.completed ?? [])];
   const n = train.xs.shape[0];

@@ -1,0 +1,109 @@
+/**
+ * The one launcher of `train-all` runs: {@link trainAllArgs} turns a run
+ * description into `train-all`'s arguments (also the reproduce command a run
+ * records), and {@link runTrainAllChild} runs them in a child Deno process, as
+ * `compare`, `peer` and the GPU kit do: one native backend per process, and
+ * the child's own checks, progress and atomic writes reused, not repeated.
+ *
+ * @module
+ */
+import { denoRunArgs } from "../_util/deno_run.ts";
+import { forEachLine } from "../_util/lines.ts";
+import { dataFlags } from "../results/data_source.ts";
+import { RUN_DEFAULTS, type RunDescription } from "../train/run_description.ts";
+
+/** Where a child writes its run: `--out DIR`. */
+export interface TrainAllTarget {
+  /** The output folder. */
+  out?: string;
+}
+
+/**
+ * The `train-all` flags that repeat `run` exactly, every value spelled out
+ * (sizes left to the data's defaults stay out).
+ *
+ * @throws {RangeError} For a learning rate other than the default, which no flag sets.
+ */
+export function trainAllArgs(run: RunDescription, target: TrainAllTarget = {}): string[] {
+  if (run.learningRate !== RUN_DEFAULTS.learningRate) {
+    throw new RangeError(
+      `trainAllArgs: expected the learning rate ${RUN_DEFAULTS.learningRate} (no flag sets ` +
+        `another), got ${run.learningRate}`,
+    );
+  }
+  const size = (flag: string, n: number | undefined) => n === undefined ? [] : [flag, String(n)];
+  return [
+    ...(run.dataSource
+      ? dataFlags(run.dataSource)
+      : run.data.fixtures
+      ? ["--fixtures"]
+      : run.data.dataDir !== undefined
+      ? ["--data-dir", run.data.dataDir]
+      : []),
+    ...["--models", run.models.join(",")],
+    ...["--epochs", String(run.epochs)],
+    ...["--batch-size", String(run.batchSize)],
+    ...size("--train-size", run.trainSize),
+    ...size("--validation-size", run.validationSize),
+    ...size("--test-size", run.testSize),
+    ...(run.backend ? ["--backend", run.backend] : []),
+    ...(run.allowFallback ? ["--allow-fallback"] : []),
+    ...["--inference-batch", String(run.inferenceBatchSize)],
+    ...["--inference-runs", String(run.inferenceRuns)],
+    ...["--engine", run.engine],
+    ...(run.oneDnn ? ["--onednn", run.oneDnn] : []),
+    ...["--seed", String(run.seed)],
+    ...(run.machine ? ["--machine", run.machine] : []),
+    ...(target.out ? ["--out", target.out] : []),
+  ];
+}
+
+/** The `train-all` arguments that continue the run in `out` on its own saved description. */
+export function resumeArgs(out: string): string[] {
+  return ["--resume", "--out", out];
+}
+
+/** Options for {@link runTrainAllChild}. */
+export interface TrainAllChildOptions {
+  /** Extra environment variables for the child (e.g. thread settings). Default: none. */
+  env?: Record<string, string>;
+  /** Called with every non-empty stderr line, as it arrives. Default: none. */
+  onLine?: (line: string) => void;
+  /**
+   * The `deno` arguments that start `train-all`, before its own arguments.
+   * Default: `train_all.ts` with the project's `deno.json` (a bundle, such as
+   * the GPU kit's, names itself and its `train-all` command instead).
+   */
+  entry?: readonly string[];
+}
+
+/** How the child ended. */
+export interface TrainAllChildResult {
+  /** Exit code. */
+  code: number;
+  /** Its last `error: …` line without the prefix, or `"no error message"`. */
+  lastError: string;
+}
+
+/** Spawns `train_all.ts` with `args` (from {@link trainAllArgs}) and streams its stderr line by line. */
+export async function runTrainAllChild(
+  args: readonly string[],
+  options: TrainAllChildOptions = {},
+): Promise<TrainAllChildResult> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: options.entry
+      ? [...options.entry, ...args]
+      : denoRunArgs(new URL("./train_all.ts", import.meta.url), ...args),
+    env: options.env ?? {},
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let lastError = "no error message";
+  await forEachLine(child.stderr, (line) => {
+    if (line.startsWith("error: ")) lastError = line.slice("error: ".length);
+    if (line.trim() !== "") options.onLine?.(line);
+  });
+  const { code } = await child.status;
+  return { code, lastError };
+}

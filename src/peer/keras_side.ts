@@ -1,0 +1,120 @@
+/**
+ * The Keras side of a comparison, as `deno task peer` and the GPU kit both
+ * run it: each model of a run description trained, evaluated and timed with
+ * Keras in a child Python ({@link runKerasPeer}) on the prepared splits, the
+ * suite's epoch order, batch size, learning rate, seed and inference
+ * settings, with one progress line per epoch and `results.json` rewritten
+ * atomically after each model.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { writeJsonAtomic } from "../_util/fs.ts";
+import { epochOrder } from "../data/split.ts";
+import { forwardFlopsPerImage } from "../models/cost.ts";
+import { getModelSpec } from "../models/spec.ts";
+import type { Environment } from "../results/environment.ts";
+import type { EpochRecord, ResultsFile, RunRecord } from "../results/schema.ts";
+import {
+  recordedConfig,
+  RUN_DEFAULTS,
+  type RunDataRecord,
+  type RunDescription,
+} from "../train/run_description.ts";
+import type { DataSplit } from "../data/split.ts";
+import { type KerasBackend, type KerasRunOptions, runKerasPeer } from "./keras.ts";
+import { kerasResultsFile } from "./keras_results.ts";
+
+/** Options of {@link runKerasSide}. */
+export interface KerasSideOptions {
+  /** What to run: models, epochs, batch size, learning rate, seed, inference settings. */
+  run: RunDescription;
+  /** The splits the TF.js side trains on, with their source. */
+  data: RunDataRecord & { train: DataSplit; validation: DataSplit; test: DataSplit };
+  /** The interpreter of a probed Keras environment. */
+  python: string;
+  /** Extra environment variables for it (e.g. `PYTHONPATH`). Default: none. */
+  pythonEnv?: Record<string, string>;
+  /** The Keras backend. */
+  kerasBackend: KerasBackend;
+  /** The backend name the runs are recorded under (`keras`, `keras-jax`, …). */
+  backendName: string;
+  /** TensorFlow's thread pools, pinned as on the TF.js side. */
+  threads: KerasRunOptions["threads"];
+  /** The machine's environment (`collectEnvironment`). */
+  env: Environment;
+  /** The folder that gets `results.json`; Keras's job files go in `work/` inside, removed after. */
+  dir: string;
+  /** Where the progress lines go. Default: stderr. */
+  log?: (line: string) => void;
+}
+
+/** One epoch's progress line, the same for every Keras run. */
+export function kerasEpochLine(label: string, e: EpochRecord, epochs: number): string {
+  return `  epoch ${e.epoch}/${epochs} [${label}]: ${e.trainSeconds.toFixed(2)} s (${
+    e.imagesPerSecond.toFixed(0)
+  } img/s), val acc ${((e.valAccuracy ?? 0) * 100).toFixed(2)}%`;
+}
+
+/**
+ * Trains, evaluates and times every model of `options.run` with Keras.
+ *
+ * @returns The results as last written to `dir/results.json`.
+ * @throws {Error} When a Keras run fails; the models before it stay written.
+ */
+export async function runKerasSide(options: KerasSideOptions): Promise<ResultsFile> {
+  const { run, data, dir, backendName } = options;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const config = recordedConfig(run, data, backendName);
+  const inference = {
+    batchSize: config.inferenceBatchSize!,
+    runs: run.inferenceRuns,
+    warmup: RUN_DEFAULTS.inferenceWarmup,
+    batchedRuns: RUN_DEFAULTS.inferenceBatchedRuns,
+  };
+  const createdAt = new Date().toISOString();
+  const runs: RunRecord[] = [];
+  let results: ResultsFile | undefined;
+  for (const model of run.models) {
+    const spec = getModelSpec(model);
+    const label = `${backendName} ${model}`;
+    const done = await runKerasPeer({
+      python: options.python,
+      env: options.pythonEnv,
+      kerasBackend: options.kerasBackend,
+      backendName,
+      spec,
+      flopsPerImage: forwardFlopsPerImage(spec),
+      data: { train: data.train, validation: data.validation, test: data.test },
+      epochs: run.epochs,
+      order: epochOrder(run.seed),
+      batchSize: run.batchSize,
+      learningRate: run.learningRate,
+      seed: run.seed,
+      inference,
+      threads: options.threads,
+      workDir: join(dir, "work", model),
+      onEpoch: (e) => log(kerasEpochLine(label, e, run.epochs)),
+    });
+    runs.push(done.run);
+    results = kerasResultsFile({
+      runs,
+      versions: done.versions,
+      env: options.env,
+      config,
+      createdAt,
+      status: runs.length === run.models.length ? "complete" : "partial",
+    });
+    await writeJsonAtomic(join(dir, "results.json"), results);
+    const t = done.run.test;
+    const inf = done.run.inference;
+    log(
+      `  ${label}: test accuracy ${((t?.accuracy ?? 0) * 100).toFixed(2)}%, ` +
+        `batch-1 p50 ${inf?.batch1.p50Ms.toFixed(2)} ms, batch ${inf?.batched.batchSize}: ` +
+        `${inf?.batched.imagesPerSecond.toFixed(0)} img/s`,
+    );
+  }
+  await Deno.remove(join(dir, "work"), { recursive: true }).catch(() => {});
+  if (!results) throw new RangeError("runKerasSide: expected at least one model, got none");
+  return results;
+}
