@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 async function bench(env: Record<string, string>): Promise<string> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["bench", "-A", "--no-check", "bench/model1_bench.ts"],
-    cwd: new URL("..", import.meta.url).pathname,
+    cwd: new URL("../..", import.meta.url).pathname,
     env: { FMNIST_BENCH_FIXTURES: "1", NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
@@ -63,7 +63,7 @@ Deno.test({
 Deno.test("a bare deno bench says in one line how to run the benches, and exits 2", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["bench", "--no-check", "--filter", "model1"],
-    cwd: new URL("..", import.meta.url).pathname,
+    cwd: new URL("../..", import.meta.url).pathname,
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",

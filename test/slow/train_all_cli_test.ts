@@ -4,14 +4,14 @@
  * same data.
  */
 import assert from "node:assert/strict";
-import { type CliRun, runCli } from "./_cli.ts";
+import { type CliRun, runCli } from "../_cli.ts";
 import { join } from "node:path";
-import { FIXTURE_CHECKSUMS, FIXTURE_DIR, FULL_CHECKSUMS, SYSTEM_DIR } from "../src/data/mod.ts";
-import { type ResultsFile, validateResults } from "../src/results/schema.ts";
-import { readCpuFeatures } from "../src/backends/onednn.ts";
-import { sha256File } from "../src/_util/hash.ts";
+import { FIXTURE_CHECKSUMS, FIXTURE_DIR, FULL_CHECKSUMS, SYSTEM_DIR } from "../../src/data/mod.ts";
+import { type ResultsFile, validateResults } from "../../src/results/schema.ts";
+import { readCpuFeatures } from "../../src/backends/onednn.ts";
+import { sha256File } from "../../src/_util/hash.ts";
 
-const CLI = new URL("../src/cli/train_all.ts", import.meta.url).pathname;
+const CLI = new URL("../../src/cli/train_all.ts", import.meta.url).pathname;
 
 const trainAll = (...args: string[]) => runCli("train_all", ...args);
 

@@ -13,16 +13,16 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { sha256File } from "../src/_util/hash.ts";
-import { listTree, withTempDir } from "../src/_util/testing.ts";
-import { defaultCacheDir } from "../src/data/cache.ts";
-import { KIT_MANIFEST, type KitManifest } from "../src/kit/manifest.ts";
-import { KIT_SIZE_LIMIT } from "../src/kit/size.ts";
-import { KIT_WHEELS } from "../src/kit/wheels.ts";
-import { kerasVenvDir, probeKeras } from "../src/peer/keras.ts";
-import { buildComparison } from "../src/results/comparison.ts";
-import { readComparisonInputs } from "../src/results/comparison_files.ts";
-import { runCli } from "./_cli.ts";
+import { sha256File } from "../../src/_util/hash.ts";
+import { listTree, withTempDir } from "../../src/_util/testing.ts";
+import { defaultCacheDir } from "../../src/data/cache.ts";
+import { KIT_MANIFEST, type KitManifest } from "../../src/kit/manifest.ts";
+import { KIT_SIZE_LIMIT } from "../../src/kit/size.ts";
+import { KIT_WHEELS } from "../../src/kit/wheels.ts";
+import { kerasVenvDir, probeKeras } from "../../src/peer/keras.ts";
+import { buildComparison } from "../../src/results/comparison.ts";
+import { readComparisonInputs } from "../../src/results/comparison_files.ts";
+import { runCli } from "../_cli.ts";
 
 const venv = kerasVenvDir(defaultCacheDir({
   xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"),
