@@ -427,7 +427,8 @@ const fullDataInstalled = await Deno.stat(join(SYSTEM_DIR, "train-images-idx3-ub
 );
 
 Deno.test({
-  name: "train-all --resume continues a --data-dir run from that folder, and checks its files",
+  name: "train-all --resume continues a --data-dir run from that folder, and checks its files" +
+    (fullDataInstalled ? "" : ` (ignored: the full dataset is not in ${SYSTEM_DIR})`),
   // --data-dir takes the full dataset only (the fixtures fail its checksums): a copy of Debian's.
   ignore: !fullDataInstalled,
   fn: async () => {
