@@ -35,7 +35,8 @@ const installed = await Deno.stat(join(SYSTEM_DIR, "train-images-idx3-ubyte.gz")
 );
 
 Deno.test({
-  name: "deno task data --json reports the sources, per-class counts and load time",
+  name: "deno task data --json reports the sources, per-class counts and load time" +
+    (installed ? "" : ` (ignored: the full dataset is not in ${SYSTEM_DIR})`),
   ignore: !installed,
   async fn() {
     const cache = await Deno.makeTempDir();

@@ -92,9 +92,11 @@ Deno.test("setup --gpu without pip says what is missing, and leaves the CPU buil
 });
 
 const gpuTest = { ignore: !gpuSetUp && !required };
+/** What an ignored GPU-build test says in its name. */
+const noGpuBuild = gpuTest.ignore ? " (ignored: the GPU build is not set up here)" : "";
 
 Deno.test({
-  name: "setup --gpu: every library resolves; without a driver it says so in one line",
+  name: "setup --gpu: every library resolves; without a driver it says so in one line" + noGpuBuild,
   ...gpuTest,
   async fn() {
     assert.ok(gpuSetUp, "the GPU build is not set up: run `deno task setup --gpu`");
@@ -120,7 +122,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "the GPU build loads and, without a GPU, reports none with TensorFlow's reason",
+  name: "the GPU build loads and, without a GPU, reports none with TensorFlow's reason" +
+    (noGpuBuild || (hasDriver ? " (ignored: an NVIDIA driver here)" : "")),
   ...gpuTest,
   ignore: gpuTest.ignore || hasDriver,
   async fn() {
@@ -134,7 +137,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "doctor reports the CUDA runtime and cuDNN versions, and the driver's absence",
+  name: "doctor reports the CUDA runtime and cuDNN versions, and the driver's absence" + noGpuBuild,
   ...gpuTest,
   async fn() {
     const { code, stdout } = await runCli("doctor", "--json");

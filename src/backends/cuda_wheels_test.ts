@@ -59,10 +59,12 @@ Deno.test("the GPU build pins one wheel per requirement of tensorflow[and-cuda],
 });
 
 const cachedGpuWheel = join(cacheDirFromEnv(), "wheels", TFJS_NODE_GPU.wheel.file);
+const haveGpuWheel = await isFile(cachedGpuWheel);
 
 Deno.test({
-  name: "the and-cuda list above is the one in the cached tensorflow wheel's METADATA",
-  ignore: !(await isFile(cachedGpuWheel)),
+  name: "the and-cuda list above is the one in the cached tensorflow wheel's METADATA" +
+    (haveGpuWheel ? "" : ` (ignored: no ${cachedGpuWheel})`),
+  ignore: !haveGpuWheel,
   async fn() {
     const out = await runTool("python3", [
       "-c",

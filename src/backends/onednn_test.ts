@@ -66,10 +66,13 @@ Deno.test("oneDnnVariableFor maps each choice to the variable's value", () => {
   ]);
 });
 
+const native = await probeNative("tensorflow", TFJS_NODE);
+
 // TensorFlow logs "oneDNN custom operations are on" exactly when it turns oneDNN on.
 Deno.test({
-  name: "oneDnnState agrees with libtensorflow on this CPU, with the variable at 0, 1 and unset",
-  ignore: !(await probeNative("tensorflow", TFJS_NODE)).available,
+  name: "oneDnnState agrees with libtensorflow on this CPU, with the variable at 0, 1 and unset" +
+    (native.available ? "" : ` (ignored: ${native.reason})`),
+  ignore: !native.available,
   async fn() {
     const features = await readCpuFeatures();
     const child = new URL("./probe_child.ts", import.meta.url).pathname;

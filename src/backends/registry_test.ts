@@ -6,6 +6,8 @@ const hasNvidiaDriver = await Deno.stat("/proc/driver/nvidia/version").then(
   () => true,
   () => false,
 );
+/** WebGPU as a child process finds it here: which of the WebGPU tests below can run. */
+const webgpu = await deepProbe("webgpu");
 
 Deno.test("BACKEND_NAMES lists every backend best first", () => {
   assert.deepEqual(BACKEND_NAMES, ["tensorflow-gpu", "tensorflow", "webgpu", "cpu"]);
@@ -48,15 +50,24 @@ Deno.test("deepProbe loads libtensorflow 2.21.0 in a child process", async () =>
   assert.equal(probe.reason, "libtensorflow 2.21.0 (CPU)");
 });
 
-Deno.test("deepProbe flags a software WebGPU adapter as not a GPU", async () => {
-  const probe = await deepProbe("webgpu");
-  if (!probe.available) {
-    assert.match(probe.reason, /navigator\.gpu|adapter/);
-    return;
-  }
-  const fallback = probe.device!.isFallbackAdapter!;
-  assert.equal(probe.device!.kind, fallback ? "cpu" : "gpu");
-  assert.equal(probe.reason.endsWith("(software adapter, not a GPU)"), fallback);
+Deno.test({
+  name: "deepProbe says why WebGPU is unavailable" +
+    (webgpu.available ? " (ignored: WebGPU is available here)" : ""),
+  ignore: webgpu.available,
+  fn() {
+    assert.match(webgpu.reason, /navigator\.gpu|adapter/);
+  },
+});
+
+Deno.test({
+  name: "deepProbe flags a software WebGPU adapter as not a GPU" +
+    (webgpu.available ? "" : ` (ignored: ${webgpu.reason})`),
+  ignore: !webgpu.available,
+  fn() {
+    const fallback = webgpu.device!.isFallbackAdapter!;
+    assert.equal(webgpu.device!.kind, fallback ? "cpu" : "gpu");
+    assert.equal(webgpu.reason.endsWith("(software adapter, not a GPU)"), fallback);
+  },
 });
 
 Deno.test("loadBackend trains a small CNN on the native backend without leaking tensors", async () => {
@@ -148,20 +159,30 @@ Deno.test("loadBackend refuses libtensorflow once WebGPU runs in the process", a
   );
 });
 
-Deno.test("loadBackend refuses a software WebGPU adapter unless the fallback is allowed", async () => {
-  const probe = await deepProbe("webgpu");
-  if (!probe.available || !probe.device?.isFallbackAdapter) return; // a real GPU: nothing to refuse
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "eval",
-      `import { loadBackend } from "${new URL("./registry.ts", import.meta.url).href}";
+/** Why the software-adapter test below cannot run here, if it cannot. */
+const noSoftwareAdapter = !webgpu.available
+  ? webgpu.reason
+  : webgpu.device?.isFallbackAdapter
+  ? undefined
+  : "a real GPU: nothing to refuse";
+
+Deno.test({
+  name: "loadBackend refuses a software WebGPU adapter unless the fallback is allowed" +
+    (noSoftwareAdapter === undefined ? "" : ` (ignored: ${noSoftwareAdapter})`),
+  ignore: noSoftwareAdapter !== undefined,
+  async fn() {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `import { loadBackend } from "${new URL("./registry.ts", import.meta.url).href}";
        await loadBackend("webgpu").then(() => console.log("loaded"), (e) => console.log(e.message));`,
-    ],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  assert.match(
-    new TextDecoder().decode(out.stdout),
-    /^backend webgpu runs on the CPU here \(WebGPU: .* \(software adapter, not a GPU\)\); pick a CPU backend, or allow the fallback explicitly\n$/,
-  );
+      ],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    assert.match(
+      new TextDecoder().decode(out.stdout),
+      /^backend webgpu runs on the CPU here \(WebGPU: .* \(software adapter, not a GPU\)\); pick a CPU backend, or allow the fallback explicitly\n$/,
+    );
+  },
 });

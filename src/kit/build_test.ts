@@ -19,7 +19,8 @@ const haveWheels = (await Promise.all(
 )).every(Boolean);
 
 Deno.test({
-  name: "buildKit refuses a kit over 64 MiB in one line, before it writes anything",
+  name: "buildKit refuses a kit over 64 MiB in one line, before it writes anything" +
+    (haveWheels ? "" : ` (ignored: the kit's wheels are not in ${wheelCacheDir(SUITE_CACHE)})`),
   ignore: !haveWheels,
   fn: async () => {
     await withTempDir(async (dir) => {

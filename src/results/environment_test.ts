@@ -189,7 +189,10 @@ async function withNvidiaSmi(stdout: string | undefined, code = 0, stderr = "") 
 
 Deno.test({
   name:
-    "collectEnvironment reads the first GPU's name and driver from nvidia-smi, or why there is none",
+    "collectEnvironment reads the first GPU's name and driver from nvidia-smi, or why there is none" +
+    (Deno.build.os === "windows"
+      ? " (ignored on Windows: its stand-in nvidia-smi is a shell script)"
+      : ""),
   ignore: Deno.build.os === "windows",
   async fn() {
     const none = { gpuReason: undefined, gitCommit: null }; // no git on this PATH either

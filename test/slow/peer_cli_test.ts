@@ -6,10 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { defaultCacheDir } from "../src/data/cache.ts";
-import { kerasVenvDir, probeKeras } from "../src/peer/keras.ts";
-import type { PeerSummary } from "../src/peer/summary.ts";
-import { runCli } from "./_cli.ts";
+import { defaultCacheDir } from "../../src/data/cache.ts";
+import { kerasVenvDir, probeKeras } from "../../src/peer/keras.ts";
+import type { PeerSummary } from "../../src/peer/summary.ts";
+import { runCli } from "../_cli.ts";
 
 const lastLine = (s: string) => s.trim().split("\n").at(-1);
 

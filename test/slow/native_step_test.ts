@@ -4,7 +4,7 @@
  * the weights and Adam state handed back, no leaked tensor.
  */
 import assert from "node:assert/strict";
-import { loadBackend } from "../backends/registry.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
 import {
   type DataSplit,
   loadFixtureData,
@@ -12,13 +12,13 @@ import {
   splitValidation,
   stratifiedSubset,
   toTensors,
-} from "../data/mod.ts";
-import { buildModel } from "../models/factory.ts";
-import { getModelSpec } from "../models/spec.ts";
-import { evaluateModel } from "../train/evaluate.ts";
-import { fitEpochNative, nativeStepSupport } from "./step.ts";
-import { trainEpochs } from "../train/trainer.ts";
-import type { TrainStep } from "../engines/registry.ts";
+} from "../../src/data/mod.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
+import { evaluateModel } from "../../src/train/evaluate.ts";
+import { fitEpochNative, nativeStepSupport } from "../../src/native/step.ts";
+import { trainEpochs } from "../../src/train/trainer.ts";
+import type { TrainStep } from "../../src/engines/registry.ts";
 
 const { tf, device } = await loadBackend("tensorflow");
 const data = await loadFixtureData();

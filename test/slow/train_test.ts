@@ -8,8 +8,8 @@ import {
   installedNativeGradients,
   installNativeGradients,
   uninstallNativeGradients,
-} from "../src/native/gradients.ts";
-import { loadBackend } from "../src/backends/registry.ts";
+} from "../../src/native/gradients.ts";
+import { loadBackend } from "../../src/backends/registry.ts";
 import {
   type DataSplit,
   epochOrder,
@@ -18,11 +18,11 @@ import {
   splitValidation,
   stratifiedSubset,
   toTensors,
-} from "../src/data/mod.ts";
-import { buildModel } from "../src/models/factory.ts";
-import { getModelSpec } from "../src/models/spec.ts";
-import { evaluateModel } from "../src/train/evaluate.ts";
-import { trainEpochs } from "../src/train/trainer.ts";
+} from "../../src/data/mod.ts";
+import { buildModel } from "../../src/models/factory.ts";
+import { getModelSpec } from "../../src/models/spec.ts";
+import { evaluateModel } from "../../src/train/evaluate.ts";
+import { trainEpochs } from "../../src/train/trainer.ts";
 
 const { tf } = await loadBackend("tensorflow");
 const data = await loadFixtureData();

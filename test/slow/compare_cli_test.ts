@@ -6,10 +6,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DOMParser } from "@xmldom/xmldom";
-import { parseComparison } from "../src/results/comparison_files.ts";
-import { runCli } from "./_cli.ts";
+import { parseComparison } from "../../src/results/comparison_files.ts";
+import { runCli } from "../_cli.ts";
 
-const FIXTURE_RESULTS = new URL("../fixtures/results/", import.meta.url).pathname;
+const FIXTURE_RESULTS = new URL("../../fixtures/results/", import.meta.url).pathname;
 
 /** The last stderr line: what the user reads (libtensorflow may print start-up lines before it). */
 const lastLine = (s: string) => s.trim().split("\n").at(-1);
