@@ -8,13 +8,11 @@
  *
  * @module
  */
-import { ONEDNN_VARIABLE, type OneDnnChoice, type OneDnnState } from "../backends/onednn.ts";
+import { ONEDNN_VARIABLE, type OneDnnChoice } from "../backends/onednn.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
-import { dataFlagConflict, dataRequest, legacyDataPlace } from "../results/data_source.ts";
-import type { RunConfig } from "../results/schema.ts";
+import { dataFlagConflict } from "../results/data_source.ts";
 import {
   assertEngineRunsOn,
-  type EngineName,
   ENGINES,
   type EngineSpec,
   getEngineSpec,
@@ -314,66 +312,6 @@ function toPlace(data: RunDescription["data"]) {
   if (data.fixtures) return { kind: "fixtures" as const };
   if (data.dataDir !== undefined) return { kind: "dir" as const, dir: data.dataDir };
   return { kind: "cache" as const };
-}
-
-/**
- * The description of a run saved before run descriptions were (its results'
- * `config`, which then held the settings): its data from `config.dataSource`,
- * or for older files the place `config.data` names; the inference settings
- * that files older than those fields ran with.
- *
- * @throws {UsageError} When `config.data` names no place, or the engine is unknown.
- */
-export function describeSavedConfig(config: RunConfig): RunDescription {
-  const place = config.dataSource ?? legacyDataPlace(config.data);
-  if (!place) {
-    throw new UsageError(
-      `--resume: expected config.data to name the run's data (fixtures, dir, cache, system or ` +
-        `download), got ${JSON.stringify(config.data)}; start a new run`,
-    );
-  }
-  let engine: EngineName;
-  try {
-    engine = getEngineSpec(config.engine).name;
-  } catch (err) {
-    throw new UsageError(`--resume: the run's engine: ${(err as Error).message}`);
-  }
-  return describeRun({
-    models: config.models,
-    epochs: config.epochs,
-    backend: config.backend,
-    engine,
-    data: dataRequest(place),
-    dataSource: config.dataSource,
-    trainSize: config.trainSize,
-    validationSize: config.validationSize,
-    testSize: config.testSize,
-    batchSize: config.batchSize,
-    seed: config.seed,
-    learningRate: config.learningRate,
-    inferenceBatchSize: config.inferenceBatchSize,
-    inferenceRuns: config.inferenceRuns,
-  });
-}
-
-/**
- * Refuses to resume a run under another oneDNN state than it started with.
- * A complete run is left alone unless `--onednn` was given.
- *
- * @throws {UsageError} Naming both states and the flag that restores the saved one.
- */
-export function checkResumeOneDnn(
-  saved: OneDnnState | undefined,
-  now: OneDnnState,
-  options: { complete: boolean; flagGiven: boolean },
-): void {
-  if (!saved || (options.complete && !options.flagGiven)) return;
-  if (now.enabled !== saved.enabled) {
-    throw new UsageError(
-      `--resume: oneDNN is ${now.reason}, but the run being resumed had it ${saved.reason}; ` +
-        `resume with --onednn ${saved.enabled ? "on" : "off"}`,
-    );
-  }
 }
 
 /** The help lines of the engine flags, for one engine (`train-all`) or a list. */

@@ -112,23 +112,31 @@ async function main(): Promise<number> {
   });
   const loadMs = performance.now() - t0;
 
-  if (values.json) {
-    console.log(JSON.stringify(
-      {
-        files: data.files,
-        train: { count: data.train.count, perClass: perClass(data.train) },
-        test: { count: data.test.count, perClass: perClass(data.test) },
-        cacheDir: decodedCacheDir(cacheDir),
-        warnings: data.warnings,
-        loadMs: Math.round(loadMs * 10) / 10,
-      },
-      null,
-      2,
-    ));
-    return 0;
-  }
+  console.log(
+    values.json ? jsonReport(data, cacheDir, loadMs) : textReport(data, cacheDir, loadMs),
+  );
+  if (!values.json) { for (const warning of data.warnings) console.error(`warning: ${warning}`); }
+  return 0;
+}
 
-  for (const warning of data.warnings) console.error(`warning: ${warning}`);
+type Loaded = Awaited<ReturnType<typeof loadFashionMnist>>;
+
+function jsonReport(data: Loaded, cacheDir: string, loadMs: number): string {
+  return JSON.stringify(
+    {
+      files: data.files,
+      train: { count: data.train.count, perClass: perClass(data.train) },
+      test: { count: data.test.count, perClass: perClass(data.test) },
+      cacheDir: decodedCacheDir(cacheDir),
+      warnings: data.warnings,
+      loadMs: Math.round(loadMs * 10) / 10,
+    },
+    null,
+    2,
+  );
+}
+
+function textReport(data: Loaded, cacheDir: string, loadMs: number): string {
   const rows = data.files.map((f) => [
     f.name,
     f.kind,
@@ -147,7 +155,7 @@ async function main(): Promise<number> {
   const test = classCounts(data.test);
   const counts = (name: string, a: number, b: number) =>
     `  ${name.padEnd(12)} ${String(a).padStart(6)} ${String(b).padStart(6)}`;
-  console.log([
+  return [
     `Fashion-MNIST: ${n(data.train.count)} training and ${n(data.test.count)} test images, ` +
     `loaded in ${loadMs.toFixed(0)} ms`,
     "",
@@ -159,8 +167,7 @@ async function main(): Promise<number> {
     counts("total", data.train.count, data.test.count),
     "",
     `Decoded cache: ${decodedCacheDir(cacheDir)}`,
-  ].join("\n"));
-  return 0;
+  ].join("\n");
 }
 
 if (import.meta.main) await runCli(main);

@@ -74,6 +74,21 @@ function log(line: string): void {
   console.log(`setup: ${line}`);
 }
 
+/** What a set-up works with, from the flags and the environment. */
+interface SetupContext {
+  pkg: NativePackage;
+  backend: "tensorflow" | "tensorflow-gpu";
+  packageDir: string;
+  cacheDir: string;
+  python: string;
+  cxx: string;
+}
+
+/** The outcome of one route: done, or why it did not give a working backend. */
+type RouteOutcome = { done: true } | { done: false; failure?: string };
+
+const DONE: RouteOutcome = { done: true };
+
 async function main(): Promise<number> {
   const { values } = parseFlags("setup", {
     args: Deno.args,
@@ -92,71 +107,107 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const pkg = values.gpu ? TFJS_NODE_GPU : TFJS_NODE;
-  const backend = values.gpu ? "tensorflow-gpu" : "tensorflow";
-  const cacheDir = resolve(values["cache-dir"] ?? cacheDirFromEnv());
-  const python = values.python ?? Deno.env.get("PYTHON") ?? "python3";
-  const cxx = values.cxx ?? Deno.env.get("CXX") ?? "c++";
+  const ctx = setupContext(values.gpu ?? false, values);
+  log(`backend ${ctx.backend}: ${ctx.pkg.npmPackage} at ${ctx.packageDir}`);
+  const failures: string[] = [];
+  const routes: (() => Promise<RouteOutcome>)[] = [
+    () => values.force || values.tensorflow ? Promise.resolve({ done: false }) : existing(ctx),
+    () => values.tensorflow ? custom(ctx, values.tensorflow) : Promise.resolve({ done: false }),
+    () => pinnedWheel(ctx),
+    () =>
+      values.offline
+        ? Promise.resolve({ done: false, failure: "(d) skipped: --offline" })
+        : stock(ctx),
+  ];
+  for (const route of routes) {
+    const outcome = await route();
+    if (outcome.done) return 0;
+    if (outcome.failure) failures.push(outcome.failure);
+  }
+  throw new SetupError(
+    `no route gave a working ${ctx.pkg.npmPackage}:\n  ${failures.join("\n  ")}`,
+  );
+}
+
+function setupContext(
+  gpu: boolean,
+  values: { "cache-dir"?: string; python?: string; cxx?: string },
+): SetupContext {
+  const pkg = gpu ? TFJS_NODE_GPU : TFJS_NODE;
   const packageDir = nativePackageDir(pkg);
   if (!packageDir) {
     throw new SetupError(
       `npm package ${pkg.npmPackage} is not installed; run \`deno install\` in the project first`,
     );
   }
-  log(`backend ${backend}: ${pkg.npmPackage} at ${packageDir}`);
+  return {
+    pkg,
+    backend: gpu ? "tensorflow-gpu" : "tensorflow",
+    packageDir,
+    cacheDir: resolve(values["cache-dir"] ?? cacheDirFromEnv()),
+    python: values.python ?? Deno.env.get("PYTHON") ?? "python3",
+    cxx: values.cxx ?? Deno.env.get("CXX") ?? "c++",
+  };
+}
 
-  const failures: string[] = [];
-
-  // (a) an existing build that loads.
-  if (!values.force && !values.tensorflow) {
-    if (await exists(addonPath(packageDir))) {
-      log(`(a) found an addon at ${addonPath(packageDir)}; loading it in a child process`);
-      if (await ready(pkg, backend, packageDir, true, "(a)")) return 0;
-      failures.push(
+/** (a) An existing build that loads: the installed addon, or a cached build. */
+async function existing(ctx: SetupContext): Promise<RouteOutcome> {
+  const { pkg, backend, packageDir, cacheDir } = ctx;
+  if (await exists(addonPath(packageDir))) {
+    log(`(a) found an addon at ${addonPath(packageDir)}; loading it in a child process`);
+    if (await ready(pkg, backend, packageDir, true, "(a)")) return DONE;
+    return {
+      done: false,
+      failure:
         "(a) the installed addon does not load, lacks the binding patch or its CUDA libraries",
-      );
-    } else {
-      const cached = buildDir(cacheDir, pkg, `tf${pkg.wheel.tensorflowVersion}-wheel`);
-      const built = join(cached, "tfjs_binding.node");
-      if (await exists(built)) {
-        log(`(a) found a cached build at ${built}; installing and loading it`);
-        await installAddon(built, packageDir);
-        if (await ready(pkg, backend, packageDir, true, "(a)")) return 0;
-        failures.push(`(a) the cached build at ${built} does not load, or lacks the binding patch`);
-      } else {
-        log("(a) no existing build");
-      }
-    }
+    };
   }
-
-  // (b) a TensorFlow the user points to.
-  if (values.tensorflow) {
-    const dir = resolve(values.tensorflow);
-    log(`(b) building against the TensorFlow in ${dir}`);
-    const library = await findTensorflowLibrary(dir);
-    const id = `custom-${sha256Hex(dir).slice(0, 12)}`;
-    await build(
-      pkg,
-      packageDir,
-      library,
-      join(buildDir(cacheDir, pkg, id), "tfjs_binding.node"),
-      cxx,
-    );
-    if (await ready(pkg, backend, packageDir, true, "(b)", { strict: true })) return 0;
-    throw new SetupError(
-      `the addon built against ${dir} does not load${
-        pkg.gpu ? ", or its CUDA libraries are incomplete," : ""
-      } (see above)${
-        pkg.gpu
-          ? `; a pip installation needs them beside it: pip install "${
-            pkg.wheel.requirement.replace("==", "[and-cuda]==")
-          }"`
-          : ""
-      }`,
-    );
+  const cached = buildDir(cacheDir, pkg, `tf${pkg.wheel.tensorflowVersion}-wheel`);
+  const built = join(cached, "tfjs_binding.node");
+  if (!(await exists(built))) {
+    log("(a) no existing build");
+    return { done: false };
   }
+  log(`(a) found a cached build at ${built}; installing and loading it`);
+  await installAddon(built, packageDir);
+  if (await ready(pkg, backend, packageDir, true, "(a)")) return DONE;
+  return {
+    done: false,
+    failure: `(a) the cached build at ${built} does not load, or lacks the binding patch`,
+  };
+}
 
-  // (c) the pinned wheel.
+/** (b) A TensorFlow the user points to; its failure ends the set-up. */
+async function custom(ctx: SetupContext, tensorflow: string): Promise<RouteOutcome> {
+  const { pkg, backend, packageDir, cacheDir, cxx } = ctx;
+  const dir = resolve(tensorflow);
+  log(`(b) building against the TensorFlow in ${dir}`);
+  const library = await findTensorflowLibrary(dir);
+  const id = `custom-${sha256Hex(dir).slice(0, 12)}`;
+  await build(
+    pkg,
+    packageDir,
+    library,
+    join(buildDir(cacheDir, pkg, id), "tfjs_binding.node"),
+    cxx,
+  );
+  if (await ready(pkg, backend, packageDir, true, "(b)", { strict: true })) return DONE;
+  throw new SetupError(
+    `the addon built against ${dir} does not load${
+      pkg.gpu ? ", or its CUDA libraries are incomplete," : ""
+    } (see above)${
+      pkg.gpu
+        ? `; a pip installation needs them beside it: pip install "${
+          pkg.wheel.requirement.replace("==", "[and-cuda]==")
+        }"`
+        : ""
+    }`,
+  );
+}
+
+/** (c) The pinned wheel, downloaded with pip, extracted, and the binding compiled against it. */
+async function pinnedWheel(ctx: SetupContext): Promise<RouteOutcome> {
+  const { pkg, backend, packageDir, cacheDir, python, cxx } = ctx;
   try {
     await requireTool(TOOLS.python, python, "to download TensorFlow's wheel");
     await requireTool(TOOLS.pip, python, "to download TensorFlow's wheel");
@@ -177,23 +228,21 @@ async function main(): Promise<number> {
     }
     await ensureRuntimeWheels(pkg, nvidiaDirOf(library.libDir), cacheDir, python);
     await build(pkg, packageDir, library, join(dir, "tfjs_binding.node"), cxx);
-    if (await ready(pkg, backend, packageDir, true, "(c)", { strict: true })) return 0;
-    failures.push("(c) the addon built from the wheel does not load");
+    if (await ready(pkg, backend, packageDir, true, "(c)", { strict: true })) return DONE;
+    return { done: false, failure: "(c) the addon built from the wheel does not load" };
   } catch (err) {
     if (!(err instanceof SetupError)) throw err;
     log(`(c) failed: ${err.message}`);
-    failures.push(`(c) ${err.message}`);
+    return { done: false, failure: `(c) ${err.message}` };
   }
+}
 
-  // (d) tfjs-node's stock download.
-  if (values.offline) {
-    failures.push("(d) skipped: --offline");
-  } else {
-    const reason = await stockInstall(pkg, packageDir);
-    if (reason === undefined && (await ready(pkg, backend, packageDir, false, "(d)"))) return 0;
-    failures.push(`(d) ${reason ?? "the stock addon does not load"}`);
-  }
-  throw new SetupError(`no route gave a working ${pkg.npmPackage}:\n  ${failures.join("\n  ")}`);
+/** (d) tfjs-node's stock download. */
+async function stock(ctx: SetupContext): Promise<RouteOutcome> {
+  const { pkg, backend, packageDir } = ctx;
+  const reason = await stockInstall(pkg, packageDir);
+  if (reason === undefined && (await ready(pkg, backend, packageDir, false, "(d)"))) return DONE;
+  return { done: false, failure: `(d) ${reason ?? "the stock addon does not load"}` };
 }
 
 async function build(

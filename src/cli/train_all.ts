@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { dirname, join, resolve } from "node:path";
-import { exists, writeJsonAtomic } from "../_util/fs.ts";
+import { join, resolve } from "node:path";
+import { writeJsonAtomic } from "../_util/fs.ts";
 import { type OneDnnState, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
 import type { LoadedBackend } from "../backends/types.ts";
@@ -20,9 +20,8 @@ import { dataChecksumMismatch } from "../results/data_source.ts";
 import { collectEnvironment, type Environment } from "../results/environment.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { epochTimes } from "../results/stats.ts";
-import { readResults, runExperiment } from "../train/experiment.ts";
+import { runExperiment } from "../train/experiment.ts";
 import {
-  readRunDescription,
   recordedConfig,
   RUN_DEFAULTS,
   RUN_DESCRIPTION_FILE,
@@ -39,11 +38,11 @@ import {
   UsageError,
 } from "./_cli.ts";
 import { trainAllArgs } from "./_launcher.ts";
+import { checkWritable, ensureFreshOutDir } from "./_out_dir.ts";
+import { checkResumeOneDnn, readPrevious, savedRun } from "./_resume.ts";
 import { loadRunData, type RunData } from "./_run_data.ts";
 import {
   checkEngineBackend,
-  checkResumeOneDnn,
-  describeSavedConfig,
   engineHelp,
   oneDnnHelp,
   parseRunFlags,
@@ -192,17 +191,6 @@ async function startRun(parsed: TrainAllFlags): Promise<RunStart> {
     flagGiven: flags.oneDnn !== undefined || saved?.oneDnn !== undefined,
   });
   return { outDir, run, previous, onednn, cpuFeatures };
-}
-
-/** The saved description of the run in `outDir`, or for older runs the one its config implies. */
-async function savedRun(outDir: string, previous: ResultsFile): Promise<RunDescription> {
-  const path = join(outDir, RUN_DESCRIPTION_FILE);
-  try {
-    return await readRunDescription(path) ?? describeSavedConfig(previous.config);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`--resume: ${(err as Error).message}; start a new run`);
-  }
 }
 
 /** Loads the run's backend (the best available when none is named) for its engine. */
@@ -363,50 +351,6 @@ async function train(inputs: TrainInputs): Promise<number> {
   } finally {
     Deno.removeSignalListener("SIGINT", onSigint);
     for (const t of Object.values(tensors)) backend.tf.dispose([t.xs, t.ys]);
-  }
-}
-
-async function readPrevious(outDir: string): Promise<ResultsFile> {
-  const previous = await readResults(outDir).catch((err: Error) => {
-    throw new UsageError(`--resume: ${err.message}`);
-  });
-  if (!previous) {
-    throw new UsageError(`--resume: expected a run in ${outDir}, but it has no results.json`);
-  }
-  return previous;
-}
-
-async function ensureFreshOutDir(outDir: string, named: boolean): Promise<void> {
-  const existing = await exists(join(outDir, "results.json"));
-  if (existing) {
-    throw new UsageError(
-      `--out ${outDir}: it already holds a run; add --resume to continue it${
-        named ? ", or pick another folder" : ""
-      }`,
-    );
-  }
-}
-
-/**
- * Checks that `outDir` can be written by writing a probe file into it. Folders
- * it had to create for that are removed again, so a run refused later (say,
- * for an unavailable backend) leaves nothing behind.
- */
-async function checkWritable(outDir: string): Promise<void> {
-  let top = outDir; // the highest folder this check creates
-  while (dirname(top) !== top && !(await exists(dirname(top)))) top = dirname(top);
-  const created = !(await exists(top));
-  try {
-    await Deno.mkdir(outDir, { recursive: true });
-    const probe = join(outDir, `.write-check-${crypto.randomUUID()}`);
-    await Deno.writeTextFile(probe, "");
-    await Deno.remove(probe);
-  } catch (err) {
-    throw new UsageError(
-      `--out ${outDir}: expected a folder that can be written, but ${(err as Error).message}`,
-    );
-  } finally {
-    if (created) await Deno.remove(top, { recursive: true }).catch(() => {});
   }
 }
 
