@@ -112,10 +112,12 @@ async function main(): Promise<number> {
   });
   const loadMs = performance.now() - t0;
 
-  console.log(
-    values.json ? jsonReport(data, cacheDir, loadMs) : textReport(data, cacheDir, loadMs),
-  );
-  if (!values.json) { for (const warning of data.warnings) console.error(`warning: ${warning}`); }
+  if (values.json) {
+    console.log(jsonReport(data, cacheDir, loadMs));
+    return 0;
+  }
+  for (const warning of data.warnings) console.error(`warning: ${warning}`);
+  console.log(textReport(data, cacheDir, loadMs));
   return 0;
 }
 
