@@ -19,7 +19,7 @@ import { nativePackageDir, probeNative, TFJS_NODE } from "../backends/native.ts"
 import { buildConformanceBundle } from "../conformance/bundle.ts";
 import {
   compareWithKnown,
-  type Comparison,
+  type ConformanceVerdict,
   countResults,
   type SpecResult,
 } from "../conformance/verdict.ts";
@@ -184,7 +184,7 @@ async function main(): Promise<number> {
   return summary.ok ? 0 : 1;
 }
 
-function knownOutcomes(c: Comparison, complete: boolean): KnownFailureOutcome[] {
+function knownOutcomes(c: ConformanceVerdict, complete: boolean): KnownFailureOutcome[] {
   const outcome = (
     known: (typeof KNOWN_FAILURES)[number],
     outcome: KnownFailureOutcome["outcome"],

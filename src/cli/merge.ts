@@ -57,13 +57,13 @@ async function main(): Promise<number> {
   const paths = await writeComparison(outDir, comparison);
   const machines = new Set(comparison.rows.map((r) => r.machine)).size;
   console.log(
-    `report: ${comparison.rows.length} rows from ${machines} machine${machines === 1 ? "" : "s"}` +
+    `merge: ${comparison.rows.length} rows from ${machines} machine${machines === 1 ? "" : "s"}` +
       ` (${inputs.results.length} results files, ${inputs.rows.length} earlier rows)\n` +
-      `report: ${paths.markdown}\n        ${paths.json}\n        ${paths.chart}` +
-      (paths.png ? `\n        ${paths.png}` : ""),
+      `merge: ${paths.markdown}\n       ${paths.json}\n       ${paths.chart}` +
+      (paths.png ? `\n       ${paths.png}` : ""),
   );
-  if (paths.pngError) console.error(`report: no PNG chart (${paths.pngError}); the SVG has it`);
-  for (const note of comparison.notes) console.error(`report: ${note}`);
+  if (paths.pngError) console.error(`merge: no PNG chart (${paths.pngError}); the SVG has it`);
+  for (const note of comparison.notes) console.error(`merge: ${note}`);
   return 0;
 }
 

@@ -51,7 +51,7 @@ export interface ChildExit {
 }
 
 /** A run as read back from the event log: {@link collectRun}'s result. */
-export interface RunRecord {
+export interface ConformanceRun {
   /** libtensorflow's version, when the run got far enough to report it. */
   tensorflowVersion: string | null;
   /** Specs jasmine found, when the run got far enough to report it. */
@@ -75,7 +75,7 @@ export interface RunRecord {
  *   last line that is cut short is ignored.
  * @throws {Error} When a complete line is not a valid event (naming the line).
  */
-export function collectRun(log: string, exit: ChildExit): RunRecord {
+export function collectRun(log: string, exit: ChildExit): ConformanceRun {
   const lines = log.split("\n");
   const cutShort = !log.endsWith("\n") ? lines.pop() : undefined;
   let tensorflowVersion: string | null = null;

@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import { type ChildConfig, type ChildExit, collectRun, type RunRecord } from "./events.ts";
+import { type ChildConfig, type ChildExit, collectRun, type ConformanceRun } from "./events.ts";
 import { denoRunArgs } from "../_util/deno_run.ts";
 
 /** Options for {@link runConformanceChild}. */
@@ -24,7 +24,7 @@ export interface RunChildOptions {
 /** What {@link runConformanceChild} saw. */
 export interface ChildRun {
   /** The results read back from the event log. */
-  record: RunRecord;
+  record: ConformanceRun;
   /** How the child ended. */
   exit: ChildExit;
   /** The last part of the child's stdout and stderr (tfjs and TensorFlow logs, crash output). */

@@ -37,7 +37,7 @@ export interface KnownMatch {
 }
 
 /** The verdict on a run: {@link compareWithKnown}'s result. */
-export interface Comparison {
+export interface ConformanceVerdict {
   /** `true` when there are no unexpected failures, no fixed and no missing known failures. */
   ok: boolean;
   /** Known failures that failed again: expected. */
@@ -83,7 +83,7 @@ export function compareWithKnown(
   results: readonly SpecResult[],
   allKnown: readonly KnownFailure[],
   context: { onednn?: boolean } = {},
-): Comparison {
+): ConformanceVerdict {
   const notApplicable: KnownFailure[] = [];
   const known: KnownFailure[] = [];
   for (const k of allKnown) {

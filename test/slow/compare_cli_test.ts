@@ -108,7 +108,7 @@ Deno.test("merge merges results from three machines into one comparison", async 
   try {
     const { code, stdout } = await runCli("merge", "--out", dir, FIXTURE_RESULTS);
     assert.equal(code, 0);
-    assert.match(stdout, /^report: 8 rows from 3 machines \(5 results files, 0 earlier rows\)\n/);
+    assert.match(stdout, /^merge: 8 rows from 3 machines \(5 results files, 0 earlier rows\)\n/);
     const c = parseComparison(JSON.parse(await Deno.readTextFile(join(dir, "compare.json"))));
     assert.deepEqual(
       c.rows.map((r) =>
