@@ -12,8 +12,7 @@ import { oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
 import { DatasetError, permutation, toTensors } from "../data/mod.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
-import { installedNativeGradients } from "../native/gradients.ts";
-import { installedNativeKernels } from "../native/kernels.ts";
+import { prepareEngine } from "../native/install.ts";
 import { dataChecksumMismatch } from "../results/data_source.ts";
 import { collectEnvironment } from "../results/environment.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
@@ -129,13 +128,12 @@ export async function trainAllMain(args: string[]): Promise<number> {
   checkEngineBackend(engine, backendName);
   const backend = await loadBackend(backendName, {
     allowFallback: values["allow-fallback"],
-    nativeGradients: engine.nativeGradients,
-    oneDnn: onednn,
   }).catch((err: Error) => {
     throw new UsageError(err.message.replace(/^backend /, "--backend "));
   });
   // The engines with the suite's own TensorFlow ops record which kernels those ops use.
-  const kernelLibrary = engine.nativeGradients ? backend.kernelLibrary : undefined;
+  const prepared = prepareEngine(backend, engine, { oneDnn: onednn });
+  const { kernelLibrary } = prepared;
 
   // Data: loaded, split and converted outside every timed region.
   const data = await loadRunData({
@@ -165,8 +163,8 @@ export async function trainAllMain(args: string[]): Promise<number> {
     // Never more images than the test split holds: a repeated image times nothing new.
     inferenceBatchSize: Math.min(run.inferenceBatchSize, data.test.count),
     inferenceRuns: run.inferenceRuns,
-    nativeGradients: native ? installedNativeGradients(backend.tf) : [],
-    nativeKernels: native ? installedNativeKernels(backend.tf) : [],
+    nativeGradients: prepared.nativeGradients,
+    nativeKernels: prepared.nativeKernels,
     ...(kernelLibrary ? { kernelLibrary } : {}),
     trainStep: engine.trainStep,
     inferencePath: engine.inferencePath,

@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadBackend } from "../backends/registry.ts";
+import { prepareEngine } from "../native/install.ts";
+import { getEngineSpec } from "../engines/registry.ts";
 import { loadFixtureData, permutation, stratifiedSubset, toTensors } from "../data/mod.ts";
 import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
 import { referenceSpec } from "../models/spec.ts";
@@ -20,7 +22,9 @@ import {
 } from "./experiment.ts";
 import { listTree } from "../_util/testing.ts";
 
-const { tf, device } = await loadBackend("tensorflow");
+const loaded = await loadBackend("tensorflow");
+prepareEngine(loaded, getEngineSpec("native"));
+const { tf, device } = loaded;
 const data = await loadFixtureData();
 const splits = {
   train: stratifiedSubset(data.train, { size: 96, seed: 1 }),
