@@ -7,7 +7,7 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { exists } from "../_util/fs.ts";
+import { exists, writeFileAtomic } from "../_util/fs.ts";
 import { oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
 import { DatasetError, permutation, toTensors } from "../data/mod.ts";
@@ -15,6 +15,7 @@ import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
 import { prepareEngine } from "../native/install.ts";
 import { dataChecksumMismatch } from "../results/data_source.ts";
 import { collectEnvironment } from "../results/environment.ts";
+import { renderReport } from "../results/report.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { epochTimes } from "../results/stats.ts";
 import { DEFAULT_ENGINE } from "../engines/registry.ts";
@@ -221,6 +222,7 @@ export async function trainAllMain(args: string[]): Promise<number> {
   };
   Deno.addSignalListener("SIGINT", onSigint);
   try {
+    const progress = progressReporter(mode, { label: `${backend.name}, ${engine.name}` });
     const { results, interrupted } = await runExperiment({
       models: config.models.map(getModelSpec),
       data: tensors,
@@ -234,8 +236,13 @@ export async function trainAllMain(args: string[]): Promise<number> {
         runs: run.inferenceRuns,
         path: config.inferencePath,
       },
-      command,
-      onEvent: progressReporter(mode, { label: `${backend.name}, ${engine.name}` }),
+      onEvent: async (event) => {
+        progress(event);
+        // report.md follows every write of results.json, so both always agree.
+        if (event.type === "written") {
+          await writeFileAtomic(join(outDir, "report.md"), renderReport(event.results, command));
+        }
+      },
       signal: controller.signal,
     });
     if (values.json) {
