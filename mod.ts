@@ -4,41 +4,49 @@
  * backend (native libtensorflow on the CPU or a CUDA GPU, WebGPU, pure JS).
  *
  * What a library user needs, in the order of a run: load a backend and the
- * data, build a model, train it with an engine, evaluate it and time its
- * inference, then read, write and compare results. Importing this module has
- * no side effects and loads no backend.
+ * data, build a model, set an engine up on the backend (`prepareEngine`),
+ * train it with that engine, evaluate it and time its inference, then read,
+ * write and compare results. Importing this module has no side effects and
+ * loads no backend.
  *
  * @example Train model1 on the fixture split and time its inference
  * ```ts
  * import {
  *   buildModel,
  *   evaluateModel,
+ *   getEngineSpec,
  *   getModelSpec,
  *   loadBackend,
  *   loadFixtureData,
  *   measureInference,
  *   permutation,
+ *   prepareEngine,
  *   toTensors,
  *   trainEpochs,
  * } from "./mod.ts";
  *
- * const { tf, device } = await loadBackend("tensorflow");
- * console.log(device.description); // "libtensorflow 2.21.0 (CPU)"
+ * const backend = await loadBackend("tensorflow"); // stock TF.js on libtensorflow
+ * console.log(backend.device.description); // "libtensorflow 2.21.0 (CPU)"
+ * // The native engine: TensorFlow's ops called directly, as Keras's graph does (libtensorflow
+ * // backends only); it installs TensorFlow's gradients and kernels in place of some of TF.js's.
+ * const engine = getEngineSpec("native");
+ * console.log(prepareEngine(backend, engine).nativeGradients); // e.g. ["Relu", "MaxPool"]
+ * const { tf } = backend;
  * const data = await loadFixtureData();
  * const train = toTensors(data.train);
  * const test = toTensors(data.test);
  * const model = buildModel(getModelSpec("model1"), { seed: 42 });
- * // "native": TensorFlow's ops called directly, as Keras's graph does (tensorflow backend only)
  * const epochs = await trainEpochs({
  *   model,
  *   train,
  *   epochs: 3,
- *   step: "native",
+ *   step: engine.trainStep,
  *   order: (epoch, n) => permutation(n, epoch),
  * });
  * console.log(epochs.map((e) => e.trainSeconds));
  * console.log((await evaluateModel(model, test.xs, test.ys)).accuracy);
- * console.log((await measureInference(model, test.xs)).batch1.p50Ms);
+ * const path = engine.inferencePath;
+ * console.log((await measureInference(model, test.xs, { path })).batch1.p50Ms);
  * tf.dispose([train.xs, train.ys, test.xs, test.ys]);
  * model.dispose();
  * ```
@@ -109,6 +117,11 @@ export {
   type InferencePath,
   type TrainStep,
 } from "./src/engines/registry.ts";
+export {
+  type PreparedEngine,
+  prepareEngine,
+  type PrepareEngineOptions,
+} from "./src/native/install.ts";
 export {
   type InferenceOptions,
   type InferenceResult,

@@ -7,10 +7,6 @@
  */
 import { loadCpu, probeCpu } from "./cpu.ts";
 import { loadNative, probeNative, TFJS_NODE, TFJS_NODE_GPU } from "./native.ts";
-import { installNativeGradients, nativeGradientsInstalled } from "../native/gradients.ts";
-import { oneDnnMaxPoolAvailable } from "../native/tf_ops.ts";
-import { chooseKernelLibrary, type OneDnnState } from "./onednn.ts";
-import { installedNativeKernels, installNativeKernels } from "../native/kernels.ts";
 import type {
   BackendName,
   BackendSpec,
@@ -86,13 +82,6 @@ export function getBackendSpec(name: string): BackendSpec {
   return spec;
 }
 
-/** {@link LoadBackendOptions.oneDnn}'s default, for callers that do not work the state out. */
-const ASSUMED_ONEDNN: OneDnnState = {
-  enabled: true,
-  source: "cpu-default",
-  reason: "on: assumed (the caller did not work out the state)",
-};
-
 /** Probes every registered backend, in registry order. Loads nothing. */
 export function probeAll(): Promise<ProbeResult[]> {
   return Promise.all(BACKENDS.map((b) => b.probe()));
@@ -106,25 +95,13 @@ export interface LoadBackendOptions {
    * load is refused, so no CPU run is ever reported as a GPU run.
    */
   allowFallback?: boolean;
-  /**
-   * On a native backend, compute the gradients in `NATIVE_GRADIENTS` and
-   * run the kernels in `NATIVE_KERNELS` with TensorFlow's fused ops where
-   * they can run (see `src/native/gradients.ts` and `src/native/kernels.ts`). Default `true`;
-   * `false` keeps TF.js's stock gradients.
-   */
-  nativeGradients?: boolean;
-  /**
-   * This process's oneDNN state (`oneDnnState`, worked out by the caller
-   * from the CPU and `TF_ENABLE_ONEDNN_OPTS`). On a native backend it
-   * decides, with the device, the kernels of this suite's own TensorFlow
-   * ops (`chooseKernelLibrary`, reported as `kernelLibrary`): where oneDNN
-   * is off, no oneDNN kernel runs at all. Default: on.
-   */
-  oneDnn?: OneDnnState;
 }
 
 /**
  * Probes and loads a backend into this process and makes it the active one.
+ * It loads TF.js's stock backend and nothing more: TF.js's own gradients and
+ * kernels stay in place (an engine that replaces some installs them itself;
+ * see `prepareEngine` in `src/native/install.ts`).
  *
  * @throws {RangeError} For an unknown name.
  * @throws {Error} When the backend is unavailable (the message gives the
@@ -147,27 +124,7 @@ export async function loadBackend(
         `pick a CPU backend, or allow the fallback explicitly`,
     );
   }
-  if (!spec.native) return loaded;
-  const onednn = options.oneDnn ?? ASSUMED_ONEDNN;
-  const gpu = loaded.device.kind === "gpu";
-  // The check runs a oneDNN op, so only where one may run.
-  const opsRun = onednn.enabled && !gpu && oneDnnMaxPoolAvailable(loaded.tf);
-  const kernelLibrary = chooseKernelLibrary({ onednn, gpu, opsRun });
-  if (options.nativeGradients ?? true) {
-    const oneDnn = kernelLibrary.library === "onednn";
-    installNativeGradients(loaded.tf, { cpu: oneDnn });
-    installNativeKernels(loaded.tf, { cpu: oneDnn });
-  } else restoreStockGradients(loaded.tf);
-  return { ...loaded, kernelLibrary };
-}
-
-function restoreStockGradients(tf: LoadedBackend["tf"]): void {
-  if (nativeGradientsInstalled(tf) || installedNativeKernels(tf).length > 0) {
-    throw new Error(
-      "loadBackend: native gradients are already installed in this process; " +
-        "load with nativeGradients: false in a fresh process",
-    );
-  }
+  return loaded;
 }
 
 /**

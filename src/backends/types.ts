@@ -4,7 +4,6 @@
  * @module
  */
 import type * as tfjs from "@tensorflow/tfjs";
-import type { KernelLibraryChoice } from "./onednn.ts";
 import type { TfGpuDevice } from "./tf_gpu_log.ts";
 
 /** The TensorFlow.js namespace every backend is used through. */
@@ -64,11 +63,6 @@ export interface LoadedBackend {
   tf: Tf;
   /** The device the backend really uses. */
   device: DeviceReport;
-  /**
-   * For the native backends, as loaded by `loadBackend`: the kernels this
-   * suite's own TensorFlow ops use here (oneDNN's or generic ones), and why.
-   */
-  kernelLibrary?: KernelLibraryChoice;
 }
 
 /** Options for {@link BackendSpec.load}. */

@@ -38,6 +38,7 @@ import {
 import { getModelSpec } from "../models/spec.ts";
 import { fitEpochNative } from "../native/step.ts";
 import { nativePredictor, type Predict } from "../native/predict.ts";
+import { type PreparedEngine, prepareEngine } from "../native/install.ts";
 
 /** What to benchmark. */
 export interface ModelBenchConfig {
@@ -57,7 +58,7 @@ export interface ModelBenchConfig {
   fixtures: boolean;
   /** The cache folder for the dataset, or none. */
   cacheDir?: string;
-  /** This process's oneDNN state (see `LoadBackendOptions.oneDnn`). Default: on. */
+  /** This process's oneDNN state (see `PrepareEngineOptions.oneDnn`). Default: on. */
   oneDnn?: OneDnnState;
 }
 
@@ -163,7 +164,10 @@ export async function registerModelBenches(
   const order = [...config.backends].sort((a, b) =>
     Number(getBackendSpec(b).native) - Number(getBackendSpec(a).native)
   );
-  const loaded = new Map<BackendName, LoadedBackend | string>();
+  const loaded = new Map<
+    BackendName,
+    { backend: LoadedBackend; prepared: PreparedEngine } | string
+  >();
   for (const name of order) {
     const probe = await getBackendSpec(name).probe();
     if (!probe.available) {
@@ -171,31 +175,26 @@ export async function registerModelBenches(
       continue;
     }
     try {
-      loaded.set(
-        name,
-        await loadBackend(name, {
-          allowFallback: true,
-          nativeGradients: config.engine.nativeGradients,
-          oneDnn: config.oneDnn,
-        }),
-      );
+      const backend = await loadBackend(name, { allowFallback: true });
+      const prepared = prepareEngine(backend, config.engine, { oneDnn: config.oneDnn });
+      loaded.set(name, { backend, prepared });
     } catch (err) {
       loaded.set(name, (err as Error).message);
     }
   }
 
   for (const name of config.backends) {
-    const backend = loaded.get(name)!;
+    const entry = loaded.get(name)!;
     const groupOpts = (group: string) => ({
       group: `${modelName} ${group}`,
       baseline: name === baseline,
     });
-    if (typeof backend === "string") {
+    if (typeof entry === "string") {
       // Deno does not print ignored benches, so say it here too, where the output shows it.
-      console.log(`${modelName} on ${name}: skipped, unavailable: ${backend}`);
+      console.log(`${modelName} on ${name}: skipped, unavailable: ${entry}`);
       for (const group of ["train epoch", "batch-1 inference", "batched inference"]) {
         Deno.bench({
-          name: `${modelName} ${group} on ${name} [unavailable: ${backend}]`,
+          name: `${modelName} ${group} on ${name} [unavailable: ${entry}]`,
           ...groupOpts(group),
           baseline: false,
           ignore: true,
@@ -204,8 +203,8 @@ export async function registerModelBenches(
       }
       continue;
     }
-    const { tf, device } = backend;
-    const oneDnn = backend.kernelLibrary?.library === "onednn";
+    const { tf, device } = entry.backend;
+    const oneDnn = entry.prepared.kernelLibrary?.library === "onednn";
     const { engine } = config;
     const label = `${name} (${device.description}), engine ${engine.name}`;
     const use = () => tf.setBackend(getBackendSpec(name).tfjsName);

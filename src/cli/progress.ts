@@ -119,7 +119,7 @@ export function progressReporter(
     if (event.type === "phase") clock.postStart(performance.now());
     if (event.type === "model-done") clock.done(event.model, performance.now());
     if (mode === "json") {
-      if (event.type !== "batch") console.log(JSON.stringify(event));
+      if (event.type !== "batch" && event.type !== "written") console.log(JSON.stringify(event));
       return;
     }
     switch (event.type) {
@@ -184,6 +184,8 @@ export function progressReporter(
         break;
       case "interrupted":
         err(`${clear}${event.model}: stopped after epoch ${event.epochs}\n`);
+        break;
+      case "written":
         break;
     }
   };

@@ -7,20 +7,21 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { writeJsonAtomic } from "../_util/fs.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 import { type OneDnnState, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
 import type { LoadedBackend } from "../backends/types.ts";
 import { DatasetError, epochOrder, toTensors } from "../data/mod.ts";
 import { DEFAULT_ENGINE, type EngineSpec, getEngineSpec } from "../engines/registry.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
-import { installedNativeGradients } from "../native/gradients.ts";
-import { installedNativeKernels } from "../native/kernels.ts";
+import { type PreparedEngine, prepareEngine } from "../native/install.ts";
 import { dataChecksumMismatch } from "../results/data_source.ts";
 import { collectEnvironment, type Environment } from "../results/environment.ts";
+import { renderReport } from "../results/report.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { epochTimes } from "../results/stats.ts";
 import { runExperiment } from "../train/experiment.ts";
+import { inferenceBatchFor } from "../train/latency.ts";
 import {
   recordedConfig,
   RUN_DEFAULTS,
@@ -114,7 +115,7 @@ export async function trainAllMain(args: string[]): Promise<number> {
     return 0;
   }
   await checkWritable(start.outDir);
-  const { backend, engine } = await loadRunBackend(start);
+  const { backend, engine, prepared } = await loadRunBackend(start);
   // Data: loaded, split and converted outside every timed region.
   const data = await loadRunData(start.run);
   const saved = start.run.dataSource;
@@ -124,12 +125,12 @@ export async function trainAllMain(args: string[]): Promise<number> {
   await writeJsonAtomic(join(start.outDir, RUN_DESCRIPTION_FILE), run);
   // A resumed run keeps the words it recorded for its data (the files may come from elsewhere now).
   const recorded = saved ? start.previous?.config.data : undefined;
-  const config = configOf(run, data, backend, engine, recorded);
+  const config = configOf(run, data, backend, prepared, recorded);
   const env = await environmentOf(backend, start);
   const command = ["deno task train-all", ...trainAllArgs(run, { out: start.outDir })].join(" ");
   const mode = parsed.json ? "json" : Deno.stderr.isTerminal() ? "tty" : "lines";
   if (mode !== "json") announce(config, backend, engine, start.outDir);
-  return await train({ start, config, env, engine, backend, data, command, mode });
+  return await train({ start, run, config, env, engine, prepared, backend, data, command, mode });
 }
 
 /** Checks every flag (before `--help` is answered); `undefined` for `--help`. */
@@ -196,18 +197,18 @@ async function startRun(parsed: TrainAllFlags): Promise<RunStart> {
 /** Loads the run's backend (the best available when none is named) for its engine. */
 async function loadRunBackend(
   start: RunStart,
-): Promise<{ backend: LoadedBackend; engine: EngineSpec }> {
+): Promise<{ backend: LoadedBackend; engine: EngineSpec; prepared: PreparedEngine }> {
   const engine = getEngineSpec(start.run.engine);
   const backendName = start.run.backend ?? (await pickBackend());
   checkEngineBackend(engine, backendName);
   const backend = await loadBackend(backendName, {
     allowFallback: start.run.allowFallback,
-    nativeGradients: engine.nativeGradients,
-    oneDnn: start.onednn,
   }).catch((err: Error) => {
     throw new UsageError(err.message.replace(/^backend /, "--backend "));
   });
-  return { backend, engine };
+  // The engine installs its own patches; the stock engine checks there are none.
+  const prepared = prepareEngine(backend, engine, { oneDnn: start.onednn });
+  return { backend, engine, prepared };
 }
 
 /**
@@ -232,18 +233,18 @@ function configOf(
   run: RunDescription,
   data: RunData,
   backend: LoadedBackend,
-  engine: EngineSpec,
+  prepared: PreparedEngine,
   recordedData: string | undefined,
 ): RunConfig {
-  const native = getBackendSpec(backend.name).native;
+  const engine = getEngineSpec(run.engine);
   // The engines with the suite's own TensorFlow ops record which kernels those ops use.
-  const kernelLibrary = engine.nativeGradients ? backend.kernelLibrary : undefined;
+  const { kernelLibrary } = prepared;
   return {
     ...recordedConfig(run, data, backend.name),
     data: recordedData ?? data.description,
     dataSource: run.dataSource ?? data.source,
-    nativeGradients: native ? installedNativeGradients(backend.tf) : [],
-    nativeKernels: native ? installedNativeKernels(backend.tf) : [],
+    nativeGradients: prepared.nativeGradients,
+    nativeKernels: prepared.nativeKernels,
     ...(kernelLibrary ? { kernelLibrary } : {}),
     trainStep: engine.trainStep,
     inferencePath: engine.inferencePath,
@@ -286,9 +287,11 @@ function announce(
 /** What {@link train} needs. */
 interface TrainInputs {
   start: RunStart;
+  run: RunDescription;
   config: RunConfig;
   env: Environment;
   engine: EngineSpec;
+  prepared: PreparedEngine;
   backend: LoadedBackend;
   data: RunData;
   command: string;
@@ -297,7 +300,7 @@ interface TrainInputs {
 
 /** Trains, evaluates and times every model; Ctrl-C stops after the epoch in flight. */
 async function train(inputs: TrainInputs): Promise<number> {
-  const { start, config, backend, data, mode } = inputs;
+  const { start, run, config, backend, data, mode } = inputs;
   const { outDir } = start;
   const tensors = {
     train: toTensors(data.train),
@@ -314,23 +317,33 @@ async function train(inputs: TrainInputs): Promise<number> {
   };
   Deno.addSignalListener("SIGINT", onSigint);
   try {
+    const progress = progressReporter(mode, { label: `${backend.name}, ${inputs.engine.name}` });
     const { results, interrupted } = await runExperiment({
-      models: config.models.map(getModelSpec),
+      models: run.models.map(getModelSpec),
       data: tensors,
       config,
+      engine: inputs.engine,
+      kernelLibrary: inputs.prepared.kernelLibrary,
       env: inputs.env,
       outDir,
       previous: start.previous,
-      order: epochOrder(config.seed),
+      order: epochOrder(run.seed),
       inference: {
-        batchSize: config.inferenceBatchSize,
-        runs: config.inferenceRuns,
+        batchSize: inferenceBatchFor(run.inferenceBatchSize, data.test.count),
+        runs: run.inferenceRuns,
         warmup: RUN_DEFAULTS.inferenceWarmup,
         batchedRuns: RUN_DEFAULTS.inferenceBatchedRuns,
-        path: inputs.engine.inferencePath,
       },
-      command: inputs.command,
-      onEvent: progressReporter(mode, { label: `${backend.name}, ${inputs.engine.name}` }),
+      onEvent: async (event) => {
+        progress(event);
+        // report.md follows every write of results.json, so both always agree.
+        if (event.type === "written") {
+          await writeFileAtomic(
+            join(outDir, "report.md"),
+            renderReport(event.results, inputs.command),
+          );
+        }
+      },
       signal: controller.signal,
     });
     if (mode === "json") {

@@ -56,9 +56,11 @@ export interface EngineSpec {
   inferencePath: InferencePath;
   /**
    * Whether TensorFlow ops replace some of TF.js's gradients and kernels on
-   * a libtensorflow backend (`loadBackend`'s `nativeGradients`).
+   * a libtensorflow backend (`prepareEngine` in `src/native/install.ts`
+   * installs them). Results record what was installed as
+   * `config.nativeGradients` and `config.nativeKernels`.
    */
-  nativeGradients: boolean;
+  patchesTfjs: boolean;
 }
 
 const NATIVE_BACKENDS: readonly BackendName[] = ["tensorflow-gpu", "tensorflow"];
@@ -71,7 +73,7 @@ export const ENGINES: readonly EngineSpec[] = Object.freeze([
     backends: ["tensorflow-gpu", "tensorflow", "webgpu", "cpu"],
     trainStep: "fit",
     inferencePath: "layers",
-    nativeGradients: false,
+    patchesTfjs: false,
   },
   {
     name: "native",
@@ -80,7 +82,7 @@ export const ENGINES: readonly EngineSpec[] = Object.freeze([
     backends: NATIVE_BACKENDS,
     trainStep: "native",
     inferencePath: "native",
-    nativeGradients: true,
+    patchesTfjs: true,
   },
   {
     name: "tfjs-patched",
@@ -89,7 +91,7 @@ export const ENGINES: readonly EngineSpec[] = Object.freeze([
     backends: NATIVE_BACKENDS,
     trainStep: "fit",
     inferencePath: "layers",
-    nativeGradients: true,
+    patchesTfjs: true,
   },
 ]);
 

@@ -21,17 +21,17 @@ Deno.test("the engine registry: tfjs first and the default, every backend known"
   const tfjs = getEngineSpec("tfjs");
   assert.deepEqual(tfjs.backends, BACKEND_NAMES, "stock TF.js runs everywhere");
   assert.deepEqual(
-    [tfjs.trainStep, tfjs.inferencePath, tfjs.nativeGradients],
+    [tfjs.trainStep, tfjs.inferencePath, tfjs.patchesTfjs],
     ["fit", "layers", false],
   );
   const native = getEngineSpec("native");
   assert.deepEqual(
-    [native.trainStep, native.inferencePath, native.nativeGradients],
+    [native.trainStep, native.inferencePath, native.patchesTfjs],
     ["native", "native", true],
   );
   const patched = getEngineSpec("tfjs-patched");
   assert.deepEqual(
-    [patched.trainStep, patched.inferencePath, patched.nativeGradients],
+    [patched.trainStep, patched.inferencePath, patched.patchesTfjs],
     ["fit", "layers", true],
   );
 });

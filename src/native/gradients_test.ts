@@ -8,9 +8,13 @@ import {
   uninstallNativeGradients,
 } from "./gradients.ts";
 import { loadBackend } from "../backends/registry.ts";
+import { prepareEngine } from "./install.ts";
+import { getEngineSpec } from "../engines/registry.ts";
 
 Deno.test("native Relu gradient matches dy * step(x) on tensorflow and on the cpu backend", async () => {
-  const { tf } = await loadBackend("tensorflow");
+  const loaded = await loadBackend("tensorflow");
+  prepareEngine(loaded, getEngineSpec("native"));
+  const { tf } = loaded;
   assert.deepEqual(NATIVE_GRADIENTS, ["Relu", "MaxPool"]);
   assert.ok(nativeGradientsInstalled(tf));
   const grad = tf.grad((v: Tensor) => tf.sum(tf.mul(tf.relu(v), tf.tensor1d([1, 2, 3, 4, 5]))));
@@ -31,7 +35,9 @@ Deno.test("native Relu gradient matches dy * step(x) on tensorflow and on the cp
 });
 
 Deno.test("native MaxPool gradient equals TF.js's stock one, ties and padding included", async () => {
-  const { tf } = await loadBackend("tensorflow");
+  const loaded = await loadBackend("tensorflow");
+  prepareEngine(loaded, getEngineSpec("native"));
+  const { tf } = loaded;
   assert.deepEqual(installedNativeGradients(tf), ["Relu", "MaxPool"]);
   // ReLU'd noise has many all-zero windows; rounding makes ties among positive values too.
   const x = tf.tidy(() => tf.round(tf.relu(tf.randomNormal([4, 9, 9, 3], 0, 2, "float32", 7))));
@@ -72,7 +78,9 @@ Deno.test("native MaxPool gradient equals TF.js's stock one, ties and padding in
 });
 
 Deno.test("installNativeGradients names the expected gradients when given an unknown one", async () => {
-  const { tf } = await loadBackend("tensorflow");
+  const loaded = await loadBackend("tensorflow");
+  prepareEngine(loaded, getEngineSpec("native"));
+  const { tf } = loaded;
   assert.throws(
     () => installNativeGradients(tf, { names: ["Conv2D"] }),
     {

@@ -28,10 +28,11 @@
  * is on and the work runs on the CPU (`chooseKernelLibrary` in
  * `src/backends/onednn.ts`), and in TensorFlow's generic kernels otherwise.
  *
- * `loadBackend` installs the patched gradients and kernels when asked, so
- * `src/backends/registry.ts` imports `gradients.ts` and `kernels.ts`; nothing
- * else outside this folder reaches into it. Timings of each part, with the
- * commands that measure them, are in BENCHMARKS.md.
+ * {@link prepareEngine} (`install.ts`) sets a loaded backend up for an
+ * engine: for one that patches TF.js it chooses the kernel library and
+ * installs `gradients.ts`' and `kernels.ts`' patches; for a stock engine it
+ * checks that none are installed. `loadBackend` installs nothing. Timings of
+ * each part, with the commands that measure them, are in BENCHMARKS.md.
  *
  * @module
  */
@@ -50,6 +51,7 @@ export {
   type NativeKernelOptions,
   uninstallNativeKernels,
 } from "./kernels.ts";
+export { type PreparedEngine, prepareEngine, type PrepareEngineOptions } from "./install.ts";
 export { NativeOps } from "./ops.ts";
 export { planStages, type Stage } from "./plan.ts";
 export {

@@ -27,7 +27,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from "./tf_ops.ts";
 import type { Tf } from "../backends/types.ts";
-import { percentile } from "../results/stats.ts";
+import { percentile } from "../_util/stats.ts";
 import { NativeOps } from "./ops.ts";
 import { planStages } from "./plan.ts";
 

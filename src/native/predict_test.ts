@@ -6,13 +6,17 @@
 import assert from "node:assert/strict";
 import type { Tensor } from "@tensorflow/tfjs";
 import { loadBackend } from "../backends/registry.ts";
+import { prepareEngine } from "./install.ts";
+import { getEngineSpec } from "../engines/registry.ts";
 import { loadFixtureData, toTensors } from "../data/mod.ts";
 import { buildModel } from "../models/factory.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
 import { measureInference } from "../train/latency.ts";
 import { nativePredictor, nativePredictSupport } from "./predict.ts";
 
-const { tf } = await loadBackend("tensorflow");
+const loaded = await loadBackend("tensorflow");
+prepareEngine(loaded, getEngineSpec("native"));
+const { tf } = loaded;
 const data = await loadFixtureData();
 const images = toTensors(data.test, 0, 64).xs;
 

@@ -10,7 +10,8 @@
 import { describeCpu, describeOneDnn } from "../results/environment.ts";
 import { ENGINE_NAMES } from "../engines/registry.ts";
 import type { ResultsFile } from "../results/schema.ts";
-import { epochTimes, percentile } from "../results/stats.ts";
+import { percentile } from "../_util/stats.ts";
+import { epochTimes } from "../results/stats.ts";
 
 /** One run of one side. */
 export interface PeerRun {

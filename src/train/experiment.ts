@@ -1,13 +1,14 @@
 /**
  * The whole experiment behind `deno task train-all`: each model in turn is
  * built, trained epoch by epoch with a checkpoint after each, evaluated on
- * the test set and timed for inference. `results.json` and `report.md` are
- * rewritten atomically after every epoch, so an interrupted run loses at most
- * the epoch in flight and can be resumed.
+ * the test set and timed for inference. `results.json` is rewritten
+ * atomically after every epoch, so an interrupted run loses at most the epoch
+ * in flight and can be resumed; a `written` event follows each write, for the
+ * caller to render what it derives from the results (`train-all` writes
+ * `report.md` from it).
  *
  * Output folder layout:
  * - `results.json`: the versioned results (see `src/results/schema.ts`);
- * - `report.md`: the same for people;
  * - `models/<model>/`: the trained models in TensorFlow.js format;
  * - `checkpoints/<model>/`: the latest epoch of a model still in training.
  *
@@ -17,8 +18,9 @@ import { dirname, join } from "node:path";
 import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
 import { buildModel } from "../models/factory.ts";
 import type { ModelSpec } from "../models/spec.ts";
+import type { KernelLibraryChoice } from "../backends/onednn.ts";
+import type { EngineSpec, InferencePath } from "../engines/registry.ts";
 import type { Environment } from "../results/environment.ts";
-import { renderReport } from "../results/report.ts";
 import {
   type EpochRecord,
   type ResultsFile,
@@ -29,11 +31,15 @@ import {
 } from "../results/schema.ts";
 import { restoreCheckpoint, saveCheckpoint, saveModel } from "./checkpoint.ts";
 import { evaluateModel } from "./evaluate.ts";
-import { INFERENCE_DEFAULTS, type InferenceOptions, measureInference } from "./latency.ts";
+import { type InferenceOptions, measureInference } from "./latency.ts";
 import { type TensorSplit, trainEpochs } from "./trainer.ts";
-import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
+import { writeJsonAtomic } from "../_util/fs.ts";
 
-/** Progress events, for a progress bar or JSON lines. */
+/**
+ * Progress events, for a progress bar or JSON lines. `written` follows each
+ * atomic write of `results.json`, with the results as written (the same
+ * object is updated afterwards: render or copy it in the handler).
+ */
 export type ExperimentEvent =
   | { type: "run-start"; models: PlannedModel[] }
   | { type: "model-start"; model: string; fromEpoch: number; epochs: number }
@@ -42,7 +48,8 @@ export type ExperimentEvent =
   | { type: "epoch"; model: string; record: EpochRecord; epochs: number }
   | { type: "model-done"; model: string; run: RunRecord }
   | { type: "model-skip"; model: string; reason: string }
-  | { type: "interrupted"; model: string; epochs: number };
+  | { type: "interrupted"; model: string; epochs: number }
+  | { type: "written"; path: string; results: ResultsFile };
 
 /** A model still to run, as the `run-start` event lists it: enough to estimate the time left. */
 export interface PlannedModel {
@@ -58,14 +65,27 @@ export interface PlannedModel {
 /** The work after a model's last epoch, each announced before it starts. */
 export type Phase = "evaluate" | "inference" | "save";
 
+/** The inference measurement of a run, every figure given. */
+export type InferenceTiming = Required<
+  Pick<InferenceOptions, "warmup" | "runs" | "batchSize" | "batchedRuns">
+>;
+
 /** Options for {@link runExperiment}. */
 export interface ExperimentOptions {
   /** The models, in run order. */
   models: readonly ModelSpec[];
   /** Data on the active backend. The caller owns (and disposes) these tensors. */
   data: { train: TensorSplit; validation?: TensorSplit; test: TensorSplit };
-  /** The resolved configuration; recorded verbatim. */
+  /** What the results record as the run's configuration; recorded verbatim, never read as a setting. */
   config: RunConfig;
+  /** How models are trained and inference is timed: its `trainStep` and `inferencePath`. */
+  engine: EngineSpec;
+  /**
+   * The kernels the engine's own TensorFlow ops use, as `prepareEngine` chose
+   * them. Default: none chosen, so those ops use TensorFlow's generic kernels
+   * (a stock engine runs none of them).
+   */
+  kernelLibrary?: KernelLibraryChoice;
   /** The measured environment; recorded verbatim. */
   env: Environment;
   /** Output folder. */
@@ -74,12 +94,15 @@ export interface ExperimentOptions {
   previous?: ResultsFile;
   /** Epoch order: a seeded permutation of 0..n-1 for each 1-based epoch. */
   order: (epoch: number, n: number) => Int32Array;
-  /** Inference timing settings. Default: `measureInference`'s. */
-  inference?: InferenceOptions;
-  /** The command that reproduces this run, printed in the report. */
-  command?: string;
-  /** Progress callback. */
-  onEvent?: (event: ExperimentEvent) => void;
+  /** Inference timing: warm-up and timed calls at batch 1, and the batch and calls of the batched run. */
+  inference: InferenceTiming;
+  /**
+   * Progress callback. A promise it returns is awaited before the run goes
+   * on (a `written` handler's writes are done before the next epoch), except
+   * for `batch` events, which come from inside an epoch: a rejected one
+   * fails the run at the next event.
+   */
+  onEvent?: (event: ExperimentEvent) => Promise<void> | void;
   /** Aborting stops after the epoch in flight, with everything done so far written. */
   signal?: AbortSignal;
 }
@@ -113,7 +136,18 @@ export async function readResults(outDir: string): Promise<ResultsFile | undefin
 
 /** Trains, evaluates and times every model; see the module doc for what is written. */
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
-  const { models, data, config, env, outDir, order, onEvent, signal } = options;
+  const { models, data, config, env, outDir, order, signal } = options;
+  // Whether the engine's own TensorFlow ops (the native step and predictor) may use oneDNN's kernels.
+  const oneDnn = options.kernelLibrary?.library === "onednn";
+  let batchFailure: { error: unknown } | undefined;
+  const emit = async (event: ExperimentEvent) => {
+    if (batchFailure) throw batchFailure.error;
+    await options.onEvent?.(event);
+  };
+  const emitBatch = (event: ExperimentEvent) => {
+    const pending = options.onEvent?.(event);
+    pending?.catch((error) => batchFailure ??= { error });
+  };
   const now = new Date().toISOString();
   const results: ResultsFile = {
     schemaVersion: SCHEMA_VERSION,
@@ -138,13 +172,14 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const write = async () => {
     results.updatedAt = new Date().toISOString();
     validateResults(results);
-    await writeJsonAtomic(join(outDir, "results.json"), results);
-    await writeFileAtomic(join(outDir, "report.md"), renderReport(results, options.command));
+    const path = join(outDir, "results.json");
+    await writeJsonAtomic(path, results);
+    await emit({ type: "written", path, results });
   };
   await write();
   const complete = (run: RunRecord) =>
     run.test !== null && run.inference !== null && run.epochs.length >= config.epochs;
-  onEvent?.({
+  await emit({
     type: "run-start",
     models: results.runs.map((run) => ({
       model: run.model,
@@ -157,7 +192,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   for (const [i, spec] of models.entries()) {
     const run = results.runs[i];
     if (complete(run)) {
-      onEvent?.({ type: "model-skip", model: spec.name, reason: "already complete" });
+      await emit({ type: "model-skip", model: spec.name, reason: "already complete" });
       continue;
     }
     const checkpoints = join(outDir, "checkpoints", spec.name);
@@ -165,7 +200,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     try {
       const restored = await restoreCheckpoint(checkpoints, model, spec.name);
       run.epochs = restored?.epochs ?? [];
-      onEvent?.({
+      await emit({
         type: "model-start",
         model: spec.name,
         fromEpoch: run.epochs.length + 1,
@@ -178,27 +213,27 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         epochs: config.epochs,
         completed: run.epochs,
         batchSize: config.batchSize,
-        step: config.trainStep ?? "fit",
-        oneDnn: usesOneDnn(config),
+        step: options.engine.trainStep,
+        oneDnn,
         order,
         signal,
         onBatch: (epoch, batch, batches) =>
-          onEvent?.({ type: "batch", model: spec.name, epoch, batch, batches }),
+          emitBatch({ type: "batch", model: spec.name, epoch, batch, batches }),
         onEpoch: async (record, all) => {
           await saveCheckpoint(checkpoints, model, { model: spec.name, epochs: [...all] });
           run.epochs = [...all];
           await write();
-          onEvent?.({ type: "epoch", model: spec.name, record, epochs: config.epochs });
+          await emit({ type: "epoch", model: spec.name, record, epochs: config.epochs });
         },
       });
       if (run.epochs.length < config.epochs) {
-        onEvent?.({ type: "interrupted", model: spec.name, epochs: run.epochs.length });
+        await emit({ type: "interrupted", model: spec.name, epochs: run.epochs.length });
         await write();
         return { results, interrupted: true };
       }
       const phase = (phase: Phase, detail: string) =>
-        onEvent?.({ type: "phase", model: spec.name, phase, detail });
-      phase("evaluate", `${data.test.xs.shape[0]} test images`);
+        emit({ type: "phase", model: spec.name, phase, detail });
+      await phase("evaluate", `${data.test.xs.shape[0]} test images`);
       const test = await evaluateModel(model, data.test.xs, data.test.ys);
       run.test = {
         accuracy: test.accuracy,
@@ -206,15 +241,15 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         count: test.count,
         confusion: test.confusion,
       };
-      const timing = { ...options.inference, oneDnn: usesOneDnn(config) };
-      phase("inference", describeTiming(timing));
+      const timing = { ...options.inference, path: options.engine.inferencePath, oneDnn };
+      await phase("inference", describeTiming(timing));
       run.inference = await measureInference(model, data.test.xs, timing);
-      phase("save", join(outDir, "models", spec.name));
+      await phase("save", join(outDir, "models", spec.name));
       await saveModel(model, join(outDir, "models", spec.name));
       await write();
       await Deno.remove(checkpoints, { recursive: true }).catch(() => {});
       await Deno.remove(dirname(checkpoints)).catch(() => {}); // only once empty
-      onEvent?.({ type: "model-done", model: spec.name, run });
+      await emit({ type: "model-done", model: spec.name, run });
     } finally {
       model.optimizer?.dispose();
       model.dispose();
@@ -225,21 +260,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   return { results, interrupted: false };
 }
 
-/** What the inference phase times, in words, with `measureInference`'s defaults filled in. */
-function describeTiming(o: InferenceOptions): string {
-  const runs = o.runs ?? INFERENCE_DEFAULTS.runs;
-  const batchSize = o.batchSize ?? INFERENCE_DEFAULTS.batchSize;
-  const batchedRuns = o.batchedRuns ?? INFERENCE_DEFAULTS.batchedRuns;
-  const path = o.path ?? "layers";
-  return `batch 1 × ${runs}, batch ${batchSize} × ${batchedRuns}` +
-    (path === "native" ? ", native ops (autotuned) and predictOnBatch" : "");
-}
-
-/**
- * Whether the suite's own TensorFlow ops may use oneDNN's kernels in this
- * run: as `config.kernelLibrary` chose (see `chooseKernelLibrary`); runs
- * recorded before it used them wherever they ran.
- */
-function usesOneDnn(config: RunConfig): boolean {
-  return (config.kernelLibrary?.library ?? "onednn") === "onednn";
+/** What the inference phase times, in words. */
+function describeTiming(o: InferenceTiming & { path: InferencePath }): string {
+  return `batch 1 × ${o.runs}, batch ${o.batchSize} × ${o.batchedRuns}` +
+    (o.path === "native" ? ", native ops (autotuned) and predictOnBatch" : "");
 }

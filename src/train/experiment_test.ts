@@ -1,16 +1,24 @@
 /**
  * The whole experiment on the real tensorflow backend, with two small models
  * on a stratified subset of the fixture split: what it writes, the events it
- * reports, an interruption and the resumed run, and a model skipped as done.
+ * reports (a `written` one after each write, awaited), an interruption and the
+ * resumed run, and a model skipped as done.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadBackend } from "../backends/registry.ts";
+import { prepareEngine } from "../native/install.ts";
+import { getEngineSpec } from "../engines/registry.ts";
 import { loadFixtureData, permutation, stratifiedSubset, toTensors } from "../data/mod.ts";
 import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
 import { referenceSpec } from "../models/spec.ts";
 import { collectEnvironment } from "../results/environment.ts";
-import { type RunConfig, SCHEMA_VERSION, validateResults } from "../results/schema.ts";
+import {
+  type ResultsFile,
+  type RunConfig,
+  SCHEMA_VERSION,
+  validateResults,
+} from "../results/schema.ts";
 import {
   type ExperimentEvent,
   type ExperimentOptions,
@@ -20,7 +28,9 @@ import {
 } from "./experiment.ts";
 import { listTree } from "../_util/testing.ts";
 
-const { tf, device } = await loadBackend("tensorflow");
+const loaded = await loadBackend("tensorflow");
+prepareEngine(loaded, getEngineSpec("native"));
+const { tf, device } = loaded;
 const data = await loadFixtureData();
 const splits = {
   train: stratifiedSubset(data.train, { size: 96, seed: 1 }),
@@ -58,13 +68,18 @@ function config(epochs: number): RunConfig {
 
 /**
  * Runs the experiment into `outDir` on the subsets, with few inference runs,
- * collecting its events; the tensors are made for it and disposed after.
+ * collecting its events (`written` ones apart, as copies of the results they
+ * carry); the tensors are made for it and disposed after. Each `written`
+ * handler finds the results on disk and takes a while: no event may arrive
+ * before it is done.
  */
 async function run(
   outDir: string,
   options: Partial<ExperimentOptions> & { epochs: number },
-): Promise<ExperimentResult & { events: ExperimentEvent[] }> {
+): Promise<ExperimentResult & { events: ExperimentEvent[]; writes: ResultsFile[] }> {
   const events: ExperimentEvent[] = [];
+  const writes: ResultsFile[] = [];
+  let busy = false;
   const tensors = {
     train: toTensors(splits.train),
     validation: toTensors(splits.validation),
@@ -79,14 +94,21 @@ async function run(
       outDir,
       order: (epoch, n) => permutation(n, 42_000 + epoch),
       inference: { warmup: 1, runs: 5, batchSize: 16, batchedRuns: 2 },
-      command: "deno task train-all --fixtures",
       ...options,
-      onEvent: (e) => {
-        events.push(e);
-        options.onEvent?.(e);
+      engine: options.engine ?? getEngineSpec("tfjs"),
+      onEvent: async (e) => {
+        assert.equal(busy, false, `${e.type} arrived before the written handler was done`);
+        await options.onEvent?.(e);
+        if (e.type !== "written") return void events.push(e);
+        busy = true;
+        assert.equal(e.path, join(outDir, "results.json"));
+        assert.deepEqual(await readResults(outDir), e.results, "the event follows the write");
+        writes.push(structuredClone(e.results));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        busy = false;
       },
     });
-    return { ...result, events };
+    return { ...result, events, writes };
   } finally {
     for (const t of Object.values(tensors)) tf.dispose([t.xs, t.ys]);
   }
@@ -115,6 +137,8 @@ function eventLine(e: ExperimentEvent): string {
       return `skip ${e.model}: ${e.reason}`;
     case "interrupted":
       return `interrupted ${e.model} after ${e.epochs}`;
+    case "written":
+      return `written ${e.results.status}`;
   }
 }
 
@@ -125,11 +149,11 @@ const afterTraining = (model: string) =>
 const batches = (model: string, epoch: number) =>
   [0, 1, 2].map((b) => `batch ${model} ${epoch}:${b}/3`);
 
-Deno.test("runExperiment trains, tests and times every model, writing results.json, report.md and the models", async () => {
+Deno.test("runExperiment trains, tests and times every model, writing results.json and the models", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const before = tf.memory().numTensors;
-    const { results, interrupted, events } = await run(dir, { epochs: 2 });
+    const { results, interrupted, events, writes } = await run(dir, { epochs: 2 });
     assert.equal(tf.memory().numTensors, before, "every model and its optimizer disposed");
     assert.equal(interrupted, false);
     assert.equal(results.status, "complete");
@@ -172,7 +196,20 @@ Deno.test("runExperiment trains, tests and times every model, writing results.js
       assert.ok(r.inference!.batched.imagesPerSecond > 0);
       assert.equal(r.inference!.path, "layers");
     }
-    // On disk: the results as returned, valid; the report; the models; no checkpoint, no temporary file.
+    // Written at the start, after every epoch, after each model and at the end.
+    assert.deepEqual(writes.map((w) => w.runs.map((r) => r.epochs.length).join("+")), [
+      "0+0",
+      "1+0",
+      "2+0",
+      "2+0",
+      "2+1",
+      "2+2",
+      "2+2",
+      "2+2",
+    ]);
+    assert.deepEqual(writes.map((w) => w.status), [...Array(7).fill("partial"), "complete"]);
+    assert.deepEqual(writes.at(-1), results);
+    // On disk: the results as returned, valid; the models; no checkpoint, no temporary file.
     assert.deepEqual(await readResults(dir), results);
     validateResults(JSON.parse(await Deno.readTextFile(join(dir, "results.json"))));
     assert.deepEqual(await listTree(dir), [
@@ -183,16 +220,8 @@ Deno.test("runExperiment trains, tests and times every model, writing results.js
       "models/tiny8",
       "models/tiny8/model.json",
       "models/tiny8/weights.bin",
-      "report.md",
       "results.json",
     ]);
-    const report = await Deno.readTextFile(join(dir, "report.md"));
-    assert.match(
-      report,
-      /^# fmnist-bench results\n\nComplete run of tiny4, tiny8 on the `tensorflow`/,
-    );
-    assert.match(report, /```sh\ndeno task train-all --fixtures\n```/);
-    assert.match(report, /^\| tiny4 \| `tfjs` \| [\d,]+ \|/m);
     const saved = JSON.parse(await Deno.readTextFile(join(dir, "models/tiny8/model.json")));
     assert.equal(saved.modelTopology.config.name, "tiny8");
   } finally {
@@ -228,10 +257,7 @@ Deno.test("runExperiment stops after the epoch in flight when aborted, and a res
     const onDisk = await readResults(stopped);
     assert.deepEqual(onDisk, first.results);
     assert.ok((await listTree(stopped)).includes("checkpoints/tiny8/latest.json"));
-    assert.match(
-      await Deno.readTextFile(join(stopped, "report.md")),
-      /^\*\*Partial\*\* \(interrupted or still running\) run of tiny4, tiny8/m,
-    );
+    assert.deepEqual(first.writes.at(-1), onDisk, "the last write is announced too");
 
     const resumed = await run(stopped, { epochs: 2, previous: onDisk });
     assert.equal(resumed.interrupted, false);
@@ -263,7 +289,7 @@ Deno.test("runExperiment stops after the epoch in flight when aborted, and a res
 Deno.test("runExperiment aborted before it starts writes a partial file with no epoch", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const { results, interrupted, events } = await run(dir, {
+    const { results, interrupted, events, writes } = await run(dir, {
       epochs: 1,
       signal: AbortSignal.abort(),
     });
@@ -275,7 +301,8 @@ Deno.test("runExperiment aborted before it starts writes a partial file with no 
     ]);
     assert.deepEqual(results.runs.map((r) => r.epochs.length), [0, 0]);
     assert.deepEqual(await readResults(dir), results);
-    assert.deepEqual(await listTree(dir), ["report.md", "results.json"]);
+    assert.deepEqual(await listTree(dir), ["results.json"]);
+    assert.deepEqual(writes.map((w) => w.status), ["partial", "partial"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { percentile } from "../results/stats.ts";
+import { percentile } from "../_util/stats.ts";
 import { nativePredictor, type Predict } from "../native/predict.ts";
 import type { InferencePath } from "../engines/registry.ts";
 

@@ -7,12 +7,16 @@
 import assert from "node:assert/strict";
 import type { LayersModel, Tensor4D } from "@tensorflow/tfjs";
 import { loadBackend } from "../backends/registry.ts";
+import { prepareEngine } from "../native/install.ts";
+import { getEngineSpec } from "../engines/registry.ts";
 import { loadFixtureData, stratifiedSubset, toTensors } from "../data/mod.ts";
 import { buildModel } from "../models/factory.ts";
 import { getModelSpec, referenceSpec } from "../models/spec.ts";
 import { inferenceBatchFor, type InferenceTimes, measureInference } from "./latency.ts";
 
-const { tf } = await loadBackend("tensorflow");
+const loaded = await loadBackend("tensorflow");
+prepareEngine(loaded, getEngineSpec("native"));
+const { tf } = loaded;
 const testImages = stratifiedSubset((await loadFixtureData()).test, { size: 40, seed: 3 });
 const few = { warmup: 2, runs: 20, batchSize: 32, batchedRuns: 3 } as const;
 

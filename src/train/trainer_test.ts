@@ -7,6 +7,8 @@
 import assert from "node:assert/strict";
 import type { LayersModel } from "@tensorflow/tfjs";
 import { loadBackend } from "../backends/registry.ts";
+import { prepareEngine } from "../native/install.ts";
+import { getEngineSpec } from "../engines/registry.ts";
 import { loadFixtureData, permutation, stratifiedSubset, toTensors } from "../data/mod.ts";
 import { buildModel } from "../models/factory.ts";
 import { referenceSpec } from "../models/spec.ts";
@@ -22,7 +24,9 @@ function batchLabels(epochs: number, batches: number): string[] {
   );
 }
 
-const { tf } = await loadBackend("tensorflow");
+const loaded = await loadBackend("tensorflow");
+prepareEngine(loaded, getEngineSpec("native"));
+const { tf } = loaded;
 const data = await loadFixtureData();
 // 100 training images: 4 batches of 32, the last one of 4.
 const trainSplit = stratifiedSubset(data.train, { size: 100, seed: 1 });

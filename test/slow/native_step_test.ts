@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { loadBackend } from "../../src/backends/registry.ts";
+import { prepareEngine } from "../../src/native/install.ts";
+import { getEngineSpec } from "../../src/engines/registry.ts";
 import {
   type DataSplit,
   loadFixtureData,
@@ -20,7 +22,9 @@ import { fitEpochNative, nativeStepSupport } from "../../src/native/step.ts";
 import { trainEpochs } from "../../src/train/trainer.ts";
 import type { TrainStep } from "../../src/engines/registry.ts";
 
-const { tf, device } = await loadBackend("tensorflow");
+const loaded = await loadBackend("tensorflow");
+prepareEngine(loaded, getEngineSpec("native"));
+const { tf, device } = loaded;
 const data = await loadFixtureData();
 const split = splitValidation(data.train, { size: 200, seed: 42 });
 /**

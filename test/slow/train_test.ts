@@ -10,6 +10,8 @@ import {
   uninstallNativeGradients,
 } from "../../src/native/gradients.ts";
 import { loadBackend } from "../../src/backends/registry.ts";
+import { prepareEngine } from "../../src/native/install.ts";
+import { getEngineSpec } from "../../src/engines/registry.ts";
 import {
   type DataSplit,
   epochOrder,
@@ -24,7 +26,9 @@ import { getModelSpec } from "../../src/models/spec.ts";
 import { evaluateModel } from "../../src/train/evaluate.ts";
 import { trainEpochs } from "../../src/train/trainer.ts";
 
-const { tf } = await loadBackend("tensorflow");
+const loaded = await loadBackend("tensorflow");
+prepareEngine(loaded, getEngineSpec("native"));
+const { tf } = loaded;
 const data = await loadFixtureData();
 const { train, validation } = splitValidation(data.train, { size: 200, seed: 42 });
 /**
@@ -100,7 +104,11 @@ Deno.test("training leaks no tensor from epoch to epoch", async () => {
 });
 
 Deno.test("the native gradients train model1 to the same losses as TF.js's stock gradients", async () => {
-  assert.deepEqual(installedNativeGradients(tf), ["Relu", "MaxPool"], "loadBackend installs both");
+  assert.deepEqual(
+    installedNativeGradients(tf),
+    ["Relu", "MaxPool"],
+    "the native engine installs both",
+  );
   const native = await run(small, 2, 9);
   uninstallNativeGradients(tf); // TF.js's own gradients, for one run
   try {

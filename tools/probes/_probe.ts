@@ -9,7 +9,7 @@
 import type { Tensor, Tensor2D, Tensor4D } from "@tensorflow/tfjs";
 import type { Tf } from "../../src/backends/types.ts";
 import type { TfjsNodeBackend } from "../../src/native/tf_ops.ts";
-import { percentile } from "../../src/results/stats.ts";
+import { percentile } from "../../src/_util/stats.ts";
 
 /** A positional argument's value: the default's type, a number parsed as a positive integer. */
 type ArgValue<D> = D extends number ? number : string;

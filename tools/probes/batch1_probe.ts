@@ -15,6 +15,8 @@
  */
 import type { Tensor } from "@tensorflow/tfjs";
 import { loadBackend } from "../../src/backends/registry.ts";
+import { prepareEngine } from "../../src/native/install.ts";
+import { getEngineSpec } from "../../src/engines/registry.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";
 import { nativePredictor } from "../../src/native/predict.ts";
@@ -25,7 +27,9 @@ if (import.meta.main) {
     "deno run -A tools/probes/batch1_probe.ts [rounds] [model] [batch]",
     [3, "model1", 1],
   );
-  const { tf } = await loadBackend("tensorflow");
+  const loaded = await loadBackend("tensorflow");
+  prepareEngine(loaded, getEngineSpec("native"));
+  const { tf } = loaded;
   const model = buildModel(getModelSpec(modelName));
   const x = randomImages(tf, batch);
   const predictors = {

@@ -12,6 +12,8 @@
  */
 import type { Tensor } from "@tensorflow/tfjs";
 import { loadBackend } from "../../src/backends/registry.ts";
+import { prepareEngine } from "../../src/native/install.ts";
+import { getEngineSpec } from "../../src/engines/registry.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";
 import { nativePredictor } from "../../src/native/predict.ts";
@@ -19,7 +21,9 @@ import { mediansTakingTurns, probeArgs, randomImages } from "./_probe.ts";
 
 if (import.meta.main) {
   const [model] = probeArgs("deno run -A tools/probes/chunk_probe.ts [model]", ["model1"]);
-  const { tf } = await loadBackend("tensorflow");
+  const loaded = await loadBackend("tensorflow");
+  prepareEngine(loaded, getEngineSpec("native"));
+  const { tf } = loaded;
   const m = buildModel(getModelSpec(model));
   const x = randomImages(tf, 1024);
   const { predict } = nativePredictor(m, { kernels: "default" });

@@ -11,6 +11,8 @@
  * @module
  */
 import { loadBackend } from "../../src/backends/registry.ts";
+import { prepareEngine } from "../../src/native/install.ts";
+import { getEngineSpec } from "../../src/engines/registry.ts";
 import { cacheDirFromEnv } from "../../src/cli/_cli.ts";
 import { IMAGE_PIXELS, loadFashionMnist, toTensors } from "../../src/data/mod.ts";
 import { probeArgs } from "./_probe.ts";
@@ -24,7 +26,9 @@ if (import.meta.main) {
   const [backend] = probeArgs("deno run -A tools/probes/data_memory.ts [tensorflow|cpu]", [
     "tensorflow",
   ]);
-  const { tf, name } = await loadBackend(backend);
+  const loaded = await loadBackend(backend);
+  prepareEngine(loaded, getEngineSpec("native"));
+  const { tf, name } = loaded;
   tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync()); // the backend's own start-up memory
   const before = peakMiB();
   const data = await loadFashionMnist({ cacheDir: cacheDirFromEnv(), baseUrls: false });

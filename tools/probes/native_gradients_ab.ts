@@ -22,7 +22,7 @@ if (import.meta.main) {
     "deno run -A tools/probes/native_gradients_ab.ts [model] [images] [rounds]",
     ["model1", 2048, 2],
   );
-  const { tf } = await loadBackend("tensorflow", { nativeGradients: false });
+  const { tf } = await loadBackend("tensorflow");
   const { xs, ys } = randomTrainingData(tf, n);
   const variants = NATIVE_GRADIENTS.map((_, i) => NATIVE_GRADIENTS.slice(0, i + 1));
   for (let round = 1; round <= rounds; round++) {

@@ -31,7 +31,7 @@ import { medianMs, probeArgs } from "./_probe.ts";
 
 if (import.meta.main) {
   const [batch] = probeArgs("deno run -A tools/probes/ops_probe.ts [batch]", [128]);
-  const { tf } = await loadBackend("tensorflow", { nativeGradients: false });
+  const { tf } = await loadBackend("tensorflow");
   const be = tf.backend() as unknown as TfjsNodeBackend;
   /** The ops as tfjs-node runs them: generic kernels, convolution, bias and ReLU apart. */
   const stock = new NativeOps(be, false, false);

@@ -11,6 +11,8 @@
  * @module
  */
 import { loadBackend } from "../../src/backends/registry.ts";
+import { prepareEngine } from "../../src/native/install.ts";
+import { getEngineSpec } from "../../src/engines/registry.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";
 import { fitEpochNative } from "../../src/native/step.ts";
@@ -21,7 +23,9 @@ if (import.meta.main) {
     "deno run -A tools/probes/profile_native_step.ts [model] [images]",
     ["model1", 2048],
   );
-  const { tf } = await loadBackend("tensorflow");
+  const loaded = await loadBackend("tensorflow");
+  prepareEngine(loaded, getEngineSpec("native"));
+  const { tf } = loaded;
   const { xs, ys } = randomTrainingData(tf, n);
   const m = buildModel(getModelSpec(model), { seed: 1 });
   await fitEpochNative(m, xs, ys);

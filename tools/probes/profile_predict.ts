@@ -14,6 +14,8 @@
  * @module
  */
 import { loadBackend } from "../../src/backends/registry.ts";
+import { prepareEngine } from "../../src/native/install.ts";
+import { getEngineSpec } from "../../src/engines/registry.ts";
 import { forwardFlopsPerImage } from "../../src/models/cost.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";
@@ -29,7 +31,9 @@ if (import.meta.main) {
     console.error(`profile_predict: expected autotune, default or eigen, got ${kernels}`);
     Deno.exit(2);
   }
-  const { tf } = await loadBackend("tensorflow");
+  const loaded = await loadBackend("tensorflow");
+  prepareEngine(loaded, getEngineSpec("native"));
+  const { tf } = loaded;
   const spec = getModelSpec(model);
   const x = randomImages(tf, n);
   const predictor = nativePredictor(buildModel(spec, { seed: 1 }), { kernels });

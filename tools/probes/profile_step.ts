@@ -13,6 +13,8 @@
  * @module
  */
 import { loadBackend } from "../../src/backends/registry.ts";
+import { prepareEngine } from "../../src/native/install.ts";
+import { getEngineSpec } from "../../src/engines/registry.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";
 import { probeArgs, randomTrainingData } from "./_probe.ts";
@@ -22,10 +24,9 @@ if (import.meta.main) {
     "deno run -A tools/probes/profile_step.ts [backend] [model] [images] [batch] [stock]",
     ["tensorflow", "model1", 1024, 128, ""],
   );
-  const { tf } = await loadBackend(backendName, {
-    allowFallback: true,
-    nativeGradients: stock !== "stock",
-  });
+  const loaded = await loadBackend(backendName, { allowFallback: true });
+  prepareEngine(loaded, getEngineSpec(stock === "stock" ? "tfjs" : "tfjs-patched"));
+  const { tf } = loaded;
   const m = buildModel(getModelSpec(model), { seed: 1 });
   const { xs, ys } = randomTrainingData(tf, n);
   await m.fit(xs, ys, { batchSize, epochs: 1, verbose: 0 }); // warm-up, untimed

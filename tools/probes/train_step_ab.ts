@@ -2,7 +2,8 @@
  * `model.fit` against the native training step (`src/native/step.ts`),
  * without and with oneDNN's fused convolution, alternating in one process:
  * per round and per variant, one untimed and one timed epoch on random
- * images, with the native gradients installed (the default of `loadBackend`).
+ * images, with the native gradients installed (as `prepareEngine` installs
+ * them for the `native` engine).
  *
  *   deno run -A tools/probes/train_step_ab.ts [model] [images] [rounds]
  *   deno run -A tools/probes/train_step_ab.ts model1 4096 3    # BENCHMARKS.md's A/B
@@ -13,6 +14,8 @@
  */
 import type { LayersModel } from "@tensorflow/tfjs";
 import { loadBackend } from "../../src/backends/registry.ts";
+import { prepareEngine } from "../../src/native/install.ts";
+import { getEngineSpec } from "../../src/engines/registry.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";
 import { fitEpochNative } from "../../src/native/step.ts";
@@ -23,7 +26,9 @@ if (import.meta.main) {
     "deno run -A tools/probes/train_step_ab.ts [model] [images] [rounds]",
     ["model1", 4096, 3],
   );
-  const { tf } = await loadBackend("tensorflow");
+  const loaded = await loadBackend("tensorflow");
+  prepareEngine(loaded, getEngineSpec("native"));
+  const { tf } = loaded;
   const { xs, ys } = randomTrainingData(tf, n);
   const variants: Record<string, (m: LayersModel) => Promise<unknown>> = {
     "model.fit": (m) => m.fit(xs, ys, { batchSize: 128, epochs: 1, shuffle: false, verbose: 0 }),
