@@ -1,0 +1,180 @@
+/**
+ * The JSON Schema (draft 2020-12) of `results.json`, field by field as the
+ * types in `schema.ts` declare them; `validateResults` checks every file
+ * written or read against it.
+ *
+ * @module
+ */
+/**
+ * Version of the results schema; bump it on any incompatible change.
+ * Version 2 added the engine (`config.engine`, `runs[].engine`); version-1
+ * files are still read, their engine derived (see `validateResults`).
+ */
+export const SCHEMA_VERSION = 2;
+
+/** Every schema version `validateResults` reads: this one and version 1. */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, SCHEMA_VERSION];
+
+const num = { type: "number" } as const;
+const int = { type: "integer", minimum: 0 } as const;
+const nullableNum = { type: ["number", "null"] } as const;
+const str = { type: "string" } as const;
+const nullableStr = { type: ["string", "null"] } as const;
+const sha = { type: "string", pattern: "^[0-9a-f]{64}$" } as const;
+const threadCount = { oneOf: [{ type: "integer", minimum: 1 }, { const: "default" }] } as const;
+const obj = (properties: Record<string, unknown>, required = Object.keys(properties)) => ({
+  type: "object",
+  properties,
+  required,
+});
+
+const inferenceBatch1 = obj({ p50Ms: num, p95Ms: num, minMs: num, runs: int });
+const inferenceBatched = obj({ batchSize: int, imagesPerSecond: num, runs: int });
+
+/** The JSON Schema of `ResultsFile` (`schema.ts`), as `validateResults` checks every file. */
+export const RESULTS_JSON_SCHEMA = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://fmnist-bench.invalid/results.schema.json",
+  title: "fmnist-bench results",
+  ...obj({
+    schemaVersion: { enum: READABLE_SCHEMA_VERSIONS },
+    createdAt: str,
+    updatedAt: str,
+    status: { enum: ["partial", "complete"] },
+    env: obj({
+      deno: str,
+      v8: str,
+      typescript: str,
+      tfjs: str,
+      tensorflow: nullableStr,
+      backend: nullableStr,
+      device: nullableStr,
+      deviceInfo: obj({
+        kind: { enum: ["cpu", "gpu"] },
+        fellBackToCpu: { type: "boolean" },
+        softwareAdapter: { type: "boolean" },
+      }, ["kind"]),
+      machine: str,
+      os: str,
+      cpu: obj({ model: str, cores: int, features: { type: "array", items: str } }, [
+        "model",
+        "cores",
+      ]),
+      onednn: obj({
+        enabled: { type: "boolean" },
+        source: { enum: ["variable", "cpu-default"] },
+        reason: str,
+      }),
+      memoryBytes: int,
+      threads: obj({ intraOp: threadCount, interOp: threadCount }),
+      gpu: { oneOf: [{ type: "null" }, obj({ name: str, driver: str })] },
+      gpuReason: str,
+      gitCommit: nullableStr,
+      keras: obj({
+        version: str,
+        backend: { enum: ["tensorflow", "jax", "torch"] },
+        backendVersion: str,
+        device: str,
+        python: str,
+      }),
+    }, ["deno", "tfjs", "tensorflow", "backend", "device", "cpu", "threads", "gpu", "gitCommit"]),
+    config: obj({
+      models: { type: "array", items: str, minItems: 1 },
+      epochs: int,
+      batchSize: int,
+      trainSize: int,
+      validationSize: int,
+      testSize: int,
+      backend: str,
+      seed: { type: "integer" },
+      learningRate: num,
+      data: str,
+      dataSource: {
+        ...obj({
+          kind: { enum: ["fixtures", "cache", "system", "download", "dir"] },
+          dir: str,
+          sha256: obj({ trainImages: sha, trainLabels: sha, testImages: sha, testLabels: sha }),
+        }, ["kind", "sha256"]),
+        if: { properties: { kind: { const: "dir" } } },
+        then: { properties: { dir: str }, required: ["dir"] },
+      },
+      inferenceBatchSize: { type: "integer", minimum: 1 },
+      inferenceRuns: { type: "integer", minimum: 1 },
+      nativeGradients: { type: "array", items: str },
+      nativeKernels: { type: "array", items: str },
+      kernelLibrary: obj({ library: { enum: ["onednn", "generic"] }, reason: str }),
+      trainStep: { enum: ["fit", "native"] },
+      inferencePath: { enum: ["layers", "native"] },
+      engine: str,
+    }, [
+      "models",
+      "epochs",
+      "batchSize",
+      "trainSize",
+      "validationSize",
+      "testSize",
+      "backend",
+      "seed",
+      "learningRate",
+      "data",
+    ]),
+    runs: {
+      type: "array",
+      items: obj({
+        model: str,
+        backend: str,
+        engine: str,
+        params: int,
+        flopsPerImage: int,
+        epochs: {
+          type: "array",
+          items: obj({
+            epoch: { type: "integer", minimum: 1 },
+            trainSeconds: num,
+            imagesPerSecond: num,
+            loss: num,
+            accuracy: num,
+            valLoss: nullableNum,
+            valAccuracy: nullableNum,
+            numTensors: int,
+          }),
+        },
+        test: {
+          oneOf: [
+            { type: "null" },
+            obj({
+              accuracy: num,
+              loss: num,
+              count: int,
+              confusion: { type: "array", items: { type: "array", items: int } },
+            }),
+          ],
+        },
+        inference: {
+          oneOf: [
+            { type: "null" },
+            obj({
+              batch1: inferenceBatch1,
+              batched: inferenceBatched,
+              path: { enum: ["layers", "native"] },
+              layers: obj({ batch1: inferenceBatch1, batched: inferenceBatched }),
+              kernels: obj({
+                batch1: { type: "array", items: str },
+                batched: { type: "array", items: str },
+              }),
+            }, ["batch1", "batched"]),
+          ],
+        },
+      }, ["model", "backend", "params", "flopsPerImage", "epochs", "test", "inference"]),
+    },
+  }),
+  // From schema 2 every run names its engine; a schema-1 file gets it derived when read.
+  if: { type: "object", properties: { schemaVersion: { const: 1 } } },
+  else: {
+    type: "object",
+    properties: {
+      config: obj({ engine: str }),
+      runs: { type: "array", items: obj({ engine: str }) },
+    },
+  },
+} as const;
