@@ -106,7 +106,7 @@ export { buildModel, type BuildModelOptions } from "./src/models/factory.ts";
 
 // Training and measurement
 export { type TensorSplit, trainEpochs, type TrainEpochsOptions } from "./src/train/trainer.ts";
-export type { EpochMetrics } from "./src/native/step.ts";
+export type { EpochMetrics } from "./src/tf_ops/step.ts";
 export { evaluateModel, type Evaluation } from "./src/train/evaluate.ts";
 export {
   DEFAULT_ENGINE,
@@ -121,7 +121,7 @@ export {
   type PreparedEngine,
   prepareEngine,
   type PrepareEngineOptions,
-} from "./src/native/install.ts";
+} from "./src/tf_ops/install.ts";
 export {
   type InferenceOptions,
   type InferenceResult,

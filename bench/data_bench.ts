@@ -26,7 +26,7 @@ import { requireBenchPermissions } from "./_config.ts";
 
 requireBenchPermissions();
 
-// Tensors are made on the native backend when it is set up, else on pure JS.
+// Tensors are made on the libtensorflow backend when it is set up, else on pure JS.
 const { tf, name: backend } = await loadBackend("tensorflow").catch(() => loadBackend("cpu"));
 
 const installed = await Deno.stat(`${SYSTEM_DIR}/${FILE_NAMES.trainImages}.gz`).then(

@@ -9,8 +9,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCli } from "./_cli.ts";
-import { addonPath, nativePackageDir, TFJS_NODE, TFJS_NODE_GPU } from "../src/backends/native.ts";
-import { buildDir } from "../src/backends/native_build.ts";
+import {
+  addonPath,
+  TFJS_NODE,
+  TFJS_NODE_GPU,
+  tfjsNodePackageDir,
+} from "../src/backends/libtensorflow.ts";
+import { buildDir } from "../src/backends/binding_build.ts";
 import { CUDA_12_WHEELS } from "../src/backends/cuda_wheels.ts";
 import { loadInChild } from "../src/backends/registry.ts";
 import { cacheDirFromEnv } from "../src/cli/_cli.ts";
@@ -18,7 +23,7 @@ import { exists } from "../src/_util/fs.ts";
 import { withTempDir } from "../src/_util/testing.ts";
 
 const WHEEL_BUILD = `tf${TFJS_NODE.wheel.tensorflowVersion}-wheel`;
-const gpuDir = nativePackageDir(TFJS_NODE_GPU);
+const gpuDir = tfjsNodePackageDir(TFJS_NODE_GPU);
 const gpuSetUp = gpuDir !== undefined && (await exists(addonPath(gpuDir)));
 const required = Deno.env.get("FMNIST_REQUIRE_GPU_SETUP") === "1";
 const hasDriver = await exists("/proc/driver/nvidia/version");

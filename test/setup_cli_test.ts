@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "./_cli.ts";
 import { join } from "node:path";
-import { TFJS_NODE } from "../src/backends/native.ts";
+import { TFJS_NODE } from "../src/backends/libtensorflow.ts";
 
 const setup = (...args: string[]) => runCli("setup", ...args);
 

@@ -25,7 +25,7 @@ export interface LayerRule {
 
 /** One relative import found in a file under `src/`. */
 export interface FoundImport {
-  /** The importing file, relative to the root, e.g. `src/native/install.ts`. */
+  /** The importing file, relative to the root, e.g. `src/tf_ops/install.ts`. */
   from: string;
   /** The imported file, relative to the root. */
   to: string;
@@ -118,7 +118,7 @@ export function relativeImports(source: string): string[] {
   return found.sort((a, b) => a.at - b.at).map((f) => f.specifier);
 }
 
-/** The folder of `src/`-relative path `path` (`src/native/a.ts` → `native`), or `undefined`. */
+/** The folder of `src/`-relative path `path` (`src/tf_ops/a.ts` → `native`), or `undefined`. */
 function folderOf(path: string): string | undefined {
   const parts = path.split("/");
   return parts[0] === "src" && parts.length > 2 ? parts[1] : undefined;

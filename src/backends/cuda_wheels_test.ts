@@ -7,8 +7,8 @@ import {
   cudaSharedLibraries,
   installCudaLibraries,
 } from "./cuda_wheels.ts";
-import { TFJS_NODE_GPU } from "./native.ts";
-import type { PinnedWheel } from "./native.ts";
+import { TFJS_NODE_GPU } from "./libtensorflow.ts";
+import type { PinnedWheel } from "./libtensorflow.ts";
 import { runTool } from "./setup_tools.ts";
 import { SetupError } from "./setup_error.ts";
 import { listTree, withTempDir } from "../_util/testing.ts";

@@ -6,7 +6,7 @@ import {
   parseCpuFeatures,
   readCpuFeatures,
 } from "./onednn.ts";
-import { probeNative, TFJS_NODE } from "./native.ts";
+import { probeLibtensorflow, TFJS_NODE } from "./libtensorflow.ts";
 
 const AVX2_ONLY = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma bmi2\n";
 const SAPPHIRE =
@@ -66,7 +66,7 @@ Deno.test("oneDnnVariableFor maps each choice to the variable's value", () => {
   ]);
 });
 
-const native = await probeNative("tensorflow", TFJS_NODE);
+const native = await probeLibtensorflow("tensorflow", TFJS_NODE);
 
 // TensorFlow logs "oneDNN custom operations are on" exactly when it turns oneDNN on.
 Deno.test({

@@ -1,7 +1,7 @@
 /**
  * Child process for deep probes: loads one backend (fallback allowed) and
  * prints its {@link DeviceReport} as one JSON line. Run by `deepProbe`, so
- * that probing a native backend never ties the calling process to it.
+ * that probing a libtensorflow backend never ties the calling process to it.
  *
  * @module
  */

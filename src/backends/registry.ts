@@ -6,7 +6,12 @@
  * @module
  */
 import { loadCpu, probeCpu } from "./cpu.ts";
-import { loadNative, probeNative, TFJS_NODE, TFJS_NODE_GPU } from "./native.ts";
+import {
+  loadLibtensorflow,
+  probeLibtensorflow,
+  TFJS_NODE,
+  TFJS_NODE_GPU,
+} from "./libtensorflow.ts";
 import type {
   BackendName,
   BackendSpec,
@@ -25,22 +30,27 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
     tfjsName: "tensorflow",
     description: "libtensorflow with CUDA (tfjs-node-gpu)",
     npmPackage: TFJS_NODE_GPU.npmPackage,
-    native: true,
-    probe: () => probeNative("tensorflow-gpu", TFJS_NODE_GPU),
+    libtensorflow: true,
+    probe: () => probeLibtensorflow("tensorflow-gpu", TFJS_NODE_GPU),
     load: (options) =>
-      loadNative("tensorflow-gpu", TFJS_NODE_GPU, () => import("@tensorflow/tfjs-node-gpu"), {
-        quiet: !options?.tfLog,
-      }),
+      loadLibtensorflow(
+        "tensorflow-gpu",
+        TFJS_NODE_GPU,
+        () => import("@tensorflow/tfjs-node-gpu"),
+        {
+          quiet: !options?.tfLog,
+        },
+      ),
   },
   {
     name: "tensorflow",
     tfjsName: "tensorflow",
     description: "libtensorflow on the CPU (tfjs-node)",
     npmPackage: TFJS_NODE.npmPackage,
-    native: true,
-    probe: () => probeNative("tensorflow", TFJS_NODE),
+    libtensorflow: true,
+    probe: () => probeLibtensorflow("tensorflow", TFJS_NODE),
     load: (options) =>
-      loadNative("tensorflow", TFJS_NODE, () => import("@tensorflow/tfjs-node"), {
+      loadLibtensorflow("tensorflow", TFJS_NODE, () => import("@tensorflow/tfjs-node"), {
         quiet: !options?.tfLog,
       }),
   },
@@ -49,7 +59,7 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
     tfjsName: "webgpu",
     description: "WebGPU on Deno's navigator.gpu (tfjs-backend-webgpu)",
     npmPackage: "@tensorflow/tfjs-backend-webgpu",
-    native: false,
+    libtensorflow: false,
     probe: probeWebGpu,
     load: loadWebGpu,
   },
@@ -58,7 +68,7 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
     tfjsName: "cpu",
     description: "pure JavaScript kernels (tfjs-backend-cpu)",
     npmPackage: "@tensorflow/tfjs",
-    native: false,
+    libtensorflow: false,
     probe: probeCpu,
     load: loadCpu,
   },
@@ -101,7 +111,7 @@ export interface LoadBackendOptions {
  * Probes and loads a backend into this process and makes it the active one.
  * It loads TF.js's stock backend and nothing more: TF.js's own gradients and
  * kernels stay in place (an engine that replaces some installs them itself;
- * see `prepareEngine` in `src/native/install.ts`).
+ * see `prepareEngine` in `src/tf_ops/install.ts`).
  *
  * @throws {RangeError} For an unknown name.
  * @throws {Error} When the backend is unavailable (the message gives the
@@ -157,7 +167,7 @@ export type ChildLoadResult =
 
 /**
  * Loads a backend in a child Deno process and runs a 2×2 matmul there, so
- * that this process is not tied to a native backend. Skips the shallow probe
+ * that this process is not tied to a libtensorflow backend. Skips the shallow probe
  * and accepts a GPU package that fell back to the CPU (the device says so).
  * Needs `--allow-run`.
  */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { BACKEND_NAMES, deepProbe, getBackendSpec, loadBackend, probeAll } from "./registry.ts";
-import { loadNative, TFJS_NODE_GPU } from "./native.ts";
+import { loadLibtensorflow, TFJS_NODE_GPU } from "./libtensorflow.ts";
 
 const hasNvidiaDriver = await Deno.stat("/proc/driver/nvidia/version").then(
   () => true,
@@ -70,7 +70,7 @@ Deno.test({
   },
 });
 
-Deno.test("loadBackend trains a small CNN on the native backend without leaking tensors", async () => {
+Deno.test("loadBackend trains a small CNN on the libtensorflow backend without leaking tensors", async () => {
   const { tf, device } = await loadBackend("tensorflow");
   assert.equal(tf.getBackend(), "tensorflow");
   assert.equal(device.tensorflowVersion, "2.21.0");
@@ -126,11 +126,11 @@ Deno.test("loadBackend trains a small CNN on the native backend without leaking 
   tf.dispose([xs, ys]);
 });
 
-Deno.test("loadNative refuses the GPU package once the CPU package holds the process", async () => {
+Deno.test("loadLibtensorflow refuses the GPU package once the CPU package holds the process", async () => {
   await loadBackend("tensorflow");
   let imported = false;
   await assert.rejects(
-    loadNative("tensorflow-gpu", TFJS_NODE_GPU, () => {
+    loadLibtensorflow("tensorflow-gpu", TFJS_NODE_GPU, () => {
       imported = true;
       return Promise.resolve();
     }),

@@ -35,7 +35,7 @@ export interface DeviceReport {
   kind: "cpu" | "gpu";
   /** Human-readable description, e.g. `"libtensorflow 2.21.0 (CPU)"` or the WebGPU adapter's description. */
   description: string;
-  /** The libtensorflow version the native binding reports (`TF_Version`), for the native backends. */
+  /** The libtensorflow version the native binding reports (`TF_Version`), for the libtensorflow backends. */
   tensorflowVersion?: string;
   /** For `tensorflow-gpu`: the package is the GPU build but TensorFlow found no GPU device. */
   fellBackToCpu?: boolean;
@@ -44,7 +44,7 @@ export interface DeviceReport {
   /** For `tensorflow-gpu` without a GPU, from a child's load: TensorFlow's own words on why. */
   noGpuReason?: string;
   /**
-   * For the native backends: the addon was compiled by `deno task setup`
+   * For the libtensorflow backends: the addon was compiled by `deno task setup`
    * with its patch for list attributes, so TensorFlow's fused kernels
    * (`_FusedConv2D`, `_FusedMatMul`) can be called.
    */
@@ -66,9 +66,9 @@ export interface LoadedBackend {
 }
 
 /** Options for {@link BackendSpec.load}. */
-export interface LoadOptions {
+export interface BackendLoadOptions {
   /**
-   * Leave libtensorflow's log on (native backends): TensorFlow then reports
+   * Leave libtensorflow's log on (libtensorflow backends): TensorFlow then reports
    * on standard error the GPUs it creates, or why it found none. Default
    * `false`: its start-up lines are silenced.
    */
@@ -86,9 +86,9 @@ export interface BackendSpec {
   /** The npm package that provides it. */
   npmPackage: string;
   /** True for the libtensorflow backends: only one of them can live in a process. */
-  native: boolean;
+  libtensorflow: boolean;
   /** Finds out, without loading it, whether the backend can run here. */
   probe(): Promise<ProbeResult>;
   /** Loads the backend into this process and makes it the active one. */
-  load(options?: LoadOptions): Promise<LoadedBackend>;
+  load(options?: BackendLoadOptions): Promise<LoadedBackend>;
 }

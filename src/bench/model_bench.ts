@@ -36,9 +36,9 @@ import {
   getEngineSpec,
 } from "../engines/registry.ts";
 import { getModelSpec } from "../models/spec.ts";
-import { fitEpochNative } from "../native/step.ts";
-import { nativePredictor, type Predict } from "../native/predict.ts";
-import { type PreparedEngine, prepareEngine } from "../native/install.ts";
+import { fitEpochNative } from "../tf_ops/step.ts";
+import { nativePredictor, type Predict } from "../tf_ops/predict.ts";
+import { type PreparedEngine, prepareEngine } from "../tf_ops/install.ts";
 
 /** What to benchmark. */
 export interface ModelBenchConfig {
@@ -103,7 +103,7 @@ export function parseBenchConfig(env: BenchEnv, defaultBackend: BackendName): Mo
       );
     }
   }
-  const natives = backends.filter((b) => getBackendSpec(b).native);
+  const natives = backends.filter((b) => getBackendSpec(b).libtensorflow);
   if (natives.length > 1) {
     throw new RangeError(
       `FMNIST_BENCH_BACKENDS: ${
@@ -162,7 +162,7 @@ export async function registerModelBenches(
 
   // Load every backend first (native before WebGPU: the other order crashes), then register.
   const order = [...config.backends].sort((a, b) =>
-    Number(getBackendSpec(b).native) - Number(getBackendSpec(a).native)
+    Number(getBackendSpec(b).libtensorflow) - Number(getBackendSpec(a).libtensorflow)
   );
   const loaded = new Map<
     BackendName,

@@ -37,7 +37,7 @@ Deno.test("parseBenchConfig names a bad variable and what it expected", () => {
   });
 });
 
-Deno.test("parseBenchConfig refuses two native backends in one process", () => {
+Deno.test("parseBenchConfig refuses two libtensorflow backends in one process", () => {
   assert.throws(() => parseBenchConfig({ backends: "tensorflow-gpu,tensorflow" }, "tensorflow"), {
     message: "FMNIST_BENCH_BACKENDS: tensorflow-gpu and tensorflow cannot share a process; " +
       "bench them in separate runs",

@@ -150,7 +150,7 @@ export function parseOneDnnChoice(value: string): OneDnnChoice {
 /**
  * Applies `--onednn` to this process and every child it starts, by setting
  * (or, for `default`, removing) `TF_ENABLE_ONEDNN_OPTS`. Call it before a
- * native backend is loaded: libtensorflow reads the variable once.
+ * libtensorflow backend is loaded: libtensorflow reads the variable once.
  */
 export function applyOneDnnChoice(choice: OneDnnChoice): void {
   const value = oneDnnVariableFor(choice);

@@ -2,7 +2,7 @@
  * The one launcher of `train-all` runs: {@link trainAllArgs} turns a run
  * description into `train-all`'s arguments (also the reproduce command a run
  * records), and {@link runTrainAllChild} runs them in a child Deno process, as
- * `compare`, `peer` and the GPU kit do: one native backend per process, and
+ * `compare`, `peer` and the GPU kit do: one libtensorflow backend per process, and
  * the child's own checks, progress and atomic writes reused, not repeated.
  *
  * @module

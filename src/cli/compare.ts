@@ -3,7 +3,7 @@
  * Trains and times the chosen models on each backend with each engine that
  * runs there (`tfjs` everywhere, `native` on the libtensorflow backends, by
  * default), every backend × engine × model in its own `train-all`
- * subprocess (one native backend per process) on the same data and seed,
+ * subprocess (one libtensorflow backend per process) on the same data and seed,
  * then writes `compare.json`, `compare.md` and `compare.svg`. Backends that
  * cannot run here are rows with their reason.
  *

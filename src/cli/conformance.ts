@@ -15,7 +15,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { nativePackageDir, probeNative, TFJS_NODE } from "../backends/native.ts";
+import { probeLibtensorflow, TFJS_NODE, tfjsNodePackageDir } from "../backends/libtensorflow.ts";
 import { buildConformanceBundle } from "../conformance/bundle.ts";
 import {
   compareWithKnown,
@@ -124,8 +124,8 @@ async function main(): Promise<number> {
   if (options.onednn !== undefined) applyOneDnnChoice(options.onednn); // the test process inherits it
   const cpuFeatures = await readCpuFeatures();
   const onednn = oneDnnState(cpuFeatures, oneDnnVariableFromEnv());
-  const probe = await probeNative("tensorflow", TFJS_NODE);
-  const packageDir = nativePackageDir(TFJS_NODE);
+  const probe = await probeLibtensorflow("tensorflow", TFJS_NODE);
+  const packageDir = tfjsNodePackageDir(TFJS_NODE);
   if (!probe.available || packageDir === undefined) {
     throw new Error(`the tensorflow backend cannot run: ${probe.reason}`);
   }

@@ -7,7 +7,7 @@
  */
 import { version_core } from "@tensorflow/tfjs";
 import { BACKENDS, deepProbe } from "../backends/registry.ts";
-import { addonPath, nativePackageDir, TFJS_NODE_GPU } from "../backends/native.ts";
+import { addonPath, TFJS_NODE_GPU, tfjsNodePackageDir } from "../backends/libtensorflow.ts";
 import { checkCudaLibraries, type CudaCheck, describeCudaCheck } from "../backends/cuda_check.ts";
 import { exists } from "../_util/fs.ts";
 import type { ProbeResult } from "../backends/types.ts";
@@ -103,7 +103,7 @@ async function main(): Promise<number> {
 
 /** Checks the CUDA libraries of tensorflow-gpu's build, when there is one. */
 async function cudaReport(): Promise<DoctorReport["cuda"]> {
-  const dir = nativePackageDir(TFJS_NODE_GPU);
+  const dir = tfjsNodePackageDir(TFJS_NODE_GPU);
   if (dir === undefined || !(await exists(addonPath(dir)))) {
     return { checked: false, reason: "tensorflow-gpu is not set up (run `deno task setup --gpu`)" };
   }

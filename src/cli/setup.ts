@@ -18,18 +18,18 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import {
   addonPath,
-  type NativePackage,
-  nativePackageDir,
   TFJS_NODE,
   TFJS_NODE_GPU,
-} from "../backends/native.ts";
-import { buildDir, compileBinding, installAddon } from "../backends/native_build.ts";
+  type TfjsNodePackage,
+  tfjsNodePackageDir,
+} from "../backends/libtensorflow.ts";
+import { buildDir, compileBinding, installAddon } from "../backends/binding_build.ts";
 import {
   downloadWheel,
   extractWheel,
   findTensorflowLibrary,
   type TensorflowLibrary,
-} from "../backends/native_wheel.ts";
+} from "../backends/tensorflow_wheel.ts";
 import { SetupError } from "../backends/setup_error.ts";
 import { requireTool, TOOLS } from "../backends/setup_tools.ts";
 import { loadInChild } from "../backends/registry.ts";
@@ -76,7 +76,7 @@ function log(line: string): void {
 
 /** What a set-up works with, from the flags and the environment. */
 interface SetupContext {
-  pkg: NativePackage;
+  pkg: TfjsNodePackage;
   backend: "tensorflow" | "tensorflow-gpu";
   packageDir: string;
   cacheDir: string;
@@ -134,7 +134,7 @@ function setupContext(
   values: { "cache-dir"?: string; python?: string; cxx?: string },
 ): SetupContext {
   const pkg = gpu ? TFJS_NODE_GPU : TFJS_NODE;
-  const packageDir = nativePackageDir(pkg);
+  const packageDir = tfjsNodePackageDir(pkg);
   if (!packageDir) {
     throw new SetupError(
       `npm package ${pkg.npmPackage} is not installed; run \`deno install\` in the project first`,
@@ -246,7 +246,7 @@ async function stock(ctx: SetupContext): Promise<RouteOutcome> {
 }
 
 async function build(
-  pkg: NativePackage,
+  pkg: TfjsNodePackage,
   packageDir: string,
   library: TensorflowLibrary,
   out: string,
@@ -269,7 +269,7 @@ async function build(
  * holds exactly those.
  */
 async function ensureRuntimeWheels(
-  pkg: NativePackage,
+  pkg: TfjsNodePackage,
   nvidiaDir: string,
   cacheDir: string,
   python: string,
@@ -307,7 +307,7 @@ async function ensureRuntimeWheels(
  *   not a reason to try the next route.
  */
 async function ready(
-  pkg: NativePackage,
+  pkg: TfjsNodePackage,
   backend: "tensorflow" | "tensorflow-gpu",
   packageDir: string,
   needPatch: boolean,
@@ -367,7 +367,7 @@ function readyLine(backend: string, device: DeviceReport, cuda: CudaCheck | unde
 }
 
 /** Runs tfjs-node's own install script; returns why it failed, or undefined. */
-async function stockInstall(pkg: NativePackage, packageDir: string): Promise<string | undefined> {
+async function stockInstall(pkg: TfjsNodePackage, packageDir: string): Promise<string | undefined> {
   log(`(d) checking whether ${STOCK_HOST} can be reached for tfjs-node's stock download`);
   try {
     await fetch(STOCK_HOST, { method: "HEAD", signal: AbortSignal.timeout(5000) });

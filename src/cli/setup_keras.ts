@@ -1,7 +1,7 @@
 /**
  * `deno task setup-keras`: creates the Keras peer's Python virtual
  * environment from pinned versions (Keras 3.15.1 on tensorflow-cpu 2.21.0,
- * the native backend's TensorFlow release). Idempotent.
+ * the libtensorflow backend's TensorFlow release). Idempotent.
  *
  * @module
  */

@@ -14,7 +14,7 @@ import type { LoadedBackend } from "../backends/types.ts";
 import { DatasetError, epochOrder, toTensors } from "../data/mod.ts";
 import { DEFAULT_ENGINE, type EngineSpec, getEngineSpec } from "../engines/registry.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
-import { type PreparedEngine, prepareEngine } from "../native/install.ts";
+import { type PreparedEngine, prepareEngine } from "../tf_ops/install.ts";
 import { dataChecksumMismatch } from "../results/data_source.ts";
 import { collectEnvironment, type Environment } from "../results/environment.ts";
 import { renderReport } from "../results/report.ts";

@@ -64,7 +64,7 @@ export interface BundleInfo {
  * {@link BUNDLE_FILE} inside `packageDir`, atomically. It is built on every
  * call (about a second); the file is only rewritten when its bytes change.
  *
- * @param packageDir tfjs-node's installed package folder (see `nativePackageDir`).
+ * @param packageDir tfjs-node's installed package folder (see `tfjsNodePackageDir`).
  * @throws {Error} When esbuild fails, or the bundle lacks any of the test
  *   files `@tensorflow/tfjs-core/dist/tests.js` imports.
  */

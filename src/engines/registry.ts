@@ -7,13 +7,13 @@
  * - `tfjs`: stock TensorFlow.js, as people run it: `model.fit` with TF.js's
  *   own gradients and kernels, inference with `predictOnBatch`. Every backend.
  * - `native`: this project's TensorFlow-ops engine: the training step of
- *   `src/native/step.ts` and the predictor of `src/native/predict.ts` (TensorFlow's
+ *   `src/tf_ops/step.ts` and the predictor of `src/tf_ops/predict.ts` (TensorFlow's
  *   ops called directly, as Keras's graph runs them), with `predictOnBatch`
  *   timed beside it. The libtensorflow backends only.
  * - `tfjs-patched`: `model.fit` and `predictOnBatch`, but with some of
  *   TF.js's gradients and kernels replaced by TensorFlow ops (`ReluGrad`,
- *   oneDNN's max-pool gradient, fused convolution; `src/native/gradients.ts`,
- *   `src/native/kernels.ts`). The libtensorflow backends only.
+ *   oneDNN's max-pool gradient, fused convolution; `src/tf_ops/gradients.ts`,
+ *   `src/tf_ops/kernels.ts`). The libtensorflow backends only.
  *
  * This module has no runtime dependency on a backend, so results code can
  * use it.
@@ -26,7 +26,7 @@ import type { BackendName } from "../backends/types.ts";
  * How an epoch's batches are trained:
  * - `"fit"`: TF.js's `model.fit`, on any backend;
  * - `"native"`: TensorFlow's own ops called directly, as Keras's graph does
- *   (`src/native/step.ts`); the `tensorflow` backend only, same batches,
+ *   (`src/tf_ops/step.ts`); the `tensorflow` backend only, same batches,
  *   dropout, loss, metrics and Adam update.
  */
 export type TrainStep = "fit" | "native";
@@ -34,7 +34,7 @@ export type TrainStep = "fit" | "native";
 /**
  * How a batch is predicted: `"layers"`, tfjs-layers' `model.predictOnBatch`
  * (one call per batch, as Keras's `predict_on_batch`); `"native"`, the same
- * forward pass as TensorFlow's ops called directly (`src/native/predict.ts`,
+ * forward pass as TensorFlow's ops called directly (`src/tf_ops/predict.ts`,
  * the `tensorflow` backend only).
  */
 export type InferencePath = "layers" | "native";
@@ -56,7 +56,7 @@ export interface EngineSpec {
   inferencePath: InferencePath;
   /**
    * Whether TensorFlow ops replace some of TF.js's gradients and kernels on
-   * a libtensorflow backend (`prepareEngine` in `src/native/install.ts`
+   * a libtensorflow backend (`prepareEngine` in `src/tf_ops/install.ts`
    * installs them). Results record what was installed as
    * `config.nativeGradients` and `config.nativeKernels`.
    */

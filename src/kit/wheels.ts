@@ -10,8 +10,8 @@
  * @module
  */
 import { join } from "node:path";
-import type { PinnedWheel } from "../backends/native.ts";
-import { downloadWheel } from "../backends/native_wheel.ts";
+import type { PinnedWheel } from "../backends/libtensorflow.ts";
+import { downloadWheel } from "../backends/tensorflow_wheel.ts";
 import { requireTool, TOOLS } from "../backends/setup_tools.ts";
 import { isFile } from "../_util/fs.ts";
 import { KERAS_PINS } from "../peer/keras.ts";

@@ -15,7 +15,7 @@ import type { DataSplit } from "../data/split.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import type { RunRecord } from "../results/schema.ts";
 
-/** The pinned packages of the peer's virtual environment: the native backend's TensorFlow release. */
+/** The pinned packages of the peer's virtual environment: the libtensorflow backend's TensorFlow release. */
 export const KERAS_PINS = Object.freeze({
   tensorflow: "tensorflow-cpu==2.21.0",
   keras: "keras==3.15.1",

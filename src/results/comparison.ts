@@ -96,7 +96,7 @@ export interface MachineSummary {
   onednn?: string;
   /** GPU name and driver, or why there is none. */
   gpu: string;
-  /** libtensorflow version of the native backend. */
+  /** libtensorflow version of the libtensorflow backend. */
   tensorflow: string | null;
   /** Deno and TF.js versions. */
   software: string;

@@ -28,7 +28,7 @@ export interface Environment {
   typescript: string;
   /** TensorFlow.js (tfjs-core) version. */
   tfjs: string;
-  /** libtensorflow version of the native backend, or `null` when none was loaded. */
+  /** libtensorflow version of the libtensorflow backend, or `null` when none was loaded. */
   tensorflow: string | null;
   /** Registry name of the backend used, or `null` when the record is not tied to one. */
   backend: string | null;
@@ -84,7 +84,7 @@ export interface KerasEnvironment {
 export interface CollectEnvironmentOptions {
   /** tfjs-core version (`tf.version_core`). */
   tfjsVersion: string;
-  /** libtensorflow version of the loaded native backend. Default `null`. */
+  /** libtensorflow version of the loaded libtensorflow backend. Default `null`. */
   tensorflowVersion?: string | null;
   /** Registry name of the backend. Default `null`. */
   backend?: string | null;

@@ -188,13 +188,13 @@ export function renderReport(results: ResultsFile, command?: string): string {
       [
         "training step",
         config.trainStep === "native"
-          ? "native: TensorFlow's ops called directly (src/native/step.ts)"
+          ? "native: TensorFlow's ops called directly (src/tf_ops/step.ts)"
           : "TF.js model.fit",
       ],
       [
         "inference",
         config.inferencePath === "native"
-          ? "native: TensorFlow's ops called directly (src/native/predict.ts); " +
+          ? "native: TensorFlow's ops called directly (src/tf_ops/predict.ts); " +
             "predictOnBatch timed as well"
           : "TF.js model.predictOnBatch",
       ],

@@ -8,7 +8,7 @@
  * @module
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { READABLE_SCHEMA_VERSIONS, RESULTS_JSON_SCHEMA, SCHEMA_VERSION } from "./json_schema.ts";
+import { READABLE_SCHEMA_VERSIONS, RESULTS_JSON_SCHEMA } from "./json_schema.ts";
 import { engineOfLegacyConfig } from "../engines/registry.ts";
 import type { KernelLibraryChoice } from "../backends/onednn.ts";
 import type { Environment } from "./environment.ts";
@@ -55,7 +55,7 @@ export interface InferenceRecord {
   batched: { batchSize: number; imagesPerSecond: number; runs: number };
   /**
    * What was timed: `"layers"` (tfjs-layers' `predictOnBatch`) or `"native"`
-   * (TensorFlow's ops called directly, `src/native/predict.ts`). Absent: `"layers"`.
+   * (TensorFlow's ops called directly, `src/tf_ops/predict.ts`). Absent: `"layers"`.
    */
   path?: "layers" | "native";
   /** With the native path: the ops each convolution, max-pool and dense layer ran at batch 1 and batched. */
@@ -133,12 +133,12 @@ export interface RunConfig {
   nativeKernels?: string[];
   /**
    * How batches were trained: `"fit"` (TF.js's `model.fit`) or `"native"`
-   * (TensorFlow's ops called directly, `src/native/step.ts`). Absent: `"fit"`.
+   * (TensorFlow's ops called directly, `src/tf_ops/step.ts`). Absent: `"fit"`.
    */
   trainStep?: "fit" | "native";
   /**
    * How inference was timed: `"layers"` (`predictOnBatch`) or `"native"`
-   * (TensorFlow's ops called directly, `src/native/predict.ts`). Absent: `"layers"`.
+   * (TensorFlow's ops called directly, `src/tf_ops/predict.ts`). Absent: `"layers"`.
    */
   inferencePath?: "layers" | "native";
   /**
@@ -170,7 +170,7 @@ export interface DataSource {
 
 /** A whole `results.json`. */
 export interface ResultsFile {
-  /** {@link SCHEMA_VERSION} of the writer. */
+  /** `SCHEMA_VERSION` of the writer. */
   schemaVersion: number;
   /** ISO time the run started. */
   createdAt: string;

@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { percentile } from "../_util/stats.ts";
-import { nativePredictor, type Predict } from "../native/predict.ts";
+import { nativePredictor, type Predict } from "../tf_ops/predict.ts";
 import type { InferencePath } from "../engines/registry.ts";
 
 /** {@link measureInference}'s defaults: what train-all, peer and the reports assume when a flag is not given. */

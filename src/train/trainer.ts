@@ -10,7 +10,7 @@ import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
 import { setDropoutStep } from "../models/factory.ts";
 import type { EpochRecord } from "../results/schema.ts";
 import { evaluateModel } from "./evaluate.ts";
-import { fitEpochNative } from "../native/step.ts";
+import { fitEpochNative } from "../tf_ops/step.ts";
 import type { TrainStep } from "../engines/registry.ts";
 
 /** Images and one-hot labels on the active backend. */

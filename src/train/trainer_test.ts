@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { LayersModel } from "@tensorflow/tfjs";
 import { loadBackend } from "../backends/registry.ts";
-import { prepareEngine } from "../native/install.ts";
+import { prepareEngine } from "../tf_ops/install.ts";
 import { getEngineSpec } from "../engines/registry.ts";
 import { loadFixtureData, permutation, stratifiedSubset, toTensors } from "../data/mod.ts";
 import { buildModel } from "../models/factory.ts";

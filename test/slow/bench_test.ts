@@ -18,7 +18,7 @@ async function bench(env: Record<string, string>): Promise<string> {
   return text;
 }
 
-Deno.test("model1 bench times stock TF.js on the native backend by default", async () => {
+Deno.test("model1 bench times stock TF.js on the libtensorflow backend by default", async () => {
   const text = await bench({
     FMNIST_BENCH_BACKENDS: "tensorflow",
     FMNIST_BENCH_TRAIN_SIZE: "256",

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { loadBackend } from "../../src/backends/registry.ts";
-import { prepareEngine } from "../../src/native/install.ts";
+import { prepareEngine } from "../../src/tf_ops/install.ts";
 import { getEngineSpec } from "../../src/engines/registry.ts";
 import {
   type DataSplit,
@@ -18,7 +18,7 @@ import {
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";
 import { evaluateModel } from "../../src/train/evaluate.ts";
-import { fitEpochNative, nativeStepSupport } from "../../src/native/step.ts";
+import { fitEpochNative, nativeStepSupport } from "../../src/tf_ops/step.ts";
 import { trainEpochs } from "../../src/train/trainer.ts";
 import type { TrainStep } from "../../src/engines/registry.ts";
 

@@ -1,5 +1,5 @@
 /**
- * Training on the reduced split in fixtures/, on the real native backend:
+ * Training on the reduced split in fixtures/, on the real libtensorflow backend:
  * accuracy a broken pipeline cannot reach, a shuffled-label control that must
  * stay near chance, seeded repeatability and a tensor-leak check.
  */
@@ -8,9 +8,9 @@ import {
   installedNativeGradients,
   installNativeGradients,
   uninstallNativeGradients,
-} from "../../src/native/gradients.ts";
+} from "../../src/tf_ops/gradients.ts";
 import { loadBackend } from "../../src/backends/registry.ts";
-import { prepareEngine } from "../../src/native/install.ts";
+import { prepareEngine } from "../../src/tf_ops/install.ts";
 import { getEngineSpec } from "../../src/engines/registry.ts";
 import {
   type DataSplit,

@@ -8,7 +8,7 @@
  */
 import type { Tensor, Tensor2D, Tensor4D } from "@tensorflow/tfjs";
 import type { Tf } from "../../src/backends/types.ts";
-import type { TfjsNodeBackend } from "../../src/native/tf_ops.ts";
+import type { TfjsNodeBackend } from "../../src/tf_ops/binding.ts";
 import { percentile } from "../../src/_util/stats.ts";
 
 /** A positional argument's value: the default's type, a number parsed as a positive integer. */
@@ -119,7 +119,7 @@ const EXECUTE_METHODS = ["executeSingleOutput", "executeMultipleOutputs"] as con
 /**
  * Times every op tfjs-node's backend runs from now until `stop()`: wraps
  * the backend's two methods that run an op by name, which TF.js's own
- * kernels and the native engine (`src/native/`) both call. CPU ops run when
+ * kernels and the native engine (`src/tf_ops/`) both call. CPU ops run when
  * called, so each is timed by wall time, dispatch included.
  *
  * @param options.byShape Key by op name and first input's shape (`Conv2D 1024×28×28×1`),

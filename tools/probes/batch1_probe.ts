@@ -1,6 +1,6 @@
 /**
  * Where a model's batch-1 latency goes: tfjs-layers' `predictOnBatch` and
- * `apply` against the native predictor (`src/native/predict.ts`: the
+ * `apply` against the native predictor (`src/tf_ops/predict.ts`: the
  * same forward pass as TensorFlow ops called directly) with each kernel
  * choice, in one process, taking turns call by call; each the median of 300
  * calls, the result read back before the clock stops. Checks that the outputs agree.
@@ -15,11 +15,11 @@
  */
 import type { Tensor } from "@tensorflow/tfjs";
 import { loadBackend } from "../../src/backends/registry.ts";
-import { prepareEngine } from "../../src/native/install.ts";
+import { prepareEngine } from "../../src/tf_ops/install.ts";
 import { getEngineSpec } from "../../src/engines/registry.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";
-import { nativePredictor } from "../../src/native/predict.ts";
+import { nativePredictor } from "../../src/tf_ops/predict.ts";
 import { mediansTakingTurns, probeArgs, randomImages } from "./_probe.ts";
 
 if (import.meta.main) {

@@ -1,6 +1,6 @@
 /**
  * Whether predicting a large batch in chunks is faster than in one call:
- * the native predictor (`src/native/predict.ts`, oneDNN's kernels) on
+ * the native predictor (`src/tf_ops/predict.ts`, oneDNN's kernels) on
  * 1,024 random images whole and in chunks of 512 down to 32, taking turns
  * call by call; the median of 12 calls each, the result read back.
  *
@@ -12,11 +12,11 @@
  */
 import type { Tensor } from "@tensorflow/tfjs";
 import { loadBackend } from "../../src/backends/registry.ts";
-import { prepareEngine } from "../../src/native/install.ts";
+import { prepareEngine } from "../../src/tf_ops/install.ts";
 import { getEngineSpec } from "../../src/engines/registry.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";
-import { nativePredictor } from "../../src/native/predict.ts";
+import { nativePredictor } from "../../src/tf_ops/predict.ts";
 import { mediansTakingTurns, probeArgs, randomImages } from "./_probe.ts";
 
 if (import.meta.main) {

@@ -11,7 +11,7 @@
  * @module
  */
 import { loadBackend } from "../../src/backends/registry.ts";
-import { prepareEngine } from "../../src/native/install.ts";
+import { prepareEngine } from "../../src/tf_ops/install.ts";
 import { getEngineSpec } from "../../src/engines/registry.ts";
 import { cacheDirFromEnv } from "../../src/cli/_cli.ts";
 import { IMAGE_PIXELS, loadFashionMnist, toTensors } from "../../src/data/mod.ts";

@@ -1,5 +1,5 @@
 /**
- * Times a few native-step epochs (`src/native/step.ts`) of one model on
+ * Times a few native-step epochs (`src/tf_ops/step.ts`) of one model on
  * random images, in one process: a probe to run under different process
  * settings (environment variables, allocators) and compare.
  *
@@ -11,11 +11,11 @@
  * @module
  */
 import { loadBackend } from "../../src/backends/registry.ts";
-import { prepareEngine } from "../../src/native/install.ts";
+import { prepareEngine } from "../../src/tf_ops/install.ts";
 import { getEngineSpec } from "../../src/engines/registry.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";
-import { fitEpochNative } from "../../src/native/step.ts";
+import { fitEpochNative } from "../../src/tf_ops/step.ts";
 import { probeArgs, randomTrainingData } from "./_probe.ts";
 
 if (import.meta.main) {

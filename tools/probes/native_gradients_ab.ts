@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { installNativeGradients, NATIVE_GRADIENTS } from "../../src/native/gradients.ts";
+import { installNativeGradients, NATIVE_GRADIENTS } from "../../src/tf_ops/gradients.ts";
 import { loadBackend } from "../../src/backends/registry.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";

@@ -3,8 +3,8 @@
  * (or the batch given): what tfjs-node runs against the fused or oneDNN op
  * that replaces it, each the median of 20 timed calls after one untimed.
  * Every pair is also checked for the same result (largest difference). The
- * ops and their attributes are the native engine's (`src/native/ops.ts`,
- * `src/native/tf_ops.ts`).
+ * ops and their attributes are the native engine's (`src/tf_ops/ops.ts`,
+ * `src/tf_ops/binding.ts`).
  *
  *   deno run -A tools/probes/ops_probe.ts [batch]
  *   deno run -A tools/probes/ops_probe.ts 128    # BENCHMARKS.md's op table
@@ -17,7 +17,7 @@
  */
 import type { Tensor } from "@tensorflow/tfjs";
 import { loadBackend } from "../../src/backends/registry.ts";
-import { NativeOps } from "../../src/native/ops.ts";
+import { NativeOps } from "../../src/tf_ops/ops.ts";
 import {
   convAttrs,
   eigenFusedAttrs,
@@ -26,7 +26,7 @@ import {
   oneDnnMaxPoolGrad,
   poolAttrs,
   type TfjsNodeBackend,
-} from "../../src/native/tf_ops.ts";
+} from "../../src/tf_ops/binding.ts";
 import { medianMs, probeArgs } from "./_probe.ts";
 
 if (import.meta.main) {

@@ -14,12 +14,12 @@
  * @module
  */
 import { loadBackend } from "../../src/backends/registry.ts";
-import { prepareEngine } from "../../src/native/install.ts";
+import { prepareEngine } from "../../src/tf_ops/install.ts";
 import { getEngineSpec } from "../../src/engines/registry.ts";
 import { forwardFlopsPerImage } from "../../src/models/cost.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";
-import { nativePredictor } from "../../src/native/predict.ts";
+import { nativePredictor } from "../../src/tf_ops/predict.ts";
 import { probeArgs, randomImages, timeOps } from "./_probe.ts";
 
 if (import.meta.main) {

@@ -13,7 +13,7 @@
  * @module
  */
 import { loadBackend } from "../../src/backends/registry.ts";
-import { prepareEngine } from "../../src/native/install.ts";
+import { prepareEngine } from "../../src/tf_ops/install.ts";
 import { getEngineSpec } from "../../src/engines/registry.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";

@@ -1,5 +1,5 @@
 /**
- * `model.fit` against the native training step (`src/native/step.ts`),
+ * `model.fit` against the native training step (`src/tf_ops/step.ts`),
  * without and with oneDNN's fused convolution, alternating in one process:
  * per round and per variant, one untimed and one timed epoch on random
  * images, with the native gradients installed (as `prepareEngine` installs
@@ -14,11 +14,11 @@
  */
 import type { LayersModel } from "@tensorflow/tfjs";
 import { loadBackend } from "../../src/backends/registry.ts";
-import { prepareEngine } from "../../src/native/install.ts";
+import { prepareEngine } from "../../src/tf_ops/install.ts";
 import { getEngineSpec } from "../../src/engines/registry.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";
-import { fitEpochNative } from "../../src/native/step.ts";
+import { fitEpochNative } from "../../src/tf_ops/step.ts";
 import { probeArgs, randomTrainingData } from "./_probe.ts";
 
 if (import.meta.main) {

@@ -1,5 +1,5 @@
 /**
- * Gradients that the native backends compute with TensorFlow's own fused
+ * Gradients that the libtensorflow backends compute with TensorFlow's own fused
  * ops where TF.js composes several, or calls a slow kernel.
  *
  * - `Relu`: TF.js differentiates it as `dy * step(x)`, and tfjs-node builds
@@ -30,7 +30,7 @@ import {
   oneDnnMaxPoolGrad,
   poolAttrs as tfPoolAttrs,
   type TfjsNodeBackend,
-} from "./tf_ops.ts";
+} from "./binding.ts";
 import type { Tf } from "../backends/types.ts";
 
 /** Names of the gradients {@link installNativeGradients} can replace, in install order. */

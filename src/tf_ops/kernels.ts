@@ -17,7 +17,7 @@
  * @module
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from "@tensorflow/tfjs";
-import { convAttrs, fusedConvAttrs, passesListAttrs, type TfjsNodeBackend } from "./tf_ops.ts";
+import { convAttrs, fusedConvAttrs, passesListAttrs, type TfjsNodeBackend } from "./binding.ts";
 import type { Tf } from "../backends/types.ts";
 
 /** Names of the kernels {@link installNativeKernels} can replace. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { nativePackageDir, TFJS_NODE, TFJS_NODE_GPU } from "./native.ts";
+import { TFJS_NODE, TFJS_NODE_GPU, tfjsNodePackageDir } from "./libtensorflow.ts";
 
 Deno.test("the native packages' versions are the ones deno.json pins and deno install put in place", async () => {
   const config = JSON.parse(
@@ -10,7 +10,7 @@ Deno.test("the native packages' versions are the ones deno.json pins and deno in
     assert.equal(config.imports[pkg.npmPackage], `npm:${pkg.npmPackage}@${pkg.version}`);
   }
   const installed = JSON.parse(
-    await Deno.readTextFile(join(nativePackageDir(TFJS_NODE)!, "package.json")),
+    await Deno.readTextFile(join(tfjsNodePackageDir(TFJS_NODE)!, "package.json")),
   ) as { version: string };
   assert.equal(installed.version, TFJS_NODE.version);
 });

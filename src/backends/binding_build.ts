@@ -1,6 +1,6 @@
 /**
  * Compiling tfjs-node(-gpu)'s N-API binding against a libtensorflow (found or
- * unpacked by `native_wheel.ts`) in seconds with the system C++ compiler,
+ * unpacked by `tensorflow_wheel.ts`) in seconds with the system C++ compiler,
  * with this suite's patch applied, and installing the addon where tfjs-node
  * loads it; the cache folder that holds one build.
  *
@@ -8,8 +8,13 @@
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { addonPath, BINDING_PATCH_MARKER, type NativePackage, TFJS_NODE } from "./native.ts";
-import type { TensorflowLibrary } from "./native_wheel.ts";
+import {
+  addonPath,
+  BINDING_PATCH_MARKER,
+  TFJS_NODE,
+  type TfjsNodePackage,
+} from "./libtensorflow.ts";
+import type { TensorflowLibrary } from "./tensorflow_wheel.ts";
 import { SetupError } from "./setup_error.ts";
 import { lastLines, runTool } from "./setup_tools.ts";
 
@@ -196,7 +201,7 @@ export async function installAddon(built: string, packageDir: string): Promise<s
 }
 
 /** The folder under the cache that holds one native build. */
-export function buildDir(cacheDir: string, pkg: NativePackage, sourceId: string): string {
+export function buildDir(cacheDir: string, pkg: TfjsNodePackage, sourceId: string): string {
   const name = pkg.npmPackage.split("/")[1];
   return join(cacheDir, "native", `${name}-${pkg.version}-${sourceId}`);
 }

@@ -1,6 +1,6 @@
 /**
  * The libtensorflow that `deno task setup` compiles tfjs-node's binding
- * against (see `native_build.ts`): found in a folder the user points to, or
+ * against (see `binding_build.ts`): found in a folder the user points to, or
  * taken from TensorFlow's pinned pip wheel, downloaded with pip, checked
  * against its SHA-256 and unpacked to the two libraries and the C headers.
  *
@@ -12,7 +12,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import type { PinnedWheel } from "./native.ts";
+import type { PinnedWheel } from "./libtensorflow.ts";
 import { SetupError } from "./setup_error.ts";
 import { lastLines, runTool } from "./setup_tools.ts";
 import { isDirectory, isFile } from "../_util/fs.ts";

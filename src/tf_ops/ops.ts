@@ -14,7 +14,7 @@ import {
   fusedConvAttrs,
   poolAttrs,
   type TfjsNodeBackend,
-} from "./tf_ops.ts";
+} from "./binding.ts";
 
 /**
  * TensorFlow ops by name, with the attributes tfjs-node's binding expects:

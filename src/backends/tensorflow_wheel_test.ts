@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { findTensorflowLibrary, verifyWheel } from "./native_wheel.ts";
+import { findTensorflowLibrary, verifyWheel } from "./tensorflow_wheel.ts";
 import { withTempDir } from "../_util/testing.ts";
 import { sha256File } from "../_util/hash.ts";
 

@@ -25,7 +25,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from "./tf_ops.ts";
+import { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from "./binding.ts";
 import type { Tf } from "../backends/types.ts";
 import { percentile } from "../_util/stats.ts";
 import { NativeOps } from "./ops.ts";

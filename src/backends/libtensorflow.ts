@@ -30,14 +30,14 @@ export interface PinnedWheel {
   platform: string;
 }
 
-/** The TensorFlow pip wheel a native backend is built from by `deno task setup`. */
+/** The TensorFlow pip wheel a libtensorflow backend is built from by `deno task setup`. */
 export interface WheelPin extends PinnedWheel {
   /** The libtensorflow version inside. */
   tensorflowVersion: string;
 }
 
-/** A native backend package and how to build its addon. */
-export interface NativePackage {
+/** A libtensorflow backend package and how to build its addon. */
+export interface TfjsNodePackage {
   /** npm package name. */
   npmPackage: "@tensorflow/tfjs-node" | "@tensorflow/tfjs-node-gpu";
   /** Its version: the one deno.json's import map pins (tested). */
@@ -54,7 +54,7 @@ export interface NativePackage {
 }
 
 /** tfjs-node (CPU), built against the `tensorflow-cpu` wheel. */
-export const TFJS_NODE: NativePackage = {
+export const TFJS_NODE: TfjsNodePackage = {
   npmPackage: "@tensorflow/tfjs-node",
   version: "4.22.0",
   gpu: false,
@@ -70,7 +70,7 @@ export const TFJS_NODE: NativePackage = {
 };
 
 /** tfjs-node-gpu (CUDA 12), built against the `tensorflow` wheel. */
-export const TFJS_NODE_GPU: NativePackage = {
+export const TFJS_NODE_GPU: TfjsNodePackage = {
   npmPackage: "@tensorflow/tfjs-node-gpu",
   version: "4.22.0",
   gpu: true,
@@ -92,8 +92,8 @@ export const TFJS_NODE_GPU: NativePackage = {
  */
 const NAPI_FOLDER = "napi-v8";
 
-/** The installed package folder of a native backend, or `undefined` when it is not installed. */
-export function nativePackageDir(pkg: NativePackage): string | undefined {
+/** The installed package folder of a libtensorflow backend, or `undefined` when it is not installed. */
+export function tfjsNodePackageDir(pkg: TfjsNodePackage): string | undefined {
   try {
     const require = createRequire(import.meta.url);
     return dirname(require.resolve(`${pkg.npmPackage}/package.json`));
@@ -111,16 +111,16 @@ export function addonPath(packageDir: string): string {
 const NVIDIA_DRIVER_FILE = "/proc/driver/nvidia/version";
 
 /**
- * Finds out, without loading libtensorflow, whether a native backend can run:
+ * Finds out, without loading libtensorflow, whether a libtensorflow backend can run:
  * the package is installed, its addon has been built, and (for the GPU build)
  * an NVIDIA driver is present.
  */
-export async function probeNative(
+export async function probeLibtensorflow(
   name: "tensorflow" | "tensorflow-gpu",
-  pkg: NativePackage,
+  pkg: TfjsNodePackage,
 ): Promise<ProbeResult> {
   const setupCmd = pkg.gpu ? "deno task setup --gpu" : "deno task setup";
-  const dir = nativePackageDir(pkg);
+  const dir = tfjsNodePackageDir(pkg);
   const addon = dir === undefined ? undefined : addonPath(dir);
   const built = addon !== undefined && (await exists(addon));
   if (pkg.gpu && !(await exists(NVIDIA_DRIVER_FILE))) {
@@ -149,7 +149,7 @@ export async function probeNative(
   return { name, available: true, reason: `native addon at ${addon}` };
 }
 
-/** Options for {@link loadNative}. */
+/** Options for {@link loadLibtensorflow}. */
 export interface LoadNativeOptions {
   /**
    * Silence libtensorflow's start-up log lines by setting
@@ -159,16 +159,16 @@ export interface LoadNativeOptions {
 }
 
 /**
- * Loads a native backend into this process and makes `"tensorflow"` the
+ * Loads a libtensorflow backend into this process and makes `"tensorflow"` the
  * active TensorFlow.js backend.
  *
  * @param importPackage Imports the npm package (a literal `import()` so the
  *   module graph knows it).
  * @throws {Error} When the other native package already lives in this process.
  */
-export async function loadNative(
+export async function loadLibtensorflow(
   name: "tensorflow" | "tensorflow-gpu",
-  pkg: NativePackage,
+  pkg: TfjsNodePackage,
   importPackage: () => Promise<unknown>,
   options: LoadNativeOptions = {},
 ): Promise<LoadedBackend> {
@@ -204,7 +204,7 @@ export async function loadNative(
 
 /**
  * The property a binding compiled by `deno task setup` exports (value 1):
- * it has `BINDING_PATCHES` (see `native_build.ts`), so it passes list
+ * it has `BINDING_PATCHES` (see `binding_build.ts`), so it passes list
  * attributes and TensorFlow's fused kernels can be called.
  */
 export const BINDING_PATCH_MARKER = "FMNIST_BENCH_LIST_ATTRS";
@@ -216,7 +216,7 @@ interface NodeBackendLike {
   binding: { TF_Version: string; [BINDING_PATCH_MARKER]?: number };
 }
 
-function nativeDevice(backend: NodeBackendLike, pkg: NativePackage): DeviceReport {
+function nativeDevice(backend: NodeBackendLike, pkg: TfjsNodePackage): DeviceReport {
   const version = backend.binding.TF_Version;
   const patched = backend.binding[BINDING_PATCH_MARKER] === 1 ? { patchedBinding: true } : {};
   if (backend.isUsingGpuDevice) {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { nativePackageDir, TFJS_NODE } from "./native.ts";
-import { patchedBindingSources } from "./native_build.ts";
+import { TFJS_NODE, tfjsNodePackageDir } from "./libtensorflow.ts";
+import { patchedBindingSources } from "./binding_build.ts";
 import { withTempDir } from "../_util/testing.ts";
 
 Deno.test("patchedBindingSources applies the list-attribute patch to the pinned tfjs-node's binding", async () => {
-  const packageDir = nativePackageDir(TFJS_NODE);
+  const packageDir = tfjsNodePackageDir(TFJS_NODE);
   assert.ok(packageDir, "tfjs-node is installed (deno install)");
   await withTempDir(async (dir) => {
     const [backend, binding] = await patchedBindingSources(packageDir, dir);

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Tensor } from "@tensorflow/tfjs";
-import { BINDING_PATCH_MARKER } from "../backends/native.ts";
+import { BINDING_PATCH_MARKER } from "../backends/libtensorflow.ts";
 import type { Tf } from "../backends/types.ts";
 
 /** The parts of tfjs-node's `NodeJSKernelBackend` that run an op by name. */

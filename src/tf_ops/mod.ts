@@ -67,4 +67,4 @@ export {
   type NativeEpochOptions,
   nativeStepSupport,
 } from "./step.ts";
-export { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from "./tf_ops.ts";
+export { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from "./binding.ts";

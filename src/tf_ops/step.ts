@@ -35,7 +35,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from "./tf_ops.ts";
+import { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from "./binding.ts";
 import type { Tf } from "../backends/types.ts";
 import { NativeOps } from "./ops.ts";
 import { planStages, type Stage } from "./plan.ts";

@@ -18,14 +18,14 @@ import type { LoadedBackend } from "../backends/types.ts";
 import type { EngineSpec } from "../engines/registry.ts";
 import { installedNativeGradients, installNativeGradients } from "./gradients.ts";
 import { installedNativeKernels, installNativeKernels } from "./kernels.ts";
-import { oneDnnMaxPoolAvailable } from "./tf_ops.ts";
+import { oneDnnMaxPoolAvailable } from "./binding.ts";
 
 /** Options for {@link prepareEngine}. */
 export interface PrepareEngineOptions {
   /**
    * This process's oneDNN state (`oneDnnState`, worked out by the caller
    * from the CPU and `TF_ENABLE_ONEDNN_OPTS`). For an engine that patches
-   * TF.js on a native backend it decides, with the device, the kernels of
+   * TF.js on a libtensorflow backend it decides, with the device, the kernels of
    * this suite's own TensorFlow ops (`chooseKernelLibrary`): where oneDNN is
    * off, no oneDNN kernel runs at all. Default: on.
    */
@@ -36,7 +36,7 @@ export interface PrepareEngineOptions {
 export interface PreparedEngine {
   /**
    * The kernels this suite's own TensorFlow ops use, and why: for an engine
-   * that patches TF.js on a native backend only.
+   * that patches TF.js on a libtensorflow backend only.
    */
   kernelLibrary?: KernelLibraryChoice;
   /** The TF.js gradients TensorFlow ops now replace (`NATIVE_GRADIENTS`' names); `[]` for none. */
@@ -54,7 +54,7 @@ const ASSUMED_ONEDNN: OneDnnState = {
 
 /**
  * Sets `loaded` up for `engine`. For an engine that patches TF.js, on a
- * native backend: chooses the kernel library (oneDNN's ops only where the
+ * libtensorflow backend: chooses the kernel library (oneDNN's ops only where the
  * work runs on the CPU, oneDNN is on and its ops run here) and installs
  * TensorFlow's gradients and kernels where they can run. For a stock
  * engine: checks that TF.js's own gradients and kernels are in place, and
@@ -84,7 +84,7 @@ export function prepareEngine(
     }
     return { nativeGradients: [], nativeKernels: [] };
   }
-  if (!getBackendSpec(loaded.name).native) return { nativeGradients: [], nativeKernels: [] };
+  if (!getBackendSpec(loaded.name).libtensorflow) return { nativeGradients: [], nativeKernels: [] };
   const onednn = options.oneDnn ?? ASSUMED_ONEDNN;
   const gpu = loaded.device.kind === "gpu";
   // The check runs a oneDNN op, so only where one may run.
