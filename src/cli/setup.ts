@@ -1,5 +1,5 @@
 /**
- * `deno task setup [--gpu]`: makes the native TensorFlow backend ready.
+ * `deno task setup [--gpu]`: makes the libtensorflow backend ready.
  *
  * Tries, in order, and prints what it decided at each step:
  *  (a) an existing build that loads (in tfjs-node's package, or cached);
@@ -14,8 +14,7 @@
  *
  * @module
  */
-import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import {
   addonPath,
   TFJS_NODE,
@@ -41,6 +40,7 @@ import {
 } from "../backends/cuda_wheels.ts";
 import { checkCudaLibraries, type CudaCheck, describeCudaCheck } from "../backends/cuda_check.ts";
 import { cacheDirFromEnv, parseFlags, runCli } from "./_cli.ts";
+import { stockInstall } from "./_stock_install.ts";
 import { exists } from "../_util/fs.ts";
 import { sha256Hex } from "../_util/hash.ts";
 
@@ -64,9 +64,6 @@ Options:
   --cxx CMD          C++ compiler (default: $CXX or c++)
   -h, --help         show this help
 `;
-
-/** Host of tfjs-node's stock libtensorflow download. */
-const STOCK_HOST = "https://storage.googleapis.com/";
 
 const started = performance.now();
 
@@ -240,7 +237,7 @@ async function pinnedWheel(ctx: SetupContext): Promise<RouteOutcome> {
 /** (d) tfjs-node's stock download. */
 async function stock(ctx: SetupContext): Promise<RouteOutcome> {
   const { pkg, backend, packageDir } = ctx;
-  const reason = await stockInstall(pkg, packageDir);
+  const reason = await stockInstall(pkg, packageDir, (line) => log(`(d) ${line}`));
   if (reason === undefined && (await ready(pkg, backend, packageDir, false, "(d)"))) return DONE;
   return { done: false, failure: `(d) ${reason ?? "the stock addon does not load"}` };
 }
@@ -364,38 +361,6 @@ function readyLine(backend: string, device: DeviceReport, cuda: CudaCheck | unde
   return `ready in ${seconds} s: ${backend} loads; the CUDA libraries are complete ` +
     `(${libraries}) and ${driver}, so it runs on the CPU here and stays unavailable ` +
     `for runs until a GPU is visible${why}`;
-}
-
-/** Runs tfjs-node's own install script; returns why it failed, or undefined. */
-async function stockInstall(pkg: TfjsNodePackage, packageDir: string): Promise<string | undefined> {
-  log(`(d) checking whether ${STOCK_HOST} can be reached for tfjs-node's stock download`);
-  try {
-    await fetch(STOCK_HOST, { method: "HEAD", signal: AbortSignal.timeout(5000) });
-  } catch (err) {
-    const reason = `stock download: ${STOCK_HOST} cannot be reached (${
-      err instanceof Error ? err.message : err
-    })`;
-    log(`(d) ${reason}`);
-    return reason;
-  }
-  const require = createRequire(join(packageDir, "package.json"));
-  const preGypBin = join(dirname(require.resolve("@mapbox/node-pre-gyp/package.json")), "bin");
-  log(`(d) running node scripts/install.js${pkg.gpu ? " gpu download" : ""} in ${packageDir}`);
-  try {
-    const out = await new Deno.Command("node", {
-      args: ["scripts/install.js", ...(pkg.gpu ? ["gpu", "download"] : [])],
-      cwd: packageDir,
-      env: { PATH: `${preGypBin}:${Deno.env.get("PATH") ?? ""}` },
-    }).output();
-    return out.code === 0
-      ? undefined
-      : `stock download: scripts/install.js exited with ${out.code}`;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      return "stock download: needs Node.js (`node`), which is missing";
-    }
-    throw err;
-  }
 }
 
 if (import.meta.main) await runCli(main);

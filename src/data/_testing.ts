@@ -7,6 +7,9 @@
  */
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { decodedCacheDir } from "./cache.ts";
+import { FILE_NAMES, FIXTURE_CHECKSUMS } from "./checksums.ts";
+import { loadFashionMnist, type LoadOptions } from "./load.ts";
 import { FIXTURE_DIR } from "./sources.ts";
 
 /** The names in a folder, sorted; `[]` when it does not exist. */
@@ -148,5 +151,30 @@ export function serveChunkedThenDrop(body: Uint8Array): { url: string; close(): 
   return {
     url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}/`,
     close: () => listener.close(),
+  };
+}
+
+/**
+ * What the loader's tests share: `load` (the fixtures, with no system copy
+ * and no download unless a test adds them), the four file names, a decoded
+ * cache's listing, the cache folder of a temporary folder, and the fixes the
+ * loader names when it finds nothing.
+ */
+export function loadHelpers() {
+  return {
+    load: (options: LoadOptions) =>
+      loadFashionMnist({
+        checksums: FIXTURE_CHECKSUMS,
+        systemDir: null,
+        baseUrls: false,
+        ...options,
+      }),
+    NAMES: Object.values(FILE_NAMES),
+    CACHED: [...Object.values(FILE_NAMES), "manifest.json"].sort(),
+    cacheOf: (tmp: string) => decodedCacheDir(tmp, FIXTURE_CHECKSUMS),
+    FIX:
+      "Fix: install Debian's package (apt-get install dataset-fashion-mnist), or name a folder " +
+      "that holds the four files (--data-dir DIR, or `dir` in the API), or go online so they can " +
+      "be downloaded.",
   };
 }

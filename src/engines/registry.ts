@@ -26,8 +26,8 @@ import type { BackendName } from "../backends/types.ts";
  * How an epoch's batches are trained:
  * - `"fit"`: TF.js's `model.fit`, on any backend;
  * - `"native"`: TensorFlow's own ops called directly, as Keras's graph does
- *   (`src/tf_ops/step.ts`); the `tensorflow` backend only, same batches,
- *   dropout, loss, metrics and Adam update.
+ *   (`src/tf_ops/step.ts`); the libtensorflow backends only (`tensorflow`,
+ *   `tensorflow-gpu`), same batches, dropout, loss, metrics and Adam update.
  */
 export type TrainStep = "fit" | "native";
 
@@ -35,7 +35,7 @@ export type TrainStep = "fit" | "native";
  * How a batch is predicted: `"layers"`, tfjs-layers' `model.predictOnBatch`
  * (one call per batch, as Keras's `predict_on_batch`); `"native"`, the same
  * forward pass as TensorFlow's ops called directly (`src/tf_ops/predict.ts`,
- * the `tensorflow` backend only).
+ * the libtensorflow backends only: `tensorflow`, `tensorflow-gpu`).
  */
 export type InferencePath = "layers" | "native";
 

@@ -190,7 +190,7 @@ export interface KerasVersions {
   gpu: boolean;
   /** Python's version. */
   python: string;
-  /** TensorFlow's version, on the tensorflow backend only. */
+  /** TensorFlow's version, on Keras's tensorflow backend only. */
   tensorflow?: string;
 }
 
