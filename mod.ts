@@ -18,8 +18,8 @@
  *   getModelSpec,
  *   loadBackend,
  *   loadFixtureData,
+ *   epochOrder,
  *   measureInference,
- *   permutation,
  *   prepareEngine,
  *   toTensors,
  *   trainEpochs,
@@ -41,7 +41,7 @@
  *   train,
  *   epochs: 3,
  *   step: engine.trainStep,
- *   order: (epoch, n) => permutation(n, epoch),
+ *   order: epochOrder(42),
  * });
  * console.log(epochs.map((e) => e.trainSeconds));
  * console.log((await evaluateModel(model, test.xs, test.ys)).accuracy);
@@ -82,6 +82,7 @@ export {
   classCounts,
   DatasetError,
   type DataSplit,
+  epochOrder,
   type FashionMnist,
   type FileSource,
   FIXTURE_CHECKSUMS,
@@ -123,14 +124,24 @@ export {
   type PrepareEngineOptions,
 } from "./src/tf_ops/install.ts";
 export {
+  inferenceBatchFor,
   type InferenceOptions,
   type InferenceResult,
   measureInference,
 } from "./src/train/latency.ts";
 export {
+  describeRun,
+  readRunDescription,
+  recordedConfig,
+  RUN_DEFAULTS,
+  type RunDescription,
+  type RunParts,
+} from "./src/train/run_description.ts";
+export {
   type ExperimentEvent,
   type ExperimentOptions,
   type ExperimentResult,
+  type InferenceTiming,
   readResults,
   runExperiment,
 } from "./src/train/experiment.ts";

@@ -266,6 +266,7 @@ function environmentOf(backend: LoadedBackend, start: RunStart): Promise<Environ
     threads: threadsFromEnv(),
     oneDnnVariable: oneDnnVariableFromEnv(),
     cpuFeatures: start.cpuFeatures,
+    oneDnn: start.onednn,
   });
 }
 

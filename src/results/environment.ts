@@ -106,6 +106,8 @@ export interface CollectEnvironmentOptions {
    * (`readCpuFeatures`; `null` where they cannot be read). Default: read here.
    */
   cpuFeatures?: string[] | null;
+  /** This process's oneDNN state, when the caller has worked it out already. Default: worked out here. */
+  oneDnn?: OneDnnState;
   /** Folder whose git commit is recorded. Default: the current directory. */
   cwd?: string;
 }
@@ -132,7 +134,7 @@ export async function collectEnvironment(options: CollectEnvironmentOptions): Pr
       cores: navigator.hardwareConcurrency,
       ...(features ? { features } : {}),
     },
-    onednn: oneDnnState(features, options.oneDnnVariable),
+    onednn: options.oneDnn ?? oneDnnState(features, options.oneDnnVariable),
     memoryBytes: totalmem(),
     threads: options.threads ?? { intraOp: "default", interOp: "default" },
     gpu: gpu.gpu,

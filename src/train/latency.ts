@@ -33,7 +33,7 @@ export interface InferenceOptions {
   warmup?: number;
   /** Timed batch-1 calls. Default 100 (at least 50 are needed for a meaningful p95). */
   runs?: number;
-  /** Batch size for the throughput measurement. Default 1024. */
+  /** Batch size for the throughput measurement, at most the images given. Default 1024, or all the images when there are fewer. */
   batchSize?: number;
   /** Timed calls at that batch size (after one untimed). Default 5. */
   batchedRuns?: number;
@@ -83,7 +83,7 @@ export async function measureInference(
   const {
     warmup = INFERENCE_DEFAULTS.warmup,
     runs = INFERENCE_DEFAULTS.runs,
-    batchSize = INFERENCE_DEFAULTS.batchSize,
+    batchSize = inferenceBatchFor(INFERENCE_DEFAULTS.batchSize, images.shape[0]),
     batchedRuns = INFERENCE_DEFAULTS.batchedRuns,
     path = "layers",
   } = options;
