@@ -61,3 +61,24 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
 export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   return writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
 }
+
+/**
+ * Reads and parses a JSON file.
+ *
+ * @returns `undefined` when the file does not exist.
+ * @throws {TypeError} `PATH: not valid JSON (…)` for a file that does not parse.
+ */
+export async function readJsonIfExists(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new TypeError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+}

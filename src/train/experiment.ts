@@ -33,7 +33,7 @@ import { restoreCheckpoint, saveCheckpoint, saveModel } from "./checkpoint.ts";
 import { evaluateModel } from "./evaluate.ts";
 import { type InferenceOptions, measureInference } from "./latency.ts";
 import { type TensorSplit, trainEpochs } from "./trainer.ts";
-import { writeJsonAtomic } from "../_util/fs.ts";
+import { readJsonIfExists, writeJsonAtomic } from "../_util/fs.ts";
 
 /**
  * Progress events, for a progress bar or JSON lines. `written` follows each
@@ -118,19 +118,8 @@ export interface ExperimentResult {
 /** Reads and validates `results.json` from an output folder; `undefined` when there is none. */
 export async function readResults(outDir: string): Promise<ResultsFile | undefined> {
   const path = join(outDir, "results.json");
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new TypeError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+  const parsed = await readJsonIfExists(path);
+  if (parsed === undefined) return undefined;
   return validateResults(parsed, path);
 }
 

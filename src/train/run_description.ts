@@ -13,6 +13,7 @@
  * @module
  */
 import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
+import { readJsonIfExists } from "../_util/fs.ts";
 import type { DataRequest } from "../results/data_source.ts";
 import type { DataSource, RunConfig } from "../results/schema.ts";
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from "../engines/registry.ts";
@@ -166,22 +167,12 @@ export const RUN_DESCRIPTION_FILE = "run.json";
  * Reads a saved run description.
  *
  * @returns `undefined` when the file does not exist (a run saved before descriptions were).
- * @throws {TypeError} `PATH: expected …, got …` for a file that is not a run description.
+ * @throws {TypeError} `PATH: not valid JSON (…)`, or `PATH: FIELD: expected …, got …` for a
+ *   file that is not a run description.
  */
 export async function readRunDescription(path: string): Promise<RunDescription | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new TypeError(`${path}: expected JSON, got ${(err as Error).message}`);
-  }
+  const value = await readJsonIfExists(path);
+  if (value === undefined) return undefined;
   return checkRunDescription(value, path);
 }
 

@@ -72,7 +72,7 @@ Deno.test("a saved run description reads back as written; a damaged one is refus
     await Deno.writeTextFile(path, "{");
     await assert.rejects(readRunDescription(path), {
       name: "TypeError",
-      message: new RegExp(`^${path}: expected JSON, got `),
+      message: new RegExp(`^${path}: not valid JSON \\(`),
     });
   } finally {
     await Deno.remove(dir, { recursive: true });
