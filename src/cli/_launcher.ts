@@ -33,13 +33,7 @@ export function trainAllArgs(run: RunDescription, target: TrainAllTarget = {}): 
   }
   const size = (flag: string, n: number | undefined) => n === undefined ? [] : [flag, String(n)];
   return [
-    ...(run.dataSource
-      ? dataFlags(run.dataSource)
-      : run.data.fixtures
-      ? ["--fixtures"]
-      : run.data.dataDir !== undefined
-      ? ["--data-dir", run.data.dataDir]
-      : []),
+    ...dataFlags(run.data),
     ...["--models", run.models.join(",")],
     ...["--epochs", String(run.epochs)],
     ...["--batch-size", String(run.batchSize)],

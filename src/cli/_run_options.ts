@@ -294,11 +294,10 @@ export function resolveRun(flags: RunFlags, options: ResolveRunOptions): RunDesc
       );
     }
   }
-  const place = previous.dataSource ?? previous.data;
-  const conflict = dataFlagConflict(
-    "kind" in place ? place : toPlace(previous.data),
-    { fixtures: flags.fixtures, dataDir: flags.dataDir },
-  );
+  const conflict = dataFlagConflict(previous.data, {
+    fixtures: flags.fixtures,
+    dataDir: flags.dataDir,
+  });
   if (conflict) throw new UsageError(conflict);
   return {
     ...previous,
@@ -306,12 +305,6 @@ export function resolveRun(flags: RunFlags, options: ResolveRunOptions): RunDesc
     ...(oneDnn ? { oneDnn } : {}),
     ...(flags.machine ? { machine: flags.machine } : {}),
   };
-}
-
-function toPlace(data: RunDescription["data"]) {
-  if (data.fixtures) return { kind: "fixtures" as const };
-  if (data.dataDir !== undefined) return { kind: "dir" as const, dir: data.dataDir };
-  return { kind: "cache" as const };
 }
 
 /** The help lines of the engine flags, for one engine (`train-all`) or a list. */

@@ -111,7 +111,7 @@ Deno.test("a resumed run takes its saved description and data, and accepts repea
   assert.deepEqual([run.inferenceBatchSize, run.inferenceRuns], [256, 60]);
   assert.equal(run.engine, "native");
   assert.equal(run.backend, "tensorflow");
-  assert.deepEqual(run.data, { fixtures: true, dataDir: undefined });
+  assert.deepEqual(run.data, { fixtures: true });
   assert.deepEqual(run.dataSource, savedConfig().dataSource);
 });
 

@@ -19,7 +19,7 @@ import { collectEnvironment, type Environment } from "../results/environment.ts"
 import type { ResultsFile } from "../results/schema.ts";
 import { COMPARED_ENGINES, type EngineSpec, getEngineSpec } from "../engines/registry.ts";
 import { readResults } from "../train/experiment.ts";
-import { describeRun, type RunDescription } from "../train/run_description.ts";
+import type { RunDescription } from "../train/run_description.ts";
 import {
   applyOneDnnChoice,
   cacheDirFromEnv,
@@ -184,16 +184,16 @@ async function alternate(
   const runs: PeerRun[] = [];
   for (const model of plan.run.models) {
     // What both sides run: the same model, data, sizes, seed and measurements.
-    const run = describeRun({
+    // oneDNN: each child inherits this process's variable.
+    const run: RunDescription = {
       ...plan.run,
       models: [model],
-      data: { fixtures: false },
       dataSource: data.source,
       trainSize: data.train.count,
       validationSize: data.validation.count,
       testSize: data.test.count,
       oneDnn: undefined,
-    });
+    };
     for (let rep = 1; rep <= plan.repeats; rep++) {
       const turns: (EngineSpec | "keras")[] = [...plan.engines, "keras"];
       if (rep % 2 === 0) turns.reverse();

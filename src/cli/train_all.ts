@@ -125,7 +125,7 @@ export async function trainAllMain(args: string[]): Promise<number> {
   await writeJsonAtomic(join(start.outDir, RUN_DESCRIPTION_FILE), run);
   // A resumed run keeps the words it recorded for its data (the files may come from elsewhere now).
   const recorded = saved ? start.previous?.config.data : undefined;
-  const config = configOf(run, data, backend, prepared, recorded);
+  const config = configOf(run, data, backend, engine, prepared, recorded);
   const env = await environmentOf(backend, start);
   const command = ["deno task train-all", ...trainAllArgs(run, { out: start.outDir })].join(" ");
   const mode = parsed.json ? "json" : Deno.stderr.isTerminal() ? "tty" : "lines";
@@ -233,16 +233,15 @@ function configOf(
   run: RunDescription,
   data: RunData,
   backend: LoadedBackend,
+  engine: EngineSpec,
   prepared: PreparedEngine,
   recordedData: string | undefined,
 ): RunConfig {
-  const engine = getEngineSpec(run.engine);
   // The engines with the suite's own TensorFlow ops record which kernels those ops use.
   const { kernelLibrary } = prepared;
   return {
     ...recordedConfig(run, data, backend.name),
     data: recordedData ?? data.description,
-    dataSource: run.dataSource ?? data.source,
     nativeGradients: prepared.nativeGradients,
     nativeKernels: prepared.nativeKernels,
     ...(kernelLibrary ? { kernelLibrary } : {}),

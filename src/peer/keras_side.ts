@@ -10,7 +10,7 @@
  */
 import { join } from "node:path";
 import { writeJsonAtomic } from "../_util/fs.ts";
-import { epochOrder } from "../data/split.ts";
+import { type DataSplit, epochOrder } from "../data/split.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec } from "../models/spec.ts";
 import type { Environment } from "../results/environment.ts";
@@ -21,9 +21,9 @@ import {
   type RunDataRecord,
   type RunDescription,
 } from "../train/run_description.ts";
-import type { DataSplit } from "../data/split.ts";
 import { type KerasBackend, type KerasRunOptions, runKerasPeer } from "./keras.ts";
 import { kerasResultsFile } from "./keras_results.ts";
+import { inferenceBatchFor } from "../train/latency.ts";
 
 /** Options of {@link runKerasSide}. */
 export interface KerasSideOptions {
@@ -67,7 +67,7 @@ export async function runKerasSide(options: KerasSideOptions): Promise<ResultsFi
   const log = options.log ?? ((line: string) => console.error(line));
   const config = recordedConfig(run, data, backendName);
   const inference = {
-    batchSize: config.inferenceBatchSize!,
+    batchSize: inferenceBatchFor(run.inferenceBatchSize, data.test.count),
     runs: run.inferenceRuns,
     warmup: RUN_DEFAULTS.inferenceWarmup,
     batchedRuns: RUN_DEFAULTS.inferenceBatchedRuns,

@@ -47,24 +47,25 @@ export function dataSourceOf(request: DataRequest, files: readonly FileSource[])
   return { kind, sha256 };
 }
 
-/** The flags that load `place` again: `["--fixtures"]`, `["--data-dir", dir]` or none. */
-export function dataFlags(place: DataPlace): string[] {
-  if (place.kind === "fixtures") return ["--fixtures"];
-  if (place.kind === "dir") return ["--data-dir", place.dir!];
+/** The flags that ask for `request` again: `["--fixtures"]`, `["--data-dir", dir]` or none. */
+export function dataFlags(request: DataRequest): string[] {
+  if (request.fixtures) return ["--fixtures"];
+  if (request.dataDir !== undefined) return ["--data-dir", request.dataDir];
   return [];
 }
 
-/** {@link dataFlags} as a request for the data loader. */
+/** The request that loads a recorded place again. */
 export function dataRequest(place: DataPlace): DataRequest {
-  return {
-    fixtures: place.kind === "fixtures",
-    dataDir: place.kind === "dir" ? place.dir : undefined,
-  };
+  return place.kind === "fixtures"
+    ? { fixtures: true }
+    : place.kind === "dir"
+    ? { fixtures: false, dataDir: place.dir }
+    : { fixtures: false };
 }
 
-/** `place` in words, as the flags that chose it, for messages. */
-function describePlace(place: DataPlace): string {
-  const flags = dataFlags(place);
+/** `request` in words, as the flags that chose it, for messages. */
+function describeRequest(request: DataRequest): string {
+  const flags = dataFlags(request);
   return flags.length ? flags.join(" ") : "the official data";
 }
 
@@ -102,13 +103,15 @@ export function legacyDataPlace(data: string): DataPlace | undefined {
  *
  * @returns The message, or `undefined` when the flags agree with `saved`.
  */
-export function dataFlagConflict(saved: DataPlace, given: DataRequest): string | undefined {
+export function dataFlagConflict(saved: DataRequest, given: DataRequest): string | undefined {
   const refuse = (flag: string) =>
-    `--resume: ${flag} differs from the run being resumed (${describePlace(saved)}); drop the flag`;
-  if (given.fixtures && saved.kind !== "fixtures") return refuse("--fixtures");
+    `--resume: ${flag} differs from the run being resumed (${
+      describeRequest(saved)
+    }); drop the flag`;
+  if (given.fixtures && !saved.fixtures) return refuse("--fixtures");
   if (
     given.dataDir !== undefined &&
-    !(saved.kind === "dir" && resolve(given.dataDir) === resolve(saved.dir!))
+    !(saved.dataDir !== undefined && resolve(given.dataDir) === resolve(saved.dataDir))
   ) {
     return refuse(`--data-dir ${given.dataDir}`);
   }

@@ -40,13 +40,13 @@ Deno.test("dataSourceOf records the flag, or the training images' place, and the
   assert.throws(() => dataSourceOf({ fixtures: false }, fromDir.slice(1)), /trainImages|train-/);
 });
 
-Deno.test("dataFlags and dataRequest load the recorded place again", () => {
-  assert.deepEqual(dataFlags({ kind: "fixtures" }), ["--fixtures"]);
-  assert.deepEqual(dataFlags({ kind: "dir", dir: "d" }), ["--data-dir", "d"]);
-  assert.deepEqual(dataFlags({ kind: "download" }), []);
-  assert.deepEqual(dataRequest({ kind: "fixtures" }), { fixtures: true, dataDir: undefined });
+Deno.test("dataRequest and dataFlags load the recorded place again", () => {
+  assert.deepEqual(dataFlags(dataRequest({ kind: "fixtures" })), ["--fixtures"]);
+  assert.deepEqual(dataFlags(dataRequest({ kind: "dir", dir: "d" })), ["--data-dir", "d"]);
+  assert.deepEqual(dataFlags(dataRequest({ kind: "download" })), []);
+  assert.deepEqual(dataRequest({ kind: "fixtures" }), { fixtures: true });
   assert.deepEqual(dataRequest({ kind: "dir", dir: "d" }), { fixtures: false, dataDir: "d" });
-  assert.deepEqual(dataRequest({ kind: "cache" }), { fixtures: false, dataDir: undefined });
+  assert.deepEqual(dataRequest({ kind: "cache" }), { fixtures: false });
 });
 
 Deno.test("legacyDataPlace reads config.data of files older than dataSource", () => {
@@ -66,8 +66,8 @@ Deno.test("legacyDataPlace reads config.data of files older than dataSource", ()
 });
 
 Deno.test("dataFlagConflict refuses other data flags and accepts the same ones", () => {
-  const fixtures = { kind: "fixtures" } as const;
-  const dir = { kind: "dir", dir: "data/fm" } as const;
+  const fixtures = { fixtures: true };
+  const dir = { fixtures: false, dataDir: "data/fm" };
   assert.equal(dataFlagConflict(fixtures, { fixtures: false }), undefined);
   assert.equal(dataFlagConflict(fixtures, { fixtures: true }), undefined);
   assert.equal(dataFlagConflict(dir, { fixtures: false, dataDir: "./data/fm/" }), undefined);
@@ -84,7 +84,7 @@ Deno.test("dataFlagConflict refuses other data flags and accepts the same ones",
     "--resume: --fixtures differs from the run being resumed (--data-dir data/fm); drop the flag",
   );
   assert.equal(
-    dataFlagConflict({ kind: "cache" }, { fixtures: false, dataDir: "data/fm" }),
+    dataFlagConflict({ fixtures: false }, { fixtures: false, dataDir: "data/fm" }),
     "--resume: --data-dir data/fm differs from the run being resumed " +
       "(the official data); drop the flag",
   );

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { schemaProblems } from "../_util/json_schema.ts";
 import { READABLE_SCHEMA_VERSIONS, RESULTS_JSON_SCHEMA } from "./json_schema.ts";
 import { engineOfLegacyConfig } from "../engines/registry.ts";
 import type { KernelLibraryChoice } from "../backends/onednn.ts";
@@ -201,18 +201,8 @@ export interface ResultsFile {
  * @throws {TypeError} Listing the first few violations, with their JSON paths.
  */
 export function validateResults(value: unknown, source = "results"): ResultsFile {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-  const validate = ajv.compile(RESULTS_JSON_SCHEMA);
-  if (validate(value)) return withEngine(value as unknown as ResultsFile);
-  const problems = (validate.errors ?? []).slice(0, 5).map((e) =>
-    `${e.instancePath || "/"} ${e.message}${
-      e.params && "allowedValue" in e.params
-        ? ` (${JSON.stringify(e.params.allowedValue)})`
-        : e.params && "allowedValues" in e.params
-        ? ` (${JSON.stringify(e.params.allowedValues)})`
-        : ""
-    }`
-  );
+  const problems = schemaProblems(RESULTS_JSON_SCHEMA, value);
+  if (problems.length === 0) return withEngine(value as unknown as ResultsFile);
   throw new TypeError(
     `${source}: not a valid fmnist-bench results file (schema version ${
       READABLE_SCHEMA_VERSIONS.join(" or ")

@@ -14,6 +14,7 @@
  */
 import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
 import { readJsonIfExists } from "../_util/fs.ts";
+import { schemaProblems } from "../_util/json_schema.ts";
 import type { DataRequest } from "../results/data_source.ts";
 import type { DataSource, RunConfig } from "../results/schema.ts";
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from "../engines/registry.ts";
@@ -153,7 +154,8 @@ export function recordedConfig(
     seed: run.seed,
     learningRate: run.learningRate,
     data: data.description,
-    dataSource: data.source,
+    // The files the run started on (a resumed run's are checked to be the same).
+    dataSource: run.dataSource ?? data.source,
     inferenceBatchSize: inferenceBatchFor(run.inferenceBatchSize, data.test.count),
     inferenceRuns: run.inferenceRuns,
     engine: run.engine,
@@ -167,8 +169,8 @@ export const RUN_DESCRIPTION_FILE = "run.json";
  * Reads a saved run description.
  *
  * @returns `undefined` when the file does not exist (a run saved before descriptions were).
- * @throws {TypeError} `PATH: not valid JSON (…)`, or `PATH: FIELD: expected …, got …` for a
- *   file that is not a run description.
+ * @throws {TypeError} `PATH: not valid JSON (…)`, or `PATH: not a run description: …` for a
+ *   file that does not fit its schema.
  */
 export async function readRunDescription(path: string): Promise<RunDescription | undefined> {
   const value = await readJsonIfExists(path);
@@ -176,82 +178,66 @@ export async function readRunDescription(path: string): Promise<RunDescription |
   return checkRunDescription(value, path);
 }
 
-/**
- * Checks that `value` is a run description: each field of its type, no other.
- *
- * @throws {TypeError} `WHERE: FIELD: expected …, got …`.
- */
-export function checkRunDescription(value: unknown, where: string): RunDescription {
-  const fail = (field: string, expected: string, got: unknown): never => {
-    throw new TypeError(`${where}: ${field}: expected ${expected}, got ${JSON.stringify(got)}`);
-  };
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return fail("the run", "an object", value);
-  }
-  const v = value as Record<string, unknown>;
-  const count = (field: string, optional: boolean) => {
-    const n = v[field];
-    if (optional && n === undefined) return;
-    if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
-      fail(field, "a whole number", n);
-    }
-  };
-  const text = (field: string, optional: boolean) => {
-    if (optional && v[field] === undefined) return;
-    if (typeof v[field] !== "string") fail(field, "a string", v[field]);
-  };
-  if (!Array.isArray(v.models) || v.models.some((m) => typeof m !== "string")) {
-    fail("models", "a list of model names", v.models);
-  }
-  ["epochs", "batchSize", "seed", "inferenceBatchSize", "inferenceRuns"].forEach((f) =>
-    count(f, false)
-  );
-  ["trainSize", "validationSize", "testSize"].forEach((f) => count(f, true));
-  if (!(ENGINE_NAMES as readonly unknown[]).includes(v.engine)) {
-    fail("engine", `one of ${ENGINE_NAMES.join(", ")}`, v.engine);
-  }
-  const source = v.dataSource as Record<string, unknown> | undefined;
-  if (
-    source !== undefined &&
-    (typeof source !== "object" || source === null || typeof source.kind !== "string" ||
-      typeof source.sha256 !== "object")
-  ) {
-    fail("dataSource", "{ kind, sha256 }", v.dataSource);
-  }
-  text("backend", true);
-  text("machine", true);
-  if (typeof v.learningRate !== "number") fail("learningRate", "a number", v.learningRate);
-  if (typeof v.allowFallback !== "boolean") fail("allowFallback", "true or false", v.allowFallback);
-  if (v.oneDnn !== undefined && v.oneDnn !== "on" && v.oneDnn !== "off") {
-    fail("oneDnn", "on or off", v.oneDnn);
-  }
-  const data = v.data as Record<string, unknown> | undefined;
-  if (
-    typeof data !== "object" || data === null || typeof data.fixtures !== "boolean" ||
-    (data.dataDir !== undefined && typeof data.dataDir !== "string")
-  ) {
-    fail("data", "{ fixtures, dataDir? }", v.data);
-  }
-  const known = new Set([
+const count = { type: "integer", minimum: 0 } as const;
+const positive = { type: "integer", minimum: 1 } as const;
+const text = { type: "string" } as const;
+
+/** The JSON Schema of {@link RunDescription}, as `run.json` is checked. */
+const RUN_DESCRIPTION_JSON_SCHEMA = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  type: "object",
+  properties: {
+    models: { type: "array", items: text, minItems: 1 },
+    epochs: positive,
+    backend: text,
+    allowFallback: { type: "boolean" },
+    engine: { enum: ENGINE_NAMES },
+    data: {
+      type: "object",
+      properties: { fixtures: { type: "boolean" }, dataDir: text },
+      required: ["fixtures"],
+      additionalProperties: false,
+    },
+    dataSource: {
+      type: "object",
+      properties: { kind: text, dir: text, sha256: { type: "object" } },
+      required: ["kind", "sha256"],
+    },
+    trainSize: positive,
+    validationSize: count,
+    testSize: positive,
+    batchSize: positive,
+    seed: count,
+    learningRate: { type: "number" },
+    inferenceBatchSize: positive,
+    inferenceRuns: positive,
+    oneDnn: { enum: ["on", "off"] },
+    machine: text,
+  },
+  required: [
     "models",
     "epochs",
-    "backend",
     "allowFallback",
     "engine",
     "data",
-    "dataSource",
-    "trainSize",
-    "validationSize",
-    "testSize",
     "batchSize",
     "seed",
     "learningRate",
     "inferenceBatchSize",
     "inferenceRuns",
-    "oneDnn",
-    "machine",
-  ]);
-  const extra = Object.keys(v).find((k) => !known.has(k));
-  if (extra) fail(extra, "no such field", v[extra]);
-  return v as unknown as RunDescription;
+  ],
+  additionalProperties: false,
+};
+
+/**
+ * Checks that `value` is a run description against its JSON Schema.
+ *
+ * @throws {TypeError} `WHERE: not a run description: /PATH message; …`.
+ */
+export function checkRunDescription(value: unknown, where: string): RunDescription {
+  const problems = schemaProblems(RUN_DESCRIPTION_JSON_SCHEMA, value);
+  if (problems.length > 0) {
+    throw new TypeError(`${where}: not a run description: ${problems.join("; ")}`);
+  }
+  return value as RunDescription;
 }

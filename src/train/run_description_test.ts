@@ -79,19 +79,22 @@ Deno.test("a saved run description reads back as written; a damaged one is refus
   }
   const run = describeRun({ models: ["model1"], epochs: 3 });
   const refusals: [Record<string, unknown>, string][] = [
-    [{ ...run, epochs: "3" }, 'epochs: expected a whole number, got "3"'],
+    [{ ...run, epochs: "3" }, "/epochs must be integer"],
     [
       { ...run, engine: "turbo" },
-      'engine: expected one of tfjs, native, tfjs-patched, got "turbo"',
+      '/engine must be equal to one of the allowed values (["tfjs","native","tfjs-patched"])',
     ],
-    [{ ...run, oneDnn: "maybe" }, 'oneDnn: expected on or off, got "maybe"'],
-    [{ ...run, data: "fixtures" }, 'data: expected { fixtures, dataDir? }, got "fixtures"'],
-    [{ ...run, trainStep: "fit" }, 'trainStep: expected no such field, got "fit"'],
+    [
+      { ...run, oneDnn: "maybe" },
+      '/oneDnn must be equal to one of the allowed values (["on","off"])',
+    ],
+    [{ ...run, data: "fixtures" }, "/data must be object"],
+    [{ ...run, trainStep: "fit" }, '/ must NOT have additional properties ("trainStep")'],
   ];
   for (const [value, message] of refusals) {
     assert.throws(() => checkRunDescription(value, "run.json"), {
       name: "TypeError",
-      message: `run.json: ${message}`,
+      message: `run.json: not a run description: ${message}`,
     });
   }
 });

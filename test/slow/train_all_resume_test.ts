@@ -249,6 +249,17 @@ Deno.test("train-all --resume continues a --fixtures run on the fixtures, as if 
             "--out folder",
         );
         assert.deepEqual(await snapshot(resumed), changed);
+
+        // A damaged run.json is refused in one line, and nothing is written.
+        await Deno.writeTextFile(runPath, '{"models": ["model1"]');
+        const damaged = await snapshot(resumed);
+        const broken = await trainAll("--resume", "--out", resumed);
+        assert.equal(broken.code, 2);
+        assert.match(
+          lastLine(broken.stderr)!,
+          new RegExp(`^error: --resume: ${runPath}: not valid JSON \\(.*\\); start a new run$`),
+        );
+        assert.deepEqual(await snapshot(resumed), damaged);
         await Deno.writeTextFile(runPath, savedRun);
 
         // A run from before run.json and dataSource were recorded resumes on what its
