@@ -44,6 +44,7 @@ export function trainAllArgs(run: RunDescription, target: TrainAllTarget = {}): 
     ...(run.allowFallback ? ["--allow-fallback"] : []),
     ...["--inference-batch", String(run.inferenceBatchSize)],
     ...["--inference-runs", String(run.inferenceRuns)],
+    ...(run.targetAccuracies ? ["--target-accuracy", run.targetAccuracies.join(",")] : []),
     ...["--engine", run.engine],
     ...(run.oneDnn ? ["--onednn", run.oneDnn] : []),
     ...["--seed", String(run.seed)],

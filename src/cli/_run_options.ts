@@ -23,6 +23,7 @@ import {
   MIN_INFERENCE_RUNS,
   RUN_DEFAULTS,
   type RunDescription,
+  targetAccuraciesFor,
 } from "../train/run_description.ts";
 import { parseOneDnnChoice, parsePositiveInt, UsageError, wrap } from "./_cli.ts";
 
@@ -44,6 +45,7 @@ export const RUN_FLAGS = {
   "test-size": { type: "string" },
   "inference-batch": { type: "string" },
   "inference-runs": { type: "string" },
+  "target-accuracy": { type: "string" },
   seed: { type: "string" },
   machine: { type: "string" },
   "data-dir": { type: "string" },
@@ -72,6 +74,7 @@ export interface RunFlags {
   testSize?: number;
   inferenceBatchSize?: number;
   inferenceRuns?: number;
+  targetAccuracies?: number[];
   seed?: number;
   machine?: string;
   fixtures: boolean;
@@ -120,6 +123,9 @@ export function parseRunFlags(
     testSize: int("--test-size", values["test-size"]),
     inferenceBatchSize: int("--inference-batch", values["inference-batch"]),
     inferenceRuns,
+    targetAccuracies: values["target-accuracy"] === undefined
+      ? undefined
+      : parseTargetAccuracies(values["target-accuracy"]),
     seed: values.seed === undefined ? undefined : parseSeed(values.seed),
     machine: values.machine?.trim(),
     fixtures: values.fixtures ?? false,
@@ -128,6 +134,27 @@ export function parseRunFlags(
     oneDnn: values.onednn === undefined ? undefined : parseOneDnnChoice(values.onednn),
     out: values.out,
   };
+}
+
+/**
+ * Parses `--target-accuracy`: comma-separated validation accuracies, each a
+ * percentage above 0 and at most 100 (`85,90`) or a fraction (`0.85,0.9`),
+ * returned as fractions in increasing order.
+ *
+ * @throws {UsageError} For anything else.
+ */
+export function parseTargetAccuracies(value: string): number[] {
+  const parts = value.split(",").map((p) => p.trim().replace(/%$/, ""));
+  const numbers = parts.map(Number);
+  if (
+    parts.some((p) => p === "") || numbers.some((n) => !Number.isFinite(n) || n <= 0 || n > 100)
+  ) {
+    throw new UsageError(
+      `--target-accuracy: expected comma-separated accuracies in (0, 100] (e.g. 85,90 or 0.85,0.9), got "${value}"`,
+    );
+  }
+  const fractions = numbers.map((n) => (n > 1 ? n / 100 : n));
+  return [...new Set(fractions)].sort((a, b) => a - b);
 }
 
 /**
@@ -270,6 +297,7 @@ export function resolveRun(flags: RunFlags, options: ResolveRunOptions): RunDesc
       seed: flags.seed,
       inferenceBatchSize: flags.inferenceBatchSize,
       inferenceRuns: flags.inferenceRuns,
+      targetAccuracies: flags.targetAccuracies,
       oneDnn,
       machine: flags.machine,
     });
@@ -283,6 +311,11 @@ export function resolveRun(flags: RunFlags, options: ResolveRunOptions): RunDesc
     ["--test-size", flags.testSize, previous.testSize],
     ["--inference-batch", flags.inferenceBatchSize, previous.inferenceBatchSize],
     ["--inference-runs", flags.inferenceRuns, previous.inferenceRuns],
+    [
+      "--target-accuracy",
+      flags.targetAccuracies?.join(","),
+      targetAccuraciesFor(previous).join(","),
+    ],
     ["--seed", flags.seed, previous.seed],
     ["--backend", backend, previous.backend],
     ["--engine", engineFlag?.name, previous.engine],
@@ -330,6 +363,10 @@ export function oneDnnHelp(scope: string): string {
                         sets ${ONEDNN_VARIABLE}; without it, the variable as set)`;
 }
 
+function percentList(fractions: readonly number[]): string {
+  return fractions.map((f) => String(Math.round(f * 1000) / 10)).join(",");
+}
+
 /** The help lines of the data, size and seed flags, with a task's defaults. */
 export function runFlagsHelp(defaults: TaskDefaults): string {
   const models = defaults.models.length === MODEL_NAMES.length ? "all" : defaults.models.join(",");
@@ -345,6 +382,11 @@ export function runFlagsHelp(defaults: TaskDefaults): string {
                         ${RUN_DEFAULTS.inferenceBatchSize}; never more than the test split)
   --inference-runs N    timed batch-1 inference calls, after ${RUN_DEFAULTS.inferenceWarmup} warm-up calls; at least ${MIN_INFERENCE_RUNS}
                         (default ${RUN_DEFAULTS.inferenceRuns})
+  --target-accuracy LIST
+                        validation accuracies whose time to reach is recorded, in % or as
+                        fractions (default ${percentList(RUN_DEFAULTS.targetAccuracies)}; ${
+    percentList(RUN_DEFAULTS.fixtureTargetAccuracies)
+  } with --fixtures)
   --seed N              seed for weights, dropout, shuffling and splits (default ${RUN_DEFAULTS.seed});
                         0 to ${MAX_SEED}
   --machine NAME        name recorded for this machine, to merge results (default: hostname)

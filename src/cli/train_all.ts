@@ -21,6 +21,11 @@ import { renderReport } from "../results/report.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { epochTimes } from "../results/stats.ts";
 import { runExperiment } from "../train/experiment.ts";
+import type { MeasureProbes } from "../train/run_measures.ts";
+import { backendReadySeconds } from "../measure/cold_start.ts";
+import { findEnergyMeter } from "../measure/energy.ts";
+import { hostMemoryReader } from "../measure/host_memory.ts";
+import { isMeasured } from "../measure/measures.ts";
 import { inferenceBatchFor } from "../train/latency.ts";
 import {
   recordedConfig,
@@ -116,6 +121,7 @@ export async function trainAllMain(args: string[]): Promise<number> {
   }
   await checkWritable(start.outDir);
   const { backend, engine, prepared } = await loadRunBackend(start);
+  const backendLoadSeconds = await backendReadySeconds(backend.tf);
   // Data: loaded, split and converted outside every timed region.
   const data = await loadRunData(start.run);
   const saved = start.run.dataSource;
@@ -130,7 +136,43 @@ export async function trainAllMain(args: string[]): Promise<number> {
   const command = ["deno task train-all", ...trainAllArgs(run, { out: start.outDir })].join(" ");
   const mode = parsed.json ? "json" : Deno.stderr.isTerminal() ? "tty" : "lines";
   if (mode !== "json") announce(config, backend, engine, start.outDir);
-  return await train({ start, run, config, env, engine, prepared, backend, data, command, mode });
+  const probes = await findProbes(backend, backendLoadSeconds);
+  try {
+    return await train({
+      start,
+      run,
+      config,
+      env,
+      engine,
+      prepared,
+      backend,
+      data,
+      command,
+      mode,
+      probes,
+    });
+  } finally {
+    if (isMeasured(probes.energy)) await probes.energy.close();
+  }
+}
+
+/** What this process can measure beyond seconds, on the device the backend computes on. */
+async function findProbes(
+  backend: LoadedBackend,
+  backendLoadSeconds: number,
+): Promise<MeasureProbes> {
+  const device = backend.device.kind;
+  const energy = await findEnergyMeter({ device });
+  return {
+    hostMemory: hostMemoryReader(),
+    energy,
+    backendLoadSeconds,
+    noDeviceMemory: device === "cpu"
+      ? "the backend computes on the CPU: its memory is the host figure"
+      : isMeasured(energy)
+      ? `${energy.info.name} read no memory`
+      : energy.notMeasured.replace(/^no GPU power meter/, "no GPU memory meter"),
+  };
 }
 
 /** Checks every flag (before `--help` is answered); `undefined` for `--help`. */
@@ -296,6 +338,7 @@ interface TrainInputs {
   data: RunData;
   command: string;
   mode: "json" | "tty" | "lines";
+  probes: MeasureProbes;
 }
 
 /** Trains, evaluates and times every model; Ctrl-C stops after the epoch in flight. */
@@ -345,6 +388,7 @@ async function train(inputs: TrainInputs): Promise<number> {
         }
       },
       signal: controller.signal,
+      probes: inputs.probes,
     });
     if (mode === "json") {
       console.log(JSON.stringify({ type: "done", status: results.status, out: outDir }));

@@ -13,7 +13,19 @@ import { join } from "node:path";
 import { forEachLine } from "../_util/lines.ts";
 import type { DataSplit } from "../data/split.ts";
 import type { ModelSpec } from "../models/spec.ts";
-import type { RunRecord } from "../results/schema.ts";
+import type { EpochRecord, RunRecord } from "../results/schema.ts";
+import { percentile } from "../_util/stats.ts";
+import type { EnergyMark, EnergyMeter } from "../measure/energy.ts";
+import {
+  type HostMemoryRecord,
+  isMeasured,
+  type Measured,
+  type MeasuresRecord,
+  type MemoryRecord,
+  notMeasured,
+} from "../measure/measures.ts";
+import { firstEpochExtra } from "../measure/cold_start.ts";
+import { timeToAccuracy } from "../measure/time_to_accuracy.ts";
 
 /** The pinned packages of the peer's virtual environment: the libtensorflow backend's TensorFlow release. */
 export const KERAS_PINS = Object.freeze({
@@ -174,6 +186,13 @@ export interface KerasRunOptions {
   backendName?: string;
   /** Called with each finished epoch. */
   onEpoch?: (record: RunRecord["epochs"][number]) => void;
+  /**
+   * Read at the child's `train-start` and `trained` lines around each epoch's
+   * timed region, for its joules; or why there is none. Default: none.
+   */
+  energy?: Measured<EnergyMeter>;
+  /** Validation accuracies whose time to reach is recorded (fractions). Default: none. */
+  targetAccuracies?: readonly number[];
 }
 
 /** The versions and device of a Keras run or probe. */
@@ -272,10 +291,16 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
     threads: options.threads,
     kerasBackend: options.kerasBackend ?? "tensorflow",
     out,
+    spawnedAtMs: 0,
   };
   const jobPath = join(workDir, "job.json");
-  await Deno.writeTextFile(jobPath, JSON.stringify(job));
   await Deno.remove(out).catch(() => {});
+  const energy = options.energy ?? notMeasured("no energy meter given");
+  const meter = isMeasured(energy) ? energy : undefined;
+  const joules = new Map<number, Promise<number>>();
+  let mark: EnergyMark | undefined;
+  job.spawnedAtMs = Date.now();
+  await Deno.writeTextFile(jobPath, JSON.stringify(job));
   const child = new Deno.Command(options.python, {
     args: [KERAS_PEER_SCRIPT, jobPath],
     env: options.env ?? {},
@@ -287,6 +312,8 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
   await forEachLine(child.stdout, (line) => {
     if (!line.startsWith("{")) return;
     const event = JSON.parse(line);
+    if (event.type === "train-start" && meter) mark = meter.mark();
+    if (event.type === "trained" && meter && mark) joules.set(event.epoch, meter.joulesSince(mark));
     if (event.type === "epoch") options.onEpoch?.(event.record);
   });
   const { code } = await child.status;
@@ -294,7 +321,11 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
     const last = (await stderr).trim().split("\n").filter((l) => l.trim() !== "").at(-1);
     throw new Error(`the Keras peer failed (exit ${code}): ${last ?? "no message"}`);
   }
-  const { versions, ...run } = JSON.parse(await Deno.readTextFile(out));
+  const { versions, measured, ...run } = JSON.parse(await Deno.readTextFile(out));
+  for (const e of run.epochs as EpochRecord[]) {
+    const j = await joules.get(e.epoch);
+    if (j !== undefined) e.joules = j;
+  }
   // Keras's own data is kept out of the results folder: it is a copy of the prepared splits.
   for (const name of Object.keys(data)) {
     await Deno.remove(join(workDir, `${name}-images.u8`)).catch(() => {});
@@ -304,8 +335,55 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
     await Deno.remove(join(workDir, `order-${epoch}.i32`)).catch(() => {});
   }
   return {
-    run: { ...run, backend: options.backendName ?? "keras", engine: "keras" } as RunRecord,
+    run: {
+      ...run,
+      backend: options.backendName ?? "keras",
+      engine: "keras",
+      measures: kerasMeasures(measured, run.epochs, {
+        targets: options.targetAccuracies ?? [],
+        trainSize: data.train.count,
+        energy,
+      }),
+    } as RunRecord,
     versions,
+  };
+}
+
+/** What the Python side measured itself (its `measured` field). */
+interface KerasMeasured {
+  host: HostMemoryRecord;
+  device: MemoryRecord["device"];
+  backendLoadSeconds: number;
+  modelBuildSeconds: number;
+  firstPredictionMs: number;
+}
+
+/** The Keras run's measures: the Python side's own, and those derived here as on the TF.js side. */
+function kerasMeasures(
+  measured: KerasMeasured,
+  epochs: readonly EpochRecord[],
+  o: { targets: readonly number[]; trainSize: number; energy: Measured<EnergyMeter> },
+): MeasuresRecord {
+  const joules = epochs.map((e) => e.joules).filter((j): j is number => j !== undefined);
+  const perEpoch = joules.length > 0 ? percentile(joules, 50) : undefined;
+  return {
+    memory: {
+      host: measured.host,
+      tfjs: notMeasured("not TF.js: Keras has no tf.memory()"),
+      device: measured.device,
+    },
+    coldStart: {
+      backendLoadSeconds: measured.backendLoadSeconds,
+      modelBuildSeconds: measured.modelBuildSeconds,
+      firstPredictionMs: measured.firstPredictionMs,
+      firstEpochExtraSeconds: firstEpochExtra(epochs),
+    },
+    timeToAccuracy: timeToAccuracy(epochs, o.targets),
+    energy: !isMeasured(o.energy)
+      ? o.energy
+      : perEpoch === undefined
+      ? notMeasured(`${o.energy.info.name}: no epoch has a reading`)
+      : { meter: o.energy.info, joulesPerEpoch: perEpoch, imagesPerJoule: o.trainSize / perEpoch },
   };
 }
 

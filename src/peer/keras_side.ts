@@ -24,6 +24,8 @@ import {
 import { type KerasBackend, type KerasRunOptions, runKerasPeer } from "./keras.ts";
 import { kerasResultsFile } from "./keras_results.ts";
 import { inferenceBatchFor } from "../train/latency.ts";
+import { findEnergyMeter } from "../measure/energy.ts";
+import { isMeasured } from "../measure/measures.ts";
 
 /** Options of {@link runKerasSide}. */
 export interface KerasSideOptions {
@@ -47,6 +49,8 @@ export interface KerasSideOptions {
   dir: string;
   /** Where the progress lines go. Default: stderr. */
   log?: (line: string) => void;
+  /** What Keras computes on, for the energy meter: RAPL for the CPU, `nvidia-smi` for a GPU. Default `"cpu"`. */
+  device?: "cpu" | "gpu";
 }
 
 /** One epoch's progress line, the same for every Keras run. */
@@ -75,46 +79,58 @@ export async function runKerasSide(options: KerasSideOptions): Promise<ResultsFi
   const createdAt = new Date().toISOString();
   const runs: RunRecord[] = [];
   let results: ResultsFile | undefined;
-  for (const model of run.models) {
-    const spec = getModelSpec(model);
-    const label = `${backendName} ${model}`;
-    const done = await runKerasPeer({
-      python: options.python,
-      env: options.pythonEnv,
-      kerasBackend: options.kerasBackend,
-      backendName,
-      spec,
-      flopsPerImage: forwardFlopsPerImage(spec),
-      data: { train: data.train, validation: data.validation, test: data.test },
-      epochs: run.epochs,
-      order: epochOrder(run.seed),
-      batchSize: run.batchSize,
-      learningRate: run.learningRate,
-      seed: run.seed,
-      inference,
-      threads: options.threads,
-      workDir: join(dir, "work", model),
-      onEpoch: (e) => log(kerasEpochLine(label, e, run.epochs)),
-    });
-    runs.push(done.run);
-    results = kerasResultsFile({
-      runs,
-      versions: done.versions,
-      env: options.env,
-      config,
-      createdAt,
-      status: runs.length === run.models.length ? "complete" : "partial",
-    });
-    await writeJsonAtomic(join(dir, "results.json"), results);
-    const t = done.run.test;
-    const inf = done.run.inference;
-    log(
-      `  ${label}: test accuracy ${((t?.accuracy ?? 0) * 100).toFixed(2)}%, ` +
-        `batch-1 p50 ${inf?.batch1.p50Ms.toFixed(2)} ms, batch ${inf?.batched.batchSize}: ` +
-        `${inf?.batched.imagesPerSecond.toFixed(0)} img/s`,
-    );
+  const energy = await findEnergyMeter({ device: options.device ?? "cpu" });
+  try {
+    results = await runModels();
+  } finally {
+    if (isMeasured(energy)) await energy.close();
   }
   await Deno.remove(join(dir, "work"), { recursive: true }).catch(() => {});
   if (!results) throw new RangeError("runKerasSide: expected at least one model, got none");
   return results;
+
+  async function runModels(): Promise<ResultsFile | undefined> {
+    for (const model of run.models) {
+      const spec = getModelSpec(model);
+      const label = `${backendName} ${model}`;
+      const done = await runKerasPeer({
+        python: options.python,
+        env: options.pythonEnv,
+        kerasBackend: options.kerasBackend,
+        backendName,
+        spec,
+        flopsPerImage: forwardFlopsPerImage(spec),
+        data: { train: data.train, validation: data.validation, test: data.test },
+        epochs: run.epochs,
+        order: epochOrder(run.seed),
+        batchSize: run.batchSize,
+        learningRate: run.learningRate,
+        seed: run.seed,
+        inference,
+        threads: options.threads,
+        workDir: join(dir, "work", model),
+        onEpoch: (e) => log(kerasEpochLine(label, e, run.epochs)),
+        energy,
+        targetAccuracies: config.targetAccuracies,
+      });
+      runs.push(done.run);
+      results = kerasResultsFile({
+        runs,
+        versions: done.versions,
+        env: options.env,
+        config,
+        createdAt,
+        status: runs.length === run.models.length ? "complete" : "partial",
+      });
+      await writeJsonAtomic(join(dir, "results.json"), results);
+      const t = done.run.test;
+      const inf = done.run.inference;
+      log(
+        `  ${label}: test accuracy ${((t?.accuracy ?? 0) * 100).toFixed(2)}%, ` +
+          `batch-1 p50 ${inf?.batch1.p50Ms.toFixed(2)} ms, batch ${inf?.batched.batchSize}: ` +
+          `${inf?.batched.imagesPerSecond.toFixed(0)} img/s`,
+      );
+    }
+    return results;
+  }
 }

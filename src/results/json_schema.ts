@@ -9,11 +9,14 @@
  * Version of the results schema; bump it on any incompatible change.
  * Version 2 added the engine (`config.engine`, `runs[].engine`); version-1
  * files are still read, their engine derived (see `validateResults`).
+ * Version 3 added the measures beyond seconds (`runs[].measures`, epochs'
+ * `wallSeconds` and `joules`, `config.targetAccuracies`); files of versions
+ * 1 and 2 are read without them.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
-/** Every schema version `validateResults` reads: this one and version 1. */
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, SCHEMA_VERSION];
+/** Every schema version `validateResults` reads: this one, 2 and 1. */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, SCHEMA_VERSION];
 
 const num = { type: "number" } as const;
 const int = { type: "integer", minimum: 0 } as const;
@@ -26,6 +29,57 @@ const obj = (properties: Record<string, unknown>, required = Object.keys(propert
   type: "object",
   properties,
   required,
+});
+
+/** A `NotMeasured` (`src/measure/measures.ts`: a reason), or what `schema` says. */
+const measured = (schema: unknown) => ({
+  oneOf: [obj({ notMeasured: str }), schema],
+});
+const nullableInt = { type: ["integer", "null"], minimum: 0 } as const;
+
+const measures = obj({
+  memory: obj({
+    host: measured(obj({
+      method: { enum: ["VmHWM", "ru_maxrss"] },
+      baselineBytes: int,
+      trainingPeakBytes: int,
+      inferencePeakBytes: nullableInt,
+    })),
+    tfjs: measured(obj({
+      peakBytes: int,
+      peakTensors: int,
+      peakBytesInGpu: nullableInt,
+      samples: int,
+    })),
+    device: measured(obj({ peakBytes: int, method: str })),
+  }),
+  coldStart: obj({
+    backendLoadSeconds: measured(num),
+    modelBuildSeconds: num,
+    firstPredictionMs: nullableNum,
+    firstEpochExtraSeconds: measured(num),
+  }),
+  timeToAccuracy: obj({
+    epochs: int,
+    targets: {
+      type: "array",
+      items: obj({
+        target: num,
+        epoch: { type: ["integer", "null"], minimum: 1 },
+        trainSeconds: nullableNum,
+        wallSeconds: nullableNum,
+      }),
+    },
+  }),
+  energy: measured(obj({
+    meter: obj({
+      name: str,
+      counts: { enum: ["cpu-package", "gpu"] },
+      intervalMs: nullableNum,
+    }),
+    joulesPerEpoch: num,
+    imagesPerJoule: num,
+  })),
 });
 
 const inferenceBatch1 = obj({ p50Ms: num, p95Ms: num, minMs: num, runs: int });
@@ -100,6 +154,10 @@ export const RESULTS_JSON_SCHEMA = {
       },
       inferenceBatchSize: { type: "integer", minimum: 1 },
       inferenceRuns: { type: "integer", minimum: 1 },
+      targetAccuracies: {
+        type: "array",
+        items: { type: "number", exclusiveMinimum: 0, maximum: 1 },
+      },
       nativeGradients: { type: "array", items: str },
       nativeKernels: { type: "array", items: str },
       kernelLibrary: obj({ library: { enum: ["onednn", "generic"] }, reason: str }),
@@ -137,7 +195,18 @@ export const RESULTS_JSON_SCHEMA = {
             valLoss: nullableNum,
             valAccuracy: nullableNum,
             numTensors: int,
-          }),
+            wallSeconds: num,
+            joules: num,
+          }, [
+            "epoch",
+            "trainSeconds",
+            "imagesPerSecond",
+            "loss",
+            "accuracy",
+            "valLoss",
+            "valAccuracy",
+            "numTensors",
+          ]),
         },
         test: {
           oneOf: [
@@ -165,6 +234,7 @@ export const RESULTS_JSON_SCHEMA = {
             }, ["batch1", "batched"]),
           ],
         },
+        measures,
       }, ["model", "backend", "params", "flopsPerImage", "epochs", "test", "inference"]),
     },
   }),

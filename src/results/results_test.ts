@@ -81,15 +81,16 @@ Deno.test("validateResults names the path of each violation", () => {
   delete broken.runs[0].epochs[1].trainSeconds;
   assert.throws(() => validateResults(broken, "out/results.json"), {
     name: "TypeError",
-    message: "out/results.json: not a valid fmnist-bench results file (schema version 1 or 2): " +
+    message:
+      "out/results.json: not a valid fmnist-bench results file (schema version 1, 2 or 3): " +
       "/runs/0/epochs/1 must have required property 'trainSeconds'",
   });
 });
 
 Deno.test("validateResults refuses another schema version", () => {
-  assert.throws(() => validateResults({ ...sampleResults(), schemaVersion: 3 }, "r.json"), {
-    message: "r.json: not a valid fmnist-bench results file (schema version 1 or 2): " +
-      "/schemaVersion must be equal to one of the allowed values ([1,2])",
+  assert.throws(() => validateResults({ ...sampleResults(), schemaVersion: 4 }, "r.json"), {
+    message: "r.json: not a valid fmnist-bench results file (schema version 1, 2 or 3): " +
+      "/schemaVersion must be equal to one of the allowed values ([1,2,3])",
   });
 });
 
@@ -97,7 +98,7 @@ Deno.test("validateResults refuses a schema-2 file without its engine", () => {
   const results = sampleResults() as unknown as { config: Record<string, unknown> };
   delete results.config.engine;
   assert.throws(() => validateResults(results, "r.json"), {
-    message: "r.json: not a valid fmnist-bench results file (schema version 1 or 2): " +
+    message: "r.json: not a valid fmnist-bench results file (schema version 1, 2 or 3): " +
       "/config must have required property 'engine'; / must match \"else\" schema",
   });
 });

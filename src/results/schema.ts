@@ -12,6 +12,7 @@ import { READABLE_SCHEMA_VERSIONS, RESULTS_JSON_SCHEMA } from "./json_schema.ts"
 import { engineOfLegacyConfig } from "../engines/registry.ts";
 import type { KernelLibraryChoice } from "../backends/onednn.ts";
 import type { Environment } from "./environment.ts";
+import type { MeasuresRecord } from "../measure/measures.ts";
 
 export { READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION } from "./json_schema.ts";
 
@@ -33,6 +34,10 @@ export interface EpochRecord {
   valAccuracy: number | null;
   /** `tf.memory().numTensors` at the end of the epoch. */
   numTensors: number;
+  /** Wall seconds of the whole epoch: shuffle, training and validation. Absent before schema 3. */
+  wallSeconds?: number;
+  /** Joules the energy meter counted over the timed region; absent without a meter. */
+  joules?: number;
 }
 
 /** Test-set evaluation. */
@@ -82,6 +87,11 @@ export interface RunRecord {
   test: TestRecord | null;
   /** Inference timing, once training is complete. */
   inference: InferenceRecord | null;
+  /**
+   * Memory, cold start, time to accuracy and energy (`src/measure/measures.ts`),
+   * updated with every write. Absent in files older than schema 3.
+   */
+  measures?: MeasuresRecord;
 }
 
 /** The run configuration, as resolved from flags and defaults. */
@@ -119,6 +129,8 @@ export interface RunConfig {
   inferenceBatchSize?: number;
   /** Timed batch-1 inference calls. Default (when absent) 100. */
   inferenceRuns?: number;
+  /** The validation accuracies whose time to reach the run records (fractions). Absent before schema 3. */
+  targetAccuracies?: number[];
   /** Gradients computed by one native TensorFlow op instead of TF.js's composition (e.g. `["Relu"]`); `[]` for stock TF.js. */
   nativeGradients?: string[];
   /**
@@ -205,8 +217,8 @@ export function validateResults(value: unknown, source = "results"): ResultsFile
   if (problems.length === 0) return withEngine(value as unknown as ResultsFile);
   throw new TypeError(
     `${source}: not a valid fmnist-bench results file (schema version ${
-      READABLE_SCHEMA_VERSIONS.join(" or ")
-    }): ${problems.join("; ")}`,
+      READABLE_SCHEMA_VERSIONS.slice(0, -1).join(", ")
+    } or ${READABLE_SCHEMA_VERSIONS.at(-1)}): ${problems.join("; ")}`,
   );
 }
 

@@ -34,6 +34,8 @@ import { evaluateModel } from "./evaluate.ts";
 import { type InferenceOptions, measureInference } from "./latency.ts";
 import { type TensorSplit, trainEpochs } from "./trainer.ts";
 import { readJsonIfExists, writeJsonAtomic } from "../_util/fs.ts";
+import { isMeasured } from "../measure/measures.ts";
+import { type MeasureProbes, type ModelMeasures, modelMeasures, noProbes } from "./run_measures.ts";
 
 /**
  * Progress events, for a progress bar or JSON lines. `written` follows each
@@ -105,6 +107,12 @@ export interface ExperimentOptions {
   onEvent?: (event: ExperimentEvent) => Promise<void> | void;
   /** Aborting stops after the epoch in flight, with everything done so far written. */
   signal?: AbortSignal;
+  /**
+   * What the process can measure beyond seconds: host memory, the energy
+   * meter, the backend's load time (`src/train/run_measures.ts`). Default:
+   * none, and every such figure says it was not measured.
+   */
+  probes?: MeasureProbes;
 }
 
 /** What {@link runExperiment} ended with. */
@@ -126,6 +134,11 @@ export async function readResults(outDir: string): Promise<ResultsFile | undefin
 /** Trains, evaluates and times every model; see the module doc for what is written. */
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
   const { models, data, config, env, outDir, order, signal } = options;
+  const probes = options.probes ?? noProbes("not measured: the experiment was given no probes");
+  const meter = isMeasured(probes.energy) ? probes.energy : undefined;
+  const targets = config.targetAccuracies ?? [];
+  // The model in flight: its measures are brought up to date at every write.
+  let current: { run: RunRecord; measures: ModelMeasures } | undefined;
   // Whether the engine's own TensorFlow ops (the native step and predictor) may use oneDNN's kernels.
   const oneDnn = options.kernelLibrary?.library === "onednn";
   let batchFailure: { error: unknown } | undefined;
@@ -159,6 +172,9 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     ),
   };
   const write = async () => {
+    if (current) {
+      current.run.measures = current.measures.record(current.run.epochs, targets, config.trainSize);
+    }
     results.updatedAt = new Date().toISOString();
     validateResults(results);
     const path = join(outDir, "results.json");
@@ -185,7 +201,12 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       continue;
     }
     const checkpoints = join(outDir, "checkpoints", spec.name);
+    const measures = modelMeasures(probes, run.measures);
+    measures.beforeBuild();
+    const t0 = performance.now();
     const model = buildModel(spec, { seed: config.seed, learningRate: config.learningRate });
+    measures.built((performance.now() - t0) / 1000);
+    current = { run, measures };
     try {
       const restored = await restoreCheckpoint(checkpoints, model, spec.name);
       run.epochs = restored?.epochs ?? [];
@@ -195,6 +216,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         fromEpoch: run.epochs.length + 1,
         epochs: config.epochs,
       });
+      measures.beforeTraining();
       run.epochs = await trainEpochs({
         model,
         train: data.train,
@@ -206,6 +228,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         oneDnn,
         order,
         signal,
+        memory: measures.tfjs,
+        energy: meter,
         onBatch: (epoch, batch, batches) =>
           emitBatch({ type: "batch", model: spec.name, epoch, batch, batches }),
         onEpoch: async (record, all) => {
@@ -215,6 +239,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
           await emit({ type: "epoch", model: spec.name, record, epochs: config.epochs });
         },
       });
+      await measures.afterTraining();
       if (run.epochs.length < config.epochs) {
         await emit({ type: "interrupted", model: spec.name, epochs: run.epochs.length });
         await write();
@@ -232,7 +257,9 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       };
       const timing = { ...options.inference, path: options.engine.inferencePath, oneDnn };
       await phase("inference", describeTiming(timing));
-      run.inference = await measureInference(model, data.test.xs, timing);
+      const { firstCallMs, ...inference } = await measureInference(model, data.test.xs, timing);
+      run.inference = inference;
+      measures.afterInference(firstCallMs);
       await phase("save", join(outDir, "models", spec.name));
       await saveModel(model, join(outDir, "models", spec.name));
       await write();
@@ -240,6 +267,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       await Deno.remove(dirname(checkpoints)).catch(() => {}); // only once empty
       await emit({ type: "model-done", model: spec.name, run });
     } finally {
+      current = undefined;
       model.optimizer?.dispose();
       model.dispose();
     }

@@ -29,7 +29,7 @@ export function inferenceBatchFor(requested: number, available: number): number 
 
 /** Options for {@link measureInference}. */
 export interface InferenceOptions {
-  /** Untimed batch-1 calls before measuring. Default 10. */
+  /** Untimed batch-1 calls before measuring; the first is timed on its own as `firstCallMs` (one is made even at 0). Default 10. */
   warmup?: number;
   /** Timed batch-1 calls. Default 100 (at least 50 are needed for a meaningful p95). */
   runs?: number;
@@ -58,6 +58,12 @@ export interface InferenceTimes {
 export interface InferenceResult extends InferenceTimes {
   /** The path the figures above are for. */
   path: InferencePath;
+  /**
+   * Milliseconds of the path's first batch-1 call, before the warm-up: a
+   * cold start (a new shape: graph building, autotuning, shader compilation),
+   * kept out of the percentiles.
+   */
+  firstCallMs: number;
   /** With the `"native"` path: `predictOnBatch`'s figures, measured in the same call. */
   layers?: InferenceTimes;
   /**
@@ -104,11 +110,14 @@ export async function measureInference(
     // One batch, one call: what Keras's predict_on_batch does on the peer's side.
     const layers = (x: tf.Tensor4D) => model.predictOnBatch(x) as tf.Tensor2D;
     const timed = { warmup, runs, batchSize, batchedRuns };
-    if (!native) return { path, ...await timeCalls(layers, one, big, timed) };
-    const layersTimes = await timeCalls(layers, one, big, timed);
-    const nativeTimes = await timeCalls(native.predict, one, big, timed);
+    if (!native) {
+      const { firstCallMs, ...times } = await timeCalls(layers, one, big, timed);
+      return { path, ...times, firstCallMs };
+    }
+    const { firstCallMs: _, ...layersTimes } = await timeCalls(layers, one, big, timed);
+    const { firstCallMs, ...nativeTimes } = await timeCalls(native.predict, one, big, timed);
     const kernels = { batch1: native.kernels(1) ?? [], batched: native.kernels(batchSize) ?? [] };
-    return { path, ...nativeTimes, layers: layersTimes, kernels };
+    return { path, ...nativeTimes, firstCallMs, layers: layersTimes, kernels };
   } finally {
     native?.dispose();
     tf.dispose([one, big]);
@@ -120,7 +129,7 @@ async function timeCalls(
   one: tf.Tensor4D,
   big: tf.Tensor4D,
   options: { warmup: number; runs: number; batchSize: number; batchedRuns: number },
-): Promise<InferenceTimes> {
+): Promise<InferenceTimes & { firstCallMs: number }> {
   const { warmup, runs, batchSize, batchedRuns } = options;
   const timeOnce = async (x: tf.Tensor4D): Promise<number> => {
     const t0 = performance.now();
@@ -130,13 +139,15 @@ async function timeCalls(
     y.dispose();
     return ms;
   };
-  for (let i = 0; i < warmup; i++) await timeOnce(one);
+  const firstCallMs = await timeOnce(one);
+  for (let i = 1; i < warmup; i++) await timeOnce(one);
   const single: number[] = [];
   for (let i = 0; i < runs; i++) single.push(await timeOnce(one));
   await timeOnce(big);
   const batched: number[] = [];
   for (let i = 0; i < batchedRuns; i++) batched.push(await timeOnce(big));
   return {
+    firstCallMs,
     batch1: {
       p50Ms: percentile(single, 50),
       p95Ms: percentile(single, 95),

@@ -55,7 +55,8 @@ Deno.test("measureInference times predictOnBatch: ordered batch-1 percentiles, t
   assert.equal(leaked, 0, "no tensor leaked");
   assert.equal(result.path, "layers");
   assertTimes(result, 20, 32, 3);
-  assert.deepEqual(Object.keys(result).sort(), ["batch1", "batched", "path"]);
+  assert.deepEqual(Object.keys(result).sort(), ["batch1", "batched", "firstCallMs", "path"]);
+  assert.ok(result.firstCallMs > 0);
 });
 
 Deno.test("measureInference refuses a batch larger than the images given, and defaults to them all", async () => {

@@ -7,6 +7,7 @@ import {
   readRunDescription,
   recordedConfig,
   RUN_DEFAULTS,
+  targetAccuraciesFor,
   validationSizeFor,
 } from "./run_description.ts";
 
@@ -25,6 +26,14 @@ Deno.test("describeRun fills every default from RUN_DEFAULTS and keeps what it i
     inferenceRuns: 100,
   });
   assert.equal(RUN_DEFAULTS.seed, 42);
+});
+
+Deno.test("targetAccuraciesFor: as described, else the official data's or the fixtures' levels", () => {
+  assert.deepEqual(targetAccuraciesFor({ data: { fixtures: false } }), [0.85, 0.88, 0.9, 0.91]);
+  assert.deepEqual(targetAccuraciesFor({ data: { fixtures: true } }), [0.6, 0.7, 0.75]);
+  assert.deepEqual(targetAccuraciesFor({ data: { fixtures: true }, targetAccuracies: [0.5] }), [
+    0.5,
+  ]);
 });
 
 Deno.test("validationSizeFor: as described, else 5,000 of the official data or 200 of the fixtures", () => {
@@ -57,6 +66,7 @@ Deno.test("recordedConfig records the sizes that came out and caps the inference
     dataSource: source,
     inferenceBatchSize: 500,
     inferenceRuns: 100,
+    targetAccuracies: [0.85, 0.88, 0.9, 0.91],
     engine: "native",
   });
 });

@@ -12,6 +12,8 @@ import type { EpochRecord } from "../results/schema.ts";
 import { evaluateModel } from "./evaluate.ts";
 import { fitEpochNative } from "../tf_ops/step.ts";
 import type { TrainStep } from "../engines/registry.ts";
+import type { EnergyMeter } from "../measure/energy.ts";
+import type { TfjsMemorySampler } from "../measure/tfjs_memory.ts";
 
 /** Images and one-hot labels on the active backend. */
 export interface TensorSplit {
@@ -53,10 +55,17 @@ export interface TrainEpochsOptions {
   onEpoch?: (record: EpochRecord, all: readonly EpochRecord[]) => Promise<void> | void;
   /** When aborted, training stops after the current epoch (its record is kept). */
   signal?: AbortSignal;
+  /** Reads `tf.memory()` after every batch. Default: none. */
+  memory?: TfjsMemorySampler;
+  /** Read at the ends of each epoch's timed region, for its `joules`. Default: none. */
+  energy?: EnergyMeter;
 }
 
 /**
- * Trains `model` from the epoch after `completed` up to `epochs`.
+ * Trains `model` from the epoch after `completed` up to `epochs`. Each
+ * epoch's record has its training seconds (the timed region only) and its
+ * wall seconds (shuffle, training and validation), and its joules where an
+ * energy meter is given, read just outside the timed region.
  *
  * @returns Every epoch's record, the completed ones first.
  */
@@ -68,10 +77,17 @@ export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRec
     epochs,
     batchSize = TRAINING_DEFAULTS.batchSize,
     order,
-    onBatch,
     onEpoch,
     signal,
+    memory,
+    energy,
   } = options;
+  const onBatch = memory
+    ? (epoch: number, batch: number, count: number) => {
+      memory.sample();
+      options.onBatch?.(epoch, batch, count);
+    }
+    : options.onBatch;
   const step = options.step ?? "fit";
   const records = [...(options.completed ?? [])];
   const n = train.xs.shape[0];
@@ -79,11 +95,13 @@ export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRec
   // Dropout draws the masks of the step after the completed epochs, as if never stopped.
   setDropoutStep(model, records.length * batches);
   for (let epoch = records.length + 1; epoch <= epochs && !signal?.aborted; epoch++) {
+    const wall0 = performance.now();
     const [xs, ys] = tf.tidy(() => {
       const idx = tf.tensor1d(order(epoch, n), "int32");
       return [tf.gather(train.xs, idx), tf.gather(train.ys, idx)] as const;
     });
     let metrics: { loss: number; accuracy: number };
+    const mark = energy?.mark();
     const t0 = performance.now();
     try {
       metrics = step === "native"
@@ -98,6 +116,7 @@ export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRec
     }
     // Both read the loss back to the host, so all work is done here.
     const trainSeconds = (performance.now() - t0) / 1000;
+    const joules = mark && await energy!.joulesSince(mark);
     const val = validation ? await evaluateModel(model, validation.xs, validation.ys) : undefined;
     const record: EpochRecord = {
       epoch,
@@ -108,6 +127,8 @@ export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRec
       valLoss: val?.loss ?? null,
       valAccuracy: val?.accuracy ?? null,
       numTensors: tf.memory().numTensors,
+      wallSeconds: (performance.now() - wall0) / 1000,
+      ...(joules !== undefined ? { joules } : {}),
     };
     records.push(record);
     await onEpoch?.(record, records);
