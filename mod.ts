@@ -5,8 +5,9 @@
  *
  * What a library user needs, in the order of a run: load a backend and the
  * data, build a model, set an engine up on the backend (`prepareEngine`),
- * train it with that engine, evaluate it and time its inference, then read,
- * write and compare results. Importing this module has no side effects and
+ * train it with that engine, evaluate it and time its inference, measure its
+ * memory, cold start, time to accuracy and energy, then read, write and
+ * compare results. Importing this module has no side effects and
  * loads no backend.
  *
  * @example Train model1 on the fixture split and time its inference
@@ -21,6 +22,8 @@
  *   epochOrder,
  *   measureInference,
  *   prepareEngine,
+ *   tfjsMemorySampler,
+ *   timeToAccuracy,
  *   toTensors,
  *   trainEpochs,
  * } from "./mod.ts";
@@ -36,14 +39,19 @@
  * const train = toTensors(data.train);
  * const test = toTensors(data.test);
  * const model = buildModel(getModelSpec("model1"), { seed: 42 });
+ * const memory = tfjsMemorySampler(); // tf.memory() after every batch
  * const epochs = await trainEpochs({
  *   model,
  *   train,
+ *   validation: test,
  *   epochs: 3,
  *   step: engine.trainStep,
  *   order: epochOrder(42),
+ *   memory,
  * });
  * console.log(epochs.map((e) => e.trainSeconds));
+ * console.log(memory.record()?.peakBytes); // peak bytes of live tensors between steps
+ * console.log(timeToAccuracy(epochs, [0.7]).targets[0].trainSeconds); // seconds to 70%
  * console.log((await evaluateModel(model, test.xs, test.ys)).accuracy);
  * const path = engine.inferencePath;
  * console.log((await measureInference(model, test.xs, { path })).batch1.p50Ms);
@@ -145,6 +153,30 @@ export {
   readResults,
   runExperiment,
 } from "./src/train/experiment.ts";
+export { type MeasureProbes, noProbes } from "./src/train/run_measures.ts";
+
+// Measures beyond seconds
+export {
+  type ColdStartRecord,
+  type EnergyRecord,
+  isMeasured,
+  type Measured,
+  type MeasuresRecord,
+  type MemoryRecord,
+  type NotMeasured,
+  notMeasured,
+  type TimeToAccuracyRecord,
+} from "./src/measure/measures.ts";
+export { type HostMemoryReader, hostMemoryReader } from "./src/measure/host_memory.ts";
+export {
+  type EnergyMeter,
+  findEnergyMeter,
+  nvidiaSmiMeter,
+  raplMeter,
+} from "./src/measure/energy.ts";
+export { backendReadySeconds, firstEpochExtra } from "./src/measure/cold_start.ts";
+export { summarizeTimeToAccuracy, timeToAccuracy } from "./src/measure/time_to_accuracy.ts";
+export { tfjsMemorySampler } from "./src/measure/tfjs_memory.ts";
 
 // Results
 export {

@@ -16,11 +16,14 @@ Deno.test("trainAllArgs spells out every value of a run description, in one orde
     trainSize: 64,
     oneDnn: "on",
     machine: "lab-1",
+    targetAccuracies: [0.8, 0.9],
   });
   assert.deepEqual(trainAllArgs(run, { out: "/tmp/run" }), [
     ...["--data-dir", "data/fm", "--models", "model1,model3", "--epochs", "2"],
     ...["--batch-size", "128", "--train-size", "64", "--backend", "webgpu", "--allow-fallback"],
-    ...["--inference-batch", "1024", "--inference-runs", "100", "--engine", "tfjs"],
+    ...["--inference-batch", "1024", "--inference-runs", "100", "--target-accuracy", "0.8,0.9"],
+    "--engine",
+    "tfjs",
     ...["--onednn", "on", "--seed", "42", "--machine", "lab-1", "--out", "/tmp/run"],
   ]);
   assert.deepEqual(resumeArgs("/tmp/run"), ["--resume", "--out", "/tmp/run"]);

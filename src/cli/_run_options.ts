@@ -137,23 +137,32 @@ export function parseRunFlags(
 }
 
 /**
- * Parses `--target-accuracy`: comma-separated validation accuracies, each a
- * percentage above 0 and at most 100 (`85,90`) or a fraction (`0.85,0.9`),
- * returned as fractions in increasing order.
+ * Parses `--target-accuracy`: comma-separated validation accuracies above 0
+ * and at most 100%, returned as fractions in increasing order. A value with a
+ * `%` sign is a percentage; the bare values of a list are all percentages when
+ * any of them is above 1 (`1,99` is 1% and 99%), and all fractions otherwise
+ * (`0.85,0.9`).
  *
  * @throws {UsageError} For anything else.
  */
 export function parseTargetAccuracies(value: string): number[] {
-  const parts = value.split(",").map((p) => p.trim().replace(/%$/, ""));
-  const numbers = parts.map(Number);
+  const parts = value.split(",").map((p) => p.trim());
+  const numbers = parts.map((p) => Number(p.replace(/%$/, "")));
   if (
-    parts.some((p) => p === "") || numbers.some((n) => !Number.isFinite(n) || n <= 0 || n > 100)
+    parts.some((p) => p === "" || p === "%") ||
+    numbers.some((n) => !Number.isFinite(n) || n <= 0 || n > 100)
   ) {
     throw new UsageError(
       `--target-accuracy: expected comma-separated accuracies in (0, 100] (e.g. 85,90 or 0.85,0.9), got "${value}"`,
     );
   }
-  const fractions = numbers.map((n) => (n > 1 ? n / 100 : n));
+  const percentages = parts.some((p, i) => !p.endsWith("%") && numbers[i] > 1);
+  const fractions = numbers.map((n, i) => (percentages || parts[i].endsWith("%") ? n / 100 : n));
+  if (fractions.some((f) => f > 1)) {
+    throw new UsageError(
+      `--target-accuracy: expected comma-separated accuracies in (0, 100] (e.g. 85,90 or 0.85,0.9), got "${value}"`,
+    );
+  }
   return [...new Set(fractions)].sort((a, b) => a - b);
 }
 

@@ -10,6 +10,7 @@ import {
   parseModelList,
   parseRunFlags,
   parseSeed,
+  parseTargetAccuracies,
   resolveRun,
   RUN_FLAGS,
   type RunFlagValues,
@@ -216,4 +217,45 @@ Deno.test("resume keeps oneDNN's state, and leaves a complete run alone without 
     message: "--resume: oneDNN is on: TF_ENABLE_ONEDNN_OPTS=1, but the run being resumed had it " +
       "off: TF_ENABLE_ONEDNN_OPTS=0; resume with --onednn off",
   });
+});
+
+Deno.test("parseTargetAccuracies takes percentages or fractions, sorted, and refuses the rest", () => {
+  assert.deepEqual(parseTargetAccuracies("90,85"), [0.85, 0.9]);
+  assert.deepEqual(parseTargetAccuracies("0.8, 75%"), [0.75, 0.8]);
+  assert.deepEqual(
+    parseTargetAccuracies("1,99"),
+    [0.01, 0.99],
+    "one bare value above 1: all percent",
+  );
+  assert.deepEqual(parseTargetAccuracies("0.5,1"), [0.5, 1], "none above 1: all fractions");
+  for (const bad of ["", "0", "101", "85,,90", "ninety"]) {
+    assert.throws(() => parseTargetAccuracies(bad), {
+      message:
+        `--target-accuracy: expected comma-separated accuracies in (0, 100] (e.g. 85,90 or 0.85,0.9), got "${bad}"`,
+    });
+  }
+});
+
+Deno.test("a resumed run refuses other target accuracies, and takes the same ones", () => {
+  const previous: RunDescription = {
+    ...resolveRun(flagsOf(["--fixtures"]), { defaults: PEER, backend: "tensorflow" }),
+  };
+  assert.throws(
+    () =>
+      resolveRun(flagsOf(["--target-accuracy", "50"]), {
+        defaults: PEER,
+        backend: "tensorflow",
+        previous,
+      }),
+    {
+      message:
+        "--resume: --target-accuracy 0.5 differs from the run being resumed (0.6,0.7,0.75); drop the flag",
+    },
+  );
+  const same = resolveRun(flagsOf(["--target-accuracy", "60,70,75"]), {
+    defaults: PEER,
+    backend: "tensorflow",
+    previous,
+  });
+  assert.equal(same.targetAccuracies, undefined);
 });

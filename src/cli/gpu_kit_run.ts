@@ -347,6 +347,7 @@ async function runKerasPart(
       threads,
       env,
       dir,
+      device: keras.versions.gpu ? "gpu" : "cpu",
     });
     return join(dir, "results.json");
   } catch (err) {

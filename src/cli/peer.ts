@@ -57,7 +57,8 @@ deno task setup-keras.
 
 Options:
 ${runFlagsHelp(DEFAULTS)}
-  --repeats N           runs of each side per model, alternating (default 2)
+  --repeats N           runs of each side per model, alternating; repeat r trains with
+                        seed + r − 1 on both sides (default 2)
   --threads N           pin TensorFlow's intra-op and inter-op pools to N on both sides
                         (default: TensorFlow's own choice on both)
 ${engineHelp("list", COMPARED_ENGINES)}
@@ -195,6 +196,8 @@ async function alternate(
       oneDnn: undefined,
     };
     for (let rep = 1; rep <= plan.repeats; rep++) {
+      // Each repeat on its own seed, as MLPerf's time to accuracy is measured over seeds.
+      const seeded: RunDescription = { ...run, seed: run.seed + rep - 1 };
       const turns: (EngineSpec | "keras")[] = [...plan.engines, "keras"];
       if (rep % 2 === 0) turns.reverse();
       for (const turn of turns) {
@@ -203,7 +206,7 @@ async function alternate(
         console.error(`peer: ${model} ${name} run ${rep} of ${plan.repeats}`);
         const results = turn === "keras"
           ? await runKerasSide({
-            run,
+            run: seeded,
             data,
             python: keras.python,
             kerasBackend: "tensorflow",
@@ -212,7 +215,7 @@ async function alternate(
             env,
             dir,
           })
-          : await runTfjs(dir, name, { ...run, engine: turn.name }, plan.threadCount);
+          : await runTfjs(dir, name, { ...seeded, engine: turn.name }, plan.threadCount);
         runs.push({ model, side: turn === "keras" ? "keras" : "tfjs", repeat: rep, results });
       }
     }

@@ -6,7 +6,9 @@
  * @module
  */
 import { markdownTable } from "../results/markdown.ts";
-import type { PeerEngineConfig, PeerSummary, SideSummary } from "./summary.ts";
+import type { PeerEngineConfig, PeerSummary, SideMeasures, SideSummary } from "./summary.ts";
+import { fixed } from "../results/markdown.ts";
+import { mib, targetLabel } from "../results/measures_markdown.ts";
 
 /** One engine's configuration, in words. */
 function engineWords(c: PeerEngineConfig): string {
@@ -100,7 +102,10 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
       "",
     );
   }
+  out.push(...renderSideMeasures(s));
   out.push("## TF.js / Keras", "");
+  const ratio = (x: number | null | undefined) =>
+    x === null || x === undefined ? "–" : `${x.toFixed(2)}×`;
   out.push(
     markdownTable(
       [
@@ -109,6 +114,9 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
         "epoch time",
         "batch-1 p50",
         "batched time per image",
+        "training peak memory",
+        "time to accuracy",
+        "energy per epoch",
         "test accuracy gap",
       ],
       s.models.flatMap((m) =>
@@ -118,14 +126,91 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
           `${e.ratios.epochSeconds.toFixed(2)}×`,
           `${e.ratios.batch1P50.toFixed(2)}×`,
           `${e.ratios.batchedSecondsPerImage.toFixed(2)}×`,
+          ratio(e.ratios.trainingPeakMemory),
+          e.ratios.timeToAccuracy
+            ? `${e.ratios.timeToAccuracy.ratio.toFixed(2)}× (to ${
+              targetLabel(e.ratios.timeToAccuracy.target)
+            })`
+            : "–",
+          ratio(e.ratios.joulesPerEpoch),
           `${e.accuracyGapPoints >= 0 ? "+" : ""}${e.accuracyGapPoints.toFixed(2)} points`,
         ])
       ),
     ),
     "",
-    "Below 1× TF.js takes less time than Keras. Noise is the spread of one side's repeated runs " +
-      "over their median: a ratio closer to 1 than the noise is a tie.",
+    "Below 1× TF.js takes less time (or memory) than Keras. Noise is the spread of one side's " +
+      "repeated runs over their median: a ratio closer to 1 than the noise is a tie. Training peak " +
+      "memory is each process's peak resident set while it trained; time to accuracy is the " +
+      "training seconds to the highest target both sides reached in every run.",
     "",
   );
   return out.join("\n");
+}
+
+/** Each side's memory, cold start, time to accuracy and energy, as peer.md shows them. */
+function renderSideMeasures(s: PeerSummary): string[] {
+  const sides = s.models.flatMap((m) => [
+    ...m.engines.map((e) => ({ model: m.model, name: `TF.js \`${e.engine}\``, side: e.tfjs })),
+    { model: m.model, name: "Keras", side: m.keras },
+  ]).filter((
+    x,
+  ): x is { model: string; name: string; side: SideSummary & { measures: SideMeasures } } =>
+    x.side.measures !== undefined
+  );
+  if (sides.length === 0) return [];
+  const bytes = (b: number | null) => (b === null ? "–" : mib(b));
+  const seconds = (x: number | null, digits = 2) => (x === null ? "–" : `${fixed(x, digits)} s`);
+  const targets = [
+    ...new Set(sides.flatMap((x) => x.side.measures.timeToAccuracy.map((t) => t.target))),
+  ].sort((a, b) => a - b);
+  const reasons = [...new Set(sides.flatMap((x) => x.side.measures.notMeasured))];
+  return [
+    "## Memory, cold start, time to accuracy and energy",
+    "",
+    markdownTable(
+      [
+        "model",
+        "side",
+        "training peak RSS (over baseline)",
+        "inference peak RSS",
+        "backend ready",
+        "model build",
+        "first batch-1 prediction",
+        "first epoch's extra",
+        ...targets.map((t) => `to ${targetLabel(t)}`),
+        "J/epoch",
+      ],
+      sides.map(({ model, name, side: { measures: m } }) => [
+        model,
+        name,
+        m.trainingPeakBytes === null
+          ? "–"
+          : `${mib(m.trainingPeakBytes)} (+${mib(m.trainingPeakBytes - (m.baselineBytes ?? 0))})`,
+        bytes(m.inferencePeakBytes),
+        seconds(m.backendReadySeconds),
+        seconds(m.modelBuildSeconds, 3),
+        m.firstPredictionMs === null ? "–" : `${fixed(m.firstPredictionMs, 1)} ms`,
+        m.firstEpochExtraSeconds === null
+          ? "–"
+          : `${m.firstEpochExtraSeconds >= 0 ? "+" : ""}${fixed(m.firstEpochExtraSeconds, 2)} s`,
+        ...targets.map((target) => {
+          const t = m.timeToAccuracy.find((x) => x.target === target);
+          if (!t || t.trainSeconds === null) return `not reached (0 of ${t?.runs ?? 0} runs)`;
+          const range = t.counted > 1
+            ? ` (${fixed(t.trainSecondsRange![0], 1)}–${fixed(t.trainSecondsRange![1], 1)})`
+            : "";
+          return `${fixed(t.trainSeconds, 1)} s${range}, ${t.reached} of ${t.runs} runs`;
+        }),
+        m.joulesPerEpoch === null ? "–" : fixed(m.joulesPerEpoch, 1),
+      ]),
+    ),
+    "",
+    "Medians over each side's runs (repeat r trains with seed + r − 1). RSS is the process's resident " +
+    "memory (the kernel's peak, reset between phases), its baseline taken after the backend and the " +
+    "data were loaded. Time to a target is the training seconds up to the first epoch whose " +
+    "validation accuracy reached it, over the runs that reached it; from five such runs on, the " +
+    "fastest and the slowest are left out, as MLPerf does.",
+    "",
+    ...(reasons.length > 0 ? [`Not measured: ${reasons.join("; ")}.`, ""] : []),
+  ];
 }

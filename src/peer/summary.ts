@@ -12,6 +12,8 @@ import { ENGINE_NAMES } from "../engines/registry.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { percentile } from "../_util/stats.ts";
 import { epochTimes } from "../results/stats.ts";
+import { isMeasured, type Measured, type NotMeasured } from "../measure/measures.ts";
+import { summarizeTimeToAccuracy, type TargetSummary } from "../measure/time_to_accuracy.ts";
 
 /** One run of one side. */
 export interface PeerRun {
@@ -52,6 +54,32 @@ export interface SideSummary {
    * from the same runs (medians over runs).
    */
   layers?: { batch1P50Ms: number; batchedImagesPerSecond: number };
+  /** Memory, cold start, time to accuracy and energy over the runs; absent when no run recorded them. */
+  measures?: SideMeasures;
+}
+
+/** One side's measures beyond seconds: medians over its runs (null where none measured it). */
+export interface SideMeasures {
+  /** Resident set before the model was built, bytes. */
+  baselineBytes: number | null;
+  /** Peak resident set in training, bytes. */
+  trainingPeakBytes: number | null;
+  /** Peak resident set in evaluation and inference, bytes. */
+  inferencePeakBytes: number | null;
+  /** Seconds from the process's start to a backend that has computed once. */
+  backendReadySeconds: number | null;
+  /** Seconds to build the model. */
+  modelBuildSeconds: number | null;
+  /** The trained model's first batch-1 prediction, ms. */
+  firstPredictionMs: number | null;
+  /** The first epoch's seconds over the median of the others. */
+  firstEpochExtraSeconds: number | null;
+  /** Each target over the runs (their seeds differ), MLPerf-style. */
+  timeToAccuracy: TargetSummary[];
+  /** Joules per epoch. */
+  joulesPerEpoch: number | null;
+  /** Why a figure was not measured, each reason once. */
+  notMeasured: string[];
 }
 
 /** One TF.js engine of one model against Keras. */
@@ -61,7 +89,17 @@ export interface PeerEngineSummary {
   /** TF.js with this engine on the tensorflow backend. */
   tfjs: SideSummary;
   /** This engine over Keras, for times (below 1: TF.js is faster). */
-  ratios: { epochSeconds: number; batch1P50: number; batchedSecondsPerImage: number };
+  ratios: {
+    epochSeconds: number;
+    batch1P50: number;
+    batchedSecondsPerImage: number;
+    /** Peak resident set in training, TF.js over Keras; null where a side did not measure it. */
+    trainingPeakMemory?: number | null;
+    /** Training seconds to the highest target both sides reached, TF.js over Keras; null when none. */
+    timeToAccuracy?: { target: number; ratio: number } | null;
+    /** Joules per epoch, TF.js over Keras; null without a meter on both sides. */
+    joulesPerEpoch?: number | null;
+  };
   /** This engine's test accuracy minus Keras's, in percentage points. */
   accuracyGapPoints: number;
 }
@@ -179,6 +217,12 @@ export function summarizePeer(
             epochSeconds: tfjs.epochSeconds / keras.epochSeconds,
             batch1P50: tfjs.batch1P50Ms / keras.batch1P50Ms,
             batchedSecondsPerImage: keras.batchedImagesPerSecond / tfjs.batchedImagesPerSecond,
+            trainingPeakMemory: ratioOf(
+              tfjs.measures?.trainingPeakBytes,
+              keras.measures?.trainingPeakBytes,
+            ),
+            timeToAccuracy: timeToAccuracyRatio(tfjs.measures, keras.measures),
+            joulesPerEpoch: ratioOf(tfjs.measures?.joulesPerEpoch, keras.measures?.joulesPerEpoch),
           },
           accuracyGapPoints: (tfjs.testAccuracy - keras.testAccuracy) * 100,
         };
@@ -227,6 +271,64 @@ export function summarizePeer(
   };
 }
 
+function ratioOf(a: number | null | undefined, b: number | null | undefined): number | null {
+  return a === null || a === undefined || b === null || b === undefined || b === 0 ? null : a / b;
+}
+
+/** The highest target both sides reached in every run, and TF.js's median training seconds over Keras's. */
+function timeToAccuracyRatio(
+  tfjs: SideMeasures | undefined,
+  keras: SideMeasures | undefined,
+): { target: number; ratio: number } | null {
+  if (!tfjs || !keras) return null;
+  const both = tfjs.timeToAccuracy.filter((t) => {
+    const k = keras.timeToAccuracy.find((x) => x.target === t.target);
+    return t.reached === t.runs && t.trainSeconds !== null && k !== undefined &&
+      k.reached === k.runs && k.trainSeconds !== null;
+  });
+  const best = both.at(-1);
+  if (!best) return null;
+  const k = keras.timeToAccuracy.find((x) => x.target === best.target)!;
+  return { target: best.target, ratio: best.trainSeconds! / k.trainSeconds! };
+}
+
+/** The median over runs of each measure, and the reasons where one was not taken. */
+function sideMeasures(runs: readonly PeerRun[]): SideMeasures | undefined {
+  const records = runs.map((r) => r.results.runs[0].measures).filter((m) => m !== undefined);
+  if (records.length === 0) return undefined;
+  const reasons = new Set<string>();
+  const med = <T>(
+    pick: (m: (typeof records)[number]) => Measured<T> | null,
+    num: (v: T) => number,
+  ) => {
+    const values: number[] = [];
+    for (const m of records) {
+      const v = pick(m);
+      if (v === null) continue;
+      if (isMeasured(v)) values.push(num(v as T));
+      else reasons.add((v as NotMeasured).notMeasured);
+    }
+    return values.length > 0 ? percentile(values, 50) : null;
+  };
+  const id = (x: number) => x;
+  const targets = runs[0].results.config.targetAccuracies ?? [];
+  return {
+    baselineBytes: med((m) => m.memory.host, (h) => h.baselineBytes),
+    trainingPeakBytes: med((m) => m.memory.host, (h) => h.trainingPeakBytes),
+    inferencePeakBytes: med((m) => {
+      const host = m.memory.host;
+      return isMeasured(host) ? host.inferencePeakBytes : host;
+    }, id),
+    backendReadySeconds: med((m) => m.coldStart.backendLoadSeconds, id),
+    modelBuildSeconds: med((m) => m.coldStart.modelBuildSeconds, id),
+    firstPredictionMs: med((m) => m.coldStart.firstPredictionMs, id),
+    firstEpochExtraSeconds: med((m) => m.coldStart.firstEpochExtraSeconds, id),
+    timeToAccuracy: summarizeTimeToAccuracy(records.map((m) => m.timeToAccuracy), targets),
+    joulesPerEpoch: med((m) => m.energy, (e) => e.joulesPerEpoch),
+    notMeasured: [...reasons],
+  };
+}
+
 function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSummary {
   const medians: number[] = [];
   const p50: number[] = [];
@@ -252,6 +354,7 @@ function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSummary {
     }
   }
   const { trainSize } = runs[0].results.config;
+  const measures = sideMeasures(runs);
   const flops = runs[0].results.runs[0].flopsPerImage;
   const epochSeconds = percentile(medians, 50);
   const imagesPerSecond = trainSize / epochSeconds;
@@ -267,6 +370,7 @@ function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSummary {
     testAccuracy: percentile(accuracy, 50),
     trainingEfficiency: (3 * flops * imagesPerSecond) / 1e9 / ceiling,
     inferenceEfficiency: (flops * batchedImagesPerSecond) / 1e9 / ceiling,
+    ...(measures ? { measures } : {}),
     ...(layersP50.length === runs.length && runs.length > 0
       ? {
         layers: {

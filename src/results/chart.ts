@@ -3,7 +3,8 @@
  * without a browser: seconds per training epoch by model, backend and engine
  * (log scale, since the pure-JS backend is two orders of magnitude slower),
  * each bar labelled with its value, beside accuracy after each epoch for the
- * rows measured on the same number of test images. A PNG copy is rasterised
+ * rows measured on the same number of test images, and, where the rows
+ * recorded it, each one's peak resident memory in training. A PNG copy is rasterised
  * from the SVG by resvg.
  *
  * @module
@@ -11,6 +12,7 @@
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { Comparison, ComparisonRow } from "./comparison.ts";
+import { isMeasured } from "../measure/measures.ts";
 
 /**
  * A label for one machine, backend and engine, as the chart's legend shows
@@ -58,6 +60,17 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
       accuracy: e.accuracy,
     }))
   );
+  const memory = measured.flatMap((r) => {
+    const host = r.measures?.memory.host;
+    if (!host || !isMeasured(host)) return [];
+    const mib = host.trainingPeakBytes / 2 ** 20;
+    return [{
+      model: r.model,
+      series: seriesLabel(r, multiMachine),
+      mib,
+      label: Math.round(mib).toLocaleString("en-US"),
+    }];
+  });
   // Series in the rows' order: backends best first, each engine in registry order.
   const order = [...new Set(bars.map((b) => b.series))];
   const color = {
@@ -152,8 +165,34 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
           detail: { field: "series" },
         },
       },
+      ...(memory.length > 0 ? [memoryPanel(memory, order, color)] : []),
     ],
   } as TopLevelSpec;
+}
+
+/** The third panel: each row's peak resident memory in training, where it was measured. */
+function memoryPanel(
+  values: { model: string; series: string; mib: number; label: string }[],
+  order: string[],
+  color: unknown,
+): unknown {
+  return {
+    data: { values },
+    width: 320,
+    height: 240,
+    encoding: {
+      x: { field: "model", type: "nominal", title: "model", axis: { labelAngle: 0 } },
+      xOffset: { field: "series", sort: order },
+      y: { field: "mib", type: "quantitative", title: "peak resident memory in training (MiB)" },
+    },
+    layer: [
+      { mark: { type: "bar", tooltip: true }, encoding: { color } },
+      {
+        mark: { type: "text", baseline: "bottom", dy: -2, fontSize: 9 },
+        encoding: { text: { field: "label", type: "nominal" } },
+      },
+    ],
+  };
 }
 
 /**

@@ -18,6 +18,7 @@
 import { DEFAULT_ENGINE, ENGINE_NAMES } from "../engines/registry.ts";
 import { machineOf, machineSummary, rowFromSkipped, rowsFromResults } from "./comparison_rows.ts";
 import type { ResultsFile } from "./schema.ts";
+import type { MeasuresRecord } from "../measure/measures.ts";
 
 /** The backend every speed-up is measured against. */
 export const BASELINE_BACKEND = "tensorflow";
@@ -80,6 +81,8 @@ export interface ComparisonRow {
    * backend (e.g. native over tfjs); null for `tfjs` rows and when not measured.
    */
   engineSpeedup: number | null;
+  /** Memory, cold start, time to accuracy and energy; null when not recorded (before schema 3, or not run). */
+  measures: MeasuresRecord | null;
   /** Where the row came from (a results file), when known. */
   source: string | null;
   /** When the run started (ISO), to keep the newest of duplicates. */

@@ -7,6 +7,7 @@
  */
 import type { Comparison, ComparisonRow } from "./comparison.ts";
 import { fixed, markdownTable } from "./markdown.ts";
+import { renderMeasures } from "./measures_markdown.ts";
 
 function n(x: number): string {
   return x.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -138,6 +139,19 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
         [...testSizes].sort((a, b) => b - a).map(n).join(", ")
       }): compare accuracy only between rows of the same count.`,
       "",
+    );
+  }
+
+  const measuredRows = c.rows.filter((r) => r.status === "measured");
+  if (measuredRows.length > 0) {
+    out.push(
+      renderMeasures(
+        ["machine", "model", "backend", "engine"],
+        measuredRows.map((r) => ({
+          labels: [r.machine, r.model, `\`${r.backend}\``, `\`${r.engine}\``],
+          measures: r.measures ?? undefined,
+        })),
+      ),
     );
   }
 

@@ -77,6 +77,7 @@ function rowFromRun(
     })),
     speedup: null,
     engineSpeedup: null,
+    measures: run.measures ?? null,
     source,
     createdAt: results.createdAt,
   };
@@ -107,6 +108,7 @@ export function rowFromSkipped(skipped: SkippedRun): ComparisonRow {
     accuracyPerEpoch: [],
     speedup: null,
     engineSpeedup: null,
+    measures: null,
     source: null,
     createdAt: null,
   };

@@ -9,6 +9,7 @@ import { describeCpu, describeOneDnn } from "./environment.ts";
 import { fixed, markdownTable } from "./markdown.ts";
 import type { InferenceRecord, ResultsFile } from "./schema.ts";
 import { epochTimes } from "./stats.ts";
+import { renderMeasures } from "./measures_markdown.ts";
 
 function pct(x: number | null | undefined): string {
   return x === null || x === undefined ? "–" : `${(x * 100).toFixed(2)}%`;
@@ -83,6 +84,10 @@ export function renderReport(results: ResultsFile, command?: string): string {
           : "tfjs-layers' `predictOnBatch`"
       }.`,
     "",
+  );
+
+  out.push(
+    renderMeasures(["model"], runs.map((r) => ({ labels: [r.model], measures: r.measures }))),
   );
 
   for (const r of runs) {

@@ -136,6 +136,32 @@ Deno.test({
         await Array.fromAsync(Deno.readDir(join(dir, "runs", "model1", "keras-1")), (e) => e.name),
         ["results.json"],
       );
+      // Both sides measure memory, cold start and time to accuracy the same way.
+      for (const side of [tfjs, keras]) {
+        const m = side.runs[0].measures;
+        assert.equal(m.memory.host.method, "VmHWM");
+        assert.ok(m.memory.host.trainingPeakBytes >= m.memory.host.baselineBytes);
+        assert.ok(m.coldStart.backendLoadSeconds > 0 && m.coldStart.firstPredictionMs > 0);
+        assert.deepEqual(m.timeToAccuracy.targets.map((t: { target: number }) => t.target), [
+          0.6,
+          0.7,
+          0.75,
+        ]);
+        assert.equal(
+          m.energy.notMeasured === undefined,
+          side.runs[0].epochs[0].joules !== undefined,
+        );
+      }
+      assert.deepEqual(keras.runs[0].measures.memory.tfjs, {
+        notMeasured: "not TF.js: Keras has no tf.memory()",
+      });
+      assert.ok(tfjs.runs[0].measures.memory.tfjs.peakBytes > 878_730 * 4);
+      assert.ok(m.keras.measures && m.keras.measures.trainingPeakBytes! > 0);
+      assert.ok(m.engines[0].ratios.trainingPeakMemory! > 0);
+      const md = await Deno.readTextFile(join(dir, "peer.md"));
+      assert.match(md, /## Memory, cold start, time to accuracy and energy/);
+      assert.match(md, /\| model\d \| Keras \| [\d,]+ MiB \(\+[\d,]+ MiB\) \|/);
+      assert.match(md, /\| training peak memory \| time to accuracy \| energy per epoch \|/);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readCpuFeatures } from "../../src/backends/onednn.ts";
 import { validateResults } from "../../src/results/schema.ts";
+import { isMeasured } from "../../src/measure/measures.ts";
 import { runCli } from "../_cli.ts";
 
 const trainAll = (...args: string[]) => runCli("train_all", ...args);
@@ -94,7 +95,7 @@ async function shortRun(...args: string[]) {
 Deno.test("train-all runs stock TF.js on tensorflow by default, and records it", async () => {
   const { results, stderr, report } = await shortRun("--backend", "tensorflow");
   const { config, runs: [run] } = results;
-  assert.equal(results.schemaVersion, 2);
+  assert.equal(results.schemaVersion, 3);
   assert.equal(config.engine, "tfjs");
   assert.equal(config.trainStep, "fit");
   assert.equal(config.inferencePath, "layers");
@@ -157,4 +158,57 @@ Deno.test("train-all --engine native with oneDNN off runs and records TensorFlow
   assert.ok(kernels.every((k) => !k.startsWith("_Mkl")), kernels.join(", "));
   assert.ok(run.test!.accuracy > 0.2, `test accuracy ${run.test!.accuracy}`);
   assert.match(report, /\| the suite's TensorFlow ops +\| generic kernels \(oneDNN is off: /);
+});
+
+Deno.test("train-all records memory, cold start, time to accuracy and energy, and report.md shows them", async () => {
+  // 1% is reached by the first epoch's validation accuracy; 99% is not.
+  const { results, report } = await shortRun("--epochs", "2", "--target-accuracy", "1,99");
+  const run = results.runs[0];
+  const m = run.measures!;
+  assert.deepEqual(results.config.targetAccuracies, [0.01, 0.99]);
+  assert.deepEqual(m.timeToAccuracy, {
+    epochs: 2,
+    targets: [
+      {
+        target: 0.01,
+        epoch: 1,
+        trainSeconds: run.epochs[0].trainSeconds,
+        wallSeconds: run.epochs[0].wallSeconds,
+      },
+      { target: 0.99, epoch: null, trainSeconds: null, wallSeconds: null },
+    ],
+  });
+  assert.ok(run.epochs.every((e) => e.wallSeconds! >= e.trainSeconds));
+  const host = m.memory.host;
+  assert.ok(isMeasured(host));
+  assert.equal(host.method, "VmHWM");
+  assert.ok(host.baselineBytes > 100 * 2 ** 20, `baseline ${host.baselineBytes}`); // libtensorflow alone
+  assert.ok(host.trainingPeakBytes >= host.baselineBytes);
+  assert.ok(host.inferencePeakBytes! > 0);
+  const tfjs = m.memory.tfjs;
+  assert.ok(isMeasured(tfjs));
+  assert.ok(tfjs.peakBytes > run.params * 4, `${tfjs.peakBytes} bytes of tensors`); // the weights at least
+  assert.equal(tfjs.samples, 2 * 2); // 256 images in batches of 128, two epochs
+  assert.equal(tfjs.peakBytesInGpu, null);
+  assert.deepEqual(m.memory.device, {
+    notMeasured: "the backend computes on the CPU: its memory is the host figure",
+  });
+  assert.ok(isMeasured(m.coldStart.backendLoadSeconds) && m.coldStart.backendLoadSeconds > 0);
+  assert.ok(m.coldStart.modelBuildSeconds > 0 && m.coldStart.firstPredictionMs! > 0);
+  assert.equal(
+    m.coldStart.firstEpochExtraSeconds,
+    run.epochs[0].trainSeconds - run.epochs[1].trainSeconds,
+  );
+  if (isMeasured(m.energy)) {
+    assert.ok(run.epochs.every((e) => e.joules! > 0));
+  } else {
+    assert.match(m.energy.notMeasured, /^no (readable )?energy counter/);
+    assert.ok(run.epochs.every((e) => e.joules === undefined));
+  }
+  assert.match(report, /## Memory, cold start, time to accuracy and energy/);
+  assert.match(report, /\| model \| to 1% validation accuracy \| to 99% validation accuracy \|/);
+  assert.match(
+    report,
+    /\| model1 \| epoch 1, [\d.]+ s training \([\d.]+ s wall\) \| not reached in 2 epochs \|/,
+  );
 });

@@ -1,0 +1,178 @@
+/**
+ * The measures beyond seconds (`src/measure/measures.ts`) as Markdown
+ * tables: memory, cold start, time to accuracy and energy, one row per run
+ * under the labels the caller gives (a model; a model and a side; a machine,
+ * model, backend and engine). A figure that was not measured shows its
+ * reason; a file from before the measures says so.
+ *
+ * @module
+ */
+import {
+  isMeasured,
+  type Measured,
+  type MeasuresRecord,
+  type NotMeasured,
+  type TargetRecord,
+} from "../measure/measures.ts";
+import { describeTarget } from "../measure/time_to_accuracy.ts";
+import { fixed, markdownTable } from "./markdown.ts";
+
+/** One run to show: its labels and its measures (absent in files older than schema 3). */
+export interface MeasuresRow {
+  /** The cells that name the run, one per label column. */
+  labels: string[];
+  /** Its measures. */
+  measures?: MeasuresRecord;
+  /** Training images per epoch, for images per joule. */
+  trainSize?: number;
+}
+
+/** Bytes in MiB, e.g. `1,012 MiB`. */
+export function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toLocaleString("en-US", { maximumFractionDigits: 0 })} MiB`;
+}
+
+/** A measured value written by `format`, or "not measured: REASON". */
+function cell<T>(value: Measured<T>, format: (v: T) => string): string {
+  return isMeasured(value)
+    ? format(value as T)
+    : `not measured: ${(value as NotMeasured).notMeasured}`;
+}
+
+/** A target in percent, e.g. `85%` or `90.5%`. */
+export function targetLabel(target: number): string {
+  return `${Math.round(target * 1000) / 10}%`;
+}
+
+/** The four tables, under one heading of level `depth`. */
+export function renderMeasures(
+  labelHeader: readonly string[],
+  rows: readonly MeasuresRow[],
+  options: { depth?: number } = {},
+): string {
+  const h = "#".repeat(options.depth ?? 2);
+  const measured = rows.filter((r) => r.measures !== undefined);
+  const out: string[] = [`${h} Memory, cold start, time to accuracy and energy`, ""];
+  if (measured.length === 0) {
+    out.push("Not recorded: these results predate the measures (results schema 3).", "");
+    return out.join("\n");
+  }
+  const missing = rows.length - measured.length;
+  if (missing > 0) {
+    out.push(
+      `${missing} run${missing === 1 ? "" : "s"} predate the measures and are left out.`,
+      "",
+    );
+  }
+  out.push(
+    markdownTable(
+      [
+        ...labelHeader,
+        "RSS before build",
+        "training peak RSS",
+        "inference peak RSS",
+        "TF.js tensors, peak",
+        "device memory, peak",
+      ],
+      measured.map(({ labels, measures: m }) => {
+        const { host, tfjs, device } = m!.memory;
+        return [
+          ...labels,
+          cell(
+            host,
+            (h) => `${mib(h.baselineBytes)}${h.method === "ru_maxrss" ? " (ru_maxrss)" : ""}`,
+          ),
+          cell(
+            host,
+            (h) => `${mib(h.trainingPeakBytes)} (+${mib(h.trainingPeakBytes - h.baselineBytes)})`,
+          ),
+          cell(host, (h) => h.inferencePeakBytes === null ? "–" : mib(h.inferencePeakBytes)),
+          cell(tfjs, (t) =>
+            `${mib(t.peakBytes)}, ${t.peakTensors} tensors` +
+            (t.peakBytesInGpu !== null ? `; ${mib(t.peakBytesInGpu)} on the GPU` : "")),
+          cell(device, (d) => `${mib(d.peakBytes)} (${d.method})`),
+        ];
+      }),
+    ),
+    "",
+    "RSS is the process's resident memory (the kernel's `VmHWM` peak, reset between phases): " +
+      "before build is after the backend and the data are loaded; the training peak's share over it " +
+      "is in brackets. TF.js tensors are `tf.memory()` read after every batch: the weights, optimizer " +
+      "state and the epoch's shuffled copy, not the activations inside a step.",
+    "",
+  );
+  out.push(
+    markdownTable(
+      [
+        ...labelHeader,
+        "backend ready",
+        "model build",
+        "first batch-1 prediction",
+        "first epoch's extra",
+      ],
+      measured.map(({ labels, measures: m }) => {
+        const c = m!.coldStart;
+        return [
+          ...labels,
+          cell(c.backendLoadSeconds, (s) => `${fixed(s, 2)} s`),
+          `${fixed(c.modelBuildSeconds, 3)} s`,
+          c.firstPredictionMs === null ? "–" : `${fixed(c.firstPredictionMs, 1)} ms`,
+          cell(c.firstEpochExtraSeconds, (s) => `${s >= 0 ? "+" : ""}${fixed(s, 2)} s`),
+        ];
+      }),
+    ),
+    "",
+    "Backend ready is from the process's start to a backend that has computed once (the runtime, " +
+      "imports, the library and its first op); the first prediction is the trained model's first " +
+      "call at batch 1, before the warm-up; the first epoch's extra is its training time over the " +
+      "median of the later epochs. None of these is in the steady-state medians.",
+    "",
+  );
+  const targets = [
+    ...new Set(measured.flatMap((r) => r.measures!.timeToAccuracy.targets.map((t) => t.target))),
+  ].sort((a, b) => a - b);
+  if (targets.length > 0) {
+    out.push(
+      markdownTable(
+        [...labelHeader, ...targets.map((t) => `to ${targetLabel(t)} validation accuracy`)],
+        measured.map(({ labels, measures: m }) => {
+          const tta = m!.timeToAccuracy;
+          const of = (target: number): TargetRecord | undefined =>
+            tta.targets.find((t) => t.target === target);
+          return [
+            ...labels,
+            ...targets.map((t) => of(t) ? describeTarget(of(t)!, tta.epochs) : "–"),
+          ];
+        }),
+      ),
+      "",
+      "Time to accuracy: the first epoch whose validation accuracy reached the target, the training " +
+        "seconds of the epochs up to it, and in brackets their wall seconds (shuffling and " +
+        "validation included).",
+      "",
+    );
+  }
+  out.push(
+    markdownTable(
+      [...labelHeader, "energy meter", "joules per epoch", "images per joule"],
+      measured.map(({ labels, measures: m }) => {
+        const e = m!.energy;
+        return [
+          ...labels,
+          cell(
+            e,
+            (r) =>
+              `${r.meter.name}${
+                r.meter.intervalMs !== null ? `, every ${r.meter.intervalMs} ms` : ""
+              }` +
+              (r.meter.counts === "cpu-package" ? " (the whole package)" : ""),
+          ),
+          isMeasured(e) ? fixed(e.joulesPerEpoch, 1) : "–",
+          isMeasured(e) ? fixed(e.imagesPerJoule, 1) : "–",
+        ];
+      }),
+    ),
+    "",
+  );
+  return out.join("\n");
+}
