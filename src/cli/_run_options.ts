@@ -146,23 +146,17 @@ export function parseRunFlags(
  * @throws {UsageError} For anything else.
  */
 export function parseTargetAccuracies(value: string): number[] {
-  const parts = value.split(",").map((p) => p.trim());
-  const numbers = parts.map((p) => Number(p.replace(/%$/, "")));
-  if (
-    parts.some((p) => p === "" || p === "%") ||
-    numbers.some((n) => !Number.isFinite(n) || n <= 0 || n > 100)
-  ) {
-    throw new UsageError(
+  const refuse = () =>
+    new UsageError(
       `--target-accuracy: expected comma-separated accuracies in (0, 100] (e.g. 85,90 or 0.85,0.9), got "${value}"`,
     );
+  const parts = value.split(",").map((p) => p.trim());
+  const numbers = parts.map((p) => Number(p.replace(/%$/, "")));
+  if (parts.some((p) => p === "" || p === "%") || numbers.some((n) => !(n > 0 && n <= 100))) {
+    throw refuse();
   }
   const percentages = parts.some((p, i) => !p.endsWith("%") && numbers[i] > 1);
   const fractions = numbers.map((n, i) => (percentages || parts[i].endsWith("%") ? n / 100 : n));
-  if (fractions.some((f) => f > 1)) {
-    throw new UsageError(
-      `--target-accuracy: expected comma-separated accuracies in (0, 100] (e.g. 85,90 or 0.85,0.9), got "${value}"`,
-    );
-  }
   return [...new Set(fractions)].sort((a, b) => a - b);
 }
 

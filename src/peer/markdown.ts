@@ -5,10 +5,9 @@
  *
  * @module
  */
-import { markdownTable } from "../results/markdown.ts";
+import { fixed, markdownTable } from "../results/markdown.ts";
 import type { PeerEngineConfig, PeerSummary, SideMeasures, SideSummary } from "./summary.ts";
-import { fixed } from "../results/markdown.ts";
-import { mib, targetLabel } from "../results/measures_markdown.ts";
+import { mib, milliseconds, signedSeconds, targetLabel } from "../results/measures_markdown.ts";
 
 /** One engine's configuration, in words. */
 function engineWords(c: PeerEngineConfig): string {
@@ -189,10 +188,8 @@ function renderSideMeasures(s: PeerSummary): string[] {
         bytes(m.inferencePeakBytes),
         seconds(m.backendReadySeconds),
         seconds(m.modelBuildSeconds, 3),
-        m.firstPredictionMs === null ? "–" : `${fixed(m.firstPredictionMs, 1)} ms`,
-        m.firstEpochExtraSeconds === null
-          ? "–"
-          : `${m.firstEpochExtraSeconds >= 0 ? "+" : ""}${fixed(m.firstEpochExtraSeconds, 2)} s`,
+        milliseconds(m.firstPredictionMs),
+        signedSeconds(m.firstEpochExtraSeconds),
         ...targets.map((target) => {
           const t = m.timeToAccuracy.find((x) => x.target === target);
           if (!t || t.trainSeconds === null) return `not reached (0 of ${t?.runs ?? 0} runs)`;

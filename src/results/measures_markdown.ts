@@ -23,8 +23,6 @@ export interface MeasuresRow {
   labels: string[];
   /** Its measures. */
   measures?: MeasuresRecord;
-  /** Training images per epoch, for images per joule. */
-  trainSize?: number;
 }
 
 /** Bytes in MiB, e.g. `1,012 MiB`. */
@@ -37,6 +35,16 @@ function cell<T>(value: Measured<T>, format: (v: T) => string): string {
   return isMeasured(value)
     ? format(value as T)
     : `not measured: ${(value as NotMeasured).notMeasured}`;
+}
+
+/** Signed seconds, e.g. `+1.25 s`, or "–" for null. */
+export function signedSeconds(s: number | null): string {
+  return s === null ? "–" : `${s >= 0 ? "+" : ""}${fixed(s, 2)} s`;
+}
+
+/** Milliseconds to one decimal, e.g. `3.2 ms`, or "–" for null. */
+export function milliseconds(ms: number | null): string {
+  return ms === null ? "–" : `${fixed(ms, 1)} ms`;
 }
 
 /** A target in percent, e.g. `85%` or `90.5%`. */
@@ -116,8 +124,8 @@ export function renderMeasures(
           ...labels,
           cell(c.backendLoadSeconds, (s) => `${fixed(s, 2)} s`),
           `${fixed(c.modelBuildSeconds, 3)} s`,
-          c.firstPredictionMs === null ? "–" : `${fixed(c.firstPredictionMs, 1)} ms`,
-          cell(c.firstEpochExtraSeconds, (s) => `${s >= 0 ? "+" : ""}${fixed(s, 2)} s`),
+          milliseconds(c.firstPredictionMs),
+          cell(c.firstEpochExtraSeconds, signedSeconds),
         ];
       }),
     ),
