@@ -219,6 +219,12 @@ export {
   writeComparison,
 } from "./src/results/comparison_files.ts";
 
+// Intervals, verdicts and the baseline check
+export { bootstrapInterval, bootstrapRatio, type Interval } from "./src/_util/stats.ts";
+export { DEFAULT_BAND, type Verdict, verdictOf } from "./src/results/verdict.ts";
+export { type ComparisonDiff, diffComparisons, type DiffOptions } from "./src/results/diff.ts";
+export { renderDiff } from "./src/results/diff_markdown.ts";
+
 // The Keras peer
 export {
   KERAS_PINS,

@@ -302,7 +302,7 @@ function summary(rows: ReturnType<typeof buildComparison>["rows"]): string {
     r.imagesPerSecond === null ? "–" : r.imagesPerSecond.toFixed(r.imagesPerSecond < 10 ? 2 : 0),
     speedupCell(r.speedup),
     speedupCell(r.engineSpeedup),
-    r.batch1P50Ms === null ? "–" : `${r.batch1P50Ms.toFixed(2)} ms`,
+    r.batch1 === null ? "–" : `${r.batch1.p50Ms.toFixed(2)} ms`,
     r.status === "measured" ? (r.note ?? "") : (r.note ?? "").slice(0, 60),
   ]);
   const header = [

@@ -298,14 +298,18 @@ def main(job_path):
         "inference": {
             "batch1": {
                 "p50Ms": float(np.percentile(single, 50)),
+                "p90Ms": float(np.percentile(single, 90)),
                 "p95Ms": float(np.percentile(single, 95)),
+                "p99Ms": float(np.percentile(single, 99)),
                 "minMs": float(min(single)),
                 "runs": inference["runs"],
+                "samplesMs": [float(x) for x in single],
             },
             "batched": {
                 "batchSize": inference["batchSize"],
                 "imagesPerSecond": inference["batchSize"] / (float(np.percentile(batched, 50)) / 1000.0),
                 "runs": inference["batchedRuns"],
+                "samplesMs": [float(x) for x in batched],
             },
         },
         # The rest of the measures (time to accuracy, the first epoch's extra time, energy) are

@@ -6,7 +6,14 @@
  * @module
  */
 import { fixed, markdownTable } from "../results/markdown.ts";
-import type { PeerEngineConfig, PeerSummary, SideMeasures, SideSummary } from "./summary.ts";
+import { DEFAULT_BAND, formatRatio } from "../results/verdict.ts";
+import type {
+  PeerEngineConfig,
+  PeerSummary,
+  PeerVerdict,
+  SideMeasures,
+  SideSummary,
+} from "./summary.ts";
 import { mib, milliseconds, signedSeconds, targetLabel } from "../results/measures_markdown.ts";
 
 /** One engine's configuration, in words. */
@@ -28,6 +35,13 @@ function engineWords(c: PeerEngineConfig): string {
       ? "as TensorFlow's ops called directly (predictOnBatch below the table)"
       : "with predictOnBatch"
   }`;
+}
+
+/** A ratio over Keras with its interval and verdict: `0.82× [0.79–0.85] **faster**`. */
+function verdictCell(ratio: number, verdict: PeerVerdict | null | undefined): string {
+  return verdict
+    ? `${formatRatio(verdict.ratio, verdict.interval)} **${verdict.verdict}**`
+    : formatRatio(ratio, null);
 }
 
 /** Renders the summary as Markdown. */
@@ -110,9 +124,9 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
       [
         "model",
         "engine",
-        "epoch time",
-        "batch-1 p50",
-        "batched time per image",
+        "epoch time [95% CI]",
+        "batch-1 p50 [95% CI]",
+        "batched time per image [95% CI]",
         "training peak memory",
         "time to accuracy",
         "energy per epoch",
@@ -122,9 +136,9 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
         m.engines.map((e) => [
           m.model,
           `\`${e.engine}\``,
-          `${e.ratios.epochSeconds.toFixed(2)}×`,
-          `${e.ratios.batch1P50.toFixed(2)}×`,
-          `${e.ratios.batchedSecondsPerImage.toFixed(2)}×`,
+          verdictCell(e.ratios.epochSeconds, e.ratios.verdicts?.epochSeconds),
+          verdictCell(e.ratios.batch1P50, e.ratios.verdicts?.batch1),
+          verdictCell(e.ratios.batchedSecondsPerImage, e.ratios.verdicts?.batchedSecondsPerImage),
           ratio(e.ratios.trainingPeakMemory),
           e.ratios.timeToAccuracy
             ? `${e.ratios.timeToAccuracy.ratio.toFixed(2)}× (to ${
@@ -137,8 +151,14 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
       ),
     ),
     "",
-    "Below 1× TF.js takes less time (or memory) than Keras. Noise is the spread of one side's " +
-      "repeated runs over their median: a ratio closer to 1 than the noise is a tie. Training peak " +
+    "Below 1× TF.js takes less time (or memory) than Keras. Intervals are 95% percentile-bootstrap " +
+      "intervals of the ratio of medians, each side's steady epochs (or timed calls), pooled over " +
+      "its runs, resampled on their own (2000 resamples, seeded). The verdict is TF.js's and reads " +
+      `the interval: **faster** or **slower** only when all of it lies beyond a ${
+        DEFAULT_BAND * 100
+      }% band around 1, else **no difference**. An interval over one run's epochs does not hold ` +
+      "the machine's noise between runs: noise is the spread of one side's repeated runs over " +
+      "their median, and a ratio closer to 1 than the noise is a tie whatever its interval. Training peak " +
       "memory is each process's peak resident set while it trained; time to accuracy is the " +
       "training seconds to the highest target both sides reached in every run.",
     "",

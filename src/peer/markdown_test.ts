@@ -2,14 +2,21 @@ import assert from "node:assert/strict";
 import { renderPeer } from "./markdown.ts";
 import { nativeRuns, recordedRuns } from "./_testing.ts";
 import { summarizePeer } from "./summary.ts";
+import { formatRatio } from "../results/verdict.ts";
 
 Deno.test("renderPeer shows both sides and the ratio row", async () => {
   const s = summarizePeer(await recordedRuns(), { ceilingGflops: 100 });
   const md = renderPeer(s, { command: "deno task peer --fixtures" });
   assert.match(md, /\| model1 \| TF\.js `tfjs` \| [0-9.]+ \([0-9.]+–[0-9.]+\) \| [0-9.]+% \|/);
   assert.match(md, /\| model1 \| Keras \| [0-9.]+ \([0-9.]+–[0-9.]+\) \| [0-9.]+% \|/);
-  const ratio = s.models[0].engines[0].ratios.epochSeconds.toFixed(2);
-  assert.ok(md.includes(`| model1 | \`tfjs\` | ${ratio}× |`), md);
+  const { ratios } = s.models[0].engines[0];
+  const v = ratios.verdicts!.epochSeconds!;
+  assert.ok(v.interval.low <= v.ratio && v.ratio <= v.interval.high);
+  assert.ok(
+    md.includes(`| model1 | \`tfjs\` | ${formatRatio(v.ratio, v.interval)} **${v.verdict}** |`),
+    md,
+  );
+  assert.match(md, /\*\*faster\*\* or \*\*slower\*\* only when all of it lies beyond a 5% band/);
   assert.ok(md.includes("```sh\ndeno task peer --fixtures\n```"));
 });
 
@@ -21,7 +28,10 @@ Deno.test("renderPeer puts both TF.js engines beside the same Keras runs", async
   assert.match(md, /\| model1 \| TF\.js `tfjs` \|/);
   assert.match(md, /\| model1 \| TF\.js `native` \|/);
   assert.match(md, /\| model1 \| Keras \|/);
-  assert.ok(md.includes(`| model1 | \`native\` | ${native.ratios.epochSeconds.toFixed(2)}× |`));
+  const v = native.ratios.verdicts!.epochSeconds!;
+  assert.ok(
+    md.includes(`| model1 | \`native\` | ${formatRatio(v.ratio, v.interval)} **${v.verdict}** |`),
+  );
   assert.match(md, /2 engines: `tfjs`: model\.fit with TF\.js's own gradients/);
   assert.match(md, /`native`: the native training step \(TensorFlow's ops called directly\)/);
 });

@@ -10,8 +10,9 @@
 import { describeCpu, describeOneDnn } from "../results/environment.ts";
 import { ENGINE_NAMES } from "../engines/registry.ts";
 import type { ResultsFile } from "../results/schema.ts";
-import { percentile } from "../_util/stats.ts";
-import { epochTimes } from "../results/stats.ts";
+import { bootstrapRatio, type Interval, median, percentile } from "../_util/stats.ts";
+import { epochTimes, MIN_SAMPLES, steadyEpochSeconds } from "../results/stats.ts";
+import { type Verdict, verdictOf } from "../results/verdict.ts";
 import { isMeasured, type Measured, type NotMeasured } from "../measure/measures.ts";
 import { summarizeTimeToAccuracy, type TargetSummary } from "../measure/time_to_accuracy.ts";
 
@@ -43,6 +44,8 @@ export interface SideSummary {
   batch1P50Ms: number;
   /** Median batched throughput over runs, images/s. */
   batchedImagesPerSecond: number;
+  /** The batch size of that throughput; absent in older summaries. */
+  batchedBatchSize?: number;
   /** Median test accuracy over runs. */
   testAccuracy: number;
   /** Training FLOP/s (a step counted as three forward passes) over the ceiling. */
@@ -56,6 +59,23 @@ export interface SideSummary {
   layers?: { batch1P50Ms: number; batchedImagesPerSecond: number };
   /** Memory, cold start, time to accuracy and energy over the runs; absent when no run recorded them. */
   measures?: SideMeasures;
+  /**
+   * The samples the ratios' intervals come from, pooled over the runs: every
+   * steady epoch's seconds, every timed batch-1 and batched call's
+   * milliseconds (empty where the results did not record calls). Absent in
+   * summaries written before they were kept.
+   */
+  samples?: { epochSeconds: number[]; batch1Ms: number[]; batchedMs: number[] };
+}
+
+/** A ratio of one engine's times over Keras's: its 95% interval and verdict for TF.js. */
+export interface PeerVerdict {
+  /** The ratio of the pooled medians. */
+  ratio: number;
+  /** 95% percentile-bootstrap interval, each side's pooled samples resampled on their own. */
+  interval: Interval;
+  /** For TF.js: `faster` when its whole interval lies below the band. */
+  verdict: Verdict;
 }
 
 /** One side's measures beyond seconds: medians over its runs (null where none measured it). */
@@ -99,6 +119,15 @@ export interface PeerEngineSummary {
     timeToAccuracy?: { target: number; ratio: number } | null;
     /** Joules per epoch, TF.js over Keras; null without a meter on both sides. */
     joulesPerEpoch?: number | null;
+    /**
+     * The time ratios with their intervals and verdicts, over the pooled
+     * samples (null where a side recorded none); absent in older summaries.
+     */
+    verdicts?: {
+      epochSeconds: PeerVerdict | null;
+      batch1: PeerVerdict | null;
+      batchedSecondsPerImage: PeerVerdict | null;
+    };
   };
   /** This engine's test accuracy minus Keras's, in percentage points. */
   accuracyGapPoints: number;
@@ -223,6 +252,15 @@ export function summarizePeer(
             ),
             timeToAccuracy: timeToAccuracyRatio(tfjs.measures, keras.measures),
             joulesPerEpoch: ratioOf(tfjs.measures?.joulesPerEpoch, keras.measures?.joulesPerEpoch),
+            verdicts: {
+              epochSeconds: peerVerdict(tfjs.samples?.epochSeconds, keras.samples?.epochSeconds),
+              batch1: peerVerdict(tfjs.samples?.batch1Ms, keras.samples?.batch1Ms),
+              batchedSecondsPerImage: peerVerdict(
+                tfjs.samples?.batchedMs,
+                keras.samples?.batchedMs,
+                (keras.batchedBatchSize ?? 1) / (tfjs.batchedBatchSize ?? 1),
+              ),
+            },
           },
           accuracyGapPoints: (tfjs.testAccuracy - keras.testAccuracy) * 100,
         };
@@ -269,6 +307,22 @@ export function summarizePeer(
     },
     models: summaries,
   };
+}
+
+/**
+ * TF.js's samples over Keras's: the ratio of medians, its interval and
+ * verdict; `scale` multiplies both (per-image figures at different batch
+ * sizes). Null where either side has fewer than two samples.
+ */
+function peerVerdict(
+  tfjs: readonly number[] | undefined,
+  keras: readonly number[] | undefined,
+  scale = 1,
+): PeerVerdict | null {
+  if (!tfjs || !keras || tfjs.length < MIN_SAMPLES || keras.length < MIN_SAMPLES) return null;
+  const raw = bootstrapRatio(tfjs, keras);
+  const interval = { low: raw.low * scale, high: raw.high * scale };
+  return { ratio: (median(tfjs) / median(keras)) * scale, interval, verdict: verdictOf(interval) };
 }
 
 function ratioOf(a: number | null | undefined, b: number | null | undefined): number | null {
@@ -336,6 +390,11 @@ function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSummary {
   const accuracy: number[] = [];
   const layersP50: number[] = [];
   const layersBatched: number[] = [];
+  const samples = {
+    epochSeconds: [] as number[],
+    batch1Ms: [] as number[],
+    batchedMs: [] as number[],
+  };
   for (const { results } of runs) {
     const run = results.runs[0];
     const t = epochTimes(run);
@@ -345,6 +404,9 @@ function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSummary {
       );
     }
     medians.push(t.median);
+    samples.epochSeconds.push(...steadyEpochSeconds(run));
+    samples.batch1Ms.push(...(run.inference.batch1.samplesMs ?? []));
+    samples.batchedMs.push(...(run.inference.batched.samplesMs ?? []));
     p50.push(run.inference.batch1.p50Ms);
     batched.push(run.inference.batched.imagesPerSecond);
     accuracy.push(run.test.accuracy);
@@ -371,6 +433,8 @@ function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSummary {
     trainingEfficiency: (3 * flops * imagesPerSecond) / 1e9 / ceiling,
     inferenceEfficiency: (flops * batchedImagesPerSecond) / 1e9 / ceiling,
     ...(measures ? { measures } : {}),
+    samples,
+    batchedBatchSize: runs[0].results.runs[0].inference!.batched.batchSize,
     ...(layersP50.length === runs.length && runs.length > 0
       ? {
         layers: {

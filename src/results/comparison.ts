@@ -19,6 +19,9 @@ import { DEFAULT_ENGINE, ENGINE_NAMES } from "../engines/registry.ts";
 import { machineOf, machineSummary, rowFromSkipped, rowsFromResults } from "./comparison_rows.ts";
 import type { ResultsFile } from "./schema.ts";
 import type { MeasuresRecord } from "../measure/measures.ts";
+import { bootstrapRatio, type Interval } from "../_util/stats.ts";
+import { speedupVerdict, type Verdict } from "./verdict.ts";
+import { MIN_SAMPLES } from "./stats.ts";
 
 /** The backend every speed-up is measured against. */
 export const BASELINE_BACKEND = "tensorflow";
@@ -59,14 +62,43 @@ export interface ComparisonRow {
   trainSize: number | null;
   /** Epochs trained. */
   epochs: number | null;
-  /** Seconds per epoch over the steady epochs (the first left out when there are more). */
-  secondsPerEpoch: { median: number; min: number; max: number; n: number } | null;
+  /**
+   * Seconds per epoch over the steady epochs (the first left out when there
+   * are more), with the 95% bootstrap interval of the median over those
+   * epochs (null in comparisons before version 3).
+   */
+  secondsPerEpoch:
+    | { median: number; min: number; max: number; n: number; interval: Interval | null }
+    | null;
   /** Training images per second at the median epoch. */
   imagesPerSecond: number | null;
-  /** Batch-1 inference p50 in milliseconds. */
-  batch1P50Ms: number | null;
-  /** Batched inference throughput and its batch size. */
-  batched: { batchSize: number; imagesPerSecond: number } | null;
+  /**
+   * Batch-1 inference latency in milliseconds: percentiles over `runs` calls
+   * and the 95% bootstrap interval of the median over them (null where not
+   * recorded: comparisons before version 3 kept the p50 only).
+   */
+  batch1: {
+    p50Ms: number;
+    p90Ms: number | null;
+    p95Ms: number | null;
+    p99Ms: number | null;
+    runs: number | null;
+    interval: Interval | null;
+  } | null;
+  /** Batched inference throughput, its batch size and the 95% interval of the images/s (over calls). */
+  batched: { batchSize: number; imagesPerSecond: number; interval: Interval | null } | null;
+  /**
+   * The samples the intervals come from: each steady epoch's seconds, each
+   * batch-1 call's and each batched call's milliseconds; null where they
+   * were not recorded (skipped rows, comparisons before version 3).
+   */
+  samples: {
+    epochSeconds: number[];
+    batch1Ms: number[] | null;
+    batchedMs: number[] | null;
+  } | null;
+  /** What a run was set up with, beyond its code: rows that differ here are not the same experiment. */
+  setup: RowSetup | null;
   /** Test accuracy and the number of test images. */
   test: { accuracy: number; count: number } | null;
   /** Accuracy after each epoch: validation when there was a split, else training. */
@@ -76,17 +108,53 @@ export interface ComparisonRow {
    * same machine and model; null when not claimed.
    */
   speedup: number | null;
+  /** The speed-up's 95% bootstrap interval (over both rows' epochs) and its verdict; null with it. */
+  speedupInterval: VerdictedInterval | null;
   /**
    * Training images/s over the `tfjs` engine's on the same machine, model and
    * backend (e.g. native over tfjs); null for `tfjs` rows and when not measured.
    */
   engineSpeedup: number | null;
+  /** The engine speed-up's 95% bootstrap interval and its verdict; null with it. */
+  engineSpeedupInterval: VerdictedInterval | null;
   /** Memory, cold start, time to accuracy and energy; null when not recorded (before schema 3, or not run). */
   measures: MeasuresRecord | null;
   /** Where the row came from (a results file), when known. */
   source: string | null;
   /** When the run started (ISO), to keep the newest of duplicates. */
   createdAt: string | null;
+}
+
+/** The interval of a speed-up and what it concludes (`faster`: the row is faster than its base). */
+export interface VerdictedInterval extends Interval {
+  /** Read from the interval with the default band (`verdict.ts`). */
+  verdict: Verdict;
+}
+
+/**
+ * What a row's run was set up with beyond its code, as `deno task diff`
+ * checks before pairing two rows: the data, the kernels, the sizes and the
+ * threads.
+ */
+export interface RowSetup {
+  /** SHA-256 of the four data files joined, or null where the run did not record them. */
+  dataSha256: string | null;
+  /** oneDNN's state in words (`describeOneDnn`). */
+  onednn: string;
+  /** Training batch size. */
+  batchSize: number;
+  /** Batch size of the batched inference measurement. */
+  inferenceBatchSize: number | null;
+  /** Training images per epoch. */
+  trainSize: number;
+  /** Test images evaluated. */
+  testSize: number;
+  /** Seed. */
+  seed: number;
+  /** TensorFlow's intra-op and inter-op threads. */
+  threads: string;
+  /** CPU model and cores. */
+  cpu: string;
 }
 
 /** A machine that contributed rows. */
@@ -131,8 +199,11 @@ export interface ScalingRow {
 export interface Comparison {
   /** Identifies the file kind. */
   kind: "fmnist-bench-comparison";
-  /** Version of this layout: 2 since rows name their engine (version 1 is still read). */
-  version: 2;
+  /**
+   * Version of this layout: 3 since rows carry their samples, intervals and
+   * setup; 2 since rows name their engine (versions 1 and 2 are still read).
+   */
+  version: 3;
   /** ISO time it was built. */
   createdAt: string;
   /** The command that made it, when known. */
@@ -236,10 +307,14 @@ export function buildComparison(options: BuildComparisonOptions): Comparison {
     engineRank(a.engine) - engineRank(b.engine) || a.engine.localeCompare(b.engine)
   );
   for (const row of rows) {
-    row.speedup = ratioOver(row, rows, (r) => r.backend === BASELINE_BACKEND);
-    row.engineSpeedup = row.engine === DEFAULT_ENGINE
-      ? null
-      : ratioOver(row, rows, (r) => r.backend === row.backend, DEFAULT_ENGINE);
+    const base = baseOf(row, rows, (r) => r.backend === BASELINE_BACKEND);
+    row.speedup = speedupOver(row, base);
+    row.speedupInterval = speedupIntervalOver(row, base);
+    const engineBase = row.engine === DEFAULT_ENGINE
+      ? undefined
+      : baseOf(row, rows, (r) => r.backend === row.backend, DEFAULT_ENGINE);
+    row.engineSpeedup = speedupOver(row, engineBase);
+    row.engineSpeedupInterval = speedupIntervalOver(row, engineBase);
   }
 
   const machines = new Map<string, MachineSummary>();
@@ -255,7 +330,7 @@ export function buildComparison(options: BuildComparisonOptions): Comparison {
   }
   return {
     kind: "fmnist-bench-comparison",
-    version: 2,
+    version: 3,
     createdAt: now.toISOString(),
     command,
     baseline: BASELINE_BACKEND,
@@ -275,22 +350,49 @@ function preferred(a: ComparisonRow, b: ComparisonRow): [ComparisonRow, Comparis
 }
 
 /**
- * Training images/s of `row` over those of the measured row on the same
- * machine and model that `isBase` picks, running `engine` (default: the
- * row's own); null when either is not measured or the row fell back.
+ * The measured row on the same machine and model as `row` that `isBase`
+ * picks, running `engine` (default: the row's own); undefined when either
+ * is not measured or the row fell back.
  */
-function ratioOver(
+function baseOf(
   row: ComparisonRow,
   rows: readonly ComparisonRow[],
   isBase: (r: ComparisonRow) => boolean,
   engine = row.engine,
-): number | null {
-  if (row.status !== "measured" || row.fellBackToCpu || row.imagesPerSecond === null) return null;
-  const base = rows.find((r) =>
+): ComparisonRow | undefined {
+  if (row.status !== "measured" || row.fellBackToCpu || row.imagesPerSecond === null) {
+    return undefined;
+  }
+  return rows.find((r) =>
     r.machine === row.machine && r.model === row.model && r.engine === engine && isBase(r) &&
     r.status === "measured" && !r.fellBackToCpu && r.imagesPerSecond !== null
   );
-  return base?.imagesPerSecond ? row.imagesPerSecond / base.imagesPerSecond : null;
+}
+
+/** Training images/s of `row` over its base's; null without a base. */
+function speedupOver(row: ComparisonRow, base: ComparisonRow | undefined): number | null {
+  return base?.imagesPerSecond ? row.imagesPerSecond! / base.imagesPerSecond : null;
+}
+
+/**
+ * The speed-up's 95% interval: the base's epoch seconds over the row's
+ * (bootstrapped independently), scaled by their training sizes; null
+ * without a base or without two steady epochs on each side.
+ */
+function speedupIntervalOver(
+  row: ComparisonRow,
+  base: ComparisonRow | undefined,
+): VerdictedInterval | null {
+  const mine = row.samples?.epochSeconds;
+  const theirs = base?.samples?.epochSeconds;
+  if (
+    !base || !mine || !theirs || mine.length < MIN_SAMPLES || theirs.length < MIN_SAMPLES ||
+    !row.trainSize || !base.trainSize
+  ) return null;
+  const scale = row.trainSize / base.trainSize;
+  const times = bootstrapRatio(theirs, mine);
+  const interval = { low: times.low * scale, high: times.high * scale };
+  return { ...interval, verdict: speedupVerdict(interval) };
 }
 
 function scalingRows(rows: readonly ComparisonRow[]): ScalingRow[] {

@@ -3,7 +3,7 @@
  * folders holding them) and writing its files atomically:
  * `compare.json`, `compare.md`, `compare.svg` and, where the rasteriser
  * loads, `compare.png`. {@link parseComparison} checks a parsed
- * `compare.json`, reading a version-1 file as version 2.
+ * `compare.json`, reading older versions as version 3.
  *
  * @module
  */
@@ -151,8 +151,10 @@ async function findInputFiles(dir: string): Promise<string[]> {
 
 /**
  * Checks that a parsed JSON value is a comparison written by this suite.
- * A version-1 comparison (before rows named their engine) is returned as
- * version 2: its rows on a backend that runs one engine only get that engine
+ * Older versions are returned as version 3: their rows have no samples,
+ * intervals or setup (null), so nothing compared with them claims an
+ * interval. A version-1 comparison (before rows named their engine) also
+ * has its rows on a backend that runs one engine only given that engine
  * (`tfjs` on `webgpu` and `cpu`), the others `"unrecorded"`, with a note.
  *
  * @throws {TypeError} Naming the source and what is wrong.
@@ -167,30 +169,70 @@ export function parseComparison(value: unknown, source = "comparison"): Comparis
     );
   }
   const version = v.version as number | undefined;
-  if ((version !== 1 && version !== 2) || !Array.isArray(v.rows) || !Array.isArray(v.machines)) {
+  if (
+    (version !== 1 && version !== 2 && version !== 3) || !Array.isArray(v.rows) ||
+    !Array.isArray(v.machines)
+  ) {
     throw new TypeError(
-      `${source}: expected comparison version 1 or 2 with rows and machines, got version ${
+      `${source}: expected comparison version 1, 2 or 3 with rows and machines, got version ${
         JSON.stringify(v.version)
       }`,
     );
   }
-  if (version === 2) return v as Comparison;
+  if (version === 3) return v as Comparison;
+  const rows = (v.rows as OlderRow[]).map((r): ComparisonRow => {
+    const { batch1P50Ms, ...rest } = r;
+    const upgraded: ComparisonRow = {
+      ...rest,
+      secondsPerEpoch: r.secondsPerEpoch ? { ...r.secondsPerEpoch, interval: null } : null,
+      batch1: batch1P50Ms === null || batch1P50Ms === undefined ? null : {
+        p50Ms: batch1P50Ms,
+        p90Ms: null,
+        p95Ms: null,
+        p99Ms: null,
+        runs: null,
+        interval: null,
+      },
+      batched: r.batched ? { ...r.batched, interval: null } : null,
+      samples: null,
+      setup: null,
+      speedupInterval: null,
+      engineSpeedupInterval: null,
+    };
+    if (version === 2) return upgraded;
+    const engine = onlyEngineOn(r.backend) ?? "unrecorded";
+    return {
+      ...upgraded,
+      engine,
+      inferencePath: r.inferencePath ?? null,
+      engineSpeedup: null,
+      note: [r.note, `engine ${engine}: from a version-1 comparison`].filter(Boolean).join("; "),
+    };
+  });
   return {
     ...(v as Comparison),
-    version: 2,
-    rows: v.rows.map((r) => {
-      const engine = onlyEngineOn(r.backend) ?? "unrecorded";
-      return {
-        ...r,
-        engine,
-        inferencePath: r.inferencePath ?? null,
-        engineSpeedup: null,
-        note: [r.note, `engine ${engine}: from a version-1 comparison`].filter(Boolean).join("; "),
-      };
-    }),
-    scaling: (v.scaling ?? []).map((s) => ({
-      ...s,
-      engine: onlyEngineOn(s.backend) ?? "unrecorded",
-    })),
+    version: 3,
+    rows,
+    scaling: (v.scaling ?? []).map((s) =>
+      version === 1 ? { ...s, engine: onlyEngineOn(s.backend) ?? "unrecorded" } : s
+    ),
   };
 }
+
+/** A row as comparisons before version 3 wrote it. */
+type OlderRow =
+  & Omit<
+    ComparisonRow,
+    | "batch1"
+    | "samples"
+    | "setup"
+    | "speedupInterval"
+    | "engineSpeedupInterval"
+    | "secondsPerEpoch"
+    | "batched"
+  >
+  & {
+    batch1P50Ms?: number | null;
+    secondsPerEpoch: { median: number; min: number; max: number; n: number } | null;
+    batched: { batchSize: number; imagesPerSecond: number } | null;
+  };

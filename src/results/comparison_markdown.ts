@@ -5,8 +5,9 @@
  *
  * @module
  */
-import type { Comparison, ComparisonRow } from "./comparison.ts";
-import { fixed, markdownTable } from "./markdown.ts";
+import type { Comparison, ComparisonRow, VerdictedInterval } from "./comparison.ts";
+import { DEFAULT_BAND } from "./verdict.ts";
+import { fixed, intervalCell, markdownTable, tailNote } from "./markdown.ts";
 import { renderMeasures } from "./measures_markdown.ts";
 
 function n(x: number): string {
@@ -23,16 +24,28 @@ function deviceCell(row: ComparisonRow): string {
   return device;
 }
 
-/** A speed-up, with the slow-down spelled out when it is below 1. */
-export function speedupCell(speedup: number | null): string {
+/**
+ * A speed-up, with the slow-down spelled out when it is below 1, and its
+ * 95% interval and verdict when there is one.
+ */
+export function speedupCell(
+  speedup: number | null,
+  interval: VerdictedInterval | null = null,
+): string {
   if (speedup === null) return "–";
-  if (speedup >= 0.995) return `${speedup.toFixed(2)}×`;
+  const ci = interval ? ` [${ratioDigits(interval.low)}–${ratioDigits(interval.high)}]` : "";
+  const verdict = interval ? ` **${interval.verdict}**` : "";
+  if (speedup >= 0.995) return `${speedup.toFixed(2)}×${ci}${verdict}`;
   const slower = 1 / speedup;
-  return `${speedup.toPrecision(2)}× (${
+  return `${speedup.toPrecision(2)}×${ci} (${
     slower.toLocaleString("en-US", {
       maximumFractionDigits: slower < 2 ? 2 : slower < 10 ? 1 : 0,
     })
-  }× slower)`;
+  }× slower)${verdict}`;
+}
+
+function ratioDigits(x: number): string {
+  return x >= 0.995 ? x.toFixed(2) : x.toPrecision(2);
 }
 
 function statusCell(row: ComparisonRow): string {
@@ -84,12 +97,12 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
         "engine",
         "device",
         "train images",
-        "s/epoch, median (range)",
+        "s/epoch, median [95% CI] (range)",
         "img/s",
-        `speed-up vs \`${c.baseline}\`, same engine`,
-        "over tfjs, same backend",
-        "batch-1 p50",
-        "batched img/s",
+        `speed-up vs \`${c.baseline}\`, same engine [95% CI]`,
+        "over tfjs, same backend [95% CI]",
+        "batch-1 p50 [95% CI]",
+        "batched img/s [95% CI]",
         "test acc",
         "notes",
       ],
@@ -101,21 +114,27 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
         deviceCell(r),
         r.trainSize === null ? "–" : `${n(r.trainSize)} × ${r.epochs}`,
         r.secondsPerEpoch
-          ? `${fixed(r.secondsPerEpoch.median, 1)} (${fixed(r.secondsPerEpoch.min, 1)}–${
-            fixed(r.secondsPerEpoch.max, 1)
+          ? `${intervalCell(r.secondsPerEpoch.median, r.secondsPerEpoch.interval, 1)} (${
+            fixed(r.secondsPerEpoch.min, 1)
+          }–${fixed(r.secondsPerEpoch.max, 1)}, ${r.secondsPerEpoch.n} epoch${
+            r.secondsPerEpoch.n === 1 ? "" : "s"
           })`
           : "–",
         r.imagesPerSecond === null ? "–" : fixed(r.imagesPerSecond, r.imagesPerSecond < 10 ? 2 : 0),
-        speedupCell(r.speedup),
-        speedupCell(r.engineSpeedup),
-        r.batch1P50Ms === null
+        speedupCell(r.speedup, r.speedupInterval),
+        speedupCell(r.engineSpeedup, r.engineSpeedupInterval),
+        r.batch1 === null
           ? "–"
-          : `${fixed(r.batch1P50Ms)} ms${
+          : `${intervalCell(r.batch1.p50Ms, r.batch1.interval, 2)} ms${
             r.inferencePath === "native" ? " (native predictor)" : ""
           }`,
         r.batched
           ? `${
-            fixed(r.batched.imagesPerSecond, r.batched.imagesPerSecond < 10 ? 2 : 0)
+            intervalCell(
+              r.batched.imagesPerSecond,
+              r.batched.interval,
+              r.batched.imagesPerSecond < 10 ? 2 : 0,
+            )
           } (batch ${r.batched.batchSize})`
           : "–",
         r.test ? `${(r.test.accuracy * 100).toFixed(2)}% of ${n(r.test.count)}` : "–",
@@ -124,6 +143,40 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
     ),
     "",
   );
+  out.push(
+    "Intervals are 95% percentile-bootstrap intervals (2000 resamples, seeded): of a median over " +
+      "the steady epochs, or over the timed inference calls; of a speed-up over both rows' epochs. " +
+      `The verdict reads the interval: **faster** or **slower** only when all of it lies beyond a ` +
+      `${DEFAULT_BAND * 100}% band around 1, else **no difference**. An interval over few epochs ` +
+      "is wide: train more epochs to narrow it.",
+    "",
+  );
+  const latencyRows = c.rows.filter((r) => r.batch1 && r.batch1.runs !== null);
+  if (latencyRows.length > 0) {
+    out.push("## Batch-1 latency", "");
+    out.push(
+      markdownTable(
+        ["machine", "model", "backend", "engine", "p50 [95% CI]", "p90", "p95", "p99", "calls"],
+        latencyRows.map((r) => {
+          const b = r.batch1!;
+          return [
+            r.machine,
+            r.model,
+            `\`${r.backend}\``,
+            `\`${r.engine}\``,
+            `${intervalCell(b.p50Ms, b.interval, 2)} ms`,
+            b.p90Ms === null ? "–" : `${fixed(b.p90Ms)} ms`,
+            b.p95Ms === null ? "–" : `${fixed(b.p95Ms)} ms`,
+            b.p99Ms === null ? "–" : `${fixed(b.p99Ms)} ms`,
+            String(b.runs),
+          ];
+        }),
+      ),
+      "",
+      tailNote(latencyRows.map((r) => r.batch1!.runs!)),
+      "",
+    );
+  }
   const sizes = new Set(c.rows.filter((r) => r.trainSize !== null).map((r) => r.trainSize));
   if (sizes.size > 1) {
     out.push(

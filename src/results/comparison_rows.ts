@@ -6,9 +6,10 @@
  * @module
  */
 import { describeCpu, describeOneDnn } from "./environment.ts";
-import { epochTimes } from "./stats.ts";
+import { batch1Interval, epochTimes, MIN_SAMPLES, steadyEpochSeconds } from "./stats.ts";
+import { bootstrapInterval } from "../_util/stats.ts";
 import type { ResultsFile, RunRecord } from "./schema.ts";
-import type { ComparisonRow, MachineSummary, SkippedRun } from "./comparison.ts";
+import type { ComparisonRow, MachineSummary, RowSetup, SkippedRun } from "./comparison.ts";
 
 /** The machine name of a results file: `env.machine`, else a name made from its CPU. */
 export function machineOf(results: ResultsFile): string {
@@ -43,6 +44,8 @@ function rowFromRun(
     notes.push(`incomplete: ${run.epochs.length} of ${results.config.epochs} epochs`);
   }
   const engine = run.engine ?? results.config.engine;
+  const inference = run.inference;
+  const batchedMs = inference?.batched.samplesMs;
   if (results.schemaVersion < 2) {
     notes.push(`engine ${engine} derived from a schema-${results.schemaVersion} file`);
   }
@@ -63,23 +66,68 @@ function rowFromRun(
     epochs: run.epochs.length,
     secondsPerEpoch: times,
     imagesPerSecond: times ? trainSize / times.median : null,
-    batch1P50Ms: run.inference?.batch1.p50Ms ?? null,
-    batched: run.inference
+    batch1: inference
       ? {
-        batchSize: run.inference.batched.batchSize,
-        imagesPerSecond: run.inference.batched.imagesPerSecond,
+        p50Ms: inference.batch1.p50Ms,
+        p90Ms: inference.batch1.p90Ms ?? null,
+        p95Ms: inference.batch1.p95Ms,
+        p99Ms: inference.batch1.p99Ms ?? null,
+        runs: inference.batch1.runs,
+        interval: batch1Interval(run),
       }
       : null,
+    batched: inference
+      ? {
+        batchSize: inference.batched.batchSize,
+        imagesPerSecond: inference.batched.imagesPerSecond,
+        interval: batchedMs && batchedMs.length >= MIN_SAMPLES
+          ? imagesPerSecondInterval(inference.batched.batchSize, batchedMs)
+          : null,
+      }
+      : null,
+    samples: {
+      epochSeconds: steadyEpochSeconds(run),
+      batch1Ms: inference?.batch1.samplesMs ?? null,
+      batchedMs: batchedMs ?? null,
+    },
+    setup: setupOf(results),
     test: run.test ? { accuracy: run.test.accuracy, count: run.test.count } : null,
     accuracyPerEpoch: run.epochs.map((e) => ({
       epoch: e.epoch,
       accuracy: e.valAccuracy ?? e.accuracy,
     })),
     speedup: null,
+    speedupInterval: null,
     engineSpeedup: null,
+    engineSpeedupInterval: null,
     measures: run.measures ?? null,
     source,
     createdAt: results.createdAt,
+  };
+}
+
+/** Images/s at a batch size: its interval from the interval of the median call's milliseconds. */
+function imagesPerSecondInterval(batchSize: number, samplesMs: readonly number[]) {
+  const ms = bootstrapInterval(samplesMs);
+  return { low: batchSize / (ms.high / 1000), high: batchSize / (ms.low / 1000) };
+}
+
+/** What a results file's runs were set up with, beyond the code. */
+export function setupOf(results: ResultsFile): RowSetup {
+  const { env, config } = results;
+  const sha = config.dataSource?.sha256;
+  return {
+    dataSha256: sha
+      ? [sha.trainImages, sha.trainLabels, sha.testImages, sha.testLabels].join(" ")
+      : null,
+    onednn: describeOneDnn(env),
+    batchSize: config.batchSize,
+    inferenceBatchSize: config.inferenceBatchSize ?? null,
+    trainSize: config.trainSize,
+    testSize: config.testSize,
+    seed: config.seed,
+    threads: `intra-op ${env.threads.intraOp}, inter-op ${env.threads.interOp}`,
+    cpu: `${env.cpu.model}, ${env.cpu.cores} cores`,
   };
 }
 
@@ -102,12 +150,16 @@ export function rowFromSkipped(skipped: SkippedRun): ComparisonRow {
     epochs: null,
     secondsPerEpoch: null,
     imagesPerSecond: null,
-    batch1P50Ms: null,
+    batch1: null,
     batched: null,
+    samples: null,
+    setup: null,
     test: null,
     accuracyPerEpoch: [],
     speedup: null,
+    speedupInterval: null,
     engineSpeedup: null,
+    engineSpeedupInterval: null,
     measures: null,
     source: null,
     createdAt: null,

@@ -93,7 +93,7 @@ Deno.test("buildComparison claims no speed-up for a GPU package that fell back t
   const md = renderComparison(c);
   assert.match(
     md,
-    /\| vm \| model1 \| `tensorflow-gpu` \| `tfjs` \| libtensorflow 2\.21\.0 \(GPU package, but TensorFlow found no GPU: running on the CPU\) \| 1,800 × 2 \| [0-9.]+ \([0-9.–]+\) \| [0-9]+ \| – \|/,
+    /\| vm \| model1 \| `tensorflow-gpu` \| `tfjs` \| libtensorflow 2\.21\.0 \(GPU package, but TensorFlow found no GPU: running on the CPU\) \| 1,800 × 2 \| [0-9.]+ \([0-9.–]+, 1 epoch\) \| [0-9]+ \| – \|/,
   );
 });
 
@@ -259,6 +259,7 @@ Deno.test("readComparisonInputs finds every results file in a folder", async () 
   assert.deepEqual(
     inputs.results.map((r) => r.source.split("/").slice(-2).join("/")),
     [
+      "epyc-tensorflow-intervals/results.json",
       "gpu-box-tensorflow-gpu-fell-back/results.json",
       "h100-webgpu/results.json",
       "vm-cpu/results.json",
@@ -350,9 +351,13 @@ Deno.test("buildComparison divides only figures of one engine across backends", 
   const md = renderComparison(c);
   assert.match(
     md,
-    /^\| vm \| model1 \| `tensorflow` \| `native` \| libtensorflow 2\.21\.0 \(CPU\) \| 1,800 × 2 \| [0-9.]+ \([0-9.–]+\) \| [0-9]+ \| 1\.00× \| 1\.25× \|/m,
+    /^\| vm \| model1 \| `tensorflow` \| `native` \| libtensorflow 2\.21\.0 \(CPU\) \| 1,800 × 2 \| [0-9.]+ \([0-9.–]+, 1 epoch\) \| [0-9]+ \| 1\.00× \| 1\.25× \|/m,
   );
-  assert.match(md, /\| speed-up vs `tensorflow`, same engine \| over tfjs, same backend \|/);
+  assert.match(
+    md,
+    /\| speed-up vs `tensorflow`, same engine \[95% CI\] \| over tfjs, same backend \[95% CI\] \|/,
+  );
+  assert.equal(nativeRow.engineSpeedupInterval, null, "one steady epoch gives no interval");
   assert.match(md, /Test accuracy was measured on different numbers of images \(500, 8\)/);
 });
 
@@ -366,7 +371,7 @@ Deno.test("parseComparison reads a version-1 comparison, naming the engines it c
   }
   for (const s of v1.scaling) delete s.engine;
   const read = parseComparison(v1, "old.json");
-  assert.equal(read.version, 2);
+  assert.equal(read.version, 3);
   assert.deepEqual(read.rows.map((r) => `${r.backend} ${r.engine}`), [
     "tensorflow-gpu unrecorded",
     "tensorflow unrecorded",

@@ -82,8 +82,16 @@ const measures = obj({
   })),
 });
 
-const inferenceBatch1 = obj({ p50Ms: num, p95Ms: num, minMs: num, runs: int });
-const inferenceBatched = obj({ batchSize: int, imagesPerSecond: num, runs: int });
+const samplesMs = { type: "array", items: num };
+const inferenceBatch1 = obj(
+  { p50Ms: num, p90Ms: num, p95Ms: num, p99Ms: num, minMs: num, runs: int, samplesMs },
+  ["p50Ms", "p95Ms", "minMs", "runs"],
+);
+const inferenceBatched = obj({ batchSize: int, imagesPerSecond: num, runs: int, samplesMs }, [
+  "batchSize",
+  "imagesPerSecond",
+  "runs",
+]);
 
 /** The JSON Schema of `ResultsFile` (`schema.ts`), as `validateResults` checks every file. */
 export const RESULTS_JSON_SCHEMA = {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Interval } from "../_util/stats.ts";
 
 /** A GitHub-flavoured Markdown table: a header row, its rule, then the rows. */
 export function markdownTable(
@@ -17,4 +18,47 @@ export function markdownTable(
 /** `x` with `digits` decimals; an en dash for a missing or non-finite value. */
 export function fixed(x: number | null | undefined, digits = 2): string {
   return x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(digits);
+}
+
+/**
+ * What a tail percentile of few calls rests on, for the note under a
+ * latency table: with 100 calls the p99 lies between the two slowest.
+ */
+export function tailNote(callCounts: readonly number[]): string {
+  const fewest = Math.min(...callCounts);
+  return `Percentiles interpolate between the calls' times as NumPy does. With ${fewest} calls ` +
+    `the p99 lies between the ${between(fewest, 99)} slowest calls and the p95 between the ${
+      between(fewest, 95)
+    }${
+      fewest < 1000
+        ? ": a tail of few calls is rough. Take more calls (`--inference-runs`) for a steadier tail."
+        : "."
+    }`;
+}
+
+/** The two calls, counted from the slowest, that the p-th percentile of n calls interpolates between. */
+function between(n: number, p: number): string {
+  const fromTop = ((100 - p) / 100) * (n - 1);
+  const a = Math.floor(fromTop) + 1;
+  const b = Math.ceil(fromTop) + 1;
+  return a === b ? ordinal(a) : `${ordinal(a)} and ${ordinal(b)}`;
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13
+    ? "th"
+    : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th";
+  return `${n}${suffix}`;
+}
+
+/** A median and its 95% interval: `12.3 [12.1–12.6]`; the bare median without one. */
+export function intervalCell(
+  median: number,
+  interval: Interval | null | undefined,
+  digits: number,
+): string {
+  return interval
+    ? `${fixed(median, digits)} [${fixed(interval.low, digits)}–${fixed(interval.high, digits)}]`
+    : fixed(median, digits);
 }

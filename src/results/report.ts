@@ -6,9 +6,9 @@
  */
 import { CLASS_NAMES } from "../data/classes.ts";
 import { describeCpu, describeOneDnn } from "./environment.ts";
-import { fixed, markdownTable } from "./markdown.ts";
+import { fixed, intervalCell, markdownTable, tailNote } from "./markdown.ts";
 import type { InferenceRecord, ResultsFile } from "./schema.ts";
-import { epochTimes } from "./stats.ts";
+import { batch1Interval, epochTimes } from "./stats.ts";
 import { renderMeasures } from "./measures_markdown.ts";
 
 function pct(x: number | null | undefined): string {
@@ -48,10 +48,10 @@ export function renderReport(results: ResultsFile, command?: string): string {
         "epochs",
         "test acc",
         "test loss",
-        "s/epoch (median, range)",
+        "s/epoch, median [95% CI] (range)",
         "img/s",
-        "batch-1 p50",
-        "batch-1 p95",
+        "batch-1 p50 [95% CI]",
+        "batch-1 p90 / p95 / p99",
         "batched img/s",
       ],
       runs.map((r) => {
@@ -64,10 +64,18 @@ export function renderReport(results: ResultsFile, command?: string): string {
           String(r.epochs.length),
           pct(r.test?.accuracy),
           fixed(r.test?.loss, 4),
-          t ? `${fixed(t.median, 1)} (${fixed(t.min, 1)}–${fixed(t.max, 1)})` : "–",
+          t
+            ? `${intervalCell(t.median, t.interval, 1)} (${fixed(t.min, 1)}–${
+              fixed(t.max, 1)
+            }, ${t.n} epoch${t.n === 1 ? "" : "s"})`
+            : "–",
           t ? fixed(config.trainSize / t.median, 0) : "–",
-          r.inference ? `${fixed(r.inference.batch1.p50Ms)} ms` : "–",
-          r.inference ? `${fixed(r.inference.batch1.p95Ms)} ms` : "–",
+          r.inference ? `${intervalCell(r.inference.batch1.p50Ms, batch1Interval(r), 2)} ms` : "–",
+          r.inference
+            ? `${fixed(r.inference.batch1.p90Ms)} / ${fixed(r.inference.batch1.p95Ms)} / ${
+              fixed(r.inference.batch1.p99Ms)
+            } ms of ${r.inference.batch1.runs}`
+            : "–",
           r.inference ? fixed(r.inference.batched.imagesPerSecond, 0) : "–",
         ];
       }),
@@ -76,7 +84,9 @@ export function renderReport(results: ResultsFile, command?: string): string {
   );
   out.push(
     "Seconds per epoch are training only (no evaluation); the median and range leave out the first " +
-      "epoch when there are several, since it includes one-off warm-up. Latency is one call per " +
+      "epoch when there are several, since it includes one-off warm-up. Intervals are 95% " +
+      "percentile-bootstrap intervals of the median (2000 resamples, seeded), over the steady " +
+      "epochs or over the timed calls; over few epochs they are wide. Latency is one call per " +
       `batch plus reading the result back, after warm-up, timed on the engine's inference path: ${
         config.inferencePath === "native"
           ? "the native predictor (TensorFlow's ops called directly; `predictOnBatch`'s figures " +
@@ -85,6 +95,8 @@ export function renderReport(results: ResultsFile, command?: string): string {
       }.`,
     "",
   );
+  const calls = runs.flatMap((r) => r.inference ? [r.inference.batch1.runs] : []);
+  if (calls.length > 0) out.push(tailNote(calls), "");
 
   out.push(
     renderMeasures(["model"], runs.map((r) => ({ labels: [r.model], measures: r.measures }))),
@@ -126,7 +138,9 @@ export function renderReport(results: ResultsFile, command?: string): string {
     }
     if (r.inference) {
       const line = (what: string, t: Pick<InferenceRecord, "batch1" | "batched">) =>
-        `${what}: batch 1 p50 ${fixed(t.batch1.p50Ms)} ms, p95 ${fixed(t.batch1.p95Ms)} ms, min ${
+        `${what}: batch 1 p50 ${fixed(t.batch1.p50Ms)} ms, p90 ${fixed(t.batch1.p90Ms)} ms, p95 ${
+          fixed(t.batch1.p95Ms)
+        } ms, p99 ${fixed(t.batch1.p99Ms)} ms, min ${
           fixed(t.batch1.minMs)
         } ms over ${t.batch1.runs} runs; batch ${t.batched.batchSize}: ${
           fixed(t.batched.imagesPerSecond, 0)

@@ -155,7 +155,7 @@ Deno.test("renderReport shows accuracy, epoch times, latency and the environment
   // Median of epochs after the first: only epoch 2 (58 s) is steady-state.
   assert.match(
     md,
-    /^\| model1 \| `tfjs` \| 878,730 \| 31\.4 \| 2 \| 90\.00% \| 0\.2800 \| 58\.0 \(58\.0–58\.0\) \| 948 \| 1\.50 ms \| 2\.25 ms \| 5120 \|$/m,
+    /^\| model1 \| `tfjs` \| 878,730 \| 31\.4 \| 2 \| 90\.00% \| 0\.2800 \| 58\.0 \(58\.0–58\.0, 1 epoch\) \| 948 \| 1\.50 ms \| – \/ 2\.25 \/ – ms of 100 \| 5120 \|$/m,
   );
   assert.match(md, /^\| \*\*T-shirt\/top\*\* \| 900 \| 11 \|/m);
   assert.match(md, /^\| GPU \| none \(nvidia-smi not found\) \|$/m);

@@ -52,12 +52,42 @@ export interface TestRecord {
   confusion: number[][];
 }
 
+/** Batch-1 latency in milliseconds, over `runs` timed calls. */
+export interface Batch1Latency {
+  /** Median. */
+  p50Ms: number;
+  /** 90th percentile; absent in files written before it was recorded. */
+  p90Ms?: number;
+  /** 95th percentile. */
+  p95Ms: number;
+  /** 99th percentile (with 100 calls it lies between the two slowest); absent in older files. */
+  p99Ms?: number;
+  /** Fastest call. */
+  minMs: number;
+  /** Timed calls. */
+  runs: number;
+  /** Every timed call's milliseconds, in order; absent in older files. */
+  samplesMs?: number[];
+}
+
+/** Throughput at one batch size: images/s at the median of the timed calls. */
+export interface BatchedThroughput {
+  /** Images per call. */
+  batchSize: number;
+  /** `batchSize` over the median call's seconds. */
+  imagesPerSecond: number;
+  /** Timed calls. */
+  runs: number;
+  /** Every timed call's milliseconds, in order; absent in older files. */
+  samplesMs?: number[];
+}
+
 /** Inference timing. */
 export interface InferenceRecord {
-  /** Batch-1 latency percentiles in milliseconds. */
-  batch1: { p50Ms: number; p95Ms: number; minMs: number; runs: number };
-  /** Throughput at a large batch. */
-  batched: { batchSize: number; imagesPerSecond: number; runs: number };
+  /** Batch-1 latency percentiles in milliseconds, and every timed call's. */
+  batch1: Batch1Latency;
+  /** Throughput at a large batch, and every timed call's milliseconds. */
+  batched: BatchedThroughput;
   /**
    * What was timed: `"layers"` (tfjs-layers' `predictOnBatch`) or `"native"`
    * (TensorFlow's ops called directly, `src/tf_ops/predict.ts`). Absent: `"layers"`.

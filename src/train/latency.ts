@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { percentile } from "../_util/stats.ts";
 import { nativePredictor, type Predict } from "../tf_ops/predict.ts";
 import type { InferencePath } from "../engines/registry.ts";
+import type { Batch1Latency, BatchedThroughput } from "../results/schema.ts";
 
 /** {@link measureInference}'s defaults: what train-all, peer and the reports assume when a flag is not given. */
 export const INFERENCE_DEFAULTS = Object.freeze({
@@ -48,10 +49,10 @@ export interface InferenceOptions {
 
 /** Batch-1 latency and batched throughput of one way of predicting. */
 export interface InferenceTimes {
-  /** Batch-1 latency in milliseconds. */
-  batch1: { p50Ms: number; p95Ms: number; minMs: number; runs: number };
-  /** Throughput at a large batch: median over the timed calls. */
-  batched: { batchSize: number; imagesPerSecond: number; runs: number };
+  /** Batch-1 latency in milliseconds: percentiles over the timed calls, and every call's time. */
+  batch1: Batch1Latency;
+  /** Throughput at a large batch: median over the timed calls, and every call's milliseconds. */
+  batched: BatchedThroughput;
 }
 
 /** What {@link measureInference} found. */
@@ -150,14 +151,18 @@ async function timeCalls(
     firstCallMs,
     batch1: {
       p50Ms: percentile(single, 50),
+      p90Ms: percentile(single, 90),
       p95Ms: percentile(single, 95),
+      p99Ms: percentile(single, 99),
       minMs: Math.min(...single),
       runs,
+      samplesMs: single,
     },
     batched: {
       batchSize,
       imagesPerSecond: batchSize / (percentile(batched, 50) / 1000),
       runs: batchedRuns,
+      samplesMs: batched,
     },
   };
 }

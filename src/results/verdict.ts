@@ -1,0 +1,70 @@
+/**
+ * The verdict of a comparison: `faster`, `slower` or `no difference`, read
+ * from the confidence interval of a ratio of times, never from its point
+ * estimate. "No difference" is a stated band: a ratio whose whole interval
+ * lies beyond `1 + band` is slower, one whose whole interval lies below
+ * `1 / (1 + band)` is faster, anything else (an interval reaching into the
+ * band, or straddling 1) is no difference.
+ *
+ * @module
+ */
+import type { Interval } from "../_util/stats.ts";
+
+/** What a comparison of two times concludes. */
+export type Verdict = "faster" | "slower" | "no difference";
+
+/** The default band of "no difference": 5%, a ratio of times within 1/1.05 and 1.05. */
+export const DEFAULT_BAND = 0.05;
+
+/** A ratio of times (new over old, A over B), its interval and its verdict. */
+export interface VerdictedRatio {
+  /** The ratio of medians. */
+  ratio: number;
+  /** Its 95% bootstrap interval. */
+  interval: Interval;
+  /** What it concludes for the numerator: `slower` when its times are longer. */
+  verdict: Verdict;
+  /** The band used. */
+  band: number;
+}
+
+/**
+ * The verdict of a ratio of times (numerator over denominator) from its
+ * interval: `slower` when its low end is above `1 + band`, `faster` when
+ * its high end is below `1 / (1 + band)`.
+ *
+ * @throws {RangeError} For a band that is negative or not finite.
+ */
+export function verdictOf(interval: Interval, band = DEFAULT_BAND): Verdict {
+  if (!(band >= 0 && Number.isFinite(band))) {
+    throw new RangeError(`verdictOf: expected a band ≥ 0, got ${band}`);
+  }
+  if (interval.low > 1 + band) return "slower";
+  if (interval.high < 1 / (1 + band)) return "faster";
+  return "no difference";
+}
+
+/**
+ * The verdict of a speed-up (a ratio of rates, above 1 when faster): its
+ * interval inverted into a ratio of times, then {@link verdictOf}.
+ */
+export function speedupVerdict(interval: Interval, band = DEFAULT_BAND): Verdict {
+  return verdictOf({ low: 1 / interval.high, high: 1 / interval.low }, band);
+}
+
+/**
+ * Whether a ratio of times shows a slowdown beyond `threshold` (0.1 for
+ * 10%) that its interval makes significant: the interval's low end is above
+ * `1 + threshold`.
+ */
+export function isSignificantSlowdown(interval: Interval, threshold: number): boolean {
+  return interval.low > 1 + threshold;
+}
+
+/** `1.23× [1.20–1.26]`: a ratio and its interval, in the reports' form. */
+export function formatRatio(ratio: number, interval: Interval | null): string {
+  const digits = (x: number) => x.toFixed(Math.abs(x) < 10 ? 2 : 1);
+  return interval
+    ? `${digits(ratio)}× [${digits(interval.low)}–${digits(interval.high)}]`
+    : `${digits(ratio)}×`;
+}
