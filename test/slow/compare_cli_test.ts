@@ -182,7 +182,7 @@ Deno.test("compare runs tfjs and native on tensorflow, tfjs on cpu, on the fixtu
     assert.match(stdout, /model1 +tensorflow +tfjs +[0-9.]+ s +[0-9]+ +1\.00× +– /);
     assert.match(stdout, /model1 +tensorflow +native +[0-9.]+ s +[0-9]+ +1\.00× +[0-9.]+×/);
     const c = parseComparison(JSON.parse(await Deno.readTextFile(join(dir, "compare.json"))));
-    assert.equal(c.version, 2);
+    assert.equal(c.version, 3);
     assert.deepEqual(
       c.rows.map((r) => [r.machine, r.backend, r.engine, r.status, r.trainSize, r.epochs]),
       [
