@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { mulberry32 } from "./random.ts";
 
 /**
  * The p-th percentile (0–100) by linear interpolation between closest ranks,
@@ -57,18 +58,6 @@ export interface BootstrapOptions {
 /** {@link BootstrapOptions}' defaults, as the reports state them. */
 export const BOOTSTRAP_DEFAULTS = Object.freeze({ resamples: 2000, confidence: 0.95, seed: 1 });
 
-/** mulberry32: a small, fast, seedable generator of floats in [0, 1). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function checked(options: BootstrapOptions): Required<BootstrapOptions> {
   const o = { ...BOOTSTRAP_DEFAULTS, ...options };
   if (!(Number.isInteger(o.resamples) && o.resamples >= 1)) {
@@ -111,7 +100,7 @@ export function bootstrapInterval(
     throw new RangeError("bootstrapInterval: expected at least one sample, got none");
   }
   const { resamples, confidence, seed } = checked(options);
-  const random = generator(seed);
+  const random = mulberry32(seed);
   const medians = Array.from({ length: resamples }, () => resampledMedian(samples, random));
   return bounds(medians, confidence);
 }
@@ -134,7 +123,7 @@ export function bootstrapRatio(
     );
   }
   const { resamples, confidence, seed } = checked(options);
-  const random = generator(seed);
+  const random = mulberry32(seed);
   const ratios = Array.from({ length: resamples }, () => {
     const n = resampledMedian(numerator, random);
     const d = resampledMedian(denominator, random);

@@ -2,14 +2,12 @@
  * Seeded shuffles, validation splits and class-stratified subsets, on typed
  * arrays.
  *
- * The generator is mulberry32 (Tommy Ettinger, 2017): a 32-bit state advanced
- * by a Weyl increment and scrambled by a multiply–xorshift mixer. It is small,
- * fast, passes gjrand/PractRand far past what a data split draws, and gives
- * the same sequence on every platform, which is what a reproducible split
- * needs. Shuffles are Fisher–Yates.
+ * The generator is mulberry32 (`src/_util/random.ts`), re-exported here for
+ * the data API. Shuffles are Fisher–Yates.
  *
  * @module
  */
+import { mulberry32 } from "../_util/random.ts";
 import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
 import { CLASS_NAMES, NUM_CLASSES } from "./classes.ts";
 import { IMAGE_PIXELS } from "./idx.ts";
@@ -24,22 +22,7 @@ export interface DataSplit {
   count: number;
 }
 
-/**
- * mulberry32: a seeded generator of uniform numbers in [0, 1), with 32 bits
- * of state (period 2^32).
- *
- * @param seed Any number; only its low 32 bits count.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** A seeded permutation of 0..n-1 (Fisher–Yates over mulberry32). */
 export function permutation(n: number, seed: number): Int32Array {

@@ -13,7 +13,13 @@
 import { bootstrapRatio, type Interval, median } from "../_util/stats.ts";
 import type { ComparisonRow, RowSetup } from "./comparison.ts";
 import { MIN_SAMPLES } from "./stats.ts";
-import { DEFAULT_BAND, isSignificantSlowdown, type Verdict, verdictOf } from "./verdict.ts";
+import {
+  checkBand,
+  DEFAULT_BAND,
+  isSignificantSlowdown,
+  type Verdict,
+  verdictOf,
+} from "./verdict.ts";
 
 /** The setup fields that must agree for two rows to be paired, with how the refusal names them. */
 export const MUST_AGREE: readonly { field: keyof RowSetup; label: string }[] = [
@@ -50,10 +56,9 @@ export interface DiffMetric {
 /**
  * The figures judged when each side is one process: the epoch time, whose
  * samples are epochs of hundreds of steps each. Latency varies more between
- * two processes than within one (the same commit's batch-1 p50 differed by
- * up to a third between idle runs on a 2-core machine), which an interval
- * over one process's calls cannot hold: it is judged over repeated runs
- * only, each run's median a sample.
+ * two processes than within one (BENCHMARKS.md, "Two idle runs of one
+ * commit"), which an interval over one process's calls cannot hold: it is
+ * judged over repeated runs only, each run's median a sample.
  */
 export const JUDGED_FROM_ONE_RUN: readonly DiffMetric["name"][] = ["epoch"];
 
@@ -200,7 +205,7 @@ export function diffComparisons(
     software,
     now = new Date(),
   } = options;
-  verdictOf({ low: 1, high: 1 }, band); // checks the band
+  checkBand(band);
   const chosen = DIFF_METRICS.filter((m) => metrics.includes(m.name));
   const baseGroups = grouped(base);
   const nextGroups = grouped(next);

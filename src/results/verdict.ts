@@ -36,12 +36,17 @@ export interface VerdictedRatio {
  * @throws {RangeError} For a band that is negative or not finite.
  */
 export function verdictOf(interval: Interval, band = DEFAULT_BAND): Verdict {
-  if (!(band >= 0 && Number.isFinite(band))) {
-    throw new RangeError(`verdictOf: expected a band ≥ 0, got ${band}`);
-  }
+  checkBand(band);
   if (interval.low > 1 + band) return "slower";
   if (interval.high < 1 / (1 + band)) return "faster";
   return "no difference";
+}
+
+/** @throws {RangeError} For a band that is negative or not finite. */
+export function checkBand(band: number): void {
+  if (!(band >= 0 && Number.isFinite(band))) {
+    throw new RangeError(`verdictOf: expected a band ≥ 0, got ${band}`);
+  }
 }
 
 /**
