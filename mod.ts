@@ -211,6 +211,8 @@ export {
   type RenderComparisonOptions,
 } from "./src/results/comparison_markdown.ts";
 export { renderComparisonSvg } from "./src/results/chart.ts";
+export { renderComparisonHtml, renderReportHtml } from "./src/results/html_report.ts";
+export { type ChartScript, loadChartScripts } from "./src/results/html_assets.ts";
 export {
   type ComparisonInputs,
   type ComparisonPaths,

@@ -286,9 +286,11 @@ async function report(
   console.log(summary(comparison.rows));
   console.log(
     `\ncomparison: ${paths.markdown}\n            ${paths.json}\n            ${paths.chart}` +
-      (paths.png ? `\n            ${paths.png}` : ""),
+      (paths.png ? `\n            ${paths.png}` : "") +
+      (paths.html ? `\n            ${paths.html}` : ""),
   );
   if (paths.pngError) console.error(`compare: no PNG chart (${paths.pngError}); the SVG has it`);
+  if (paths.htmlError) console.error(`compare: no compare.html (${paths.htmlError})`);
 }
 
 function summary(rows: ReturnType<typeof buildComparison>["rows"]): string {

@@ -60,9 +60,11 @@ async function main(): Promise<number> {
     `merge: ${comparison.rows.length} rows from ${machines} machine${machines === 1 ? "" : "s"}` +
       ` (${inputs.results.length} results files, ${inputs.rows.length} earlier rows)\n` +
       `merge: ${paths.markdown}\n       ${paths.json}\n       ${paths.chart}` +
-      (paths.png ? `\n       ${paths.png}` : ""),
+      (paths.png ? `\n       ${paths.png}` : "") +
+      (paths.html ? `\n       ${paths.html}` : ""),
   );
   if (paths.pngError) console.error(`merge: no PNG chart (${paths.pngError}); the SVG has it`);
+  if (paths.htmlError) console.error(`merge: no compare.html (${paths.htmlError})`);
   for (const note of comparison.notes) console.error(`merge: ${note}`);
   return 0;
 }

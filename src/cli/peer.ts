@@ -14,6 +14,8 @@ import { exists, writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 import { type KerasProbe, kerasVenvDir, measureCeiling, probeKeras } from "../peer/keras.ts";
 import { runKerasSide } from "../peer/keras_side.ts";
 import { renderPeer } from "../peer/markdown.ts";
+import { renderPeerHtml } from "../peer/html.ts";
+import { loadChartScripts } from "../results/html_assets.ts";
 import { type PeerRun, summarizePeer } from "../peer/summary.ts";
 import { collectEnvironment, type Environment } from "../results/environment.ts";
 import type { ResultsFile } from "../results/schema.ts";
@@ -98,7 +100,7 @@ async function main(): Promise<number> {
     `peer: fp32 ceiling (a large 3×3 conv in TensorFlow): ${ceiling.toFixed(1)} GFLOP/s`,
   );
   const runs = await alternate(plan, keras, data, env);
-  await writePeer(plan, summarizePeer(runs, { ceilingGflops: ceiling }));
+  await writePeer(plan, summarizePeer(runs, { ceilingGflops: ceiling }), runs);
   return 0;
 }
 
@@ -223,16 +225,33 @@ async function alternate(
   return runs;
 }
 
-/** Writes peer.json and peer.md, and prints the summary. */
-async function writePeer(plan: PeerPlan, summary: ReturnType<typeof summarizePeer>) {
+/** Writes peer.json, peer.md and peer.html, and prints the summary. */
+async function writePeer(
+  plan: PeerPlan,
+  summary: ReturnType<typeof summarizePeer>,
+  runs: readonly PeerRun[],
+) {
   const { outDir } = plan;
   const command = `deno task peer ${Deno.args.join(" ")}`.trim();
   await writeJsonAtomic(join(outDir, "peer.json"), { ...summary, command });
   const markdown = renderPeer(summary, { command });
   await writeFileAtomic(join(outDir, "peer.md"), markdown);
+  let html = join(outDir, "peer.html");
+  try {
+    await writeFileAtomic(
+      html,
+      renderPeerHtml(summary, runs, await loadChartScripts(), { command }),
+    );
+  } catch (err) {
+    console.error(`peer: no peer.html (${(err as Error).message.split("\n")[0]})`);
+    html = "";
+  }
   await Deno.remove(join(outDir, "work"), { recursive: true }).catch(() => {});
   console.log(markdown.slice(markdown.indexOf("## Summary")));
-  console.log(`peer: ${join(outDir, "peer.md")}\npeer: ${join(outDir, "peer.json")}`);
+  console.log(
+    `peer: ${join(outDir, "peer.md")}\npeer: ${join(outDir, "peer.json")}` +
+      (html ? `\npeer: ${html}` : ""),
+  );
 }
 
 /** Runs `train_all.ts` in a child process and reads its results. */

@@ -18,6 +18,8 @@ import { type PreparedEngine, prepareEngine } from "../tf_ops/install.ts";
 import { dataChecksumMismatch } from "../results/data_source.ts";
 import { collectEnvironment, type Environment } from "../results/environment.ts";
 import { renderReport } from "../results/report.ts";
+import { loadChartScripts } from "../results/html_assets.ts";
+import { renderReportHtml } from "../results/html_report.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { epochTimes } from "../results/stats.ts";
 import { runExperiment } from "../train/experiment.ts";
@@ -359,6 +361,20 @@ async function train(inputs: TrainInputs): Promise<number> {
     controller.abort();
   };
   Deno.addSignalListener("SIGINT", onSigint);
+  const scripts = await loadChartScripts().catch((err: Error) => {
+    console.error(`train-all: report.html is not written: ${err.message.split("\n")[0]}`);
+    return null;
+  });
+  const writeHtml = async (results: ResultsFile) => {
+    if (scripts) {
+      await writeFileAtomic(
+        join(outDir, "report.html"),
+        renderReportHtml(results, scripts, inputs.command),
+      );
+    }
+  };
+  // report.html is drawn when a model is done and when the run ends, not after every epoch.
+  let written: ResultsFile | undefined;
   try {
     const progress = progressReporter(mode, { label: `${backend.name}, ${inputs.engine.name}` });
     const { results, interrupted } = await runExperiment({
@@ -381,21 +397,25 @@ async function train(inputs: TrainInputs): Promise<number> {
         progress(event);
         // report.md follows every write of results.json, so both always agree.
         if (event.type === "written") {
+          written = event.results;
           await writeFileAtomic(
             join(outDir, "report.md"),
             renderReport(event.results, inputs.command),
           );
         }
+        if (event.type === "model-done" && written) await writeHtml(written);
       },
       signal: controller.signal,
       probes: inputs.probes,
     });
+    await writeHtml(results);
     if (mode === "json") {
       console.log(JSON.stringify({ type: "done", status: results.status, out: outDir }));
     } else {
       console.log(`\n${summaryTable(results)}`);
       console.log(
-        `\nresults: ${join(outDir, "results.json")}\nreport:  ${join(outDir, "report.md")}`,
+        `\nresults: ${join(outDir, "results.json")}\nreport:  ${join(outDir, "report.md")}` +
+          (scripts ? `\n         ${join(outDir, "report.html")}` : ""),
       );
     }
     if (interrupted) {

@@ -6,7 +6,8 @@
  * - `app/src/cli/gpu_kit_run.js`: the suite's code and the npm packages of
  *   TF.js and its WebGPU backend in one bundle (`bundle.ts`), with
  *   `app/src/cli/keras_peer.py` and `app/fixtures/fashion-mnist/` beside it
- *   where the bundle looks for them;
+ *   where the bundle looks for them, and `app/node_modules/` with the browser
+ *   builds of Vega, Vega-Lite and vega-embed that `report.html` inlines;
  * - `wheels/`: Keras 3 and the packages it needs there (`wheels.ts`);
  * - `run.sh`, `README.md` and `manifest.json`.
  *
@@ -21,6 +22,7 @@ import { SetupError } from "../backends/setup_error.ts";
 import { FIXTURE_DIR } from "../data/sources.ts";
 import { KERAS_PEER_SCRIPT } from "../peer/keras.ts";
 import { FIXTURES_DESCRIPTION } from "../results/data_source.ts";
+import { chartScriptFiles } from "../results/html_assets.ts";
 import { bundleKitProgram, KIT_BUNDLE_PATH } from "./bundle.ts";
 import { compressedDeno } from "./deno_binary.ts";
 import { KIT_MANIFEST, type KitManifest } from "./manifest.ts";
@@ -93,6 +95,10 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
       string,
     ][],
     ...wheels.map((w) => [`wheels/${basename(w)}`, w]) as [string, string][],
+    ...(await chartScriptFiles()).map((f) => [`app/node_modules/${f.path}`, f.source]) as [
+      string,
+      string,
+    ][],
   ];
   const files: Record<string, number> = {};
   for (const [to, from] of copies) files[to] = (await Deno.stat(from)).size;

@@ -13,17 +13,7 @@ import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { Comparison, ComparisonRow } from "./comparison.ts";
 import { isMeasured } from "../measure/measures.ts";
-
-/**
- * A label for one machine, backend and engine, as the chart's legend shows
- * it; says when it was no GPU.
- */
-function seriesLabel(r: ComparisonRow, multiMachine: boolean): string {
-  const name = `${multiMachine ? `${r.machine} / ` : ""}${r.backend} · ${r.engine}`;
-  if (r.fellBackToCpu) return `${name} (fell back to the CPU)`;
-  if (r.softwareAdapter) return `${name} (software adapter)`;
-  return name;
-}
+import { seriesName } from "./html_charts.ts";
 
 /**
  * The Vega-Lite specification of the chart. Seconds per epoch are given for
@@ -42,7 +32,7 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
     const seconds = epochImages / r.imagesPerSecond!;
     return {
       model: r.model,
-      series: seriesLabel(r, multiMachine),
+      series: seriesName(r, multiMachine),
       seconds,
       label: seconds < 10 ? seconds.toFixed(2) : Math.round(seconds).toLocaleString("en-US"),
       device: r.device ?? "",
@@ -54,7 +44,7 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
   const lines = comparable.flatMap((r) =>
     r.accuracyPerEpoch.map((e) => ({
       model: r.model,
-      series: seriesLabel(r, multiMachine),
+      series: seriesName(r, multiMachine),
       engine: r.engine,
       epoch: e.epoch,
       accuracy: e.accuracy,
@@ -66,7 +56,7 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
     const mib = host.trainingPeakBytes / 2 ** 20;
     return [{
       model: r.model,
-      series: seriesLabel(r, multiMachine),
+      series: seriesName(r, multiMachine),
       mib,
       label: Math.round(mib).toLocaleString("en-US"),
     }];
@@ -87,7 +77,7 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
       ? [
         `accuracy: rows tested on ${testCount?.toLocaleString("en-US")} images only; left out: ${
           leftOut.map((r) =>
-            `${seriesLabel(r, multiMachine)} ${r.model} (${r.test?.count ?? "no"} test images)`
+            `${seriesName(r, multiMachine)} ${r.model} (${r.test?.count ?? "no"} test images)`
           ).join(", ")
         }`,
       ]

@@ -1,8 +1,8 @@
 /**
  * Reading the inputs of a comparison (result files, earlier comparisons, or
  * folders holding them) and writing its files atomically:
- * `compare.json`, `compare.md`, `compare.svg` and, where the rasteriser
- * loads, `compare.png`. {@link parseComparison} checks a parsed
+ * `compare.json`, `compare.md`, `compare.html` (with interactive charts),
+ * `compare.svg` and, where the rasteriser loads, `compare.png`. {@link parseComparison} checks a parsed
  * `compare.json`, reading older versions as version 3.
  *
  * @module
@@ -11,6 +11,8 @@ import { join, relative } from "node:path";
 import { renderComparisonSvg, svgToPng } from "./chart.ts";
 import type { Comparison, ComparisonRow, MachineSummary } from "./comparison.ts";
 import { renderComparison } from "./comparison_markdown.ts";
+import { loadChartScripts } from "./html_assets.ts";
+import { renderComparisonHtml } from "./html_report.ts";
 import { type ResultsFile, validateResults } from "./schema.ts";
 import { onlyEngineOn } from "../engines/registry.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
@@ -19,6 +21,7 @@ import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 export const COMPARISON_FILES = {
   json: "compare.json",
   markdown: "compare.md",
+  html: "compare.html",
   chart: "compare.svg",
   png: "compare.png",
 } as const;
@@ -29,6 +32,10 @@ export interface ComparisonPaths {
   json: string;
   /** `compare.md`. */
   markdown: string;
+  /** `compare.html`, or `null` with the reason it could not be written. */
+  html: string | null;
+  /** Why there is no HTML page (its chart scripts are not installed). */
+  htmlError?: string;
   /** `compare.svg`. */
   chart: string;
   /** `compare.png`, or `null` with the reason it could not be drawn. */
@@ -38,9 +45,11 @@ export interface ComparisonPaths {
 }
 
 /**
- * Writes `compare.json`, `compare.md`, `compare.svg` and `compare.png` into
- * `outDir`, each atomically. The PNG is a convenience: when its rasteriser
- * cannot load, the rest is still written and `pngError` says why.
+ * Writes `compare.json`, `compare.md`, `compare.html`, `compare.svg` and
+ * `compare.png` into `outDir`, each atomically. The PNG and the page are
+ * conveniences: when the rasteriser cannot load, or the page's chart
+ * scripts are not installed, the rest is still written and `pngError` or
+ * `htmlError` says why.
  */
 export async function writeComparison(
   outDir: string,
@@ -49,6 +58,7 @@ export async function writeComparison(
   const paths: ComparisonPaths = {
     json: join(outDir, COMPARISON_FILES.json),
     markdown: join(outDir, COMPARISON_FILES.markdown),
+    html: join(outDir, COMPARISON_FILES.html),
     chart: join(outDir, COMPARISON_FILES.chart),
     png: join(outDir, COMPARISON_FILES.png),
   };
@@ -64,6 +74,15 @@ export async function writeComparison(
     paths.markdown,
     renderComparison(comparison, { chart: COMPARISON_FILES.chart }),
   );
+  try {
+    await writeFileAtomic(
+      paths.html!,
+      renderComparisonHtml(comparison, await loadChartScripts()),
+    );
+  } catch (err) {
+    paths.html = null;
+    paths.htmlError = (err as Error).message.split("\n")[0];
+  }
   await writeJsonAtomic(paths.json, comparison);
   return paths;
 }

@@ -40,17 +40,19 @@ async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-Deno.test("writeComparison writes compare.json, compare.md, compare.svg and compare.png, and nothing else", async () => {
+Deno.test("writeComparison writes compare.json, compare.md, compare.html, compare.svg and compare.png, and nothing else", async () => {
   await inTempDir(async (dir) => {
     const c = await comparison("2026-11-27T10:00:00.000Z", "deno task merge a b");
     const paths = await writeComparison(dir, c);
     assert.deepEqual(paths, {
       json: join(dir, "compare.json"),
       markdown: join(dir, "compare.md"),
+      html: join(dir, "compare.html"),
       chart: join(dir, "compare.svg"),
       png: join(dir, "compare.png"),
     });
     assert.deepEqual(await listTree(dir), [
+      "compare.html",
       "compare.json",
       "compare.md",
       "compare.png",
@@ -67,6 +69,10 @@ Deno.test("writeComparison writes compare.json, compare.md, compare.svg and comp
     assert.ok(svg.trimEnd().endsWith("</svg>"));
     const png = await Deno.readFile(paths.png!);
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const html = await Deno.readTextFile(paths.html!);
+    assert.match(html, /^<!doctype html>\n/);
+    assert.match(html, /<h1>fmnist-bench comparison<\/h1>/);
+    assert.ok(html.trimEnd().endsWith("</html>"));
   });
 });
 
@@ -86,6 +92,7 @@ function startReader(dir: string) {
         ["compare.json", (t) => { rounds.commands.add(JSON.parse(t).command); return true; }],
         ["compare.md", (t) => t.startsWith("# ") && t.endsWith("\\n")],
         ["compare.svg", (t) => t.trimEnd().endsWith("</svg>")],
+        ["compare.html", (t) => t.startsWith("<!doctype html>") && t.trimEnd().endsWith("</html>")],
       ]) {
         const text = await Deno.readTextFile(dir + "/" + name);
         let ok = false;
@@ -126,6 +133,7 @@ Deno.test("writeComparison replaces each file whole: a reader meanwhile sees the
     assert.equal(json.command, "new");
     assert.equal(json.createdAt, "2026-11-28T10:00:00.000Z");
     assert.deepEqual(await listTree(dir), [
+      "compare.html",
       "compare.json",
       "compare.md",
       "compare.png",
@@ -143,6 +151,7 @@ Deno.test("writeComparison still writes the rest when the PNG cannot be written,
     assert.match(paths.pngError!, /directory/i);
     assert.ok(!paths.pngError!.includes("\n"), "one line");
     assert.deepEqual(await listTree(dir), [
+      "compare.html",
       "compare.json",
       "compare.md",
       "compare.png", // the folder, left as it was, empty; no temporary file beside it

@@ -239,7 +239,13 @@ Deno.test("writeComparison writes files that readComparisonInputs merges back un
     assert.equal(paths.png, join(dir, "compare.png"));
     const names = [];
     for await (const e of Deno.readDir(dir)) names.push(e.name);
-    assert.deepEqual(names.sort(), ["compare.json", "compare.md", "compare.png", "compare.svg"]);
+    assert.deepEqual(names.sort(), [
+      "compare.html",
+      "compare.json",
+      "compare.md",
+      "compare.png",
+      "compare.svg",
+    ]);
     const inputs = await readComparisonInputs([dir]);
     assert.equal(inputs.results.length, 0);
     const again = buildComparison({

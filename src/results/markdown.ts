@@ -6,12 +6,17 @@
  */
 import type { Interval } from "../_util/stats.ts";
 
-/** A GitHub-flavoured Markdown table: a header row, its rule, then the rows. */
+/**
+ * A GitHub-flavoured Markdown table: a header row, its rule, then the rows.
+ * A `|` or line break inside a cell (a machine name from someone's results)
+ * is escaped, so it cannot end the cell or the table.
+ */
 export function markdownTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
 ): string {
-  const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
+  const cell = (c: string) => c.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 

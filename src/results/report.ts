@@ -5,6 +5,7 @@
  * @module
  */
 import { CLASS_NAMES } from "../data/classes.ts";
+import { machineOf } from "./comparison_rows.ts";
 import { describeCpu, describeOneDnn } from "./environment.ts";
 import { fixed, intervalCell, markdownTable, tailNote } from "./markdown.ts";
 import type { InferenceRecord, ResultsFile } from "./schema.ts";
@@ -164,6 +165,7 @@ export function renderReport(results: ResultsFile, command?: string): string {
   out.push("## Environment", "");
   out.push(
     markdownTable(["", ""], [
+      ["machine", machineOf(results)],
       ["backend", `${env.backend ?? "–"}: ${env.device ?? "–"}`],
       ["libtensorflow", env.tensorflow ?? "–"],
       ["TensorFlow.js", env.tfjs],

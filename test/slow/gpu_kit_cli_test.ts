@@ -92,6 +92,12 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
             "app/fixtures/fashion-mnist/train-labels-idx1-ubyte.gz",
             "app/src/cli/gpu_kit_run.js",
             "app/src/cli/keras_peer.py",
+            "app/node_modules/vega-embed/build/vega-embed.min.js",
+            "app/node_modules/vega-embed/package.json",
+            "app/node_modules/vega-lite/build/vega-lite.min.js",
+            "app/node_modules/vega-lite/package.json",
+            "app/node_modules/vega/build/vega.min.js",
+            "app/node_modules/vega/package.json",
             "deno.xz",
             KIT_MANIFEST,
             "run.sh",
@@ -160,7 +166,13 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
             : []),
         ],
       );
-      for (const { results } of inputs.results) {
+      // The TF.js run's report.html was drawn from the chart scripts the kit carries.
+      assert.doesNotMatch(stderr, /report\.html is not written/);
+      for (const { results, source } of inputs.results) {
+        if (results.config.engine !== "keras") {
+          const html = await Deno.readTextFile(join(source, "..", "report.html"));
+          assert.match(html, /^<!doctype html>[\s\S]*vega-embed 7\.3\.0/);
+        }
         assert.equal(results.config.data, "fixtures: fixtures/fashion-mnist");
         assert.equal(results.config.dataSource?.kind, "fixtures");
         assert.equal(results.env.machine, "kit-dry");

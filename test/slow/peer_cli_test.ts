@@ -160,6 +160,9 @@ Deno.test({
       assert.ok(m.engines[0].ratios.trainingPeakMemory! > 0);
       const md = await Deno.readTextFile(join(dir, "peer.md"));
       assert.match(md, /## Memory, cold start, time to accuracy and energy/);
+      const html = await Deno.readTextFile(join(dir, "peer.html"));
+      assert.match(html, /<h1>TF\.js in Deno against Keras, same machine, same run<\/h1>/);
+      assert.match(html, /id="chart-memory"/);
       assert.match(md, /\| model\d \| Keras \| [\d,]+ MiB \(\+[\d,]+ MiB\) \|/);
       assert.match(md, /\| training peak memory \| time to accuracy \| energy per epoch \|/);
     } finally {

@@ -120,8 +120,16 @@ Deno.test("train-all resumes an interrupted run and keeps its earlier epochs", a
     });
     const files = [];
     for await (const e of Deno.readDir(out)) files.push(e.name);
-    assert.deepEqual(files.sort(), ["models", "report.md", "results.json", "run.json"]);
+    assert.deepEqual(files.sort(), [
+      "models",
+      "report.html",
+      "report.md",
+      "results.json",
+      "run.json",
+    ]);
     const report = await Deno.readTextFile(join(out, "report.md"));
+    // report.html is drawn again at the end of the resumed run: it says Complete too.
+    assert.match(await Deno.readTextFile(join(out, "report.html")), /<p>Complete run of model1 /);
     assert.match(
       report,
       /^Complete run of model1 on the `tensorflow` backend with the `tfjs` engine, 3 epochs/m,

@@ -1,0 +1,33 @@
+/**
+ * `peer.html`: `peer.md` with interactive charts of every run of both
+ * sides (each repeat its own series), drawn in a page that opens from disk
+ * with no network (`results/html.ts`).
+ *
+ * @module
+ */
+import { rowsFromResults } from "../results/comparison_rows.ts";
+import { renderHtmlPage } from "../results/html.ts";
+import type { ChartScript } from "../results/html_assets.ts";
+import { type ChartSeries, htmlCharts } from "../results/html_charts.ts";
+import { renderPeer } from "./markdown.ts";
+import type { PeerRun, PeerSummary } from "./summary.ts";
+
+/** The page of a peer comparison, from its summary and the runs behind it. */
+export function renderPeerHtml(
+  summary: PeerSummary,
+  runs: readonly PeerRun[],
+  scripts: readonly ChartScript[],
+  options: { command?: string } = {},
+): string {
+  const repeats = Math.max(1, ...runs.map((r) => r.repeat));
+  const series: ChartSeries[] = runs.flatMap((run) =>
+    rowsFromResults(run.results, null).map((row) => ({
+      series: `${row.engine === "keras" ? "Keras" : `TF.js ${row.engine}`}${
+        repeats > 1 ? `, run ${run.repeat}` : ""
+      }`,
+      row,
+    }))
+  );
+  const { charts, notDrawn } = htmlCharts(series);
+  return renderHtmlPage({ markdown: renderPeer(summary, options), charts, notDrawn, scripts });
+}

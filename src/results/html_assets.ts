@@ -1,0 +1,93 @@
+/**
+ * The scripts an HTML report inlines, read from the installed npm packages
+ * (Vega, Vega-Lite and vega-embed, the browser builds their `package.json`
+ * names as `unpkg`), so a page opened from disk draws its charts with no
+ * network. The scripts are read, never fetched.
+ *
+ * @module
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The packages whose browser builds a page inlines, in the order they must load. */
+export const CHART_PACKAGES = ["vega", "vega-lite", "vega-embed"] as const;
+
+/** One inlined script. */
+export interface ChartScript {
+  /** The npm package. */
+  name: (typeof CHART_PACKAGES)[number];
+  /** Its version, from its `package.json`. */
+  version: string;
+  /** The script's text. */
+  code: string;
+}
+
+/**
+ * Reads the browser build of each of {@link CHART_PACKAGES} from the nearest
+ * `node_modules/<name>/` above `from`, as Node resolves a package (the
+ * repository's own `node_modules`, or the copy the GPU kit carries beside
+ * its bundle).
+ *
+ * @param from Where to look from, as a file URL or path; default: this module.
+ * @throws {Error} When a package or its build is missing; the message names it and says to run `deno install`.
+ */
+export async function loadChartScripts(from: string = import.meta.url): Promise<ChartScript[]> {
+  const start = dirname(from.startsWith("file:") ? fileURLToPath(from) : from);
+  const scripts: ChartScript[] = [];
+  for (const name of CHART_PACKAGES) {
+    const root = await packageRoot(start, name);
+    const manifest = JSON.parse(await Deno.readTextFile(join(root, "package.json"))) as {
+      version?: string;
+      unpkg?: string;
+    };
+    if (!manifest.unpkg || !manifest.version) {
+      throw new Error(
+        `${
+          join(root, "package.json")
+        }: expected the version and "unpkg" browser build of ${name}, got none`,
+      );
+    }
+    scripts.push({
+      name,
+      version: manifest.version,
+      code: await Deno.readTextFile(join(root, manifest.unpkg)),
+    });
+  }
+  return scripts;
+}
+
+/**
+ * The files {@link loadChartScripts} reads, for a copy elsewhere (the GPU
+ * kit carries them beside its bundle): each as its path under
+ * `node_modules/` and where it is now.
+ */
+export async function chartScriptFiles(
+  from: string = import.meta.url,
+): Promise<{ path: string; source: string }[]> {
+  const start = dirname(from.startsWith("file:") ? fileURLToPath(from) : from);
+  const files: { path: string; source: string }[] = [];
+  for (const name of CHART_PACKAGES) {
+    const root = await packageRoot(start, name);
+    const { unpkg } = JSON.parse(await Deno.readTextFile(join(root, "package.json")));
+    for (const file of ["package.json", unpkg as string]) {
+      files.push({ path: `${name}/${file}`, source: join(root, file) });
+    }
+  }
+  return files;
+}
+
+/** The nearest `node_modules/<name>` folder holding a `package.json`, from `start` up. */
+async function packageRoot(start: string, name: string): Promise<string> {
+  for (let dir = start;; dir = dirname(dir)) {
+    const root = join(dir, "node_modules", name);
+    try {
+      if ((await Deno.stat(join(root, "package.json"))).isFile) return root;
+    } catch {
+      // not here
+    }
+    if (dir === dirname(dir)) break;
+  }
+  throw new Error(
+    `the ${name} package is not installed (no node_modules/${name} at or above ${start}); run deno install`,
+  );
+}

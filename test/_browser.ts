@@ -1,0 +1,143 @@
+/**
+ * Opens a page in headless Chromium (Debian's `chromium`, driven by
+ * `puppeteer-core`) and reports what a person opening it would meet: console
+ * errors, uncaught exceptions, every request beyond the page itself, the
+ * charts' state and the marks each chart drew.
+ *
+ * Tests that need it skip when no Chromium is found, with the reason, unless
+ * `FMNIST_REQUIRE_BROWSER=1` (set by `.ci/run`), which makes a missing
+ * browser a failure.
+ *
+ * @module
+ */
+import puppeteer, { type Browser } from "puppeteer-core";
+import { pathToFileURL } from "node:url";
+
+/** Where Chromium is looked for, in order: `FMNIST_CHROMIUM`, then the usual names on PATH. */
+const CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+
+/** The browser to use, or why there is none. */
+export type BrowserFinding = { path: string } | { missing: string };
+
+/** Finds a Chromium binary. */
+export function findChromium(): BrowserFinding {
+  const given = Deno.env.get("FMNIST_CHROMIUM");
+  if (given) return { path: given };
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    for (const name of CANDIDATES) {
+      const path = `${dir}/${name}`;
+      try {
+        if (Deno.statSync(path).isFile) return { path };
+      } catch {
+        // not here
+      }
+    }
+  }
+  return {
+    missing: `no Chromium on PATH (looked for ${
+      CANDIDATES.join(", ")
+    }); install it with apt-get install -y chromium, or set FMNIST_CHROMIUM`,
+  };
+}
+
+/** Whether browser tests must run: a missing Chromium then fails instead of skipping. */
+export const BROWSER_REQUIRED = Deno.env.get("FMNIST_REQUIRE_BROWSER") === "1";
+
+/** `Deno.test`'s `ignore` for a browser test, printing why once per file. */
+export function browserIgnore(): boolean {
+  const found = findChromium();
+  if ("path" in found || BROWSER_REQUIRED) return false;
+  console.warn(`browser tests skipped: ${found.missing}`);
+  return true;
+}
+
+/** What a page did after it loaded. */
+export interface PageVisit {
+  /** Console messages of type error or warning, uncaught exceptions, and dialogs (`alert`). */
+  errors: string[];
+  /** Requested URLs other than the page itself. */
+  requests: string[];
+  /** The body's `data-charts` once it left `pending` (or `timeout`). */
+  chartsState: string;
+  /** Per chart figure id: its `data-state` and the number of drawn mark elements. */
+  charts: Record<string, { state: string; marks: number }>;
+  /** The page's visible text. */
+  text: string;
+  /** Element counts for the selectors asked for. */
+  counts: Record<string, number>;
+}
+
+/** What counts as a drawn mark: a shape inside one of Vega's data marks (axes and legends are not). */
+const MARKS = "svg g.role-mark > path, svg g.role-mark > line, svg g.role-mark > text";
+
+/** Launches Chromium; the caller closes it. */
+export async function launchBrowser(): Promise<Browser> {
+  const found = findChromium();
+  if (!("path" in found)) throw new Error(found.missing);
+  return await puppeteer.launch({
+    executablePath: found.path,
+    headless: true,
+    // root in a container has no user namespace for the sandbox
+    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check"],
+  });
+}
+
+/**
+ * Opens `path` from disk, waits for its charts to leave `pending` (at most
+ * `timeoutMs`), and reports the visit.
+ */
+export async function visitPage(
+  browser: Browser,
+  path: string,
+  options: { timeoutMs?: number; count?: readonly string[] } = {},
+): Promise<PageVisit> {
+  const { timeoutMs = 30_000, count = [] } = options;
+  const url = pathToFileURL(path).href;
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warn") errors.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => errors.push(`exception: ${(e as Error).message ?? e}`));
+  page.on("dialog", async (d) => {
+    errors.push(`dialog: ${d.type()} ${d.message()}`);
+    await d.dismiss();
+  });
+  page.on("request", (r) => {
+    if (r.url() !== url) requests.push(r.url());
+  });
+  try {
+    await page.goto(url, { waitUntil: "load" });
+    let chartsState = "timeout";
+    try {
+      await page.waitForFunction('document.body.dataset.charts !== "pending"', {
+        timeout: timeoutMs,
+      });
+      chartsState = await page.evaluate('document.body.dataset.charts ?? ""') as string;
+    } catch {
+      // stays "timeout"
+    }
+    // Page code runs in the browser, so it is given as text (this file has no DOM types).
+    const charts = await page.evaluate(`(() => {
+      const out = {};
+      for (const f of document.querySelectorAll("figure.chart")) {
+        out[f.id] = {
+          state: f.dataset.state ?? "",
+          marks: f.querySelectorAll(${JSON.stringify(MARKS)}).length,
+        };
+      }
+      return out;
+    })()`) as PageVisit["charts"];
+    const text = await page.evaluate("document.body.innerText") as string;
+    const counts: Record<string, number> = {};
+    for (const selector of count) {
+      counts[selector] = await page.evaluate(
+        `document.querySelectorAll(${JSON.stringify(selector)}).length`,
+      ) as number;
+    }
+    return { errors, requests, chartsState, charts, text, counts };
+  } finally {
+    await page.close();
+  }
+}
