@@ -19,6 +19,7 @@ import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
 import { buildComparison, type SkippedRun } from "../results/comparison.ts";
 import { writeComparison } from "../results/comparison_files.ts";
 import { speedupCell } from "../results/comparison_markdown.ts";
+import { secondsDigits } from "../results/markdown.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { COMPARED_ENGINES, type EngineSpec } from "../engines/registry.ts";
 import { readResults } from "../train/experiment.ts";
@@ -299,11 +300,14 @@ function summary(rows: ReturnType<typeof buildComparison>["rows"]): string {
     r.backend,
     r.engine,
     r.status === "measured"
-      ? (r.secondsPerEpoch ? `${r.secondsPerEpoch.median.toFixed(1)} s` : "–")
+      ? (r.secondsPerEpoch
+        ? `${r.secondsPerEpoch.median.toFixed(secondsDigits(r.secondsPerEpoch.median))} s`
+        : "–")
       : r.status,
     r.imagesPerSecond === null ? "–" : r.imagesPerSecond.toFixed(r.imagesPerSecond < 10 ? 2 : 0),
-    speedupCell(r.speedup),
-    speedupCell(r.engineSpeedup),
+    // the terminal has no bold: the verdict in plain words
+    speedupCell(r.speedup, r.speedupInterval).replaceAll("**", ""),
+    speedupCell(r.engineSpeedup, r.engineSpeedupInterval).replaceAll("**", ""),
     r.batch1 === null ? "–" : `${r.batch1.p50Ms.toFixed(2)} ms`,
     r.status === "measured" ? (r.note ?? "") : (r.note ?? "").slice(0, 60),
   ]);

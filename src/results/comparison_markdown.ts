@@ -7,7 +7,7 @@
  */
 import type { Comparison, ComparisonRow, VerdictedInterval } from "./comparison.ts";
 import { DEFAULT_BAND } from "./verdict.ts";
-import { fixed, intervalCell, markdownTable, tailNote } from "./markdown.ts";
+import { fixed, intervalCell, markdownTable, secondsDigits, tailNote } from "./markdown.ts";
 import { renderMeasures } from "./measures_markdown.ts";
 
 function n(x: number): string {
@@ -114,11 +114,15 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
         deviceCell(r),
         r.trainSize === null ? "–" : `${n(r.trainSize)} × ${r.epochs}`,
         r.secondsPerEpoch
-          ? `${intervalCell(r.secondsPerEpoch.median, r.secondsPerEpoch.interval, 1)} (${
-            fixed(r.secondsPerEpoch.min, 1)
-          }–${fixed(r.secondsPerEpoch.max, 1)}, ${r.secondsPerEpoch.n} epoch${
-            r.secondsPerEpoch.n === 1 ? "" : "s"
-          })`
+          ? `${
+            intervalCell(
+              r.secondsPerEpoch.median,
+              r.secondsPerEpoch.interval,
+              secondsDigits(r.secondsPerEpoch.median),
+            )
+          } (${fixed(r.secondsPerEpoch.min, secondsDigits(r.secondsPerEpoch.median))}–${
+            fixed(r.secondsPerEpoch.max, secondsDigits(r.secondsPerEpoch.median))
+          }, ${r.secondsPerEpoch.n} epoch${r.secondsPerEpoch.n === 1 ? "" : "s"})`
           : "–",
         r.imagesPerSecond === null ? "–" : fixed(r.imagesPerSecond, r.imagesPerSecond < 10 ? 2 : 0),
         speedupCell(r.speedup, r.speedupInterval),

@@ -57,6 +57,14 @@ function ordinal(n: number): string {
   return `${n}${suffix}`;
 }
 
+/**
+ * Decimals for seconds per epoch: two below 10 s (a 2 s fixture epoch's
+ * interval would read 2.0 [1.9–2.0] with one), one above.
+ */
+export function secondsDigits(seconds: number): number {
+  return seconds < 10 ? 2 : 1;
+}
+
 /** A median and its 95% interval: `12.3 [12.1–12.6]`; the bare median without one. */
 export function intervalCell(
   median: number,

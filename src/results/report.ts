@@ -7,7 +7,7 @@
 import { CLASS_NAMES } from "../data/classes.ts";
 import { machineOf } from "./comparison_rows.ts";
 import { describeCpu, describeOneDnn } from "./environment.ts";
-import { fixed, intervalCell, markdownTable, tailNote } from "./markdown.ts";
+import { fixed, intervalCell, markdownTable, secondsDigits, tailNote } from "./markdown.ts";
 import type { InferenceRecord, ResultsFile } from "./schema.ts";
 import { batch1Interval, epochTimes } from "./stats.ts";
 import { renderMeasures } from "./measures_markdown.ts";
@@ -66,9 +66,9 @@ export function renderReport(results: ResultsFile, command?: string): string {
           pct(r.test?.accuracy),
           fixed(r.test?.loss, 4),
           t
-            ? `${intervalCell(t.median, t.interval, 1)} (${fixed(t.min, 1)}–${
-              fixed(t.max, 1)
-            }, ${t.n} epoch${t.n === 1 ? "" : "s"})`
+            ? `${intervalCell(t.median, t.interval, secondsDigits(t.median))} (${
+              fixed(t.min, secondsDigits(t.median))
+            }–${fixed(t.max, secondsDigits(t.median))}, ${t.n} epoch${t.n === 1 ? "" : "s"})`
             : "–",
           t ? fixed(config.trainSize / t.median, 0) : "–",
           r.inference ? `${intervalCell(r.inference.batch1.p50Ms, batch1Interval(r), 2)} ms` : "–",
