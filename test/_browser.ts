@@ -11,33 +11,12 @@
  * @module
  */
 import puppeteer, { type Browser } from "puppeteer-core";
+import { type ChromiumFinding, findChromium } from "../src/backends/chromium.ts";
 import { pathToFileURL } from "node:url";
 
-/** Where Chromium is looked for, in order: `FMNIST_CHROMIUM`, then the usual names on PATH. */
-const CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
-
-/** The browser to use, or why there is none. */
-export type BrowserFinding = { path: string } | { missing: string };
-
-/** Finds a Chromium binary. */
-export function findChromium(): BrowserFinding {
-  const given = Deno.env.get("FMNIST_CHROMIUM");
-  if (given) return { path: given };
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    for (const name of CANDIDATES) {
-      const path = `${dir}/${name}`;
-      try {
-        if (Deno.statSync(path).isFile) return { path };
-      } catch {
-        // not here
-      }
-    }
-  }
-  return {
-    missing: `no Chromium on PATH (looked for ${
-      CANDIDATES.join(", ")
-    }); install it with apt-get install -y chromium, or set FMNIST_CHROMIUM`,
-  };
+/** Finds Chromium as the suite does: `FMNIST_CHROMIUM`, else `PATH`. */
+export function findTestChromium(): ChromiumFinding {
+  return findChromium({ given: Deno.env.get("FMNIST_CHROMIUM"), searchPath: Deno.env.get("PATH") });
 }
 
 /** Whether browser tests must run: a missing Chromium then fails instead of skipping. */
@@ -45,7 +24,7 @@ export const BROWSER_REQUIRED = Deno.env.get("FMNIST_REQUIRE_BROWSER") === "1";
 
 /** `Deno.test`'s `ignore` for a browser test, printing why once per file. */
 export function browserIgnore(): boolean {
-  const found = findChromium();
+  const found = findTestChromium();
   if ("path" in found || BROWSER_REQUIRED) return false;
   console.warn(`browser tests skipped: ${found.missing}`);
   return true;
@@ -72,7 +51,7 @@ const MARKS = "svg g.role-mark > path, svg g.role-mark > line, svg g.role-mark >
 
 /** Launches Chromium; the caller closes it. */
 export async function launchBrowser(): Promise<Browser> {
-  const found = findChromium();
+  const found = findTestChromium();
   if (!("path" in found)) throw new Error(found.missing);
   return await puppeteer.launch({
     executablePath: found.path,

@@ -45,5 +45,14 @@ Deno.test("importing mod.ts loads no backend and starts nothing", async () => {
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   const { backends, names } = JSON.parse(new TextDecoder().decode(out.stdout));
   assert.deepEqual(backends, []);
-  assert.deepEqual(names, ["tensorflow-gpu", "tensorflow", "webgpu", "cpu"]);
+  assert.deepEqual(names, [
+    "tensorflow-gpu",
+    "tensorflow",
+    "webgpu",
+    "cpu",
+    "browser-wasm",
+    "browser-webgl",
+    "browser-webgpu",
+    "browser-cpu",
+  ]);
 });

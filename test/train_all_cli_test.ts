@@ -22,9 +22,21 @@ const refusals: [string[], string][] = [
   [["--seed=-1"], 'error: --seed: expected a whole number from 0 to 2147483648, got "-1"'],
   [
     ["--backend", "tpu"],
-    'error: --backend: unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, cpu',
+    'error: --backend: unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, cpu, browser-wasm, browser-webgl, browser-webgpu, browser-cpu',
   ],
   [["--frobnicate"], "error: Unknown option '--frobnicate'; see `deno task train-all --help`"],
+  [
+    ["--backend", "browser-wasm", "--open", "port80"],
+    'error: --open: expected PORT, HOST:PORT or auto, got "port80"',
+  ],
+  [
+    ["--backend", "browser-wasm", "--resume", "--out", "/tmp/fmnist-bench-no-such-run"],
+    "error: --resume: a run on browser-wasm cannot be resumed (its page starts from the beginning); run it again",
+  ],
+  [
+    ["--engine", "native", "--backend", "browser-webgl"],
+    "error: --engine native runs on tensorflow-gpu, tensorflow, not browser-webgl; use --engine tfjs on browser-webgl, or a backend it runs on",
+  ],
   [
     ["--inference-runs", "20"],
     "error: --inference-runs: expected at least 50 (a p95 needs them), got 20",

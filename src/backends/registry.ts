@@ -20,6 +20,7 @@ import type {
   ProbeResult,
 } from "./types.ts";
 import { loadWebGpu, probeWebGpu } from "./webgpu.ts";
+import { findChromium } from "./chromium.ts";
 import { denoRunArgs } from "../_util/deno_run.ts";
 import { parseTfGpuLog } from "./tf_gpu_log.ts";
 
@@ -31,6 +32,8 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
     description: "libtensorflow with CUDA (tfjs-node-gpu)",
     npmPackage: TFJS_NODE_GPU.npmPackage,
     libtensorflow: true,
+    runsIn: "deno",
+    slow: false,
     probe: () => probeLibtensorflow("tensorflow-gpu", TFJS_NODE_GPU),
     load: (options) =>
       loadLibtensorflow(
@@ -48,6 +51,8 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
     description: "libtensorflow on the CPU (tfjs-node)",
     npmPackage: TFJS_NODE.npmPackage,
     libtensorflow: true,
+    runsIn: "deno",
+    slow: false,
     probe: () => probeLibtensorflow("tensorflow", TFJS_NODE),
     load: (options) =>
       loadLibtensorflow("tensorflow", TFJS_NODE, () => import("@tensorflow/tfjs-node"), {
@@ -60,6 +65,8 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
     description: "WebGPU on Deno's navigator.gpu (tfjs-backend-webgpu)",
     npmPackage: "@tensorflow/tfjs-backend-webgpu",
     libtensorflow: false,
+    runsIn: "deno",
+    slow: false,
     probe: probeWebGpu,
     load: loadWebGpu,
   },
@@ -69,13 +76,75 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
     description: "pure JavaScript kernels (tfjs-backend-cpu)",
     npmPackage: "@tensorflow/tfjs",
     libtensorflow: false,
+    runsIn: "deno",
+    slow: true,
     probe: probeCpu,
     load: loadCpu,
   },
+  browserBackend(
+    "browser-wasm",
+    "wasm",
+    "@tensorflow/tfjs-backend-wasm",
+    "WebAssembly in Chromium, SIMD and threads (tfjs-backend-wasm); infers only: it has no Conv2DBackpropFilter",
+    false,
+  ),
+  browserBackend(
+    "browser-webgl",
+    "webgl",
+    "@tensorflow/tfjs",
+    "WebGL in Chromium (tfjs-backend-webgl); SwiftShader, a software renderer, without a GPU",
+    true,
+  ),
+  browserBackend(
+    "browser-webgpu",
+    "webgpu",
+    "@tensorflow/tfjs-backend-webgpu",
+    "WebGPU in Chromium (tfjs-backend-webgpu); SwiftShader, a software adapter, without a GPU",
+    true,
+  ),
+  browserBackend(
+    "browser-cpu",
+    "cpu",
+    "@tensorflow/tfjs",
+    "pure JavaScript kernels in Chromium (tfjs-backend-cpu)",
+    true,
+  ),
 ]);
 
 /** The names of all registered backends, in registry order. */
 export const BACKEND_NAMES: readonly BackendName[] = BACKENDS.map((b) => b.name);
+
+/** The backends that run in the suite's own process: `compare`'s default. */
+export const DENO_BACKEND_NAMES: readonly BackendName[] = BACKENDS.filter((b) =>
+  b.runsIn === "deno"
+).map((b) => b.name);
+
+/** A backend that runs in a Chromium page the suite drives (`src/browser/run.ts`). */
+function browserBackend(
+  name: BackendName,
+  pageBackend: NonNullable<BackendSpec["pageBackend"]>,
+  npmPackage: string,
+  description: string,
+  slow: boolean,
+): BackendSpec {
+  return {
+    name,
+    tfjsName: pageBackend,
+    description,
+    npmPackage,
+    libtensorflow: false,
+    runsIn: "browser",
+    pageBackend,
+    slow,
+    probe: () => Promise.resolve(probeBrowser(name)),
+    load: () =>
+      Promise.reject(
+        new Error(
+          `backend ${name} runs in a Chromium page, not in this process: run it with deno task train-all --backend ${name}`,
+        ),
+      ),
+  };
+}
 
 /**
  * Looks a backend up by name.
@@ -90,6 +159,21 @@ export function getBackendSpec(name: string): BackendSpec {
     );
   }
   return spec;
+}
+
+/** The usual places of a Chromium binary: a probe reads no environment variable. */
+const CHROMIUM_DIRS = "/usr/local/bin:/usr/bin:/bin:/snap/bin";
+
+/** A browser backend can run where Chromium is installed. */
+function probeBrowser(name: BackendName): ProbeResult {
+  const found = findChromium({ searchPath: CHROMIUM_DIRS });
+  return "path" in found
+    ? {
+      name,
+      available: true,
+      reason: `runs in ${found.path} (headless), driven by puppeteer-core`,
+    }
+    : { name, available: false, reason: found.missing };
 }
 
 /** Probes every registered backend, in registry order. Loads nothing. */
@@ -146,6 +230,7 @@ export async function loadBackend(
  */
 export async function pickBackend(options: DeepProbeOptions = {}): Promise<BackendName> {
   for (const spec of BACKENDS) {
+    if (spec.runsIn === "browser") continue;
     if (spec.name === "cpu") return "cpu";
     const probe = await deepProbe(spec.name, options);
     if (probe.available && probe.device?.kind === "gpu") return spec.name;
@@ -241,7 +326,8 @@ export async function deepProbe(
 ): Promise<ProbeResult> {
   const spec = getBackendSpec(name);
   const shallow = await spec.probe();
-  if (!shallow.available) return shallow;
+  // A browser backend's device is known once its page has run; Chromium's presence is the probe.
+  if (!shallow.available || spec.runsIn === "browser") return shallow;
   const loaded = await loadInChild(spec.name, options);
   if (!loaded.ok) return { name: spec.name, available: false, reason: loaded.reason };
   const device = loaded.device;

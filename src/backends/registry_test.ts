@@ -10,13 +10,23 @@ const hasNvidiaDriver = await Deno.stat("/proc/driver/nvidia/version").then(
 const webgpu = await deepProbe("webgpu");
 
 Deno.test("BACKEND_NAMES lists every backend best first", () => {
-  assert.deepEqual(BACKEND_NAMES, ["tensorflow-gpu", "tensorflow", "webgpu", "cpu"]);
+  assert.deepEqual(BACKEND_NAMES, [
+    "tensorflow-gpu",
+    "tensorflow",
+    "webgpu",
+    "cpu",
+    "browser-wasm",
+    "browser-webgl",
+    "browser-webgpu",
+    "browser-cpu",
+  ]);
 });
 
 Deno.test("getBackendSpec rejects an unknown name and lists the valid ones", () => {
   assert.throws(() => getBackendSpec("tpu"), {
     name: "RangeError",
-    message: 'unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, cpu',
+    message:
+      'unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, cpu, browser-wasm, browser-webgl, browser-webgpu, browser-cpu',
   });
 });
 

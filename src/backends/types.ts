@@ -10,7 +10,15 @@ import type { TfGpuDevice } from "./tf_gpu_log.ts";
 export type Tf = typeof tfjs;
 
 /** Names of the backends this suite knows; see `BACKENDS` in `registry.ts`. */
-export type BackendName = "tensorflow" | "tensorflow-gpu" | "webgpu" | "cpu";
+export type BackendName =
+  | "tensorflow"
+  | "tensorflow-gpu"
+  | "webgpu"
+  | "cpu"
+  | "browser-wasm"
+  | "browser-webgl"
+  | "browser-webgpu"
+  | "browser-cpu";
 
 /** What a probe found out about a backend without committing the process to it. */
 export interface ProbeResult {
@@ -87,6 +95,20 @@ export interface BackendSpec {
   npmPackage: string;
   /** True for the libtensorflow backends: only one of them can live in a process. */
   libtensorflow: boolean;
+  /**
+   * Where it computes: `"deno"`, loaded into the suite's process, or
+   * `"browser"`, in a Chromium page the suite drives (`src/browser/`), where
+   * {@link BackendSpec.load} cannot bring it.
+   */
+  runsIn: "deno" | "browser";
+  /** For a browser backend: the TF.js backend its page sets up. */
+  pageBackend?: "wasm" | "webgl" | "webgpu" | "cpu";
+  /**
+   * Trains about two orders of magnitude slower than libtensorflow on a CPU
+   * (pure JS, or a GPU API on a software renderer here): `compare` gives it a
+   * short run unless `--train-size` says otherwise.
+   */
+  slow: boolean;
   /** Finds out, without loading it, whether the backend can run here. */
   probe(): Promise<ProbeResult>;
   /** Loads the backend into this process and makes it the active one. */

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { BACKEND_NAMES, getBackendSpec } from "../backends/registry.ts";
+import { DENO_BACKEND_NAMES, getBackendSpec } from "../backends/registry.ts";
 import type { ProbeResult } from "../backends/types.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec } from "../models/spec.ts";
@@ -64,7 +64,8 @@ export interface Selection {
  * backend listed, and a backend named must run an engine. A backend that was
  * only defaulted and runs none of the engines is left out.
  *
- * @param backendsFlag `--backends` as typed; `undefined`: every backend.
+ * @param backendsFlag `--backends` as typed; `undefined`: every backend that runs in Deno
+ *   (the browser backends are run when named).
  * @param enginesFlag The engines named, with their flag; `undefined`: `COMPARED_ENGINES`.
  * @throws {UsageError} One line naming the flags that do not fit together.
  */
@@ -72,7 +73,9 @@ export function selectBackends(
   backendsFlag: string | undefined,
   enginesFlag: RunFlags["engines"],
 ): Selection {
-  const listed = backendsFlag === undefined ? [...BACKEND_NAMES] : parseBackendList(backendsFlag);
+  const listed = backendsFlag === undefined
+    ? [...DENO_BACKEND_NAMES]
+    : parseBackendList(backendsFlag);
   const flag = enginesFlag?.flag ?? "--engines";
   const engines = enginesFlag?.list ?? COMPARED_ENGINES.map(getEngineSpec);
   for (const e of enginesFlag ? engines : []) {
@@ -174,7 +177,7 @@ export function planRuns(
       continue;
     }
     const software = device?.isFallbackAdapter === true;
-    const slow = b === "cpu" || software;
+    const slow = getBackendSpec(b).slow || software;
     const short = slow && trainSize === undefined
       ? { trainSize: shortTrainSize, epochs: Math.min(epochs, SHORT_RUN.maxEpochs) }
       : null;

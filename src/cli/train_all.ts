@@ -61,6 +61,7 @@ import {
   type TaskDefaults,
 } from "./_run_options.ts";
 import { progressReporter } from "./progress.ts";
+import { trainInBrowser } from "./_browser_train.ts";
 
 /** train-all's own defaults: every model, ten epochs. */
 const DEFAULTS: TaskDefaults = { models: MODEL_NAMES, epochs: 10 };
@@ -83,6 +84,11 @@ ${oneDnnHelp("this run")}
   --resume              continue the run in --out DIR from its last complete epoch,
                         on its data (its --fixtures or --data-dir need not be repeated)
   --json                JSON lines on stdout instead of progress text
+  --open PORT|HOST:PORT|auto
+                        with a browser backend: serve its page on this address
+                        (default host 127.0.0.1) for any browser to open, instead of
+                        driving a headless Chromium; the results are written here and
+                        offered to the page as results.json
   -h, --help            show this help
 `;
 
@@ -93,6 +99,8 @@ interface TrainAllFlags {
   allowFallback: boolean;
   resume: boolean;
   json: boolean;
+  /** `--open [HOST:]PORT`: serve a browser backend's page for a person's own browser. */
+  open?: { hostname: string; port: number };
 }
 
 /** Where a run starts: its folder, its description and what an earlier start left there. */
@@ -122,6 +130,24 @@ export async function trainAllMain(args: string[]): Promise<number> {
     return 0;
   }
   await checkWritable(start.outDir);
+  const spec = start.run.backend ? getBackendSpec(start.run.backend) : undefined;
+  if (spec?.runsIn === "browser") {
+    return await trainInBrowser({
+      spec,
+      run: start.run,
+      outDir: start.outDir,
+      mode: parsed.json ? "json" : Deno.stderr.isTerminal() ? "tty" : "lines",
+      open: parsed.open,
+      cpuFeatures: start.cpuFeatures,
+    });
+  }
+  if (parsed.open) {
+    throw new UsageError(
+      `--open: expected a browser backend (--backend ${
+        BACKEND_NAMES.filter((b) => getBackendSpec(b).runsIn === "browser").join(", ")
+      }), got ${start.run.backend ?? "none"}`,
+    );
+  }
   const { backend, engine, prepared } = await loadRunBackend(start);
   const backendLoadSeconds = await backendReadySeconds(backend.tf);
   // Data: loaded, split and converted outside every timed region.
@@ -187,6 +213,7 @@ function parseTrainAllFlags(args: string[]): TrainAllFlags | undefined {
       "allow-fallback": { type: "boolean", default: false },
       resume: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      open: { type: "string" },
     },
   });
   const flags = parseRunFlags("train-all", values, "one");
@@ -201,6 +228,14 @@ function parseTrainAllFlags(args: string[]): TrainAllFlags | undefined {
   if (values.resume && !flags.out) {
     throw new UsageError("--resume: expected --out DIR naming the run to continue");
   }
+  const open = values.open === undefined ? undefined : parseListen(values.open);
+  const browser = values.backend !== undefined &&
+    getBackendSpec(values.backend).runsIn === "browser";
+  if (values.resume && browser) {
+    throw new UsageError(
+      `--resume: a run on ${values.backend} cannot be resumed (its page starts from the beginning); run it again`,
+    );
+  }
   if (values.help) return undefined;
   return {
     flags,
@@ -208,7 +243,24 @@ function parseTrainAllFlags(args: string[]): TrainAllFlags | undefined {
     allowFallback: values["allow-fallback"] ?? false,
     resume: values.resume ?? false,
     json: values.json ?? false,
+    ...(open ? { open } : {}),
   };
+}
+
+/**
+ * `--open`'s value: `PORT`, `HOST:PORT` (`[::1]:PORT` for IPv6) or `auto`
+ * (127.0.0.1, any free port).
+ */
+function parseListen(value: string): { hostname: string; port: number } {
+  if (value === "auto" || value === "") return { hostname: "127.0.0.1", port: 0 };
+  const m = /^(?:(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):)?(\d{1,5})$/.exec(value);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) {
+    throw new UsageError(
+      `--open: expected PORT, HOST:PORT or auto, got ${JSON.stringify(value)}`,
+    );
+  }
+  return { hostname: (m[1] ?? "127.0.0.1").replace(/^\[|\]$/g, ""), port };
 }
 
 /**

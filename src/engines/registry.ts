@@ -70,7 +70,16 @@ export const ENGINES: readonly EngineSpec[] = Object.freeze([
   {
     name: "tfjs",
     description: "stock TF.js: model.fit with TF.js's own gradients and kernels; predictOnBatch",
-    backends: ["tensorflow-gpu", "tensorflow", "webgpu", "cpu"],
+    backends: [
+      "tensorflow-gpu",
+      "tensorflow",
+      "webgpu",
+      "cpu",
+      "browser-wasm",
+      "browser-webgl",
+      "browser-webgpu",
+      "browser-cpu",
+    ],
     trainStep: "fit",
     inferencePath: "layers",
     patchesTfjs: false,

@@ -28,6 +28,27 @@ const ENTRY = `import { runKitCli } from "./src/cli/gpu_kit_run.ts";
 await runKitCli(new URL(import.meta.url).pathname);
 `;
 
+/**
+ * The browser backends drive Chromium with esbuild and puppeteer-core, which
+ * the kit does not carry: in the bundle, train-all's browser path is a stub
+ * that says so.
+ */
+const NO_BROWSER_RUNS: esbuild.Plugin = {
+  name: "no-browser-runs",
+  setup(build) {
+    build.onResolve({ filter: /\/_browser_train\.ts$/ }, (args) => ({
+      path: args.path,
+      namespace: "kit-stub",
+    }));
+    build.onLoad({ filter: /.*/, namespace: "kit-stub" }, () => ({
+      contents: `export function trainInBrowser() {
+  throw new Error("the browser backends do not run from the GPU kit; run them from the repository");
+}`,
+      loader: "js",
+    }));
+  },
+};
+
 /** What {@link bundleKitProgram} made. */
 export interface KitBundle {
   /** The bundle's text. */
@@ -65,6 +86,7 @@ export async function bundleKitProgram(): Promise<KitBundle> {
       absWorkingDir: REPO_ROOT,
       write: false,
       metafile: true,
+      plugins: [NO_BROWSER_RUNS],
       legalComments: "none",
       logLevel: "silent",
     });

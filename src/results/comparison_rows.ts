@@ -39,8 +39,15 @@ function rowFromRun(
   const software = info?.softwareAdapter ?? false;
   const notes: string[] = [];
   if (fellBack) notes.push("GPU package ran on the CPU: no speed-up claimed");
-  if (software) notes.push("software WebGPU adapter, not a GPU");
-  if (run.epochs.length < results.config.epochs) {
+  if (software) {
+    notes.push(
+      run.backend === "browser-webgl"
+        ? "software WebGL renderer, not a GPU"
+        : "software WebGPU adapter, not a GPU",
+    );
+  }
+  if (run.notTrained) notes.push(`not trained: ${run.notTrained}`);
+  else if (run.epochs.length < results.config.epochs) {
     notes.push(`incomplete: ${run.epochs.length} of ${results.config.epochs} epochs`);
   }
   const engine = run.engine ?? results.config.engine;
@@ -180,6 +187,8 @@ export function machineSummary(results: ResultsFile): MachineSummary {
     software: env.keras
       ? `Deno ${env.deno}, Keras ${env.keras.version} on ${env.keras.backend} ` +
         `${env.keras.backendVersion}, Python ${env.keras.python}`
+      : env.browser
+      ? `Deno ${env.deno}, TF.js ${env.tfjs} in ${env.browser.version} (${env.browser.mode})`
       : `Deno ${env.deno}, TF.js ${env.tfjs}`,
     gitCommit: env.gitCommit,
   };

@@ -64,6 +64,28 @@ export interface Environment {
   gitCommit: string | null;
   /** For Keras runs only: Keras, the backend it ran on, that framework and the device it saw. */
   keras?: KerasEnvironment;
+  /** For the browser backends only: the browser, and what its backend ran on. */
+  browser?: BrowserEnvironment;
+}
+
+/** What a browser backend's run ran in (`Environment.browser`). */
+export interface BrowserEnvironment {
+  /** The browser's product and version, e.g. `Chrome/156.0.8078.129` (`HeadlessChrome` headless). */
+  version: string;
+  /** Its user agent. */
+  userAgent: string;
+  /** How it was run: `headless` (driven by the suite) or `open` (a person's own browser). */
+  mode: "headless" | "open";
+  /** Whether the page was cross-origin isolated (WebAssembly threads need it). */
+  crossOriginIsolated: boolean;
+  /** WebGL or WebGPU on a software renderer (SwiftShader, llvmpipe): the CPU doing a GPU's work. */
+  softwareRenderer: boolean;
+  /** WebGL's unmasked vendor, renderer and version. */
+  webgl?: { vendor: string; renderer: string; version: string };
+  /** The WebGPU adapter's info. */
+  webgpu?: { vendor: string; architecture: string; device: string; description: string };
+  /** WebAssembly's SIMD and the threads of its pool. */
+  wasm?: { simd: boolean; threads: number; multithread: boolean };
 }
 
 /** What a Keras run ran on (`Environment.keras`). */

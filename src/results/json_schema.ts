@@ -139,6 +139,16 @@ export const RESULTS_JSON_SCHEMA = {
         device: str,
         python: str,
       }),
+      browser: obj({
+        version: str,
+        userAgent: str,
+        mode: { enum: ["headless", "open"] },
+        crossOriginIsolated: { type: "boolean" },
+        softwareRenderer: { type: "boolean" },
+        webgl: obj({ vendor: str, renderer: str, version: str }),
+        webgpu: obj({ vendor: str, architecture: str, device: str, description: str }),
+        wasm: obj({ simd: { type: "boolean" }, threads: int, multithread: { type: "boolean" } }),
+      }, ["version", "userAgent", "mode", "crossOriginIsolated", "softwareRenderer"]),
     }, ["deno", "tfjs", "tensorflow", "backend", "device", "cpu", "threads", "gpu", "gitCommit"]),
     config: obj({
       models: { type: "array", items: str, minItems: 1 },
@@ -192,6 +202,7 @@ export const RESULTS_JSON_SCHEMA = {
         engine: str,
         params: int,
         flopsPerImage: int,
+        notTrained: str,
         epochs: {
           type: "array",
           items: obj({

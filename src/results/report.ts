@@ -16,6 +16,25 @@ function pct(x: number | null | undefined): string {
   return x === null || x === undefined ? "–" : `${(x * 100).toFixed(2)}%`;
 }
 
+/** The browser a run's page ran in, and what its backend saw there. */
+function browserWords(b: NonNullable<ResultsFile["env"]["browser"]>): string {
+  const parts = [
+    `${b.version} (${b.mode})`,
+    `cross-origin isolated: ${b.crossOriginIsolated ? "yes" : "no"}`,
+  ];
+  if (b.wasm) {
+    parts.push(`WebAssembly SIMD ${b.wasm.simd ? "on" : "off"}, ${b.wasm.threads} thread(s)`);
+  }
+  if (b.webgl) parts.push(`WebGL renderer: ${b.webgl.renderer}`);
+  if (b.webgpu) {
+    parts.push(
+      `WebGPU adapter: ${[b.webgpu.vendor, b.webgpu.architecture].filter(Boolean).join(", ")}`,
+    );
+  }
+  if (b.softwareRenderer) parts.push("software renderer, not a GPU");
+  return parts.join("; ");
+}
+
 /** Renders the whole report. */
 export function renderReport(results: ResultsFile, command?: string): string {
   const { env, config, runs } = results;
@@ -83,6 +102,9 @@ export function renderReport(results: ResultsFile, command?: string): string {
     ),
     "",
   );
+  for (const r of runs.filter((r) => r.notTrained)) {
+    out.push(`**${r.model} was not trained**: ${r.notTrained}.`, "");
+  }
   out.push(
     "Seconds per epoch are training only (no evaluation); the median and range leave out the first " +
       "epoch when there are several, since it includes one-off warm-up. Intervals are 95% " +
@@ -169,6 +191,7 @@ export function renderReport(results: ResultsFile, command?: string): string {
       ["backend", `${env.backend ?? "–"}: ${env.device ?? "–"}`],
       ["libtensorflow", env.tensorflow ?? "–"],
       ["TensorFlow.js", env.tfjs],
+      ...(env.browser ? [["browser", browserWords(env.browser)]] : []),
       ["Deno", `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`],
       ["OS", env.os],
       ["CPU", describeCpu(env)],

@@ -118,6 +118,12 @@ export interface RunRecord {
   /** Inference timing, once training is complete. */
   inference: InferenceRecord | null;
   /**
+   * Why the model was not trained, when its backend cannot train it (e.g.
+   * `browser-wasm`, which lacks a kernel of the backward pass): its
+   * inference is then timed on the untrained model, and `test` is null.
+   */
+  notTrained?: string;
+  /**
    * Memory, cold start, time to accuracy and energy (`src/measure/measures.ts`),
    * updated with every write. Absent in files older than schema 3.
    */

@@ -1,0 +1,173 @@
+/**
+ * The browser backends as a page sets them up (this module runs in the
+ * browser, inside the page's bundle): TF.js's WebAssembly, WebGL, WebGPU and
+ * pure-JS backends, and what each really runs on: the WebGL renderer and
+ * vendor, the WebGPU adapter, whether either is a software renderer
+ * (SwiftShader, llvmpipe), and WebAssembly's SIMD and threads.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import "@tensorflow/tfjs-backend-webgpu";
+
+/** The TF.js backend names a page can set up. */
+export type PageBackend = "wasm" | "webgl" | "webgpu" | "cpu";
+
+/** What a page's backend really computes on, as the page found it. */
+export interface PageDevice {
+  /** `"gpu"` only when a real GPU does the work (not a software renderer). */
+  kind: "cpu" | "gpu";
+  /** In words, e.g. `WebGL: Google Inc. (Google) ANGLE (…SwiftShader…) (software renderer)`. */
+  description: string;
+  /** WebGL or WebGPU on a software renderer: the CPU doing a GPU's work. */
+  softwareRenderer: boolean;
+  /** The browser's user agent. */
+  userAgent: string;
+  /** Whether the page is cross-origin isolated (WebAssembly threads need it). */
+  crossOriginIsolated: boolean;
+  /** WebGL: the unmasked vendor and renderer strings. */
+  webgl?: { vendor: string; renderer: string; version: string };
+  /** WebGPU: the adapter's info. */
+  webgpu?: { vendor: string; architecture: string; device: string; description: string };
+  /** WebAssembly: SIMD, and the threads of its pool (1 without threads). */
+  wasm?: { simd: boolean; threads: number; multithread: boolean };
+  /** Seconds from the page's start to a backend that has computed once. */
+  readySeconds: number;
+}
+
+/** A software renderer's names, in WebGL renderer strings and WebGPU adapter info. */
+const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|lavapipe/i;
+
+/**
+ * Makes `name` the active backend and reports its device.
+ *
+ * @param wasmPaths Where the page serves tfjs-backend-wasm's `.wasm` files (a URL prefix ending in `/`).
+ * @throws {Error} When the browser cannot run the backend; the message says why.
+ */
+export async function setUpPageBackend(name: PageBackend, wasmPaths: string): Promise<PageDevice> {
+  const base = {
+    userAgent: navigator.userAgent,
+    crossOriginIsolated:
+      (globalThis as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+  };
+  let device: Omit<PageDevice, "readySeconds" | "userAgent" | "crossOriginIsolated">;
+  if (name === "wasm") {
+    setWasmPaths(wasmPaths);
+    // One thread per core, as libtensorflow takes on the CPU (tfjs's default is half of them).
+    setThreadsCount(navigator.hardwareConcurrency);
+    await setBackend("wasm");
+    const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT") as boolean;
+    const multithread = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT") as boolean;
+    const threads = getThreadsCount();
+    device = {
+      kind: "cpu",
+      softwareRenderer: false,
+      description: `WebAssembly (tfjs-backend-wasm ${tf.version_core}): SIMD ${
+        simd ? "on" : "off"
+      }, ${threads} thread${threads === 1 ? "" : "s"}${
+        multithread
+          ? ""
+          : " (no threads: the page is not cross-origin isolated or lacks SharedArrayBuffer)"
+      }`,
+      wasm: { simd, threads, multithread },
+    };
+  } else if (name === "webgl") {
+    await setBackend("webgl");
+    const webgl = webglInfo();
+    const software = SOFTWARE.test(webgl.renderer);
+    device = {
+      kind: software ? "cpu" : "gpu",
+      softwareRenderer: software,
+      description: `${webgl.version}: ${webgl.vendor}, ${webgl.renderer}${
+        software ? " (software renderer, not a GPU)" : ""
+      }`,
+      webgl,
+    };
+  } else if (name === "webgpu") {
+    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    if (!gpu) throw new Error("this browser has no navigator.gpu (WebGPU is off or unsupported)");
+    const adapter = await gpu.requestAdapter() as
+      | { info?: Record<string, unknown>; isFallbackAdapter?: boolean }
+      | null;
+    if (!adapter) throw new Error("navigator.gpu.requestAdapter() found no adapter");
+    const info = adapter.info ?? {};
+    const webgpu = {
+      vendor: String(info.vendor ?? ""),
+      architecture: String(info.architecture ?? ""),
+      device: String(info.device ?? ""),
+      description: String(info.description ?? ""),
+    };
+    const software = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true ||
+      SOFTWARE.test(Object.values(webgpu).join(" "));
+    await setBackend("webgpu");
+    const words = [webgpu.vendor, webgpu.architecture, webgpu.device, webgpu.description]
+      .filter(Boolean).join(", ") || "adapter info not given";
+    device = {
+      kind: software ? "cpu" : "gpu",
+      softwareRenderer: software,
+      description: `WebGPU: ${words}${software ? " (software adapter, not a GPU)" : ""}`,
+      webgpu,
+    };
+  } else {
+    await setBackend("cpu");
+    device = {
+      kind: "cpu",
+      softwareRenderer: false,
+      description: `TensorFlow.js ${tf.version_core} pure-JS CPU kernels, in the browser`,
+    };
+  }
+  // One op computed and read back: the backend is ready, its first shader or module compiled.
+  const check = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.eye(2)));
+  const values = Array.from(await check.data());
+  check.dispose();
+  if (values.join(",") !== "1,2,3,4") {
+    throw new Error(`backend ${name}: a 2×2 product gave ${values.join(",")}, expected 1,2,3,4`);
+  }
+  return { ...device, ...base, readySeconds: performance.now() / 1000 };
+}
+
+/**
+ * The kernels a CNN's training needs beyond its forward pass; a backend that
+ * lacks one cannot train the models (tfjs-backend-wasm has no
+ * `Conv2DBackpropFilter`). Empty when it has them all.
+ */
+export function missingTrainingKernels(backend: string): string[] {
+  const needed = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad"];
+  return needed.filter((k) => tf.getKernel(k, backend) === undefined);
+}
+
+async function setBackend(name: string): Promise<void> {
+  let ok = false;
+  try {
+    ok = await tf.setBackend(name);
+  } catch (err) {
+    throw new Error(`tf.setBackend("${name}") failed: ${(err as Error).message}`);
+  }
+  if (!ok) throw new Error(`tf.setBackend("${name}") failed: the browser cannot run it`);
+  await tf.ready();
+}
+
+/** The WebGL context's unmasked vendor and renderer. */
+function webglInfo(): { vendor: string; renderer: string; version: string } {
+  const Offscreen = (globalThis as unknown as {
+    OffscreenCanvas: new (w: number, h: number) => { getContext(kind: string): unknown };
+  }).OffscreenCanvas;
+  const canvas = new Offscreen(1, 1);
+  const gl = (canvas.getContext("webgl2") ?? canvas.getContext("webgl")) as
+    | (WebGLRenderingContextLike & { getParameter(p: number): unknown })
+    | null;
+  if (!gl) return { vendor: "unknown", renderer: "unknown", version: "unknown" };
+  const ext = gl.getExtension("WEBGL_debug_renderer_info") as
+    | { UNMASKED_VENDOR_WEBGL: number; UNMASKED_RENDERER_WEBGL: number }
+    | null;
+  return {
+    vendor: String(ext ? gl.getParameter(ext.UNMASKED_VENDOR_WEBGL) : gl.getParameter(0x1f00)),
+    renderer: String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(0x1f01)),
+    version: String(gl.getParameter(0x1f02)),
+  };
+}
+
+interface WebGLRenderingContextLike {
+  getExtension(name: string): unknown;
+}
