@@ -85,7 +85,7 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
     "browser-wasm",
     "wasm",
     "@tensorflow/tfjs-backend-wasm",
-    "WebAssembly in Chromium, SIMD and threads (tfjs-backend-wasm); infers only: it has no Conv2DBackpropFilter",
+    "WebAssembly in Chromium (tfjs-backend-wasm), SIMD and its threaded build; infers only: it has no Conv2DBackpropFilter",
     false,
   ),
   browserBackend(
