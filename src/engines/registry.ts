@@ -21,6 +21,7 @@
  * @module
  */
 import type { BackendName } from "../backends/types.ts";
+import { BACKEND_NAMES } from "../backends/registry.ts";
 
 /**
  * How an epoch's batches are trained:
@@ -70,16 +71,8 @@ export const ENGINES: readonly EngineSpec[] = Object.freeze([
   {
     name: "tfjs",
     description: "stock TF.js: model.fit with TF.js's own gradients and kernels; predictOnBatch",
-    backends: [
-      "tensorflow-gpu",
-      "tensorflow",
-      "webgpu",
-      "cpu",
-      "browser-wasm",
-      "browser-webgl",
-      "browser-webgpu",
-      "browser-cpu",
-    ],
+    // Stock TF.js runs wherever TF.js does: every backend of the registry.
+    backends: BACKEND_NAMES,
     trainStep: "fit",
     inferencePath: "layers",
     patchesTfjs: false,

@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { describePlan, parseBudget, planBudget } from "./budget.ts";
+
+const sides = [
+  {
+    side: "webgpu",
+    imagesPerSecond: { model1: 1000, model2: 500, model3: 250 },
+    overheadSeconds: 20,
+  },
+  {
+    side: "keras",
+    imagesPerSecond: { model1: 2000, model2: 1000, model3: 500 },
+    overheadSeconds: 20,
+  },
+];
+
+Deno.test("planBudget gives model1 the most data that fits, and the later models what is left", () => {
+  const plan = planBudget({
+    budgetSeconds: 480,
+    models: ["model1", "model2", "model3"],
+    sides,
+    epochs: 3,
+    maxTrainSize: 54_000,
+    minTrainSize: 1_000,
+  });
+  // 0.8 × 480 = 384 s; model1: 40 s overhead + 3n(1/1000 + 1/2000) ≤ 384 → n = 76,444, capped at the data
+  // would not fit: 3 × 54,000 × 0.0015 = 243 s + 40 = 283 s, so the whole data set.
+  assert.deepEqual(plan.runs.filter((r) => r.model === "model1").map((r) => r.trainSize), [
+    54_000,
+    54_000,
+  ]);
+  // 384 − 283 = 101 s left: model2 gets 3n(1/500 + 1/1000) ≤ 61 s → n = 6,777 → 6,000
+  assert.deepEqual(plan.runs.filter((r) => r.model === "model2").map((r) => r.trainSize), [
+    6_000,
+    6_000,
+  ]);
+  assert.equal(plan.leftOut.length, 1);
+  assert.match(
+    plan.leftOut[0],
+    /^model3: \d+ s of the budget left, and its smallest run \(1000 images × 3 epochs on 2 sides\) needs \d+ s$/,
+  );
+  assert.ok(plan.seconds <= 480 * 0.8, `${plan.seconds} s`);
+  for (const r of plan.runs) assert.equal(r.epochs, 3);
+});
+
+Deno.test("planBudget shrinks model1 to the budget and keeps every side on the same data", () => {
+  const plan = planBudget({
+    budgetSeconds: 100,
+    models: ["model1"],
+    sides,
+    epochs: 3,
+    maxTrainSize: 54_000,
+    minTrainSize: 500,
+  });
+  // 80 − 40 = 40 s for 3n × 0.0015 → n = 8,888 → 8,000
+  assert.deepEqual(plan.runs.map((r) => [r.side, r.trainSize]), [["webgpu", 8_000], [
+    "keras",
+    8_000,
+  ]]);
+  assert.deepEqual(describePlan(plan, 100), [
+    "model1 on webgpu: 8,000 training images × 3 epochs, about 44 s",
+    "model1 on keras: 8,000 training images × 3 epochs, about 32 s",
+    "about 76 s in all, of a budget of 100 s",
+  ]);
+});
+
+Deno.test("planBudget refuses a plan it cannot make, naming what is wrong", () => {
+  const base = { models: ["model1"], sides, epochs: 3, maxTrainSize: 1_000, minTrainSize: 100 };
+  assert.throws(() => planBudget({ ...base, budgetSeconds: 0 }), {
+    message: "budget: expected a positive number of seconds, got 0",
+  });
+  assert.throws(() => planBudget({ ...base, budgetSeconds: 60, epochs: 1 }), {
+    message: "epochs: expected at least 2 (the first is left out of the median), got 1",
+  });
+  assert.throws(() => planBudget({ ...base, budgetSeconds: 60, models: ["model9"] }), {
+    message: "webgpu: expected images/s for model9, got undefined",
+  });
+});
+
+Deno.test("parseBudget reads seconds, minutes and hours", () => {
+  assert.equal(parseBudget("480s"), 480);
+  assert.equal(parseBudget("480"), 480);
+  assert.equal(parseBudget("8m"), 480);
+  assert.equal(parseBudget("1h30m"), 5400);
+  assert.equal(parseBudget("1.5m"), 90);
+  for (const bad of ["", "8x", "m", "0m", "-5"]) {
+    assert.throws(() => parseBudget(bad), {
+      message: `--budget: expected a duration such as 480s, 8m, 1h or 1h30m, got ${
+        JSON.stringify(bad)
+      }`,
+    });
+  }
+});
