@@ -10,7 +10,8 @@
  *
  * @module
  */
-import puppeteer, { type Browser } from "puppeteer-core";
+import type { Browser } from "puppeteer-core";
+import { launchChromium } from "../src/browser/driver.ts";
 import { type ChromiumFinding, findChromium } from "../src/backends/chromium.ts";
 import { pathToFileURL } from "node:url";
 
@@ -49,16 +50,11 @@ export interface PageVisit {
 /** What counts as a drawn mark: a shape inside one of Vega's data marks (axes and legends are not). */
 const MARKS = "svg g.role-mark > path, svg g.role-mark > line, svg g.role-mark > text";
 
-/** Launches Chromium; the caller closes it. */
-export async function launchBrowser(): Promise<Browser> {
+/** Launches Chromium as the browser backends do; the caller closes it. */
+export function launchBrowser(): Promise<Browser> {
   const found = findTestChromium();
   if (!("path" in found)) throw new Error(found.missing);
-  return await puppeteer.launch({
-    executablePath: found.path,
-    headless: true,
-    // root in a container has no user namespace for the sandbox
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check"],
-  });
+  return launchChromium(found.path);
 }
 
 /**

@@ -25,6 +25,8 @@ const EVIL_DEVICE = "</script><script>alert(2)</script>";
 /** Every executable script of a page: Vega, Vega-Lite, vega-embed and the page's own. */
 const OWN_SCRIPTS = 4;
 const ignore = browserIgnore();
+/** The charts of a run that kept every sample and measure, in page order. */
+const ALL_CHARTS = ["accuracy", "epoch-seconds", "batch1-latency", "memory", "time-to-accuracy"];
 
 async function recorded(name: string) {
   const path = join(FIXTURES, name, "results.json");
@@ -71,13 +73,7 @@ Deno.test({
         renderReportHtml(results, await loadChartScripts(), "deno task train-all"),
       );
       const visit = await visitPage(browser, path, { count: COUNT });
-      assertCleanPage(visit, [
-        "accuracy",
-        "epoch-seconds",
-        "batch1-latency",
-        "memory",
-        "time-to-accuracy",
-      ]);
+      assertCleanPage(visit, ALL_CHARTS);
       assert.ok(visit.text.includes(EVIL_MACHINE), "the machine name, as text");
       assert.ok(visit.text.includes(EVIL_DEVICE), "the device string, as text");
       assert.ok(visit.text.includes("fmnist-bench results"));
@@ -105,13 +101,7 @@ Deno.test({
       assert.equal(code, 0, stderr);
       assert.match(stdout, /compare\.html/);
       const visit = await visitPage(browser, join(out, "compare.html"), { count: COUNT });
-      assertCleanPage(visit, [
-        "accuracy",
-        "epoch-seconds",
-        "batch1-latency",
-        "memory",
-        "time-to-accuracy",
-      ]);
+      assertCleanPage(visit, ALL_CHARTS);
       assert.ok(visit.text.includes(EVIL_MACHINE), "the machine name, as text");
       assert.ok(visit.text.includes("fmnist-bench comparison"));
     }),

@@ -30,6 +30,10 @@ const refusals: [string[], string][] = [
     'error: --open: expected PORT, HOST:PORT or auto, got "port80"',
   ],
   [
+    ["--backend", "tensorflow", "--open", "auto"],
+    "error: --open: expected a browser backend (--backend browser-wasm, browser-webgl, browser-webgpu, browser-cpu), got tensorflow",
+  ],
+  [
     ["--backend", "browser-wasm", "--resume", "--out", "/tmp/fmnist-bench-no-such-run"],
     "error: --resume: a run on browser-wasm cannot be resumed (its page starts from the beginning); run it again",
   ],

@@ -34,6 +34,23 @@ export interface DrivenPage {
 }
 
 /**
+ * Launches Chromium headless with {@link CHROMIUM_ARGS}; the caller closes it.
+ *
+ * @throws {Error} When it does not start; the message names the binary.
+ */
+export async function launchChromium(chromium: string): Promise<Browser> {
+  try {
+    return await puppeteer.launch({
+      executablePath: chromium,
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+    });
+  } catch (err) {
+    throw new Error(`${chromium} did not start: ${(err as Error).message.split("\n")[0]}`);
+  }
+}
+
+/**
  * Launches Chromium and opens `url`.
  *
  * @param onConsole Each console message, as `type: text`.
@@ -43,16 +60,7 @@ export async function openInChromium(
   url: string,
   onConsole: (line: string) => void = () => {},
 ): Promise<DrivenPage> {
-  let browser: Browser;
-  try {
-    browser = await puppeteer.launch({
-      executablePath: chromium,
-      headless: true,
-      args: [...CHROMIUM_ARGS],
-    });
-  } catch (err) {
-    throw new Error(`${chromium} did not start: ${(err as Error).message.split("\n")[0]}`);
-  }
+  const browser = await launchChromium(chromium);
   const page = await browser.newPage();
   const failed = new Promise<never>((_, reject) => {
     page.on("pageerror", (e) => reject(new Error(`the page threw: ${(e as Error).message ?? e}`)));

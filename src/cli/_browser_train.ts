@@ -9,7 +9,7 @@
  * @module
  */
 import { join } from "node:path";
-import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
+import { writeJsonAtomic } from "../_util/fs.ts";
 import type { BackendSpec } from "../backends/types.ts";
 import { findChromium } from "../backends/chromium.ts";
 import { getModelSpec } from "../models/spec.ts";
@@ -17,9 +17,6 @@ import { forwardFlopsPerImage } from "../models/cost.ts";
 import { runInBrowser } from "../browser/run.ts";
 import type { BrowserEvent } from "../browser/job_wire.ts";
 import { collectEnvironment } from "../results/environment.ts";
-import { loadChartScripts } from "../results/html_assets.ts";
-import { renderReportHtml } from "../results/html_report.ts";
-import { renderReport } from "../results/report.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import {
   recordedConfig,
@@ -32,6 +29,7 @@ import { UsageError } from "./_cli.ts";
 import { trainAllArgs } from "./_launcher.ts";
 import { loadRunData } from "./_run_data.ts";
 import { progressReporter } from "./progress.ts";
+import { runReports } from "./_reports.ts";
 
 /** What {@link trainInBrowser} needs from train-all. */
 export interface BrowserTrainOptions {
@@ -87,10 +85,7 @@ export async function trainInBrowser(options: BrowserTrainOptions): Promise<numb
     cpuFeatures: options.cpuFeatures,
   });
   const command = ["deno task train-all", ...trainAllArgs(run, { out: outDir })].join(" ");
-  const scripts = await loadChartScripts().catch((err: Error) => {
-    console.error(`train-all: report.html is not written: ${err.message.split("\n")[0]}`);
-    return null;
-  });
+  const reports = await runReports(outDir, command);
   const progress = progressReporter(mode, { label: `${spec.name}, ${config.engine}` });
   progress({
     type: "run-start",
@@ -140,20 +135,16 @@ export async function trainInBrowser(options: BrowserTrainOptions): Promise<numb
         console.error(`train-all: ${event.run.model} not trained: ${event.notTrained}`);
       }
     },
+    // Each write follows a model's end: report.md and report.html both.
     onWritten: async (r: ResultsFile) => {
-      await writeFileAtomic(join(outDir, "report.md"), renderReport(r, command));
-      if (scripts) {
-        await writeFileAtomic(join(outDir, "report.html"), renderReportHtml(r, scripts, command));
-      }
+      await reports.markdown(r);
+      await reports.html(r);
     },
   });
   if (mode === "json") {
     console.log(JSON.stringify({ type: "done", status: results.status, out: outDir }));
   } else {
-    console.log(
-      `\nresults: ${join(outDir, "results.json")}\nreport:  ${join(outDir, "report.md")}` +
-        (scripts ? `\n         ${join(outDir, "report.html")}` : ""),
-    );
+    console.log(`\n${reports.summary()}`);
   }
   return 0;
 }

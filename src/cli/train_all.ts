@@ -7,7 +7,7 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
+import { writeJsonAtomic } from "../_util/fs.ts";
 import { type OneDnnState, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
 import type { LoadedBackend } from "../backends/types.ts";
@@ -17,9 +17,6 @@ import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
 import { type PreparedEngine, prepareEngine } from "../tf_ops/install.ts";
 import { dataChecksumMismatch } from "../results/data_source.ts";
 import { collectEnvironment, type Environment } from "../results/environment.ts";
-import { renderReport } from "../results/report.ts";
-import { loadChartScripts } from "../results/html_assets.ts";
-import { renderReportHtml } from "../results/html_report.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { epochTimes } from "../results/stats.ts";
 import { runExperiment } from "../train/experiment.ts";
@@ -62,6 +59,7 @@ import {
 } from "./_run_options.ts";
 import { progressReporter } from "./progress.ts";
 import { trainInBrowser } from "./_browser_train.ts";
+import { runReports } from "./_reports.ts";
 
 /** train-all's own defaults: every model, ten epochs. */
 const DEFAULTS: TaskDefaults = { models: MODEL_NAMES, epochs: 10 };
@@ -140,13 +138,6 @@ export async function trainAllMain(args: string[]): Promise<number> {
       open: parsed.open,
       cpuFeatures: start.cpuFeatures,
     });
-  }
-  if (parsed.open) {
-    throw new UsageError(
-      `--open: expected a browser backend (--backend ${
-        BACKEND_NAMES.filter((b) => getBackendSpec(b).runsIn === "browser").join(", ")
-      }), got ${start.run.backend ?? "none"}`,
-    );
   }
   const { backend, engine, prepared } = await loadRunBackend(start);
   const backendLoadSeconds = await backendReadySeconds(backend.tf);
@@ -231,6 +222,14 @@ function parseTrainAllFlags(args: string[]): TrainAllFlags | undefined {
   const open = values.open === undefined ? undefined : parseListen(values.open);
   const browser = values.backend !== undefined &&
     getBackendSpec(values.backend).runsIn === "browser";
+  // Checked here, before the run's folder is made.
+  if (open && !browser) {
+    throw new UsageError(
+      `--open: expected a browser backend (--backend ${
+        BACKEND_NAMES.filter((b) => getBackendSpec(b).runsIn === "browser").join(", ")
+      }), got ${values.backend ?? "none"}`,
+    );
+  }
   if (values.resume && browser) {
     throw new UsageError(
       `--resume: a run on ${values.backend} cannot be resumed (its page starts from the beginning); run it again`,
@@ -413,18 +412,7 @@ async function train(inputs: TrainInputs): Promise<number> {
     controller.abort();
   };
   Deno.addSignalListener("SIGINT", onSigint);
-  const scripts = await loadChartScripts().catch((err: Error) => {
-    console.error(`train-all: report.html is not written: ${err.message.split("\n")[0]}`);
-    return null;
-  });
-  const writeHtml = async (results: ResultsFile) => {
-    if (scripts) {
-      await writeFileAtomic(
-        join(outDir, "report.html"),
-        renderReportHtml(results, scripts, inputs.command),
-      );
-    }
-  };
+  const reports = await runReports(outDir, inputs.command);
   // report.html is drawn when a model is done and when the run ends, not after every epoch.
   let written: ResultsFile | undefined;
   try {
@@ -450,25 +438,19 @@ async function train(inputs: TrainInputs): Promise<number> {
         // report.md follows every write of results.json, so both always agree.
         if (event.type === "written") {
           written = event.results;
-          await writeFileAtomic(
-            join(outDir, "report.md"),
-            renderReport(event.results, inputs.command),
-          );
+          await reports.markdown(event.results);
         }
-        if (event.type === "model-done" && written) await writeHtml(written);
+        if (event.type === "model-done" && written) await reports.html(written);
       },
       signal: controller.signal,
       probes: inputs.probes,
     });
-    await writeHtml(results);
+    await reports.html(results);
     if (mode === "json") {
       console.log(JSON.stringify({ type: "done", status: results.status, out: outDir }));
     } else {
       console.log(`\n${summaryTable(results)}`);
-      console.log(
-        `\nresults: ${join(outDir, "results.json")}\nreport:  ${join(outDir, "report.md")}` +
-          (scripts ? `\n         ${join(outDir, "report.html")}` : ""),
-      );
+      console.log(`\n${reports.summary()}`);
     }
     if (interrupted) {
       console.error(
