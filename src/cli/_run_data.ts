@@ -11,6 +11,7 @@ import {
   type DataSplit,
   loadFashionMnist,
   loadFixtureData,
+  readSubsetManifest,
   splitValidation,
   stratifiedSubset,
 } from "../data/mod.ts";
@@ -47,11 +48,22 @@ export interface RunData {
  */
 export async function loadRunData(options: RunDataOptions): Promise<RunData> {
   const { fixtures, dataDir } = options.data;
-  const data = fixtures ? await loadFixtureData() : await loadFashionMnist({
-    dir: dataDir,
-    cacheDir: cacheDirFromEnv(),
-    download: { onProgress: downloadProgress() },
-  });
+  const manifest = !fixtures && dataDir !== undefined
+    ? await readSubsetManifest(dataDir)
+    : undefined;
+  // A subset's folder is checked against its own manifest and never falls back to other places.
+  const data = fixtures ? await loadFixtureData() : manifest
+    ? await loadFashionMnist({
+      dir: dataDir,
+      checksums: manifest.sha256,
+      systemDir: null,
+      baseUrls: false,
+    })
+    : await loadFashionMnist({
+      dir: dataDir,
+      cacheDir: cacheDirFromEnv(),
+      download: { onProgress: downloadProgress() },
+    });
   const { seed } = options;
   const validationSize = validationSizeFor(options);
   if (validationSize >= data.train.count) {
@@ -69,7 +81,13 @@ export async function loadRunData(options: RunDataOptions): Promise<RunData> {
     train: subset(split.train, options.trainSize, "--train-size"),
     validation: split.validation,
     test: subset(data.test, options.testSize, "--test-size"),
-    description: fixtures ? FIXTURES_DESCRIPTION : data.description,
-    source: dataSourceOf(options.data, data.files),
+    description: fixtures
+      ? FIXTURES_DESCRIPTION
+      : manifest
+      ? `subset: ${dataDir} (${manifest.counts.train.toLocaleString("en-US")} training, ${
+        manifest.counts.test.toLocaleString("en-US")
+      } test images, ${manifest.perClass.train} and ${manifest.perClass.test} per class, seed ${manifest.seed})`
+      : data.description,
+    source: dataSourceOf(options.data, data.files, manifest),
   };
 }

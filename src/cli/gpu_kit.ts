@@ -16,8 +16,9 @@ const HELP = `Usage: deno task gpu-kit --out DIR [options]
 
 Builds a folder of at most 64 MiB that measures model1–3 on a GPU machine with
 no network and no Deno, Node.js, TensorFlow or Keras: the Deno binary (xz),
-the suite and TF.js's WebGPU backend bundled into one file, the fixture split,
-the wheels of Keras 3 and the packages it needs, and run.sh. On the GPU
+the suite and TF.js's WebGPU backend bundled into one file, a stratified
+subset of Fashion-MNIST (30,000 training and the 10,000 test images, xz), the
+wheels of Keras 3 and the packages it needs, and run.sh. On the GPU
 machine, ./run.sh measures TF.js on WebGPU and Keras on JAX or PyTorch and
 prints the \`deno task merge\` command for the results.
 
@@ -26,6 +27,8 @@ Options:
   --force        empty a folder that is not
   --deno PATH    the Deno binary to carry (default: the one running this)
   --python CMD   the Python whose pip downloads missing wheels (default python3)
+  --data-dir DIR read the official Fashion-MNIST files from this folder first
+                 (default: the cache, Debian's copy, then a download)
   -h, --help     show this help
 `;
 
@@ -37,6 +40,7 @@ async function main(): Promise<number> {
       force: { type: "boolean", default: false },
       deno: { type: "string" },
       python: { type: "string" },
+      "data-dir": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -74,15 +78,12 @@ async function main(): Promise<number> {
     cacheDir: cacheDirFromEnv(),
     python: values.python ?? Deno.env.get("PYTHON") ?? "python3",
     gitCommit: await gitCommit(new URL("../../", import.meta.url).pathname),
+    dataDir: values["data-dir"],
     log: (line) => console.error(`gpu-kit: ${line}`),
   });
   const parts = new Map<string, number>();
   for (const [file, bytes] of Object.entries(kit.files)) {
-    const part = file.startsWith("wheels/")
-      ? "wheels/"
-      : file.startsWith("app/fixtures/")
-      ? "app/fixtures/"
-      : file;
+    const part = file.startsWith("wheels/") ? "wheels/" : file.startsWith("data/") ? "data/" : file;
     parts.set(part, (parts.get(part) ?? 0) + bytes);
   }
   const width = Math.max(...[...parts.keys()].map((p) => p.length));

@@ -29,6 +29,7 @@ import { validateResults } from "../results/schema.ts";
 import { readResults } from "../train/experiment.ts";
 import { describeRun, RUN_DEFAULTS, type RunDescription } from "../train/run_description.ts";
 import { findKeras, type KerasPython } from "../kit/keras_python.ts";
+import { KIT_DATA_UNPACKED } from "../kit/kit_data.ts";
 import { type KitManifest, readKitManifest } from "../kit/manifest.ts";
 import { adapterName, requestAdapterFacts } from "../backends/webgpu.ts";
 import { parseFlags, parsePositiveInt, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
@@ -54,7 +55,8 @@ const HELP = `Usage: ./run.sh [options]
 
 Measures model1–3 on this machine's GPU, without network: stock TF.js on the
 webgpu backend (train-all), then Keras ${KERAS_PINS.keras.split("==")[1]} on JAX or PyTorch, on the
-fixture split (1,800 training / 200 validation / 500 test images), ${KIT_EPOCHS} epochs,
+kit's data (a stratified subset of Fashion-MNIST: 30,000 training images, of
+which 5,000 are held out for validation, and the 10,000 test images), ${KIT_EPOCHS} epochs,
 batch size ${RUN_DEFAULTS.batchSize}, seed ${RUN_DEFAULTS.seed}. Writes results.json files in the suite's schema
 for \`deno task merge\`.
 
@@ -70,6 +72,8 @@ Options:
                         is here: a software WebGPU adapter, Keras on a CPU
   --backend NAME        webgpu (default), or cpu (pure JS) with --dry-run
   --out DIR             (default results/<machine>-<timestamp> in the kit)
+  --data-dir DIR        the data (default: the kit's work/data; from the
+                        repository, the fixture split)
   -h, --help            show this help
 `;
 
@@ -95,6 +99,7 @@ interface KitFlags {
   dryRun: boolean;
   backend: "webgpu" | "cpu";
   out?: string;
+  dataDir?: string;
 }
 
 /** `parseFlags` with the kit's own hint: on the GPU machine the command is `./run.sh`. */
@@ -112,6 +117,7 @@ function parseRunShFlags(args: string[]) {
         "dry-run": { type: "boolean", default: false },
         backend: { type: "string" },
         out: { type: "string" },
+        "data-dir": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -161,6 +167,7 @@ function parseKitFlags(args: string[]): KitFlags | undefined {
     dryRun,
     backend,
     out: values.out,
+    dataDir: values["data-dir"],
   };
   return values.help ? undefined : flags;
 }
@@ -190,7 +197,7 @@ async function kitRun(self: string, args: string[]): Promise<number> {
   const started = performance.now();
   const place = await kitPlace(self, flags);
   const { webgpu, keras } = await checkParts(flags, place);
-  const run = kitRunDescription(flags, webgpu?.fallback ?? false);
+  const run = kitRunDescription(flags, place, webgpu?.fallback ?? false);
   const written: string[] = [];
   // A part that fails does not cost the other its run: both are tried, failures reported at the end.
   const failures: string[] = [];
@@ -284,15 +291,24 @@ async function checkParts(
   return { webgpu, keras };
 }
 
-/** What both parts run: the fixture split, the suite's defaults, tiny sizes in a dry run. */
-function kitRunDescription(flags: KitFlags, allowFallback: boolean): RunDescription {
+/**
+ * What both parts run: the kit's data (in the repository, `--data-dir` or the
+ * fixture split), the suite's defaults, tiny sizes in a dry run.
+ */
+function kitRunDescription(
+  flags: KitFlags,
+  place: KitPlace,
+  allowFallback: boolean,
+): RunDescription {
+  const dataDir = flags.dataDir ??
+    (place.bundled ? join(place.root, KIT_DATA_UNPACKED) : undefined);
   return describeRun({
     models: flags.models,
     epochs: flags.epochs,
     backend: flags.backend,
     allowFallback,
     engine: "tfjs",
-    data: { fixtures: true },
+    data: dataDir === undefined ? { fixtures: true } : { fixtures: false, dataDir },
     ...(flags.dryRun ? DRY_RUN_SIZES : {}),
     machine: flags.machine,
   });

@@ -83,3 +83,11 @@ export {
   type TensorOptions,
   toTensors,
 } from "./tensors.ts";
+export {
+  makeSubset,
+  readSubsetManifest,
+  type Subset,
+  SUBSET_MANIFEST,
+  type SubsetManifest,
+  type SubsetSpec,
+} from "./subset.ts";

@@ -5,9 +5,11 @@
  * - `deno.xz`: the Deno binary, compressed (`deno_binary.ts`);
  * - `app/src/cli/gpu_kit_run.js`: the suite's code and the npm packages of
  *   TF.js and its WebGPU backend in one bundle (`bundle.ts`), with
- *   `app/src/cli/keras_peer.py` and `app/fixtures/fashion-mnist/` beside it
+ *   `app/src/cli/keras_peer.py` beside it
  *   where the bundle looks for them, and `app/node_modules/` with the browser
  *   builds of Vega, Vega-Lite and vega-embed that `report.html` inlines;
+ * - `data/`: the stratified Fashion-MNIST subset the runs train on, `xz -9`
+ *   compressed, with its `subset.json` (`kit_data.ts`);
  * - `wheels/`: Keras 3 and the packages it needs there (`wheels.ts`);
  * - `run.sh`, `README.md` and `manifest.json`.
  *
@@ -19,12 +21,12 @@
 import { basename, join } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 import { SetupError } from "../backends/setup_error.ts";
-import { FIXTURE_DIR } from "../data/sources.ts";
+import type { SubsetManifest } from "../data/subset.ts";
 import { KERAS_PEER_SCRIPT } from "../peer/keras.ts";
-import { FIXTURES_DESCRIPTION } from "../results/data_source.ts";
 import { chartScriptFiles } from "../results/html_assets.ts";
 import { bundleKitProgram, KIT_BUNDLE_PATH } from "./bundle.ts";
 import { compressedDeno } from "./deno_binary.ts";
+import { KIT_DATA_DIR, KIT_DATA_UNPACKED, kitData } from "./kit_data.ts";
 import { KIT_MANIFEST, type KitManifest } from "./manifest.ts";
 import { kitReadme } from "./readme.ts";
 import { runScript } from "./run_script.ts";
@@ -45,6 +47,8 @@ export interface BuildKitOptions {
   python?: string;
   /** The suite's commit, recorded in the kit and in its results. */
   gitCommit: string | null;
+  /** A folder holding the official Fashion-MNIST files, tried first for the kit's data. Default: none. */
+  dataDir?: string;
   /** Progress lines. Default: none. */
   log?: (line: string) => void;
 }
@@ -63,6 +67,15 @@ export interface BuiltKit {
 
 /** The kit's compressed Deno binary. */
 const DENO_FILE = "deno.xz";
+/** The kit's data manifest, copied beside the unpacked files by `run.sh`. */
+const KIT_SUBSET_JSON = `${KIT_DATA_DIR}/subset.json`;
+
+/** The kit's data in words, as its manifest and README give it. */
+export function kitDataDescription(m: SubsetManifest): string {
+  return `subset: ${KIT_DATA_UNPACKED} (${m.counts.train.toLocaleString("en-US")} training, ${
+    m.counts.test.toLocaleString("en-US")
+  } test images, ${m.perClass.train} and ${m.perClass.test} per class, seed ${m.seed})`;
+}
 
 /**
  * Builds the kit into `outDir`.
@@ -78,22 +91,16 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
     log,
   });
   const wheels = await fetchKitWheels({ cacheDir: options.cacheDir, python: options.python, log });
+  const data = await kitData({ cacheDir: options.cacheDir, dataDir: options.dataDir, log });
   log("bundling the suite with esbuild");
   const bundle = await bundleKitProgram();
-  const fixtures: string[] = [];
-  for await (const e of Deno.readDir(FIXTURE_DIR)) {
-    if (e.isFile && e.name.endsWith(".gz")) fixtures.push(e.name);
-  }
-  fixtures.sort();
+  const subsetJson = JSON.stringify(data.manifest, null, 2) + "\n";
 
   // The files as they will be, from their sources' sizes: checked before anything is written.
   const copies: [string, string][] = [
     [DENO_FILE, deno.path],
     ["app/src/cli/keras_peer.py", KERAS_PEER_SCRIPT],
-    ...fixtures.map((f) => [`app/fixtures/fashion-mnist/${f}`, join(FIXTURE_DIR, f)]) as [
-      string,
-      string,
-    ][],
+    ...data.files.map((f) => [f.file, f.path]) as [string, string][],
     ...wheels.map((w) => [`wheels/${basename(w)}`, w]) as [string, string][],
     ...(await chartScriptFiles()).map((f) => [`app/node_modules/${f.path}`, f.source]) as [
       string,
@@ -103,6 +110,7 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
   const files: Record<string, number> = {};
   for (const [to, from] of copies) files[to] = (await Deno.stat(from)).size;
   files[KIT_BUNDLE_PATH] = bundle.code.length;
+  files[KIT_SUBSET_JSON] = new TextEncoder().encode(subsetJson).length;
   const manifest: KitManifest = {
     kind: "fmnist-bench-gpu-kit",
     createdAt: new Date().toISOString(),
@@ -115,11 +123,17 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
       bytes: deno.rawBytes,
     },
     wheels: KIT_WHEELS.map((w) => ({ file: w.file, sha256: w.sha256 })),
-    data: FIXTURES_DESCRIPTION,
+    data: kitDataDescription(data.manifest),
+    subset: data.manifest,
     packages: bundle.packages,
     files,
   };
-  const script = runScript({ denoFile: DENO_FILE, xzSha256: deno.xzSha256, sha256: deno.sha256 });
+  const script = runScript({
+    denoFile: DENO_FILE,
+    xzSha256: deno.xzSha256,
+    sha256: deno.sha256,
+    data: data.files,
+  });
   const readme = kitReadme(manifest);
   const text = (s: string) => new TextEncoder().encode(s).length;
   // The manifest's own size is bounded by its text without the files' sizes doubled.
@@ -136,6 +150,7 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
       await Deno.copyFile(from, join(outDir, to));
     }
     await writeFileAtomic(join(outDir, KIT_BUNDLE_PATH), bundle.code);
+    await writeFileAtomic(join(outDir, KIT_SUBSET_JSON), subsetJson);
     await writeFileAtomic(join(outDir, "run.sh"), script);
     await Deno.chmod(join(outDir, "run.sh"), 0o755);
     await writeFileAtomic(join(outDir, "README.md"), readme);

@@ -32,10 +32,22 @@ Deno.test({
           join(wheelCacheDir(cacheDir), w.file),
         );
       }
+      // The kit's compressed data, when the suite's cache has it, saves a minute of xz.
+      const cached = await Array.fromAsync(Deno.readDir(join(SUITE_CACHE, "kit"))).catch(() => []);
+      for (const e of cached) {
+        if (!e.isDirectory || !e.name.startsWith("data-")) continue;
+        await Deno.mkdir(join(cacheDir, "kit", e.name), { recursive: true });
+        for await (const f of Deno.readDir(join(SUITE_CACHE, "kit", e.name))) {
+          await Deno.copyFile(
+            join(SUITE_CACHE, "kit", e.name, f.name),
+            join(cacheDir, "kit", e.name, f.name),
+          );
+        }
+      }
       // A "Deno" whose compressed form, as cached, is 65 MiB: with the rest, over the limit.
       const denoPath = join(dir, "deno");
       await Deno.writeTextFile(denoPath, "a stand-in binary");
-      await Deno.mkdir(join(cacheDir, "kit"));
+      await Deno.mkdir(join(cacheDir, "kit"), { recursive: true });
       using xz = await Deno.open(
         join(cacheDir, "kit", `deno-${sha256Hex("a stand-in binary")}.xz`),
         { write: true, createNew: true },
@@ -52,7 +64,7 @@ Deno.test({
       assert.ok(err instanceof SetupError, String(err));
       assert.match(
         err.message,
-        /^the kit would hold 7\d\.\d MB \([\d,]+ bytes\), over the limit of 64 MiB \(67,108,864 bytes\); make it smaller: a smaller Deno binary \(--deno PATH\) or fewer files in the kit$/,
+        /^the kit would hold \d+\.\d MB \([\d,]+ bytes\), over the limit of 64 MiB \(67,108,864 bytes\); make it smaller: a smaller Deno binary \(--deno PATH\) or fewer files in the kit$/,
       );
       await assert.rejects(Deno.stat(outDir), Deno.errors.NotFound);
     });

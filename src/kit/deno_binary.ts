@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { exists, temporaryPath } from "../_util/fs.ts";
 import { sha256File } from "../_util/hash.ts";
-import { SetupError } from "../backends/setup_error.ts";
+import { xzCompress } from "./xz.ts";
 
 /** A compressed Deno binary. */
 export interface CompressedDeno {
@@ -50,7 +50,7 @@ export async function compressedDeno(options: CompressedDenoOptions): Promise<Co
     await Deno.mkdir(join(options.cacheDir, "kit"), { recursive: true });
     const tmp = temporaryPath(path);
     try {
-      await xzCompress(denoPath, tmp);
+      await xzCompress(denoPath, tmp, { what: "Deno" });
       await Deno.rename(tmp, path);
     } finally {
       await Deno.remove(tmp).catch(() => {});
@@ -63,27 +63,4 @@ export async function compressedDeno(options: CompressedDenoOptions): Promise<Co
     sha256,
     rawBytes,
   };
-}
-
-async function xzCompress(input: string, output: string): Promise<void> {
-  using file = await Deno.open(output, { write: true, createNew: true });
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command("xz", {
-      args: ["-6", "-T2", "-c", input],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new SetupError("xz: not found; the GPU kit compresses Deno with it: install xz-utils");
-    }
-    throw err;
-  }
-  const stderr = new Response(child.stderr).text();
-  await child.stdout.pipeTo(file.writable);
-  const { code } = await child.status;
-  if (code !== 0) {
-    throw new SetupError(`xz -6 ${input} failed (exit ${code}): ${(await stderr).trim()}`);
-  }
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { join } from "node:path";
+import type { SubsetManifest } from "../data/subset.ts";
 
 /** The kit's manifest file name. */
 export const KIT_MANIFEST = "manifest.json";
@@ -22,8 +23,10 @@ export interface KitManifest {
   deno: { version: string; file: string; sha256: string; xzSha256: string; bytes: number };
   /** The wheels, as pinned. */
   wheels: { file: string; sha256: string }[];
-  /** The data, as results record it (`config.data`). */
+  /** The data, in words. */
   data: string;
+  /** The data's subset manifest (what `data/subset.json` holds). */
+  subset: SubsetManifest;
   /** The npm packages bundled, `name@version`. */
   packages: string[];
   /** Every file of the kit and its size in bytes, the manifest itself aside. */

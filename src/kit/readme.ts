@@ -5,9 +5,12 @@
  * @module
  */
 import type { KitManifest } from "./manifest.ts";
+import { formatBytes, KIT_SIZE_LIMIT } from "./size.ts";
 
 /** The text of the kit's `README.md`. */
 export function kitReadme(m: KitManifest): string {
+  // The README and manifest themselves are a few kB: counted at a generous bound.
+  const total = Object.values(m.files).reduce((a, b) => a + b, 0) + 16 * 1024;
   return `# fmnist-bench GPU kit
 
 Built ${m.createdAt} from commit ${m.gitCommit ?? "(unknown)"}.
@@ -17,10 +20,18 @@ It measures model1, model2 and model3 on this machine's GPU, with no network and
 1. stock TF.js (engine \`tfjs\`) on the \`webgpu\` backend, through Deno's \`navigator.gpu\`;
 2. Keras 3 on JAX (else PyTorch), whichever imports and sees a GPU,
 
-on the same data (the suite's fixture split, recorded as \`${m.data}\`: 1,800 training, 200
-validation and 500 test images), batch size, epochs and seed, each timed as the suite times it: training seconds per epoch (the first epoch left out of
-the median), test accuracy, batch-1 p50 and batched throughput (at most the 500 test images per
-batch). It needs Python 3.12 with numpy, h5py, absl-py, rich, ml-dtypes and JAX or PyTorch; the
+on the same data (the kit's \`data/\`, recorded as \`${m.data}\`: a class-stratified subset of
+Fashion-MNIST picked from the official files, with ${
+    (m.subset.counts.train - 5000).toLocaleString("en-US")
+  } training images after 5,000 are held out
+for validation, so that a GPU epoch is ${
+    Math.ceil((m.subset.counts.train - 5000) / 128)
+  } batches of 128 rather than a few), batch size, epochs and
+seed, each timed as the suite times it: training seconds per epoch (the first epoch left out of the
+median), test accuracy, batch-1 p50 and batched throughput. The data's files are \`xz\`
+compressed; \`run.sh\` checks each one's SHA-256 before and after unpacking it into \`work/data/\`,
+and the results record the subset (data source kind \`subset\`, with its checksums and the official
+files' it was picked from). It needs Python 3.12 with numpy, h5py, absl-py, rich, ml-dtypes and JAX or PyTorch; the
 wheels of Keras and the few packages it needs beside them are in \`wheels/\`, unpacked into
 \`work/pylib\` when that Python has no Keras ${
     m.wheels[0]?.file.split("-")[1] ?? ""
@@ -53,6 +64,10 @@ The Keras rows are labelled: backend \`keras-jax\` or \`keras-torch\`, engine \`
 the framework, its version and the device in the row's device and in \`env.keras\`.
 
 ## Contents
+
+The kit holds ${formatBytes(total)} of its 64 MiB limit (${
+    formatBytes(KIT_SIZE_LIMIT - total)
+  } left), README and manifest included.
 
 | file | bytes |
 | ---- | ----: |

@@ -1,13 +1,15 @@
 /**
  * The GPU kit's `run.sh`: checks the compressed Deno binary's SHA-256,
  * decompresses it once (with `xz -d`, or Python's `lzma` where xz is
- * missing), checks the binary's SHA-256, and runs the kit's program with
- * Deno offline (`--no-config --no-lock`, a `DENO_DIR` inside the kit),
- * passing its options on.
+ * missing), checks the binary's SHA-256, unpacks the data the same way into
+ * `work/data/` (each file checked before and after), and runs the kit's
+ * program with Deno offline (`--no-config --no-lock`, a `DENO_DIR` inside the
+ * kit), passing its options on.
  *
  * @module
  */
 import { KIT_BUNDLE_PATH } from "./bundle.ts";
+import { KIT_DATA_DIR, KIT_DATA_UNPACKED } from "./kit_data.ts";
 
 /** What {@link runScript} needs: the compressed file and both checksums. */
 export interface RunScriptOptions {
@@ -17,6 +19,8 @@ export interface RunScriptOptions {
   xzSha256: string;
   /** SHA-256 of the binary. */
   sha256: string;
+  /** The data's compressed files: path in the kit, SHA-256 of it, the name and SHA-256 unpacked. */
+  data: readonly { file: string; xzSha256: string; name: string; sha256: string }[];
 }
 
 /** The text of `run.sh`. */
@@ -45,29 +49,40 @@ print(h.hexdigest())' "$1"
   fi
 }
 
-if [[ ! -x "$DENO" ]] || [[ "$(sha256 "$DENO")" != "$DENO_SHA256" ]]; then
-  got="$(sha256 "$DENO_XZ")"
-  if [[ "$got" != "$DENO_XZ_SHA256" ]]; then
-    echo "error: $DENO_XZ: expected SHA-256 $DENO_XZ_SHA256, got $got; copy the kit again" >&2
+# unpack FILE.xz SHA256 OUT SHA256: decompress once, each side checked.
+unpack() {
+  local xzfile="$1" xzsha="$2" out="$3" sha="$4" got
+  if [[ -f "$out" ]] && [[ "$(sha256 "$out")" == "$sha" ]]; then return 0; fi
+  got="$(sha256 "$xzfile")"
+  if [[ "$got" != "$xzsha" ]]; then
+    echo "error: $xzfile: expected SHA-256 $xzsha, got $got; copy the kit again" >&2
     exit 1
   fi
-  mkdir -p "$KIT/work"
+  mkdir -p "$(dirname "$out")"
   if command -v xz >/dev/null 2>&1; then
-    xz -d -c "$DENO_XZ" > "$DENO.tmp"
+    xz -d -c "$xzfile" > "$out.tmp"
   else
     python3 -c 'import lzma, shutil, sys
 with lzma.open(sys.argv[1]) as src, open(sys.argv[2], "wb") as dst:
-    shutil.copyfileobj(src, dst, 1 << 20)' "$DENO_XZ" "$DENO.tmp"
+    shutil.copyfileobj(src, dst, 1 << 20)' "$xzfile" "$out.tmp"
   fi
-  chmod +x "$DENO.tmp"
-  got="$(sha256 "$DENO.tmp")"
-  if [[ "$got" != "$DENO_SHA256" ]]; then
-    rm -f "$DENO.tmp"
-    echo "error: $DENO_XZ decompressed to a binary with SHA-256 $got, expected $DENO_SHA256; copy the kit again" >&2
+  got="$(sha256 "$out.tmp")"
+  if [[ "$got" != "$sha" ]]; then
+    rm -f "$out.tmp"
+    echo "error: $xzfile decompressed to a file with SHA-256 $got, expected $sha; copy the kit again" >&2
     exit 1
   fi
-  mv "$DENO.tmp" "$DENO"
-fi
+  mv "$out.tmp" "$out"
+}
+
+unpack "$DENO_XZ" "$DENO_XZ_SHA256" "$DENO" "$DENO_SHA256"
+chmod +x "$DENO"
+${
+    o.data.map((d) =>
+      `unpack "$KIT/${d.file}" ${d.xzSha256} "$KIT/${KIT_DATA_UNPACKED}/${d.name}" ${d.sha256}`
+    ).join("\n")
+  }
+cp "$KIT/${KIT_DATA_DIR}/subset.json" "$KIT/${KIT_DATA_UNPACKED}/subset.json"
 
 export DENO_DIR="$KIT/work/deno-dir"
 export DENO_NO_UPDATE_CHECK=1

@@ -7,6 +7,7 @@
 import { resolve } from "node:path";
 import { FILE_NAMES, FILE_ROLES } from "../data/checksums.ts";
 import type { FileSource } from "../data/sources.ts";
+import type { SubsetManifest } from "../data/subset.ts";
 import type { DataSource } from "./schema.ts";
 
 /** `config.data` of a run on the fixtures: the repository folder, relative, so it is portable. */
@@ -25,10 +26,15 @@ export type DataPlace = Pick<DataSource, "kind" | "dir">;
 
 /**
  * The data source of a run that loaded `files` as `request` asked: kind
- * `"fixtures"` or `"dir"` after the flag, else the place of the training
- * images (the other files are verified against the same official checksums).
+ * `"fixtures"` or `"dir"` after the flag (`"subset"` for a folder whose
+ * `subset` manifest was read), else the place of the training images (the
+ * other files are verified against the same official checksums).
  */
-export function dataSourceOf(request: DataRequest, files: readonly FileSource[]): DataSource {
+export function dataSourceOf(
+  request: DataRequest,
+  files: readonly FileSource[],
+  subset?: SubsetManifest,
+): DataSource {
   const sha = (role: keyof DataSource["sha256"]) => {
     const file = files.find((f) => f.role === role);
     if (!file) throw new TypeError(`expected a loaded ${FILE_NAMES[role]}, got none`);
@@ -41,6 +47,10 @@ export function dataSourceOf(request: DataRequest, files: readonly FileSource[])
     testLabels: sha("testLabels"),
   };
   if (request.fixtures) return { kind: "fixtures", sha256 };
+  if (request.dataDir !== undefined && subset) {
+    const { of, seed, perClass, counts } = subset;
+    return { kind: "subset", dir: request.dataDir, sha256, subset: { of, seed, perClass, counts } };
+  }
   if (request.dataDir !== undefined) return { kind: "dir", dir: request.dataDir, sha256 };
   const kind = files.find((f) => f.role === "trainImages")!.kind;
   if (kind === "dir") throw new TypeError("expected request.dataDir for files from a folder");
@@ -58,7 +68,7 @@ export function dataFlags(request: DataRequest): string[] {
 export function dataRequest(place: DataPlace): DataRequest {
   return place.kind === "fixtures"
     ? { fixtures: true }
-    : place.kind === "dir"
+    : place.kind === "dir" || place.kind === "subset"
     ? { fixtures: false, dataDir: place.dir }
     : { fixtures: false };
 }

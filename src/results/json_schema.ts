@@ -163,11 +163,17 @@ export const RESULTS_JSON_SCHEMA = {
       data: str,
       dataSource: {
         ...obj({
-          kind: { enum: ["fixtures", "cache", "system", "download", "dir"] },
+          kind: { enum: ["fixtures", "cache", "system", "download", "dir", "subset"] },
           dir: str,
           sha256: obj({ trainImages: sha, trainLabels: sha, testImages: sha, testLabels: sha }),
+          subset: obj({
+            of: obj({ trainImages: sha, trainLabels: sha, testImages: sha, testLabels: sha }),
+            seed: { type: "integer" },
+            perClass: obj({ train: int, test: int }),
+            counts: obj({ train: int, test: int }),
+          }),
         }, ["kind", "sha256"]),
-        if: { properties: { kind: { const: "dir" } } },
+        if: { properties: { kind: { enum: ["dir", "subset"] } } },
         then: { properties: { dir: str }, required: ["dir"] },
       },
       inferenceBatchSize: { type: "integer", minimum: 1 },

@@ -207,13 +207,22 @@ export interface DataSource {
    * lacked some files and they came from the next place); otherwise the place
    * the training images came from when the official data was looked up
    * (`"cache"`, `"system"` or `"download"`), the other files verified against
-   * the same checksums.
+   * the same checksums; `"subset"`: `--data-dir` on a folder with a
+   * `subset.json`, a stratified subset of the official data checked against
+   * its own checksums (the GPU kit's data).
    */
-  kind: "fixtures" | "cache" | "system" | "download" | "dir";
-  /** Only for kind `"dir"`: the folder exactly as the user gave it (not made absolute). */
+  kind: "fixtures" | "cache" | "system" | "download" | "dir" | "subset";
+  /** Only for kinds `"dir"` and `"subset"`: the folder exactly as the user gave it (not made absolute). */
   dir?: string;
   /** SHA-256 (lowercase hex) of each of the four decompressed files. */
   sha256: { trainImages: string; trainLabels: string; testImages: string; testLabels: string };
+  /** Only for kind `"subset"`: what it was picked from, how, and how many images it holds. */
+  subset?: {
+    of: { trainImages: string; trainLabels: string; testImages: string; testLabels: string };
+    seed: number;
+    perClass: { train: number; test: number };
+    counts: { train: number; test: number };
+  };
 }
 
 /** A whole `results.json`. */

@@ -4,16 +4,17 @@
  * suite's cache after the first build) whose `run.sh` then runs from there,
  * outside the repository, with an empty `DENO_DIR`: refusing this machine,
  * which has no GPU, in one line; running dry (pure-JS backend, model1, 4
- * images, 1 epoch; Keras on TensorFlow's CPU in the peer's environment when
- * `deno task setup-keras` made it) into result files that merge reads; and
- * refusing a damaged Deno binary.
+ * images of the kit's data subset, 1 epoch; Keras on TensorFlow's CPU in the
+ * peer's environment when `deno task setup-keras` made it) into result files
+ * that merge reads; and refusing a damaged data file or Deno binary.
  *
  * `FMNIST_BENCH_KIT_E2E=1` adds the whole dry run as the GPU machine would
  * run it (WebGPU on the software adapter, model1–3): several minutes on 2 cores.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { sha256File } from "../../src/_util/hash.ts";
+import { sha256File, sha256Hex } from "../../src/_util/hash.ts";
+import { FILE_NAMES, FILE_ROLES, FULL_CHECKSUMS } from "../../src/data/checksums.ts";
 import { listTree, withTempDir } from "../../src/_util/testing.ts";
 import { defaultCacheDir } from "../../src/data/cache.ts";
 import { KIT_MANIFEST, type KitManifest } from "../../src/kit/manifest.ts";
@@ -86,10 +87,11 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
           files,
           [
             "README.md",
-            "app/fixtures/fashion-mnist/t10k-images-idx3-ubyte.gz",
-            "app/fixtures/fashion-mnist/t10k-labels-idx1-ubyte.gz",
-            "app/fixtures/fashion-mnist/train-images-idx3-ubyte.gz",
-            "app/fixtures/fashion-mnist/train-labels-idx1-ubyte.gz",
+            "data/subset.json",
+            "data/t10k-images-idx3-ubyte.xz",
+            "data/t10k-labels-idx1-ubyte.xz",
+            "data/train-images-idx3-ubyte.xz",
+            "data/train-labels-idx1-ubyte.xz",
             "app/src/cli/gpu_kit_run.js",
             "app/src/cli/keras_peer.py",
             "app/node_modules/vega-embed/build/vega-embed.min.js",
@@ -112,17 +114,36 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
           new RegExp(`of ${KIT_SIZE_LIMIT.toLocaleString("en-US")} bytes`),
         );
         const manifest: KitManifest = JSON.parse(await Deno.readTextFile(join(kit, KIT_MANIFEST)));
+        const runSh = await Deno.readTextFile(join(kit, "run.sh"));
+        const script = (text: string) => runSh.includes(text);
         assert.equal(manifest.deno.sha256, await sha256File(await Deno.realPath(Deno.execPath())));
         assert.equal(manifest.deno.xzSha256, await sha256File(join(kit, "deno.xz")));
-        assert.equal(manifest.data, "fixtures: fixtures/fashion-mnist");
+        assert.equal(
+          manifest.data,
+          "subset: work/data (30,000 training, 10,000 test images, 3000 and 1000 per class, seed 42)",
+        );
+        // The subset was picked from the official files, and run.sh checks every file it unpacks.
+        assert.deepEqual(manifest.subset.of, FULL_CHECKSUMS);
+        assert.deepEqual(
+          JSON.parse(await Deno.readTextFile(join(kit, "data", "subset.json"))),
+          manifest.subset,
+        );
+        for (const role of FILE_ROLES) {
+          const xz = join(kit, "data", `${FILE_NAMES[role]}.xz`);
+          assert.ok(script(await sha256File(xz)) && script(manifest.subset.sha256[role]));
+        }
+        const readme = await Deno.readTextFile(join(kit, "README.md"));
+        assert.match(
+          readme,
+          /The kit holds [\d.]+ MB \([\d,]+ bytes\) of its 64 MiB limit \([\d.]+ MB \([\d,]+ bytes\) left\)/,
+        );
         for (const w of KIT_WHEELS) {
           assert.equal(await sha256File(join(kit, "wheels", w.file)), w.sha256);
         }
         assert.ok(manifest.packages.includes("@tensorflow/tfjs-backend-webgpu@4.22.0"));
         assert.ok(!manifest.packages.some((p) => p.startsWith("@tensorflow/tfjs-node")));
-        const script = await Deno.readTextFile(join(kit, "run.sh"));
-        assert.match(script, /^#!\/usr\/bin\/env bash\n[\s\S]*set -euo pipefail/);
-        assert.ok(script.includes(manifest.deno.sha256) && script.includes(manifest.deno.xzSha256));
+        assert.match(runSh, /^#!\/usr\/bin\/env bash\n[\s\S]*set -euo pipefail/);
+        assert.ok(script(manifest.deno.sha256) && script(manifest.deno.xzSha256));
       },
     );
 
@@ -173,10 +194,12 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
           const html = await Deno.readTextFile(join(source, "..", "report.html"));
           assert.match(html, /^<!doctype html>[\s\S]*vega-embed 7\.3\.0/);
         }
-        assert.equal(results.config.data, "fixtures: fixtures/fashion-mnist");
-        assert.equal(results.config.dataSource?.kind, "fixtures");
-        assert.equal(results.env.machine, "kit-dry");
         const manifest: KitManifest = JSON.parse(await Deno.readTextFile(join(kit, KIT_MANIFEST)));
+        assert.equal(results.config.dataSource?.kind, "subset");
+        assert.equal(results.config.dataSource?.dir, join(kit, "work", "data"));
+        assert.deepEqual(results.config.dataSource?.sha256, manifest.subset.sha256);
+        assert.deepEqual(results.config.dataSource?.subset?.of, FULL_CHECKSUMS);
+        assert.equal(results.env.machine, "kit-dry");
         assert.equal(results.env.gitCommit, manifest.gitCommit);
       }
       // Deno ran from the kit's own DENO_DIR and fetched nothing.
@@ -186,6 +209,22 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
         (await listTree(denoDir)).filter((f) => f.startsWith("npm/") && f.includes(".")).length,
         0,
       );
+    });
+
+    await t.step("a damaged data file is refused in one line", async () => {
+      const xz = join(kit, "data", "t10k-labels-idx1-ubyte.xz");
+      const good = await Deno.readFile(xz);
+      await Deno.remove(join(kit, "work", "data"), { recursive: true });
+      await Deno.writeFile(xz, good.subarray(0, good.length - 1));
+      const { code, stderr } = await runKit(kit, "--dry-run");
+      assert.equal(code, 1);
+      assert.equal(
+        stderr,
+        `error: ${xz}: expected SHA-256 ${sha256Hex(good)}, got ${
+          sha256Hex(good.subarray(0, good.length - 1))
+        }; copy the kit again\n`,
+      );
+      await Deno.writeFile(xz, good);
     });
 
     await t.step("a damaged Deno binary is refused in one line", async () => {

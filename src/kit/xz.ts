@@ -1,0 +1,48 @@
+/**
+ * `xz` compression for the GPU kit's large files (the Deno binary, the data),
+ * through the `xz` command of xz-utils: Deno has no xz encoder.
+ *
+ * @module
+ */
+import { SetupError } from "../backends/setup_error.ts";
+
+/** Options of {@link xzCompress}. */
+export interface XzOptions {
+  /** The preset, 0–9, `e` for extreme. Default `"6"`. */
+  preset?: string;
+  /** What the file is, for the error message when xz is missing. */
+  what: string;
+}
+
+/**
+ * Compresses `input` into a new file `output` with `xz -<preset> -T2`.
+ *
+ * @throws {SetupError} When `xz` is missing or fails.
+ */
+export async function xzCompress(input: string, output: string, options: XzOptions): Promise<void> {
+  const preset = options.preset ?? "6";
+  using file = await Deno.open(output, { write: true, createNew: true });
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command("xz", {
+      args: [`-${preset}`, "-T2", "-c", input],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new SetupError(
+        `xz: not found; the GPU kit compresses ${options.what} with it: install xz-utils`,
+      );
+    }
+    throw err;
+  }
+  const stderr = new Response(child.stderr).text();
+  await child.stdout.pipeTo(file.writable);
+  const { code } = await child.status;
+  if (code !== 0) {
+    throw new SetupError(
+      `xz -${preset} ${input} failed (exit ${code}): ${(await stderr).trim()}`,
+    );
+  }
+}
