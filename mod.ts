@@ -99,11 +99,17 @@ export {
   loadFashionMnist,
   loadFixtureData,
   type LoadOptions,
+  makeSubset,
   permutation,
+  readSubsetManifest,
   type SplitTensors,
   splitValidation,
   stratifiedSubset,
+  type Subset,
+  SUBSET_MANIFEST,
+  type SubsetManifest,
   type SubsetOptions,
+  type SubsetSpec,
   toTensors,
   type ValidationOptions,
 } from "./src/data/mod.ts";
@@ -206,6 +212,13 @@ export {
   type ComparisonRow,
   type SkippedRun,
 } from "./src/results/comparison.ts";
+export {
+  frameworkOf,
+  type GpuCpuPair,
+  gpuCpuPairs,
+  type PairRatio,
+  type PairSide,
+} from "./src/results/gpu_cpu_pairs.ts";
 export {
   renderComparison,
   type RenderComparisonOptions,

@@ -49,6 +49,7 @@ Deno.test("importing mod.ts loads no backend and starts nothing", async () => {
     "tensorflow-gpu",
     "tensorflow",
     "webgpu",
+    "wasm",
     "cpu",
     "browser-wasm",
     "browser-webgl",

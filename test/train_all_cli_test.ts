@@ -22,7 +22,7 @@ const refusals: [string[], string][] = [
   [["--seed=-1"], 'error: --seed: expected a whole number from 0 to 2147483648, got "-1"'],
   [
     ["--backend", "tpu"],
-    'error: --backend: unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, cpu, browser-wasm, browser-webgl, browser-webgpu, browser-cpu',
+    'error: --backend: unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, wasm, cpu, browser-wasm, browser-webgl, browser-webgpu, browser-cpu',
   ],
   [["--frobnicate"], "error: Unknown option '--frobnicate'; see `deno task train-all --help`"],
   [

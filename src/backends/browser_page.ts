@@ -127,16 +127,6 @@ export async function setUpPageBackend(name: PageBackend, wasmPaths: string): Pr
   return { ...device, ...base, readySeconds: performance.now() / 1000 };
 }
 
-/**
- * The kernels a CNN's training needs beyond its forward pass; a backend that
- * lacks one cannot train the models (tfjs-backend-wasm has no
- * `Conv2DBackpropFilter`). Empty when it has them all.
- */
-export function missingTrainingKernels(backend: string): string[] {
-  const needed = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad"];
-  return needed.filter((k) => tf.getKernel(k, backend) === undefined);
-}
-
 async function setBackend(name: string): Promise<void> {
   let ok = false;
   try {

@@ -19,6 +19,7 @@ import type {
   LoadedBackend,
   ProbeResult,
 } from "./types.ts";
+import { loadWasm, probeWasm } from "./wasm.ts";
 import { loadWebGpu, probeWebGpu } from "./webgpu.ts";
 import { findChromium } from "./chromium.ts";
 import { denoRunArgs } from "../_util/deno_run.ts";
@@ -69,6 +70,18 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
     slow: false,
     probe: probeWebGpu,
     load: loadWebGpu,
+  },
+  {
+    name: "wasm",
+    tfjsName: "wasm",
+    description:
+      "WebAssembly kernels with SIMD in Deno, one thread (tfjs-backend-wasm); no Conv2DBackpropFilter, so inference only",
+    npmPackage: "@tensorflow/tfjs-backend-wasm",
+    libtensorflow: false,
+    runsIn: "deno",
+    slow: false,
+    probe: probeWasm,
+    load: loadWasm,
   },
   {
     name: "cpu",

@@ -14,6 +14,7 @@ Deno.test("BACKEND_NAMES lists every backend best first", () => {
     "tensorflow-gpu",
     "tensorflow",
     "webgpu",
+    "wasm",
     "cpu",
     "browser-wasm",
     "browser-webgl",
@@ -26,7 +27,7 @@ Deno.test("getBackendSpec rejects an unknown name and lists the valid ones", () 
   assert.throws(() => getBackendSpec("tpu"), {
     name: "RangeError",
     message:
-      'unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, cpu, browser-wasm, browser-webgl, browser-webgpu, browser-cpu',
+      'unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, wasm, cpu, browser-wasm, browser-webgl, browser-webgpu, browser-cpu',
   });
 });
 

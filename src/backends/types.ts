@@ -14,6 +14,7 @@ export type BackendName =
   | "tensorflow"
   | "tensorflow-gpu"
   | "webgpu"
+  | "wasm"
   | "cpu"
   | "browser-wasm"
   | "browser-webgl"

@@ -15,6 +15,7 @@
 import type { OneDnnState } from "../backends/onednn.ts";
 import type { BackendName, LoadedBackend } from "../backends/types.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend } from "../backends/registry.ts";
+import { missingTrainingKernels, notTrainedReason } from "../backends/training_kernels.ts";
 import {
   DatasetError,
   type DataSplit,
@@ -218,11 +219,27 @@ export async function registerModelBenches(
     let epoch = 0;
     const native = engine.trainStep === "native";
 
+    const missing = missingTrainingKernels(tf.getKernel, getBackendSpec(name).tfjsName);
+    if (missing.length > 0) {
+      // Deno does not print ignored benches, so say it here too, as for an unavailable backend.
+      console.log(
+        `${modelName} train epoch on ${name}: skipped, it cannot train (no ${missing.join(", ")})`,
+      );
+      Deno.bench({
+        name: `${modelName} train epoch on ${name} [not trained: ${
+          notTrainedReason(getBackendSpec(name).tfjsName, tf.version_core, missing)
+        }]`,
+        ...groupOpts("train epoch"),
+        ignore: true,
+        fn() {},
+      });
+    }
     Deno.bench({
       name: `${modelName} train epoch (${train.count} images, ${
         native ? "native step" : "model.fit"
       }) on ${label}`,
       ...groupOpts("train epoch"),
+      ignore: missing.length > 0,
       n: config.epochRuns,
       warmup: 1,
       async fn(b) {

@@ -33,7 +33,7 @@ Deno.test("parseBenchConfig names a bad variable and what it expected", () => {
   });
   assert.throws(() => parseBenchConfig({ backends: "tensorflow,tpu" }, "tensorflow"), {
     message:
-      'FMNIST_BENCH_BACKENDS: unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, cpu, browser-wasm, browser-webgl, browser-webgpu, browser-cpu',
+      'FMNIST_BENCH_BACKENDS: unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, wasm, cpu, browser-wasm, browser-webgl, browser-webgpu, browser-cpu',
   });
 });
 

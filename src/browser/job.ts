@@ -12,11 +12,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import {
-  missingTrainingKernels,
-  type PageDevice,
-  setUpPageBackend,
-} from "../backends/browser_page.ts";
+import { type PageDevice, setUpPageBackend } from "../backends/browser_page.ts";
+import { missingTrainingKernels, notTrainedReason } from "../backends/training_kernels.ts";
 import { epochOrder } from "../data/split.ts";
 import { toTensors } from "../data/tensors.ts";
 import { buildModel } from "../models/factory.ts";
@@ -46,7 +43,7 @@ export async function runBrowserJob(
   const validation = toTensors(data.validation);
   const test = toTensors(data.test);
   const order = epochOrder(job.seed);
-  const missing = missingTrainingKernels(job.tfjsBackend);
+  const missing = missingTrainingKernels(tf.getKernel, job.tfjsBackend);
   const probes = {
     hostMemory: notMeasured("a browser page cannot read its process's resident memory"),
     energy: notMeasured("a browser page has no energy counter"),
@@ -77,9 +74,7 @@ export async function runBrowserJob(
         let notTrained: string | undefined;
         await send({ type: "model-start", model: spec.name, epochs: job.epochs });
         if (missing.length > 0) {
-          notTrained = `tfjs-backend-${job.tfjsBackend} ${tf.version_core} has no ${
-            missing.join(", ")
-          } kernel: it cannot train a CNN; inference is timed on the untrained model`;
+          notTrained = notTrainedReason(job.tfjsBackend, tf.version_core, missing);
         } else {
           measures.beforeTraining();
           run.epochs = await trainEpochs({

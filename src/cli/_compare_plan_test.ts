@@ -11,11 +11,12 @@ Deno.test("selectBackends runs each engine where it can and leaves out defaulted
     "tensorflow-gpu",
     "tensorflow",
     "webgpu",
+    "wasm",
     "cpu",
   ]);
   const nativeOnly = selectBackends(undefined, { flag: "--engines", list: [native] });
   assert.deepEqual(nativeOnly.backends, ["tensorflow-gpu", "tensorflow"]);
-  assert.deepEqual(nativeOnly.leftOut, ["webgpu", "cpu"]);
+  assert.deepEqual(nativeOnly.leftOut, ["webgpu", "wasm", "cpu"]);
   assert.deepEqual(selectBackends("cpu,tensorflow,cpu", undefined).backends, ["cpu", "tensorflow"]);
 });
 

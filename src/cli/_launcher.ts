@@ -70,6 +70,11 @@ export interface TrainAllChildOptions {
    * the GPU kit's, names itself and its `train-all` command instead).
    */
   entry?: readonly string[];
+  /**
+   * Aborting sends the child SIGINT: `train-all` stops after the epoch in
+   * flight and writes what it measured. Default: none.
+   */
+  signal?: AbortSignal;
 }
 
 /** How the child ended. */
@@ -94,11 +99,14 @@ export async function runTrainAllChild(
     stdout: "null",
     stderr: "piped",
   }).spawn();
+  const stop = () => child.kill("SIGINT");
+  options.signal?.addEventListener("abort", stop, { once: true });
   let lastError = "no error message";
   await forEachLine(child.stderr, (line) => {
     if (line.startsWith("error: ")) lastError = line.slice("error: ".length);
     if (line.trim() !== "") options.onLine?.(line);
   });
   const { code } = await child.status;
+  options.signal?.removeEventListener("abort", stop);
   return { code, lastError };
 }

@@ -83,7 +83,7 @@ async function main(): Promise<number> {
   });
   const parts = new Map<string, number>();
   for (const [file, bytes] of Object.entries(kit.files)) {
-    const part = file.startsWith("wheels/") ? "wheels/" : file.startsWith("data/") ? "data/" : file;
+    const part = ["wheels/", "data/", "app/node_modules/"].find((p) => file.startsWith(p)) ?? file;
     parts.set(part, (parts.get(part) ?? 0) + bytes);
   }
   const width = Math.max(...[...parts.keys()].map((p) => p.length));

@@ -127,9 +127,11 @@ export function progressReporter(
         break;
       case "model-start":
         err(
-          `${event.model}: ${
-            event.fromEpoch > 1 ? `resuming at epoch ${event.fromEpoch}` : "training"
-          } (${event.epochs} epoch${event.epochs === 1 ? "" : "s"})\n`,
+          event.epochs === 0
+            ? `${event.model}: inference only (not trained)\n`
+            : `${event.model}: ${
+              event.fromEpoch > 1 ? `resuming at epoch ${event.fromEpoch}` : "training"
+            } (${event.epochs} epoch${event.epochs === 1 ? "" : "s"})\n`,
         );
         epochStart = performance.now();
         break;
@@ -168,7 +170,9 @@ export function progressReporter(
       case "model-done": {
         const { test, inference } = event.run;
         err(
-          `${event.model}${tag}: test accuracy ${(test!.accuracy * 100).toFixed(2)}%, ` +
+          `${event.model}${tag}: ${
+            test ? `test accuracy ${(test.accuracy * 100).toFixed(2)}%` : "not trained"
+          }, ` +
             `batch-1 p50 ${inference!.batch1.p50Ms.toFixed(2)} ms` +
             (inference!.layers
               ? ` (predictOnBatch ${inference!.layers.batch1.p50Ms.toFixed(2)} ms), `

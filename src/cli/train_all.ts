@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { writeJsonAtomic } from "../_util/fs.ts";
 import { type OneDnnState, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { BACKEND_NAMES, getBackendSpec, loadBackend, pickBackend } from "../backends/registry.ts";
+import { missingTrainingKernels, notTrainedReason } from "../backends/training_kernels.ts";
 import type { LoadedBackend } from "../backends/types.ts";
 import { DatasetError, epochOrder, toTensors } from "../data/mod.ts";
 import { DEFAULT_ENGINE, type EngineSpec, getEngineSpec } from "../engines/registry.ts";
@@ -169,6 +170,7 @@ export async function trainAllMain(args: string[]): Promise<number> {
       command,
       mode,
       probes,
+      notTrained: notTrainedOn(backend),
     });
   } finally {
     if (isMeasured(probes.energy)) await probes.energy.close();
@@ -392,6 +394,15 @@ interface TrainInputs {
   command: string;
   mode: "json" | "tty" | "lines";
   probes: MeasureProbes;
+  /** Why the backend cannot train, when it lacks a kernel of the backward pass. */
+  notTrained?: string;
+}
+
+/** Why `backend` cannot train the models, or `undefined` when it can. */
+function notTrainedOn(backend: LoadedBackend): string | undefined {
+  const name = backend.tf.getBackend();
+  const missing = missingTrainingKernels(backend.tf.getKernel, name);
+  return missing.length > 0 ? notTrainedReason(name, backend.tf.version_core, missing) : undefined;
 }
 
 /** Trains, evaluates and times every model; Ctrl-C stops after the epoch in flight. */
@@ -413,6 +424,7 @@ async function train(inputs: TrainInputs): Promise<number> {
   };
   Deno.addSignalListener("SIGINT", onSigint);
   const reports = await runReports(outDir, inputs.command);
+  if (inputs.notTrained) console.error(`train-all: not trained: ${inputs.notTrained}`);
   // report.html is drawn when a model is done and when the run ends, not after every epoch.
   let written: ResultsFile | undefined;
   try {
@@ -444,6 +456,7 @@ async function train(inputs: TrainInputs): Promise<number> {
       },
       signal: controller.signal,
       probes: inputs.probes,
+      notTrained: inputs.notTrained,
     });
     await reports.html(results);
     if (mode === "json") {

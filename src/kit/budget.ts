@@ -13,10 +13,25 @@
 export interface SideRate {
   /** The side's name, as the plan prints it. */
   side: string;
-  /** Expected training images per second, per model. */
+  /** Whether the side trains (else it times inference only, in its overhead). Default true. */
+  trains?: boolean;
+  /** Expected training images per second, per model (unused when it does not train). */
   imagesPerSecond: Readonly<Record<string, number>>;
-  /** Seconds a run of one model costs beyond its epochs: start-up, evaluation, inference timing. */
-  overheadSeconds: number;
+  /**
+   * Seconds a run of one model costs beyond its epochs: start-up, evaluation,
+   * inference timing; one figure for every model, or one per model.
+   */
+  overheadSeconds: number | Readonly<Record<string, number>>;
+}
+
+/** A side's overhead for `model`. */
+function overheadOf(rate: SideRate, model: string): number {
+  const o = rate.overheadSeconds;
+  const seconds = typeof o === "number" ? o : o[model];
+  if (!(seconds >= 0)) {
+    throw new RangeError(`${rate.side}: expected overhead seconds for ${model}, got ${seconds}`);
+  }
+  return seconds;
 }
 
 /** Options of {@link planBudget}. */
@@ -41,7 +56,9 @@ export interface BudgetOptions {
 export interface PlannedRun {
   model: string;
   side: string;
+  /** Training images per epoch (the same on every side of the model). */
   trainSize: number;
+  /** Epochs, 0 for a side that does not train. */
   epochs: number;
   /** Expected seconds, overhead included. */
   seconds: number;
@@ -60,7 +77,8 @@ export interface BudgetPlan {
  * Plans the runs. Each model runs on every side with one training size (the
  * same data on each side, so they compare), the largest that fits in what is
  * left of the budget, rounded down to a multiple of 1,000 images (or of 100
- * below 1,000).
+ * below 1,000). model1 comes first; each later model leaves the models after
+ * it their smallest runs, where those fit.
  *
  * @throws {RangeError} For a budget, epochs or sizes that cannot make a plan; the message says which.
  */
@@ -85,16 +103,30 @@ export function planBudget(options: BudgetOptions): BudgetPlan {
   let left = options.budgetSeconds * margin;
   const runs: PlannedRun[] = [];
   const leftOut: string[] = [];
-  for (const model of models) {
+  // seconds(n) = Σ overhead + epochs · n · Σ 1/ips, per model
+  const costs = models.map((model) => {
     const rates = sides.map((s) => {
+      const trains = s.trains ?? true;
       const ips = s.imagesPerSecond[model];
-      if (!(ips > 0)) throw new RangeError(`${s.side}: expected images/s for ${model}, got ${ips}`);
-      return { side: s.side, ips, overhead: s.overheadSeconds };
+      if (trains && !(ips > 0)) {
+        throw new RangeError(`${s.side}: expected images/s for ${model}, got ${ips}`);
+      }
+      return { side: s.side, ips: trains ? ips : Infinity, trains, overhead: overheadOf(s, model) };
     });
-    // seconds(n) = Σ overhead + epochs · n · Σ 1/ips
     const fixed = rates.reduce((a, r) => a + r.overhead, 0);
     const perImage = epochs * rates.reduce((a, r) => a + 1 / r.ips, 0);
-    const fits = Math.min(maxTrainSize, Math.floor((left - fixed) / perImage));
+    return { rates, fixed, perImage, smallest: fixed + perImage * minTrainSize };
+  });
+  for (const [i, model] of models.entries()) {
+    const { rates, fixed, perImage } = costs[i];
+    // After model1, each model leaves the later ones their smallest runs where those still fit.
+    let reserve = 0;
+    if (i > 0) {
+      for (const later of costs.slice(i + 1)) {
+        if (costs[i].smallest + reserve + later.smallest <= left) reserve += later.smallest;
+      }
+    }
+    const fits = Math.min(maxTrainSize, Math.floor((left - reserve - fixed) / perImage));
     const trainSize = roundDown(fits);
     if (trainSize < minTrainSize) {
       leftOut.push(
@@ -107,7 +139,7 @@ export function planBudget(options: BudgetOptions): BudgetPlan {
     }
     for (const r of rates) {
       const seconds = r.overhead + (epochs * trainSize) / r.ips;
-      runs.push({ model, side: r.side, trainSize, epochs, seconds });
+      runs.push({ model, side: r.side, trainSize, epochs: r.trains ? epochs : 0, seconds });
       left -= seconds;
     }
   }
@@ -137,12 +169,56 @@ export function parseBudget(value: string): number {
   return seconds;
 }
 
+/** What one side did for one model, to plan the models after it from. */
+export interface MeasuredRate {
+  side: string;
+  model: string;
+  /** Training images per second over the steady epochs; absent for a side that does not train. */
+  imagesPerSecond?: number;
+  /** Seconds beyond the epochs: start-up, first-epoch extra, evaluation, inference timing. */
+  overheadSeconds: number;
+}
+
+/**
+ * The rates to plan the next models with: each side's expected images/s and
+ * overhead for every model scaled by how far its last measured model came
+ * from what was expected of it.
+ */
+export function updateRates(
+  rates: readonly SideRate[],
+  measured: readonly MeasuredRate[],
+): SideRate[] {
+  return rates.map((r) => {
+    const last = measured.findLast((m) => m.side === r.side);
+    if (!last) return r;
+    const expected = r.imagesPerSecond[last.model];
+    const scale = last.imagesPerSecond && expected ? last.imagesPerSecond / expected : 1;
+    const expectedOverhead = overheadOf(r, last.model);
+    const o = r.overheadSeconds;
+    return {
+      ...r,
+      imagesPerSecond: Object.fromEntries(
+        Object.entries(r.imagesPerSecond).map(([model, ips]) => [model, ips * scale]),
+      ),
+      overheadSeconds: typeof o === "number" || expectedOverhead === 0
+        ? last.overheadSeconds
+        : Object.fromEntries(
+          Object.entries(o).map((
+            [model, seconds],
+          ) => [model, (seconds * last.overheadSeconds) / expectedOverhead]),
+        ),
+    };
+  });
+}
+
 /** The plan in lines, as `run.sh` prints it before it starts. */
 export function describePlan(plan: BudgetPlan, budgetSeconds: number): string[] {
   const lines = plan.runs.map((r) =>
     `${r.model} on ${r.side}: ${
-      r.trainSize.toLocaleString("en-US")
-    } training images × ${r.epochs} epochs, about ${Math.round(r.seconds)} s`
+      r.epochs === 0
+        ? "inference only"
+        : `${r.trainSize.toLocaleString("en-US")} training images × ${r.epochs} epochs`
+    }, about ${Math.round(r.seconds)} s`
   );
   lines.push(
     `about ${Math.round(plan.seconds)} s in all, of a budget of ${Math.round(budgetSeconds)} s`,

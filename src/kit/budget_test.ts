@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describePlan, parseBudget, planBudget } from "./budget.ts";
+import { describePlan, parseBudget, planBudget, type SideRate, updateRates } from "./budget.ts";
 
 const sides = [
   {
@@ -90,4 +90,56 @@ Deno.test("parseBudget reads seconds, minutes and hours", () => {
       }`,
     });
   }
+});
+
+Deno.test("planBudget counts an inference-only side by its overhead alone", () => {
+  const plan = planBudget({
+    budgetSeconds: 100,
+    models: ["model1"],
+    sides: [sides[0], {
+      side: "wasm",
+      trains: false,
+      imagesPerSecond: {},
+      overheadSeconds: { model1: 10 },
+    }],
+    epochs: 3,
+    maxTrainSize: 54_000,
+    minTrainSize: 500,
+  });
+  // 80 − 20 − 10 = 50 s for 3n / 1000 → n = 16,666 → 16,000
+  assert.deepEqual(plan.runs.map((r) => [r.side, r.trainSize, r.epochs, r.seconds]), [
+    ["webgpu", 16_000, 3, 68],
+    ["wasm", 16_000, 0, 10],
+  ]);
+  assert.deepEqual(describePlan(plan, 100).slice(0, 2), [
+    "model1 on webgpu: 16,000 training images × 3 epochs, about 68 s",
+    "model1 on wasm: inference only, about 10 s",
+  ]);
+});
+
+Deno.test("updateRates scales every model's rate and overhead by the last measured model", () => {
+  const rates: SideRate[] = [
+    { side: "a", imagesPerSecond: { model1: 1000, model2: 500 }, overheadSeconds: 20 },
+    {
+      side: "b",
+      trains: false,
+      imagesPerSecond: {},
+      overheadSeconds: { model1: 10, model2: 40 },
+    },
+    { side: "c", imagesPerSecond: { model1: 100, model2: 50 }, overheadSeconds: 5 },
+  ];
+  const next = updateRates(rates, [
+    { side: "a", model: "model1", imagesPerSecond: 2000, overheadSeconds: 12 },
+    { side: "b", model: "model1", overheadSeconds: 5 },
+  ]);
+  assert.deepEqual(next, [
+    { side: "a", imagesPerSecond: { model1: 2000, model2: 1000 }, overheadSeconds: 12 },
+    {
+      side: "b",
+      trains: false,
+      imagesPerSecond: {},
+      overheadSeconds: { model1: 5, model2: 20 },
+    },
+    rates[2],
+  ]);
 });

@@ -7,7 +7,8 @@
  *   TF.js and its WebGPU backend in one bundle (`bundle.ts`), with
  *   `app/src/cli/keras_peer.py` beside it
  *   where the bundle looks for them, and `app/node_modules/` with the browser
- *   builds of Vega, Vega-Lite and vega-embed that `report.html` inlines;
+ *   builds of Vega, Vega-Lite and vega-embed that `report.html` inlines and
+ *   tfjs-backend-wasm's `.wasm` files, for the `wasm` backend (TF.js's CPU side);
  * - `data/`: the stratified Fashion-MNIST subset the runs train on, `xz -9`
  *   compressed, with its `subset.json` (`kit_data.ts`);
  * - `wheels/`: Keras 3 and the packages it needs there (`wheels.ts`);
@@ -21,6 +22,7 @@
 import { basename, join } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 import { SetupError } from "../backends/setup_error.ts";
+import { WASM_FILES, WASM_PACKAGE, wasmDistDir } from "../backends/wasm.ts";
 import type { SubsetManifest } from "../data/subset.ts";
 import { KERAS_PEER_SCRIPT } from "../peer/keras.ts";
 import { chartScriptFiles } from "../results/html_assets.ts";
@@ -106,6 +108,7 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
       string,
       string,
     ][],
+    ...(await wasmBackendFiles()),
   ];
   const files: Record<string, number> = {};
   for (const [to, from] of copies) files[to] = (await Deno.stat(from)).size;
@@ -167,6 +170,16 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
     }
     throw err;
   }
+}
+
+/** tfjs-backend-wasm's `package.json` and `.wasm` files, as the bundle's `wasm` backend finds them. */
+async function wasmBackendFiles(): Promise<[string, string][]> {
+  const dist = await wasmDistDir();
+  const to = `app/node_modules/${WASM_PACKAGE}`;
+  return [
+    [`${to}/package.json`, join(dist, "..", "package.json")],
+    ...WASM_FILES.map((f) => [`${to}/dist/${f}`, join(dist, f)] as [string, string]),
+  ];
 }
 
 /** Every file under `dir` (relative path → bytes), sorted by path. */

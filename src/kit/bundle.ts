@@ -6,12 +6,12 @@
  *
  * In the bundle every module's `import.meta.url` is the bundle's own, so the
  * kit places it where the repository has its entry point,
- * {@link KIT_BUNDLE_PATH}: the fixture split (`../../fixtures/fashion-mnist`)
- * and the Keras script (`./keras_peer.py`) are then found beside it as in the
+ * {@link KIT_BUNDLE_PATH}: the Keras script (`./keras_peer.py`) and the
+ * files it reads from `node_modules/` are then found beside it as in the
  * repository. `import.meta.main` is false in every bundled module (no task's
  * own entry point fires); a small entry calls the kit's runner instead.
- * tfjs-node and tfjs-node-gpu stay out: only the WebGPU and pure-JS backends
- * run from the kit.
+ * tfjs-node and tfjs-node-gpu stay out: only the WebGPU, WebAssembly and
+ * pure-JS backends run from the kit.
  *
  * @module
  */
@@ -78,10 +78,15 @@ export async function bundleKitProgram(): Promise<KitBundle> {
       target: "esnext",
       external: ["node:*", "@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"],
       define: { "import.meta.main": "false" },
-      // CommonJS packages inside an ES module call `require`; Node's is made from the bundle.
+      // CommonJS packages inside an ES module call `require` and read `__dirname`
+      // (tfjs-backend-wasm's Emscripten loader): Node's are made from the bundle's place.
       banner: {
         js: 'import { createRequire as __kitRequire } from "node:module";\n' +
-          "const require = __kitRequire(import.meta.url);",
+          'import { dirname as __kitDirname } from "node:path";\n' +
+          'import { fileURLToPath as __kitFilePath } from "node:url";\n' +
+          "const require = __kitRequire(import.meta.url);\n" +
+          "const __filename = __kitFilePath(import.meta.url);\n" +
+          "const __dirname = __kitDirname(__filename);",
       },
       absWorkingDir: REPO_ROOT,
       write: false,

@@ -15,10 +15,15 @@ export function kitReadme(m: KitManifest): string {
 
 Built ${m.createdAt} from commit ${m.gitCommit ?? "(unknown)"}.
 
-It measures model1, model2 and model3 on this machine's GPU, with no network and nothing to install:
+It measures model1, model2 and model3 on this machine's GPU and on its own CPU, within one
+framework, with no network and nothing to install. Each model runs on four sides in turn:
 
 1. stock TF.js (engine \`tfjs\`) on the \`webgpu\` backend, through Deno's \`navigator.gpu\`;
-2. Keras 3 on JAX (else PyTorch), whichever imports and sees a GPU,
+2. stock TF.js on \`wasm\`, TF.js's WebAssembly CPU backend (libtensorflow cannot travel in the
+   kit); it has no \`Conv2DBackpropFilter\` kernel, so only its inference is timed, and its
+   results say so;
+3. Keras 3 on JAX (else PyTorch), whichever imports and sees a GPU;
+4. the same Keras kept to the CPU (\`JAX_PLATFORMS=cpu\`, or \`CUDA_VISIBLE_DEVICES=\` for PyTorch),
 
 on the same data (the kit's \`data/\`, recorded as \`${m.data}\`: a class-stratified subset of
 Fashion-MNIST picked from the official files, with ${
@@ -40,17 +45,25 @@ wheels of Keras and the few packages it needs beside them are in \`wheels/\`, un
 ## Run
 
 \`\`\`sh
-./run.sh                      # the measurement; refuses a machine without a GPU
+./run.sh                      # the measurement, in 8 minutes; refuses a machine without a GPU
 ./run.sh --machine h100       # the name recorded for this machine (default: the hostname)
+./run.sh --budget 20m         # plan to another budget
+./run.sh --plan               # print the plan and stop
 ./run.sh --keras-backend torch
 ./run.sh --dry-run            # the same steps with 4 images and 1 epoch, on whatever is here
 ./run.sh --help
 \`\`\`
 
+The training size of each model is planned to fit the budget (default 8 minutes), model1 first on
+as much of the data as fits, and printed before anything runs; each later model is planned again
+from what the sides measured, and a model that no longer fits is left out with its reason.
+
 \`run.sh\` checks the SHA-256 of \`deno.xz\`, decompresses Deno into \`work/\` (with \`xz\`, or
 Python's \`lzma\`), checks the binary's SHA-256, and runs the kit's program. It writes
-\`results/<machine>-<time>/webgpu/results.json\` and \`results/<machine>-<time>/keras-jax/results.json\`
-(or \`keras-torch\`), in the suite's results schema, and prints where they are.
+\`results/<machine>-<time>/<side>/<model>/results.json\` (sides \`webgpu\`, \`wasm\`, \`keras-jax\` and
+\`keras-jax-cpu\`, or \`keras-torch\` and \`keras-torch-cpu\`) in the suite's results schema, each as its
+run ends, and \`plan.json\` beside them (every plan made, each run's seconds, what was left out), and
+prints where they are.
 
 ## Bring the results back
 
@@ -60,8 +73,11 @@ Copy the \`results/<machine>-<time>\` folder into the repository and merge it wi
 deno task merge results/<machine>-<time> <CPU results.json or folder> --out results/merged
 \`\`\`
 
-The Keras rows are labelled: backend \`keras-jax\` or \`keras-torch\`, engine \`keras\`, with Keras,
-the framework, its version and the device in the row's device and in \`env.keras\`.
+The merged \`compare.md\` has a table of GPU over CPU within one framework on this machine
+(\`webgpu\` over \`wasm\`, \`keras-jax\` over \`keras-jax-cpu\`), each ratio with its 95% interval and
+verdict. The Keras rows are labelled: backend \`keras-jax\` or \`keras-torch\` (\`-cpu\` for the CPU
+side), engine \`keras\`, with Keras, the framework, its version and the device in the row's device
+and in \`env.keras\`.
 
 ## Contents
 

@@ -37,8 +37,8 @@ export interface HostMemoryRecord {
   method: "VmHWM" | "ru_maxrss";
   /** Resident set once the backend is loaded and the data is in memory, before the model is built. */
   baselineBytes: number;
-  /** Peak resident set while the model was built and trained. */
-  trainingPeakBytes: number;
+  /** Peak resident set while the model was built and trained; null for a model that was not trained. */
+  trainingPeakBytes: number | null;
   /** Peak resident set while the model was evaluated and timed for inference; null until then. */
   inferencePeakBytes: number | null;
 }

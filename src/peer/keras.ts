@@ -182,6 +182,8 @@ export interface KerasRunOptions {
   kerasBackend?: KerasBackend;
   /** Extra environment variables for the child Python (e.g. `PYTHONPATH`). Default: none. */
   env?: Record<string, string>;
+  /** Aborting stops the child Python (the model in flight is not recorded). Default: none. */
+  signal?: AbortSignal;
   /** The `backend` recorded in the run. Default `"keras"`. */
   backendName?: string;
   /** Called with each finished epoch. */
@@ -308,6 +310,8 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  const stop = () => child.kill("SIGTERM");
+  options.signal?.addEventListener("abort", stop, { once: true });
   const stderr = new Response(child.stderr).text();
   await forEachLine(child.stdout, (line) => {
     if (!line.startsWith("{")) return;
@@ -317,6 +321,10 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
     if (event.type === "epoch") options.onEpoch?.(event.record);
   });
   const { code } = await child.status;
+  options.signal?.removeEventListener("abort", stop);
+  if (options.signal?.aborted) {
+    throw new Error(`the Keras peer was stopped: ${String(options.signal.reason)}`);
+  }
   if (code !== 0) {
     const last = (await stderr).trim().split("\n").filter((l) => l.trim() !== "").at(-1);
     throw new Error(`the Keras peer failed (exit ${code}): ${last ?? "no message"}`);

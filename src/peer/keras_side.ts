@@ -51,6 +51,8 @@ export interface KerasSideOptions {
   log?: (line: string) => void;
   /** What Keras computes on, for the energy meter: RAPL for the CPU, `nvidia-smi` for a GPU. Default `"cpu"`. */
   device?: "cpu" | "gpu";
+  /** Aborting stops the model in flight; the models before it stay written. Default: none. */
+  signal?: AbortSignal;
 }
 
 /** One epoch's progress line, the same for every Keras run. */
@@ -112,6 +114,7 @@ export async function runKerasSide(options: KerasSideOptions): Promise<ResultsFi
         onEpoch: (e) => log(kerasEpochLine(label, e, run.epochs)),
         energy,
         targetAccuracies: config.targetAccuracies,
+        signal: options.signal,
       });
       runs.push(done.run);
       results = kerasResultsFile({

@@ -368,7 +368,10 @@ function sideMeasures(runs: readonly PeerRun[]): SideMeasures | undefined {
   const targets = runs[0].results.config.targetAccuracies ?? [];
   return {
     baselineBytes: med((m) => m.memory.host, (h) => h.baselineBytes),
-    trainingPeakBytes: med((m) => m.memory.host, (h) => h.trainingPeakBytes),
+    trainingPeakBytes: med((m) => {
+      const host = m.memory.host;
+      return isMeasured(host) ? host.trainingPeakBytes : host;
+    }, id),
     inferencePeakBytes: med((m) => {
       const host = m.memory.host;
       return isMeasured(host) ? host.inferencePeakBytes : host;

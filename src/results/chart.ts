@@ -52,7 +52,7 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
   );
   const memory = measured.flatMap((r) => {
     const host = r.measures?.memory.host;
-    if (!host || !isMeasured(host)) return [];
+    if (!host || !isMeasured(host) || host.trainingPeakBytes === null) return [];
     const mib = host.trainingPeakBytes / 2 ** 20;
     return [{
       model: r.model,

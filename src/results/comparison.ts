@@ -22,6 +22,7 @@ import type { MeasuresRecord } from "../measure/measures.ts";
 import { bootstrapRatio, type Interval } from "../_util/stats.ts";
 import { speedupVerdict, type Verdict } from "./verdict.ts";
 import { MIN_SAMPLES } from "./stats.ts";
+import { type GpuCpuPair, gpuCpuPairs } from "./gpu_cpu_pairs.ts";
 
 /** The backend every speed-up is measured against. */
 export const BASELINE_BACKEND = "tensorflow";
@@ -48,6 +49,8 @@ export interface ComparisonRow {
   status: RowStatus;
   /** Why it was not measured, or a note on how it was (e.g. a short run). */
   note: string | null;
+  /** Why its model was not trained (its backend cannot train), when so; inference was still timed. */
+  notTrained?: string;
   /** The device, in words, as the backend reported it. */
   device: string | null;
   /** `"gpu"` only when the work really ran on a GPU. */
@@ -216,6 +219,11 @@ export interface Comparison {
   scaling: ScalingRow[];
   /** Each machine's environment. */
   machines: MachineSummary[];
+  /**
+   * GPU over CPU within one framework on one machine (`gpu_cpu_pairs.ts`);
+   * absent in comparisons written before it (`buildComparison` recomputes it from the rows).
+   */
+  gpuOverCpu?: GpuCpuPair[];
   /** Duplicates that were dropped in favour of a newer run, and similar notes. */
   notes: string[];
 }
@@ -337,6 +345,7 @@ export function buildComparison(options: BuildComparisonOptions): Comparison {
     rows,
     scaling: scalingRows(rows),
     machines: [...machines.values()].sort((a, b) => a.machine.localeCompare(b.machine)),
+    gpuOverCpu: gpuCpuPairs(rows),
     notes,
   };
 }

@@ -9,6 +9,7 @@ import type { Comparison, ComparisonRow, VerdictedInterval } from "./comparison.
 import { DEFAULT_BAND } from "./verdict.ts";
 import { fixed, intervalCell, markdownTable, secondsDigits, tailNote } from "./markdown.ts";
 import { renderMeasures } from "./measures_markdown.ts";
+import type { PairRatio } from "./gpu_cpu_pairs.ts";
 
 function n(x: number): string {
   return x.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -42,6 +43,11 @@ export function speedupCell(
       maximumFractionDigits: slower < 2 ? 2 : slower < 10 ? 1 : 0,
     })
   }× slower)${verdict}`;
+}
+
+/** A GPU-over-CPU ratio with its interval and verdict, or `–`. */
+function pairCell(r: PairRatio | null): string {
+  return r ? speedupCell(r.ratio, r.interval) : "–";
 }
 
 function ratioDigits(x: number): string {
@@ -210,6 +216,38 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
         })),
       ),
     );
+  }
+
+  const pairs = c.gpuOverCpu ?? [];
+  if (pairs.length > 0) {
+    out.push("## GPU over CPU, one framework on one machine", "");
+    out.push(
+      markdownTable(
+        ["machine", "model", "framework", "GPU", "CPU", "training", "batch-1 p50", "batched"],
+        pairs.map((p) => [
+          p.machine,
+          p.model,
+          `\`${p.framework}\``,
+          `\`${p.gpu.backend}\`${p.gpu.device ? `: ${p.gpu.device}` : ""}`,
+          `\`${p.cpu.backend}\`${p.cpu.device ? `: ${p.cpu.device}` : ""}`,
+          pairCell(p.training),
+          pairCell(p.batch1),
+          p.batched ? `${pairCell(p.batched)} at batch ${p.batched.batchSize}` : "–",
+        ]),
+      ),
+      "",
+      "Each ratio is the GPU's speed over the CPU's (training images/s, batch-1 p50 latency, batched " +
+        "images/s) between two runs on the same machine that differ in their device only, with the " +
+        "95% bootstrap interval and its verdict.",
+      "",
+    );
+    const notes = pairs.flatMap((p) =>
+      [...p.notes, ...(p.differs.length ? [`the runs differ in ${p.differs.join(", ")}`] : [])]
+        .map((n) =>
+          `- ${p.machine} ${p.model} \`${p.gpu.backend}\` over \`${p.cpu.backend}\`: ${n}`
+        )
+    );
+    if (notes.length > 0) out.push(...notes, "");
   }
 
   if (c.scaling.length > 0) {

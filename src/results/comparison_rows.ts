@@ -64,6 +64,7 @@ function rowFromRun(
     inferencePath: run.inference?.path ?? results.config.inferencePath ?? "layers",
     status: "measured",
     note: notes.length > 0 ? notes.join("; ") : null,
+    ...(run.notTrained ? { notTrained: run.notTrained } : {}),
     device: results.env.device,
     deviceKind: info?.kind ?? (run.backend === "tensorflow-gpu" ? null : "cpu"),
     softwareAdapter: software,

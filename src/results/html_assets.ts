@@ -7,6 +7,7 @@
  * @module
  */
 import { dirname, join } from "node:path";
+import { packageRoot } from "../_util/package_root.ts";
 import { fileURLToPath } from "node:url";
 
 /** The packages whose browser builds a page inlines, in the order they must load. */
@@ -74,20 +75,4 @@ export async function chartScriptFiles(
     }
   }
   return files;
-}
-
-/** The nearest `node_modules/<name>` folder holding a `package.json`, from `start` up. */
-async function packageRoot(start: string, name: string): Promise<string> {
-  for (let dir = start;; dir = dirname(dir)) {
-    const root = join(dir, "node_modules", name);
-    try {
-      if ((await Deno.stat(join(root, "package.json"))).isFile) return root;
-    } catch {
-      // not here
-    }
-    if (dir === dirname(dir)) break;
-  }
-  throw new Error(
-    `the ${name} package is not installed (no node_modules/${name} at or above ${start}); run deno install`,
-  );
 }

@@ -265,7 +265,9 @@ function memoryChart(rows: readonly ChartSeries[], order: readonly string[]): Ht
   const values = rows.flatMap(({ series, row }) => {
     const host = row.measures?.memory.host;
     if (!host || !isMeasured(host)) return [];
-    const phases = [{ phase: "training", bytes: host.trainingPeakBytes }];
+    const phases = host.trainingPeakBytes === null
+      ? []
+      : [{ phase: "training", bytes: host.trainingPeakBytes }];
     if (host.inferencePeakBytes !== null) {
       phases.push({ phase: "inference", bytes: host.inferencePeakBytes });
     }

@@ -42,7 +42,7 @@ const measures = obj({
     host: measured(obj({
       method: { enum: ["VmHWM", "ru_maxrss"] },
       baselineBytes: int,
-      trainingPeakBytes: int,
+      trainingPeakBytes: nullableInt,
       inferencePeakBytes: nullableInt,
     })),
     tfjs: measured(obj({

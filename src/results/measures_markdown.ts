@@ -92,7 +92,10 @@ export function renderMeasures(
           ),
           cell(
             host,
-            (h) => `${mib(h.trainingPeakBytes)} (+${mib(h.trainingPeakBytes - h.baselineBytes)})`,
+            (h) =>
+              h.trainingPeakBytes === null
+                ? "– (not trained)"
+                : `${mib(h.trainingPeakBytes)} (+${mib(h.trainingPeakBytes - h.baselineBytes)})`,
           ),
           cell(host, (h) => h.inferencePeakBytes === null ? "–" : mib(h.inferencePeakBytes)),
           cell(tfjs, (t) =>

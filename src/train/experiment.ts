@@ -108,6 +108,12 @@ export interface ExperimentOptions {
   /** Aborting stops after the epoch in flight, with everything done so far written. */
   signal?: AbortSignal;
   /**
+   * Why the backend cannot train (`notTrainedReason`): each model's inference
+   * is then timed on the untrained model, its `test` stays null and its record
+   * says why. Default: none, every model trains.
+   */
+  notTrained?: string;
+  /**
    * What the process can measure beyond seconds: host memory, the energy
    * meter, the backend's load time (`src/train/run_measures.ts`). Default:
    * none, and every such figure says it was not measured.
@@ -182,8 +188,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     await emit({ type: "written", path, results });
   };
   await write();
+  const { notTrained } = options;
   const complete = (run: RunRecord) =>
-    run.test !== null && run.inference !== null && run.epochs.length >= config.epochs;
+    run.inference !== null &&
+    (run.notTrained !== undefined || (run.test !== null && run.epochs.length >= config.epochs));
   await emit({
     type: "run-start",
     models: results.runs.map((run) => ({
@@ -208,60 +216,67 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     measures.built((performance.now() - t0) / 1000);
     current = { run, measures };
     try {
-      const restored = await restoreCheckpoint(checkpoints, model, spec.name);
-      run.epochs = restored?.epochs ?? [];
-      await emit({
-        type: "model-start",
-        model: spec.name,
-        fromEpoch: run.epochs.length + 1,
-        epochs: config.epochs,
-      });
-      measures.beforeTraining();
-      run.epochs = await trainEpochs({
-        model,
-        train: data.train,
-        validation: data.validation,
-        epochs: config.epochs,
-        completed: run.epochs,
-        batchSize: config.batchSize,
-        step: options.engine.trainStep,
-        oneDnn,
-        order,
-        signal,
-        memory: measures.tfjs,
-        energy: meter,
-        onBatch: (epoch, batch, batches) =>
-          emitBatch({ type: "batch", model: spec.name, epoch, batch, batches }),
-        onEpoch: async (record, all) => {
-          await saveCheckpoint(checkpoints, model, { model: spec.name, epochs: [...all] });
-          run.epochs = [...all];
-          await write();
-          await emit({ type: "epoch", model: spec.name, record, epochs: config.epochs });
-        },
-      });
-      await measures.afterTraining();
-      if (run.epochs.length < config.epochs) {
-        await emit({ type: "interrupted", model: spec.name, epochs: run.epochs.length });
-        await write();
-        return { results, interrupted: true };
-      }
       const phase = (phase: Phase, detail: string) =>
         emit({ type: "phase", model: spec.name, phase, detail });
-      await phase("evaluate", `${data.test.xs.shape[0]} test images`);
-      const test = await evaluateModel(model, data.test.xs, data.test.ys);
-      run.test = {
-        accuracy: test.accuracy,
-        loss: test.loss,
-        count: test.count,
-        confusion: test.confusion,
-      };
+      if (notTrained) {
+        run.notTrained = notTrained;
+        await emit({ type: "model-start", model: spec.name, fromEpoch: 1, epochs: 0 });
+      } else {
+        const restored = await restoreCheckpoint(checkpoints, model, spec.name);
+        run.epochs = restored?.epochs ?? [];
+        await emit({
+          type: "model-start",
+          model: spec.name,
+          fromEpoch: run.epochs.length + 1,
+          epochs: config.epochs,
+        });
+        measures.beforeTraining();
+        run.epochs = await trainEpochs({
+          model,
+          train: data.train,
+          validation: data.validation,
+          epochs: config.epochs,
+          completed: run.epochs,
+          batchSize: config.batchSize,
+          step: options.engine.trainStep,
+          oneDnn,
+          order,
+          signal,
+          memory: measures.tfjs,
+          energy: meter,
+          onBatch: (epoch, batch, batches) =>
+            emitBatch({ type: "batch", model: spec.name, epoch, batch, batches }),
+          onEpoch: async (record, all) => {
+            await saveCheckpoint(checkpoints, model, { model: spec.name, epochs: [...all] });
+            run.epochs = [...all];
+            await write();
+            await emit({ type: "epoch", model: spec.name, record, epochs: config.epochs });
+          },
+        });
+        await measures.afterTraining();
+        if (run.epochs.length < config.epochs) {
+          await emit({ type: "interrupted", model: spec.name, epochs: run.epochs.length });
+          await write();
+          return { results, interrupted: true };
+        }
+        await phase("evaluate", `${data.test.xs.shape[0]} test images`);
+        const test = await evaluateModel(model, data.test.xs, data.test.ys);
+        run.test = {
+          accuracy: test.accuracy,
+          loss: test.loss,
+          count: test.count,
+          confusion: test.confusion,
+        };
+      }
       const timing = { ...options.inference, path: options.engine.inferencePath, oneDnn };
       await phase("inference", describeTiming(timing));
       const { firstCallMs, ...inference } = await measureInference(model, data.test.xs, timing);
       run.inference = inference;
       measures.afterInference(firstCallMs);
-      await phase("save", join(outDir, "models", spec.name));
-      await saveModel(model, join(outDir, "models", spec.name));
+      if (!notTrained) {
+        await phase("save", join(outDir, "models", spec.name));
+        await saveModel(model, join(outDir, "models", spec.name));
+      }
       await write();
       await Deno.remove(checkpoints, { recursive: true }).catch(() => {});
       await Deno.remove(dirname(checkpoints)).catch(() => {}); // only once empty

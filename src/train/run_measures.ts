@@ -83,7 +83,8 @@ export function modelMeasures(probes: MeasureProbes, previous?: MeasuresRecord):
     ? previous.memory.device
     : undefined;
   let baselineBytes = earlierHost?.baselineBytes ?? 0;
-  let trainingPeakBytes = earlierHost?.trainingPeakBytes ?? 0;
+  // null until a training phase has run (a backend that cannot train never has one).
+  let trainingPeakBytes: number | null = earlierHost?.trainingPeakBytes ?? null;
   let inferencePeakBytes: number | null = null;
   let modelBuildSeconds = previous?.coldStart.modelBuildSeconds ?? 0;
   let firstPredictionMs: number | null = null;
@@ -112,7 +113,7 @@ export function modelMeasures(probes: MeasureProbes, previous?: MeasuresRecord):
       }
       training = false;
       if (!isMeasured(host)) return;
-      trainingPeakBytes = Math.max(trainingPeakBytes, host.peak());
+      trainingPeakBytes = Math.max(trainingPeakBytes ?? 0, host.peak());
       host.resetPeak();
     },
     afterInference(ms) {
@@ -129,7 +130,7 @@ export function modelMeasures(probes: MeasureProbes, previous?: MeasuresRecord):
               method: "VmHWM",
               baselineBytes,
               trainingPeakBytes: training
-                ? Math.max(trainingPeakBytes, host.peak())
+                ? Math.max(trainingPeakBytes ?? 0, host.peak())
                 : trainingPeakBytes,
               inferencePeakBytes,
             }

@@ -23,7 +23,7 @@ const refusals: [string, string[], string][] = [
   [
     "compare",
     ["--backends", "tensorflow,tpu"],
-    'error: --backends: unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, cpu, browser-wasm, browser-webgl, browser-webgpu, browser-cpu',
+    'error: --backends: unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, wasm, cpu, browser-wasm, browser-webgl, browser-webgpu, browser-cpu',
   ],
   ["compare", ["--epochs=-3"], 'error: --epochs: expected a positive integer, got "-3"'],
   [

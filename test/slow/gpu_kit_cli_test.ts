@@ -3,13 +3,15 @@
  * into a temporary folder (the compressed Deno and the wheels come from the
  * suite's cache after the first build) whose `run.sh` then runs from there,
  * outside the repository, with an empty `DENO_DIR`: refusing this machine,
- * which has no GPU, in one line; running dry (pure-JS backend, model1, 4
- * images of the kit's data subset, 1 epoch; Keras on TensorFlow's CPU in the
- * peer's environment when `deno task setup-keras` made it) into result files
- * that merge reads; and refusing a damaged data file or Deno binary.
+ * which has no GPU, in one line; printing its plan; running dry (model1, 4
+ * images of the kit's data subset, 1 epoch, on each side in turn: pure JS,
+ * wasm, and Keras on TensorFlow's CPU in the peer's environment when
+ * `deno task setup-keras` made it, twice) into result files that merge reads
+ * and pairs; and refusing a damaged data file or Deno binary.
  *
  * `FMNIST_BENCH_KIT_E2E=1` adds the whole dry run as the GPU machine would
- * run it (WebGPU on the software adapter, model1–3): several minutes on 2 cores.
+ * run it (WebGPU on the software adapter, wasm and Keras on both sides,
+ * model1–3): several minutes on 2 cores.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -100,6 +102,10 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
             "app/node_modules/vega-lite/package.json",
             "app/node_modules/vega/build/vega.min.js",
             "app/node_modules/vega/package.json",
+            "app/node_modules/@tensorflow/tfjs-backend-wasm/package.json",
+            "app/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",
+            "app/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
+            "app/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm",
             "deno.xz",
             KIT_MANIFEST,
             "run.sh",
@@ -147,6 +153,23 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
       },
     );
 
+    await t.step(
+      "--plan prints the default budget's plan, which fits, and runs nothing",
+      async () => {
+        const { code, stdout } = await runKit(kit, "--plan");
+        assert.equal(code, 0);
+        const lines = stdout.trim().split("\n");
+        assert.deepEqual(lines.slice(0, 4), [
+          "model1 on TF.js webgpu: 25,000 training images × 3 epochs, about 98 s",
+          "model1 on TF.js wasm (CPU): inference only, about 20 s",
+          "model1 on Keras GPU: 25,000 training images × 3 epochs, about 39 s",
+          "model1 on Keras CPU: 25,000 training images × 3 epochs, about 114 s",
+        ]);
+        const total = Number(stdout.match(/^about (\d+) s in all, of a budget of 480 s$/m)?.[1]);
+        assert.ok(total > 0 && total <= 480, stdout);
+      },
+    );
+
     await t.step("without a GPU it stops at once, in one line naming what is missing", async () => {
       const { code, stdout, stderr } = await runKit(kit, "--python", python);
       assert.equal(code, 1, stderr);
@@ -179,14 +202,61 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
       const inputs = await readComparisonInputs([out]);
       const rows = buildComparison({ results: inputs.results }).rows;
       assert.deepEqual(
-        rows.map((r) => [r.machine, r.model, r.backend, r.engine, r.status, r.trainSize]),
+        rows.map((r) => [r.machine, r.model, r.backend, r.engine, r.status, r.trainSize]).sort(),
         [
           ["kit-dry", "model1", "cpu", "tfjs", "measured", 4],
+          ["kit-dry", "model1", "wasm", "tfjs", "measured", 4],
           ...(keras.available
-            ? [["kit-dry", "model1", "keras-tensorflow", "keras", "measured", 4]]
+            ? [
+              ["kit-dry", "model1", "keras-tensorflow", "keras", "measured", 4],
+              ["kit-dry", "model1", "keras-tensorflow-cpu", "keras", "measured", 4],
+            ]
+            : []),
+        ].sort(),
+      );
+      // Each side ran in turn, into its own folder per model, and plan.json says what ran.
+      const plan = JSON.parse(await Deno.readTextFile(join(out, "plan.json")));
+      assert.deepEqual(
+        plan.runs.map((r: { side: string; status: string }) => [r.side, r.status]),
+        [
+          ["cpu", "complete"],
+          ["wasm", "complete"],
+          ...(keras.available
+            ? [["keras-tensorflow", "complete"], ["keras-tensorflow-cpu", "complete"]]
             : []),
         ],
       );
+      const wasm = inputs.results.find((r) => r.results.config.backend === "wasm")!.results;
+      assert.match(wasm.runs[0].notTrained ?? "", /has no Conv2DBackpropFilter kernel/);
+      assert.match(wasm.env.device ?? "", /^WebAssembly \(tfjs-backend-wasm 4\.22\.0\) in Deno/);
+      if (keras.available) {
+        const cpuSide = inputs.results.find((r) =>
+          r.results.config.backend === "keras-tensorflow-cpu"
+        )!;
+        assert.equal(cpuSide.results.env.deviceInfo?.kind, "cpu");
+        // merge pairs a framework's GPU side with its CPU side. Without a GPU here, the dry run's
+        // "GPU" sides ran on the CPU: relabelled as GPU runs, they show the pairs merge makes.
+        const asGpu = inputs.results.map(({ results, source }) =>
+          ["cpu", "keras-tensorflow"].includes(results.config.backend)
+            ? {
+              source,
+              results: {
+                ...results,
+                env: { ...results.env, deviceInfo: { kind: "gpu" as const } },
+              },
+            }
+            : { results, source }
+        );
+        const pairs = buildComparison({ results: asGpu }).gpuOverCpu ?? [];
+        assert.deepEqual(pairs.map((p) => [p.framework, p.gpu.backend, p.cpu.backend, p.differs]), [
+          ["tfjs", "cpu", "wasm", []],
+          ["keras-tensorflow", "keras-tensorflow", "keras-tensorflow-cpu", []],
+        ]);
+        assert.deepEqual(pairs[0].notes, [
+          `training: wasm was not trained (${wasm.runs[0].notTrained})`,
+        ]);
+        assert.ok(pairs.every((p) => p.batch1 !== null && p.batched !== null));
+      }
       // The TF.js run's report.html was drawn from the chart scripts the kit carries.
       assert.doesNotMatch(stderr, /report\.html is not written/);
       for (const { results, source } of inputs.results) {
@@ -257,7 +327,8 @@ Deno.test({
       const inputs = await readComparisonInputs([out]);
       const rows = buildComparison({ results: inputs.results }).rows;
       assert.equal(rows.filter((r) => r.backend === "webgpu" && r.softwareAdapter).length, 3);
-      assert.equal(rows.filter((r) => r.engine === "keras").length, keras.available ? 3 : 0);
+      assert.equal(rows.filter((r) => r.backend === "wasm").length, 3);
+      assert.equal(rows.filter((r) => r.engine === "keras").length, keras.available ? 6 : 0);
     });
   },
 });

@@ -1,0 +1,70 @@
+/**
+ * What the GPU kit runs, and how it fits a budget: four sides per model, in
+ * this order, so each framework's GPU and CPU runs follow each other on the
+ * same data, seed, batch size and epochs:
+ *
+ * 1. `tfjs-gpu`: stock TF.js on `webgpu`;
+ * 2. `tfjs-cpu`: stock TF.js on `wasm`, the fastest TF.js CPU backend that
+ *    needs no native library (it cannot train: inference only);
+ * 3. `keras-gpu`: Keras 3 on JAX (else PyTorch) on the GPU;
+ * 4. `keras-cpu`: the same Keras on the same machine's CPU.
+ *
+ * The expected rates below plan the first model; each later model is planned
+ * again from what the sides measured on the one before (`updateRates`).
+ *
+ * @module
+ */
+import type { SideRate } from "./budget.ts";
+
+/** A side of the kit's pairs. */
+export type KitSideKind = "tfjs-gpu" | "tfjs-cpu" | "keras-gpu" | "keras-cpu";
+
+/** The sides, in the order each model runs them. */
+export const KIT_SIDE_KINDS: readonly KitSideKind[] = Object.freeze([
+  "tfjs-gpu",
+  "tfjs-cpu",
+  "keras-gpu",
+  "keras-cpu",
+]);
+
+/** The budget of a run without `--budget`: it leaves a 10-minute command two minutes to spare. */
+export const KIT_DEFAULT_BUDGET = "8m";
+
+/** The fewest training images worth a model's pair: fewer, and it is left out. */
+export const KIT_MIN_TRAIN_SIZE = 1000;
+
+/**
+ * What the planner expects of each side on an H100 or H200 with 16 cores, to
+ * plan the first model: planning figures, not results. `tfjs-gpu`'s are
+ * below the H100 WebGPU run recorded in `fixtures/results/h100-webgpu/`; the
+ * others are cautious guesses that the first model's measurements replace.
+ * Overheads grow with the model where inference timing on the CPU is most of
+ * them (the inference-only `wasm` side computes on one core).
+ */
+export const KIT_EXPECTED_RATES: Readonly<Record<KitSideKind, Omit<SideRate, "side">>> = Object
+  .freeze({
+    "tfjs-gpu": {
+      imagesPerSecond: { model1: 1200, model2: 1000, model3: 650 },
+      overheadSeconds: 35,
+    },
+    "tfjs-cpu": {
+      trains: false,
+      imagesPerSecond: {},
+      overheadSeconds: { model1: 20, model2: 40, model3: 105 },
+    },
+    "keras-gpu": {
+      imagesPerSecond: { model1: 8000, model2: 6000, model3: 4000 },
+      overheadSeconds: 30,
+    },
+    "keras-cpu": {
+      imagesPerSecond: { model1: 800, model2: 250, model3: 80 },
+      overheadSeconds: { model1: 20, model2: 30, model3: 50 },
+    },
+  });
+
+/** The expected rates of `sides` (each named as its results will be), in order. */
+export function expectedRates(
+  sides: readonly { name: string; kind: KitSideKind }[],
+): SideRate[] {
+  return sides.map((s) => ({ side: s.name, ...KIT_EXPECTED_RATES[s.kind] }));
+}

@@ -1,0 +1,175 @@
+/**
+ * GPU over CPU within one framework on one machine: the question the suite
+ * was built for (the notebook's 9 minutes on a GPU against 32 on its CPU),
+ * answered only by rows that differ in their device. A pair is a measured
+ * row that ran on a real GPU and one that ran on the CPU, on the same
+ * machine and model, in the same framework: the same engine for TF.js
+ * (`webgpu` against `wasm`, `tensorflow-gpu` against `tensorflow`), the same
+ * Keras backend for Keras (`keras-jax` against `keras-jax-cpu`). Each ratio
+ * comes with its 95% bootstrap interval and verdict; a ratio whose runs
+ * were set up differently (data, sizes, seed, batch) is not given, and the
+ * pair says what differs.
+ *
+ * @module
+ */
+import { bootstrapRatio, type Interval } from "../_util/stats.ts";
+import type { ComparisonRow, RowSetup } from "./comparison.ts";
+import { MIN_SAMPLES } from "./stats.ts";
+import { speedupVerdict, type Verdict } from "./verdict.ts";
+
+/** A ratio (above 1: the GPU is faster), with its interval and verdict when the samples give one. */
+export interface PairRatio {
+  /** The GPU's speed over the CPU's. */
+  ratio: number;
+  /** 95% bootstrap interval, with its verdict (`faster`: the GPU is faster); null without samples. */
+  interval: (Interval & { verdict: Verdict }) | null;
+}
+
+/** One framework's GPU row over its CPU row, on one machine and model. */
+export interface GpuCpuPair {
+  machine: string;
+  model: string;
+  /** The framework, as the rows' engine or Keras backend names it (`tfjs`, `keras-jax`). */
+  framework: string;
+  /** The GPU row. */
+  gpu: PairSide;
+  /** The CPU row. */
+  cpu: PairSide;
+  /** Setup fields that differ beyond the device (empty for a like-for-like pair). */
+  differs: string[];
+  /** Training images/s, GPU over CPU; null with the reason in `notes` when not given. */
+  training: PairRatio | null;
+  /** Batch-1 p50 latency, CPU over GPU (above 1: the GPU answers sooner). */
+  batch1: PairRatio | null;
+  /** Batched inference images/s, GPU over CPU, at the batch size both used. */
+  batched: (PairRatio & { batchSize: number }) | null;
+  /** Why a ratio is not given, and what else a reader must know. */
+  notes: string[];
+}
+
+/** A side of a pair: which row it is. */
+export interface PairSide {
+  backend: string;
+  engine: string;
+  device: string | null;
+}
+
+/** The setup fields a pair's training figures must share. */
+const TRAINING_SETUP: readonly (keyof RowSetup)[] = [
+  "dataSha256",
+  "trainSize",
+  "batchSize",
+  "seed",
+];
+
+/**
+ * The framework a row ran in, for pairing: a Keras row's backend name
+ * without its `-cpu` suffix (the kit's CPU side of the same Keras backend),
+ * else its engine.
+ */
+export function frameworkOf(row: Pick<ComparisonRow, "engine" | "backend">): string {
+  return row.engine === "keras" ? row.backend.replace(/-cpu$/, "") : row.engine;
+}
+
+const onGpu = (r: ComparisonRow) =>
+  r.status === "measured" && r.deviceKind === "gpu" && !r.softwareAdapter && !r.fellBackToCpu;
+const onCpu = (r: ComparisonRow) => r.status === "measured" && r.deviceKind === "cpu";
+
+/** Every GPU-over-CPU pair among `rows`, in the rows' order (machine, model, GPU row). */
+export function gpuCpuPairs(rows: readonly ComparisonRow[]): GpuCpuPair[] {
+  const pairs: GpuCpuPair[] = [];
+  for (const gpu of rows.filter(onGpu)) {
+    for (const cpu of rows.filter(onCpu)) {
+      if (
+        cpu.machine !== gpu.machine || cpu.model !== gpu.model ||
+        frameworkOf(cpu) !== frameworkOf(gpu)
+      ) continue;
+      pairs.push(pairOf(gpu, cpu));
+    }
+  }
+  return pairs;
+}
+
+function pairOf(gpu: ComparisonRow, cpu: ComparisonRow): GpuCpuPair {
+  const side = (r: ComparisonRow): PairSide => ({
+    backend: r.backend,
+    engine: r.engine,
+    device: r.device,
+  });
+  const notes: string[] = [];
+  const differs = !gpu.setup || !cpu.setup
+    ? ["setup (not recorded)"]
+    : (Object.keys(gpu.setup) as (keyof RowSetup)[]).filter((k) =>
+      !["cpu", "threads", "onednn"].includes(k) && gpu.setup![k] !== cpu.setup![k]
+    );
+  const trainingDiffers = differs.filter((d) =>
+    d === "setup (not recorded)" || TRAINING_SETUP.includes(d as keyof RowSetup)
+  );
+  let training: PairRatio | null = null;
+  const untrained = [gpu, cpu].find((r) => r.imagesPerSecond === null);
+  if (untrained) {
+    notes.push(`training: ${untrained.backend} was not trained${noteOf(untrained)}`);
+  } else if (trainingDiffers.length > 0) {
+    notes.push(`training: not compared, the runs differ in ${trainingDiffers.join(", ")}`);
+  } else {
+    const g = gpu.samples?.epochSeconds;
+    const c = cpu.samples?.epochSeconds;
+    // Same training size, so epoch seconds compare directly: CPU seconds over GPU seconds.
+    training = {
+      ratio: gpu.imagesPerSecond! / cpu.imagesPerSecond!,
+      interval: g && c && g.length >= MIN_SAMPLES && c.length >= MIN_SAMPLES
+        ? verdicted(bootstrapRatio(c, g))
+        : null,
+    };
+    if (!training.interval) notes.push("training: fewer than 2 steady epochs a side, no interval");
+  }
+  let batch1: PairRatio | null = null;
+  if (gpu.batch1 && cpu.batch1) {
+    const g = gpu.samples?.batch1Ms;
+    const c = cpu.samples?.batch1Ms;
+    batch1 = {
+      ratio: cpu.batch1.p50Ms / gpu.batch1.p50Ms,
+      interval: g && c && g.length >= MIN_SAMPLES && c.length >= MIN_SAMPLES
+        ? verdicted(bootstrapRatio(c, g))
+        : null,
+    };
+  }
+  let batched: GpuCpuPair["batched"] = null;
+  if (gpu.batched && cpu.batched) {
+    if (gpu.batched.batchSize !== cpu.batched.batchSize) {
+      notes.push(
+        `batched: not compared, batch ${gpu.batched.batchSize} on the GPU and ${cpu.batched.batchSize} on the CPU`,
+      );
+    } else {
+      const g = gpu.samples?.batchedMs;
+      const c = cpu.samples?.batchedMs;
+      batched = {
+        batchSize: gpu.batched.batchSize,
+        ratio: gpu.batched.imagesPerSecond / cpu.batched.imagesPerSecond,
+        interval: g && c && g.length >= MIN_SAMPLES && c.length >= MIN_SAMPLES
+          ? verdicted(bootstrapRatio(c, g))
+          : null,
+      };
+    }
+  }
+  return {
+    machine: gpu.machine,
+    model: gpu.model,
+    framework: frameworkOf(gpu),
+    gpu: side(gpu),
+    cpu: side(cpu),
+    differs,
+    training,
+    batch1,
+    batched,
+    notes,
+  };
+}
+
+function noteOf(row: ComparisonRow): string {
+  return row.notTrained ? ` (${row.notTrained})` : "";
+}
+
+function verdicted(interval: Interval): Interval & { verdict: Verdict } {
+  return { ...interval, verdict: speedupVerdict(interval) };
+}
