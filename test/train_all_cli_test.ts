@@ -18,6 +18,10 @@ const refusals: [string[], string][] = [
   ],
   [["--epochs", "0"], 'error: --epochs: expected a positive integer, got "0"'],
   [["--epochs", "2.5"], 'error: --epochs: expected a positive integer, got "2.5"'],
+  [
+    ["--inference-batch", "1024,x"],
+    'error: --inference-batch: expected a positive integer, got "x"',
+  ],
   [["--batch-size", "many"], 'error: --batch-size: expected a positive integer, got "many"'],
   [["--seed=-1"], 'error: --seed: expected a whole number from 0 to 2147483648, got "-1"'],
   [

@@ -104,6 +104,7 @@ export async function runBrowserJob(
           runs: job.inference.runs,
           warmup: job.inference.warmup,
           batchedRuns: job.inference.batchedRuns,
+          moreBatchSizes: job.inference.moreBatchSizes,
         });
         run.inference = inference;
         measures.afterInference(firstCallMs);

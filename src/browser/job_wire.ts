@@ -35,7 +35,13 @@ export interface BrowserJob {
   /** Images in each split of the data bytes. */
   counts: { train: number; validation: number; test: number };
   /** The inference measurement. */
-  inference: { batchSize: number; runs: number; warmup: number; batchedRuns: number };
+  inference: {
+    batchSize: number;
+    runs: number;
+    warmup: number;
+    batchedRuns: number;
+    moreBatchSizes?: number[];
+  };
   /** Where the page's server has tfjs-backend-wasm's `.wasm` files (a URL prefix). */
   wasmPaths: string;
 }

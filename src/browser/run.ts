@@ -77,6 +77,7 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<ResultsF
     },
     inference: {
       batchSize: config.inferenceBatchSize ?? 1024,
+      ...(config.moreInferenceBatchSizes ? { moreBatchSizes: config.moreInferenceBatchSizes } : {}),
       runs: config.inferenceRuns ?? 100,
       warmup: options.inference.warmup,
       batchedRuns: options.inference.batchedRuns,

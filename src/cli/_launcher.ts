@@ -42,7 +42,10 @@ export function trainAllArgs(run: RunDescription, target: TrainAllTarget = {}): 
     ...size("--test-size", run.testSize),
     ...(run.backend ? ["--backend", run.backend] : []),
     ...(run.allowFallback ? ["--allow-fallback"] : []),
-    ...["--inference-batch", String(run.inferenceBatchSize)],
+    ...[
+      "--inference-batch",
+      [run.inferenceBatchSize, ...(run.moreInferenceBatchSizes ?? [])].join(","),
+    ],
     ...["--inference-runs", String(run.inferenceRuns)],
     ...(run.targetAccuracies ? ["--target-accuracy", run.targetAccuracies.join(",")] : []),
     ...["--engine", run.engine],

@@ -78,6 +78,9 @@ export function describeSavedConfig(config: RunConfig): RunDescription {
     seed: config.seed,
     learningRate: config.learningRate,
     inferenceBatchSize: config.inferenceBatchSize,
+    ...(config.moreInferenceBatchSizes
+      ? { moreInferenceBatchSizes: config.moreInferenceBatchSizes }
+      : {}),
     inferenceRuns: config.inferenceRuns,
   });
 }

@@ -73,6 +73,8 @@ export interface RunFlags {
   validationSize?: number;
   testSize?: number;
   inferenceBatchSize?: number;
+  /** The sizes after the first in `--inference-batch`. */
+  moreInferenceBatchSizes?: number[];
   inferenceRuns?: number;
   targetAccuracies?: number[];
   seed?: number;
@@ -114,6 +116,9 @@ export function parseRunFlags(
   if (values.fixtures && values["data-dir"] !== undefined) {
     throw new UsageError("--fixtures and --data-dir exclude each other");
   }
+  const inferenceBatches = values["inference-batch"]?.split(",").map((v) =>
+    parsePositiveInt("--inference-batch", v.trim())
+  );
   return {
     models: values.models === undefined ? undefined : parseModelList("--models", values.models),
     epochs: int("--epochs", values.epochs),
@@ -121,7 +126,10 @@ export function parseRunFlags(
     trainSize: int("--train-size", values["train-size"]),
     validationSize: int("--validation-size", values["validation-size"]),
     testSize: int("--test-size", values["test-size"]),
-    inferenceBatchSize: int("--inference-batch", values["inference-batch"]),
+    inferenceBatchSize: inferenceBatches?.[0],
+    moreInferenceBatchSizes: inferenceBatches && inferenceBatches.length > 1
+      ? inferenceBatches.slice(1)
+      : undefined,
     inferenceRuns,
     targetAccuracies: values["target-accuracy"] === undefined
       ? undefined
@@ -299,6 +307,7 @@ export function resolveRun(flags: RunFlags, options: ResolveRunOptions): RunDesc
       batchSize: flags.batchSize,
       seed: flags.seed,
       inferenceBatchSize: flags.inferenceBatchSize,
+      moreInferenceBatchSizes: flags.moreInferenceBatchSizes,
       inferenceRuns: flags.inferenceRuns,
       targetAccuracies: flags.targetAccuracies,
       oneDnn,
@@ -312,7 +321,13 @@ export function resolveRun(flags: RunFlags, options: ResolveRunOptions): RunDesc
     ["--train-size", flags.trainSize, previous.trainSize],
     ["--validation-size", flags.validationSize, previous.validationSize],
     ["--test-size", flags.testSize, previous.testSize],
-    ["--inference-batch", flags.inferenceBatchSize, previous.inferenceBatchSize],
+    [
+      "--inference-batch",
+      flags.inferenceBatchSize === undefined
+        ? undefined
+        : [flags.inferenceBatchSize, ...(flags.moreInferenceBatchSizes ?? [])].join(","),
+      [previous.inferenceBatchSize, ...(previous.moreInferenceBatchSizes ?? [])].join(","),
+    ],
     ["--inference-runs", flags.inferenceRuns, previous.inferenceRuns],
     [
       "--target-accuracy",
@@ -381,8 +396,10 @@ export function runFlagsHelp(defaults: TaskDefaults): string {
   --train-size N        training images, a stratified subset (default: all left after validation)
   --validation-size N   images held out of the training set (default ${RUN_DEFAULTS.validationSize}; ${RUN_DEFAULTS.fixtureValidationSize} with --fixtures)
   --test-size N         test images, a stratified subset (default: all)
-  --inference-batch N   batch size of the inference throughput measurement (default
-                        ${RUN_DEFAULTS.inferenceBatchSize}; never more than the test split)
+  --inference-batch N[,N…]
+                        batch size of the inference throughput measurement (default
+                        ${RUN_DEFAULTS.inferenceBatchSize}; never more than the test split); sizes after the
+                        first are measured beside it, e.g. 1024,128
   --inference-runs N    timed batch-1 inference calls, after ${RUN_DEFAULTS.inferenceWarmup} warm-up calls; at least ${MIN_INFERENCE_RUNS}
                         (default ${RUN_DEFAULTS.inferenceRuns})
   --target-accuracy LIST

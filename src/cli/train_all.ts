@@ -28,6 +28,7 @@ import { hostMemoryReader } from "../measure/host_memory.ts";
 import { isMeasured } from "../measure/measures.ts";
 import { inferenceBatchFor } from "../train/latency.ts";
 import {
+  moreInferenceBatchesFor,
   recordedConfig,
   RUN_DEFAULTS,
   RUN_DESCRIPTION_FILE,
@@ -441,6 +442,7 @@ async function train(inputs: TrainInputs): Promise<number> {
       order: epochOrder(run.seed),
       inference: {
         batchSize: inferenceBatchFor(run.inferenceBatchSize, data.test.count),
+        moreBatchSizes: moreInferenceBatchesFor(run, data.test.count),
         runs: run.inferenceRuns,
         warmup: RUN_DEFAULTS.inferenceWarmup,
         batchedRuns: RUN_DEFAULTS.inferenceBatchedRuns,

@@ -33,7 +33,9 @@ for validation, so that a GPU epoch is ${
     Math.ceil((m.subset.counts.train - 5000) / 128)
   } batches of 128 rather than a few), batch size, epochs and
 seed, each timed as the suite times it: training seconds per epoch (the first epoch left out of the
-median), test accuracy, batch-1 p50 and batched throughput. The data's files are \`xz\`
+median), test accuracy, batch-1 p50, batched throughput at batch 1,024 and at 128, cold start (the
+first epoch's extra seconds, the first prediction) apart, and on the GPU sides \`nvidia-smi\`'s
+power (energy per epoch, images per joule), memory, utilisation and SM clock over each epoch. The data's files are \`xz\`
 compressed; \`run.sh\` checks each one's SHA-256 before and after unpacking it into \`work/data/\`,
 and the results record the subset (data source kind \`subset\`, with its checksums and the official
 files' it was picked from). It needs Python 3.12 with numpy, h5py, absl-py, rich, ml-dtypes and JAX or PyTorch; the

@@ -22,8 +22,20 @@ export interface EnergyMeter {
   joulesSince(mark: EnergyMark): Promise<number>;
   /** Peak device memory in bytes since `mark`, where the meter also reads memory; null otherwise. */
   peakMemorySince?(mark: EnergyMark): Promise<number | null>;
+  /** The GPU's mean utilisation and SM clock since `mark`, where the meter reads them; null otherwise. */
+  activitySince?(mark: EnergyMark): Promise<GpuActivity | null>;
   /** Stops a sampler; idempotent. */
   close(): Promise<void>;
+}
+
+/** What a GPU did over a region, from `nvidia-smi`'s samples in it. */
+export interface GpuActivity {
+  /** Mean `utilization.gpu` (% of the time a kernel ran). */
+  utilisationPercent: number;
+  /** Mean `clocks.sm` in MHz; null where the driver does not report it. */
+  smClockMHz: number | null;
+  /** Samples averaged. */
+  samples: number;
 }
 
 /** Where a region started: counter readings or a time. */
@@ -115,6 +127,29 @@ export interface PowerSample {
   watts: number;
   /** Device memory in use, bytes, when the meter reads it. */
   memoryBytes?: number;
+  /** GPU utilisation, %, when the meter reads it. */
+  utilisationPercent?: number;
+  /** SM clock, MHz, when the meter reads it. */
+  smClockMHz?: number;
+}
+
+/** The mean utilisation and SM clock of the samples in [`fromMs`, `toMs`]; null without any. */
+export function gpuActivity(
+  samples: readonly PowerSample[],
+  fromMs: number,
+  toMs: number,
+): GpuActivity | null {
+  const inside = samples.filter((s) =>
+    s.atMs >= fromMs && s.atMs <= toMs && s.utilisationPercent !== undefined
+  );
+  if (inside.length === 0) return null;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const clocks = inside.flatMap((s) => s.smClockMHz === undefined ? [] : [s.smClockMHz]);
+  return {
+    utilisationPercent: mean(inside.map((s) => s.utilisationPercent!)),
+    smClockMHz: clocks.length > 0 ? mean(clocks) : null,
+    samples: inside.length,
+  };
 }
 
 /**
@@ -162,9 +197,9 @@ export interface NvidiaSmiOptions {
 }
 
 /**
- * A meter that runs `nvidia-smi --query-gpu=power.draw,memory.used -lms N`
+ * A meter that runs `nvidia-smi --query-gpu=power.draw,memory.used,utilization.gpu,clocks.sm -lms N`
  * in its own process for as long as it is open and integrates the power
- * draw over each region; it reads device memory too. Why there is none when
+ * draw over each region; it reads device memory, utilisation and the SM clock too. Why there is none when
  * the command cannot start or prints no reading within two seconds.
  */
 export async function nvidiaSmiMeter(
@@ -176,7 +211,7 @@ export async function nvidiaSmiMeter(
     child = new Deno.Command(command, {
       args: [
         `--id=${gpu}`,
-        "--query-gpu=power.draw,memory.used",
+        "--query-gpu=power.draw,memory.used,utilization.gpu,clocks.sm",
         "--format=csv,noheader,nounits",
         `-lms`,
         String(intervalMs),
@@ -195,12 +230,14 @@ export async function nvidiaSmiMeter(
   const samples: PowerSample[] = [];
   const waiters: (() => void)[] = [];
   const reading = forEachLine(child.stdout, (line) => {
-    const [watts, mib] = line.split(",").map((f) => Number(f.trim()));
+    const [watts, mib, util, clock] = line.split(",").map((f) => Number(f.trim()));
     if (!Number.isFinite(watts)) return;
     samples.push({
       atMs: performance.now(),
       watts,
       ...(Number.isFinite(mib) ? { memoryBytes: mib * 1024 * 1024 } : {}),
+      ...(Number.isFinite(util) ? { utilisationPercent: util } : {}),
+      ...(Number.isFinite(clock) ? { smClockMHz: clock } : {}),
     });
     waiters.splice(0).forEach((wake) => wake());
   }).catch(() => {});
@@ -245,6 +282,7 @@ export async function nvidiaSmiMeter(
         .map((s) => s.memoryBytes!);
       return Promise.resolve(bytes.length > 0 ? Math.max(...bytes) : null);
     },
+    activitySince: (mark) => Promise.resolve(gpuActivity(samples, mark.atMs, performance.now())),
     close,
   };
 }

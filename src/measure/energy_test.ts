@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
   counterDelta,
   findEnergyMeter,
+  gpuActivity,
   integratePower,
   nvidiaSmiMeter,
   raplMeter,
@@ -71,10 +72,10 @@ Deno.test("nvidiaSmiMeter: integrates a fake nvidia-smi's power and reads its me
   const dir = await Deno.makeTempDir();
   try {
     const fake = join(dir, "nvidia-smi");
-    // Prints 250 W and 1,000 MiB in use every 20 ms, as `-lms 20` would.
+    // Prints 250 W, 1,000 MiB in use, 87% utilisation and 1,980 MHz every 20 ms, as `-lms 20` would.
     await Deno.writeTextFile(
       fake,
-      "#!/bin/sh\nwhile true; do echo '250.00, 1000'; sleep 0.02; done\n",
+      "#!/bin/sh\nwhile true; do echo '250.00, 1000, 87, 1980'; sleep 0.02; done\n",
     );
     await Deno.chmod(fake, 0o755);
     const meter = await nvidiaSmiMeter({ command: fake, intervalMs: 20 });
@@ -86,12 +87,31 @@ Deno.test("nvidiaSmiMeter: integrates a fake nvidia-smi's power and reads its me
       const seconds = (performance.now() - mark.atMs) / 1000;
       assert.ok(Math.abs(joules - 250 * seconds) < 250 * 0.05, `${joules} J in ${seconds} s`);
       assert.equal(await meter.peakMemorySince!(mark), 1000 * 1024 * 1024);
+      const activity = await meter.activitySince!(mark);
+      assert.equal(activity?.utilisationPercent, 87);
+      assert.equal(activity?.smClockMHz, 1980);
+      assert.ok(activity!.samples >= 5, `${activity?.samples} samples`);
     } finally {
       await meter.close();
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("gpuActivity: means over the region's samples; null without any", () => {
+  const samples = [
+    { atMs: 0, watts: 1, utilisationPercent: 10, smClockMHz: 1000 },
+    { atMs: 100, watts: 1, utilisationPercent: 90, smClockMHz: 2000 },
+    { atMs: 200, watts: 1, utilisationPercent: 50 },
+    { atMs: 300, watts: 1 },
+  ];
+  assert.deepEqual(gpuActivity(samples, 50, 250), {
+    utilisationPercent: 70,
+    smClockMHz: 2000,
+    samples: 2,
+  });
+  assert.equal(gpuActivity(samples, 250, 350), null);
 });
 
 Deno.test("nvidiaSmiMeter: says why when the command is missing", async () => {

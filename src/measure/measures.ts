@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { median } from "../_util/stats.ts";
 
 /** A figure that could not be taken here, and why (e.g. "no energy counter: /sys/class/powercap is absent"). */
 export interface NotMeasured {
@@ -130,6 +131,29 @@ export interface EnergyRecord {
   joulesPerEpoch: number;
   /** Training images per joule at that median. */
   imagesPerJoule: number;
+  /**
+   * A GPU meter's view of the training epochs: the median over epochs of each
+   * epoch's mean utilisation (%) and SM clock (MHz); absent where the meter reads neither.
+   */
+  gpu?: { utilisationPercent: number; smClockMHz: number | null };
+}
+
+/**
+ * `{ gpu }`: the median over `epochs` of their GPU utilisation and SM clock,
+ * for an {@link EnergyRecord}; `{}` when no epoch has them.
+ */
+export function gpuActivityOf(
+  epochs: readonly { gpu?: { utilisationPercent: number; smClockMHz: number | null } }[],
+): Pick<EnergyRecord, "gpu"> {
+  const read = epochs.flatMap((e) => e.gpu ? [e.gpu] : []);
+  if (read.length === 0) return {};
+  const clocks = read.flatMap((g) => g.smClockMHz === null ? [] : [g.smClockMHz]);
+  return {
+    gpu: {
+      utilisationPercent: median(read.map((g) => g.utilisationPercent)),
+      smClockMHz: clocks.length > 0 ? median(clocks) : null,
+    },
+  };
 }
 
 /** Everything a run measures beyond seconds. */

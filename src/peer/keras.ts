@@ -15,8 +15,9 @@ import type { DataSplit } from "../data/split.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import type { EpochRecord, RunRecord } from "../results/schema.ts";
 import { percentile } from "../_util/stats.ts";
-import type { EnergyMark, EnergyMeter } from "../measure/energy.ts";
+import type { EnergyMark, EnergyMeter, GpuActivity } from "../measure/energy.ts";
 import {
+  gpuActivityOf,
   type HostMemoryRecord,
   isMeasured,
   type Measured,
@@ -173,7 +174,14 @@ export interface KerasRunOptions {
   /** Seed (Keras's own initialisers and dropout draw from it). */
   seed: number;
   /** Inference settings, as for `measureInference`. */
-  inference: { batchSize: number; runs: number; warmup: number; batchedRuns: number };
+  inference: {
+    batchSize: number;
+    runs: number;
+    warmup: number;
+    batchedRuns: number;
+    /** Further batch sizes timed as the main one, each at most the test images. */
+    moreBatchSizes?: number[];
+  };
   /** TensorFlow's thread pools, pinned the same as on the TF.js side. */
   threads: { intraOp: number | "default"; interOp: number | "default" };
   /** A folder for the job's files (data, job, output). */
@@ -300,6 +308,7 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
   const energy = options.energy ?? notMeasured("no energy meter given");
   const meter = isMeasured(energy) ? energy : undefined;
   const joules = new Map<number, Promise<number>>();
+  const activity = new Map<number, Promise<GpuActivity | null>>();
   let mark: EnergyMark | undefined;
   job.spawnedAtMs = Date.now();
   await Deno.writeTextFile(jobPath, JSON.stringify(job));
@@ -317,7 +326,10 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
     if (!line.startsWith("{")) return;
     const event = JSON.parse(line);
     if (event.type === "train-start" && meter) mark = meter.mark();
-    if (event.type === "trained" && meter && mark) joules.set(event.epoch, meter.joulesSince(mark));
+    if (event.type === "trained" && meter && mark) {
+      joules.set(event.epoch, meter.joulesSince(mark));
+      if (meter.activitySince) activity.set(event.epoch, meter.activitySince(mark));
+    }
     if (event.type === "epoch") options.onEpoch?.(event.record);
   });
   const { code } = await child.status;
@@ -333,6 +345,8 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
   for (const e of run.epochs as EpochRecord[]) {
     const j = await joules.get(e.epoch);
     if (j !== undefined) e.joules = j;
+    const gpu = await activity.get(e.epoch);
+    if (gpu) e.gpu = { utilisationPercent: gpu.utilisationPercent, smClockMHz: gpu.smClockMHz };
   }
   // Keras's own data is kept out of the results folder: it is a copy of the prepared splits.
   for (const name of Object.keys(data)) {
@@ -391,7 +405,12 @@ function kerasMeasures(
       ? o.energy
       : perEpoch === undefined
       ? notMeasured(`${o.energy.info.name}: no epoch has a reading`)
-      : { meter: o.energy.info, joulesPerEpoch: perEpoch, imagesPerJoule: o.trainSize / perEpoch },
+      : {
+        meter: o.energy.info,
+        joulesPerEpoch: perEpoch,
+        imagesPerJoule: o.trainSize / perEpoch,
+        ...gpuActivityOf(epochs),
+      },
   };
 }
 

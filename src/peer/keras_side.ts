@@ -16,6 +16,7 @@ import { getModelSpec } from "../models/spec.ts";
 import type { Environment } from "../results/environment.ts";
 import type { EpochRecord, ResultsFile, RunRecord } from "../results/schema.ts";
 import {
+  moreInferenceBatchesFor,
   recordedConfig,
   RUN_DEFAULTS,
   type RunDataRecord,
@@ -74,6 +75,7 @@ export async function runKerasSide(options: KerasSideOptions): Promise<ResultsFi
   const config = recordedConfig(run, data, backendName);
   const inference = {
     batchSize: inferenceBatchFor(run.inferenceBatchSize, data.test.count),
+    moreBatchSizes: moreInferenceBatchesFor(run, data.test.count),
     runs: run.inferenceRuns,
     warmup: RUN_DEFAULTS.inferenceWarmup,
     batchedRuns: RUN_DEFAULTS.inferenceBatchedRuns,

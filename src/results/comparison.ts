@@ -90,6 +90,13 @@ export interface ComparisonRow {
   } | null;
   /** Batched inference throughput, its batch size and the 95% interval of the images/s (over calls). */
   batched: { batchSize: number; imagesPerSecond: number; interval: Interval | null } | null;
+  /** Throughput at further batch sizes (e.g. 128 beside 1,024), as `batched`, with each call's milliseconds; absent when none was measured. */
+  moreBatched?: {
+    batchSize: number;
+    imagesPerSecond: number;
+    interval: Interval | null;
+    samplesMs: number[] | null;
+  }[];
   /**
    * The samples the intervals come from: each steady epoch's seconds, each
    * batch-1 call's and each batched call's milliseconds; null where they

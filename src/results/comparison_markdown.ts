@@ -9,7 +9,7 @@ import type { Comparison, ComparisonRow, VerdictedInterval } from "./comparison.
 import { DEFAULT_BAND } from "./verdict.ts";
 import { fixed, intervalCell, markdownTable, secondsDigits, tailNote } from "./markdown.ts";
 import { renderMeasures } from "./measures_markdown.ts";
-import type { PairRatio } from "./gpu_cpu_pairs.ts";
+import type { GpuCpuPair, PairRatio } from "./gpu_cpu_pairs.ts";
 
 function n(x: number): string {
   return x.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -43,6 +43,17 @@ export function speedupCell(
       maximumFractionDigits: slower < 2 ? 2 : slower < 10 ? 1 : 0,
     })
   }× slower)${verdict}`;
+}
+
+/** Both sides' cold start: first epoch's extra seconds and first prediction. */
+function coldStartCell(c: GpuCpuPair["coldStart"]): string {
+  const pair = (g: number | null, x: number | null, unit: string, digits: number) =>
+    `${g === null ? "–" : `${fixed(g, digits)} ${unit}`} / ${
+      x === null ? "–" : `${fixed(x, digits)} ${unit}`
+    }`;
+  return `first epoch extra ${
+    pair(c.gpu.firstEpochExtraSeconds, c.cpu.firstEpochExtraSeconds, "s", 2)
+  }; first prediction ${pair(c.gpu.firstPredictionMs, c.cpu.firstPredictionMs, "ms", 1)}`;
 }
 
 /** A GPU-over-CPU ratio with its interval and verdict, or `–`. */
@@ -223,7 +234,17 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
     out.push("## GPU over CPU, one framework on one machine", "");
     out.push(
       markdownTable(
-        ["machine", "model", "framework", "GPU", "CPU", "training", "batch-1 p50", "batched"],
+        [
+          "machine",
+          "model",
+          "framework",
+          "GPU",
+          "CPU",
+          "training",
+          "batch-1 p50",
+          "batched",
+          "cold start, GPU / CPU",
+        ],
         pairs.map((p) => [
           p.machine,
           p.model,
@@ -232,13 +253,16 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
           `\`${p.cpu.backend}\`${p.cpu.device ? `: ${p.cpu.device}` : ""}`,
           pairCell(p.training),
           pairCell(p.batch1),
-          p.batched ? `${pairCell(p.batched)} at batch ${p.batched.batchSize}` : "–",
+          [...p.moreBatched, ...(p.batched ? [p.batched] : [])]
+            .map((b) => `${pairCell(b)} at batch ${b.batchSize}`).join("; ") || "–",
+          coldStartCell(p.coldStart),
         ]),
       ),
       "",
       "Each ratio is the GPU's speed over the CPU's (training images/s, batch-1 p50 latency, batched " +
         "images/s) between two runs on the same machine that differ in their device only, with the " +
-        "95% bootstrap interval and its verdict.",
+        "95% bootstrap interval and its verdict. Cold start is apart: the first epoch's seconds over " +
+        "the steady median, and the first batch-1 prediction, on each side.",
       "",
     );
     const notes = pairs.flatMap((p) =>

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describeCpu, describeOneDnn } from "./environment.ts";
+import { describeCpu, describeGpu, describeOneDnn } from "./environment.ts";
 import { batch1Interval, epochTimes, MIN_SAMPLES, steadyEpochSeconds } from "./stats.ts";
 import { bootstrapInterval } from "../_util/stats.ts";
 import type { ResultsFile, RunRecord } from "./schema.ts";
@@ -93,6 +93,18 @@ function rowFromRun(
           : null,
       }
       : null,
+    ...(inference?.moreBatches?.length
+      ? {
+        moreBatched: inference.moreBatches.map((b) => ({
+          batchSize: b.batchSize,
+          imagesPerSecond: b.imagesPerSecond,
+          interval: b.samplesMs && b.samplesMs.length >= MIN_SAMPLES
+            ? imagesPerSecondInterval(b.batchSize, b.samplesMs)
+            : null,
+          samplesMs: b.samplesMs ?? null,
+        })),
+      }
+      : {}),
     samples: {
       epochSeconds: steadyEpochSeconds(run),
       batch1Ms: inference?.batch1.samplesMs ?? null,
@@ -181,9 +193,7 @@ export function machineSummary(results: ResultsFile): MachineSummary {
     machine: machineOf(results),
     cpu: describeCpu(env),
     onednn: describeOneDnn(env),
-    gpu: env.gpu
-      ? `${env.gpu.name} (driver ${env.gpu.driver})`
-      : `none (${env.gpuReason ?? "not found"})`,
+    gpu: describeGpu(env),
     tensorflow: env.tensorflow,
     software: env.keras
       ? `Deno ${env.deno}, Keras ${env.keras.version} on ${env.keras.backend} ` +

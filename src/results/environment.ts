@@ -56,8 +56,19 @@ export interface Environment {
   memoryBytes: number;
   /** TensorFlow's thread pools: a number when pinned, `"default"` (one per core) otherwise. */
   threads: { intraOp: number | "default"; interOp: number | "default" };
-  /** The first NVIDIA GPU's name and driver, or `null` with the reason there is none. */
-  gpu: { name: string; driver: string } | null;
+  /**
+   * The first NVIDIA GPU's name and driver, or `null` with the reason there is
+   * none; with its memory, maximum clocks and power limit where `nvidia-smi`
+   * reports them (absent in older files, null where it says N/A).
+   */
+  gpu: {
+    name: string;
+    driver: string;
+    memoryMiB?: number | null;
+    maxSmClockMHz?: number | null;
+    maxMemoryClockMHz?: number | null;
+    powerLimitW?: number | null;
+  } | null;
   /** Why `gpu` is null. */
   gpuReason?: string;
   /** `git rev-parse HEAD`, with `-dirty` when the tree has changes; `null` outside git. */
@@ -186,8 +197,8 @@ function cpuModel(): string {
 
 async function nvidiaGpu(): Promise<{ gpu: Environment["gpu"]; reason?: string }> {
   const out = await runQuiet("nvidia-smi", [
-    "--query-gpu=name,driver_version",
-    "--format=csv,noheader",
+    "--query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem,power.limit",
+    "--format=csv,noheader,nounits",
   ]);
   if (out === undefined) return { gpu: null, reason: "nvidia-smi not found" };
   if (out.code !== 0) {
@@ -198,10 +209,42 @@ async function nvidiaGpu(): Promise<{ gpu: Environment["gpu"]; reason?: string }
     };
   }
   // Only stdout lists GPUs; a warning on stderr is not a GPU's name.
-  const [name, driver] = out.stdout.trim().split("\n")[0].split(",").map((s) => s.trim());
-  return name
-    ? { gpu: { name, driver: driver ?? "" } }
-    : { gpu: null, reason: "nvidia-smi lists no GPU" };
+  return parseNvidiaSmiGpu(out.stdout);
+}
+
+/** The GPU in words: `NVIDIA H100 (driver 580.1, 81,559 MiB, SM up to 1,980 MHz, 700 W limit)`, or why there is none. */
+export function describeGpu(env: Pick<Environment, "gpu" | "gpuReason">): string {
+  const g = env.gpu;
+  if (!g) return `none (${env.gpuReason ?? "not found"})`;
+  const parts = [`driver ${g.driver}`];
+  if (g.memoryMiB) parts.push(`${g.memoryMiB.toLocaleString("en-US")} MiB`);
+  if (g.maxSmClockMHz) parts.push(`SM up to ${g.maxSmClockMHz.toLocaleString("en-US")} MHz`);
+  if (g.powerLimitW) parts.push(`${g.powerLimitW.toLocaleString("en-US")} W limit`);
+  return `${g.name} (${parts.join(", ")})`;
+}
+
+/**
+ * The first GPU of `nvidia-smi --query-gpu=name,driver_version,memory.total,
+ * clocks.max.sm,clocks.max.mem,power.limit --format=csv,noheader,nounits`.
+ */
+export function parseNvidiaSmiGpu(stdout: string): { gpu: Environment["gpu"]; reason?: string } {
+  const [name, driver, ...numbers] = stdout.trim().split("\n")[0].split(",").map((s) => s.trim());
+  if (!name) return { gpu: null, reason: "nvidia-smi lists no GPU" };
+  // "[N/A]" or "N/A" where a figure is not supported.
+  const num = (i: number) => {
+    const n = Number(numbers[i]);
+    return numbers[i] !== undefined && numbers[i] !== "" && Number.isFinite(n) ? n : null;
+  };
+  return {
+    gpu: {
+      name,
+      driver: driver ?? "",
+      memoryMiB: num(0),
+      maxSmClockMHz: num(1),
+      maxMemoryClockMHz: num(2),
+      powerLimitW: num(3),
+    },
+  };
 }
 
 /**

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { hostname, totalmem } from "node:os";
 import { join } from "node:path";
 import { oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
-import { collectEnvironment, describeCpu, describeOneDnn } from "./environment.ts";
+import {
+  collectEnvironment,
+  describeCpu,
+  describeGpu,
+  describeOneDnn,
+  parseNvidiaSmiGpu,
+} from "./environment.ts";
 import { SCHEMA_VERSION, validateResults } from "./schema.ts";
 
 Deno.test("describeCpu names the model, the cores and the recorded extensions", () => {
@@ -196,12 +202,26 @@ Deno.test({
   ignore: Deno.build.os === "windows",
   async fn() {
     const none = { gpuReason: undefined, gitCommit: null }; // no git on this PATH either
-    assert.deepEqual(await withNvidiaSmi("NVIDIA H200, 570.86.15\nNVIDIA H200, 570.86.15\n"), {
-      gpu: { name: "NVIDIA H200", driver: "570.86.15" },
+    const line = "NVIDIA H200, 570.86.15, 143771, 1980, 3201, 700.00\n";
+    assert.deepEqual(await withNvidiaSmi(line + line), {
+      gpu: {
+        name: "NVIDIA H200",
+        driver: "570.86.15",
+        memoryMiB: 143771,
+        maxSmClockMHz: 1980,
+        maxMemoryClockMHz: 3201,
+        powerLimitW: 700,
+      },
       ...none,
     });
+    const unknown = {
+      memoryMiB: null,
+      maxSmClockMHz: null,
+      maxMemoryClockMHz: null,
+      powerLimitW: null,
+    };
     assert.deepEqual(await withNvidiaSmi("Tesla T4\n"), {
-      gpu: { name: "Tesla T4", driver: "" },
+      gpu: { name: "Tesla T4", driver: "", ...unknown },
       ...none,
     });
     assert.deepEqual(await withNvidiaSmi(""), {
@@ -240,4 +260,35 @@ Deno.test({
       gitCommit: null,
     });
   },
+});
+
+Deno.test("parseNvidiaSmiGpu reads the name, driver, memory, clocks and power limit, N/A as null", () => {
+  assert.deepEqual(
+    parseNvidiaSmiGpu("NVIDIA H100 80GB HBM3, 580.159.04, 81559, 1980, 2619, 700.00\n"),
+    {
+      gpu: {
+        name: "NVIDIA H100 80GB HBM3",
+        driver: "580.159.04",
+        memoryMiB: 81559,
+        maxSmClockMHz: 1980,
+        maxMemoryClockMHz: 2619,
+        powerLimitW: 700,
+      },
+    },
+  );
+  const na = parseNvidiaSmiGpu("Some GPU, 550.1, 8192, [N/A], [N/A], [N/A]\n");
+  assert.equal(na.gpu?.maxSmClockMHz, null);
+  assert.equal(
+    describeGpu(na),
+    "Some GPU (driver 550.1, 8,192 MiB)",
+  );
+  assert.equal(
+    describeGpu(parseNvidiaSmiGpu("NVIDIA H100, 580.1, 81559, 1980, 2619, 700.00")),
+    "NVIDIA H100 (driver 580.1, 81,559 MiB, SM up to 1,980 MHz, 700 W limit)",
+  );
+  assert.deepEqual(parseNvidiaSmiGpu(""), { gpu: null, reason: "nvidia-smi lists no GPU" });
+  assert.equal(
+    describeGpu({ gpu: null, gpuReason: "nvidia-smi not found" }),
+    "none (nvidia-smi not found)",
+  );
 });

@@ -43,8 +43,33 @@ export interface GpuCpuPair {
   batch1: PairRatio | null;
   /** Batched inference images/s, GPU over CPU, at the batch size both used. */
   batched: (PairRatio & { batchSize: number }) | null;
+  /** The same at each further batch size both measured (e.g. 128), smallest first. */
+  moreBatched: (PairRatio & { batchSize: number })[];
+  /**
+   * Cold start, kept apart from the steady figures above (WebGPU's shader
+   * compilation and XLA's compilation land here): each side's first epoch
+   * over its steady median, and its first batch-1 prediction.
+   */
+  coldStart: { gpu: ColdStart; cpu: ColdStart };
   /** Why a ratio is not given, and what else a reader must know. */
   notes: string[];
+}
+
+/** One side's cold start; null where it was not measured. */
+export interface ColdStart {
+  /** The first epoch's seconds over the steady median (needs two epochs). */
+  firstEpochExtraSeconds: number | null;
+  /** The first batch-1 prediction, ms. */
+  firstPredictionMs: number | null;
+}
+
+function coldStartOf(row: ComparisonRow): ColdStart {
+  const c = row.measures?.coldStart;
+  const extra = c?.firstEpochExtraSeconds;
+  return {
+    firstEpochExtraSeconds: typeof extra === "number" ? extra : null,
+    firstPredictionMs: c?.firstPredictionMs ?? null,
+  };
 }
 
 /** A side of a pair: which row it is. */
@@ -152,6 +177,18 @@ function pairOf(gpu: ComparisonRow, cpu: ComparisonRow): GpuCpuPair {
       };
     }
   }
+  const moreBatched = (gpu.moreBatched ?? []).flatMap((g) => {
+    const c = cpu.moreBatched?.find((b) => b.batchSize === g.batchSize);
+    if (!c) return [];
+    return [{
+      batchSize: g.batchSize,
+      ratio: g.imagesPerSecond / c.imagesPerSecond,
+      interval: g.samplesMs && c.samplesMs && g.samplesMs.length >= MIN_SAMPLES &&
+          c.samplesMs.length >= MIN_SAMPLES
+        ? verdicted(bootstrapRatio(c.samplesMs, g.samplesMs))
+        : null,
+    }];
+  }).sort((a, b) => a.batchSize - b.batchSize);
   return {
     machine: gpu.machine,
     model: gpu.model,
@@ -162,6 +199,8 @@ function pairOf(gpu: ComparisonRow, cpu: ComparisonRow): GpuCpuPair {
     training,
     batch1,
     batched,
+    moreBatched,
+    coldStart: { gpu: coldStartOf(gpu), cpu: coldStartOf(cpu) },
     notes,
   };
 }

@@ -54,6 +54,10 @@ Deno.test("gpuCpuPairs: GPU over CPU in one framework, with intervals and verdic
   assert.equal(pair.batched!.batchSize, cpu.batched!.batchSize);
   assert.equal(pair.batched!.interval!.verdict, "faster");
   assert.deepEqual(pair.notes, []);
+  assert.deepEqual(pair.moreBatched, []);
+  // Cold start is kept apart, each side's own.
+  assert.deepEqual(pair.coldStart.gpu, pair.coldStart.cpu);
+  assert.equal(typeof pair.coldStart.cpu.firstPredictionMs, "number");
   // The same speed is no difference.
   assert.equal(
     gpuCpuPairs([onGpu(cpu, "webgpu", 1), cpu])[0].training!.interval!.verdict,
@@ -89,6 +93,25 @@ Deno.test("gpuCpuPairs pairs within a framework only, and says what it does not 
   assert.equal(pairs[2].training, null);
   assert.deepEqual(pairs[2].differs, ["trainSize"]);
   assert.deepEqual(pairs[2].notes, ["training: not compared, the runs differ in trainSize"]);
+});
+
+Deno.test("gpuCpuPairs compares each further batch size both sides measured", async () => {
+  const cpu = await cpuRow();
+  const more = (r: ComparisonRow, ips: number[], sizes: number[]) => ({
+    ...r,
+    moreBatched: sizes.map((batchSize, i) => ({
+      batchSize,
+      imagesPerSecond: ips[i],
+      interval: null,
+      samplesMs: [1, 2, 3].map((k) => (1000 * batchSize) / ips[i] + k / 100),
+    })),
+  });
+  const [pair] = gpuCpuPairs([
+    more(onGpu(cpu, "webgpu", 4), [8000, 1000], [128, 16]),
+    more(cpu, [1000, 500], [128, 64]),
+  ]);
+  assert.deepEqual(pair.moreBatched.map((b) => [b.batchSize, b.ratio]), [[128, 8]]);
+  assert.equal(pair.moreBatched[0].interval?.verdict, "faster");
 });
 
 Deno.test("a comparison's Markdown has the GPU-over-CPU table with each ratio's interval and verdict", async () => {

@@ -79,7 +79,8 @@ const measures = obj({
     }),
     joulesPerEpoch: num,
     imagesPerJoule: num,
-  })),
+    gpu: obj({ utilisationPercent: num, smClockMHz: nullableNum }),
+  }, ["meter", "joulesPerEpoch", "imagesPerJoule"])),
 });
 
 const samplesMs = { type: "array", items: num };
@@ -129,7 +130,19 @@ export const RESULTS_JSON_SCHEMA = {
       }),
       memoryBytes: int,
       threads: obj({ intraOp: threadCount, interOp: threadCount }),
-      gpu: { oneOf: [{ type: "null" }, obj({ name: str, driver: str })] },
+      gpu: {
+        oneOf: [
+          { type: "null" },
+          obj({
+            name: str,
+            driver: str,
+            memoryMiB: nullableNum,
+            maxSmClockMHz: nullableNum,
+            maxMemoryClockMHz: nullableNum,
+            powerLimitW: nullableNum,
+          }, ["name", "driver"]),
+        ],
+      },
       gpuReason: str,
       gitCommit: nullableStr,
       keras: obj({
@@ -177,6 +190,7 @@ export const RESULTS_JSON_SCHEMA = {
         then: { properties: { dir: str }, required: ["dir"] },
       },
       inferenceBatchSize: { type: "integer", minimum: 1 },
+      moreInferenceBatchSizes: { type: "array", items: { type: "integer", minimum: 1 } },
       inferenceRuns: { type: "integer", minimum: 1 },
       targetAccuracies: {
         type: "array",
@@ -222,6 +236,7 @@ export const RESULTS_JSON_SCHEMA = {
             numTensors: int,
             wallSeconds: num,
             joules: num,
+            gpu: obj({ utilisationPercent: num, smClockMHz: nullableNum }),
           }, [
             "epoch",
             "trainSeconds",
@@ -256,6 +271,7 @@ export const RESULTS_JSON_SCHEMA = {
                 batch1: { type: "array", items: str },
                 batched: { type: "array", items: str },
               }),
+              moreBatches: { type: "array", items: inferenceBatched },
             }, ["batch1", "batched"]),
           ],
         },

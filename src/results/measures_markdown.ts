@@ -165,7 +165,13 @@ export function renderMeasures(
   }
   out.push(
     markdownTable(
-      [...labelHeader, "energy meter", "joules per epoch", "images per joule"],
+      [
+        ...labelHeader,
+        "energy meter",
+        "joules per epoch",
+        "images per joule",
+        "GPU utilisation, SM clock",
+      ],
       measured.map(({ labels, measures: m }) => {
         const e = m!.energy;
         return [
@@ -180,6 +186,11 @@ export function renderMeasures(
           ),
           isMeasured(e) ? fixed(e.joulesPerEpoch, 1) : "–",
           isMeasured(e) ? fixed(e.imagesPerJoule, 1) : "–",
+          isMeasured(e) && e.gpu
+            ? `${fixed(e.gpu.utilisationPercent, 0)}%${
+              e.gpu.smClockMHz === null ? "" : `, ${fixed(e.gpu.smClockMHz, 0)} MHz`
+            }`
+            : "–",
         ];
       }),
     ),

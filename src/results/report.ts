@@ -6,7 +6,7 @@
  */
 import { CLASS_NAMES } from "../data/classes.ts";
 import { machineOf } from "./comparison_rows.ts";
-import { describeCpu, describeOneDnn } from "./environment.ts";
+import { describeCpu, describeGpu, describeOneDnn } from "./environment.ts";
 import { fixed, intervalCell, markdownTable, secondsDigits, tailNote } from "./markdown.ts";
 import type { InferenceRecord, ResultsFile } from "./schema.ts";
 import { batch1Interval, epochTimes } from "./stats.ts";
@@ -96,7 +96,13 @@ export function renderReport(results: ResultsFile, command?: string): string {
               fixed(r.inference.batch1.p99Ms)
             } ms of ${r.inference.batch1.runs}`
             : "–",
-          r.inference ? fixed(r.inference.batched.imagesPerSecond, 0) : "–",
+          r.inference
+            ? [r.inference.batched, ...(r.inference.moreBatches ?? [])].map((b, i) =>
+              `${fixed(b.imagesPerSecond, 0)}${
+                i > 0 || r.inference!.moreBatches?.length ? ` at ${b.batchSize}` : ""
+              }`
+            ).join("; ")
+            : "–",
         ];
       }),
     ),
@@ -170,6 +176,14 @@ export function renderReport(results: ResultsFile, command?: string): string {
         } images/s (median of ${t.batched.runs}).`;
       const native = r.inference.path === "native";
       out.push(line(native ? "Inference (native ops)" : "Inference (predictOnBatch)", r.inference));
+      for (const b of r.inference.moreBatches ?? []) {
+        out.push(
+          "",
+          `Also batch ${b.batchSize}: ${
+            fixed(b.imagesPerSecond, 0)
+          } images/s (median of ${b.runs}).`,
+        );
+      }
       const kernels = r.inference.kernels;
       if (kernels) {
         out.push(
@@ -199,9 +213,7 @@ export function renderReport(results: ResultsFile, command?: string): string {
       ["TF threads", `intra-op ${env.threads.intraOp}, inter-op ${env.threads.interOp}`],
       [
         "GPU",
-        env.gpu
-          ? `${env.gpu.name} (driver ${env.gpu.driver})`
-          : `none (${env.gpuReason ?? "not found"})`,
+        describeGpu(env),
       ],
       ["memory", `${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
       ["git commit", env.gitCommit ?? "–"],

@@ -38,6 +38,8 @@ export interface EpochRecord {
   wallSeconds?: number;
   /** Joules the energy meter counted over the timed region; absent without a meter. */
   joules?: number;
+  /** The GPU's mean utilisation (%) and SM clock (MHz) over the timed region, from `nvidia-smi`; absent without it. */
+  gpu?: { utilisationPercent: number; smClockMHz: number | null };
 }
 
 /** Test-set evaluation. */
@@ -97,6 +99,8 @@ export interface InferenceRecord {
   kernels?: { batch1: string[]; batched: string[] };
   /** With the native path: `predictOnBatch`'s batch-1 and batched figures, from the same run. */
   layers?: Pick<InferenceRecord, "batch1" | "batched">;
+  /** Throughput at each of `config.moreInferenceBatchSizes`, as `batched`; absent when none was asked. */
+  moreBatches?: BatchedThroughput[];
 }
 
 /** Everything measured for one model on one backend. */
@@ -163,6 +167,8 @@ export interface RunConfig {
   dataSource?: DataSource;
   /** Batch size of the inference throughput measurement. Default (when absent) 1024. */
   inferenceBatchSize?: number;
+  /** Further batch sizes whose throughput was measured beside it (`inference.moreBatches`); absent: none. */
+  moreInferenceBatchSizes?: number[];
   /** Timed batch-1 inference calls. Default (when absent) 100. */
   inferenceRuns?: number;
   /** The validation accuracies whose time to reach the run records (fractions). Absent before schema 3. */

@@ -67,10 +67,10 @@ export interface PlannedModel {
 /** The work after a model's last epoch, each announced before it starts. */
 export type Phase = "evaluate" | "inference" | "save";
 
-/** The inference measurement of a run, every figure given. */
-export type InferenceTiming = Required<
-  Pick<InferenceOptions, "warmup" | "runs" | "batchSize" | "batchedRuns">
->;
+/** The inference measurement of a run, every figure given (further batch sizes optional). */
+export type InferenceTiming =
+  & Required<Pick<InferenceOptions, "warmup" | "runs" | "batchSize" | "batchedRuns">>
+  & Pick<InferenceOptions, "moreBatchSizes">;
 
 /** Options for {@link runExperiment}. */
 export interface ExperimentOptions {
@@ -294,6 +294,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
 
 /** What the inference phase times, in words. */
 function describeTiming(o: InferenceTiming & { path: InferencePath }): string {
-  return `batch 1 × ${o.runs}, batch ${o.batchSize} × ${o.batchedRuns}` +
+  return `batch 1 × ${o.runs}, batch ${
+    [o.batchSize, ...(o.moreBatchSizes ?? [])].join(", ")
+  } × ${o.batchedRuns}` +
     (o.path === "native" ? ", native ops (autotuned) and predictOnBatch" : "");
 }

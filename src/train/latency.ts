@@ -39,6 +39,12 @@ export interface InferenceOptions {
   /** Timed calls at that batch size (after one untimed). Default 5. */
   batchedRuns?: number;
   /**
+   * Further batch sizes whose throughput is measured the same way, after the
+   * main one (e.g. 128 beside 1,024: a GPU is underused at a small batch),
+   * each at most the images given. Default: none.
+   */
+  moreBatchSizes?: readonly number[];
+  /**
    * The path timed for the result. Default `"layers"`. With `"native"`,
    * `predictOnBatch` is timed as well and reported in `layers`.
    */
@@ -67,6 +73,8 @@ export interface InferenceResult extends InferenceTimes {
   firstCallMs: number;
   /** With the `"native"` path: `predictOnBatch`'s figures, measured in the same call. */
   layers?: InferenceTimes;
+  /** Throughput at each of `moreBatchSizes`, on the path timed; absent when none was asked. */
+  moreBatches?: BatchedThroughput[];
   /**
    * With the `"native"` path: the ops each convolution, max-pool and dense layer ran,
    * as the predictor's autotuning chose them at batch 1 and at `batchSize`.
@@ -97,12 +105,15 @@ export async function measureInference(
   if (runs < 1 || batchedRuns < 1) {
     throw new RangeError(`measureInference: expected runs ≥ 1, got ${runs}/${batchedRuns}`);
   }
-  if (batchSize > images.shape[0]) {
-    throw new RangeError(
-      `measureInference: expected a batch size of at most the ${
-        images.shape[0]
-      } images given, got ${batchSize}; cap it with inferenceBatchFor`,
-    );
+  const moreBatchSizes = options.moreBatchSizes ?? [];
+  for (const size of [batchSize, ...moreBatchSizes]) {
+    if (size > images.shape[0] || !(size >= 1)) {
+      throw new RangeError(
+        `measureInference: expected a batch size from 1 to the ${
+          images.shape[0]
+        } images given, got ${size}; cap it with inferenceBatchFor`,
+      );
+    }
   }
   const native = path === "native" ? nativePredictor(model, { oneDnn: options.oneDnn }) : undefined;
   const one = tf.slice(images, [0, 0, 0, 0], [1, -1, -1, -1]);
@@ -111,17 +122,61 @@ export async function measureInference(
     // One batch, one call: what Keras's predict_on_batch does on the peer's side.
     const layers = (x: tf.Tensor4D) => model.predictOnBatch(x) as tf.Tensor2D;
     const timed = { warmup, runs, batchSize, batchedRuns };
+    const more = async (predict: Predict) => {
+      if (moreBatchSizes.length === 0) return {};
+      const moreBatches: BatchedThroughput[] = [];
+      for (const size of moreBatchSizes) {
+        moreBatches.push(await timeBatched(predict, images, size, batchedRuns));
+      }
+      return { moreBatches };
+    };
     if (!native) {
       const { firstCallMs, ...times } = await timeCalls(layers, one, big, timed);
-      return { path, ...times, firstCallMs };
+      return { path, ...times, firstCallMs, ...(await more(layers)) };
     }
     const { firstCallMs: _, ...layersTimes } = await timeCalls(layers, one, big, timed);
     const { firstCallMs, ...nativeTimes } = await timeCalls(native.predict, one, big, timed);
     const kernels = { batch1: native.kernels(1) ?? [], batched: native.kernels(batchSize) ?? [] };
-    return { path, ...nativeTimes, firstCallMs, layers: layersTimes, kernels };
+    return {
+      path,
+      ...nativeTimes,
+      firstCallMs,
+      layers: layersTimes,
+      kernels,
+      ...(await more(native.predict)),
+    };
   } finally {
     native?.dispose();
     tf.dispose([one, big]);
+  }
+}
+
+/** Throughput at `size`: one untimed call, then `runs` timed ones, on the first `size` images. */
+async function timeBatched(
+  predict: Predict,
+  images: tf.Tensor4D,
+  size: number,
+  runs: number,
+): Promise<BatchedThroughput> {
+  const x = tf.slice(images, [0, 0, 0, 0], [size, -1, -1, -1]);
+  try {
+    const samplesMs: number[] = [];
+    for (let i = 0; i <= runs; i++) {
+      const t0 = performance.now();
+      const y = predict(x);
+      await y.data();
+      const ms = performance.now() - t0;
+      y.dispose();
+      if (i > 0) samplesMs.push(ms);
+    }
+    return {
+      batchSize: size,
+      imagesPerSecond: size / (percentile(samplesMs, 50) / 1000),
+      runs,
+      samplesMs,
+    };
+  } finally {
+    x.dispose();
   }
 }
 

@@ -13,6 +13,7 @@ import { loadFixtureData, stratifiedSubset, toTensors } from "../data/mod.ts";
 import { buildModel } from "../models/factory.ts";
 import { getModelSpec, referenceSpec } from "../models/spec.ts";
 import { inferenceBatchFor, type InferenceTimes, measureInference } from "./latency.ts";
+import { percentile } from "../_util/stats.ts";
 
 const loaded = await loadBackend("tensorflow");
 prepareEngine(loaded, getEngineSpec("native"));
@@ -65,9 +66,13 @@ Deno.test("measureInference refuses a batch larger than the images given, and de
     const before = tf.memory().numTensors;
     await assert.rejects(measureInference(model, three, { ...few, batchSize: 8 }), {
       name: "RangeError",
-      message: "measureInference: expected a batch size of at most the 3 images given, got 8; " +
+      message: "measureInference: expected a batch size from 1 to the 3 images given, got 8; " +
         "cap it with inferenceBatchFor",
     });
+    await assert.rejects(
+      measureInference(model, three, { ...few, batchSize: 2, moreBatchSizes: [4] }),
+      { message: /^measureInference: expected a batch size from 1 to the 3 images given, got 4;/ },
+    );
     assert.equal(tf.memory().numTensors, before, "no tensor leaked");
     // By default the batch is every image there is; one run gives every percentile as that run.
     const result = await measureInference(model, three, { warmup: 0, runs: 1, batchedRuns: 1 });
@@ -75,6 +80,28 @@ Deno.test("measureInference refuses a batch larger than the images given, and de
     assert.equal(result.batch1.p50Ms, result.batch1.minMs);
     assert.equal(result.batch1.p95Ms, result.batch1.minMs);
     three.dispose();
+  });
+});
+
+Deno.test("measureInference times each further batch size as the main one", async () => {
+  await withModel1(async (model, images) => {
+    const before = tf.memory().numTensors;
+    const result = await measureInference(model, images, {
+      ...few,
+      batchSize: 4,
+      moreBatchSizes: [2, 3],
+    });
+    assert.deepEqual(result.moreBatches?.map((b) => [b.batchSize, b.runs, b.samplesMs?.length]), [
+      [2, few.batchedRuns, few.batchedRuns],
+      [3, few.batchedRuns, few.batchedRuns],
+    ]);
+    for (const b of result.moreBatches!) {
+      assert.ok(
+        Math.abs(b.imagesPerSecond - b.batchSize / (percentile(b.samplesMs!, 50) / 1000)) < 1e-6,
+      );
+    }
+    assert.equal((await measureInference(model, images, few)).moreBatches, undefined);
+    assert.equal(tf.memory().numTensors, before, "no tensor leaked");
   });
 });
 

@@ -85,6 +85,8 @@ export interface RunDescription {
   learningRate: number;
   /** Batch size of the batched inference measurement, before the cap at the test split. */
   inferenceBatchSize: number;
+  /** Further batch sizes measured beside it, before the cap; absent: none. */
+  moreInferenceBatchSizes?: number[];
   /** Timed batch-1 inference calls. */
   inferenceRuns: number;
   /** Validation accuracies (fractions) whose time to reach is recorded; absent: {@link targetAccuraciesFor}'s default. */
@@ -150,6 +152,19 @@ export interface RunDataRecord {
 }
 
 /**
+ * The further inference batch sizes of `run`, each capped at the `available`
+ * test images, without repeats of the main size or of each other.
+ */
+export function moreInferenceBatchesFor(
+  run: Pick<RunDescription, "inferenceBatchSize" | "moreInferenceBatchSizes">,
+  available: number,
+): number[] {
+  const main = inferenceBatchFor(run.inferenceBatchSize, available);
+  const sizes = (run.moreInferenceBatchSizes ?? []).map((n) => inferenceBatchFor(n, available));
+  return [...new Set(sizes)].filter((n) => n !== main);
+}
+
+/**
  * The `config` a results file records for `run` on `data` and `backend`:
  * the sizes as they came out, the inference batch as capped at the test
  * split. What ran, for the reader; never read back as a setting.
@@ -173,6 +188,9 @@ export function recordedConfig(
     // The files the run started on (a resumed run's are checked to be the same).
     dataSource: run.dataSource ?? data.source,
     inferenceBatchSize: inferenceBatchFor(run.inferenceBatchSize, data.test.count),
+    ...(run.moreInferenceBatchSizes?.length
+      ? { moreInferenceBatchSizes: moreInferenceBatchesFor(run, data.test.count) }
+      : {}),
     inferenceRuns: run.inferenceRuns,
     targetAccuracies: targetAccuraciesFor(run),
     engine: run.engine,
@@ -227,6 +245,7 @@ const RUN_DESCRIPTION_JSON_SCHEMA = {
     seed: count,
     learningRate: { type: "number" },
     inferenceBatchSize: positive,
+    moreInferenceBatchSizes: { type: "array", items: positive },
     inferenceRuns: positive,
     targetAccuracies: {
       type: "array",

@@ -12,6 +12,7 @@ import { percentile } from "../_util/stats.ts";
 import type { EnergyMark, EnergyMeter } from "../measure/energy.ts";
 import type { HostMemoryReader } from "../measure/host_memory.ts";
 import {
+  gpuActivityOf,
   isMeasured,
   type Measured,
   type MeasuresRecord,
@@ -158,6 +159,7 @@ export function modelMeasures(probes: MeasureProbes, previous?: MeasuresRecord):
             meter: meter.info,
             joulesPerEpoch: percentile(joules, 50),
             imagesPerJoule: trainSize / percentile(joules, 50),
+            ...gpuActivityOf(epochs),
           },
       };
     },

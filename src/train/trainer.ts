@@ -117,6 +117,7 @@ export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRec
     // Both read the loss back to the host, so all work is done here.
     const trainSeconds = (performance.now() - t0) / 1000;
     const joules = mark && await energy!.joulesSince(mark);
+    const gpu = mark && energy!.activitySince ? await energy!.activitySince(mark) : null;
     const val = validation ? await evaluateModel(model, validation.xs, validation.ys) : undefined;
     const record: EpochRecord = {
       epoch,
@@ -129,6 +130,9 @@ export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRec
       numTensors: tf.memory().numTensors,
       wallSeconds: (performance.now() - wall0) / 1000,
       ...(joules !== undefined ? { joules } : {}),
+      ...(gpu
+        ? { gpu: { utilisationPercent: gpu.utilisationPercent, smClockMHz: gpu.smClockMHz } }
+        : {}),
     };
     records.push(record);
     await onEpoch?.(record, records);

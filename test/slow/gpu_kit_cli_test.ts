@@ -226,6 +226,11 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
             : []),
         ],
       );
+      // Every side timed throughput at the main batch and at the smaller one beside it.
+      for (const { results } of inputs.results) {
+        assert.deepEqual(results.config.moreInferenceBatchSizes, [4], results.config.backend);
+        assert.deepEqual(results.runs[0].inference?.moreBatches?.map((b) => b.batchSize), [4]);
+      }
       const wasm = inputs.results.find((r) => r.results.config.backend === "wasm")!.results;
       assert.match(wasm.runs[0].notTrained ?? "", /has no Conv2DBackpropFilter kernel/);
       assert.match(wasm.env.device ?? "", /^WebAssembly \(tfjs-backend-wasm 4\.22\.0\) in Deno/);
@@ -256,6 +261,7 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
           `training: wasm was not trained (${wasm.runs[0].notTrained})`,
         ]);
         assert.ok(pairs.every((p) => p.batch1 !== null && p.batched !== null));
+        assert.deepEqual(pairs.map((p) => p.moreBatched.map((b) => b.batchSize)), [[4], [4]]);
       }
       // The TF.js run's report.html was drawn from the chart scripts the kit carries.
       assert.doesNotMatch(stderr, /report\.html is not written/);
