@@ -304,60 +304,21 @@ async function kitRun(self: string, args: string[]): Promise<number> {
   const written: string[] = [];
   // A side that fails does not cost the others their runs: all are tried, failures reported at the end.
   const failures: string[] = [];
-  for (const [i, model] of flags.models.entries()) {
-    let trainSize: number | undefined;
-    if (!flags.dryRun) {
-      rates = updateRates(rates, measured);
-      const left = (deadline - performance.now()) / 1000;
-      const plan = planFor(flags, flags.models.slice(i), rates, left);
-      record.plans.push({ beforeModel: model, secondsLeft: left, plan });
-      log(i === 0 ? `plan for a budget of ${flags.budgetSeconds} s:` : `plan for what is left:`);
-      for (const line of describePlan(plan, left)) log(`  ${line}`);
-      trainSize = plan.runs.find((r) => r.model === model)?.trainSize;
-      if (trainSize === undefined) {
-        const reason = plan.leftOut.find((l) => l.startsWith(`${model}:`)) ??
-          `${model}: no time left`;
-        record.leftOut.push(reason);
-        log(`left out: ${reason}`);
-        continue;
-      }
-    }
-    const run = { ...base, models: [model], ...(trainSize ? { trainSize } : {}) };
-    for (const side of sides) {
-      const left = deadline - performance.now();
-      if (!flags.dryRun && left <= 0) {
-        const reason = `${model} on ${side.label}: the budget was spent before it started`;
-        record.leftOut.push(reason);
-        log(`left out: ${reason}`);
-        continue;
-      }
-      const dir = join(place.outDir, side.name, model);
-      log(`${model} on ${side.label} (${side.name})`);
-      const t0 = performance.now();
-      // Past the deadline, with a minute's grace, the side stops after its epoch in flight.
-      const signal = AbortSignal.timeout(flags.dryRun ? 3_600_000 : left + 60_000);
-      try {
-        const results = await side.run(run, dir, signal);
-        written.push(join(dir, "results.json"));
-        const seconds = (performance.now() - t0) / 1000;
-        const rate = measuredRate(side.label, model, results, seconds);
-        if (rate) measured.push(rate);
-        record.runs.push({ model, side: side.name, seconds, status: results.status });
-      } catch (err) {
-        failures.push((err as Error).message);
-        record.runs.push({
-          model,
-          side: side.name,
-          seconds: (performance.now() - t0) / 1000,
-          status: "failed",
-          error: (err as Error).message,
-        });
-        if (await exists(join(dir, "results.json"))) written.push(join(dir, "results.json"));
-      }
-      log(`${model} on ${side.label} took ${secondsSince(t0)}`);
-      await writeJsonAtomic(join(place.outDir, "plan.json"), record);
-    }
+  // Ctrl-C stops the side in flight after its epoch (train-all) or its model (Keras), keeps what
+  // was measured, and starts nothing more.
+  const stop = new AbortController();
+  const onSigint = () => {
+    if (stop.signal.aborted) Deno.exit(130);
+    log("stopping: the side in flight ends after its epoch; Ctrl-C again to quit now");
+    stop.abort(new Error("stopped by Ctrl-C"));
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+  try {
+    await runModels(flags);
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSigint);
   }
+  if (stop.signal.aborted) record.stopped = "stopped by Ctrl-C before the plan was done";
   await writeJsonAtomic(join(place.outDir, "plan.json"), record);
   log(`done in ${secondsSince(started)} of a budget of ${flags.budgetSeconds} s`);
   if (written.length > 0) {
@@ -367,9 +328,75 @@ async function kitRun(self: string, args: string[]): Promise<number> {
         `  deno task merge ${place.outDir} <CPU results.json or folder> --out results/merged`,
     );
   }
+  if (stop.signal.aborted) {
+    console.error("gpu-kit: stopped by Ctrl-C; what was measured is kept above");
+    return 130;
+  }
   if (failures.length > 0) throw new Error(failures.join("; "));
   if (written.length === 0) throw new Error("nothing was measured: see the lines above");
   return 0;
+
+  async function runModels(flags: KitFlags): Promise<void> {
+    for (const [i, model] of flags.models.entries()) {
+      if (stop.signal.aborted) return;
+      let trainSize: number | undefined;
+      if (!flags.dryRun) {
+        rates = updateRates(rates, measured);
+        const left = (deadline - performance.now()) / 1000;
+        const plan = planFor(flags, flags.models.slice(i), rates, left);
+        record.plans.push({ beforeModel: model, secondsLeft: left, plan });
+        log(i === 0 ? `plan for a budget of ${flags.budgetSeconds} s:` : `plan for what is left:`);
+        for (const line of describePlan(plan, left)) log(`  ${line}`);
+        trainSize = plan.runs.find((r) => r.model === model)?.trainSize;
+        if (trainSize === undefined) {
+          const reason = plan.leftOut.find((l) => l.startsWith(`${model}:`)) ??
+            `${model}: no time left`;
+          record.leftOut.push(reason);
+          log(`left out: ${reason}`);
+          continue;
+        }
+      }
+      const run = { ...base, models: [model], ...(trainSize ? { trainSize } : {}) };
+      for (const side of sides) {
+        if (stop.signal.aborted) return;
+        const left = deadline - performance.now();
+        if (!flags.dryRun && left <= 0) {
+          const reason = `${model} on ${side.label}: the budget was spent before it started`;
+          record.leftOut.push(reason);
+          log(`left out: ${reason}`);
+          continue;
+        }
+        const dir = join(place.outDir, side.name, model);
+        log(`${model} on ${side.label} (${side.name})`);
+        const t0 = performance.now();
+        // Past the deadline, with a minute's grace, the side stops after its epoch in flight.
+        const signal = AbortSignal.any([
+          stop.signal,
+          AbortSignal.timeout(flags.dryRun ? 3_600_000 : left + 60_000),
+        ]);
+        try {
+          const results = await side.run(run, dir, signal);
+          written.push(join(dir, "results.json"));
+          const seconds = (performance.now() - t0) / 1000;
+          const rate = measuredRate(side.label, model, results, seconds);
+          if (rate) measured.push(rate);
+          record.runs.push({ model, side: side.name, seconds, status: results.status });
+        } catch (err) {
+          failures.push((err as Error).message);
+          record.runs.push({
+            model,
+            side: side.name,
+            seconds: (performance.now() - t0) / 1000,
+            status: "failed",
+            error: (err as Error).message,
+          });
+          if (await exists(join(dir, "results.json"))) written.push(join(dir, "results.json"));
+        }
+        log(`${model} on ${side.label} took ${secondsSince(t0)}`);
+        await writeJsonAtomic(join(place.outDir, "plan.json"), record);
+      }
+    }
+  }
 }
 
 /** What `plan.json` records: the budget, each plan made, and what each side took. */
@@ -380,6 +407,8 @@ interface PlanRecord {
   plans: { beforeModel: string; secondsLeft: number; plan: BudgetPlan }[];
   runs: { model: string; side: string; seconds: number; status: string; error?: string }[];
   leftOut: string[];
+  /** Set when Ctrl-C stopped the run before its plan was done. */
+  stopped?: string;
 }
 
 function planFor(
@@ -573,9 +602,11 @@ async function runTfjsSide(
     );
   }
   if (place.manifest) await recordKitCommit(dir, results, place.manifest);
-  if (signal.aborted) {
+  if (signal.aborted && results.status !== "complete") {
     throw new Error(
-      `the ${run.backend} run in ${dir} was stopped at the budget; what it measured is kept`,
+      `the ${run.backend} run in ${dir} was stopped ${
+        stopReason(signal)
+      }; what it measured is kept`,
     );
   }
   if (child.code !== 0 || results.status !== "complete") {
@@ -584,6 +615,12 @@ async function runTfjsSide(
     );
   }
   return results;
+}
+
+/** Why a side's signal fired: the budget's timeout, or Ctrl-C. */
+function stopReason(signal: AbortSignal): string {
+  const reason = signal.reason as Error | undefined;
+  return reason?.name === "TimeoutError" ? "at the end of the budget" : `(${reason?.message})`;
 }
 
 /** Keras on the machine's framework, on the GPU or kept to the CPU, on the same data. */

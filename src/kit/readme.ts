@@ -58,7 +58,8 @@ wheels of Keras and the few packages it needs beside them are in \`wheels/\`, un
 
 The training size of each model is planned to fit the budget (default 8 minutes), model1 first on
 as much of the data as fits, and printed before anything runs; each later model is planned again
-from what the sides measured, and a model that no longer fits is left out with its reason.
+from what the sides measured, and a model that no longer fits is left out with its reason. Ctrl-C
+stops after the side in flight and keeps everything measured.
 
 \`run.sh\` checks the SHA-256 of \`deno.xz\`, decompresses Deno into \`work/\` (with \`xz\`, or
 Python's \`lzma\`), checks the binary's SHA-256, and runs the kit's program. It writes

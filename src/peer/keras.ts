@@ -335,7 +335,12 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
   const { code } = await child.status;
   options.signal?.removeEventListener("abort", stop);
   if (options.signal?.aborted) {
-    throw new Error(`the Keras peer was stopped: ${String(options.signal.reason)}`);
+    const reason = options.signal.reason as Error | undefined;
+    throw new Error(
+      `the Keras peer was stopped ${
+        reason?.name === "TimeoutError" ? "at its deadline" : `(${reason?.message})`
+      }; the models before it are kept`,
+    );
   }
   if (code !== 0) {
     const last = (await stderr).trim().split("\n").filter((l) => l.trim() !== "").at(-1);

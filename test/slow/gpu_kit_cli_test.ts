@@ -287,6 +287,48 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
       );
     });
 
+    await t.step(
+      "Ctrl-C stops after the side in flight, keeps what it measured and says so",
+      async () => {
+        const out = join(dir, "stopped");
+        const child = new Deno.Command(join(kit, "run.sh"), {
+          args: [
+            "--dry-run",
+            "--backend",
+            "cpu",
+            "--only",
+            "tfjs",
+            "--models",
+            "model1,model2",
+            "--out",
+            out,
+          ],
+          cwd: kit,
+          stdout: "piped",
+          stderr: "piped",
+        }).spawn();
+        const stdout = new Response(child.stdout).text();
+        let stderr = "";
+        let sent = false;
+        for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+          stderr += chunk;
+          if (!sent && stderr.includes("model1: training")) {
+            child.kill("SIGINT");
+            sent = true;
+          }
+        }
+        const { code } = await child.status;
+        assert.equal(code, 130, stderr);
+        assert.match(stderr, /gpu-kit: stopping: the side in flight ends after its epoch/);
+        assert.match(stderr, /gpu-kit: stopped by Ctrl-C; what was measured is kept above\n$/);
+        assert.ok((await stdout).includes(join(out, "cpu", "model1", "results.json")));
+        const plan = JSON.parse(await Deno.readTextFile(join(out, "plan.json")));
+        assert.equal(plan.stopped, "stopped by Ctrl-C before the plan was done");
+        assert.deepEqual(plan.runs.map((r: { side: string }) => r.side), ["cpu"]);
+        assert.equal((await listTree(out)).some((f) => f.startsWith("cpu/model2")), false);
+      },
+    );
+
     await t.step("a damaged data file is refused in one line", async () => {
       const xz = join(kit, "data", "t10k-labels-idx1-ubyte.xz");
       const good = await Deno.readFile(xz);
