@@ -50,7 +50,7 @@ export const KIT_EXPECTED_RATES: Readonly<Record<KitSideKind, Omit<SideRate, "si
     "tfjs-cpu": {
       trains: false,
       imagesPerSecond: {},
-      overheadSeconds: { model1: 20, model2: 40, model3: 105 },
+      overheadSeconds: { model1: 20, model2: 60, model3: 180 },
     },
     "keras-gpu": {
       imagesPerSecond: { model1: 8000, model2: 6000, model3: 4000 },
