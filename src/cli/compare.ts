@@ -59,7 +59,8 @@ the same engine, plus each engine over tfjs on the same backend.
 Options:
 ${runFlagsHelp(DEFAULTS)}
   --backends LIST       comma-separated, from ${BACKEND_NAMES.join(", ")}
-                        (default: all; those that cannot run here become rows with the reason)
+                        (default: every backend that runs in Deno, the browser-* ones only when
+                        named; those that cannot run here become rows with the reason)
 ${engineHelp("list", COMPARED_ENGINES)}
   --short-train-size N  images per epoch on slow backends (cpu, and WebGPU on a software
                         adapter) when --train-size is not given (default ${SHORT_RUN.trainSize});
