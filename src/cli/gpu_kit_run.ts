@@ -291,6 +291,9 @@ async function kitRun(self: string, args: string[]): Promise<number> {
   const sides = kinds.flatMap((kind) => sideOf(kind, flags, place, webgpu, keras) ?? []);
   const base = kitRunDescription(flags, place, webgpu?.fallback ?? false);
   const deadline = started + flags.budgetSeconds * 1000;
+  // The most a model can train on: the data after the real run's validation split (25,000 in the kit).
+  const maxTrainSize =
+    (await loadRunData({ ...base, trainSize: undefined, validationSize: undefined })).train.count;
   const record: PlanRecord = {
     budgetSeconds: flags.budgetSeconds,
     dryRun: flags.dryRun,
@@ -339,14 +342,20 @@ async function kitRun(self: string, args: string[]): Promise<number> {
   async function runModels(flags: KitFlags): Promise<void> {
     for (const [i, model] of flags.models.entries()) {
       if (stop.signal.aborted) return;
+      // The plan is made in a dry run too, as the real run would make it; the dry run then
+      // trains its few images whatever the plan says.
+      rates = updateRates(rates, measured);
+      const left = (deadline - performance.now()) / 1000;
+      const plan = planFor(flags, flags.models.slice(i), rates, left, maxTrainSize);
+      record.plans.push({ beforeModel: model, secondsLeft: left, plan });
+      log(
+        `${i === 0 ? `plan for a budget of ${flags.budgetSeconds} s` : "plan for what is left"}${
+          flags.dryRun ? ` (a dry run trains ${DRY_RUN_SIZES.trainSize} images instead)` : ""
+        }:`,
+      );
+      for (const line of describePlan(plan, left)) log(`  ${line}`);
       let trainSize: number | undefined;
       if (!flags.dryRun) {
-        rates = updateRates(rates, measured);
-        const left = (deadline - performance.now()) / 1000;
-        const plan = planFor(flags, flags.models.slice(i), rates, left);
-        record.plans.push({ beforeModel: model, secondsLeft: left, plan });
-        log(i === 0 ? `plan for a budget of ${flags.budgetSeconds} s:` : `plan for what is left:`);
-        for (const line of describePlan(plan, left)) log(`  ${line}`);
         trainSize = plan.runs.find((r) => r.model === model)?.trainSize;
         if (trainSize === undefined) {
           const reason = plan.leftOut.find((l) => l.startsWith(`${model}:`)) ??
@@ -416,6 +425,7 @@ function planFor(
   models: readonly string[],
   rates: readonly SideRate[],
   seconds: number,
+  maxTrainSize = KIT_TRAIN_IMAGES,
 ): BudgetPlan {
   if (seconds <= 0) {
     return { runs: [], seconds: 0, leftOut: models.map((m) => `${m}: no time left in the budget`) };
@@ -424,9 +434,10 @@ function planFor(
     budgetSeconds: seconds,
     models,
     sides: rates,
-    epochs: flags.epochs,
-    maxTrainSize: KIT_TRAIN_IMAGES,
-    minTrainSize: KIT_MIN_TRAIN_SIZE,
+    // A dry run's plan is the real run's: its epochs, not the dry run's one.
+    epochs: flags.dryRun ? KIT_EPOCHS : flags.epochs,
+    maxTrainSize,
+    minTrainSize: Math.min(KIT_MIN_TRAIN_SIZE, maxTrainSize),
   });
 }
 

@@ -214,8 +214,17 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
             : []),
         ].sort(),
       );
-      // Each side ran in turn, into its own folder per model, and plan.json says what ran.
+      // Each side ran in turn, into its own folder per model, and plan.json says what ran. The
+      // plan was made as a real run makes it, from the kit's data, and printed first.
       const plan = JSON.parse(await Deno.readTextFile(join(out, "plan.json")));
+      assert.equal(plan.plans[0].beforeModel, "model1");
+      assert.ok(
+        plan.plans[0].plan.runs.every((r: { trainSize: number }) => r.trainSize === 25_000),
+      );
+      assert.match(
+        stderr,
+        /^gpu-kit: plan for a budget of 480 s \(a dry run trains 4 images instead\):\ngpu-kit: {3}model1 on TF\.js cpu: 25,000 training images × 3 epochs, about \d+ s\n/m,
+      );
       assert.deepEqual(
         plan.runs.map((r: { side: string; status: string }) => [r.side, r.status]),
         [
