@@ -8,6 +8,7 @@
 import type { PageBackend, PageDevice } from "../backends/browser_page.ts";
 import type { DataSplit } from "../data/split.ts";
 import type { EpochRecord, RunRecord } from "../results/schema.ts";
+import type { InferenceTiming } from "../train/latency.ts";
 
 /** Pixels per image. */
 const PIXELS = 28 * 28;
@@ -35,13 +36,7 @@ export interface BrowserJob {
   /** Images in each split of the data bytes. */
   counts: { train: number; validation: number; test: number };
   /** The inference measurement. */
-  inference: {
-    batchSize: number;
-    runs: number;
-    warmup: number;
-    batchedRuns: number;
-    moreBatchSizes?: number[];
-  };
+  inference: InferenceTiming;
   /** Where the page's server has tfjs-backend-wasm's `.wasm` files (a URL prefix). */
   wasmPaths: string;
 }

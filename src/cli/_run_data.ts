@@ -9,6 +9,7 @@
  */
 import {
   type DataSplit,
+  describeSubset,
   loadFashionMnist,
   loadFixtureData,
   readSubsetManifest,
@@ -84,9 +85,7 @@ export async function loadRunData(options: RunDataOptions): Promise<RunData> {
     description: fixtures
       ? FIXTURES_DESCRIPTION
       : manifest
-      ? `subset: ${dataDir} (${manifest.counts.train.toLocaleString("en-US")} training, ${
-        manifest.counts.test.toLocaleString("en-US")
-      } test images, ${manifest.perClass.train} and ${manifest.perClass.test} per class, seed ${manifest.seed})`
+      ? describeSubset(dataDir!, manifest)
       : data.description,
     source: dataSourceOf(options.data, data.files, manifest),
   };

@@ -72,7 +72,7 @@ export const DRY_RUN_SIZES = Object.freeze({
   validationSize: 10,
   testSize: 8,
   inferenceBatchSize: 8,
-  moreInferenceBatchSizes: [4],
+  moreInferenceBatchSizes: Object.freeze([4]),
   inferenceRuns: 50,
 });
 
@@ -82,7 +82,7 @@ export const DRY_RUN_SIZES = Object.freeze({
  */
 export const KIT_INFERENCE_BATCHES = Object.freeze({
   inferenceBatchSize: 1024,
-  moreInferenceBatchSizes: [128],
+  moreInferenceBatchSizes: Object.freeze([128]),
 });
 
 /** Epochs of a real run: the first is left out of the median, as everywhere in the suite. */
@@ -582,12 +582,7 @@ function kitRunDescription(
     allowFallback,
     engine: "tfjs",
     data: dataDir === undefined ? { fixtures: true } : { fixtures: false, dataDir },
-    ...(flags.dryRun
-      ? { ...DRY_RUN_SIZES, moreInferenceBatchSizes: [...DRY_RUN_SIZES.moreInferenceBatchSizes] }
-      : {
-        ...KIT_INFERENCE_BATCHES,
-        moreInferenceBatchSizes: [...KIT_INFERENCE_BATCHES.moreInferenceBatchSizes],
-      }),
+    ...(flags.dryRun ? DRY_RUN_SIZES : KIT_INFERENCE_BATCHES),
     machine: flags.machine,
   });
 }

@@ -26,11 +26,9 @@ import { backendReadySeconds } from "../measure/cold_start.ts";
 import { findEnergyMeter } from "../measure/energy.ts";
 import { hostMemoryReader } from "../measure/host_memory.ts";
 import { isMeasured } from "../measure/measures.ts";
-import { inferenceBatchFor } from "../train/latency.ts";
 import {
-  moreInferenceBatchesFor,
+  inferenceTimingFor,
   recordedConfig,
-  RUN_DEFAULTS,
   RUN_DESCRIPTION_FILE,
   type RunDescription,
 } from "../train/run_description.ts";
@@ -440,13 +438,7 @@ async function train(inputs: TrainInputs): Promise<number> {
       outDir,
       previous: start.previous,
       order: epochOrder(run.seed),
-      inference: {
-        batchSize: inferenceBatchFor(run.inferenceBatchSize, data.test.count),
-        moreBatchSizes: moreInferenceBatchesFor(run, data.test.count),
-        runs: run.inferenceRuns,
-        warmup: RUN_DEFAULTS.inferenceWarmup,
-        batchedRuns: RUN_DEFAULTS.inferenceBatchedRuns,
-      },
+      inference: inferenceTimingFor(run, data.test.count),
       onEvent: async (event) => {
         progress(event);
         // report.md follows every write of results.json, so both always agree.

@@ -84,6 +84,7 @@ export {
   toTensors,
 } from "./tensors.ts";
 export {
+  describeSubset,
   makeSubset,
   readSubsetManifest,
   type Subset,

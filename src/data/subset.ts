@@ -84,6 +84,13 @@ export function makeSubset(data: FashionMnist, spec: SubsetSpec): Subset {
   };
 }
 
+/** A subset's folder in words: `subset: DIR (30,000 training, 10,000 test images, 3000 and 1000 per class, seed 42)`. */
+export function describeSubset(dir: string, m: SubsetManifest): string {
+  return `subset: ${dir} (${m.counts.train.toLocaleString("en-US")} training, ${
+    m.counts.test.toLocaleString("en-US")
+  } test images, ${m.perClass.train} and ${m.perClass.test} per class, seed ${m.seed})`;
+}
+
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /**

@@ -23,7 +23,7 @@ import { basename, join } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 import { SetupError } from "../backends/setup_error.ts";
 import { WASM_FILES, WASM_PACKAGE, wasmDistDir } from "../backends/wasm.ts";
-import type { SubsetManifest } from "../data/subset.ts";
+import { describeSubset } from "../data/subset.ts";
 import { KERAS_PEER_SCRIPT } from "../peer/keras.ts";
 import { chartScriptFiles } from "../results/html_assets.ts";
 import { bundleKitProgram, KIT_BUNDLE_PATH } from "./bundle.ts";
@@ -72,13 +72,6 @@ const DENO_FILE = "deno.xz";
 /** The kit's data manifest, copied beside the unpacked files by `run.sh`. */
 const KIT_SUBSET_JSON = `${KIT_DATA_DIR}/subset.json`;
 
-/** The kit's data in words, as its manifest and README give it. */
-export function kitDataDescription(m: SubsetManifest): string {
-  return `subset: ${KIT_DATA_UNPACKED} (${m.counts.train.toLocaleString("en-US")} training, ${
-    m.counts.test.toLocaleString("en-US")
-  } test images, ${m.perClass.train} and ${m.perClass.test} per class, seed ${m.seed})`;
-}
-
 /**
  * Builds the kit into `outDir`.
  *
@@ -126,7 +119,7 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
       bytes: deno.rawBytes,
     },
     wheels: KIT_WHEELS.map((w) => ({ file: w.file, sha256: w.sha256 })),
-    data: kitDataDescription(data.manifest),
+    data: describeSubset(KIT_DATA_UNPACKED, data.manifest),
     subset: data.manifest,
     packages: bundle.packages,
     files,

@@ -27,6 +27,7 @@ import {
 } from "../measure/measures.ts";
 import { firstEpochExtra } from "../measure/cold_start.ts";
 import { timeToAccuracy } from "../measure/time_to_accuracy.ts";
+import type { InferenceTiming } from "../train/latency.ts";
 
 /** The pinned packages of the peer's virtual environment: the libtensorflow backend's TensorFlow release. */
 export const KERAS_PINS = Object.freeze({
@@ -174,14 +175,7 @@ export interface KerasRunOptions {
   /** Seed (Keras's own initialisers and dropout draw from it). */
   seed: number;
   /** Inference settings, as for `measureInference`. */
-  inference: {
-    batchSize: number;
-    runs: number;
-    warmup: number;
-    batchedRuns: number;
-    /** Further batch sizes timed as the main one, each at most the test images. */
-    moreBatchSizes?: number[];
-  };
+  inference: InferenceTiming;
   /** TensorFlow's thread pools, pinned the same as on the TF.js side. */
   threads: { intraOp: number | "default"; interOp: number | "default" };
   /** A folder for the job's files (data, job, output). */

@@ -16,15 +16,13 @@ import { getModelSpec } from "../models/spec.ts";
 import type { Environment } from "../results/environment.ts";
 import type { EpochRecord, ResultsFile, RunRecord } from "../results/schema.ts";
 import {
-  moreInferenceBatchesFor,
+  inferenceTimingFor,
   recordedConfig,
-  RUN_DEFAULTS,
   type RunDataRecord,
   type RunDescription,
 } from "../train/run_description.ts";
 import { type KerasBackend, type KerasRunOptions, runKerasPeer } from "./keras.ts";
 import { kerasResultsFile } from "./keras_results.ts";
-import { inferenceBatchFor } from "../train/latency.ts";
 import { findEnergyMeter } from "../measure/energy.ts";
 import { isMeasured } from "../measure/measures.ts";
 
@@ -73,13 +71,7 @@ export async function runKerasSide(options: KerasSideOptions): Promise<ResultsFi
   const { run, data, dir, backendName } = options;
   const log = options.log ?? ((line: string) => console.error(line));
   const config = recordedConfig(run, data, backendName);
-  const inference = {
-    batchSize: inferenceBatchFor(run.inferenceBatchSize, data.test.count),
-    moreBatchSizes: moreInferenceBatchesFor(run, data.test.count),
-    runs: run.inferenceRuns,
-    warmup: RUN_DEFAULTS.inferenceWarmup,
-    batchedRuns: RUN_DEFAULTS.inferenceBatchedRuns,
-  };
+  const inference = inferenceTimingFor(run, data.test.count);
   const createdAt = new Date().toISOString();
   const runs: RunRecord[] = [];
   let results: ResultsFile | undefined;

@@ -31,7 +31,7 @@ import {
 } from "../results/schema.ts";
 import { restoreCheckpoint, saveCheckpoint, saveModel } from "./checkpoint.ts";
 import { evaluateModel } from "./evaluate.ts";
-import { type InferenceOptions, measureInference } from "./latency.ts";
+import { type InferenceTiming, measureInference } from "./latency.ts";
 import { type TensorSplit, trainEpochs } from "./trainer.ts";
 import { readJsonIfExists, writeJsonAtomic } from "../_util/fs.ts";
 import { isMeasured } from "../measure/measures.ts";
@@ -67,10 +67,7 @@ export interface PlannedModel {
 /** The work after a model's last epoch, each announced before it starts. */
 export type Phase = "evaluate" | "inference" | "save";
 
-/** The inference measurement of a run, every figure given (further batch sizes optional). */
-export type InferenceTiming =
-  & Required<Pick<InferenceOptions, "warmup" | "runs" | "batchSize" | "batchedRuns">>
-  & Pick<InferenceOptions, "moreBatchSizes">;
+export type { InferenceTiming } from "./latency.ts";
 
 /** Options for {@link runExperiment}. */
 export interface ExperimentOptions {

@@ -53,6 +53,11 @@ export interface InferenceOptions {
   oneDnn?: boolean;
 }
 
+/** The inference measurement of a run, every figure given (further batch sizes optional). */
+export type InferenceTiming =
+  & Required<Pick<InferenceOptions, "warmup" | "runs" | "batchSize" | "batchedRuns">>
+  & Pick<InferenceOptions, "moreBatchSizes">;
+
 /** Batch-1 latency and batched throughput of one way of predicting. */
 export interface InferenceTimes {
   /** Batch-1 latency in milliseconds: percentiles over the timed calls, and every call's time. */

@@ -18,7 +18,7 @@ import { schemaProblems } from "../_util/json_schema.ts";
 import type { DataRequest } from "../results/data_source.ts";
 import type { DataSource, RunConfig } from "../results/schema.ts";
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from "../engines/registry.ts";
-import { INFERENCE_DEFAULTS, inferenceBatchFor } from "./latency.ts";
+import { INFERENCE_DEFAULTS, inferenceBatchFor, type InferenceTiming } from "./latency.ts";
 
 /** Every default of a run, in one place; help texts are generated from these. */
 export const RUN_DEFAULTS = Object.freeze({
@@ -86,7 +86,7 @@ export interface RunDescription {
   /** Batch size of the batched inference measurement, before the cap at the test split. */
   inferenceBatchSize: number;
   /** Further batch sizes measured beside it, before the cap; absent: none. */
-  moreInferenceBatchSizes?: number[];
+  moreInferenceBatchSizes?: readonly number[];
   /** Timed batch-1 inference calls. */
   inferenceRuns: number;
   /** Validation accuracies (fractions) whose time to reach is recorded; absent: {@link targetAccuraciesFor}'s default. */
@@ -162,6 +162,23 @@ export function moreInferenceBatchesFor(
   const main = inferenceBatchFor(run.inferenceBatchSize, available);
   const sizes = (run.moreInferenceBatchSizes ?? []).map((n) => inferenceBatchFor(n, available));
   return [...new Set(sizes)].filter((n) => n !== main);
+}
+
+/**
+ * The inference measurement of `run` on `available` test images: its batch
+ * sizes capped there, its timed calls, and the suite's warm-up and batched calls.
+ */
+export function inferenceTimingFor(
+  run: Pick<RunDescription, "inferenceBatchSize" | "moreInferenceBatchSizes" | "inferenceRuns">,
+  available: number,
+): InferenceTiming {
+  return {
+    batchSize: inferenceBatchFor(run.inferenceBatchSize, available),
+    moreBatchSizes: moreInferenceBatchesFor(run, available),
+    runs: run.inferenceRuns,
+    warmup: RUN_DEFAULTS.inferenceWarmup,
+    batchedRuns: RUN_DEFAULTS.inferenceBatchedRuns,
+  };
 }
 
 /**

@@ -75,6 +75,26 @@ Deno.test("the kit's program refuses the pure-JS backend outside a dry run", asy
   );
 });
 
+for (
+  const [args, message] of [
+    [
+      ["--budget", "8 minutes"],
+      'error: --budget: expected a duration such as 480s, 8m, 1h or 1h30m, got "8 minutes"',
+    ],
+    [["--only", "webgpu"], 'error: --only: expected tfjs or keras, got "webgpu"'],
+    [
+      ["--epochs", "1"],
+      "error: --epochs: expected at least 2 (the first is left out of the median), got 1",
+    ],
+  ] as const
+) {
+  Deno.test(`the kit's program refuses ${args.join(" ")} in one line`, async () => {
+    const { code, stderr } = await runCli("gpu_kit_run", ...args);
+    assert.equal(code, 2);
+    assert.equal(stderr, `${message}\n`);
+  });
+}
+
 Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own folder", async (t) => {
   await withTempDir(async (dir) => {
     const kit = join(dir, "kit");
