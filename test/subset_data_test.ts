@@ -4,7 +4,7 @@ import { withTempDir } from "../src/_util/testing.ts";
 import { FILE_NAMES, FILE_ROLES, FIXTURE_CHECKSUMS } from "../src/data/checksums.ts";
 import { loadFixtureData } from "../src/data/load.ts";
 import { makeSubset, SUBSET_MANIFEST } from "../src/data/subset.ts";
-import { loadRunData } from "../src/cli/_run_data.ts";
+import { loadRunData } from "../src/train/run_data.ts";
 import { dataRequest } from "../src/results/data_source.ts";
 import { validateResults } from "../src/results/schema.ts";
 

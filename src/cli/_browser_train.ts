@@ -25,9 +25,9 @@ import {
   type RunDescription,
 } from "../train/run_description.ts";
 import type { ExperimentEvent } from "../train/experiment.ts";
-import { UsageError } from "./_cli.ts";
-import { trainAllArgs } from "./_launcher.ts";
-import { loadRunData } from "./_run_data.ts";
+import { runDataOptions, UsageError } from "./_cli.ts";
+import { trainAllArgs } from "../train/launcher.ts";
+import { loadRunData } from "../train/run_data.ts";
 import { progressReporter } from "./progress.ts";
 import { runReports } from "./_reports.ts";
 
@@ -61,7 +61,7 @@ export async function trainInBrowser(options: BrowserTrainOptions): Promise<numb
   if (chromium && !("path" in chromium)) {
     throw new UsageError(`--backend ${spec.name}: ${chromium.missing}`);
   }
-  const data = await loadRunData(options.run);
+  const data = await loadRunData(options.run, runDataOptions());
   const run: RunDescription = {
     ...options.run,
     backend: spec.name,

@@ -16,18 +16,11 @@ import {
   oneDnnVariableFor,
 } from "../backends/onednn.ts";
 import { defaultCacheDir } from "../data/cache.ts";
+import { UsageError } from "../_util/usage_error.ts";
+import type { RunDataOptions } from "../train/run_data.ts";
+import { downloadProgress } from "./progress.ts";
 
-/**
- * A mistake in how a command was called (a bad flag, a bad value). The CLI
- * prints its message as one line and exits with code 2.
- */
-export class UsageError extends Error {
-  /** @param message Says which input was wrong, what was expected and what was found. */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+export { UsageError } from "../_util/usage_error.ts";
 
 /**
  * Parses a flag value as a positive integer.
@@ -197,4 +190,13 @@ export function wrap(text: string, by: number, width = 100): string[] {
   }
   if (line) lines.push(line);
   return indent(lines, by);
+}
+
+/**
+ * Where a run's data is cached and how a download shows its progress, from
+ * the environment: the suite's cache folder, and a progress line on a terminal.
+ */
+export function runDataOptions(): RunDataOptions {
+  const onDownloadProgress = downloadProgress();
+  return { cacheDir: cacheDirFromEnv(), ...(onDownloadProgress ? { onDownloadProgress } : {}) };
 }

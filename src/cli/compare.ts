@@ -33,7 +33,7 @@ import {
   timestampedOutDir,
   UsageError,
 } from "./_cli.ts";
-import { resumeArgs, runTrainAllChild, trainAllArgs } from "./_launcher.ts";
+import { resumeArgs, runTrainAllChild, trainAllArgs } from "../train/launcher.ts";
 import {
   engineHelp,
   oneDnnHelp,

@@ -59,9 +59,16 @@ import {
 } from "../kit/kit_plan.ts";
 import { type KitManifest, readKitManifest } from "../kit/manifest.ts";
 import { adapterName, requestAdapterFacts } from "../backends/webgpu.ts";
-import { parseFlags, parsePositiveInt, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
-import { runTrainAllChild, trainAllArgs } from "./_launcher.ts";
-import { loadRunData } from "./_run_data.ts";
+import {
+  parseFlags,
+  parsePositiveInt,
+  runCli,
+  runDataOptions,
+  timestampedOutDir,
+  UsageError,
+} from "./_cli.ts";
+import { runTrainAllChild, trainAllArgs } from "../train/launcher.ts";
+import { loadRunData } from "../train/run_data.ts";
 import { parseModelList } from "./_run_options.ts";
 import { trainAllMain } from "./train_all.ts";
 
@@ -292,8 +299,10 @@ async function kitRun(self: string, args: string[]): Promise<number> {
   const base = kitRunDescription(flags, place, webgpu?.fallback ?? false);
   const deadline = started + flags.budgetSeconds * 1000;
   // The most a model can train on: the data after the real run's validation split (25,000 in the kit).
-  const maxTrainSize =
-    (await loadRunData({ ...base, trainSize: undefined, validationSize: undefined })).train.count;
+  const maxTrainSize = (await loadRunData(
+    { ...base, trainSize: undefined, validationSize: undefined },
+    runDataOptions(),
+  )).train.count;
   const record: PlanRecord = {
     budgetSeconds: flags.budgetSeconds,
     dryRun: flags.dryRun,
@@ -641,7 +650,7 @@ async function runKerasOn(o: {
   signal: AbortSignal;
 }): Promise<ResultsFile> {
   try {
-    const data = await loadRunData(o.run);
+    const data = await loadRunData(o.run, runDataOptions());
     const threads = { intraOp: "default", interOp: "default" } as const;
     const env = await collectEnvironment({
       tfjsVersion: "none (Keras)",

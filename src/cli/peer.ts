@@ -29,11 +29,12 @@ import {
   parseFlags,
   parsePositiveInt,
   runCli,
+  runDataOptions,
   timestampedOutDir,
   UsageError,
 } from "./_cli.ts";
-import { runTrainAllChild, trainAllArgs } from "./_launcher.ts";
-import { loadRunData, type RunData } from "./_run_data.ts";
+import { runTrainAllChild, trainAllArgs } from "../train/launcher.ts";
+import { loadRunData, type RunData } from "../train/run_data.ts";
 import {
   checkEngineBackend,
   engineHelp,
@@ -92,7 +93,7 @@ async function main(): Promise<number> {
   if (plan.run.oneDnn) applyOneDnnChoice(plan.run.oneDnn);
   const keras = await probeKeras(plan.venv);
   if (!keras.available) throw new Error(`the Keras peer is not available: ${keras.reason}`);
-  const data = await loadRunData(plan.run);
+  const data = await loadRunData(plan.run, runDataOptions());
   const env = await kerasEnvironment(plan, keras);
   announce(plan, keras, data);
   const ceiling = await measureCeiling(keras.python, plan.threads, join(plan.outDir, "work"));

@@ -37,15 +37,16 @@ import {
   oneDnnVariableFromEnv,
   parseFlags,
   runCli,
+  runDataOptions,
   textTable,
   threadsFromEnv,
   timestampedOutDir,
   UsageError,
 } from "./_cli.ts";
-import { trainAllArgs } from "./_launcher.ts";
+import { trainAllArgs } from "../train/launcher.ts";
 import { checkWritable, ensureFreshOutDir } from "./_out_dir.ts";
 import { checkResumeOneDnn, readPrevious, savedRun } from "./_resume.ts";
-import { loadRunData, type RunData } from "./_run_data.ts";
+import { loadRunData, type RunData } from "../train/run_data.ts";
 import {
   checkEngineBackend,
   engineHelp,
@@ -142,7 +143,7 @@ export async function trainAllMain(args: string[]): Promise<number> {
   const { backend, engine, prepared } = await loadRunBackend(start);
   const backendLoadSeconds = await backendReadySeconds(backend.tf);
   // Data: loaded, split and converted outside every timed region.
-  const data = await loadRunData(start.run);
+  const data = await loadRunData(start.run, runDataOptions());
   const saved = start.run.dataSource;
   const changed = saved && dataChecksumMismatch(saved.sha256, data.source.sha256);
   if (changed) throw new DatasetError(changed);

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { parseArgs } from "node:util";
 import { FIXTURE_CHECKSUMS } from "../data/checksums.ts";
 import { MODEL_NAMES } from "../models/spec.ts";
-import { describeRun } from "../train/run_description.ts";
-import { parseRunFlags, resolveRun, RUN_FLAGS, type RunFlagValues } from "./_run_options.ts";
-import { resumeArgs, runTrainAllChild, trainAllArgs } from "./_launcher.ts";
+import { describeRun } from "./run_description.ts";
+import { parseRunFlags, resolveRun, RUN_FLAGS, type RunFlagValues } from "../cli/_run_options.ts";
+import { resumeArgs, runTrainAllChild, trainAllArgs } from "./launcher.ts";
 
 Deno.test("trainAllArgs spells out every value of a run description, in one order", () => {
   const run = describeRun({

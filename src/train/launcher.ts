@@ -10,7 +10,7 @@
 import { denoRunArgs } from "../_util/deno_run.ts";
 import { forEachLine } from "../_util/lines.ts";
 import { dataFlags } from "../results/data_source.ts";
-import { RUN_DEFAULTS, type RunDescription } from "../train/run_description.ts";
+import { RUN_DEFAULTS, type RunDescription } from "./run_description.ts";
 
 /** Where a child writes its run: `--out DIR`. */
 export interface TrainAllTarget {
@@ -96,7 +96,7 @@ export async function runTrainAllChild(
   const child = new Deno.Command(Deno.execPath(), {
     args: options.entry
       ? [...options.entry, ...args]
-      : denoRunArgs(new URL("./train_all.ts", import.meta.url), ...args),
+      : denoRunArgs(new URL("../cli/train_all.ts", import.meta.url), ...args),
     env: options.env ?? {},
     stdin: "null",
     stdout: "null",

@@ -18,15 +18,22 @@ import {
 } from "../data/mod.ts";
 import { dataSourceOf, FIXTURES_DESCRIPTION } from "../results/data_source.ts";
 import type { DataSource } from "../results/schema.ts";
-import { type RunDescription, validationSizeFor } from "../train/run_description.ts";
-import { cacheDirFromEnv, UsageError } from "./_cli.ts";
-import { downloadProgress } from "./progress.ts";
+import { UsageError } from "../_util/usage_error.ts";
+import { type RunDescription, validationSizeFor } from "./run_description.ts";
 
 /** What a run loads: its data request, seed and sizes (absent sizes take their defaults). */
-export type RunDataOptions = Pick<
+export type RunDataRequest = Pick<
   RunDescription,
   "data" | "seed" | "trainSize" | "validationSize" | "testSize"
 >;
+
+/** Where a download of the official files goes, and how it reports progress. */
+export interface RunDataOptions {
+  /** The suite's cache folder (`cacheDirFromEnv`); absent: the official data is not downloaded. */
+  cacheDir?: string;
+  /** Called as a download progresses. Default: silent. */
+  onDownloadProgress?: (file: string, received: number, total: number | undefined) => void;
+}
 
 /** The prepared splits. */
 export interface RunData {
@@ -47,7 +54,10 @@ export interface RunData {
  *
  * @throws {UsageError} For sizes the data cannot give.
  */
-export async function loadRunData(options: RunDataOptions): Promise<RunData> {
+export async function loadRunData(
+  options: RunDataRequest,
+  load: RunDataOptions = {},
+): Promise<RunData> {
   const { fixtures, dataDir } = options.data;
   const manifest = !fixtures && dataDir !== undefined
     ? await readSubsetManifest(dataDir)
@@ -62,8 +72,8 @@ export async function loadRunData(options: RunDataOptions): Promise<RunData> {
     })
     : await loadFashionMnist({
       dir: dataDir,
-      cacheDir: cacheDirFromEnv(),
-      download: { onProgress: downloadProgress() },
+      cacheDir: load.cacheDir,
+      ...(load.onDownloadProgress ? { download: { onProgress: load.onDownloadProgress } } : {}),
     });
   const { seed } = options;
   const validationSize = validationSizeFor(options);
