@@ -143,9 +143,9 @@ export {
   type InferenceResult,
   measureInference,
 } from "./src/train/latency.ts";
+export { readRunDescription } from "./src/train/run_file.ts";
 export {
   describeRun,
-  readRunDescription,
   recordedConfig,
   RUN_DEFAULTS,
   type RunDescription,

@@ -17,3 +17,22 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/**
+ * Parses a flag value as a positive integer.
+ *
+ * @param flag The flag's name as the user typed it, e.g. `--epochs`.
+ * @param value The raw string from the command line.
+ * @returns The integer.
+ * @throws {UsageError} When the value is not a whole number above zero.
+ */
+export function parsePositiveInt(flag: string, value: string): number {
+  const trimmed = value.trim();
+  const n = Number(trimmed);
+  if (trimmed === "" || !Number.isInteger(n) || n <= 0) {
+    throw new UsageError(
+      `${flag}: expected a positive integer, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}

@@ -6,17 +6,12 @@
  *
  * @module
  */
-import { join } from "node:path";
-import { writeJsonAtomic } from "../_util/fs.ts";
 import type { PageBackend, PageDevice } from "../backends/browser_page.ts";
 import type { DataSplit } from "../data/split.ts";
 import type { Environment } from "../results/environment.ts";
-import {
-  type ResultsFile,
-  type RunConfig,
-  SCHEMA_VERSION,
-  validateResults,
-} from "../results/schema.ts";
+import type { ResultsFile, RunConfig } from "../results/schema.ts";
+import { createResultsWriter, type ResultsWriter } from "../results/writer.ts";
+import { inferenceTimingFor, type RunDescription } from "../train/run_description.ts";
 import { bundlePage } from "./bundle.ts";
 import { openInChromium } from "./driver.ts";
 import { type BrowserEvent, type BrowserJob, encodeJobData } from "./job_wire.ts";
@@ -26,12 +21,12 @@ import { type PageServer, servePage } from "./server.ts";
 export interface BrowserRunOptions {
   /** The suite's backend name (e.g. `browser-wasm`) and the TF.js backend the page sets up. */
   backend: { name: string; tfjsBackend: PageBackend };
-  /** The run's configuration, as `results.json` records it. */
+  /** What to run: models, epochs, batch size, seed, learning rate, inference settings. */
+  run: RunDescription;
+  /** The run's configuration, as `results.json` records it (`recordedConfig`). */
   config: RunConfig;
   /** The splits, already sized. */
   data: { train: DataSplit; validation: DataSplit; test: DataSplit };
-  /** Untimed batch-1 calls before the timed ones, and timed calls at the large batch. */
-  inference: { warmup: number; batchedRuns: number };
   /** The environment of this machine; the page's device and browser are filled in. */
   env: Environment;
   /** Where `results.json` goes. */
@@ -59,34 +54,28 @@ export interface BrowserRunOptions {
  * @throws {Error} When the page fails or the browser cannot start; the results so far are kept.
  */
 export async function runInBrowser(options: BrowserRunOptions): Promise<ResultsFile> {
-  const { config, backend } = options;
+  const { run, config, backend } = options;
+  const { moreBatchSizes, ...inference } = inferenceTimingFor(run, options.data.test.count);
   const job: BrowserJob = {
     backend: backend.name,
     tfjsBackend: backend.tfjsBackend,
-    engine: config.engine,
-    models: config.models,
-    epochs: config.epochs,
-    batchSize: config.batchSize,
-    seed: config.seed,
-    learningRate: config.learningRate,
+    engine: run.engine,
+    models: run.models,
+    epochs: run.epochs,
+    batchSize: run.batchSize,
+    seed: run.seed,
+    learningRate: run.learningRate,
     targetAccuracies: config.targetAccuracies ?? [],
     counts: {
       train: options.data.train.count,
       validation: options.data.validation.count,
       test: options.data.test.count,
     },
-    inference: {
-      batchSize: config.inferenceBatchSize ?? 1024,
-      ...(config.moreInferenceBatchSizes ? { moreBatchSizes: config.moreInferenceBatchSizes } : {}),
-      runs: config.inferenceRuns ?? 100,
-      warmup: options.inference.warmup,
-      batchedRuns: options.inference.batchedRuns,
-    },
+    inference: { ...inference, ...(moreBatchSizes?.length ? { moreBatchSizes } : {}) },
     wasmPaths: "/wasm/",
   };
-  const createdAt = new Date().toISOString();
   const mode = "chromium" in options.browser ? "headless" : "open";
-  let results: ResultsFile | undefined;
+  let writer: ResultsWriter | undefined;
   let version = "unknown";
   let finish!: () => void;
   let fail!: (err: Error) => void;
@@ -94,37 +83,28 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<ResultsF
     finish = resolve;
     fail = reject;
   });
-  const write = async (status: ResultsFile["status"]) => {
-    results!.status = status;
-    results!.updatedAt = new Date().toISOString();
-    validateResults(results, `the ${backend.name} results`);
-    await writeJsonAtomic(join(options.outDir, "results.json"), results);
-    await options.onWritten?.(results!);
-  };
   const onEvent = async (event: BrowserEvent): Promise<ResultsFile | undefined> => {
     if (event.type === "device") {
-      results = {
-        schemaVersion: SCHEMA_VERSION,
-        createdAt,
-        updatedAt: createdAt,
-        status: "partial",
+      writer = await createResultsWriter({
+        outDir: options.outDir,
         env: withBrowser(options.env, event.device, event.tfjs, version, mode, backend.name),
         config,
-        runs: [],
-      };
-      await write("partial");
+        label: `the ${backend.name} results`,
+        onWritten: (results) => options.onWritten?.(results),
+      });
     } else if (event.type === "model-done") {
-      if (!results) throw new Error("the page finished a model before reporting its device");
-      results.runs.push({
+      if (!writer) throw new Error("the page finished a model before reporting its device");
+      const { results } = writer;
+      results.status = results.runs.length + 1 === run.models.length ? "complete" : "partial";
+      await writer.putRun({
         ...event.run,
         ...(event.notTrained ? { notTrained: event.notTrained } : {}),
       });
-      await write(results.runs.length === config.models.length ? "complete" : "partial");
     } else if (event.type === "done") {
       finish();
       options.onEvent?.(event);
       // The reply: the page offers it for download (a person's own browser, with --open).
-      return results;
+      return writer?.results;
     } else if (event.type === "failed") {
       fail(new Error(`the ${backend.name} page failed: ${event.message}`));
     }
@@ -144,7 +124,7 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<ResultsF
     if ("chromium" in options.browser) {
       const driven = await openInChromium(options.browser.chromium, server.url, options.onConsole);
       version = driven.version;
-      if (results) results.env.browser!.version = version;
+      if (writer) writer.results.env.browser!.version = version;
       try {
         await Promise.race([finished, driven.failed]);
       } finally {
@@ -156,8 +136,8 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<ResultsF
   } finally {
     await server.close();
   }
-  if (!results) throw new Error(`the ${backend.name} page ended without reporting its device`);
-  return results;
+  if (!writer) throw new Error(`the ${backend.name} page ended without reporting its device`);
+  return writer.results;
 }
 
 /** The environment with the page's device and the browser filled in. */

@@ -9,37 +9,13 @@
  */
 import { join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import {
-  ONEDNN_CHOICES,
-  ONEDNN_VARIABLE,
-  type OneDnnChoice,
-  oneDnnVariableFor,
-} from "../backends/onednn.ts";
+import { ONEDNN_VARIABLE, type OneDnnChoice, oneDnnVariableFor } from "../backends/onednn.ts";
 import { defaultCacheDir } from "../data/cache.ts";
-import { UsageError } from "../_util/usage_error.ts";
+import { parsePositiveInt, UsageError } from "../_util/usage_error.ts";
 import type { RunDataOptions } from "../train/run_data.ts";
 import { downloadProgress } from "./progress.ts";
 
-export { UsageError } from "../_util/usage_error.ts";
-
-/**
- * Parses a flag value as a positive integer.
- *
- * @param flag The flag's name as the user typed it, e.g. `--epochs`.
- * @param value The raw string from the command line.
- * @returns The integer.
- * @throws {UsageError} When the value is not a whole number above zero.
- */
-export function parsePositiveInt(flag: string, value: string): number {
-  const trimmed = value.trim();
-  const n = Number(trimmed);
-  if (trimmed === "" || !Number.isInteger(n) || n <= 0) {
-    throw new UsageError(
-      `${flag}: expected a positive integer, got ${JSON.stringify(value)}`,
-    );
-  }
-  return n;
-}
+export { parsePositiveInt, UsageError } from "../_util/usage_error.ts";
 
 /**
  * Parses command-line flags with `node:util`'s `parseArgs` in strict mode,
@@ -124,21 +100,7 @@ export function oneDnnVariableFromEnv(): string | undefined {
   return Deno.env.get(ONEDNN_VARIABLE);
 }
 
-/**
- * Parses `--onednn`.
- *
- * @throws {UsageError} For anything but on, off or default.
- */
-export function parseOneDnnChoice(value: string): OneDnnChoice {
-  if (!(ONEDNN_CHOICES as readonly string[]).includes(value)) {
-    throw new UsageError(
-      `--onednn: expected one of ${ONEDNN_CHOICES.join(", ")}, got ${
-        JSON.stringify(value)
-      }; on and off pin TensorFlow's oneDNN kernels, default leaves them to the CPU`,
-    );
-  }
-  return value as OneDnnChoice;
-}
+export { parseOneDnnChoice } from "../train/run_fields.ts";
 
 /**
  * Applies `--onednn` to this process and every child it starts, by setting

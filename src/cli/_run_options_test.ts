@@ -5,7 +5,7 @@ import { FIXTURE_CHECKSUMS } from "../data/checksums.ts";
 import { MODEL_NAMES } from "../models/spec.ts";
 import type { RunConfig } from "../results/schema.ts";
 import { RUN_DEFAULTS, type RunDescription } from "../train/run_description.ts";
-import { checkResumeOneDnn, describeSavedConfig } from "./_resume.ts";
+import { checkResumeOneDnn, describeSavedConfig } from "../train/resume.ts";
 import {
   parseModelList,
   parseRunFlags,

@@ -8,13 +8,7 @@
  * @module
  */
 import type { Environment } from "../results/environment.ts";
-import {
-  type ResultsFile,
-  type RunConfig,
-  type RunRecord,
-  SCHEMA_VERSION,
-  validateResults,
-} from "../results/schema.ts";
+import type { RunConfig } from "../results/schema.ts";
 import type { KerasBackend, KerasVersions } from "./keras.ts";
 
 /** The engine every Keras run is recorded under. */
@@ -40,35 +34,20 @@ export function describeKerasDevice(v: KerasVersions): string {
     `Python ${v.python}`;
 }
 
-/** Options of {@link kerasResultsFile}. */
-export interface KerasResultsOptions {
-  /** The runs, one per model, each with the backend name of `config.backend`. */
-  runs: RunRecord[];
+/** Options of {@link kerasRecord}. */
+export interface KerasRecordOptions {
   /** What the runs ran on. */
   versions: KerasVersions;
   /** The machine's environment (`collectEnvironment`); its device fields are filled in here. */
   env: Environment;
   /** The configuration both sides share; `engine` is set to {@link KERAS_ENGINE}. */
   config: Omit<RunConfig, "engine">;
-  /** When the runs started (ISO). Default: now. */
-  createdAt?: string;
-  /** `"partial"` while models are left. Default `"complete"`. */
-  status?: ResultsFile["status"];
 }
 
-/**
- * The results file of Keras runs, checked against the schema.
- *
- * @throws {TypeError} When the record does not fit the schema (a bug in the caller).
- */
-export function kerasResultsFile(options: KerasResultsOptions): ResultsFile {
+/** The environment and configuration a Keras run's results file records. */
+export function kerasRecord(options: KerasRecordOptions): { env: Environment; config: RunConfig } {
   const { versions: v } = options;
-  const now = new Date().toISOString();
-  return validateResults({
-    schemaVersion: SCHEMA_VERSION,
-    createdAt: options.createdAt ?? now,
-    updatedAt: now,
-    status: options.status ?? "complete",
+  return {
     env: {
       ...options.env,
       backend: options.config.backend,
@@ -83,6 +62,5 @@ export function kerasResultsFile(options: KerasResultsOptions): ResultsFile {
       },
     },
     config: { ...options.config, engine: KERAS_ENGINE },
-    runs: options.runs,
-  }, "the Keras runs' results");
+  };
 }

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { buildComparison } from "../results/comparison.ts";
 import { validateResults } from "../results/schema.ts";
 import type { KerasVersions } from "./keras.ts";
-import { describeKerasDevice, kerasBackendName, kerasResultsFile } from "./keras_results.ts";
+import { createResultsWriter } from "../results/writer.ts";
+import { describeKerasDevice, kerasBackendName, kerasRecord } from "./keras_results.ts";
 
 const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;
 
@@ -25,12 +26,17 @@ const JAX: KerasVersions = {
 async function kitKerasResults() {
   const recorded = await readFixture("peer/model1-keras-1/results.json");
   const backend = kerasBackendName("jax");
-  return kerasResultsFile({
-    runs: recorded.runs.map((r) => ({ ...r, backend })),
-    versions: JAX,
-    env: { ...recorded.env, machine: "h100" },
-    config: { ...recorded.config, backend },
+  const writer = await createResultsWriter({
+    outDir: await Deno.makeTempDir(),
+    ...kerasRecord({
+      versions: JAX,
+      env: { ...recorded.env, machine: "h100" },
+      config: { ...recorded.config, backend },
+    }),
   });
+  for (const r of recorded.runs) await writer.putRun({ ...r, backend });
+  await Deno.remove(join(writer.path, ".."), { recursive: true });
+  return writer.results;
 }
 
 Deno.test("a Keras run on JAX is labelled: backend keras-jax, engine keras, env.keras, a GPU device", async () => {

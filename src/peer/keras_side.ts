@@ -9,12 +9,12 @@
  * @module
  */
 import { join } from "node:path";
-import { writeJsonAtomic } from "../_util/fs.ts";
 import { type DataSplit, epochOrder } from "../data/split.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec } from "../models/spec.ts";
 import type { Environment } from "../results/environment.ts";
-import type { EpochRecord, ResultsFile, RunRecord } from "../results/schema.ts";
+import type { EpochRecord, ResultsFile } from "../results/schema.ts";
+import { createResultsWriter, type ResultsWriter } from "../results/writer.ts";
 import {
   inferenceTimingFor,
   recordedConfig,
@@ -22,7 +22,7 @@ import {
   type RunDescription,
 } from "../train/run_description.ts";
 import { type KerasBackend, type KerasRunOptions, runKerasPeer } from "./keras.ts";
-import { kerasResultsFile } from "./keras_results.ts";
+import { kerasRecord } from "./keras_results.ts";
 import { findEnergyMeter } from "../measure/energy.ts";
 import { isMeasured } from "../measure/measures.ts";
 
@@ -73,19 +73,18 @@ export async function runKerasSide(options: KerasSideOptions): Promise<ResultsFi
   const config = recordedConfig(run, data, backendName);
   const inference = inferenceTimingFor(run, data.test.count);
   const createdAt = new Date().toISOString();
-  const runs: RunRecord[] = [];
-  let results: ResultsFile | undefined;
+  let writer: ResultsWriter | undefined;
   const energy = await findEnergyMeter({ device: options.device ?? "cpu" });
   try {
-    results = await runModels();
+    await runModels();
   } finally {
     if (isMeasured(energy)) await energy.close();
   }
   await Deno.remove(join(dir, "work"), { recursive: true }).catch(() => {});
-  if (!results) throw new RangeError("runKerasSide: expected at least one model, got none");
-  return results;
+  if (!writer) throw new RangeError("runKerasSide: expected at least one model, got none");
+  return writer.results;
 
-  async function runModels(): Promise<ResultsFile | undefined> {
+  async function runModels(): Promise<void> {
     for (const model of run.models) {
       const spec = getModelSpec(model);
       const label = `${backendName} ${model}`;
@@ -110,16 +109,15 @@ export async function runKerasSide(options: KerasSideOptions): Promise<ResultsFi
         targetAccuracies: config.targetAccuracies,
         signal: options.signal,
       });
-      runs.push(done.run);
-      results = kerasResultsFile({
-        runs,
-        versions: done.versions,
-        env: options.env,
-        config,
+      writer ??= await createResultsWriter({
+        outDir: dir,
+        ...kerasRecord({ versions: done.versions, env: options.env, config }),
         createdAt,
-        status: runs.length === run.models.length ? "complete" : "partial",
+        label: "the Keras runs' results",
       });
-      await writeJsonAtomic(join(dir, "results.json"), results);
+      const last = writer.results.runs.length + 1 === run.models.length;
+      writer.results.status = last ? "complete" : "partial";
+      await writer.putRun(done.run);
       const t = done.run.test;
       const inf = done.run.inference;
       log(
@@ -128,6 +126,5 @@ export async function runKerasSide(options: KerasSideOptions): Promise<ResultsFi
           `${inf?.batched.imagesPerSecond.toFixed(0)} img/s`,
       );
     }
-    return results;
   }
 }

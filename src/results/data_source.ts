@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { resolve } from "node:path";
 import { FILE_NAMES, FILE_ROLES } from "../data/checksums.ts";
 import type { FileSource } from "../data/sources.ts";
 import type { SubsetManifest } from "../data/subset.ts";
@@ -57,13 +56,6 @@ export function dataSourceOf(
   return { kind, sha256 };
 }
 
-/** The flags that ask for `request` again: `["--fixtures"]`, `["--data-dir", dir]` or none. */
-export function dataFlags(request: DataRequest): string[] {
-  if (request.fixtures) return ["--fixtures"];
-  if (request.dataDir !== undefined) return ["--data-dir", request.dataDir];
-  return [];
-}
-
 /** The request that loads a recorded place again. */
 export function dataRequest(place: DataPlace): DataRequest {
   return place.kind === "fixtures"
@@ -71,12 +63,6 @@ export function dataRequest(place: DataPlace): DataRequest {
     : place.kind === "dir" || place.kind === "subset"
     ? { fixtures: false, dataDir: place.dir }
     : { fixtures: false };
-}
-
-/** `request` in words, as the flags that chose it, for messages. */
-function describeRequest(request: DataRequest): string {
-  const flags = dataFlags(request);
-  return flags.length ? flags.join(" ") : "the official data";
 }
 
 /**
@@ -104,28 +90,6 @@ export function legacyDataPlace(data: string): DataPlace | undefined {
   if (dir) return { kind: "dir", dir: dir.path };
   const kind = parts[0].kind;
   return kind === "cache" || kind === "system" || kind === "download" ? { kind } : undefined;
-}
-
-/**
- * The refusal of a `--fixtures` or `--data-dir` that differs from the data of
- * the run being resumed (the same flag again is fine; `--data-dir` paths are
- * compared resolved against the working folder).
- *
- * @returns The message, or `undefined` when the flags agree with `saved`.
- */
-export function dataFlagConflict(saved: DataRequest, given: DataRequest): string | undefined {
-  const refuse = (flag: string) =>
-    `--resume: ${flag} differs from the run being resumed (${
-      describeRequest(saved)
-    }); drop the flag`;
-  if (given.fixtures && !saved.fixtures) return refuse("--fixtures");
-  if (
-    given.dataDir !== undefined &&
-    !(saved.dataDir !== undefined && resolve(given.dataDir) === resolve(saved.dataDir))
-  ) {
-    return refuse(`--data-dir ${given.dataDir}`);
-  }
-  return undefined;
 }
 
 /**

@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
 import { FILE_NAMES, FILE_ROLES, FIXTURE_CHECKSUMS } from "../data/checksums.ts";
 import type { FileSource, SourceKind } from "../data/sources.ts";
-import {
-  dataChecksumMismatch,
-  dataFlagConflict,
-  dataFlags,
-  dataRequest,
-  dataSourceOf,
-  legacyDataPlace,
-} from "./data_source.ts";
+import { dataChecksumMismatch, dataRequest, dataSourceOf, legacyDataPlace } from "./data_source.ts";
 import { validateResults } from "./schema.ts";
 
 const SHA = { trainImages: "a", trainLabels: "b", testImages: "c", testLabels: "d" };
@@ -40,10 +33,7 @@ Deno.test("dataSourceOf records the flag, or the training images' place, and the
   assert.throws(() => dataSourceOf({ fixtures: false }, fromDir.slice(1)), /trainImages|train-/);
 });
 
-Deno.test("dataRequest and dataFlags load the recorded place again", () => {
-  assert.deepEqual(dataFlags(dataRequest({ kind: "fixtures" })), ["--fixtures"]);
-  assert.deepEqual(dataFlags(dataRequest({ kind: "dir", dir: "d" })), ["--data-dir", "d"]);
-  assert.deepEqual(dataFlags(dataRequest({ kind: "download" })), []);
+Deno.test("dataRequest loads the recorded place again", () => {
   assert.deepEqual(dataRequest({ kind: "fixtures" }), { fixtures: true });
   assert.deepEqual(dataRequest({ kind: "dir", dir: "d" }), { fixtures: false, dataDir: "d" });
   assert.deepEqual(dataRequest({ kind: "cache" }), { fixtures: false });
@@ -63,31 +53,6 @@ Deno.test("legacyDataPlace reads config.data of files older than dataSource", ()
     ["", undefined],
   ];
   for (const [data, place] of cases) assert.deepEqual(legacyDataPlace(data), place, data);
-});
-
-Deno.test("dataFlagConflict refuses other data flags and accepts the same ones", () => {
-  const fixtures = { fixtures: true };
-  const dir = { fixtures: false, dataDir: "data/fm" };
-  assert.equal(dataFlagConflict(fixtures, { fixtures: false }), undefined);
-  assert.equal(dataFlagConflict(fixtures, { fixtures: true }), undefined);
-  assert.equal(dataFlagConflict(dir, { fixtures: false, dataDir: "./data/fm/" }), undefined);
-  assert.equal(
-    dataFlagConflict(dir, { fixtures: false, dataDir: `${Deno.cwd()}/data/fm` }),
-    undefined,
-  );
-  assert.equal(
-    dataFlagConflict(fixtures, { fixtures: false, dataDir: "x" }),
-    "--resume: --data-dir x differs from the run being resumed (--fixtures); drop the flag",
-  );
-  assert.equal(
-    dataFlagConflict(dir, { fixtures: true }),
-    "--resume: --fixtures differs from the run being resumed (--data-dir data/fm); drop the flag",
-  );
-  assert.equal(
-    dataFlagConflict({ fixtures: false }, { fixtures: false, dataDir: "data/fm" }),
-    "--resume: --data-dir data/fm differs from the run being resumed " +
-      "(the official data); drop the flag",
-  );
 });
 
 Deno.test("dataChecksumMismatch names the first file that differs, expected and got", () => {

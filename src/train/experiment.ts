@@ -15,6 +15,8 @@
  * @module
  */
 import { dirname, join } from "node:path";
+import type { LayersModel } from "@tensorflow/tfjs";
+import type { EnergyMeter } from "../measure/energy.ts";
 import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
 import { buildModel } from "../models/factory.ts";
 import type { ModelSpec } from "../models/spec.ts";
@@ -26,16 +28,17 @@ import {
   type ResultsFile,
   type RunConfig,
   type RunRecord,
-  SCHEMA_VERSION,
   validateResults,
 } from "../results/schema.ts";
+import { createResultsWriter, RESULTS_FILE } from "../results/writer.ts";
 import { restoreCheckpoint, saveCheckpoint, saveModel } from "./checkpoint.ts";
 import { evaluateModel } from "./evaluate.ts";
 import { type InferenceTiming, measureInference } from "./latency.ts";
 import { type TensorSplit, trainEpochs } from "./trainer.ts";
-import { readJsonIfExists, writeJsonAtomic } from "../_util/fs.ts";
+import { readJsonIfExists } from "../_util/fs.ts";
 import { isMeasured } from "../measure/measures.ts";
 import { type MeasureProbes, type ModelMeasures, modelMeasures, noProbes } from "./run_measures.ts";
+import { type RunDescription, targetAccuraciesFor } from "./run_description.ts";
 
 /**
  * Progress events, for a progress bar or JSON lines. `written` follows each
@@ -71,6 +74,8 @@ export type { InferenceTiming } from "./latency.ts";
 
 /** Options for {@link runExperiment}. */
 export interface ExperimentOptions {
+  /** What to run: epochs, batch size, seed, learning rate, target accuracies. */
+  run: RunDescription;
   /** The models, in run order. */
   models: readonly ModelSpec[];
   /** Data on the active backend. The caller owns (and disposes) these tensors. */
@@ -128,7 +133,7 @@ export interface ExperimentResult {
 
 /** Reads and validates `results.json` from an output folder; `undefined` when there is none. */
 export async function readResults(outDir: string): Promise<ResultsFile | undefined> {
-  const path = join(outDir, "results.json");
+  const path = join(outDir, RESULTS_FILE);
   const parsed = await readJsonIfExists(path);
   if (parsed === undefined) return undefined;
   return validateResults(parsed, path);
@@ -136,10 +141,11 @@ export async function readResults(outDir: string): Promise<ResultsFile | undefin
 
 /** Trains, evaluates and times every model; see the module doc for what is written. */
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
-  const { models, data, config, env, outDir, order, signal } = options;
+  const { run, models, data, config, env, outDir } = options;
+  const trainSize = data.train.xs.shape[0];
   const probes = options.probes ?? noProbes("not measured: the experiment was given no probes");
   const meter = isMeasured(probes.energy) ? probes.energy : undefined;
-  const targets = config.targetAccuracies ?? [];
+  const targets = targetAccuraciesFor(run);
   // The model in flight: its measures are brought up to date at every write.
   let current: { run: RunRecord; measures: ModelMeasures } | undefined;
   // Whether the engine's own TensorFlow ops (the native step and predictor) may use oneDNN's kernels.
@@ -153,19 +159,16 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     const pending = options.onEvent?.(event);
     pending?.catch((error) => batchFailure ??= { error });
   };
-  const now = new Date().toISOString();
-  const results: ResultsFile = {
-    schemaVersion: SCHEMA_VERSION,
-    createdAt: options.previous?.createdAt ?? now,
-    updatedAt: now,
-    status: "partial",
+  const writer = await createResultsWriter({
+    outDir,
     env,
     config,
+    createdAt: options.previous?.createdAt,
     runs: models.map((spec) =>
       options.previous?.runs.find((r) => r.model === spec.name) ?? {
         model: spec.name,
         backend: config.backend,
-        engine: config.engine,
+        engine: run.engine,
         params: countParams(spec),
         flopsPerImage: forwardFlopsPerImage(spec),
         epochs: [],
@@ -173,120 +176,168 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         inference: null,
       }
     ),
-  };
-  const write = async () => {
+    onWritten: (results, path) => emit({ type: "written", path, results }),
+  });
+  const { results } = writer;
+  const write = async (status?: ResultsFile["status"]) => {
     if (current) {
-      current.run.measures = current.measures.record(current.run.epochs, targets, config.trainSize);
+      current.run.measures = current.measures.record(current.run.epochs, targets, trainSize);
     }
-    results.updatedAt = new Date().toISOString();
-    validateResults(results);
-    const path = join(outDir, "results.json");
-    await writeJsonAtomic(path, results);
-    await emit({ type: "written", path, results });
+    await writer.write(status);
   };
-  await write();
-  const { notTrained } = options;
-  const complete = (run: RunRecord) =>
-    run.inference !== null &&
-    (run.notTrained !== undefined || (run.test !== null && run.epochs.length >= config.epochs));
+  const complete = (record: RunRecord) =>
+    record.inference !== null &&
+    (record.notTrained !== undefined ||
+      (record.test !== null && record.epochs.length >= run.epochs));
   await emit({
     type: "run-start",
-    models: results.runs.map((run) => ({
-      model: run.model,
-      epochsLeft: Math.max(0, config.epochs - run.epochs.length),
-      flopsPerImage: run.flopsPerImage,
-      complete: complete(run),
+    models: results.runs.map((record) => ({
+      model: record.model,
+      epochsLeft: Math.max(0, run.epochs - record.epochs.length),
+      flopsPerImage: record.flopsPerImage,
+      complete: complete(record),
     })),
   });
 
+  const ctx: ModelContext = { options, emit, emitBatch, write, meter, oneDnn };
   for (const [i, spec] of models.entries()) {
-    const run = results.runs[i];
-    if (complete(run)) {
+    const record = results.runs[i];
+    if (complete(record)) {
       await emit({ type: "model-skip", model: spec.name, reason: "already complete" });
       continue;
     }
-    const checkpoints = join(outDir, "checkpoints", spec.name);
-    const measures = modelMeasures(probes, run.measures);
-    measures.beforeBuild();
-    const t0 = performance.now();
-    const model = buildModel(spec, { seed: config.seed, learningRate: config.learningRate });
-    measures.built((performance.now() - t0) / 1000);
-    current = { run, measures };
+    const measures = modelMeasures(probes, record.measures);
+    current = { run: record, measures };
     try {
-      const phase = (phase: Phase, detail: string) =>
-        emit({ type: "phase", model: spec.name, phase, detail });
-      if (notTrained) {
-        run.notTrained = notTrained;
-        await emit({ type: "model-start", model: spec.name, fromEpoch: 1, epochs: 0 });
-      } else {
-        const restored = await restoreCheckpoint(checkpoints, model, spec.name);
-        run.epochs = restored?.epochs ?? [];
-        await emit({
-          type: "model-start",
-          model: spec.name,
-          fromEpoch: run.epochs.length + 1,
-          epochs: config.epochs,
-        });
-        measures.beforeTraining();
-        run.epochs = await trainEpochs({
-          model,
-          train: data.train,
-          validation: data.validation,
-          epochs: config.epochs,
-          completed: run.epochs,
-          batchSize: config.batchSize,
-          step: options.engine.trainStep,
-          oneDnn,
-          order,
-          signal,
-          memory: measures.tfjs,
-          energy: meter,
-          onBatch: (epoch, batch, batches) =>
-            emitBatch({ type: "batch", model: spec.name, epoch, batch, batches }),
-          onEpoch: async (record, all) => {
-            await saveCheckpoint(checkpoints, model, { model: spec.name, epochs: [...all] });
-            run.epochs = [...all];
-            await write();
-            await emit({ type: "epoch", model: spec.name, record, epochs: config.epochs });
-          },
-        });
-        await measures.afterTraining();
-        if (run.epochs.length < config.epochs) {
-          await emit({ type: "interrupted", model: spec.name, epochs: run.epochs.length });
-          await write();
-          return { results, interrupted: true };
-        }
-        await phase("evaluate", `${data.test.xs.shape[0]} test images`);
-        const test = await evaluateModel(model, data.test.xs, data.test.ys);
-        run.test = {
-          accuracy: test.accuracy,
-          loss: test.loss,
-          count: test.count,
-          confusion: test.confusion,
-        };
-      }
-      const timing = { ...options.inference, path: options.engine.inferencePath, oneDnn };
-      await phase("inference", describeTiming(timing));
-      const { firstCallMs, ...inference } = await measureInference(model, data.test.xs, timing);
-      run.inference = inference;
-      measures.afterInference(firstCallMs);
-      if (!notTrained) {
-        await phase("save", join(outDir, "models", spec.name));
-        await saveModel(model, join(outDir, "models", spec.name));
-      }
-      await write();
-      await Deno.remove(checkpoints, { recursive: true }).catch(() => {});
-      await Deno.remove(dirname(checkpoints)).catch(() => {}); // only once empty
-      await emit({ type: "model-done", model: spec.name, run });
+      if (!(await runModel(ctx, spec, record, measures))) return { results, interrupted: true };
     } finally {
       current = undefined;
-      model.optimizer?.dispose();
-      model.dispose();
     }
   }
-  results.status = "complete";
-  await write();
+  await write("complete");
   return { results, interrupted: false };
+}
+
+/** What each model's steps share within one experiment. */
+interface ModelContext {
+  options: ExperimentOptions;
+  emit: (event: ExperimentEvent) => Promise<void>;
+  emitBatch: (event: ExperimentEvent) => void;
+  write: () => Promise<void>;
+  meter: EnergyMeter | undefined;
+  /** Whether the engine's own TensorFlow ops (the native step and predictor) may use oneDNN's kernels. */
+  oneDnn: boolean;
+}
+
+/**
+ * Builds one model, trains it (unless the backend cannot), evaluates it,
+ * times its inference and saves it, updating `record` and writing as it goes.
+ *
+ * @returns `false` when the signal stopped its training.
+ */
+async function runModel(
+  ctx: ModelContext,
+  spec: ModelSpec,
+  record: RunRecord,
+  measures: ModelMeasures,
+): Promise<boolean> {
+  const { options, emit, write } = ctx;
+  const { run, data, outDir, notTrained } = options;
+  const checkpoints = join(outDir, "checkpoints", spec.name);
+  measures.beforeBuild();
+  const t0 = performance.now();
+  const model = buildModel(spec, { seed: run.seed, learningRate: run.learningRate });
+  measures.built((performance.now() - t0) / 1000);
+  const phase = (phase: Phase, detail: string) =>
+    emit({ type: "phase", model: spec.name, phase, detail });
+  try {
+    if (notTrained) {
+      record.notTrained = notTrained;
+      await emit({ type: "model-start", model: spec.name, fromEpoch: 1, epochs: 0 });
+    } else {
+      if (!(await trainModel(ctx, spec, model, record, measures))) return false;
+      await phase("evaluate", `${data.test.xs.shape[0]} test images`);
+      const test = await evaluateModel(model, data.test.xs, data.test.ys);
+      record.test = {
+        accuracy: test.accuracy,
+        loss: test.loss,
+        count: test.count,
+        confusion: test.confusion,
+      };
+    }
+    const timing = { ...options.inference, path: options.engine.inferencePath, oneDnn: ctx.oneDnn };
+    await phase("inference", describeTiming(timing));
+    const { firstCallMs, ...inference } = await measureInference(model, data.test.xs, timing);
+    record.inference = inference;
+    measures.afterInference(firstCallMs);
+    if (!notTrained) {
+      await phase("save", join(outDir, "models", spec.name));
+      await saveModel(model, join(outDir, "models", spec.name));
+    }
+    await write();
+    await Deno.remove(checkpoints, { recursive: true }).catch(() => {});
+    await Deno.remove(dirname(checkpoints)).catch(() => {}); // only once empty
+    await emit({ type: "model-done", model: spec.name, run: record });
+    return true;
+  } finally {
+    model.optimizer?.dispose();
+    model.dispose();
+  }
+}
+
+/**
+ * Trains one model from its last checkpoint, one checkpoint and write per epoch.
+ *
+ * @returns `false` when the signal stopped it before its last epoch.
+ */
+async function trainModel(
+  ctx: ModelContext,
+  spec: ModelSpec,
+  model: LayersModel,
+  record: RunRecord,
+  measures: ModelMeasures,
+): Promise<boolean> {
+  const { options, emit, write } = ctx;
+  const { run, data } = options;
+  const checkpoints = join(options.outDir, "checkpoints", spec.name);
+  const restored = await restoreCheckpoint(checkpoints, model, spec.name);
+  record.epochs = restored?.epochs ?? [];
+  await emit({
+    type: "model-start",
+    model: spec.name,
+    fromEpoch: record.epochs.length + 1,
+    epochs: run.epochs,
+  });
+  measures.beforeTraining();
+  record.epochs = await trainEpochs({
+    model,
+    train: data.train,
+    validation: data.validation,
+    epochs: run.epochs,
+    completed: record.epochs,
+    batchSize: run.batchSize,
+    step: options.engine.trainStep,
+    oneDnn: ctx.oneDnn,
+    order: options.order,
+    signal: options.signal,
+    memory: measures.tfjs,
+    energy: ctx.meter,
+    onBatch: (epoch, batch, batches) =>
+      ctx.emitBatch({ type: "batch", model: spec.name, epoch, batch, batches }),
+    onEpoch: async (epoch, all) => {
+      await saveCheckpoint(checkpoints, model, { model: spec.name, epochs: [...all] });
+      record.epochs = [...all];
+      await write();
+      await emit({ type: "epoch", model: spec.name, record: epoch, epochs: run.epochs });
+    },
+  });
+  await measures.afterTraining();
+  if (record.epochs.length < run.epochs) {
+    await emit({ type: "interrupted", model: spec.name, epochs: record.epochs.length });
+    await write();
+    return false;
+  }
+  return true;
 }
 
 /** What the inference phase times, in words. */

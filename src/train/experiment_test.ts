@@ -27,6 +27,7 @@ import {
   runExperiment,
 } from "./experiment.ts";
 import { listTree } from "../_util/testing.ts";
+import { describeRun } from "./run_description.ts";
 
 const loaded = await loadBackend("tensorflow");
 prepareEngine(loaded, getEngineSpec("native"));
@@ -86,7 +87,16 @@ async function run(
     test: toTensors(splits.test),
   };
   try {
+    const engine = options.engine ?? getEngineSpec("tfjs");
     const result = await runExperiment({
+      run: describeRun({
+        models: SPECS.map((s) => s.name),
+        epochs: options.epochs,
+        batchSize: 32,
+        seed: 42,
+        engine: engine.name,
+        data: { fixtures: true },
+      }),
       models: SPECS,
       data: tensors,
       config: config(options.epochs),
@@ -95,7 +105,7 @@ async function run(
       order: (epoch, n) => permutation(n, 42_000 + epoch),
       inference: { warmup: 1, runs: 5, batchSize: 16, batchedRuns: 2 },
       ...options,
-      engine: options.engine ?? getEngineSpec("tfjs"),
+      engine,
       onEvent: async (e) => {
         assert.equal(busy, false, `${e.type} arrived before the written handler was done`);
         await options.onEvent?.(e);

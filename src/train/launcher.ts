@@ -9,8 +9,8 @@
  */
 import { denoRunArgs } from "../_util/deno_run.ts";
 import { forEachLine } from "../_util/lines.ts";
-import { dataFlags } from "../results/data_source.ts";
 import { RUN_DEFAULTS, type RunDescription } from "./run_description.ts";
+import { RUN_FIELDS } from "./run_fields.ts";
 
 /** Where a child writes its run: `--out DIR`. */
 export interface TrainAllTarget {
@@ -20,7 +20,7 @@ export interface TrainAllTarget {
 
 /**
  * The `train-all` flags that repeat `run` exactly, every value spelled out
- * (sizes left to the data's defaults stay out).
+ * (sizes left to the data's defaults stay out), in the order of `RUN_FIELDS`.
  *
  * @throws {RangeError} For a learning rate other than the default, which no flag sets.
  */
@@ -31,27 +31,8 @@ export function trainAllArgs(run: RunDescription, target: TrainAllTarget = {}): 
         `another), got ${run.learningRate}`,
     );
   }
-  const size = (flag: string, n: number | undefined) => n === undefined ? [] : [flag, String(n)];
   return [
-    ...dataFlags(run.data),
-    ...["--models", run.models.join(",")],
-    ...["--epochs", String(run.epochs)],
-    ...["--batch-size", String(run.batchSize)],
-    ...size("--train-size", run.trainSize),
-    ...size("--validation-size", run.validationSize),
-    ...size("--test-size", run.testSize),
-    ...(run.backend ? ["--backend", run.backend] : []),
-    ...(run.allowFallback ? ["--allow-fallback"] : []),
-    ...[
-      "--inference-batch",
-      [run.inferenceBatchSize, ...(run.moreInferenceBatchSizes ?? [])].join(","),
-    ],
-    ...["--inference-runs", String(run.inferenceRuns)],
-    ...(run.targetAccuracies ? ["--target-accuracy", run.targetAccuracies.join(",")] : []),
-    ...["--engine", run.engine],
-    ...(run.oneDnn ? ["--onednn", run.oneDnn] : []),
-    ...["--seed", String(run.seed)],
-    ...(run.machine ? ["--machine", run.machine] : []),
+    ...RUN_FIELDS.flatMap((field) => field.args(run)),
     ...(target.out ? ["--out", target.out] : []),
   ];
 }

@@ -2,7 +2,8 @@
  * The run description: one typed value that says what a training run is
  * (models, epochs, backend, engine, data, sizes, seed, learning rate, batch,
  * inference settings, oneDNN, machine), with every default in
- * {@link RUN_DEFAULTS}. `train-all` resolves its flags into one, saves it
+ * {@link RUN_DEFAULTS}; its fields' flags, help, checks and schema are one
+ * table, `RUN_FIELDS` (`run_fields.ts`). `train-all` resolves its flags into one, saves it
  * beside its results (`run.json`, the only thing `--resume` reads back), and
  * every driver that starts a `train-all` child (`compare`, `peer`, the GPU
  * kit) describes the child's run with one and hands it to the one launcher
@@ -13,11 +14,10 @@
  * @module
  */
 import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
-import { readJsonIfExists } from "../_util/fs.ts";
-import { schemaProblems } from "../_util/json_schema.ts";
 import type { DataRequest } from "../results/data_source.ts";
 import type { DataSource, RunConfig } from "../results/schema.ts";
-import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from "../engines/registry.ts";
+import type { KernelLibraryChoice } from "../backends/onednn.ts";
+import { DEFAULT_ENGINE, type EngineName, ENGINES } from "../engines/registry.ts";
 import { INFERENCE_DEFAULTS, inferenceBatchFor, type InferenceTiming } from "./latency.ts";
 
 /** Every default of a run, in one place; help texts are generated from these. */
@@ -62,7 +62,7 @@ export interface RunDescription {
   backend?: string;
   /** Accept a GPU backend that runs on the CPU (the results say so). */
   allowFallback: boolean;
-  /** The engine (`src/train/engines.ts`). */
+  /** The engine (`src/engines/registry.ts`). */
   engine: EngineName;
   /** Where the data comes from: the fixtures, a folder, or the official data. */
   data: DataRequest;
@@ -181,16 +181,31 @@ export function inferenceTimingFor(
   };
 }
 
+/** The kernels an engine's own TensorFlow ops use, as `prepareEngine` reports them. */
+export interface EngineKernels {
+  /** Gradients computed by TensorFlow's own ops. */
+  nativeGradients: string[];
+  /** Kernels replaced by TensorFlow's own ops. */
+  nativeKernels: string[];
+  /** oneDNN's or TensorFlow's generic kernels, as chosen for the engine's ops. */
+  kernelLibrary?: KernelLibraryChoice;
+}
+
 /**
  * The `config` a results file records for `run` on `data` and `backend`:
  * the sizes as they came out, the inference batch as capped at the test
- * split. What ran, for the reader; never read back as a setting.
+ * split, and for a TF.js run (`kernels` given) the engine's training step,
+ * inference path and the kernels its own ops use (a Keras run has none). What ran, for the reader;
+ * never read back as a setting. The one place a record is made from a
+ * description.
  */
 export function recordedConfig(
   run: RunDescription,
   data: RunDataRecord,
   backend: string,
+  kernels?: EngineKernels,
 ): RunConfig {
+  const engine = kernels && ENGINES.find((e) => e.name === run.engine);
   return {
     models: [...run.models],
     epochs: run.epochs,
@@ -211,91 +226,9 @@ export function recordedConfig(
     inferenceRuns: run.inferenceRuns,
     targetAccuracies: targetAccuraciesFor(run),
     engine: run.engine,
+    ...(kernels ? { nativeGradients: kernels.nativeGradients } : {}),
+    ...(kernels ? { nativeKernels: kernels.nativeKernels } : {}),
+    ...(kernels?.kernelLibrary ? { kernelLibrary: kernels.kernelLibrary } : {}),
+    ...(engine ? { trainStep: engine.trainStep, inferencePath: engine.inferencePath } : {}),
   };
-}
-
-/** The file beside `results.json` that holds a run's description, read back by `--resume`. */
-export const RUN_DESCRIPTION_FILE = "run.json";
-
-/**
- * Reads a saved run description.
- *
- * @returns `undefined` when the file does not exist (a run saved before descriptions were).
- * @throws {TypeError} `PATH: not valid JSON (…)`, or `PATH: not a run description: …` for a
- *   file that does not fit its schema.
- */
-export async function readRunDescription(path: string): Promise<RunDescription | undefined> {
-  const value = await readJsonIfExists(path);
-  if (value === undefined) return undefined;
-  return checkRunDescription(value, path);
-}
-
-const count = { type: "integer", minimum: 0 } as const;
-const positive = { type: "integer", minimum: 1 } as const;
-const text = { type: "string" } as const;
-
-/** The JSON Schema of {@link RunDescription}, as `run.json` is checked. */
-const RUN_DESCRIPTION_JSON_SCHEMA = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  type: "object",
-  properties: {
-    models: { type: "array", items: text, minItems: 1 },
-    epochs: positive,
-    backend: text,
-    allowFallback: { type: "boolean" },
-    engine: { enum: ENGINE_NAMES },
-    data: {
-      type: "object",
-      properties: { fixtures: { type: "boolean" }, dataDir: text },
-      required: ["fixtures"],
-      additionalProperties: false,
-    },
-    dataSource: {
-      type: "object",
-      properties: { kind: text, dir: text, sha256: { type: "object" } },
-      required: ["kind", "sha256"],
-    },
-    trainSize: positive,
-    validationSize: count,
-    testSize: positive,
-    batchSize: positive,
-    seed: count,
-    learningRate: { type: "number" },
-    inferenceBatchSize: positive,
-    moreInferenceBatchSizes: { type: "array", items: positive },
-    inferenceRuns: positive,
-    targetAccuracies: {
-      type: "array",
-      items: { type: "number", exclusiveMinimum: 0, maximum: 1 },
-      minItems: 1,
-    },
-    oneDnn: { enum: ["on", "off"] },
-    machine: text,
-  },
-  required: [
-    "models",
-    "epochs",
-    "allowFallback",
-    "engine",
-    "data",
-    "batchSize",
-    "seed",
-    "learningRate",
-    "inferenceBatchSize",
-    "inferenceRuns",
-  ],
-  additionalProperties: false,
-};
-
-/**
- * Checks that `value` is a run description against its JSON Schema.
- *
- * @throws {TypeError} `WHERE: not a run description: /PATH message; …`.
- */
-export function checkRunDescription(value: unknown, where: string): RunDescription {
-  const problems = schemaProblems(RUN_DESCRIPTION_JSON_SCHEMA, value);
-  if (problems.length > 0) {
-    throw new TypeError(`${where}: not a run description: ${problems.join("; ")}`);
-  }
-  return value as RunDescription;
 }

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FIXTURE_CHECKSUMS } from "../data/checksums.ts";
+import { checkRunDescription, readRunDescription } from "./run_file.ts";
 import {
-  checkRunDescription,
   describeRun,
-  readRunDescription,
   recordedConfig,
   RUN_DEFAULTS,
   targetAccuraciesFor,

@@ -11,14 +11,10 @@ import type { OneDnnState } from "../backends/onednn.ts";
 import { type EngineName, getEngineSpec } from "../engines/registry.ts";
 import { dataRequest, legacyDataPlace } from "../results/data_source.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
-import { readResults } from "../train/experiment.ts";
-import {
-  describeRun,
-  readRunDescription,
-  RUN_DESCRIPTION_FILE,
-  type RunDescription,
-} from "../train/run_description.ts";
-import { UsageError } from "./_cli.ts";
+import { UsageError } from "../_util/usage_error.ts";
+import { readResults } from "./experiment.ts";
+import { describeRun, type RunDescription } from "./run_description.ts";
+import { readRunDescription, RUN_DESCRIPTION_FILE } from "./run_file.ts";
 
 /** The results of the run in `outDir`, to resume it. @throws {UsageError} When there are none. */
 export async function readPrevious(outDir: string): Promise<ResultsFile> {

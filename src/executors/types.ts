@@ -1,0 +1,75 @@
+/**
+ * Where a run's models execute: an executor takes the run description and
+ * its folder, runs every model there, and writes `results.json` through the
+ * one results writer; progress comes back as the experiment's events. One
+ * interface for this Deno process, a Chromium page and (through the Keras
+ * peer) a Python process, so a driver starts any of them the same way.
+ *
+ * @module
+ */
+import type { ResultsFile, RunConfig } from "../results/schema.ts";
+import type { ExperimentEvent } from "../train/experiment.ts";
+import type { RunDataOptions } from "../train/run_data.ts";
+import type { RunDescription } from "../train/run_description.ts";
+import type { MachineFacts } from "../train/session.ts";
+
+/** What a run is about to do, once its backend and data are ready. */
+export interface ExecutionStart {
+  /** The description as it runs (its backend and sizes pinned; saved as `run.json`). */
+  run: RunDescription;
+  /** The record `results.json` will hold. */
+  config: RunConfig;
+  /** The device, in words. */
+  device: string;
+  /** Why the backend cannot train, when it lacks a kernel of the backward pass. */
+  notTrained?: string;
+}
+
+/** What an executor gets. */
+export interface ExecutorJob {
+  /** The run, as resolved from the flags (or saved, on resume). */
+  run: RunDescription;
+  /** Its folder (`results.json`, `run.json`, models, checkpoints). */
+  outDir: string;
+  /** What an earlier start left in the folder, on resume. */
+  previous?: ResultsFile;
+  /** The machine, as the caller read it. */
+  machine: MachineFacts;
+  /** Where the data is cached and how a download reports. */
+  data: RunDataOptions;
+  /**
+   * For a browser backend: the Chromium to drive headless, or the address
+   * to serve the page on for a person's own browser.
+   */
+  browser?: { chromium: string } | { open: { hostname: string; port: number } };
+  /** Aborting stops after the epoch (or, in a page, the model) in flight. */
+  signal?: AbortSignal;
+  /** Called once the run is ready, before any model runs. */
+  onStart?: (start: ExecutionStart) => Promise<void> | void;
+  /** Progress; `written` follows each write of `results.json`. */
+  onEvent?: (event: ExperimentEvent) => Promise<void> | void;
+  /** A line for a person (the page's address, its device, a model not trained). */
+  onNote?: (line: string) => void;
+}
+
+/** How a run ended. */
+export interface ExecutionResult {
+  /** The results as last written. */
+  results: ResultsFile;
+  /** True when the signal stopped the run before every model finished. */
+  interrupted: boolean;
+}
+
+/** One place a run executes. */
+export interface Executor {
+  /** `deno` or `browser`: the backends whose `runsIn` it serves. */
+  name: "deno" | "browser";
+  /** What it is, in words. */
+  description: string;
+  /**
+   * Runs every model of `job.run`.
+   *
+   * @throws {UsageError} For a backend, browser or data that is not there.
+   */
+  execute(job: ExecutorJob): Promise<ExecutionResult>;
+}

@@ -1,0 +1,484 @@
+/**
+ * The fields of a run description, each described once: its flag, its help
+ * text, the check of what a user typed, what it sets in the description, the
+ * flag arguments that repeat it for a child process, whether `--resume` may
+ * change it, and its part of `run.json`'s JSON Schema. The flag parser, the
+ * `--help` lines, the run file's schema, the resume conflict check and the
+ * launcher's argument list are all made from {@link RUN_FIELDS}: a new field
+ * of a run is one entry here.
+ *
+ * @module
+ */
+import { resolve } from "node:path";
+import { parsePositiveInt, UsageError } from "../_util/usage_error.ts";
+import { ONEDNN_CHOICES, ONEDNN_VARIABLE, type OneDnnChoice } from "../backends/onednn.ts";
+import { BACKEND_NAMES, getBackendSpec } from "../backends/registry.ts";
+import { ENGINE_NAMES, ENGINES, getEngineSpec } from "../engines/registry.ts";
+import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
+import type { DataRequest } from "../results/data_source.ts";
+import {
+  MAX_SEED,
+  MIN_INFERENCE_RUNS,
+  RUN_DEFAULTS,
+  type RunDescription,
+  targetAccuraciesFor,
+} from "./run_description.ts";
+
+/** What a task's help says its defaults are. */
+export interface TaskDefaults {
+  /** Models run when `--models` is not given. */
+  models: readonly string[];
+  /** Epochs per model when `--epochs` is not given. */
+  epochs: number;
+}
+
+/** What a field's help text may depend on: the task's defaults and wording. */
+export interface HelpContext {
+  /** The task's defaults. */
+  defaults: TaskDefaults;
+  /** What `--onednn` applies to, in words: `this run`, `every run`, `both sides`. */
+  oneDnnScope: string;
+}
+
+/** The fields a flag sets, as typed: the parts of a description it overrides. */
+export type RunFieldValues = Partial<RunDescription>;
+
+/** Which tasks take a field: every task that runs models, or only those that run one backend. */
+export type FieldScope = "every" | "single";
+
+/** One field of a run description, with everything said about it; see the module doc. */
+export interface RunField {
+  /** The flag, without dashes: `batch-size`. */
+  flag: string;
+  /** `string` flags take a value, `boolean` ones none. */
+  type: "string" | "boolean";
+  /** The value's name in `--help`: `N`, `LIST`. */
+  arg?: string;
+  /** Every task that runs models, or only those that run one backend (train-all). */
+  scope: FieldScope;
+  /** The help text, after the flag column; lines after the first are indented by the renderer. */
+  help(ctx: HelpContext): string;
+  /**
+   * Checks what was typed.
+   *
+   * @throws {UsageError} `--flag: expected …, got …`.
+   */
+  parse(value: string): RunFieldValues;
+  /** The flag's arguments that repeat `run`'s value; none where the run leaves it to its default. */
+  args(run: RunDescription): string[];
+  /**
+   * On `--resume`: `fixed` refuses a value other than the saved one; `free`
+   * lets the flag change the resumed run (where it runs, not what it measures).
+   */
+  resume: "fixed" | "free";
+  /** The value in words, as a resume conflict names it; default: the flag's arguments' value. */
+  shown?(run: RunFieldValues): string | undefined;
+  /** Its keys' part of `run.json`'s JSON Schema. */
+  schema: Record<string, unknown>;
+}
+
+const count = { type: "integer", minimum: 0 } as const;
+const positive = { type: "integer", minimum: 1 } as const;
+const text = { type: "string" } as const;
+
+/** A positive whole number that `key` takes, with the flag spelled out when the run has one. */
+function sizeField(
+  flag: string,
+  key: "epochs" | "batchSize" | "trainSize" | "validationSize" | "testSize",
+  help: RunField["help"],
+  schema: Record<string, unknown> = positive,
+): RunField {
+  return {
+    flag,
+    type: "string",
+    arg: "N",
+    scope: "every",
+    help,
+    parse: (v) => ({ [key]: parsePositiveInt(`--${flag}`, v) }),
+    args: (run) => run[key] === undefined ? [] : [`--${flag}`, String(run[key])],
+    resume: "fixed",
+    schema: { [key]: schema },
+  };
+}
+
+/**
+ * Every field a user can set, in the order of `--help` and of a child's
+ * arguments. `--out`, `--resume` and the task's own flags are not fields of
+ * the run: they say where it is written, not what it measures.
+ */
+export const RUN_FIELDS: readonly RunField[] = Object.freeze([
+  {
+    flag: "models",
+    type: "string",
+    arg: "LIST",
+    scope: "every",
+    help: ({ defaults }) =>
+      `comma-separated, from ${MODEL_NAMES.join(", ")}, or all (default ${
+        defaults.models.length === MODEL_NAMES.length ? "all" : defaults.models.join(",")
+      })`,
+    parse: (v) => ({ models: parseModelList("--models", v) }),
+    args: (run) => ["--models", run.models.join(",")],
+    resume: "fixed",
+    shown: (run) => run.models?.join(","),
+    schema: { models: { type: "array", items: text, minItems: 1 } },
+  },
+  sizeField(
+    "epochs",
+    "epochs",
+    ({ defaults }) =>
+      `epochs per model; the first is left out of the median (default ${defaults.epochs})`,
+  ),
+  sizeField("batch-size", "batchSize", () => `(default ${RUN_DEFAULTS.batchSize})`),
+  sizeField(
+    "train-size",
+    "trainSize",
+    () => "training images, a stratified subset (default: all left after validation)",
+  ),
+  sizeField(
+    "validation-size",
+    "validationSize",
+    () =>
+      `images held out of the training set (default ${RUN_DEFAULTS.validationSize}; ${RUN_DEFAULTS.fixtureValidationSize} with --fixtures)`,
+    count,
+  ),
+  sizeField("test-size", "testSize", () => "test images, a stratified subset (default: all)"),
+  {
+    flag: "inference-batch",
+    type: "string",
+    arg: "N[,N…]",
+    scope: "every",
+    help: () =>
+      `batch size of the inference throughput measurement (default
+${RUN_DEFAULTS.inferenceBatchSize}; never more than the test split); sizes after the
+first are measured beside it, e.g. 1024,128`,
+    parse: (v) => {
+      const [first, ...more] = v.split(",").map((s) =>
+        parsePositiveInt("--inference-batch", s.trim())
+      );
+      return {
+        inferenceBatchSize: first,
+        ...(more.length ? { moreInferenceBatchSizes: more } : {}),
+      };
+    },
+    args: (run) => ["--inference-batch", inferenceBatches(run)!],
+    resume: "fixed",
+    shown: inferenceBatches,
+    schema: {
+      inferenceBatchSize: positive,
+      moreInferenceBatchSizes: { type: "array", items: positive },
+    },
+  },
+  {
+    flag: "inference-runs",
+    type: "string",
+    arg: "N",
+    scope: "every",
+    help: () =>
+      `timed batch-1 inference calls, after ${RUN_DEFAULTS.inferenceWarmup} warm-up calls; at least ${MIN_INFERENCE_RUNS}
+(default ${RUN_DEFAULTS.inferenceRuns})`,
+    parse: (v) => {
+      const runs = parsePositiveInt("--inference-runs", v);
+      if (runs < MIN_INFERENCE_RUNS) {
+        throw new UsageError(
+          `--inference-runs: expected at least ${MIN_INFERENCE_RUNS} (a p95 needs them), got ${runs}`,
+        );
+      }
+      return { inferenceRuns: runs };
+    },
+    args: (run) => ["--inference-runs", String(run.inferenceRuns)],
+    resume: "fixed",
+    schema: { inferenceRuns: positive },
+  },
+  {
+    flag: "target-accuracy",
+    type: "string",
+    arg: "LIST",
+    scope: "every",
+    help: () =>
+      `validation accuracies whose time to reach is recorded, in % or as
+fractions (default ${percentList(RUN_DEFAULTS.targetAccuracies)}; ${
+        percentList(RUN_DEFAULTS.fixtureTargetAccuracies)
+      } with --fixtures)`,
+    parse: (v) => ({ targetAccuracies: parseTargetAccuracies(v) }),
+    args: (run) =>
+      run.targetAccuracies ? ["--target-accuracy", run.targetAccuracies.join(",")] : [],
+    resume: "fixed",
+    shown: (run) =>
+      run.targetAccuracies === undefined && run.data === undefined
+        ? undefined
+        : targetAccuraciesFor({ data: run.data ?? { fixtures: false }, ...run }).join(","),
+    schema: {
+      targetAccuracies: {
+        type: "array",
+        items: { type: "number", exclusiveMinimum: 0, maximum: 1 },
+        minItems: 1,
+      },
+    },
+  },
+  {
+    flag: "seed",
+    type: "string",
+    arg: "N",
+    scope: "every",
+    help: () =>
+      `seed for weights, dropout, shuffling and splits (default ${RUN_DEFAULTS.seed});
+0 to ${MAX_SEED}`,
+    parse: (v) => ({ seed: parseSeed(v) }),
+    args: (run) => ["--seed", String(run.seed)],
+    resume: "fixed",
+    schema: { seed: count },
+  },
+  {
+    flag: "machine",
+    type: "string",
+    arg: "NAME",
+    scope: "every",
+    help: () => "name recorded for this machine, to merge results (default: hostname)",
+    parse: (v) => {
+      if (v.trim() === "") throw new UsageError(`--machine: expected a name, got ""`);
+      return { machine: v.trim() };
+    },
+    args: (run) => run.machine ? ["--machine", run.machine] : [],
+    resume: "free",
+    schema: { machine: text },
+  },
+  {
+    flag: "data-dir",
+    type: "string",
+    arg: "DIR",
+    scope: "every",
+    help: () => "read Fashion-MNIST from this folder first",
+    parse: (v) => ({ data: { fixtures: false, dataDir: v } }),
+    args: (run) => run.data.dataDir !== undefined ? ["--data-dir", run.data.dataDir] : [],
+    resume: "fixed",
+    schema: {
+      data: {
+        type: "object",
+        properties: { fixtures: { type: "boolean" }, dataDir: text },
+        required: ["fixtures"],
+        additionalProperties: false,
+      },
+    },
+  },
+  {
+    flag: "fixtures",
+    type: "boolean",
+    scope: "every",
+    help: () => "use the reduced split in fixtures/ (2,000 train / 500 test): a quick check",
+    parse: () => ({ data: { fixtures: true } }),
+    args: (run) => run.data.fixtures ? ["--fixtures"] : [],
+    resume: "fixed",
+    schema: {},
+  },
+  {
+    flag: "backend",
+    type: "string",
+    arg: "NAME",
+    scope: "single",
+    help: () =>
+      `one of ${BACKEND_NAMES.join(", ")}
+(default: the best available that really runs on its device)`,
+    parse: (v) => {
+      try {
+        return { backend: getBackendSpec(v).name };
+      } catch (err) {
+        throw new UsageError(`--backend: ${(err as Error).message}`);
+      }
+    },
+    args: (run) => run.backend ? ["--backend", run.backend] : [],
+    resume: "fixed",
+    schema: { backend: text },
+  },
+  {
+    flag: "allow-fallback",
+    type: "boolean",
+    scope: "single",
+    help: () =>
+      `accept a GPU backend that runs on the CPU here (tfjs-node-gpu
+without a GPU, WebGPU on a software adapter); the results say so`,
+    parse: () => ({ allowFallback: true }),
+    args: (run) => run.allowFallback ? ["--allow-fallback"] : [],
+    resume: "free",
+    schema: { allowFallback: { type: "boolean" } },
+  },
+  {
+    flag: "engine",
+    type: "string",
+    arg: "NAME",
+    scope: "single",
+    help: () =>
+      `how models are trained and inference is timed (default ${RUN_DEFAULTS.engine}):\n` +
+      ENGINES.map((e) => `${e.name}: ${e.description}; runs on ${e.backends.join(", ")}`)
+        .join("\n"),
+    parse: (v) => ({ engine: parseEngineName("--engine", v) }),
+    args: (run) => ["--engine", run.engine],
+    resume: "fixed",
+    schema: { engine: { enum: ENGINE_NAMES } },
+  },
+  {
+    flag: "onednn",
+    type: "string",
+    arg: "MODE",
+    scope: "every",
+    help: ({ oneDnnScope }) =>
+      `on or off pins TensorFlow's oneDNN kernels for ${oneDnnScope};
+default leaves them to this CPU's default (the option
+sets ${ONEDNN_VARIABLE}; without it, the variable as set)`,
+    parse: (v) => {
+      const choice = parseOneDnnChoice(v);
+      return choice === "default" ? {} : { oneDnn: choice };
+    },
+    args: (run) => run.oneDnn ? ["--onednn", run.oneDnn] : [],
+    resume: "free",
+    schema: { oneDnn: { enum: ["on", "off"] } },
+  },
+]);
+
+/** The fields a task takes: every field, or those of tasks that run several backends. */
+export function fieldsFor(scope: FieldScope): RunField[] {
+  return RUN_FIELDS.filter((f) => scope === "single" || f.scope === "every");
+}
+
+function inferenceBatches(run: RunFieldValues): string | undefined {
+  if (run.inferenceBatchSize === undefined) return undefined;
+  return [run.inferenceBatchSize, ...(run.moreInferenceBatchSizes ?? [])].join(",");
+}
+
+/** A field's value in words, for a resume conflict. */
+export function shownValue(field: RunField, run: RunFieldValues): string | undefined {
+  if (field.shown) return field.shown(run);
+  const key = Object.keys(field.schema)[0] as keyof RunDescription | undefined;
+  const value = key === undefined ? undefined : run[key];
+  return value === undefined ? undefined : String(value);
+}
+
+/**
+ * The refusal of a data flag that differs from the resumed run's data.
+ *
+ * @returns The message, or `undefined` when the flag names the same data.
+ */
+export function dataFlagConflict(saved: DataRequest, given: DataRequest): string | undefined {
+  const refuse = (flag: string) =>
+    `--resume: ${flag} differs from the run being resumed (${
+      describeDataRequest(saved)
+    }); drop the flag`;
+  if (given.fixtures && !saved.fixtures) return refuse("--fixtures");
+  if (
+    given.dataDir !== undefined &&
+    !(saved.dataDir !== undefined && resolve(given.dataDir) === resolve(saved.dataDir))
+  ) {
+    return refuse(`--data-dir ${given.dataDir}`);
+  }
+  return undefined;
+}
+
+/** The flags that choose the data of `request`: `--fixtures`, `--data-dir DIR` or none. */
+export function dataFlags(request: DataRequest): string[] {
+  if (request.fixtures) return ["--fixtures"];
+  if (request.dataDir !== undefined) return ["--data-dir", request.dataDir];
+  return [];
+}
+
+/** `request` in words, as the flags that chose it, for messages. */
+function describeDataRequest(request: DataRequest): string {
+  const flags = dataFlags(request);
+  return flags.length ? flags.join(" ") : "the official data";
+}
+
+/**
+ * Parses `--target-accuracy`: comma-separated validation accuracies above 0
+ * and at most 100%, returned as fractions in increasing order. A value with a
+ * `%` sign is a percentage; the bare values of a list are all percentages when
+ * any of them is above 1 (`1,99` is 1% and 99%), and all fractions otherwise
+ * (`0.85,0.9`).
+ *
+ * @throws {UsageError} For anything else.
+ */
+export function parseTargetAccuracies(value: string): number[] {
+  const refuse = () =>
+    new UsageError(
+      `--target-accuracy: expected comma-separated accuracies in (0, 100] (e.g. 85,90 or 0.85,0.9), got "${value}"`,
+    );
+  const parts = value.split(",").map((p) => p.trim());
+  const numbers = parts.map((p) => Number(p.replace(/%$/, "")));
+  if (parts.some((p) => p === "" || p === "%") || numbers.some((n) => !(n > 0 && n <= 100))) {
+    throw refuse();
+  }
+  const percentages = parts.some((p, i) => !p.endsWith("%") && numbers[i] > 1);
+  const fractions = numbers.map((n, i) => (percentages || parts[i].endsWith("%") ? n / 100 : n));
+  return [...new Set(fractions)].sort((a, b) => a - b);
+}
+
+/**
+ * Parses `--seed`: a whole number from 0 to 2³¹.
+ *
+ * @throws {UsageError} For anything else.
+ */
+export function parseSeed(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0 || n > MAX_SEED) {
+    throw new UsageError(
+      `--seed: expected a whole number from 0 to ${MAX_SEED}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+/**
+ * Parses a list of models: registered names, comma-separated, or `all`.
+ *
+ * @param flag The flag as typed (`--models`, or `compare`'s older `--model`).
+ * @throws {UsageError} For an empty list or an unknown name (the message lists the valid ones).
+ */
+export function parseModelList(flag: string, value: string): string[] {
+  const items = value.split(",").map((m) => m.trim()).filter((m) => m !== "");
+  if (items.length === 0) {
+    throw new UsageError(
+      `${flag}: expected a list like model1,model2, got ${JSON.stringify(value)}`,
+    );
+  }
+  const models: string[] = [];
+  for (const item of items) {
+    try {
+      for (const m of item === "all" ? MODEL_NAMES : [getModelSpec(item).name]) {
+        if (!models.includes(m)) models.push(m);
+      }
+    } catch (err) {
+      throw new UsageError(`${flag}: ${(err as Error).message}`);
+    }
+  }
+  return models;
+}
+
+/**
+ * Parses one engine name.
+ *
+ * @throws {UsageError} For an unknown name; the message lists the valid ones.
+ */
+export function parseEngineName(flag: string, value: string): RunDescription["engine"] {
+  try {
+    return getEngineSpec(value.trim()).name;
+  } catch (err) {
+    throw new UsageError(`${flag}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Parses `--onednn`.
+ *
+ * @throws {UsageError} For anything but on, off or default.
+ */
+export function parseOneDnnChoice(value: string): OneDnnChoice {
+  if (!(ONEDNN_CHOICES as readonly string[]).includes(value)) {
+    throw new UsageError(
+      `--onednn: expected one of ${ONEDNN_CHOICES.join(", ")}, got ${
+        JSON.stringify(value)
+      }; on and off pin TensorFlow's oneDNN kernels, default leaves them to the CPU`,
+    );
+  }
+  return value as OneDnnChoice;
+}
+
+function percentList(fractions: readonly number[]): string {
+  return fractions.map((f) => String(Math.round(f * 1000) / 10)).join(",");
+}
