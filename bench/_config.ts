@@ -8,8 +8,9 @@
  */
 import { pickBackend } from "../src/backends/registry.ts";
 import { type ModelBenchConfig, parseBenchConfig } from "../src/bench/model_bench.ts";
-import { cacheDirFromEnv, oneDnnVariableFromEnv } from "../src/cli/_cli.ts";
-import { oneDnnState, readCpuFeatures } from "../src/backends/onednn.ts";
+import { ONEDNN_VARIABLE, oneDnnState, readCpuFeatures } from "../src/backends/onednn.ts";
+import { defaultCacheDir } from "../src/data/cache.ts";
+import { UsageError } from "../src/_util/usage_error.ts";
 
 /** The config from `FMNIST_BENCH_*` variables; the default backend is the best native one. */
 export async function benchConfigFromEnv(): Promise<ModelBenchConfig> {
@@ -21,8 +22,25 @@ export async function benchConfigFromEnv(): Promise<ModelBenchConfig> {
     engine: Deno.env.get("FMNIST_BENCH_ENGINE"),
   };
   const config = parseBenchConfig(env, env.backends ? "tensorflow" : await pickBackend());
-  const oneDnn = oneDnnState(await readCpuFeatures(), oneDnnVariableFromEnv());
+  const oneDnn = oneDnnState(await readCpuFeatures(), Deno.env.get(ONEDNN_VARIABLE));
   return { ...config, cacheDir: cacheDirFromEnv(), oneDnn };
+}
+
+/**
+ * The suite's cache folder, where the tasks find it: `$XDG_CACHE_HOME/fmnist-bench`
+ * (when absolute), else `$HOME/.cache/fmnist-bench`.
+ *
+ * @throws {UsageError} When neither variable gives a folder.
+ */
+function cacheDirFromEnv(): string {
+  try {
+    return defaultCacheDir({
+      xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"),
+      home: Deno.env.get("HOME"),
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 /** What the benches use: the environment, files, the native addon, child processes, CPU facts. */

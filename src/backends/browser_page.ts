@@ -51,65 +51,11 @@ export async function setUpPageBackend(name: PageBackend, wasmPaths: string): Pr
     crossOriginIsolated:
       (globalThis as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
   };
-  let device: Omit<PageDevice, "readySeconds" | "userAgent" | "crossOriginIsolated">;
-  if (name === "wasm") {
-    setWasmPaths(wasmPaths);
-    // One thread per core, as libtensorflow takes on the CPU (tfjs's default is half of them).
-    setThreadsCount(navigator.hardwareConcurrency);
-    await setBackend("wasm");
-    const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT") as boolean;
-    const multithread = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT") as boolean;
-    const threads = getThreadsCount();
-    device = {
-      kind: "cpu",
-      softwareRenderer: false,
-      description: `WebAssembly (tfjs-backend-wasm ${tf.version_core}): SIMD ${
-        simd ? "on" : "off"
-      }, ${threads} thread${threads === 1 ? "" : "s"}${
-        multithread
-          ? ""
-          : " (no threads: the page is not cross-origin isolated or lacks SharedArrayBuffer)"
-      }`,
-      wasm: { simd, threads, multithread },
-    };
-  } else if (name === "webgl") {
-    await setBackend("webgl");
-    const webgl = webglInfo();
-    const software = SOFTWARE.test(webgl.renderer);
-    device = {
-      kind: software ? "cpu" : "gpu",
-      softwareRenderer: software,
-      description: `${webgl.version}: ${webgl.vendor}, ${webgl.renderer}${
-        software ? " (software renderer, not a GPU)" : ""
-      }`,
-      webgl,
-    };
-  } else if (name === "webgpu") {
-    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-    if (!gpu) throw new Error("this browser has no navigator.gpu (WebGPU is off or unsupported)");
-    const adapter = await gpu.requestAdapter() as
-      | { info?: Record<string, unknown>; isFallbackAdapter?: boolean }
-      | null;
-    if (!adapter) throw new Error("navigator.gpu.requestAdapter() found no adapter");
-    const info = adapter.info ?? {};
-    const webgpu = {
-      vendor: String(info.vendor ?? ""),
-      architecture: String(info.architecture ?? ""),
-      device: String(info.device ?? ""),
-      description: String(info.description ?? ""),
-    };
-    const software = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true ||
-      SOFTWARE.test(Object.values(webgpu).join(" "));
-    await setBackend("webgpu");
-    const words = [webgpu.vendor, webgpu.architecture, webgpu.device, webgpu.description]
-      .filter(Boolean).join(", ") || "adapter info not given";
-    device = {
-      kind: software ? "cpu" : "gpu",
-      softwareRenderer: software,
-      description: `WebGPU: ${words}${software ? " (software adapter, not a GPU)" : ""}`,
-      webgpu,
-    };
-  } else {
+  let device: BackendDevice;
+  if (name === "wasm") device = await wasmDevice(wasmPaths);
+  else if (name === "webgl") device = await webglDevice();
+  else if (name === "webgpu") device = await webgpuDevice();
+  else {
     await setBackend("cpu");
     device = {
       kind: "cpu",
@@ -125,6 +71,80 @@ export async function setUpPageBackend(name: PageBackend, wasmPaths: string): Pr
     throw new Error(`backend ${name}: a 2×2 product gave ${values.join(",")}, expected 1,2,3,4`);
   }
   return { ...device, ...base, readySeconds: performance.now() / 1000 };
+}
+
+/** What a backend reports of its device, before the page's facts are added. */
+type BackendDevice = Omit<PageDevice, "readySeconds" | "userAgent" | "crossOriginIsolated">;
+
+/** Makes WebAssembly the active backend, with one thread per core, and reports its device. */
+async function wasmDevice(wasmPaths: string): Promise<BackendDevice> {
+  setWasmPaths(wasmPaths);
+  // One thread per core, as libtensorflow takes on the CPU (tfjs's default is half of them).
+  setThreadsCount(navigator.hardwareConcurrency);
+  await setBackend("wasm");
+  const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT") as boolean;
+  const multithread = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT") as boolean;
+  const threads = getThreadsCount();
+  return {
+    kind: "cpu",
+    softwareRenderer: false,
+    description: `WebAssembly (tfjs-backend-wasm ${tf.version_core}): SIMD ${
+      simd ? "on" : "off"
+    }, ${threads} thread${threads === 1 ? "" : "s"}${
+      multithread
+        ? ""
+        : " (no threads: the page is not cross-origin isolated or lacks SharedArrayBuffer)"
+    }`,
+    wasm: { simd, threads, multithread },
+  };
+}
+
+/** Makes WebGL the active backend and reports its device, a software renderer as the CPU. */
+async function webglDevice(): Promise<BackendDevice> {
+  await setBackend("webgl");
+  const webgl = webglInfo();
+  const software = SOFTWARE.test(webgl.renderer);
+  return {
+    kind: software ? "cpu" : "gpu",
+    softwareRenderer: software,
+    description: `${webgl.version}: ${webgl.vendor}, ${webgl.renderer}${
+      software ? " (software renderer, not a GPU)" : ""
+    }`,
+    webgl,
+  };
+}
+
+/**
+ * Makes WebGPU the active backend and reports its adapter, a fallback or
+ * software adapter as the CPU.
+ *
+ * @throws {Error} When the browser has no WebGPU or no adapter.
+ */
+async function webgpuDevice(): Promise<BackendDevice> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) throw new Error("this browser has no navigator.gpu (WebGPU is off or unsupported)");
+  const adapter = await gpu.requestAdapter() as
+    | { info?: Record<string, unknown>; isFallbackAdapter?: boolean }
+    | null;
+  if (!adapter) throw new Error("navigator.gpu.requestAdapter() found no adapter");
+  const info = adapter.info ?? {};
+  const webgpu = {
+    vendor: String(info.vendor ?? ""),
+    architecture: String(info.architecture ?? ""),
+    device: String(info.device ?? ""),
+    description: String(info.description ?? ""),
+  };
+  const software = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true ||
+    SOFTWARE.test(Object.values(webgpu).join(" "));
+  await setBackend("webgpu");
+  const words = [webgpu.vendor, webgpu.architecture, webgpu.device, webgpu.description]
+    .filter(Boolean).join(", ") || "adapter info not given";
+  return {
+    kind: software ? "cpu" : "gpu",
+    softwareRenderer: software,
+    description: `WebGPU: ${words}${software ? " (software adapter, not a GPU)" : ""}`,
+    webgpu,
+  };
 }
 
 async function setBackend(name: string): Promise<void> {

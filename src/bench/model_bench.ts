@@ -138,6 +138,12 @@ function trainingImages(train: DataSplit, size: number): DataSplit {
   return take(train, Array.from({ length: size }, (_, i) => i % train.count));
 }
 
+/** A backend loaded with the engine installed, or why it could not be. */
+type Loaded = { backend: LoadedBackend; prepared: PreparedEngine } | string;
+
+/** The `Deno.bench` options of one group on one backend: the group's name and the baseline flag. */
+type GroupOptions = (group: string) => { group: string; baseline: boolean };
+
 /**
  * Registers the benchmarks of one model. Call it at the top level of a bench
  * file (it awaits data and backends before registering).
@@ -147,28 +153,67 @@ export async function registerModelBenches(
   config: ModelBenchConfig,
 ): Promise<void> {
   const spec = getModelSpec(modelName);
-  let data: FashionMnist;
+  const data = await benchData(modelName, config);
+  if (!data) return;
+  const train = trainingImages(data.train, config.trainSize);
+  const baseline = config.backends.find((b) => b === "tensorflow" || b === "cpu") ??
+    config.backends[0];
+  const loaded = await loadBackends(config);
+  for (const name of config.backends) {
+    const entry = loaded.get(name)!;
+    const groupOpts: GroupOptions = (group) => ({
+      group: `${modelName} ${group}`,
+      baseline: name === baseline,
+    });
+    if (typeof entry === "string") {
+      registerUnavailable(modelName, name, entry, groupOpts);
+      continue;
+    }
+    const { tf, device } = entry.backend;
+    const use = () => tf.setBackend(getBackendSpec(name).tfjsName);
+    await use(); // tensors live on the backend that is active when they are made
+    const model = buildModel(spec, { seed: TRAINING_DEFAULTS.seed });
+    const bench: BackendBench = {
+      modelName,
+      name,
+      config,
+      groupOpts,
+      tf,
+      use,
+      model,
+      label: `${name} (${device.description}), engine ${config.engine.name}`,
+      oneDnn: entry.prepared.kernelLibrary?.library === "onednn",
+    };
+    registerTrainEpoch(bench, train);
+    registerInference(bench, data.test);
+  }
+}
+
+/** The dataset, or `undefined` after registering one ignored bench that says why it is missing. */
+async function benchData(
+  modelName: string,
+  config: ModelBenchConfig,
+): Promise<FashionMnist | undefined> {
   try {
-    data = config.fixtures
+    return config.fixtures
       ? await loadFixtureData()
       : await loadFashionMnist({ cacheDir: config.cacheDir, baseUrls: false });
   } catch (err) {
     if (!(err instanceof DatasetError)) throw err;
     Deno.bench({ name: `${modelName} [skipped: ${err.message}]`, ignore: true, fn() {} });
-    return;
+    return undefined;
   }
-  const train = trainingImages(data.train, config.trainSize);
-  const baseline = config.backends.find((b) => b === "tensorflow" || b === "cpu") ??
-    config.backends[0];
+}
 
-  // Load every backend first (native before WebGPU: the other order crashes), then register.
+/**
+ * Every backend of `config` loaded with its engine, or the reason it is not;
+ * native backends first, before WebGPU: the other order crashes.
+ */
+async function loadBackends(config: ModelBenchConfig): Promise<Map<BackendName, Loaded>> {
   const order = [...config.backends].sort((a, b) =>
     Number(getBackendSpec(b).libtensorflow) - Number(getBackendSpec(a).libtensorflow)
   );
-  const loaded = new Map<
-    BackendName,
-    { backend: LoadedBackend; prepared: PreparedEngine } | string
-  >();
+  const loaded = new Map<BackendName, Loaded>();
   for (const name of order) {
     const probe = await getBackendSpec(name).probe();
     if (!probe.available) {
@@ -183,124 +228,146 @@ export async function registerModelBenches(
       loaded.set(name, (err as Error).message);
     }
   }
+  return loaded;
+}
 
-  for (const name of config.backends) {
-    const entry = loaded.get(name)!;
-    const groupOpts = (group: string) => ({
-      group: `${modelName} ${group}`,
-      baseline: name === baseline,
+/** Registers the three groups of an unavailable backend as ignored, with `reason` in their names. */
+function registerUnavailable(
+  modelName: string,
+  name: BackendName,
+  reason: string,
+  groupOpts: GroupOptions,
+): void {
+  // Deno does not print ignored benches, so say it here too, where the output shows it.
+  console.log(`${modelName} on ${name}: skipped, unavailable: ${reason}`);
+  for (const group of ["train epoch", "batch-1 inference", "batched inference"]) {
+    Deno.bench({
+      name: `${modelName} ${group} on ${name} [unavailable: ${reason}]`,
+      ...groupOpts(group),
+      baseline: false,
+      ignore: true,
+      fn() {},
     });
-    if (typeof entry === "string") {
-      // Deno does not print ignored benches, so say it here too, where the output shows it.
-      console.log(`${modelName} on ${name}: skipped, unavailable: ${entry}`);
-      for (const group of ["train epoch", "batch-1 inference", "batched inference"]) {
-        Deno.bench({
-          name: `${modelName} ${group} on ${name} [unavailable: ${entry}]`,
-          ...groupOpts(group),
-          baseline: false,
-          ignore: true,
-          fn() {},
+  }
+}
+
+/** One model on one loaded backend, what its benches share. */
+interface BackendBench {
+  modelName: string;
+  name: BackendName;
+  config: ModelBenchConfig;
+  groupOpts: GroupOptions;
+  tf: LoadedBackend["tf"];
+  /** Makes this backend the active one again. */
+  use: () => Promise<boolean>;
+  model: ReturnType<typeof buildModel>;
+  /** The backend, its device and the engine, as bench names show them. */
+  label: string;
+  /** oneDNN's kernels run in the native step and predictor. */
+  oneDnn: boolean;
+}
+
+/**
+ * Registers the training epoch of `bench` on `train`, with an ignored bench
+ * saying why before it when the backend lacks training kernels.
+ */
+function registerTrainEpoch(bench: BackendBench, train: DataSplit): void {
+  const { modelName, name, config, tf, use, model } = bench;
+  const order = epochOrder(TRAINING_DEFAULTS.seed);
+  const { xs, ys } = toTensors(train);
+  let epoch = 0;
+  const native = config.engine.trainStep === "native";
+  const missing = missingTrainingKernels(tf.getKernel, getBackendSpec(name).tfjsName);
+  if (missing.length > 0) {
+    // Deno does not print ignored benches, so say it here too, as for an unavailable backend.
+    console.log(
+      `${modelName} train epoch on ${name}: skipped, it cannot train (no ${missing.join(", ")})`,
+    );
+    Deno.bench({
+      name: `${modelName} train epoch on ${name} [not trained: ${
+        notTrainedReason(getBackendSpec(name).tfjsName, tf.version_core, missing)
+      }]`,
+      ...bench.groupOpts("train epoch"),
+      ignore: true,
+      fn() {},
+    });
+  }
+  Deno.bench({
+    name: `${modelName} train epoch (${train.count} images, ${
+      native ? "native step" : "model.fit"
+    }) on ${bench.label}`,
+    ...bench.groupOpts("train epoch"),
+    ignore: missing.length > 0,
+    n: config.epochRuns,
+    warmup: 1,
+    async fn(b) {
+      await use();
+      const idx = tf.tensor1d(order(++epoch, train.count), "int32");
+      const [ex, ey] = [tf.gather(xs, idx), tf.gather(ys, idx)];
+      idx.dispose();
+      b.start();
+      if (native) {
+        await fitEpochNative(model, ex, ey, { batchSize: config.batchSize, oneDnn: bench.oneDnn });
+      } else {
+        await model.fit(ex, ey, {
+          epochs: 1,
+          batchSize: config.batchSize,
+          shuffle: false,
+          verbose: 0,
         });
       }
-      continue;
-    }
-    const { tf, device } = entry.backend;
-    const oneDnn = entry.prepared.kernelLibrary?.library === "onednn";
-    const { engine } = config;
-    const label = `${name} (${device.description}), engine ${engine.name}`;
-    const use = () => tf.setBackend(getBackendSpec(name).tfjsName);
-    await use(); // tensors live on the backend that is active when they are made
-    const model = buildModel(spec, { seed: TRAINING_DEFAULTS.seed });
-    const order = epochOrder(TRAINING_DEFAULTS.seed);
-    const { xs, ys } = toTensors(train);
-    const one = toTensors(data.test, 0, 1).xs;
-    const batch =
-      toTensors(data.test, 0, inferenceBatchFor(config.inferenceBatch, data.test.count)).xs;
-    let epoch = 0;
-    const native = engine.trainStep === "native";
+      b.end();
+      tf.dispose([ex, ey]);
+    },
+  });
+}
 
-    const missing = missingTrainingKernels(tf.getKernel, getBackendSpec(name).tfjsName);
-    if (missing.length > 0) {
-      // Deno does not print ignored benches, so say it here too, as for an unavailable backend.
-      console.log(
-        `${modelName} train epoch on ${name}: skipped, it cannot train (no ${missing.join(", ")})`,
-      );
+/**
+ * Registers batch-1 and batched inference of `bench` on images of `test`:
+ * one call per batch, then the result read back before the clock stops;
+ * predictOnBatch with every engine, and the native predictor beside it with
+ * `native`.
+ */
+function registerInference(bench: BackendBench, test: DataSplit): void {
+  const { modelName, config, model, label } = bench;
+  const one = toTensors(test, 0, 1).xs;
+  const batch = toTensors(test, 0, inferenceBatchFor(config.inferenceBatch, test.count)).xs;
+  const paths: [string, Predict][] = [[
+    "",
+    (x) => model.predictOnBatch(x) as ReturnType<Predict>,
+  ]];
+  if (config.engine.inferencePath === "native") {
+    paths.push([" (native ops)", nativePredictor(model, { oneDnn: bench.oneDnn }).predict]);
+  }
+  for (const [suffix, predict] of paths) {
+    const inference = (group: string, name: string, x: typeof one, n: number, warmup: number) =>
       Deno.bench({
-        name: `${modelName} train epoch on ${name} [not trained: ${
-          notTrainedReason(getBackendSpec(name).tfjsName, tf.version_core, missing)
-        }]`,
-        ...groupOpts("train epoch"),
-        ignore: true,
-        fn() {},
+        name,
+        ...bench.groupOpts(group),
+        n,
+        warmup,
+        async fn(b) {
+          await bench.use();
+          b.start();
+          const y = predict(x);
+          await y.data();
+          b.end();
+          y.dispose();
+        },
       });
-    }
-    Deno.bench({
-      name: `${modelName} train epoch (${train.count} images, ${
-        native ? "native step" : "model.fit"
-      }) on ${label}`,
-      ...groupOpts("train epoch"),
-      ignore: missing.length > 0,
-      n: config.epochRuns,
-      warmup: 1,
-      async fn(b) {
-        await use();
-        const idx = tf.tensor1d(order(++epoch, train.count), "int32");
-        const [ex, ey] = [tf.gather(xs, idx), tf.gather(ys, idx)];
-        idx.dispose();
-        b.start();
-        if (native) {
-          await fitEpochNative(model, ex, ey, { batchSize: config.batchSize, oneDnn });
-        } else {
-          await model.fit(ex, ey, {
-            epochs: 1,
-            batchSize: config.batchSize,
-            shuffle: false,
-            verbose: 0,
-          });
-        }
-        b.end();
-        tf.dispose([ex, ey]);
-      },
-    });
-    // Inference: one call per batch, then the result read back before the clock stops;
-    // predictOnBatch with every engine, and the native predictor beside it with `native`.
-    const paths: [string, Predict][] = [[
-      "",
-      (x) => model.predictOnBatch(x) as ReturnType<Predict>,
-    ]];
-    if (engine.inferencePath === "native") {
-      paths.push([" (native ops)", nativePredictor(model, { oneDnn }).predict]);
-    }
-    for (const [suffix, predict] of paths) {
-      const inference = (group: string, name: string, x: typeof one, n: number, warmup: number) =>
-        Deno.bench({
-          name,
-          ...groupOpts(group),
-          n,
-          warmup,
-          async fn(b) {
-            await use();
-            b.start();
-            const y = predict(x);
-            await y.data();
-            b.end();
-            y.dispose();
-          },
-        });
-      inference(
-        "batch-1 inference",
-        `${modelName} batch-1 inference${suffix} on ${label}`,
-        one,
-        200,
-        20,
-      );
-      inference(
-        "batched inference",
-        `${modelName} batched inference (${batch.shape[0]} images)${suffix} on ${label}`,
-        batch,
-        10,
-        2,
-      );
-    }
+    inference(
+      "batch-1 inference",
+      `${modelName} batch-1 inference${suffix} on ${label}`,
+      one,
+      200,
+      20,
+    );
+    inference(
+      "batched inference",
+      `${modelName} batched inference (${batch.shape[0]} images)${suffix} on ${label}`,
+      batch,
+      10,
+      2,
+    );
   }
 }

@@ -175,96 +175,115 @@ export async function resolveFile(
   warnings: string[],
 ): Promise<ResolvedFile> {
   const name = FILE_NAMES[role];
-  const looked: string[] = [];
-  const problems: string[] = [];
-  const found = (
-    kind: SourceKind,
-    path: string,
-    bytes: Uint8Array,
-    gunzipped: boolean,
-    verified: CacheCheck,
-    sha256: string,
-  ): ResolvedFile => {
-    warnings.push(...problems); // the bad copies skipped on the way to this good one
+  const search: Search = { role, name, expected, looked: [], problems: [] };
+  const good = await fromDir(search, places) ?? await fromCache(search, places) ??
+    await fromSystem(search, places) ?? await fromDownload(search, places);
+  if (good) {
+    warnings.push(...search.problems); // the bad copies skipped on the way to this good one
+    const { kind, path, bytes, gunzipped, verified, sha256 } = good;
     return {
       bytes,
       source: { role, name, kind, path, gunzipped, verified, sha256, bytes: bytes.length },
     };
-  };
-
-  // (a) The caller's folder: a bad copy there is an error, since it was asked for.
-  if (places.dir !== undefined) {
-    looked.push(`${places.dir} (the folder named)`);
-    const got = await readFromDir(places.dir, name, DIR_FIX);
-    if (got) {
-      const sha = sha256Hex(got.bytes);
-      if (sha !== expected) {
-        throw checksumMismatch(got.path, role, got.bytes, expected, sha, DIR_FIX);
-      }
-      return found("dir", got.path, got.bytes, got.gunzipped, "sha256", sha);
-    }
   }
-
-  // (b) The decoded cache: a bad copy is deleted, and the next place tried.
-  if (places.cache) {
-    looked.push(`${places.cache.dir} (cache)`);
-    const hit = await places.cache.lookup(name, expected, places.cacheCheck);
-    if (hit.status === "hit") {
-      return found("cache", hit.path, hit.bytes, false, hit.verified, hit.sha256);
-    }
-    if (hit.status === "bad") problems.push(hit.problem);
-  }
-
-  // (c) The system copy: a bad copy is reported and skipped.
-  if (places.systemDir !== null) {
-    looked.push(`${places.systemDir} (Debian package dataset-fashion-mnist)`);
-    try {
-      const got = await readFromDir(places.systemDir, name, SYSTEM_FIX);
-      if (got) {
-        const sha = sha256Hex(got.bytes);
-        if (sha === expected) {
-          return found("system", got.path, got.bytes, got.gunzipped, "sha256", sha);
-        }
-        throw checksumMismatch(got.path, role, got.bytes, expected, sha, SYSTEM_FIX);
-      }
-    } catch (err) {
-      if (!(err instanceof DatasetError)) throw err;
-      problems.push(err.message);
-    }
-  }
-
-  // (d) A download, kept in memory until verified (the caller caches it).
-  if (places.baseUrls === false) {
-    looked.push("no download (offline)");
-  } else {
-    const onProgress = places.download?.onProgress;
-    for (const base of places.baseUrls) {
-      const url = `${base}${name}.gz`;
-      looked.push(url);
-      const discard = "discarded; try again, or use another source";
-      try {
-        const raw = await downloadBytes(url, {
-          ...places.download,
-          onProgress: onProgress && ((received, total) => onProgress(role, received, total)),
-        });
-        const got = decompress(raw, url, discard);
-        const sha = sha256Hex(got.bytes);
-        if (sha === expected) {
-          return found("download", url, got.bytes, got.gunzipped, "sha256", sha);
-        }
-        throw checksumMismatch(url, role, got.bytes, expected, sha, discard);
-      } catch (err) {
-        if (!(err instanceof DatasetError)) throw err;
-        problems.push(err.message);
-      }
-    }
-  }
-
   throw new DatasetError(
-    `Fashion-MNIST file ${name} not found. Looked in: ${looked.join("; ")}.` +
-      (problems.length ? ` Problems: ${problems.join("; ")}.` : "") +
+    `Fashion-MNIST file ${name} not found. Looked in: ${search.looked.join("; ")}.` +
+      (search.problems.length ? ` Problems: ${search.problems.join("; ")}.` : "") +
       " Fix: install Debian's package (apt-get install dataset-fashion-mnist), " +
       "or name a folder that holds the four files (--data-dir DIR, or `dir` in the API), " +
       "or go online so they can be downloaded.",
   );
+}
+
+/** One file's search through the places: what it wants, where it looked, the problems met. */
+interface Search {
+  role: FileRole;
+  name: string;
+  expected: string;
+  looked: string[];
+  problems: string[];
+}
+
+/** A good copy of the file, and where it was found. */
+interface GoodCopy {
+  kind: SourceKind;
+  path: string;
+  bytes: Uint8Array;
+  gunzipped: boolean;
+  verified: CacheCheck;
+  sha256: string;
+}
+
+/** (a) The caller's folder: a bad copy there is an error, since it was asked for. */
+async function fromDir(search: Search, places: SourcePlaces): Promise<GoodCopy | undefined> {
+  if (places.dir === undefined) return undefined;
+  search.looked.push(`${places.dir} (the folder named)`);
+  const got = await readFromDir(places.dir, search.name, DIR_FIX);
+  if (!got) return undefined;
+  const sha = sha256Hex(got.bytes);
+  if (sha !== search.expected) {
+    throw checksumMismatch(got.path, search.role, got.bytes, search.expected, sha, DIR_FIX);
+  }
+  return { kind: "dir", ...got, verified: "sha256", sha256: sha };
+}
+
+/** (b) The decoded cache: a bad copy is deleted, and the next place tried. */
+async function fromCache(search: Search, places: SourcePlaces): Promise<GoodCopy | undefined> {
+  if (!places.cache) return undefined;
+  search.looked.push(`${places.cache.dir} (cache)`);
+  const hit = await places.cache.lookup(search.name, search.expected, places.cacheCheck);
+  if (hit.status === "hit") {
+    const { path, bytes, verified, sha256 } = hit;
+    return { kind: "cache", path, bytes, gunzipped: false, verified, sha256 };
+  }
+  if (hit.status === "bad") search.problems.push(hit.problem);
+  return undefined;
+}
+
+/** (c) The system copy: a bad copy is reported and skipped. */
+async function fromSystem(search: Search, places: SourcePlaces): Promise<GoodCopy | undefined> {
+  if (places.systemDir === null) return undefined;
+  search.looked.push(`${places.systemDir} (Debian package dataset-fashion-mnist)`);
+  try {
+    const got = await readFromDir(places.systemDir, search.name, SYSTEM_FIX);
+    if (!got) return undefined;
+    const sha = sha256Hex(got.bytes);
+    if (sha === search.expected) return { kind: "system", ...got, verified: "sha256", sha256: sha };
+    throw checksumMismatch(got.path, search.role, got.bytes, search.expected, sha, SYSTEM_FIX);
+  } catch (err) {
+    if (!(err instanceof DatasetError)) throw err;
+    search.problems.push(err.message);
+    return undefined;
+  }
+}
+
+/** (d) A download, kept in memory until verified (the caller caches it); each URL in turn. */
+async function fromDownload(search: Search, places: SourcePlaces): Promise<GoodCopy | undefined> {
+  if (places.baseUrls === false) {
+    search.looked.push("no download (offline)");
+    return undefined;
+  }
+  const { role, name, expected } = search;
+  const onProgress = places.download?.onProgress;
+  for (const base of places.baseUrls) {
+    const url = `${base}${name}.gz`;
+    search.looked.push(url);
+    const discard = "discarded; try again, or use another source";
+    try {
+      const raw = await downloadBytes(url, {
+        ...places.download,
+        onProgress: onProgress && ((received, total) => onProgress(role, received, total)),
+      });
+      const got = decompress(raw, url, discard);
+      const sha = sha256Hex(got.bytes);
+      if (sha === expected) {
+        return { kind: "download", path: url, ...got, verified: "sha256", sha256: sha };
+      }
+      throw checksumMismatch(url, role, got.bytes, expected, sha, discard);
+    } catch (err) {
+      if (!(err instanceof DatasetError)) throw err;
+      search.problems.push(err.message);
+    }
+  }
+  return undefined;
 }

@@ -139,25 +139,52 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
   if (before) throw new SetupError(before);
 
   log(`writing ${outDir}`);
+  return await writeKit(outDir, {
+    copies,
+    texts: [
+      [KIT_BUNDLE_PATH, bundle.code],
+      [KIT_SUBSET_JSON, subsetJson],
+      ["run.sh", script],
+      ["README.md", readme],
+    ],
+    manifest,
+  });
+}
+
+/**
+ * Writes the kit's files into `outDir`: the `copies` (kit path, source), the
+ * `texts` (kit path, content; `run.sh` made executable) and the manifest,
+ * then checks the size of what is there.
+ *
+ * @throws {SetupError} When the kit exceeds its limit; then, as on any other
+ *   error, `outDir` is emptied, so that a refused or broken kit is not copied
+ *   by mistake.
+ */
+async function writeKit(
+  outDir: string,
+  parts: {
+    copies: readonly [string, string][];
+    texts: readonly [string, string | Uint8Array][];
+    manifest: KitManifest;
+  },
+): Promise<BuiltKit> {
   await Deno.mkdir(outDir, { recursive: true });
   try {
-    for (const [to, from] of copies) {
+    for (const [to, from] of parts.copies) {
       await Deno.mkdir(join(outDir, to, ".."), { recursive: true });
       await Deno.copyFile(from, join(outDir, to));
     }
-    await writeFileAtomic(join(outDir, KIT_BUNDLE_PATH), bundle.code);
-    await writeFileAtomic(join(outDir, KIT_SUBSET_JSON), subsetJson);
-    await writeFileAtomic(join(outDir, "run.sh"), script);
-    await Deno.chmod(join(outDir, "run.sh"), 0o755);
-    await writeFileAtomic(join(outDir, "README.md"), readme);
-    await writeJsonAtomic(join(outDir, KIT_MANIFEST), manifest);
+    for (const [to, text] of parts.texts) {
+      await writeFileAtomic(join(outDir, to), text);
+      if (to === "run.sh") await Deno.chmod(join(outDir, to), 0o755);
+    }
+    await writeJsonAtomic(join(outDir, KIT_MANIFEST), parts.manifest);
     const all = await fileSizes(outDir);
     const bytes = Object.values(all).reduce((a, b) => a + b, 0);
     const after = kitSizeProblem(bytes, "the kit holds");
     if (after) throw new SetupError(after);
-    return { dir: outDir, manifest, files: all, bytes };
+    return { dir: outDir, manifest: parts.manifest, files: all, bytes };
   } catch (err) {
-    // A refused or broken kit is not left behind to be copied by mistake.
     for await (const e of Deno.readDir(outDir)) {
       await Deno.remove(join(outDir, e.name), { recursive: true }).catch(() => {});
     }

@@ -9,8 +9,11 @@ import { formatBytes, KIT_SIZE_LIMIT } from "./size.ts";
 
 /** The text of the kit's `README.md`. */
 export function kitReadme(m: KitManifest): string {
-  // The README and manifest themselves are a few kB: counted at a generous bound.
-  const total = Object.values(m.files).reduce((a, b) => a + b, 0) + 16 * 1024;
+  return kitIntro(m) + RUN_SECTION + BRING_BACK_SECTION + contentsSection(m);
+}
+
+/** The title, and what the kit measures on which data. */
+function kitIntro(m: KitManifest): string {
   return `# fmnist-bench GPU kit
 
 Built ${m.createdAt} from commit ${m.gitCommit ?? "(unknown)"}.
@@ -44,7 +47,11 @@ wheels of Keras and the few packages it needs beside them are in \`wheels/\`, un
     m.wheels[0]?.file.split("-")[1] ?? ""
   } (a package it has already is kept; \`--python\` names another Python).
 
-## Run
+`;
+}
+
+/** How to run the kit. */
+const RUN_SECTION = `## Run
 
 \`\`\`sh
 ./run.sh                      # the measurement, in 8 minutes; refuses a machine without a GPU
@@ -68,7 +75,10 @@ Python's \`lzma\`), checks the binary's SHA-256, and runs the kit's program. It 
 run ends, and \`plan.json\` beside them (every plan made, each run's seconds, what was left out), and
 prints where they are.
 
-## Bring the results back
+`;
+
+/** How to bring the results back and merge them. */
+const BRING_BACK_SECTION = `## Bring the results back
 
 Copy the \`results/<machine>-<time>\` folder into the repository and merge it with the CPU results:
 
@@ -82,7 +92,13 @@ verdict. The Keras rows are labelled: backend \`keras-jax\` or \`keras-torch\` (
 side), engine \`keras\`, with Keras, the framework, its version and the device in the row's device
 and in \`env.keras\`.
 
-## Contents
+`;
+
+/** The kit's files and their sizes, against its limit. */
+function contentsSection(m: KitManifest): string {
+  // The README and manifest themselves are a few kB: counted at a generous bound.
+  const total = Object.values(m.files).reduce((a, b) => a + b, 0) + 16 * 1024;
+  return `## Contents
 
 The kit holds ${formatBytes(total)} of its 64 MiB limit (${
     formatBytes(KIT_SIZE_LIMIT - total)

@@ -227,6 +227,43 @@ export async function nvidiaSmiMeter(
       })`,
     );
   }
+  const { samples, sampleAfter, close } = powerSampler(child);
+  if (!await sampleAfter(performance.now(), 2000)) {
+    await close();
+    return notMeasured(`no GPU power meter: ${command} printed no power reading within 2 s`);
+  }
+  return {
+    info: { name: `nvidia-smi power.draw, GPU ${gpu}`, counts: "gpu", intervalMs },
+    mark: () => ({ atMs: performance.now() }),
+    joulesSince: async (mark) => {
+      const to = performance.now();
+      if (!await sampleAfter(to, 10 * intervalMs + 1000)) {
+        throw new Error(`${command} stopped sampling before ${to.toFixed(0)} ms`);
+      }
+      return integratePower(samples, mark.atMs, to);
+    },
+    peakMemorySince: (mark) => {
+      const bytes = samples.filter((s) => s.atMs >= mark.atMs && s.memoryBytes !== undefined)
+        .map((s) => s.memoryBytes!);
+      return Promise.resolve(bytes.length > 0 ? Math.max(...bytes) : null);
+    },
+    activitySince: (mark) => Promise.resolve(gpuActivity(samples, mark.atMs, performance.now())),
+    close,
+  };
+}
+
+/** The samples of a running `nvidia-smi`, as they arrive. */
+interface PowerSampler {
+  /** Every sample so far, oldest first. */
+  samples: PowerSample[];
+  /** Whether a sample taken after `t` arrives within `ms`; false once closed. */
+  sampleAfter(t: number, ms: number): Promise<boolean>;
+  /** Stops the process and waits for its last line; idempotent. */
+  close(): Promise<void>;
+}
+
+/** Reads `child`'s CSV lines (watts, MiB, utilisation %, SM clock) into samples. */
+function powerSampler(child: Deno.ChildProcess): PowerSampler {
   const samples: PowerSample[] = [];
   const waiters: (() => void)[] = [];
   const reading = forEachLine(child.stdout, (line) => {
@@ -252,7 +289,6 @@ export async function nvidiaSmiMeter(
     await reading;
     waiters.splice(0).forEach((wake) => wake());
   };
-  // A sample after `t`, or give up after `ms`.
   const sampleAfter = async (t: number, ms: number) => {
     const deadline = performance.now() + ms;
     while ((samples.at(-1)?.atMs ?? -Infinity) < t && performance.now() < deadline && !closed) {
@@ -263,28 +299,7 @@ export async function nvidiaSmiMeter(
     }
     return (samples.at(-1)?.atMs ?? -Infinity) >= t;
   };
-  if (!await sampleAfter(performance.now(), 2000)) {
-    await close();
-    return notMeasured(`no GPU power meter: ${command} printed no power reading within 2 s`);
-  }
-  return {
-    info: { name: `nvidia-smi power.draw, GPU ${gpu}`, counts: "gpu", intervalMs },
-    mark: () => ({ atMs: performance.now() }),
-    joulesSince: async (mark) => {
-      const to = performance.now();
-      if (!await sampleAfter(to, 10 * intervalMs + 1000)) {
-        throw new Error(`${command} stopped sampling before ${to.toFixed(0)} ms`);
-      }
-      return integratePower(samples, mark.atMs, to);
-    },
-    peakMemorySince: (mark) => {
-      const bytes = samples.filter((s) => s.atMs >= mark.atMs && s.memoryBytes !== undefined)
-        .map((s) => s.memoryBytes!);
-      return Promise.resolve(bytes.length > 0 ? Math.max(...bytes) : null);
-    },
-    activitySince: (mark) => Promise.resolve(gpuActivity(samples, mark.atMs, performance.now())),
-    close,
-  };
+  return { samples, sampleAfter, close };
 }
 
 /** Options for {@link findEnergyMeter}. */

@@ -14,20 +14,10 @@ import { forEachLine } from "../_util/lines.ts";
 import type { DataSplit } from "../data/split.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import type { EpochRecord, RunRecord } from "../results/schema.ts";
-import { percentile } from "../_util/stats.ts";
 import type { EnergyMark, EnergyMeter, GpuActivity } from "../measure/energy.ts";
-import {
-  gpuActivityOf,
-  type HostMemoryRecord,
-  isMeasured,
-  type Measured,
-  type MeasuresRecord,
-  type MemoryRecord,
-  notMeasured,
-} from "../measure/measures.ts";
-import { firstEpochExtra } from "../measure/cold_start.ts";
-import { timeToAccuracy } from "../measure/time_to_accuracy.ts";
+import { isMeasured, type Measured, notMeasured } from "../measure/measures.ts";
 import type { InferenceTiming } from "../train/latency.ts";
+import { kerasMeasures, removeKerasJobData, writeKerasJob } from "./keras_job.ts";
 
 /** The pinned packages of the peer's virtual environment: the libtensorflow backend's TensorFlow release. */
 export const KERAS_PINS = Object.freeze({
@@ -270,21 +260,8 @@ export async function probeKerasBackend(
  */
 export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> {
   const { workDir, data } = options;
-  await Deno.mkdir(workDir, { recursive: true });
-  for (const [name, split] of Object.entries(data)) {
-    await Deno.writeFile(join(workDir, `${name}-images.u8`), split.images);
-    await Deno.writeFile(join(workDir, `${name}-labels.u8`), split.labels);
-  }
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const order = options.order(epoch, data.train.count);
-    await Deno.writeFile(
-      join(workDir, `order-${epoch}.i32`),
-      new Uint8Array(order.buffer, order.byteOffset, order.byteLength),
-    );
-  }
-  const out = join(workDir, "run.json");
-  const job = {
-    dataDir: workDir,
+  const energy = options.energy ?? notMeasured("no energy meter given");
+  const { jobPath, out } = await writeKerasJob(workDir, data, options.order, {
     spec: options.spec,
     flopsPerImage: options.flopsPerImage,
     epochs: options.epochs,
@@ -294,18 +271,51 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
     inference: options.inference,
     threads: options.threads,
     kerasBackend: options.kerasBackend ?? "tensorflow",
-    out,
-    spawnedAtMs: 0,
+  });
+  const readings = await runKerasJob(options, jobPath, isMeasured(energy) ? energy : undefined);
+  const { versions, measured, ...run } = JSON.parse(await Deno.readTextFile(out));
+  for (const e of run.epochs as EpochRecord[]) {
+    const j = await readings.joules.get(e.epoch);
+    if (j !== undefined) e.joules = j;
+    const gpu = await readings.activity.get(e.epoch);
+    if (gpu) e.gpu = { utilisationPercent: gpu.utilisationPercent, smClockMHz: gpu.smClockMHz };
+  }
+  await removeKerasJobData(workDir, data, options.epochs);
+  return {
+    run: {
+      ...run,
+      backend: options.backendName ?? "keras",
+      engine: "keras",
+      measures: kerasMeasures(measured, run.epochs, {
+        targets: options.targetAccuracies ?? [],
+        trainSize: data.train.count,
+        energy,
+      }),
+    } as RunRecord,
+    versions,
   };
-  const jobPath = join(workDir, "job.json");
-  await Deno.remove(out).catch(() => {});
-  const energy = options.energy ?? notMeasured("no energy meter given");
-  const meter = isMeasured(energy) ? energy : undefined;
-  const joules = new Map<number, Promise<number>>();
-  const activity = new Map<number, Promise<GpuActivity | null>>();
+}
+
+/** The energy meter's readings of each epoch's timed region, by epoch. */
+interface EpochReadings {
+  joules: Map<number, Promise<number>>;
+  activity: Map<number, Promise<GpuActivity | null>>;
+}
+
+/**
+ * Runs the script on the job at `jobPath` to its end: passes each finished
+ * epoch to `onEpoch`, and reads `meter` around each epoch's timed region
+ * (the script's `train-start` and `trained` lines).
+ *
+ * @throws {Error} When the child fails or `options.signal` stopped it.
+ */
+async function runKerasJob(
+  options: KerasRunOptions,
+  jobPath: string,
+  meter: EnergyMeter | undefined,
+): Promise<EpochReadings> {
+  const readings: EpochReadings = { joules: new Map(), activity: new Map() };
   let mark: EnergyMark | undefined;
-  job.spawnedAtMs = Date.now();
-  await Deno.writeTextFile(jobPath, JSON.stringify(job));
   const child = new Deno.Command(options.python, {
     args: [KERAS_PEER_SCRIPT, jobPath],
     env: options.env ?? {},
@@ -321,8 +331,8 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
     const event = JSON.parse(line);
     if (event.type === "train-start" && meter) mark = meter.mark();
     if (event.type === "trained" && meter && mark) {
-      joules.set(event.epoch, meter.joulesSince(mark));
-      if (meter.activitySince) activity.set(event.epoch, meter.activitySince(mark));
+      readings.joules.set(event.epoch, meter.joulesSince(mark));
+      if (meter.activitySince) readings.activity.set(event.epoch, meter.activitySince(mark));
     }
     if (event.type === "epoch") options.onEpoch?.(event.record);
   });
@@ -340,77 +350,7 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
     const last = (await stderr).trim().split("\n").filter((l) => l.trim() !== "").at(-1);
     throw new Error(`the Keras peer failed (exit ${code}): ${last ?? "no message"}`);
   }
-  const { versions, measured, ...run } = JSON.parse(await Deno.readTextFile(out));
-  for (const e of run.epochs as EpochRecord[]) {
-    const j = await joules.get(e.epoch);
-    if (j !== undefined) e.joules = j;
-    const gpu = await activity.get(e.epoch);
-    if (gpu) e.gpu = { utilisationPercent: gpu.utilisationPercent, smClockMHz: gpu.smClockMHz };
-  }
-  // Keras's own data is kept out of the results folder: it is a copy of the prepared splits.
-  for (const name of Object.keys(data)) {
-    await Deno.remove(join(workDir, `${name}-images.u8`)).catch(() => {});
-    await Deno.remove(join(workDir, `${name}-labels.u8`)).catch(() => {});
-  }
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    await Deno.remove(join(workDir, `order-${epoch}.i32`)).catch(() => {});
-  }
-  return {
-    run: {
-      ...run,
-      backend: options.backendName ?? "keras",
-      engine: "keras",
-      measures: kerasMeasures(measured, run.epochs, {
-        targets: options.targetAccuracies ?? [],
-        trainSize: data.train.count,
-        energy,
-      }),
-    } as RunRecord,
-    versions,
-  };
-}
-
-/** What the Python side measured itself (its `measured` field). */
-interface KerasMeasured {
-  host: HostMemoryRecord;
-  device: MemoryRecord["device"];
-  backendLoadSeconds: number;
-  modelBuildSeconds: number;
-  firstPredictionMs: number;
-}
-
-/** The Keras run's measures: the Python side's own, and those derived here as on the TF.js side. */
-function kerasMeasures(
-  measured: KerasMeasured,
-  epochs: readonly EpochRecord[],
-  o: { targets: readonly number[]; trainSize: number; energy: Measured<EnergyMeter> },
-): MeasuresRecord {
-  const joules = epochs.map((e) => e.joules).filter((j): j is number => j !== undefined);
-  const perEpoch = joules.length > 0 ? percentile(joules, 50) : undefined;
-  return {
-    memory: {
-      host: measured.host,
-      tfjs: notMeasured("not TF.js: Keras has no tf.memory()"),
-      device: measured.device,
-    },
-    coldStart: {
-      backendLoadSeconds: measured.backendLoadSeconds,
-      modelBuildSeconds: measured.modelBuildSeconds,
-      firstPredictionMs: measured.firstPredictionMs,
-      firstEpochExtraSeconds: firstEpochExtra(epochs),
-    },
-    timeToAccuracy: timeToAccuracy(epochs, o.targets),
-    energy: !isMeasured(o.energy)
-      ? o.energy
-      : perEpoch === undefined
-      ? notMeasured(`${o.energy.info.name}: no epoch has a reading`)
-      : {
-        meter: o.energy.info,
-        joulesPerEpoch: perEpoch,
-        imagesPerJoule: o.trainSize / perEpoch,
-        ...gpuActivityOf(epochs),
-      },
-  };
+  return readings;
 }
 
 async function run(

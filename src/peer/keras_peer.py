@@ -9,7 +9,7 @@ throughput.
 
 Usage: python keras_peer.py JOB.json
 
-JOB.json (written by src/peer/keras.ts) names the data folder, the spec, the
+JOB.json (written by src/peer/keras_job.ts) names the data folder, the spec, the
 sizes and settings, the Keras backend ("kerasBackend": tensorflow, the
 default, jax or torch), and the output file. Progress goes to stdout as JSON
 lines; the run record (the `runs[]` entry of results.json) is written to the

@@ -29,7 +29,7 @@ import { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from ".
 import type { Tf } from "../backends/types.ts";
 import { percentile } from "../_util/stats.ts";
 import { NativeOps } from "./ops.ts";
-import { planStages } from "./plan.ts";
+import { planStages, type Stage } from "./plan.ts";
 
 /** Least total time, in milliseconds, that tuning one layer spends on timed calls. */
 const TUNE_MS = 100;
@@ -143,41 +143,10 @@ export function nativePredictor(
     );
   }
   const ops = new NativeOps(backend, false, fused);
-  const weights = model.trainableWeights;
-  const w = (i: number) => weights[i].read();
-  const relu = (on: boolean) => (on ? "+Relu" : "");
-  const choose = (standard: Candidate, eigen: Candidate): Candidate[] =>
-    kernels === "autotune" ? [standard, eigen] : kernels === "eigen" ? [eigen] : [standard];
-  // The candidates of each convolution, dense and max-pool layer, the default kernels first.
-  const candidates = stages.map((s): Candidate[] => {
-    if (s.kind === "conv") {
-      const conv: Candidate = [
-        fused ? "_MklNativeFusedConv2D" : `Conv2D+BiasAdd${relu(s.relu)}`,
-        (a) => ops.conv(a, w(s.kernel), w(s.bias), s.padding, s.relu),
-      ];
-      const eigen: Candidate = [
-        "_FusedConv2D",
-        (a) => ops.eigenConv(a, w(s.kernel), w(s.bias), s.padding, s.relu),
-      ];
-      return choose(conv, eigen);
-    }
-    if (s.kind === "dense") {
-      const dense: Candidate = [
-        `MatMul+BiasAdd${relu(s.relu)}`,
-        (a) => ops.dense(a, w(s.kernel), w(s.bias), s.relu),
-      ];
-      const eigen: Candidate = [
-        "_FusedMatMul",
-        (a) => ops.eigenDense(a, w(s.kernel), w(s.bias), s.relu),
-      ];
-      return choose(dense, eigen);
-    }
-    if (s.kind === "pool") {
-      const pool: Candidate = ["MaxPool", (a) => ops.maxPool(a, s)[0]];
-      const oneDnn: Candidate = ["_MklNativeMaxPool", (a) => ops.oneDnnMaxPool(a, s)];
-      return kernels === "autotune" && oneDnnPool ? [pool, oneDnn] : [pool];
-    }
-    return [];
+  const candidates = stageCandidates(stages, ops, model.trainableWeights, {
+    kernels,
+    fused,
+    oneDnnPool,
   });
   const picks = new Map<number, number[]>(); // batch size → chosen candidate per stage
 
@@ -213,6 +182,53 @@ export function nativePredictor(
     },
     dispose: () => ops.dispose(),
   };
+}
+
+/**
+ * The candidates of each convolution, dense and max-pool stage, the default
+ * kernels first; none for the other stages.
+ */
+function stageCandidates(
+  stages: readonly Stage[],
+  ops: NativeOps,
+  weights: readonly tf.LayerVariable[],
+  o: { kernels: "autotune" | "default" | "eigen"; fused: boolean; oneDnnPool: boolean },
+): Candidate[][] {
+  const { kernels, fused } = o;
+  const w = (i: number) => weights[i].read();
+  const relu = (on: boolean) => (on ? "+Relu" : "");
+  const choose = (standard: Candidate, eigen: Candidate): Candidate[] =>
+    kernels === "autotune" ? [standard, eigen] : kernels === "eigen" ? [eigen] : [standard];
+  return stages.map((s): Candidate[] => {
+    if (s.kind === "conv") {
+      const conv: Candidate = [
+        fused ? "_MklNativeFusedConv2D" : `Conv2D+BiasAdd${relu(s.relu)}`,
+        (a) => ops.conv(a, w(s.kernel), w(s.bias), s.padding, s.relu),
+      ];
+      const eigen: Candidate = [
+        "_FusedConv2D",
+        (a) => ops.eigenConv(a, w(s.kernel), w(s.bias), s.padding, s.relu),
+      ];
+      return choose(conv, eigen);
+    }
+    if (s.kind === "dense") {
+      const dense: Candidate = [
+        `MatMul+BiasAdd${relu(s.relu)}`,
+        (a) => ops.dense(a, w(s.kernel), w(s.bias), s.relu),
+      ];
+      const eigen: Candidate = [
+        "_FusedMatMul",
+        (a) => ops.eigenDense(a, w(s.kernel), w(s.bias), s.relu),
+      ];
+      return choose(dense, eigen);
+    }
+    if (s.kind === "pool") {
+      const pool: Candidate = ["MaxPool", (a) => ops.maxPool(a, s)[0]];
+      const oneDnn: Candidate = ["_MklNativeMaxPool", (a) => ops.oneDnnMaxPool(a, s)];
+      return kernels === "autotune" && o.oneDnnPool ? [pool, oneDnn] : [pool];
+    }
+    return [];
+  });
 }
 
 /**

@@ -175,6 +175,26 @@ function forwardBackward(
   labels: tf.Tensor,
 ): { grads: tf.Tensor[]; lossSum: tf.Tensor; correct: tf.Tensor } {
   const w = vars.handles.slice(0, n).map((h) => ops.read(h));
+  const { logits: a, saved } = forward(ops, stages, w, x);
+  const [losses, backprop] = ops.softmaxCrossEntropy(a, labels);
+  const lossSum = tf.sum(losses);
+  const correct = tf.sum(tf.cast(tf.equal(tf.argMax(a, 1), tf.argMax(labels, 1)), "float32"));
+  const grads = backward(ops, stages, w, saved, tf.mul(backprop, 1 / x.shape[0]), n);
+  tf.dispose(w);
+  return { grads, lossSum, correct };
+}
+
+/**
+ * The forward pass of `stages` on `x` with weights `w`: the logits, and what
+ * each stage keeps for its gradient (its input and output, the pool's
+ * workspace, the dropout mask).
+ */
+function forward(
+  ops: NativeOps,
+  stages: Stage[],
+  w: tf.Tensor[],
+  x: tf.Tensor,
+): { logits: tf.Tensor; saved: tf.Tensor[][] } {
   const saved: tf.Tensor[][] = [];
   let a = x;
   for (const s of stages) {
@@ -215,12 +235,23 @@ function forwardBackward(
       }
     }
   }
-  const [losses, backprop] = ops.softmaxCrossEntropy(a, labels);
-  const lossSum = tf.sum(losses);
-  const correct = tf.sum(tf.cast(tf.equal(tf.argMax(a, 1), tf.argMax(labels, 1)), "float32"));
+  return { logits: a, saved };
+}
 
+/**
+ * The backward pass from `dy`, the loss's gradient by the logits, through
+ * `stages` with what {@link forward} `saved`: the gradients of the `n`
+ * weights, in trainable-weight order.
+ */
+function backward(
+  ops: NativeOps,
+  stages: Stage[],
+  w: tf.Tensor[],
+  saved: tf.Tensor[][],
+  dy: tf.Tensor,
+  n: number,
+): tf.Tensor[] {
   const grads: tf.Tensor[] = new Array(n);
-  let dy = tf.mul(backprop, 1 / x.shape[0]);
   for (let i = stages.length - 1; i >= 0; i--) {
     const s = stages[i];
     const keep = saved[i];
@@ -254,8 +285,7 @@ function forwardBackward(
         break;
     }
   }
-  tf.dispose(w);
-  return { grads, lossSum, correct };
+  return grads;
 }
 
 /** The model's stages, once its loss is checked too. */

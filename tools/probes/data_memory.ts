@@ -13,8 +13,7 @@
 import { loadBackend } from "../../src/backends/registry.ts";
 import { prepareEngine } from "../../src/tf_ops/install.ts";
 import { getEngineSpec } from "../../src/engines/registry.ts";
-import { cacheDirFromEnv } from "../../src/cli/_cli.ts";
-import { IMAGE_PIXELS, loadFashionMnist, toTensors } from "../../src/data/mod.ts";
+import { defaultCacheDir, IMAGE_PIXELS, loadFashionMnist, toTensors } from "../../src/data/mod.ts";
 import { probeArgs } from "./_probe.ts";
 
 function peakMiB(): number {
@@ -31,7 +30,11 @@ if (import.meta.main) {
   const { tf, name } = loaded;
   tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync()); // the backend's own start-up memory
   const before = peakMiB();
-  const data = await loadFashionMnist({ cacheDir: cacheDirFromEnv(), baseUrls: false });
+  const cacheDir = defaultCacheDir({
+    xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"),
+    home: Deno.env.get("HOME"),
+  });
+  const data = await loadFashionMnist({ cacheDir, baseUrls: false });
   const train = toTensors(data.train);
   const test = toTensors(data.test);
   tf.tidy(() => [tf.sum(train.xs), tf.sum(test.xs)].map((t) => t.dataSync())); // make the backend hold its copy

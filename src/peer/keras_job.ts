@@ -1,0 +1,159 @@
+/**
+ * The files the Keras peer's Python script (`keras_peer.py`) and the Deno
+ * side exchange for one training job: the data, the per-epoch orders and
+ * `job.json` it reads, and the `measured` part of the run it writes back,
+ * turned into the results schema's measures.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { DataSplit } from "../data/split.ts";
+import type { ModelSpec } from "../models/spec.ts";
+import type { EpochRecord } from "../results/schema.ts";
+import { percentile } from "../_util/stats.ts";
+import type { EnergyMeter } from "../measure/energy.ts";
+import {
+  gpuActivityOf,
+  type HostMemoryRecord,
+  isMeasured,
+  type Measured,
+  type MeasuresRecord,
+  type MemoryRecord,
+  notMeasured,
+} from "../measure/measures.ts";
+import { firstEpochExtra } from "../measure/cold_start.ts";
+import { timeToAccuracy } from "../measure/time_to_accuracy.ts";
+import type { InferenceTiming } from "../train/latency.ts";
+
+/** The splits a job trains, validates and tests on, by name. */
+export type KerasJobData = { train: DataSplit; validation: DataSplit; test: DataSplit };
+
+/** The settings of a training job, as `job.json` gives them to the Python side. */
+export interface KerasJobSettings {
+  /** The model. */
+  spec: ModelSpec;
+  /** Its forward FLOPs per image, recorded in the result. */
+  flopsPerImage: number;
+  /** Epochs. */
+  epochs: number;
+  /** Batch size. */
+  batchSize: number;
+  /** Adam's learning rate. */
+  learningRate: number;
+  /** Seed. */
+  seed: number;
+  /** Inference settings. */
+  inference: InferenceTiming;
+  /** TensorFlow's thread pools. */
+  threads: { intraOp: number | "default"; interOp: number | "default" };
+  /** The Keras backend. */
+  kerasBackend: string;
+}
+
+/** Where a written job's files are. */
+export interface KerasJobFiles {
+  /** The `job.json` to pass the script. */
+  jobPath: string;
+  /** The run file the script writes. */
+  out: string;
+}
+
+/**
+ * Writes a job into `workDir`: each split's images and labels
+ * (`NAME-images.u8`, `NAME-labels.u8`), each epoch's order
+ * (`order-EPOCH.i32`) and then `job.json`, stamped with the time it was
+ * written (`spawnedAtMs`, from which the script counts its backend's load
+ * time); a run file left by an earlier job is removed. Write it just before
+ * starting the script.
+ */
+export async function writeKerasJob(
+  workDir: string,
+  data: KerasJobData,
+  order: (epoch: number, n: number) => Int32Array,
+  settings: KerasJobSettings,
+): Promise<KerasJobFiles> {
+  await Deno.mkdir(workDir, { recursive: true });
+  for (const [name, split] of Object.entries(data)) {
+    await Deno.writeFile(join(workDir, `${name}-images.u8`), split.images);
+    await Deno.writeFile(join(workDir, `${name}-labels.u8`), split.labels);
+  }
+  for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+    const indices = order(epoch, data.train.count);
+    await Deno.writeFile(
+      join(workDir, `order-${epoch}.i32`),
+      new Uint8Array(indices.buffer, indices.byteOffset, indices.byteLength),
+    );
+  }
+  const out = join(workDir, "run.json");
+  const jobPath = join(workDir, "job.json");
+  await Deno.remove(out).catch(() => {});
+  const job = { dataDir: workDir, ...settings, out, spawnedAtMs: Date.now() };
+  await Deno.writeTextFile(jobPath, JSON.stringify(job));
+  return { jobPath, out };
+}
+
+/**
+ * Removes the data and order files of a job from `workDir`: they are copies
+ * of the prepared splits, kept out of the results folder.
+ */
+export async function removeKerasJobData(
+  workDir: string,
+  data: KerasJobData,
+  epochs: number,
+): Promise<void> {
+  for (const name of Object.keys(data)) {
+    await Deno.remove(join(workDir, `${name}-images.u8`)).catch(() => {});
+    await Deno.remove(join(workDir, `${name}-labels.u8`)).catch(() => {});
+  }
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    await Deno.remove(join(workDir, `order-${epoch}.i32`)).catch(() => {});
+  }
+}
+
+/** What the Python side measured itself (its `measured` field). */
+export interface KerasMeasured {
+  /** The process's resident memory. */
+  host: HostMemoryRecord;
+  /** The framework's device memory, or why it is not measured. */
+  device: MemoryRecord["device"];
+  /** From the job's `spawnedAtMs` to the framework imported. */
+  backendLoadSeconds: number;
+  /** Building and compiling the model. */
+  modelBuildSeconds: number;
+  /** The first prediction, untimed elsewhere. */
+  firstPredictionMs: number;
+}
+
+/** The Keras run's measures: the Python side's own, and those derived here as on the TF.js side. */
+export function kerasMeasures(
+  measured: KerasMeasured,
+  epochs: readonly EpochRecord[],
+  o: { targets: readonly number[]; trainSize: number; energy: Measured<EnergyMeter> },
+): MeasuresRecord {
+  const joules = epochs.map((e) => e.joules).filter((j): j is number => j !== undefined);
+  const perEpoch = joules.length > 0 ? percentile(joules, 50) : undefined;
+  return {
+    memory: {
+      host: measured.host,
+      tfjs: notMeasured("not TF.js: Keras has no tf.memory()"),
+      device: measured.device,
+    },
+    coldStart: {
+      backendLoadSeconds: measured.backendLoadSeconds,
+      modelBuildSeconds: measured.modelBuildSeconds,
+      firstPredictionMs: measured.firstPredictionMs,
+      firstEpochExtraSeconds: firstEpochExtra(epochs),
+    },
+    timeToAccuracy: timeToAccuracy(epochs, o.targets),
+    energy: !isMeasured(o.energy)
+      ? o.energy
+      : perEpoch === undefined
+      ? notMeasured(`${o.energy.info.name}: no epoch has a reading`)
+      : {
+        meter: o.energy.info,
+        joulesPerEpoch: perEpoch,
+        imagesPerJoule: o.trainSize / perEpoch,
+        ...gpuActivityOf(epochs),
+      },
+  };
+}
