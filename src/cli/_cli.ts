@@ -100,7 +100,7 @@ export function oneDnnVariableFromEnv(): string | undefined {
   return Deno.env.get(ONEDNN_VARIABLE);
 }
 
-export { parseOneDnnChoice } from "../train/run_fields.ts";
+export { parseOneDnnChoice } from "../train/run_values.ts";
 
 /**
  * Applies `--onednn` to this process and every child it starts, by setting

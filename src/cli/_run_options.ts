@@ -10,22 +10,20 @@
  */
 import type { ParseArgsOptionsConfig } from "node:util";
 import { assertEngineRunsOn, type EngineSpec, getEngineSpec } from "../engines/registry.ts";
-import { describeRun, type RunDescription } from "../train/run_description.ts";
+import { parseEngineName } from "../train/run_values.ts";
 import {
-  dataFlagConflict,
   fieldsFor,
   type HelpContext,
-  parseEngineName,
   RUN_FIELDS,
   type RunField,
   type RunFieldValues,
-  shownValue,
   type TaskDefaults,
 } from "../train/run_fields.ts";
 import { UsageError, wrap } from "./_cli.ts";
 
 export type { TaskDefaults } from "../train/run_fields.ts";
-export { parseModelList, parseSeed, parseTargetAccuracies } from "../train/run_fields.ts";
+export { resolveRun, type ResolveRunOptions } from "../train/resolve_run.ts";
+export { parseModelList, parseSeed, parseTargetAccuracies } from "../train/run_values.ts";
 
 /** How a task takes engines: one (`train-all`) or a list (`compare`, `peer`). */
 export type EngineArity = "one" | "list";
@@ -47,14 +45,12 @@ export const RUN_FLAGS = {
   ...flagSpecs(fieldsFor("every")),
   engine: { type: "string" },
   ...TARGET_FLAGS,
-} as
-  & Record<string, { type: "string" } | { type: "boolean" }>
-  & typeof TARGET_FLAGS;
+} as FlagSpecs;
 
 /** The specs of a single run's flags (`train-all`): every field, `--backend` among them. */
-export const SINGLE_RUN_FLAGS = { ...flagSpecs(RUN_FIELDS), ...TARGET_FLAGS } as
-  & Record<string, { type: "string" } | { type: "boolean" }>
-  & typeof TARGET_FLAGS;
+export const SINGLE_RUN_FLAGS = { ...flagSpecs(RUN_FIELDS), ...TARGET_FLAGS } as FlagSpecs;
+
+type FlagSpecs = Record<string, { type: "string" } | { type: "boolean" }> & typeof TARGET_FLAGS;
 
 /** The flags' raw values, as `parseArgs` returns them, plus `--engines` of list tasks. */
 export type RunFlagValues = Record<string, string | boolean | undefined> & { engines?: string };
@@ -159,57 +155,6 @@ export function checkEngineBackend(engine: EngineSpec, backend: string, flag = "
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-}
-
-/** Options of {@link resolveRun}. */
-export interface ResolveRunOptions {
-  /** The task's own defaults. */
-  defaults: TaskDefaults;
-  /** The backend a task fixes (`peer`: tensorflow); overrides `--backend`. Default: the flags'. */
-  backend?: string;
-  /** On `--resume`: the saved description of the run being continued. */
-  previous?: RunDescription;
-}
-
-/**
- * Turns the flags into the run description. A fresh run takes each flag or
- * its default. A resumed run takes its saved description; a flag of a
- * `fixed` field may repeat a saved value but not contradict it, and a `free`
- * one (the machine's name, oneDNN, accepting a fallback) applies.
- *
- * @throws {UsageError} One line naming the flag that contradicts the resumed
- *   run, or a saved description that cannot be resumed.
- */
-export function resolveRun(flags: RunFlags, options: ResolveRunOptions): RunDescription {
-  const { defaults, previous } = options;
-  const given = { ...flags.given, ...(options.backend ? { backend: options.backend } : {}) };
-  const firstEngine = flags.engines?.list[0]?.name;
-  if (firstEngine) given.engine = firstEngine;
-  if (!previous) {
-    return describeRun({ models: [...defaults.models], epochs: defaults.epochs, ...given });
-  }
-  const named = new Set(flags.named);
-  if (options.backend) named.add("backend");
-  if (firstEngine) named.add("engine");
-  for (const field of RUN_FIELDS) {
-    const data = field.flag === "fixtures" || field.flag === "data-dir";
-    if (field.resume !== "fixed" || data || !named.has(field.flag)) continue;
-    const value = shownValue(field, given);
-    const was = shownValue(field, previous);
-    if (value !== undefined && value !== was) {
-      throw new UsageError(
-        `--resume: --${field.flag} ${value} differs from the run being resumed (${was}); drop the flag`,
-      );
-    }
-  }
-  const conflict = given.data && dataFlagConflict(previous.data, given.data);
-  if (conflict) throw new UsageError(conflict);
-  return {
-    ...previous,
-    allowFallback: previous.allowFallback || (given.allowFallback ?? false),
-    ...(given.oneDnn ? { oneDnn: given.oneDnn } : {}),
-    ...(given.machine ? { machine: given.machine } : {}),
-  };
 }
 
 /** Renders fields' help: the flag and its value's name in a column, the text beside it. */

@@ -23,4 +23,11 @@ export function browserArgs(args: readonly string[]): string[] {
   return named ? out : ["--backend", "browser-wasm", ...out];
 }
 
-if (import.meta.main) await runCli(() => trainAllMain(browserArgs(Deno.args)));
+if (import.meta.main) {
+  await runCli(() =>
+    trainAllMain(browserArgs(Deno.args), {
+      name: "browser",
+      backendDefault: "browser-wasm; browser-webgl, browser-webgpu and browser-cpu when named",
+    })
+  );
+}

@@ -10,10 +10,8 @@
 import { resolve } from "node:path";
 import { oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { BACKEND_NAMES, getBackendSpec, pickBackend } from "../backends/registry.ts";
-import { DEFAULT_ENGINE } from "../engines/registry.ts";
 import { executorFor } from "../executors/registry.ts";
 import type { ExecutorJob } from "../executors/types.ts";
-import { findChromium } from "../backends/chromium.ts";
 import { MODEL_NAMES } from "../models/spec.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { trainAllArgs } from "../train/launcher.ts";
@@ -29,45 +27,20 @@ import {
   UsageError,
 } from "./_cli.ts";
 import { checkWritable, ensureFreshOutDir } from "./_out_dir.ts";
-import {
-  engineHelp,
-  oneDnnHelp,
-  parseRunFlags,
-  resolveRun,
-  runFlagsHelp,
-  SINGLE_RUN_FLAGS,
-  singleRunHelp,
-  type TaskDefaults,
-} from "./_run_options.ts";
+import { parseRunFlags, resolveRun, SINGLE_RUN_FLAGS, type TaskDefaults } from "./_run_options.ts";
 import { progressReporter } from "./progress.ts";
 import { runReports } from "./_reports.ts";
-import { parseListen, summaryTable } from "./_train_all_output.ts";
+import {
+  chromium,
+  parseListen,
+  summaryTable,
+  TRAIN_ALL_TASK,
+  trainAllHelp,
+  type TrainAllTask,
+} from "./_train_all_output.ts";
 
 /** train-all's own defaults: every model, ten epochs. */
 const DEFAULTS: TaskDefaults = { models: MODEL_NAMES, epochs: 10 };
-
-const HELP = `Usage: deno task train-all [options]
-
-Trains the models on Fashion-MNIST, evaluates them on the test set, times
-training and inference, and writes results.json, report.md, the trained
-models and checkpoints into the output folder.
-
-Options:
-${runFlagsHelp(DEFAULTS)}
-${singleRunHelp(DEFAULTS)}
-${engineHelp("one", [DEFAULT_ENGINE])}
-${oneDnnHelp("this run")}
-  --out DIR             output folder (default results/<timestamp>)
-  --resume              continue the run in --out DIR from its last complete epoch,
-                        on its data (its --fixtures or --data-dir need not be repeated)
-  --json                JSON lines on stdout instead of progress text
-  --open PORT|HOST:PORT|auto
-                        with a browser backend: serve its page on this address
-                        (default host 127.0.0.1) for any browser to open, instead of
-                        driving a headless Chromium; the results are written here and
-                        offered to the page as results.json
-  -h, --help            show this help
-`;
 
 /**
  * The `train-all` command with its arguments, as a CLI runs it (also the GPU
@@ -75,7 +48,10 @@ ${oneDnnHelp("this run")}
  *
  * @returns The exit code.
  */
-export async function trainAllMain(args: string[]): Promise<number> {
+export async function trainAllMain(
+  args: string[],
+  task: TrainAllTask = TRAIN_ALL_TASK,
+): Promise<number> {
   const { values } = parseFlags("train-all", {
     args,
     options: {
@@ -106,7 +82,7 @@ export async function trainAllMain(args: string[]): Promise<number> {
     );
   }
   if (values.help) {
-    console.log(HELP);
+    console.log(trainAllHelp(task, DEFAULTS));
     return 0;
   }
   const outDir = resolve(flags.out ?? timestampedOutDir());
@@ -145,16 +121,6 @@ export async function trainAllMain(args: string[]): Promise<number> {
     spec.runsIn,
     mode,
   );
-}
-
-/** The Chromium that drives a browser backend. */
-function chromium(): string {
-  const found = findChromium({
-    given: Deno.env.get("FMNIST_CHROMIUM"),
-    searchPath: Deno.env.get("PATH"),
-  });
-  if (!("path" in found)) throw new UsageError(`--backend: ${found.missing}`);
-  return found.path;
 }
 
 /** Runs the job on its executor, printing its progress; Ctrl-C stops after the epoch in flight. */

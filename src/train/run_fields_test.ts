@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { dataRequest } from "../results/data_source.ts";
 import { describeRun } from "./run_description.ts";
 import { runDescriptionSchema } from "./run_file.ts";
-import { dataFlagConflict, dataFlags, RUN_FIELDS } from "./run_fields.ts";
+import { RUN_FIELDS } from "./run_fields.ts";
+import { dataFlagConflict, dataFlags } from "./run_values.ts";
 
 Deno.test("dataFlags asks for a recorded place again", () => {
   assert.deepEqual(dataFlags(dataRequest({ kind: "fixtures" })), ["--fixtures"]);
