@@ -26,6 +26,7 @@ import {
   UsageError,
 } from "./_cli.ts";
 import { interruptible } from "./_interrupt.ts";
+import { setupFirst } from "./_setup_first.ts";
 import {
   engineHelp,
   oneDnnHelp,
@@ -69,6 +70,7 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  await setupFirst();
   // Every train-all child inherits the variable, so all rows share one oneDNN setting.
   if (request.run.oneDnn) applyOneDnnChoice(request.run.oneDnn);
   const stop = interruptible(

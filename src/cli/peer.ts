@@ -36,6 +36,7 @@ import {
   runFlagsHelp,
   type TaskDefaults,
 } from "./_run_options.ts";
+import { setupFirst } from "./_setup_first.ts";
 
 /** peer's own defaults: model1, three epochs. */
 const DEFAULTS: TaskDefaults = { models: ["model1"], epochs: 3 };
@@ -69,6 +70,7 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  await setupFirst();
   // Both sides inherit the variable, so TF.js and Keras run with the same oneDNN setting.
   if (request.run.oneDnn) applyOneDnnChoice(request.run.oneDnn);
   const outcome = await runPeer(request, {
