@@ -72,7 +72,8 @@ export function parseFlags<T extends ParseArgsConfig & { strict?: true }>(
 /** `parseArgs`'s error in the suite's words: what was wrong, the flag as typed. */
 function parseArgsMistake(code: string, message: string): string {
   const quoted = message.match(/'([^']*)'/)?.[1] ?? "";
-  const flag = quoted.split(" ")[0];
+  // "-h, --help" and "--out <value>": the long name.
+  const flag = quoted.split(", ").at(-1)!.split(" ")[0];
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option ${flag}`;
   if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return `unexpected argument ${quoted}`;
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
