@@ -36,6 +36,7 @@ import {
   runFlagsHelp,
   type TaskDefaults,
 } from "./_run_options.ts";
+import { filesHelp } from "../results/output_files.ts";
 
 /** compare's own defaults: model1, three epochs. */
 const DEFAULTS: TaskDefaults = { models: ["model1"], epochs: 3 };
@@ -62,6 +63,8 @@ ${oneDnnHelp("every run")}
   --out DIR             output folder (default results/compare-<timestamp>)
   --resume              continue in --out DIR: finished runs are kept, unfinished ones resumed
   -h, --help            show this help
+
+${filesHelp("compare")}
 `;
 
 async function main(): Promise<number> {

@@ -18,6 +18,7 @@ import { runCli, runDataOptions, timestampedOutDir } from "./_cli.ts";
 import { interruptible } from "./_interrupt.ts";
 import { parseKitFlags } from "./_kit_flags.ts";
 import { trainAllMain } from "./train_all.ts";
+import { filesHelp } from "../results/output_files.ts";
 
 const HELP = `Usage: ./run.sh [options]
 
@@ -51,6 +52,8 @@ Options:
   --data-dir DIR        the data (default: the kit's work/data; from the
                         repository, the fixture split)
   -h, --help            show this help
+
+${filesHelp("run.sh")}
 `;
 
 /**

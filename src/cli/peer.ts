@@ -37,6 +37,7 @@ import {
   type TaskDefaults,
 } from "./_run_options.ts";
 import { setupFirst } from "./_setup_first.ts";
+import { filesHelp } from "../results/output_files.ts";
 
 /** peer's own defaults: model1, three epochs. */
 const DEFAULTS: TaskDefaults = { models: ["model1"], epochs: 3 };
@@ -62,6 +63,8 @@ ${oneDnnHelp("both sides")}
                         under ~/.cache/fmnist-bench/)
   --out DIR             (default results/peer-<timestamp>)
   -h, --help            show this help
+
+${filesHelp("peer")}
 `;
 
 async function main(): Promise<number> {
