@@ -94,7 +94,7 @@ Deno.test("this repository's imports follow ARCHITECTURE.md", async () => {
   assert.equal(stderr, "");
   assert.match(
     stdout,
-    /^check_layers: \d+ imports in \d+ files follow ARCHITECTURE\.md's 15 folders\n$/,
+    /^check_layers: \d+ imports in \d+ files follow ARCHITECTURE\.md's 16 folders\n$/,
   );
   assert.equal(code, 0);
 });
