@@ -48,7 +48,7 @@ Deno.test("setup deletes and refuses a wheel with the wrong checksum", async () 
 Deno.test("setup refuses an unknown flag with one line and exit code 2", async () => {
   const { code, stderr } = await setup("--gpus");
   assert.equal(code, 2);
-  assert.equal(stderr, "error: Unknown option '--gpus'; see `deno task setup --help`\n");
+  assert.equal(stderr, "error: unknown option --gpus; see `deno task setup --help`\n");
 });
 
 Deno.test("setup --tensorflow names a folder that is not TensorFlow", async () => {

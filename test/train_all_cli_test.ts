@@ -28,7 +28,7 @@ const refusals: [string[], string][] = [
     ["--backend", "tpu"],
     'error: --backend: unknown backend "tpu": expected one of tensorflow-gpu, tensorflow, webgpu, wasm, cpu, browser-wasm, browser-webgl, browser-webgpu, browser-cpu',
   ],
-  [["--frobnicate"], "error: Unknown option '--frobnicate'; see `deno task train-all --help`"],
+  [["--frobnicate"], "error: unknown option --frobnicate; see `deno task train-all --help`"],
   [
     ["--backend", "browser-wasm", "--open", "port80"],
     'error: --open: expected PORT, HOST:PORT or auto, got "port80"',
@@ -75,7 +75,7 @@ const refusals: [string[], string][] = [
   [["--epochs", "two", "--help"], 'error: --epochs: expected a positive integer, got "two"'],
   [
     ["--train-step", "native"],
-    "error: Unknown option '--train-step'; see `deno task train-all --help`",
+    "error: unknown option --train-step; see `deno task train-all --help`",
   ],
 ];
 

@@ -1,7 +1,7 @@
 /**
  * Shared plumbing for the command-line tasks in `src/cli/`: turning flag
- * strings into typed values, turning errors into one clear line, and laying
- * out plain text (tables, indented and word-wrapped paragraphs).
+ * strings into typed values, turning errors into one clear line (the text
+ * layout of `_text.ts` is exported again here).
  *
  * This is the only layer that may read `Deno.args` or the environment.
  *
@@ -16,17 +16,21 @@ import type { RunDataOptions } from "../train/run_data.ts";
 import { downloadProgress } from "./progress.ts";
 
 export { parsePositiveInt, UsageError } from "../_util/usage_error.ts";
+export { indent, textTable, wrap } from "./_text.ts";
 
 /**
  * Parses command-line flags with `node:util`'s `parseArgs` in strict mode,
- * turning its errors (unknown flag, missing value) into a {@link UsageError}
- * that points at `--help`.
+ * turning its errors (unknown flag, missing value, stray argument) into one
+ * {@link UsageError} line that points at `--help`, e.g. ``unknown option
+ * --bogus; see `deno task compare --help` ``.
  *
  * @param command The task name for the hint, e.g. `"setup"`.
+ * @param help The command that shows the help (default `deno task <command> --help`).
  */
 export function parseFlags<T extends ParseArgsConfig & { strict?: true }>(
   command: string,
   config: T,
+  help = `deno task ${command} --help`,
 ): ReturnType<typeof parseArgs<T>> {
   try {
     // node's default is strict; it is kept so (config.strict may only be true).
@@ -35,11 +39,25 @@ export function parseFlags<T extends ParseArgsConfig & { strict?: true }>(
     if (
       err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS")
     ) {
-      const message = err.message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "");
-      throw new UsageError(`${message}; see \`deno task ${command} --help\``);
+      throw new UsageError(`${parseArgsMistake(String(err.code), err.message)}; see \`${help}\``);
     }
     throw err;
   }
+}
+
+/** `parseArgs`'s error in the suite's words: what was wrong, the flag as typed. */
+function parseArgsMistake(code: string, message: string): string {
+  const quoted = message.match(/'([^']*)'/)?.[1] ?? "";
+  // "-h, --help" and "--out <value>": the long name.
+  const flag = quoted.split(", ").at(-1)!.split(" ")[0];
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option ${flag}`;
+  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return `unexpected argument ${quoted}`;
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return /does not take an argument/.test(message)
+      ? `${flag}: expected no value`
+      : `${flag}: expected a value`;
+  }
+  return message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "");
 }
 
 /**
@@ -120,38 +138,6 @@ export function applyOneDnnChoice(choice: OneDnnChoice): void {
  */
 export function timestampedOutDir(prefix = ""): string {
   return join("results", `${prefix}${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}`);
-}
-
-/** A plain-text table for the terminal: columns padded to their widest cell. */
-export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
-
-/** Indents each line by `by` spaces. */
-export function indent(lines: readonly string[], by: number): string[] {
-  return lines.map((l) => " ".repeat(by) + l);
-}
-
-/**
- * Word-wraps a paragraph at its whitespace into lines of at most `width`
- * columns (default 100), each indented by `by` spaces.
- */
-export function wrap(text: string, by: number, width = 100): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/)) {
-    if (line && by + line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return indent(lines, by);
 }
 
 /**

@@ -1,64 +1,12 @@
 /**
- * What `deno task conformance` reports (`src/cli/conformance.ts`): the
- * summary of a run, which `--json` prints as it is, and its printing as
- * plain text, each known failure's outcome and each unexpected failure
- * with the start of its messages.
+ * The summary of a `deno task conformance` run (`src/conformance/run.ts`)
+ * printed as plain text: each known failure's outcome and each unexpected
+ * failure with the start of its messages.
  *
  * @module
  */
-import type { OneDnnState } from "../backends/onednn.ts";
-import type { ResultCounts, SpecResult } from "../conformance/verdict.ts";
+import { type ConformanceSummary, LIST_FILE } from "../conformance/run.ts";
 import { indent, wrap } from "./_cli.ts";
-
-/** The known-failure list, as the help text and the summary name it. */
-export const LIST_FILE = "src/conformance/known_failures.ts";
-
-/** How one known failure fared. */
-export interface KnownFailureOutcome {
-  spec: string;
-  reason: string;
-  affectsSuite: boolean;
-  suiteImpact: string;
-  /**
-   * `still failing`: as expected. `fixed` and `missing` fail the run. `not run`: left out by
-   * `--filter`. `not reached`: the test process died before it (the crash fails the run).
-   * `not applicable`: its condition (`when`) does not hold here, so its spec was judged as any other.
-   */
-  outcome: "still failing" | "fixed" | "not run" | "missing" | "not reached" | "not applicable";
-  /** Where it is expected, when not everywhere. */
-  when?: { onednn: boolean };
-  /** The failure messages of this run, when it failed. */
-  messages: string[];
-}
-
-/** The summary `--json` prints. */
-export interface ConformanceSummary {
-  ok: boolean;
-  versions: { deno: string; tfjsNode: string; tfjsCore: string; tensorflow: string | null };
-  /** Whether libtensorflow ran oneDNN's kernels in the test process, and why. */
-  onednn: OneDnnState;
-  /** The CPU's recorded vector extensions (`null`: unknown). */
-  cpuFeatures: string[] | null;
-  filter: string | null;
-  includeIgnored: boolean;
-  /** Whether the test process finished the run (no crash, no time-out). */
-  complete: boolean;
-  /** Specs tfjs-core's suite defines (as jasmine counted them), or `null` if the run died first. */
-  specsDefined: number | null;
-  counts: ResultCounts;
-  knownFailures: KnownFailureOutcome[];
-  unexpectedFailures: { kind: SpecResult["kind"]; name: string; messages: string[] }[];
-  /** Names of the pending specs (skipped by tfjs-core's own test code). */
-  pending: string[];
-  /** With `--include-ignored`: how the specs of tfjs-node's IGNORE_LIST fared. */
-  ignoreList: null | {
-    passed: string[];
-    failed: { name: string; messages: string[] }[];
-  };
-  /** The end of the test process's output, when the run did not complete. */
-  outputTail: string | null;
-  seconds: { bundle: number; tests: number; total: number };
-}
 
 /** Prints the summary as plain text on stdout, the verdict last. */
 export function printSummary(s: ConformanceSummary): void {

@@ -1,29 +1,21 @@
 /**
  * `deno task compare`: the GPU-vs-CPU question answered on this machine.
- * Trains and times the chosen models on each backend with each engine that
- * runs there (`tfjs` everywhere, `native` on the libtensorflow backends, by
- * default), every backend × engine × model in its own `train-all`
- * subprocess (one libtensorflow backend per process) on the same data and seed,
- * then writes `compare.json`, `compare.md` and `compare.svg`. Backends that
- * cannot run here are rows with their reason.
+ * Its flags, help and what it prints; the session that trains and times the
+ * chosen models on each backend with each engine that runs there, each in
+ * its own `train-all` subprocess, and writes `compare.json`, `compare.md`
+ * and `compare.svg`, is `src/sessions/compare.ts`.
  *
  * @module
  */
 import { hostname } from "node:os";
-import { join, resolve } from "node:path";
-import { exists } from "../_util/fs.ts";
-import { BACKEND_NAMES, deepProbe } from "../backends/registry.ts";
-import type { ProbeResult } from "../backends/types.ts";
-import { forwardFlopsPerImage } from "../models/cost.ts";
-import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
-import { buildComparison, type SkippedRun } from "../results/comparison.ts";
-import { writeComparison } from "../results/comparison_files.ts";
+import { resolve } from "node:path";
+import { BACKEND_NAMES } from "../backends/registry.ts";
+import { COMPARED_ENGINES } from "../engines/registry.ts";
+import type { Comparison } from "../results/comparison.ts";
 import { speedupCell } from "../results/comparison_markdown.ts";
 import { secondsDigits } from "../results/markdown.ts";
-import type { ResultsFile } from "../results/schema.ts";
-import { COMPARED_ENGINES, type EngineSpec } from "../engines/registry.ts";
-import { readResults } from "../train/experiment.ts";
-import { MIN_INFERENCE_RUNS, type RunDescription } from "../train/run_description.ts";
+import { type CompareRequest, runCompare } from "../sessions/compare.ts";
+import { selectBackends, SHORT_RUN } from "../sessions/compare_plan.ts";
 import {
   applyOneDnnChoice,
   parseFlags,
@@ -33,7 +25,8 @@ import {
   timestampedOutDir,
   UsageError,
 } from "./_cli.ts";
-import { resumeArgs, runTrainAllChild, trainAllArgs } from "../train/launcher.ts";
+import { interruptible } from "./_interrupt.ts";
+import { setupFirst } from "./_setup_first.ts";
 import {
   engineHelp,
   oneDnnHelp,
@@ -43,7 +36,7 @@ import {
   runFlagsHelp,
   type TaskDefaults,
 } from "./_run_options.ts";
-import { type PlannedRun, planRuns, selectBackends, SHORT_RUN } from "./_compare_plan.ts";
+import { filesHelp } from "../results/output_files.ts";
 
 /** compare's own defaults: model1, three epochs. */
 const DEFAULTS: TaskDefaults = { models: ["model1"], epochs: 3 };
@@ -70,59 +63,53 @@ ${oneDnnHelp("every run")}
   --out DIR             output folder (default results/compare-<timestamp>)
   --resume              continue in --out DIR: finished runs are kept, unfinished ones resumed
   -h, --help            show this help
+
+${filesHelp("compare")}
 `;
 
-/** What a comparison is, checked before anything runs. */
-interface ComparePlan {
-  /** What every child runs, less its model, backend and engine. */
-  run: RunDescription;
-  backends: string[];
-  engines: EngineSpec[];
-  shortTrainSize: number;
-  machine: string;
-  outDir: string;
-  resume: boolean;
-}
-
-/** A finished child's results, and the file they came from. */
-type Collected = { results: ResultsFile; source: string };
-
 async function main(): Promise<number> {
-  const plan = await parseCompareFlags(Deno.args);
-  if (!plan) {
+  const request = parseCompareFlags(Deno.args);
+  if (!request) {
     console.log(HELP);
     return 0;
   }
+  await setupFirst();
   // Every train-all child inherits the variable, so all rows share one oneDNN setting.
-  if (plan.run.oneDnn) applyOneDnnChoice(plan.run.oneDnn);
-  await prepareOutDir(plan);
-  console.error(`compare: probing ${plan.backends.join(", ")}`);
-  const probes = new Map<string, ProbeResult>();
-  for (const b of plan.backends) probes.set(b, await deepProbe(b));
-  const planned = planRuns({
-    backends: plan.backends,
-    engines: plan.engines,
-    models: plan.run.models,
-    probes,
-    epochs: plan.run.epochs,
-    trainSize: plan.run.trainSize,
-    shortTrainSize: plan.shortTrainSize,
-    machine: plan.machine,
-  });
-  for (const line of planned.lines) console.error(`compare: ${line}`);
-  const { results, interrupted } = await runAll(plan, planned.plan, planned.skipped);
-  await report(plan, planned.plan, results, planned.skipped);
-  if (interrupted) {
+  if (request.run.oneDnn) applyOneDnnChoice(request.run.oneDnn);
+  const stop = interruptible(
+    "compare",
+    "stopping after the run in flight (Ctrl-C again to quit now)",
+  );
+  let outcome;
+  try {
+    outcome = await runCompare(request, {
+      signal: stop.signal,
+      log: (line) => console.error(`compare: ${line}`),
+      onChildLine: (label, line) => console.error(`  [${label}] ${line}`),
+    });
+  } finally {
+    stop.dispose();
+  }
+  const { paths } = outcome;
+  console.log(summary(outcome.comparison.rows));
+  console.log(
+    `\ncomparison: ${paths.markdown}\n            ${paths.json}\n            ${paths.chart}` +
+      (paths.png ? `\n            ${paths.png}` : "") +
+      (paths.html ? `\n            ${paths.html}` : ""),
+  );
+  if (paths.pngError) console.error(`compare: no PNG chart (${paths.pngError}); the SVG has it`);
+  if (paths.htmlError) console.error(`compare: no compare.html (${paths.htmlError})`);
+  if (outcome.interrupted) {
     console.error(
-      `compare: interrupted; continue with:\n  deno task compare --resume --out ${plan.outDir}`,
+      `compare: interrupted; continue with:\n  deno task compare --resume --out ${request.outDir}`,
     );
     return 130;
   }
-  return planned.skipped.some((s) => s.status === "failed") ? 1 : 0;
+  return outcome.failed ? 1 : 0;
 }
 
 /** The flags, checked; `undefined` for `--help` (answered after the checks). */
-function parseCompareFlags(args: string[]): ComparePlan | undefined {
+function parseCompareFlags(args: string[]): CompareRequest | undefined {
   const { values } = parseFlags("compare", {
     args,
     options: {
@@ -157,145 +144,8 @@ function parseCompareFlags(args: string[]): ComparePlan | undefined {
   };
 }
 
-async function prepareOutDir(plan: ComparePlan): Promise<void> {
-  const { outDir } = plan;
-  if (await exists(join(outDir, "runs")) && !plan.resume) {
-    throw new UsageError(
-      `--out ${outDir}: it already holds a comparison; add --resume to continue it, or pick another folder`,
-    );
-  }
-  await Deno.mkdir(outDir, { recursive: true }).catch((err: Error) => {
-    throw new UsageError(
-      `--out ${outDir}: expected a folder that can be written, but ${err.message}`,
-    );
-  });
-}
-
-/**
- * The run of one planned step: the shared description with its model,
- * backend and engine, and on a slow backend the short run's sizes.
- */
-function stepRun(run: RunDescription, step: PlannedRun, machine: string): RunDescription {
-  const short = step.short;
-  return {
-    ...run,
-    models: [step.model],
-    backend: step.backend,
-    engine: step.engine,
-    allowFallback: step.software,
-    machine,
-    // Every child inherits oneDNN's variable from this process.
-    oneDnn: undefined,
-    ...(short
-      ? {
-        epochs: short.epochs,
-        trainSize: short.trainSize,
-        validationSize: short.trainSize,
-        testSize: short.trainSize,
-        inferenceBatchSize: Math.min(SHORT_RUN.inferenceBatchSize, short.trainSize),
-        inferenceRuns: MIN_INFERENCE_RUNS,
-      }
-      : {}),
-  };
-}
-
-/** Runs each planned step in its own train-all child; a complete one found in place is kept. */
-async function runAll(
-  plan: ComparePlan,
-  steps: readonly PlannedRun[],
-  skipped: SkippedRun[],
-): Promise<{ results: Collected[]; interrupted: boolean }> {
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-  };
-  Deno.addSignalListener("SIGINT", onSigint);
-  const results: Collected[] = [];
-  try {
-    for (const step of steps) {
-      if (interrupted) break;
-      const runDir = join(plan.outDir, "runs", step.backend, step.engine, step.model);
-      const source = join(runDir, "results.json");
-      const label = `${step.backend} ${step.engine} ${step.model}`;
-      const previous = await readResults(runDir).catch(() => undefined);
-      if (previous?.status === "complete") {
-        console.error(`compare: ${label}: complete in ${runDir}, kept`);
-        results.push({ results: previous, source });
-        continue;
-      }
-      const args = previous
-        ? resumeArgs(runDir)
-        : trainAllArgs(stepRun(plan.run, step, plan.machine), { out: runDir });
-      console.error(`compare: ${label}: train-all ${args.join(" ")}`);
-      const outcome = await runTrainAllChild(args, {
-        onLine: (line) => console.error(`  [${label}] ${line}`),
-      });
-      const written = await readResults(runDir).catch(() => undefined);
-      if (outcome.code === 0 && written) {
-        results.push({ results: written, source });
-      } else if (outcome.code === 130 || interrupted) {
-        interrupted = true;
-        if (written) results.push({ results: written, source });
-      } else {
-        skipped.push({
-          machine: plan.machine,
-          model: step.model,
-          backend: step.backend,
-          engine: step.engine,
-          status: "failed",
-          reason: `train-all exited with ${outcome.code}: ${outcome.lastError}`,
-          flopsPerImage: forwardFlopsPerImage(getModelSpec(step.model)),
-        });
-      }
-    }
-  } finally {
-    Deno.removeSignalListener("SIGINT", onSigint);
-  }
-  return { results, interrupted };
-}
-
-/** Builds, writes and prints the comparison. */
-async function report(
-  plan: ComparePlan,
-  steps: readonly PlannedRun[],
-  results: Collected[],
-  skipped: SkippedRun[],
-): Promise<void> {
-  const { run } = plan;
-  const command = [
-    "deno task compare",
-    `--models ${run.models.length === MODEL_NAMES.length ? "all" : run.models.join(",")}`,
-    `--backends ${plan.backends.join(",")}`,
-    `--engines ${plan.engines.map((e) => e.name).join(",")}`,
-    `--epochs ${run.epochs}`,
-    ...(run.trainSize
-      ? [`--train-size ${run.trainSize}`]
-      : [`--short-train-size ${plan.shortTrainSize}`]),
-    `--seed ${run.seed}`,
-    ...(run.data.fixtures ? ["--fixtures"] : []),
-    `--out ${plan.outDir}`,
-  ].join(" ");
-  const comparison = buildComparison({ results, skipped, backendOrder: BACKEND_NAMES, command });
-  for (const row of comparison.rows) {
-    const short = steps.find((p) =>
-      p.backend === row.backend && p.engine === row.engine && p.model === row.model
-    )?.short;
-    if (short && row.status === "measured") {
-      row.note = [row.note, "short run: slow backend here"].filter(Boolean).join("; ");
-    }
-  }
-  const paths = await writeComparison(plan.outDir, comparison);
-  console.log(summary(comparison.rows));
-  console.log(
-    `\ncomparison: ${paths.markdown}\n            ${paths.json}\n            ${paths.chart}` +
-      (paths.png ? `\n            ${paths.png}` : "") +
-      (paths.html ? `\n            ${paths.html}` : ""),
-  );
-  if (paths.pngError) console.error(`compare: no PNG chart (${paths.pngError}); the SVG has it`);
-  if (paths.htmlError) console.error(`compare: no compare.html (${paths.htmlError})`);
-}
-
-function summary(rows: ReturnType<typeof buildComparison>["rows"]): string {
+/** The rows as a terminal table. */
+function summary(rows: Comparison["rows"]): string {
   const cells = rows.map((r) => [
     r.model,
     r.backend,

@@ -5,27 +5,14 @@
  * known-failure list (`src/conformance/known_failures.ts`), or on a known
  * failure that passes again.
  *
- * Steps: bundle tfjs-node's harness with tfjs-core's tests into tfjs-node's
- * `dist/` (`src/conformance/bundle.ts`), run it in a child Deno process
- * (`src/conformance/child.ts`, so a native crash is reported, not fatal),
- * compare its results with the list (`src/conformance/verdict.ts`), print a
- * summary (`src/cli/_conformance_summary.ts`).
+ * This file parses the flags and prints; the run (bundle, child process,
+ * verdict) is `src/conformance/run.ts`, the printed summary
+ * `src/cli/_conformance_summary.ts`.
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { probeLibtensorflow, TFJS_NODE, tfjsNodePackageDir } from "../backends/libtensorflow.ts";
-import { buildConformanceBundle } from "../conformance/bundle.ts";
-import {
-  compareWithKnown,
-  type ConformanceVerdict,
-  countResults,
-  type SpecResult,
-} from "../conformance/verdict.ts";
-import { KNOWN_FAILURES } from "../conformance/known_failures.ts";
-import { runConformanceChild } from "../conformance/runner.ts";
-import { type OneDnnChoice, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
+import type { OneDnnChoice } from "../backends/onednn.ts";
+import { LIST_FILE, runConformance } from "../conformance/run.ts";
 import {
   applyOneDnnChoice,
   oneDnnVariableFromEnv,
@@ -35,12 +22,7 @@ import {
   runCli,
   UsageError,
 } from "./_cli.ts";
-import {
-  type ConformanceSummary,
-  type KnownFailureOutcome,
-  LIST_FILE,
-  printSummary,
-} from "./_conformance_summary.ts";
+import { printSummary } from "./_conformance_summary.ts";
 
 const HELP = `Usage: deno task conformance [options]
 
@@ -72,7 +54,7 @@ Options:
 `;
 
 /** The command line, parsed. */
-interface ConformanceOptions {
+interface ConformanceFlags {
   filter: string | null;
   includeIgnored: boolean;
   timeoutSeconds: number;
@@ -80,7 +62,7 @@ interface ConformanceOptions {
   onednn: OneDnnChoice | undefined;
 }
 
-function parseOptions(): ConformanceOptions | "help" {
+function parseOptions(): ConformanceFlags | "help" {
   const { values } = parseFlags("conformance", {
     args: Deno.args,
     options: {
@@ -120,87 +102,15 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const t0 = performance.now();
   if (options.onednn !== undefined) applyOneDnnChoice(options.onednn); // the test process inherits it
-  const cpuFeatures = await readCpuFeatures();
-  const onednn = oneDnnState(cpuFeatures, oneDnnVariableFromEnv());
-  const probe = await probeLibtensorflow("tensorflow", TFJS_NODE);
-  const packageDir = tfjsNodePackageDir(TFJS_NODE);
-  if (!probe.available || packageDir === undefined) {
-    throw new Error(`the tensorflow backend cannot run: ${probe.reason}`);
-  }
-  console.error("conformance: bundling tfjs-node's harness with tfjs-core's tests…");
-  const bundle = await buildConformanceBundle(packageDir);
-  console.error(
-    `conformance: ${bundle.testFiles} test files, ${(bundle.bytes / 1e6).toFixed(1)} MB ` +
-      `(${bundle.written ? "written" : "unchanged"}: ${bundle.path}); running them…`,
-  );
-  const run = await runConformanceChild({
-    bundle: bundle.path,
-    filter: options.filter,
-    includeIgnored: options.includeIgnored,
-    timeoutSeconds: options.timeoutSeconds,
+  const summary = await runConformance({
+    ...options,
+    oneDnnVariable: oneDnnVariableFromEnv(),
+    log: (line) => console.error(`conformance: ${line}`),
   });
-  const { results } = run.record;
-  const comparison = compareWithKnown(results, KNOWN_FAILURES, { onednn: onednn.enabled });
-  const summary: ConformanceSummary = {
-    ok: comparison.ok && run.record.complete,
-    versions: {
-      deno: Deno.version.deno,
-      tfjsNode: packageVersion(packageDir),
-      tfjsCore: bundle.tfjsCoreVersion,
-      tensorflow: run.record.tensorflowVersion,
-    },
-    onednn,
-    cpuFeatures,
-    filter: options.filter,
-    includeIgnored: options.includeIgnored,
-    complete: run.record.complete,
-    specsDefined: run.record.specsDefined,
-    counts: countResults(results),
-    knownFailures: knownOutcomes(comparison, run.record.complete),
-    unexpectedFailures: comparison.unexpected.map((r) => ({
-      kind: r.kind,
-      name: r.name,
-      messages: r.failures,
-    })),
-    pending: results.filter((r) => r.status === "pending" && !r.ignoreListed && !r.filteredOut)
-      .map((r) => r.name),
-    ignoreList: options.includeIgnored
-      ? {
-        passed: comparison.ignoreListPassed.map((r) => r.name),
-        failed: comparison.ignoreListFailed.map((r) => ({ name: r.name, messages: r.failures })),
-      }
-      : null,
-    outputTail: run.record.complete ? null : run.outputTail,
-    seconds: {
-      bundle: bundle.seconds,
-      tests: run.seconds,
-      total: (performance.now() - t0) / 1000,
-    },
-  };
   if (options.json) console.log(JSON.stringify(summary, null, 2));
   else printSummary(summary);
   return summary.ok ? 0 : 1;
-}
-
-function knownOutcomes(c: ConformanceVerdict, complete: boolean): KnownFailureOutcome[] {
-  const outcome = (
-    known: (typeof KNOWN_FAILURES)[number],
-    outcome: KnownFailureOutcome["outcome"],
-    results: readonly SpecResult[] = [],
-  ): KnownFailureOutcome => ({ ...known, outcome, messages: results.flatMap((r) => r.failures) });
-  return [
-    ...c.stillFailing.map((m) => outcome(m.known, "still failing", m.results)),
-    ...c.fixed.map((m) => outcome(m.known, "fixed")),
-    ...c.notRun.map((k) => outcome(k, "not run")),
-    ...c.missing.map((k) => outcome(k, complete ? "missing" : "not reached")),
-    ...c.notApplicable.map((k) => outcome(k, "not applicable")),
-  ];
-}
-
-function packageVersion(dir: string): string {
-  return String(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version);
 }
 
 if (import.meta.main) {

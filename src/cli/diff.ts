@@ -17,6 +17,7 @@ import { renderDiff } from "../results/diff_markdown.ts";
 import { DEFAULT_BAND } from "../results/verdict.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 import { parseFlags, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
+import { filesHelp } from "../results/output_files.ts";
 
 const HELP = `Usage: deno task diff [options] <BASE> <NEW>
 
@@ -44,6 +45,8 @@ Options:
 Exit codes: 0 compared (whatever the verdicts, without --fail-on-regression);
 1 a significant regression beyond --fail-on-regression; 2 a bad flag or an
 input that cannot be read.
+
+${filesHelp("diff")}
 `;
 
 /** A percentage flag: `10` or `10%` → 0.1. */

@@ -11,6 +11,7 @@ import { BACKEND_NAMES } from "../backends/registry.ts";
 import { buildComparison } from "../results/comparison.ts";
 import { readComparisonInputs, writeComparison } from "../results/comparison_files.ts";
 import { parseFlags, runCli, UsageError } from "./_cli.ts";
+import { filesHelp } from "../results/output_files.ts";
 
 const HELP = `Usage: deno task merge [options] <results.json | compare.json | folder>...
 
@@ -22,6 +23,8 @@ model to model. Writes compare.json, compare.md and compare.svg.
 Options:
   --out DIR     output folder (default results/merge-<timestamp>)
   -h, --help    show this help
+
+${filesHelp("merge")}
 `;
 
 async function main(): Promise<number> {

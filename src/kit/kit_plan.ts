@@ -14,7 +14,9 @@
  *
  * @module
  */
+import { RUN_DEFAULTS } from "../train/run_description.ts";
 import type { SideRate } from "./budget.ts";
+import { KIT_DATA_SPEC } from "./kit_data.ts";
 
 /** A side of the kit's pairs. */
 export type KitSideKind = "tfjs-gpu" | "tfjs-cpu" | "keras-gpu" | "keras-cpu";
@@ -29,6 +31,32 @@ export const KIT_SIDE_KINDS: readonly KitSideKind[] = Object.freeze([
 
 /** The budget of a run without `--budget`: it leaves a 10-minute command two minutes to spare. */
 export const KIT_DEFAULT_BUDGET = "8m";
+
+/** Sizes of a dry run: a handful of images, one epoch. */
+export const DRY_RUN_SIZES = Object.freeze({
+  epochs: 1,
+  trainSize: 4,
+  validationSize: 10,
+  testSize: 8,
+  inferenceBatchSize: 8,
+  moreInferenceBatchSizes: Object.freeze([4]),
+  inferenceRuns: 50,
+});
+
+/**
+ * Batch sizes of a real run's inference throughput: 1,024, and 128 beside it
+ * (a GPU is underused at a small batch); the same on every side.
+ */
+export const KIT_INFERENCE_BATCHES = Object.freeze({
+  inferenceBatchSize: 1024,
+  moreInferenceBatchSizes: Object.freeze([128]),
+});
+
+/** Epochs of a real run: the first is left out of the median, as everywhere in the suite. */
+export const KIT_EPOCHS = 3;
+
+/** Training images of the kit's data left after the validation split. */
+export const KIT_TRAIN_IMAGES = KIT_DATA_SPEC.trainPerClass * 10 - RUN_DEFAULTS.validationSize;
 
 /** The fewest training images worth a model's pair: fewer, and it is left out. */
 export const KIT_MIN_TRAIN_SIZE = 1000;

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { DOMParser } from "@xmldom/xmldom";
 import { parseComparison } from "../../src/results/comparison_files.ts";
 import { runCli } from "../_cli.ts";
+import { tableTopLevel, writtenTopLevel } from "../_output_files.ts";
 
 const FIXTURE_RESULTS = new URL("../../fixtures/results/", import.meta.url).pathname;
 
@@ -178,6 +179,8 @@ Deno.test("compare runs tfjs and native on tensorflow, tfjs on cpu, on the fixtu
       dir,
     );
     assert.equal(code, 0, stderr);
+    // The folder holds what compare's --help says it writes.
+    assert.deepEqual(await writtenTopLevel(dir), tableTopLevel("compare"));
     assert.match(stderr, /compare: cpu: .*slow here: short run of 2 images × 1 epochs/);
     assert.match(stdout, /model1 +tensorflow +tfjs +[0-9.]+ s +[0-9]+ +1\.00× +– /);
     assert.match(stdout, /model1 +tensorflow +native +[0-9.]+ s +[0-9]+ +1\.00× +[0-9.]+×/);

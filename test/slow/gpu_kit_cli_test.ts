@@ -26,6 +26,7 @@ import { kerasVenvDir, probeKeras } from "../../src/peer/keras.ts";
 import { buildComparison } from "../../src/results/comparison.ts";
 import { readComparisonInputs } from "../../src/results/comparison_files.ts";
 import { runCli } from "../_cli.ts";
+import { tableTopLevel, writtenTopLevel } from "../_output_files.ts";
 
 const venv = kerasVenvDir(defaultCacheDir({
   xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"),
@@ -236,6 +237,13 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
       );
       // Each side ran in turn, into its own folder per model, and plan.json says what ran. The
       // plan was made as a real run makes it, from the kit's data, and printed first.
+      // The folder holds what run.sh's --help says it writes: plan.json and <side>/<model>/.
+      assert.deepEqual(
+        await writtenTopLevel(out),
+        tableTopLevel("run.sh").map((name) =>
+          name === "<side>/" ? [...new Set(rows.map((r) => `${r.backend}/`))] : name
+        ).flat().sort(),
+      );
       const plan = JSON.parse(await Deno.readTextFile(join(out, "plan.json")));
       assert.equal(plan.plans[0].beforeModel, "model1");
       assert.ok(

@@ -10,6 +10,7 @@ import { defaultCacheDir } from "../../src/data/cache.ts";
 import { kerasVenvDir, probeKeras } from "../../src/peer/keras.ts";
 import type { PeerSummary } from "../../src/peer/summary.ts";
 import { runCli } from "../_cli.ts";
+import { tableTopLevel, writtenTopLevel } from "../_output_files.ts";
 
 const lastLine = (s: string) => s.trim().split("\n").at(-1);
 
@@ -88,6 +89,8 @@ Deno.test({
         dir,
       );
       assert.equal(code, 0, stderr);
+      // The folder holds what peer's --help says it writes.
+      assert.deepEqual(await writtenTopLevel(dir), tableTopLevel("peer"));
       assert.match(stdout, /\| model1 \| TF\.js `tfjs` \|/);
       assert.match(stdout, /\| model1 \| TF\.js `native` \|/);
       const s: PeerSummary = JSON.parse(await Deno.readTextFile(join(dir, "peer.json")));

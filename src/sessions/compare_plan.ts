@@ -19,8 +19,7 @@ import {
   type EngineSpec,
   getEngineSpec,
 } from "../engines/registry.ts";
-import { UsageError } from "./_cli.ts";
-import type { RunFlags } from "./_run_options.ts";
+import { UsageError } from "../_util/usage_error.ts";
 
 /** A short run on a slow backend: its defaults. */
 export const SHORT_RUN = Object.freeze({
@@ -71,7 +70,7 @@ export interface Selection {
  */
 export function selectBackends(
   backendsFlag: string | undefined,
-  enginesFlag: RunFlags["engines"],
+  enginesFlag: { flag: string; list: EngineSpec[] } | undefined,
 ): Selection {
   const listed = backendsFlag === undefined
     ? [...DENO_BACKEND_NAMES]

@@ -7,7 +7,7 @@
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { TfjsNodePackage } from "../backends/libtensorflow.ts";
+import type { TfjsNodePackage } from "./libtensorflow.ts";
 
 /** Host of tfjs-node's stock libtensorflow download. */
 const STOCK_HOST = "https://storage.googleapis.com/";

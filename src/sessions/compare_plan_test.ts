@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { ProbeResult } from "../backends/types.ts";
 import { getEngineSpec } from "../engines/registry.ts";
-import { planRuns, selectBackends } from "./_compare_plan.ts";
+import { planRuns, selectBackends } from "./compare_plan.ts";
 
 const tfjs = getEngineSpec("tfjs");
 const native = getEngineSpec("native");

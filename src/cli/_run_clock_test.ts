@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatDuration, RunClock } from "./progress.ts";
+import { formatDuration, RunClock } from "./_run_clock.ts";
 
 Deno.test("RunClock estimates the run's time left from measured epochs, scaled by FLOPs", () => {
   const clock = new RunClock();
