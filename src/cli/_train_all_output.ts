@@ -7,6 +7,7 @@
 import type { ResultsFile } from "../results/schema.ts";
 import { epochTimes } from "../results/stats.ts";
 import { findChromium } from "../backends/chromium.ts";
+import { filesHelp } from "../results/output_files.ts";
 import { DEFAULT_ENGINE } from "../engines/registry.ts";
 import { textTable, UsageError } from "./_cli.ts";
 import {
@@ -54,7 +55,8 @@ ${oneDnnHelp("this run")}
                         driving a headless Chromium; the results are written here and
                         offered to the page as results.json
   -h, --help            show this help
-`;
+
+${filesHelp(task.name === "browser" ? "browser" : "train-all")}`;
 }
 
 /**

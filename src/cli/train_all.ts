@@ -28,6 +28,8 @@ import {
 } from "./_cli.ts";
 import { checkWritable, ensureFreshOutDir } from "./_out_dir.ts";
 import { parseRunFlags, resolveRun, SINGLE_RUN_FLAGS, type TaskDefaults } from "./_run_options.ts";
+import { interruptible } from "./_interrupt.ts";
+import { setupFirst } from "./_setup_first.ts";
 import { progressReporter } from "./progress.ts";
 import { runReports } from "./_reports.ts";
 import {
@@ -52,7 +54,7 @@ export async function trainAllMain(
   args: string[],
   task: TrainAllTask = TRAIN_ALL_TASK,
 ): Promise<number> {
-  const { values } = parseFlags("train-all", {
+  const { values } = parseFlags(task.name, {
     args,
     options: {
       ...SINGLE_RUN_FLAGS,
@@ -61,7 +63,7 @@ export async function trainAllMain(
       open: { type: "string" },
     },
   });
-  const flags = parseRunFlags("train-all", values, "one");
+  const flags = parseRunFlags(task.name, values, "one");
   const backend = flags.given.backend;
   const browser = backend !== undefined && getBackendSpec(backend).runsIn === "browser";
   const open = values.open === undefined ? undefined : parseListen(values.open as string);
@@ -85,6 +87,7 @@ export async function trainAllMain(
     console.log(trainAllHelp(task, DEFAULTS));
     return 0;
   }
+  await setupFirst();
   const outDir = resolve(flags.out ?? timestampedOutDir());
   const previous = values.resume ? await readPrevious(outDir) : undefined;
   if (!values.resume) await ensureFreshOutDir(outDir, flags.out !== undefined);
@@ -133,18 +136,14 @@ async function execute(
   let reports: Awaited<ReturnType<typeof runReports>> | undefined;
   let progress: ((e: Parameters<NonNullable<ExecutorJob["onEvent"]>>[0]) => void) | undefined;
   let written: ResultsFile | undefined;
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) Deno.exit(130);
-    console.error("\ntrain-all: stopping after the epoch in flight (Ctrl-C again to quit now)");
-    controller.abort();
-  };
-  Deno.addSignalListener("SIGINT", onSigint);
+  const stop = interruptible(
+    "train-all",
+    "stopping after the epoch in flight (Ctrl-C again to quit now)",
+  );
   try {
     const { results, interrupted } = await executorFor({ runsIn }).execute({
       ...job,
-      signal: controller.signal,
+      signal: stop.signal,
       onStart: async (start) => {
         const { config } = start;
         const command = ["deno task train-all", ...trainAllArgs(start.run, { out: outDir })];
@@ -184,7 +183,7 @@ async function execute(
     );
     return 130;
   } finally {
-    Deno.removeSignalListener("SIGINT", onSigint);
+    stop.dispose();
   }
 }
 
