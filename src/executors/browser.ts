@@ -28,7 +28,7 @@ export const BROWSER_EXECUTOR: Executor = {
     if (!job.browser) {
       throw new TypeError(`${spec.name}: expected a Chromium to drive or an address to serve on`);
     }
-    const data = await loadRunData(job.run, job.data);
+    const data = job.preparedData ?? await loadRunData(job.run, job.data);
     const run: RunDescription = {
       ...job.run,
       backend: spec.name,
@@ -43,7 +43,7 @@ export const BROWSER_EXECUTOR: Executor = {
       tfjsVersion: "unknown",
       backend: spec.name,
       machine: run.machine,
-      cpuFeatures: job.machine.cpuFeatures,
+      cpuFeatures: job.machine?.cpuFeatures ?? null,
     });
     await job.onStart?.({ run, config, device: `${spec.name} (${spec.description})` });
     await job.onEvent?.({

@@ -13,7 +13,8 @@ export const DENO_EXECUTOR: Executor = {
   name: "deno",
   description: "this Deno process, on a TF.js backend loaded here",
   async execute(job) {
-    const session = await startSession(job);
+    if (!job.machine) throw new TypeError("the deno executor: expected job.machine");
+    const session = await startSession({ ...job, machine: job.machine });
     await job.onStart?.({
       run: session.run,
       config: session.config,

@@ -8,12 +8,14 @@
 import type { BackendSpec } from "../backends/types.ts";
 import { BROWSER_EXECUTOR } from "./browser.ts";
 import { DENO_EXECUTOR } from "./deno.ts";
-import type { Executor } from "./types.ts";
+import { KERAS_EXECUTOR } from "./keras.ts";
+import type { Executor, ExecutorName } from "./types.ts";
 
-/** Every executor, by the `runsIn` of the backends it serves. */
-export const EXECUTORS: Readonly<Record<BackendSpec["runsIn"], Executor>> = Object.freeze({
+/** Every executor, by name: `deno` and `browser` by the `runsIn` of the TF.js backends they serve. */
+export const EXECUTORS: Readonly<Record<ExecutorName, Executor>> = Object.freeze({
   deno: DENO_EXECUTOR,
   browser: BROWSER_EXECUTOR,
+  keras: KERAS_EXECUTOR,
 });
 
 /** The executor of a backend: where its `runsIn` says its models run. */

@@ -2,14 +2,16 @@
  * Where a run's models execute: an executor takes the run description and
  * its folder, runs every model there, and writes `results.json` through the
  * one results writer; progress comes back as the experiment's events. One
- * interface for this Deno process, a Chromium page and (through the Keras
- * peer) a Python process, so a driver starts any of them the same way.
+ * interface for this Deno process, a Chromium page and the Keras Python
+ * process, so a driver starts any of them the same way (in a child process
+ * where it runs several TF.js backends: `child.ts`).
  *
  * @module
  */
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import type { ExperimentEvent } from "../train/experiment.ts";
-import type { RunDataOptions } from "../train/run_data.ts";
+import type { KerasSideOptions } from "../peer/keras_side.ts";
+import type { RunData, RunDataOptions } from "../train/run_data.ts";
 import type { RunDescription } from "../train/run_description.ts";
 import type { MachineFacts } from "../train/session.ts";
 
@@ -33,10 +35,14 @@ export interface ExecutorJob {
   outDir: string;
   /** What an earlier start left in the folder, on resume. */
   previous?: ResultsFile;
-  /** The machine, as the caller read it. */
-  machine: MachineFacts;
+  /** The machine, as the caller read it (this process's executor needs it). */
+  machine?: MachineFacts;
   /** Where the data is cached and how a download reports. */
   data: RunDataOptions;
+  /** The run's data already loaded and split (a driver that runs several sides on it). */
+  preparedData?: RunData;
+  /** For Keras: its interpreter, backend, the name its runs are recorded under, and the rest. */
+  keras?: Omit<KerasSideOptions, "run" | "data" | "dir" | "log" | "signal">;
   /**
    * For a browser backend: the Chromium to drive headless, or the address
    * to serve the page on for a person's own browser.
@@ -60,10 +66,13 @@ export interface ExecutionResult {
   interrupted: boolean;
 }
 
+/** The places a run executes. */
+export type ExecutorName = "deno" | "browser" | "keras";
+
 /** One place a run executes. */
 export interface Executor {
-  /** `deno` or `browser`: the backends whose `runsIn` it serves. */
-  name: "deno" | "browser";
+  /** `deno` and `browser` serve the TF.js backends whose `runsIn` they name; `keras` Keras 3. */
+  name: ExecutorName;
   /** What it is, in words. */
   description: string;
   /**
