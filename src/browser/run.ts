@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { writeJsonAtomic } from "../_util/fs.ts";
 import type { PageBackend, PageDevice } from "../backends/browser_page.ts";
 import type { DataSplit } from "../data/split.ts";
-import type { Environment } from "../results/environment.ts";
+import type { Environment } from "../measure/environment.ts";
 import {
   type ResultsFile,
   type RunConfig,

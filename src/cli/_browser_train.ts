@@ -16,7 +16,7 @@ import { getModelSpec } from "../models/spec.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
 import { runInBrowser } from "../browser/run.ts";
 import type { BrowserEvent } from "../browser/job_wire.ts";
-import { collectEnvironment } from "../results/environment.ts";
+import { collectEnvironment } from "../measure/environment.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import {
   recordedConfig,

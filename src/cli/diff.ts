@@ -9,12 +9,12 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { buildComparison, type ComparisonRow, type MachineSummary } from "../results/comparison.ts";
-import { machineSummary } from "../results/comparison_rows.ts";
-import { readComparisonInputs } from "../results/comparison_files.ts";
-import { DIFF_METRICS, diffComparisons, type DiffMetric } from "../results/diff.ts";
-import { renderDiff } from "../results/diff_markdown.ts";
-import { DEFAULT_BAND } from "../results/verdict.ts";
+import { buildComparison, type ComparisonRow, type MachineSummary } from "../compare/comparison.ts";
+import { machineSummary } from "../compare/comparison_rows.ts";
+import { readComparisonInputs } from "../compare/comparison_files.ts";
+import { DIFF_METRICS, diffComparisons, type DiffMetric } from "../compare/diff.ts";
+import { renderDiff } from "../report/diff_markdown.ts";
+import { DEFAULT_BAND } from "../compare/verdict.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 import { parseFlags, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
 

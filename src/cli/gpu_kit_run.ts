@@ -34,7 +34,7 @@ import { MODEL_NAMES } from "../models/spec.ts";
 import { KERAS_BACKENDS, KERAS_PINS, type KerasBackend } from "../peer/keras.ts";
 import { describeKerasDevice, kerasBackendName } from "../peer/keras_results.ts";
 import { runKerasSide } from "../peer/keras_side.ts";
-import { collectEnvironment } from "../results/environment.ts";
+import { collectEnvironment } from "../measure/environment.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { validateResults } from "../results/schema.ts";
 import { readResults } from "../train/experiment.ts";

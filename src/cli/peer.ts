@@ -15,9 +15,9 @@ import { type KerasProbe, kerasVenvDir, measureCeiling, probeKeras } from "../pe
 import { runKerasSide } from "../peer/keras_side.ts";
 import { renderPeer } from "../peer/markdown.ts";
 import { renderPeerHtml } from "../peer/html.ts";
-import { loadChartScripts } from "../results/html_assets.ts";
+import { loadChartScripts } from "../report/html_assets.ts";
 import { type PeerRun, summarizePeer } from "../peer/summary.ts";
-import { collectEnvironment, type Environment } from "../results/environment.ts";
+import { collectEnvironment, type Environment } from "../measure/environment.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { COMPARED_ENGINES, type EngineSpec, getEngineSpec } from "../engines/registry.ts";
 import { readResults } from "../train/experiment.ts";

@@ -17,7 +17,7 @@ import { DEFAULT_ENGINE, type EngineSpec, getEngineSpec } from "../engines/regis
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
 import { type PreparedEngine, prepareEngine } from "../tf_ops/install.ts";
 import { dataChecksumMismatch } from "../results/data_source.ts";
-import { collectEnvironment, type Environment } from "../results/environment.ts";
+import { collectEnvironment, type Environment } from "../measure/environment.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { epochTimes } from "../results/stats.ts";
 import { runExperiment } from "../train/experiment.ts";

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { rowsFromResults } from "../results/comparison_rows.ts";
-import { renderHtmlPage } from "../results/html.ts";
-import type { ChartScript } from "../results/html_assets.ts";
-import { type ChartSeries, htmlCharts } from "../results/html_charts.ts";
+import { rowsFromResults } from "../compare/comparison_rows.ts";
+import { renderHtmlPage } from "../report/html.ts";
+import type { ChartScript } from "../report/html_assets.ts";
+import { type ChartSeries, htmlCharts } from "../report/html_charts.ts";
 import { renderPeer } from "./markdown.ts";
 import type { PeerRun, PeerSummary } from "./summary.ts";
 

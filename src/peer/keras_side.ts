@@ -13,7 +13,7 @@ import { writeJsonAtomic } from "../_util/fs.ts";
 import { type DataSplit, epochOrder } from "../data/split.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec } from "../models/spec.ts";
-import type { Environment } from "../results/environment.ts";
+import type { Environment } from "../measure/environment.ts";
 import type { EpochRecord, ResultsFile, RunRecord } from "../results/schema.ts";
 import {
   inferenceTimingFor,

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { fixed, markdownTable } from "../results/markdown.ts";
-import { DEFAULT_BAND, formatRatio } from "../results/verdict.ts";
+import { fixed, markdownTable } from "../report/markdown.ts";
+import { DEFAULT_BAND, formatRatio } from "../compare/verdict.ts";
 import type {
   PeerEngineConfig,
   PeerSummary,
@@ -14,7 +14,7 @@ import type {
   SideMeasures,
   SideSummary,
 } from "./summary.ts";
-import { mib, milliseconds, signedSeconds, targetLabel } from "../results/measures_markdown.ts";
+import { mib, milliseconds, signedSeconds, targetLabel } from "../report/measures_markdown.ts";
 
 /** One engine's configuration, in words. */
 function engineWords(c: PeerEngineConfig): string {

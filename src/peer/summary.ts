@@ -7,12 +7,12 @@
  *
  * @module
  */
-import { describeCpu, describeOneDnn } from "../results/environment.ts";
+import { describeCpu, describeOneDnn } from "../measure/environment.ts";
 import { ENGINE_NAMES } from "../engines/registry.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { bootstrapRatio, type Interval, median, percentile } from "../_util/stats.ts";
 import { epochTimes, MIN_SAMPLES, steadyEpochSeconds } from "../results/stats.ts";
-import { type Verdict, verdictOf } from "../results/verdict.ts";
+import { type Verdict, verdictOf } from "../compare/verdict.ts";
 import { isMeasured, type Measured, type NotMeasured } from "../measure/measures.ts";
 import { summarizeTimeToAccuracy, type TargetSummary } from "../measure/time_to_accuracy.ts";
 

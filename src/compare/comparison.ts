@@ -17,11 +17,11 @@
  */
 import { DEFAULT_ENGINE, ENGINE_NAMES } from "../engines/registry.ts";
 import { machineOf, machineSummary, rowFromSkipped, rowsFromResults } from "./comparison_rows.ts";
-import type { ResultsFile } from "./schema.ts";
+import type { ResultsFile } from "../results/schema.ts";
 import type { MeasuresRecord } from "../measure/measures.ts";
 import { bootstrapRatio, type Interval } from "../_util/stats.ts";
 import { speedupVerdict, type Verdict } from "./verdict.ts";
-import { MIN_SAMPLES } from "./stats.ts";
+import { MIN_SAMPLES } from "../results/stats.ts";
 import { type GpuCpuPair, gpuCpuPairs } from "./gpu_cpu_pairs.ts";
 
 /** The backend every speed-up is measured against. */

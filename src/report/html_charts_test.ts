@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { htmlCharts, seriesOf } from "./html_charts.ts";
-import { rowsFromResults } from "./comparison_rows.ts";
-import { validateResults } from "./schema.ts";
+import { rowsFromResults } from "../compare/comparison_rows.ts";
+import { validateResults } from "../results/schema.ts";
 
 async function rows(name: string) {
   const path = new URL(`../../fixtures/results/${name}/results.json`, import.meta.url);

@@ -12,7 +12,7 @@
  */
 import { bootstrapRatio, type Interval, median } from "../_util/stats.ts";
 import type { ComparisonRow, RowSetup } from "./comparison.ts";
-import { MIN_SAMPLES } from "./stats.ts";
+import { MIN_SAMPLES } from "../results/stats.ts";
 import {
   checkBand,
   DEFAULT_BAND,

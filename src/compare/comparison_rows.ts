@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { describeCpu, describeGpu, describeOneDnn } from "./environment.ts";
-import { batch1Interval, epochTimes, MIN_SAMPLES, steadyEpochSeconds } from "./stats.ts";
+import { describeCpu, describeGpu, describeOneDnn } from "../measure/environment.ts";
+import { batch1Interval, epochTimes, MIN_SAMPLES, steadyEpochSeconds } from "../results/stats.ts";
 import { bootstrapInterval } from "../_util/stats.ts";
-import type { ResultsFile, RunRecord } from "./schema.ts";
+import type { ResultsFile, RunRecord } from "../results/schema.ts";
 import type { ComparisonRow, MachineSummary, RowSetup, SkippedRun } from "./comparison.ts";
 
 /** The machine name of a results file: `env.machine`, else a name made from its CPU. */

@@ -11,7 +11,7 @@
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import type { Comparison, ComparisonRow } from "./comparison.ts";
+import type { Comparison, ComparisonRow } from "../compare/comparison.ts";
 import { isMeasured } from "../measure/measures.ts";
 import { seriesName } from "./html_charts.ts";
 

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { DOMParser } from "@xmldom/xmldom";
 import { BACKEND_NAMES } from "../backends/registry.ts";
 import { comparisonChartSpec, renderComparisonSvg } from "./chart.ts";
-import { buildComparison, type Comparison } from "./comparison.ts";
-import { type ResultsFile, validateResults } from "./schema.ts";
+import { buildComparison, type Comparison } from "../compare/comparison.ts";
+import { type ResultsFile, validateResults } from "../results/schema.ts";
 
 const FIXTURES = new URL("../../fixtures/results/", import.meta.url).pathname;
 

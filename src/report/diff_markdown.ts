@@ -7,8 +7,8 @@
  * @module
  */
 import { fixed, markdownTable } from "./markdown.ts";
-import { type ComparisonDiff, DIFF_METRICS } from "./diff.ts";
-import { formatRatio } from "./verdict.ts";
+import { type ComparisonDiff, DIFF_METRICS } from "../compare/diff.ts";
+import { formatRatio } from "../compare/verdict.ts";
 
 const percent = (x: number) => `${+(x * 100).toFixed(2)}%`;
 

@@ -14,7 +14,7 @@
  */
 import { bootstrapRatio, type Interval } from "../_util/stats.ts";
 import type { ComparisonRow, RowSetup } from "./comparison.ts";
-import { MIN_SAMPLES } from "./stats.ts";
+import { MIN_SAMPLES } from "../results/stats.ts";
 import { speedupVerdict, type Verdict } from "./verdict.ts";
 
 /** A ratio (above 1: the GPU is faster), with its interval and verdict when the samples give one. */

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { buildComparison, type ComparisonRow } from "./comparison.ts";
 import { diffComparisons } from "./diff.ts";
-import { renderDiff } from "./diff_markdown.ts";
-import { validateResults } from "./schema.ts";
+import { renderDiff } from "../report/diff_markdown.ts";
+import { validateResults } from "../results/schema.ts";
 
 const FIXTURE = join(
   new URL("../../fixtures/results/", import.meta.url).pathname,

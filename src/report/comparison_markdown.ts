@@ -5,11 +5,11 @@
  *
  * @module
  */
-import type { Comparison, ComparisonRow, VerdictedInterval } from "./comparison.ts";
-import { DEFAULT_BAND } from "./verdict.ts";
+import type { Comparison, ComparisonRow, VerdictedInterval } from "../compare/comparison.ts";
+import { DEFAULT_BAND } from "../compare/verdict.ts";
 import { fixed, intervalCell, markdownTable, secondsDigits, tailNote } from "./markdown.ts";
 import { renderMeasures } from "./measures_markdown.ts";
-import type { GpuCpuPair, PairRatio } from "./gpu_cpu_pairs.ts";
+import type { GpuCpuPair, PairRatio } from "../compare/gpu_cpu_pairs.ts";
 
 function n(x: number): string {
   return x.toLocaleString("en-US", { maximumFractionDigits: 0 });

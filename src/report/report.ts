@@ -5,11 +5,11 @@
  * @module
  */
 import { CLASS_NAMES } from "../data/classes.ts";
-import { machineOf } from "./comparison_rows.ts";
-import { describeCpu, describeGpu, describeOneDnn } from "./environment.ts";
+import { machineOf } from "../compare/comparison_rows.ts";
+import { describeCpu, describeGpu, describeOneDnn } from "../measure/environment.ts";
 import { fixed, intervalCell, markdownTable, secondsDigits, tailNote } from "./markdown.ts";
-import type { InferenceRecord, ResultsFile } from "./schema.ts";
-import { batch1Interval, epochTimes } from "./stats.ts";
+import type { InferenceRecord, ResultsFile } from "../results/schema.ts";
+import { batch1Interval, epochTimes } from "../results/stats.ts";
 import { renderMeasures } from "./measures_markdown.ts";
 
 function pct(x: number | null | undefined): string {
