@@ -209,9 +209,8 @@ export {
   buildComparison,
   type BuildComparisonOptions,
   type Comparison,
-  type ComparisonRow,
-  type SkippedRun,
 } from "./src/compare/comparison.ts";
+export { type ComparisonRow, type SkippedRun } from "./src/compare/row.ts";
 export {
   frameworkOf,
   type GpuCpuPair,

@@ -9,7 +9,8 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { buildComparison, type ComparisonRow, type MachineSummary } from "../compare/comparison.ts";
+import { buildComparison } from "../compare/comparison.ts";
+import { type ComparisonRow, type MachineSummary } from "../compare/row.ts";
 import { machineSummary } from "../compare/comparison_rows.ts";
 import { readComparisonInputs } from "../compare/comparison_files.ts";
 import { DIFF_METRICS, diffComparisons, type DiffMetric } from "../compare/diff.ts";

@@ -7,7 +7,8 @@
  * @module
  */
 import { join, relative } from "node:path";
-import type { Comparison, ComparisonRow, MachineSummary } from "./comparison.ts";
+import type { Comparison } from "./comparison.ts";
+import type { ComparisonRow, MachineSummary } from "./row.ts";
 import { type ResultsFile, validateResults } from "../results/schema.ts";
 import { onlyEngineOn } from "../engines/registry.ts";
 

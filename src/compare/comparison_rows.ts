@@ -9,7 +9,7 @@ import { describeCpu, describeGpu, describeOneDnn } from "../measure/environment
 import { batch1Interval, epochTimes, MIN_SAMPLES, steadyEpochSeconds } from "../results/stats.ts";
 import { bootstrapInterval } from "../_util/stats.ts";
 import type { ResultsFile, RunRecord } from "../results/schema.ts";
-import type { ComparisonRow, MachineSummary, RowSetup, SkippedRun } from "./comparison.ts";
+import type { ComparisonRow, MachineSummary, RowSetup, SkippedRun } from "./row.ts";
 
 /** The machine name of a results file: `env.machine`, else a name made from its CPU. */
 export function machineOf(results: ResultsFile): string {

@@ -11,7 +11,7 @@
  * @module
  */
 import { bootstrapRatio, type Interval, median } from "../_util/stats.ts";
-import type { ComparisonRow, RowSetup } from "./comparison.ts";
+import type { ComparisonRow, RowSetup } from "./row.ts";
 import { MIN_SAMPLES } from "../results/stats.ts";
 import {
   checkBand,

@@ -13,7 +13,7 @@
  * @module
  */
 import { bootstrapRatio, type Interval } from "../_util/stats.ts";
-import type { ComparisonRow, RowSetup } from "./comparison.ts";
+import type { ComparisonRow, RowSetup } from "./row.ts";
 import { MIN_SAMPLES } from "../results/stats.ts";
 import { speedupVerdict, type Verdict } from "./verdict.ts";
 

@@ -11,7 +11,8 @@
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import type { Comparison, ComparisonRow } from "../compare/comparison.ts";
+import type { Comparison } from "../compare/comparison.ts";
+import type { ComparisonRow } from "../compare/row.ts";
 import { isMeasured } from "../measure/measures.ts";
 import { seriesName } from "./html_charts.ts";
 

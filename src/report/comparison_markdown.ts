@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { Comparison, ComparisonRow, VerdictedInterval } from "../compare/comparison.ts";
+import type { Comparison } from "../compare/comparison.ts";
+import type { ComparisonRow, VerdictedInterval } from "../compare/row.ts";
 import { DEFAULT_BAND } from "../compare/verdict.ts";
 import { fixed, intervalCell, markdownTable, secondsDigits, tailNote } from "./markdown.ts";
 import { renderMeasures } from "./measures_markdown.ts";

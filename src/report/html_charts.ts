@@ -12,7 +12,7 @@
  * @module
  */
 import type { TopLevelSpec } from "vega-lite";
-import type { ComparisonRow } from "../compare/comparison.ts";
+import type { ComparisonRow } from "../compare/row.ts";
 import { isMeasured } from "../measure/measures.ts";
 
 /** One chart of a page. */
