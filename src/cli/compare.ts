@@ -17,7 +17,7 @@ import type { ProbeResult } from "../backends/types.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
 import { buildComparison } from "../compare/comparison.ts";
-import { type SkippedRun } from "../compare/row.ts";
+import type { SkippedRun } from "../compare/row.ts";
 import { writeComparison } from "../report/comparison_output.ts";
 import { speedupCell } from "../report/comparison_markdown.ts";
 import { secondsDigits } from "../report/markdown.ts";

@@ -10,10 +10,11 @@
  */
 import { join, resolve } from "node:path";
 import { buildComparison } from "../compare/comparison.ts";
-import { type ComparisonRow, type MachineSummary } from "../compare/row.ts";
+import type { ComparisonRow, MachineSummary } from "../compare/row.ts";
 import { machineSummary } from "../compare/comparison_rows.ts";
 import { readComparisonInputs } from "../compare/comparison_files.ts";
-import { DIFF_METRICS, diffComparisons, type DiffMetric } from "../compare/diff.ts";
+import { diffComparisons } from "../compare/diff.ts";
+import { DIFF_METRICS, type DiffMetric } from "../compare/diff_metrics.ts";
 import { renderDiff } from "../report/diff_markdown.ts";
 import { DEFAULT_BAND } from "../compare/verdict.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";

@@ -6,108 +6,20 @@
  * threshold is significant. Rows whose runs were set up differently (data,
  * oneDNN, sizes, seed, threads, CPU, inference path) are not paired: the
  * pair is refused and what differs is named, since only the code may differ
- * between a baseline and a candidate.
+ * between a baseline and a candidate (`diff_setup.ts`). The figures and
+ * their changes are in `diff_metrics.ts`.
  *
  * @module
  */
-import { bootstrapRatio, type Interval, median } from "../_util/stats.ts";
-import type { ComparisonRow, RowSetup } from "./row.ts";
-import { MIN_SAMPLES } from "../results/stats.ts";
+import type { ComparisonRow } from "./row.ts";
 import {
-  checkBand,
-  DEFAULT_BAND,
-  isSignificantSlowdown,
-  type Verdict,
-  verdictOf,
-} from "./verdict.ts";
-
-/** The setup fields that must agree for two rows to be paired, with how the refusal names them. */
-export const MUST_AGREE: readonly { field: keyof RowSetup; label: string }[] = [
-  { field: "dataSha256", label: "data checksums" },
-  { field: "onednn", label: "oneDNN" },
-  { field: "batchSize", label: "batch size" },
-  { field: "inferenceBatchSize", label: "inference batch size" },
-  { field: "trainSize", label: "training images" },
-  { field: "testSize", label: "test images" },
-  { field: "seed", label: "seed" },
-  { field: "threads", label: "threads" },
-  { field: "cpu", label: "CPU" },
-];
-
-/** What may differ between a paired base and new row, and is shown beside the pair. */
-export const MAY_DIFFER = [
-  "git commit",
-  "Deno, TF.js and libtensorflow versions",
-  "epochs",
-] as const;
-
-/** A timed figure the diff compares, where its samples are and what they measure. */
-export interface DiffMetric {
-  /** Short name, as `--metrics` takes it. */
-  name: "epoch" | "batch1" | "batched";
-  /** In words, for the reports. */
-  label: string;
-  /** The samples: times, so a ratio above 1 is slower. */
-  samples: (row: ComparisonRow) => readonly number[] | null | undefined;
-  /** Over what the interval is drawn. */
-  over: string;
-}
-
-/**
- * The figures judged when each side is one process: the epoch time, whose
- * samples are epochs of hundreds of steps each. Latency varies more between
- * two processes than within one (BENCHMARKS.md, "Two idle runs of one
- * commit"), which an interval over one process's calls cannot hold: it is
- * judged over repeated runs only, each run's median a sample.
- */
-export const JUDGED_FROM_ONE_RUN: readonly DiffMetric["name"][] = ["epoch"];
-
-/** Every figure the diff compares, in report order. */
-export const DIFF_METRICS: readonly DiffMetric[] = [
-  {
-    name: "epoch",
-    label: "s/epoch",
-    samples: (r) => r.samples?.epochSeconds,
-    over: "steady epochs",
-  },
-  {
-    name: "batch1",
-    label: "batch-1 latency",
-    samples: (r) => r.samples?.batch1Ms,
-    over: "batch-1 calls",
-  },
-  {
-    name: "batched",
-    label: "batched time per call",
-    samples: (r) => r.samples?.batchedMs,
-    over: "batched calls",
-  },
-];
-
-/** One figure of one pair. */
-export interface MetricChange {
-  /** {@link DiffMetric.name}. */
-  metric: DiffMetric["name"];
-  /** The base's median. */
-  base: number;
-  /** The new median. */
-  new: number;
-  /** New over base (above 1: slower). */
-  ratio: number;
-  /** 95% bootstrap interval of the ratio. */
-  interval: Interval;
-  /**
-   * What it concludes for the new run; null where it is not judged: a
-   * latency figure with one process per side (see {@link JUDGED_FROM_ONE_RUN}).
-   */
-  verdict: Verdict | null;
-  /** Samples on each side. */
-  n: { base: number; new: number };
-  /** What the samples are: within one run (`steady epochs`, `calls`) or each run's median (`runs`). */
-  over: string;
-  /** A significant slowdown beyond the `failOnRegression` threshold. */
-  regression: boolean;
-}
+  type SetupDifference,
+  setupDifferences,
+  softwareDifferences,
+  type SoftwareOf,
+} from "./diff_setup.ts";
+import { changeOf, DIFF_METRICS, type DiffMetric, type MetricChange } from "./diff_metrics.ts";
+import { checkBand, DEFAULT_BAND } from "./verdict.ts";
 
 /** One row of either side and what became of it. */
 export interface DiffPair {
@@ -128,9 +40,9 @@ export interface DiffPair {
   /** Why it was not compared, in words. */
   reason: string | null;
   /** What differs between the two rows' setups. */
-  differs: { what: string; base: string; new: string }[];
+  differs: SetupDifference[];
   /** What may differ and did (commit, versions, epochs), shown, not refused. */
-  alsoDiffers: { what: string; base: string; new: string }[];
+  alsoDiffers: SetupDifference[];
   /** Each compared figure; figures without two samples on both sides are left out. */
   changes: MetricChange[];
 }
@@ -168,7 +80,7 @@ export interface DiffOptions {
   /** Where each side came from, in words. Default `"base"` and `"new"`. */
   sources?: { base: string; new: string };
   /** The software a row ran: versions and commit, for `alsoDiffers`. Default: none known. */
-  software?: (row: ComparisonRow, side: "base" | "new") => { commit?: string; versions?: string };
+  software?: SoftwareOf;
   /** Build time. Default: now. */
   now?: Date;
 }
@@ -180,6 +92,15 @@ function grouped(rows: readonly ComparisonRow[]): ComparisonRow[][] {
   const groups = new Map<string, ComparisonRow[]>();
   for (const r of rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
   return [...groups.values()];
+}
+
+/** What pairing a group needs besides its rows: the options resolved, and the figures chosen. */
+interface PairingContext {
+  band: number;
+  failOnRegression: number | null;
+  chosen: readonly DiffMetric[];
+  sources: { base: string; new: string };
+  software: SoftwareOf | undefined;
 }
 
 /**
@@ -206,91 +127,28 @@ export function diffComparisons(
     now = new Date(),
   } = options;
   checkBand(band);
-  const chosen = DIFF_METRICS.filter((m) => metrics.includes(m.name));
+  const context: PairingContext = {
+    band,
+    failOnRegression,
+    chosen: DIFF_METRICS.filter((m) => metrics.includes(m.name)),
+    sources,
+    software,
+  };
   const baseGroups = grouped(base);
   const nextGroups = grouped(next);
-  const nextByKey = new Map(nextGroups.map((g) => [key(g[0]), g]));
-  const baseKeys = new Set(baseGroups.map((g) => key(g[0])));
   const used = new Set<ComparisonRow[]>();
   const pairs: DiffPair[] = [];
-  const sameModel = (groups: ComparisonRow[][], r: ComparisonRow) =>
-    groups.filter((g) => g[0].model === r.model && g[0].backend === r.backend);
-
   for (const bs of baseGroups) {
-    const b = bs[0];
-    const label = { machine: b.machine, model: b.model, backend: b.backend, engine: b.engine };
-    let ns = nextByKey.get(key(b));
-    const identity: DiffPair["differs"] = [];
-    if (!ns) {
-      const unmatched = sameModel(nextGroups, b).filter((g) => !baseKeys.has(key(g[0])));
-      if (unmatched.length === 1 && sameModel(baseGroups, b).length === 1) {
-        ns = unmatched[0];
-        const n = ns[0];
-        if (n.machine !== b.machine) {
-          identity.push({ what: "machine", base: b.machine, new: n.machine });
-        }
-        if (n.engine !== b.engine) identity.push({ what: "engine", base: b.engine, new: n.engine });
-      }
-    }
-    if (!ns) {
-      pairs.push(unpaired(label, `no ${sources.new} row of ${describe(b)}`));
+    const counterpart = counterpartOf(bs[0], baseGroups, nextGroups);
+    if (!counterpart) {
+      pairs.push(unpaired(bs[0], `no ${sources.new} row of ${describe(bs[0])}`));
       continue;
     }
-    used.add(ns);
-    const n = ns[0];
-    const within = [...bs.slice(1).map((x) => [b, x]), ...ns.slice(1).map((x) => [n, x])]
-      .flatMap(([x, y]) => setupDifferences(x, y));
-    const differs = [...identity, ...setupDifferences(b, n), ...within];
-    const alsoDiffers = softwareDifferences(b, n, software);
-    if (differs.length > 0) {
-      pairs.push({
-        ...label,
-        status: "refused",
-        reason: `set up differently: ${
-          differs.map((d) => `${d.what} (${d.base} against ${d.new})`).join("; ")
-        }; only the code may differ between base and new`,
-        differs,
-        alsoDiffers,
-        changes: [],
-      });
-      continue;
-    }
-    const unmeasured = [...bs, ...ns].find((r) => r.status !== "measured");
-    if (unmeasured) {
-      pairs.push({
-        ...label,
-        status: "not measured",
-        reason: `${
-          bs.includes(unmeasured) ? sources.base : sources.new
-        } row is ${unmeasured.status}: ${unmeasured.note ?? "no figures"}`,
-        differs: [],
-        alsoDiffers,
-        changes: [],
-      });
-      continue;
-    }
-    const changes = chosen.flatMap((m) => {
-      const change = changeOf(m, bs, ns!, band, failOnRegression);
-      return change ? [change] : [];
-    });
-    pairs.push({
-      ...label,
-      status: "compared",
-      reason: changes.length === 0 ? "no figure has two samples on both sides" : null,
-      differs: [],
-      alsoDiffers,
-      changes,
-    });
+    used.add(counterpart.rows);
+    pairs.push(pairOf(bs, counterpart.rows, counterpart.identity, context));
   }
   for (const ns of nextGroups) {
-    if (used.has(ns)) continue;
-    const n = ns[0];
-    pairs.push(
-      unpaired(
-        { machine: n.machine, model: n.model, backend: n.backend, engine: n.engine },
-        `no ${sources.base} row of ${describe(n)}`,
-      ),
-    );
+    if (!used.has(ns)) pairs.push(unpaired(ns[0], `no ${sources.base} row of ${describe(ns[0])}`));
   }
   return {
     kind: "fmnist-bench-diff",
@@ -306,111 +164,88 @@ export function diffComparisons(
   };
 }
 
+/**
+ * The new group that base row `b`'s group pairs with: the one of the same
+ * key, else the only unmatched one of the same model and backend when the
+ * base side has only one such group too (`identity` then names the machine
+ * or engine that differs); undefined where there is none.
+ */
+function counterpartOf(
+  b: ComparisonRow,
+  baseGroups: readonly ComparisonRow[][],
+  nextGroups: readonly ComparisonRow[][],
+): { rows: ComparisonRow[]; identity: SetupDifference[] } | undefined {
+  const same = nextGroups.find((g) => key(g[0]) === key(b));
+  if (same) return { rows: same, identity: [] };
+  const baseKeys = new Set(baseGroups.map((g) => key(g[0])));
+  const sameModel = (groups: readonly ComparisonRow[][]) =>
+    groups.filter((g) => g[0].model === b.model && g[0].backend === b.backend);
+  const unmatched = sameModel(nextGroups).filter((g) => !baseKeys.has(key(g[0])));
+  if (unmatched.length !== 1 || sameModel(baseGroups).length !== 1) return undefined;
+  const n = unmatched[0][0];
+  const identity: SetupDifference[] = [];
+  if (n.machine !== b.machine) identity.push({ what: "machine", base: b.machine, new: n.machine });
+  if (n.engine !== b.engine) identity.push({ what: "engine", base: b.engine, new: n.engine });
+  return { rows: unmatched[0], identity };
+}
+
+/** The pair of base runs `bs` and new runs `ns`: refused, not measured, or compared figure by figure. */
+function pairOf(
+  bs: readonly ComparisonRow[],
+  ns: readonly ComparisonRow[],
+  identity: readonly SetupDifference[],
+  context: PairingContext,
+): DiffPair {
+  const [b, n] = [bs[0], ns[0]];
+  const label = { machine: b.machine, model: b.model, backend: b.backend, engine: b.engine };
+  const within = [...bs.slice(1).map((x) => [b, x]), ...ns.slice(1).map((x) => [n, x])]
+    .flatMap(([x, y]) => setupDifferences(x, y));
+  const differs = [...identity, ...setupDifferences(b, n), ...within];
+  const alsoDiffers = softwareDifferences(b, n, context.software);
+  if (differs.length > 0) {
+    return {
+      ...label,
+      status: "refused",
+      reason: `set up differently: ${
+        differs.map((d) => `${d.what} (${d.base} against ${d.new})`).join("; ")
+      }; only the code may differ between base and new`,
+      differs,
+      alsoDiffers,
+      changes: [],
+    };
+  }
+  const unmeasured = [...bs, ...ns].find((r) => r.status !== "measured");
+  if (unmeasured) {
+    return {
+      ...label,
+      status: "not measured",
+      reason: `${
+        bs.includes(unmeasured) ? context.sources.base : context.sources.new
+      } row is ${unmeasured.status}: ${unmeasured.note ?? "no figures"}`,
+      differs: [],
+      alsoDiffers,
+      changes: [],
+    };
+  }
+  const changes = context.chosen.flatMap((m) => {
+    const change = changeOf(m, bs, ns, context.band, context.failOnRegression);
+    return change ? [change] : [];
+  });
+  return {
+    ...label,
+    status: "compared",
+    reason: changes.length === 0 ? "no figure has two samples on both sides" : null,
+    differs: [],
+    alsoDiffers,
+    changes,
+  };
+}
+
 function describe(r: ComparisonRow): string {
   return `${r.machine} ${r.model} ${r.backend} ${r.engine}`;
 }
 
-function unpaired(
-  label: Pick<DiffPair, "machine" | "model" | "backend" | "engine">,
-  reason: string,
-): DiffPair {
+function unpaired(r: ComparisonRow, reason: string): DiffPair {
+  const label = { machine: r.machine, model: r.model, backend: r.backend, engine: r.engine };
   return { ...label, status: "unpaired", reason, differs: [], alsoDiffers: [], changes: [] };
-}
-
-function setupDifferences(b: ComparisonRow, n: ComparisonRow): DiffPair["differs"] {
-  const out: DiffPair["differs"] = [];
-  if (b.inferencePath !== n.inferencePath) {
-    out.push({
-      what: "inference path",
-      base: String(b.inferencePath),
-      new: String(n.inferencePath),
-    });
-  }
-  if (!b.setup || !n.setup) {
-    if (b.status === "measured" && n.status === "measured") {
-      out.push({
-        what: "setup",
-        base: b.setup ? "recorded" : "not recorded",
-        new: n.setup ? "recorded" : "not recorded",
-      });
-    }
-    return out;
-  }
-  for (const { field, label } of MUST_AGREE) {
-    const x = b.setup[field];
-    const y = n.setup[field];
-    if (x !== y) out.push({ what: label, base: shortValue(x), new: shortValue(y) });
-  }
-  return out;
-}
-
-function shortValue(v: string | number | null): string {
-  if (v === null) return "not recorded";
-  const s = String(v);
-  return /^[0-9a-f]{64}( [0-9a-f]{64}){3}$/.test(s) ? `${s.slice(0, 12)}…` : s;
-}
-
-function softwareDifferences(
-  b: ComparisonRow,
-  n: ComparisonRow,
-  software: DiffOptions["software"],
-): DiffPair["alsoDiffers"] {
-  const out: DiffPair["alsoDiffers"] = [];
-  if (b.epochs !== n.epochs) {
-    out.push({ what: "epochs", base: String(b.epochs), new: String(n.epochs) });
-  }
-  if (!software) return out;
-  const x = software(b, "base");
-  const y = software(n, "new");
-  if (x.commit !== y.commit) {
-    out.push({ what: "git commit", base: x.commit ?? "–", new: y.commit ?? "–" });
-  }
-  if (x.versions !== y.versions) {
-    out.push({ what: "versions", base: x.versions ?? "–", new: y.versions ?? "–" });
-  }
-  return out;
-}
-
-/**
- * A figure's samples for one side: each run's median when both sides have
- * repeated runs (`overRuns`), else every run's own samples pooled.
- */
-function sideSamples(
-  metric: DiffMetric,
-  runs: readonly ComparisonRow[],
-  overRuns: boolean,
-): number[] | null {
-  const own = runs.map((r) => metric.samples(r));
-  if (own.some((x) => !x || x.length === 0)) return null;
-  const samples = overRuns ? own.map((x) => median(x!)) : own.flatMap((x) => [...x!]);
-  return samples.length >= MIN_SAMPLES ? samples : null;
-}
-
-function changeOf(
-  metric: DiffMetric,
-  bs: readonly ComparisonRow[],
-  ns: readonly ComparisonRow[],
-  band: number,
-  failOnRegression: number | null,
-): MetricChange | null {
-  const overRuns = bs.length > 1 && ns.length > 1;
-  const x = sideSamples(metric, bs, overRuns);
-  const y = sideSamples(metric, ns, overRuns);
-  if (!x || !y) return null;
-  const judged = overRuns || JUDGED_FROM_ONE_RUN.includes(metric.name);
-  const interval = bootstrapRatio(y, x);
-  const baseMedian = median(x);
-  const newMedian = median(y);
-  return {
-    metric: metric.name,
-    base: baseMedian,
-    new: newMedian,
-    ratio: newMedian / baseMedian,
-    interval,
-    verdict: judged ? verdictOf(interval, band) : null,
-    n: { base: x.length, new: y.length },
-    over: overRuns ? "runs (each run's median)" : metric.over,
-    regression: judged && failOnRegression !== null &&
-      isSignificantSlowdown(interval, failOnRegression),
-  };
 }

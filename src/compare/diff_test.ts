@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { buildComparison } from "./comparison.ts";
-import { type ComparisonRow } from "./row.ts";
+import type { ComparisonRow } from "./row.ts";
 import { diffComparisons } from "./diff.ts";
 import { renderDiff } from "../report/diff_markdown.ts";
 import { validateResults } from "../results/schema.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { buildComparison } from "./comparison.ts";
-import { type ComparisonRow } from "./row.ts";
+import type { ComparisonRow } from "./row.ts";
 import { renderComparison } from "../report/comparison_markdown.ts";
 import { frameworkOf, gpuCpuPairs } from "./gpu_cpu_pairs.ts";
 import { validateResults } from "../results/schema.ts";

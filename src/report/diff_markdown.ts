@@ -7,7 +7,8 @@
  * @module
  */
 import { fixed, markdownTable } from "./markdown.ts";
-import { type ComparisonDiff, DIFF_METRICS } from "../compare/diff.ts";
+import type { ComparisonDiff } from "../compare/diff.ts";
+import { DIFF_METRICS } from "../compare/diff_metrics.ts";
 import { formatRatio } from "../compare/verdict.ts";
 
 const percent = (x: number) => `${+(x * 100).toFixed(2)}%`;
