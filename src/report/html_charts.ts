@@ -7,13 +7,16 @@
  * {@link htmlCharts} says why.
  *
  * Every figure is a row's own: seconds per epoch are of the row's own epoch
- * (its training images are in the tooltip), never scaled to another's.
+ * (its training images are in the tooltip), never scaled to another's. The
+ * figures a tooltip or an axis shows are rounded as the Markdown tables
+ * round them (`markdown.ts`).
  *
  * @module
  */
 import type { TopLevelSpec } from "vega-lite";
 import type { ComparisonRow } from "../compare/row.ts";
 import { isMeasured } from "../measure/measures.ts";
+import { fixed, intervalCell, secondsDigits } from "./markdown.ts";
 
 /** One chart of a page. */
 export interface HtmlChart {
@@ -82,6 +85,11 @@ export function htmlCharts(all: readonly ChartSeries[]): HtmlCharts {
   return { charts, notDrawn };
 }
 
+/** A tooltip line: a field of the datum, shown as it is (the labels are rounded already). */
+function tip(field: string, title: string) {
+  return { field, title, type: "nominal" } as const;
+}
+
 function color(order: readonly string[]) {
   return { field: "series", type: "nominal", title: "run", scale: { domain: order } } as const;
 }
@@ -125,6 +133,7 @@ function accuracyChart(rows: readonly ChartSeries[], order: readonly string[]): 
       series,
       epoch: e.epoch,
       accuracy: e.accuracy,
+      accuracyLabel: `${fixed(e.accuracy * 100, 2)}%`,
     }))
   );
   if (values.length === 0) return "accuracy curves: no row recorded an accuracy per epoch";
@@ -140,8 +149,9 @@ function accuracyChart(rows: readonly ChartSeries[], order: readonly string[]): 
       spec: {
         width: 260,
         height: 200,
-        mark: { type: "line", point: true, tooltip: true },
+        mark: { type: "line", point: true },
         encoding: {
+          tooltip: [tip("series", "run"), tip("epoch", "epoch"), tip("accuracyLabel", "accuracy")],
           x: { field: "epoch", type: "quantitative", axis: { tickMinStep: 1, format: "d" } },
           y: {
             field: "accuracy",
@@ -156,25 +166,32 @@ function accuracyChart(rows: readonly ChartSeries[], order: readonly string[]): 
   };
 }
 
-function epochSecondsChart(
-  rows: readonly ChartSeries[],
-  order: readonly string[],
-): HtmlChart | string {
-  const values = rows.flatMap(({ series, row }) => {
+/** Every steady epoch of each row, then its median with its interval, each with its label. */
+function epochSecondsValues(rows: readonly ChartSeries[]) {
+  return rows.flatMap(({ series, row }) => {
     const s = row.secondsPerEpoch;
     if (!s) return [];
     const base = { model: row.model, series, trainImages: row.trainSize };
     const epochs = row.samples?.epochSeconds ?? [];
+    const digits = secondsDigits(s.median);
     return [
-      ...epochs.map((seconds) => ({ ...base, seconds })),
+      ...epochs.map((seconds) => ({ ...base, seconds, secondsLabel: fixed(seconds, digits) })),
       {
         ...base,
         median: s.median,
         ...(s.interval ? { low: s.interval.low, high: s.interval.high } : {}),
+        medianLabel: intervalCell(s.median, s.interval, digits),
         epochs: s.n,
       },
     ];
   });
+}
+
+function epochSecondsChart(
+  rows: readonly ChartSeries[],
+  order: readonly string[],
+): HtmlChart | string {
+  const values = epochSecondsValues(rows);
   if (values.length === 0) return "seconds per epoch: no row recorded an epoch time";
   const y = { field: "series", type: "nominal", title: null, sort: order };
   // The pure-JS backend is two orders of magnitude slower than the native one.
@@ -193,8 +210,13 @@ function epochSecondsChart(
           // One data source for every layer (a layer's missing field hides its mark on the
           // other rows): layers filtered apart would break the facets' independent scales.
           {
-            mark: { type: "tick", opacity: 0.5, tooltip: true },
+            mark: { type: "tick", opacity: 0.5 },
             encoding: {
+              tooltip: [
+                tip("series", "run"),
+                tip("secondsLabel", "seconds"),
+                tip("trainImages", "training images"),
+              ],
               x: {
                 field: "seconds",
                 type: "quantitative",
@@ -218,8 +240,18 @@ function epochSecondsChart(
             }]
             : []),
           {
-            mark: { type: "point", filled: true, size: 60, tooltip: { content: "data" } },
-            encoding: { x: { field: "median", type: "quantitative" }, y, color: color(order) },
+            mark: { type: "point", filled: true, size: 60 },
+            encoding: {
+              tooltip: [
+                tip("series", "run"),
+                tip("medianLabel", "median seconds [95% CI]"),
+                tip("epochs", "steady epochs"),
+                tip("trainImages", "training images"),
+              ],
+              x: { field: "median", type: "quantitative" },
+              y,
+              color: color(order),
+            },
           },
         ],
       })),
@@ -243,6 +275,8 @@ function latencyChart(rows: readonly ChartSeries[], order: readonly string[]): H
     } calls a run): the box spans the middle half, the whiskers 1.5 times that past it, and dots the calls beyond. Log scale.`,
     spec: {
       $schema: SCHEMA,
+      // the box's quartiles and the outliers in its tooltip, in milliseconds as the tables write them
+      config: { numberFormat: ".2f" },
       ...perModel(values, () => ({
         width: WIDTH,
         mark: { type: "boxplot", extent: 1.5, tooltip: true },
@@ -316,7 +350,14 @@ function timeToAccuracyChart(
         missed.push(`${series} ${row.model} ${target}`);
         return [];
       }
-      return [{ model: row.model, series, target, seconds: t.trainSeconds, epoch: t.epoch }];
+      return [{
+        model: row.model,
+        series,
+        target,
+        seconds: t.trainSeconds,
+        secondsLabel: fixed(t.trainSeconds, 1),
+        epoch: t.epoch,
+      }];
     })
   );
   if (values.length === 0) {
@@ -338,8 +379,14 @@ function timeToAccuracyChart(
       resolve: { scale: { y: "independent" } },
       spec: {
         width: WIDTH,
-        mark: { type: "point", filled: true, size: 70, tooltip: true },
+        mark: { type: "point", filled: true, size: 70 },
         encoding: {
+          tooltip: [
+            tip("series", "run"),
+            tip("target", "validation accuracy"),
+            tip("secondsLabel", "training seconds"),
+            tip("epoch", "epoch"),
+          ],
           x: { field: "seconds", type: "quantitative", title: "training seconds" },
           y: { field: "target", type: "ordinal", title: "validation accuracy" },
           color: color(order),
