@@ -250,10 +250,6 @@ export {
   setupKeras,
   type SetupKerasOptions,
 } from "./src/peer/keras.ts";
-export {
-  type PeerRun,
-  type PeerSummary,
-  summarizePeer,
-  type SummarizePeerOptions,
-} from "./src/peer/summary.ts";
+export { type PeerSummary, summarizePeer, type SummarizePeerOptions } from "./src/peer/summary.ts";
+export { type PeerRun } from "./src/peer/side_summary.ts";
 export { renderPeer } from "./src/peer/markdown.ts";

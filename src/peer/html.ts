@@ -10,7 +10,8 @@ import { renderHtmlPage } from "../report/html.ts";
 import type { ChartScript } from "../report/html_assets.ts";
 import { type ChartSeries, htmlCharts } from "../report/html_charts.ts";
 import { renderPeer } from "./markdown.ts";
-import type { PeerRun, PeerSummary } from "./summary.ts";
+import type { PeerSummary } from "./summary.ts";
+import type { PeerRun } from "./side_summary.ts";
 
 /** The page of a peer comparison, from its summary and the runs behind it. */
 export function renderPeerHtml(

@@ -7,13 +7,9 @@
  */
 import { fixed, markdownTable } from "../report/markdown.ts";
 import { DEFAULT_BAND, formatRatio } from "../compare/verdict.ts";
-import type {
-  PeerEngineConfig,
-  PeerSummary,
-  PeerVerdict,
-  SideMeasures,
-  SideSummary,
-} from "./summary.ts";
+import type { PeerEngineConfig, PeerSummary } from "./summary.ts";
+import type { PeerVerdict } from "./engine_ratios.ts";
+import type { SideMeasures, SideSummary } from "./side_summary.ts";
 import { mib, milliseconds, signedSeconds, targetLabel } from "../report/measures_markdown.ts";
 
 /** One engine's configuration, in words. */
