@@ -1,7 +1,7 @@
 /**
  * `peer.html`: `peer.md` with interactive charts of every run of both
  * sides (each repeat its own series), drawn in a page that opens from disk
- * with no network (`results/html.ts`).
+ * with no network (`src/report/html.ts`).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * A diff of two comparisons (`diff.ts`) as Markdown, suited to a CI job's
+ * A diff of two comparisons (`src/compare/diff.ts`) as Markdown, suited to a CI job's
  * summary: one line of verdict, a table of every compared figure with its
  * ratio, interval and verdict, then the pairs that were refused or
  * unpaired, with why.
