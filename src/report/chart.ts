@@ -15,6 +15,13 @@ import type { Comparison } from "../compare/comparison.ts";
 import type { ComparisonRow } from "../compare/row.ts";
 import { isMeasured } from "../measure/measures.ts";
 import { seriesName } from "./html_charts.ts";
+import { fixed } from "./markdown.ts";
+
+/**
+ * What a screen reader and the SVG's `aria-label` say of a mark: its figure
+ * rounded as its label is, not Vega-Lite's default of every encoded field unrounded.
+ */
+const DESCRIPTION = { field: "description", type: "nominal" } as const;
 
 /**
  * The Vega-Lite specification of the chart. Seconds per epoch are given for
@@ -31,11 +38,14 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
   const scaled = measured.some((r) => r.trainSize !== epochImages);
   const bars = measured.map((r) => {
     const seconds = epochImages / r.imagesPerSecond!;
+    const series = seriesName(r, multiMachine);
+    const label = seconds < 10 ? seconds.toFixed(2) : Math.round(seconds).toLocaleString("en-US");
     return {
       model: r.model,
-      series: seriesName(r, multiMachine),
+      series,
       seconds,
-      label: seconds < 10 ? seconds.toFixed(2) : Math.round(seconds).toLocaleString("en-US"),
+      label,
+      description: `${r.model}, ${series}: ${label} s per epoch`,
       device: r.device ?? "",
     };
   });
@@ -49,17 +59,22 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
       engine: r.engine,
       epoch: e.epoch,
       accuracy: e.accuracy,
+      description: `${r.model}, ${seriesName(r, multiMachine)}, epoch ${e.epoch}: ${
+        fixed(e.accuracy * 100, 2)
+      }% accuracy`,
     }))
   );
   const memory = measured.flatMap((r) => {
     const host = r.measures?.memory.host;
     if (!host || !isMeasured(host) || host.trainingPeakBytes === null) return [];
     const mib = host.trainingPeakBytes / 2 ** 20;
+    const label = Math.round(mib).toLocaleString("en-US");
     return [{
       model: r.model,
       series: seriesName(r, multiMachine),
       mib,
-      label: Math.round(mib).toLocaleString("en-US"),
+      label,
+      description: `${r.model}, ${seriesName(r, multiMachine)}: ${label} MiB in training`,
     }];
   });
   // Series in the rows' order: backends best first, each engine in registry order.
@@ -103,6 +118,7 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
             stack: null, // a stacked bar starts at 0, which a log scale cannot show
             title: "seconds per epoch (log scale)",
           },
+          description: DESCRIPTION,
         },
         layer: [
           { mark: { type: "bar", tooltip: true }, encoding: { color } },
@@ -154,6 +170,7 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
             scale: { domain: [...new Set(comparable.map((r) => r.engine))] },
           },
           detail: { field: "series" },
+          description: DESCRIPTION,
         },
       },
       ...(memory.length > 0 ? [memoryPanel(memory, order, color)] : []),
@@ -163,7 +180,7 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
 
 /** The third panel: each row's peak resident memory in training, where it was measured. */
 function memoryPanel(
-  values: { model: string; series: string; mib: number; label: string }[],
+  values: { model: string; series: string; mib: number; label: string; description: string }[],
   order: string[],
   color: unknown,
 ): unknown {
@@ -175,6 +192,7 @@ function memoryPanel(
       x: { field: "model", type: "nominal", title: "model", axis: { labelAngle: 0 } },
       xOffset: { field: "series", sort: order },
       y: { field: "mib", type: "quantitative", title: "peak resident memory in training (MiB)" },
+      description: DESCRIPTION,
     },
     layer: [
       { mark: { type: "bar", tooltip: true }, encoding: { color } },

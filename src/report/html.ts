@@ -16,7 +16,7 @@
 import { Marked, type Tokens } from "marked";
 import { createHash } from "node:crypto";
 import type { ChartScript } from "./html_assets.ts";
-import type { HtmlChart } from "./html_charts.ts";
+import type { HtmlChart } from "./chart_parts.ts";
 
 /** What {@link renderHtmlPage} draws. */
 export interface HtmlPageOptions {

@@ -101,3 +101,20 @@ Deno.test("htmlCharts' tooltips show the figures rounded as the Markdown tables 
   assert.match(String(accuracy.data.values[0].accuracyLabel), /^\d+\.\d\d%$/);
   assert.match(JSON.stringify(charts[2].spec), /"config":\{"numberFormat":"\.2f"\}/);
 });
+
+Deno.test("htmlCharts describes each mark with its rounded figure, for aria-label", async () => {
+  const r = await rows("epyc-tensorflow-intervals");
+  const { charts } = htmlCharts(seriesOf(r));
+  const json = JSON.stringify(charts.map((c) => c.spec));
+  const descriptions = [...json.matchAll(/"description":"([^"]*)"/g)].map((m) => m[1]);
+  assert.ok(descriptions.length > r[0].samples!.epochSeconds.length, json.slice(0, 200));
+  for (const d of descriptions) assert.doesNotMatch(d, /\d\.\d{3,}/);
+  assert.ok(descriptions.some((d) => /: median [\d.]+ \[[\d.]+–[\d.]+\] s per epoch$/.test(d)));
+  // every chart but the box plot (whose tooltip and labels the number format rounds) says so
+  for (const c of charts.filter((c) => c.id !== "batch1-latency")) {
+    assert.match(
+      JSON.stringify(c.spec),
+      /"description":\{"field":"description","type":"nominal"\}/,
+    );
+  }
+});
