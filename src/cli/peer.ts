@@ -17,7 +17,7 @@ import { renderPeer } from "../peer/markdown.ts";
 import { renderPeerHtml } from "../peer/html.ts";
 import { loadChartScripts } from "../report/html_assets.ts";
 import { summarizePeer } from "../peer/summary.ts";
-import { type PeerRun } from "../peer/side_summary.ts";
+import type { PeerRun } from "../peer/side_summary.ts";
 import { collectEnvironment, type Environment } from "../measure/environment.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { COMPARED_ENGINES, type EngineSpec, getEngineSpec } from "../engines/registry.ts";

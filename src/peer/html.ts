@@ -9,7 +9,7 @@ import { rowsFromResults } from "../compare/comparison_rows.ts";
 import { renderHtmlPage } from "../report/html.ts";
 import type { ChartScript } from "../report/html_assets.ts";
 import { htmlCharts } from "../report/html_charts.ts";
-import { type ChartSeries } from "../report/chart_parts.ts";
+import type { ChartSeries } from "../report/chart_parts.ts";
 import { renderPeer } from "./markdown.ts";
 import type { PeerSummary } from "./summary.ts";
 import type { PeerRun } from "./side_summary.ts";
