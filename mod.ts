@@ -196,49 +196,47 @@ export {
   type TestRecord,
   validateResults,
 } from "./src/results/schema.ts";
-export { renderReport } from "./src/results/report.ts";
+export { renderReport } from "./src/report/report.ts";
 export {
   collectEnvironment,
   type CollectEnvironmentOptions,
   type DeviceInfo,
   type Environment,
-} from "./src/results/environment.ts";
+} from "./src/measure/environment.ts";
 
 // Comparisons across backends, engines and machines
 export {
   buildComparison,
   type BuildComparisonOptions,
   type Comparison,
-  type ComparisonRow,
-  type SkippedRun,
-} from "./src/results/comparison.ts";
+} from "./src/compare/comparison.ts";
+export { type ComparisonRow, type SkippedRun } from "./src/compare/row.ts";
 export {
   frameworkOf,
   type GpuCpuPair,
   gpuCpuPairs,
   type PairRatio,
   type PairSide,
-} from "./src/results/gpu_cpu_pairs.ts";
+} from "./src/compare/gpu_cpu_pairs.ts";
 export {
   renderComparison,
   type RenderComparisonOptions,
-} from "./src/results/comparison_markdown.ts";
-export { renderComparisonSvg } from "./src/results/chart.ts";
-export { renderComparisonHtml, renderReportHtml } from "./src/results/html_report.ts";
-export { type ChartScript, loadChartScripts } from "./src/results/html_assets.ts";
+} from "./src/report/comparison_markdown.ts";
+export { renderComparisonSvg } from "./src/report/chart.ts";
+export { renderComparisonHtml, renderReportHtml } from "./src/report/html_report.ts";
+export { type ChartScript, loadChartScripts } from "./src/report/html_assets.ts";
 export {
   type ComparisonInputs,
-  type ComparisonPaths,
   parseComparison,
   readComparisonInputs,
-  writeComparison,
-} from "./src/results/comparison_files.ts";
+} from "./src/compare/comparison_files.ts";
+export { type ComparisonPaths, writeComparison } from "./src/report/comparison_output.ts";
 
 // Intervals, verdicts and the baseline check
 export { bootstrapInterval, bootstrapRatio, type Interval } from "./src/_util/stats.ts";
-export { DEFAULT_BAND, type Verdict, verdictOf } from "./src/results/verdict.ts";
-export { type ComparisonDiff, diffComparisons, type DiffOptions } from "./src/results/diff.ts";
-export { renderDiff } from "./src/results/diff_markdown.ts";
+export { DEFAULT_BAND, type Verdict, verdictOf } from "./src/compare/verdict.ts";
+export { type ComparisonDiff, diffComparisons, type DiffOptions } from "./src/compare/diff.ts";
+export { renderDiff } from "./src/report/diff_markdown.ts";
 
 // The Keras peer
 export {
@@ -252,10 +250,6 @@ export {
   setupKeras,
   type SetupKerasOptions,
 } from "./src/peer/keras.ts";
-export {
-  type PeerRun,
-  type PeerSummary,
-  summarizePeer,
-  type SummarizePeerOptions,
-} from "./src/peer/summary.ts";
+export { type PeerSummary, summarizePeer, type SummarizePeerOptions } from "./src/peer/summary.ts";
+export { type PeerRun } from "./src/peer/side_summary.ts";
 export { renderPeer } from "./src/peer/markdown.ts";

@@ -1,6 +1,7 @@
 /**
  * tools/check_layers.ts as `deno task check` runs it: on small trees with a
- * cycle, one line per problem and exit code 1; on this repository, exit 0.
+ * cycle (of folders or of files), one line per problem and exit code 1; on
+ * this repository, exit 0.
  */
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
@@ -58,6 +59,7 @@ Deno.test("check_layers names the import that breaks the table and the cycle it 
       [
         "src/a/one.ts imports src/b/two.ts: a may import only its own folder",
         "src/ has an import cycle: a -> b -> a",
+        "src/ has a file import cycle: src/a/one.ts -> src/b/two.ts -> src/a/one.ts",
         "",
       ].join("\n"),
     );
@@ -83,6 +85,31 @@ Deno.test("check_layers refuses a table with a cycle, and a test importing above
         "",
       ].join("\n"),
     );
+    assert.equal(code, 1);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("check_layers names a circle of files within one folder, type imports and tests included", async () => {
+  const root = await tree(["| `a` | the only one | — | — |"], {
+    "src/a/one.ts": 'import type { Two } from "./two.ts";\nexport type One = Two[];\n',
+    "src/a/two.ts": 'import type { One } from "./one.ts";\nexport type Two = { one: One };\n',
+    "src/a/three.ts": 'export { three } from "./three_test.ts";\n',
+    "src/a/three_test.ts": 'import "./three.ts";\nexport const three = 3;\n',
+    "src/a/leaf.ts": 'import "./one.ts";\n',
+  });
+  try {
+    const { code, stdout, stderr } = await checkLayers(root);
+    assert.equal(
+      stderr,
+      [
+        "src/ has a file import cycle: src/a/one.ts -> src/a/two.ts -> src/a/one.ts",
+        "src/ has a file import cycle: src/a/three.ts -> src/a/three_test.ts -> src/a/three.ts",
+        "",
+      ].join("\n"),
+    );
+    assert.equal(stdout, "");
     assert.equal(code, 1);
   } finally {
     await Deno.remove(root, { recursive: true });

@@ -1,8 +1,10 @@
 /**
  * Checks that the imports between the folders of `src/` follow the table in
- * ARCHITECTURE.md, the one place the rules live: one line per import that is
- * not allowed, then any cycle in the table or in the real folder graph, and
- * exit code 1; nothing but a summary line and exit code 0 otherwise.
+ * ARCHITECTURE.md, the one place the rules live, and that no file of `src/`
+ * imports itself back through others: one line per import that is not
+ * allowed, then any cycle in the table, in the real folder graph or between
+ * files, and exit code 1; nothing but a summary line and exit code 0
+ * otherwise.
  *
  *   deno run --allow-read tools/check_layers.ts [ROOT]
  *
@@ -220,7 +222,32 @@ export function checkLayers(
   }
   const graphCycle = findCycle(new Map([...graph].map(([k, v]) => [k, [...v]])));
   if (graphCycle) problems.push(`src/ has an import cycle: ${graphCycle.join(" -> ")}`);
+  for (const cycle of fileCycles(imports)) {
+    problems.push(`src/ has a file import cycle: ${cycle.join(" -> ")}`);
+  }
   return problems;
+}
+
+/**
+ * The cycles between the `.ts` files of `src/` in `imports`, tests and type
+ * imports included, each as the files around it with the first one repeated
+ * at the end. Each cycle found has its closing import left out before the
+ * next search, so every import that closes one is named once.
+ */
+export function fileCycles(imports: readonly FoundImport[]): string[][] {
+  const edges = new Map<string, Set<string>>();
+  for (const { from, to } of imports) {
+    if (folderOf(to) === undefined || !to.endsWith(".ts")) continue;
+    if (!edges.has(from)) edges.set(from, new Set());
+    edges.get(from)!.add(to);
+  }
+  const cycles: string[][] = [];
+  for (;;) {
+    const cycle = findCycle(new Map([...edges].map(([k, v]) => [k, [...v]])));
+    if (!cycle) return cycles;
+    cycles.push(cycle);
+    edges.get(cycle[cycle.length - 2])!.delete(cycle[cycle.length - 1]);
+  }
 }
 
 /** Every relative import of every `.ts` file under `root`/src, sorted by file. */

@@ -14,21 +14,8 @@ import { dirname, join } from "node:path";
 import { installNodeUtilShim } from "./node_util_shim.ts";
 import type { DeviceReport, LoadedBackend, ProbeResult, Tf } from "./types.ts";
 import { exists } from "../_util/fs.ts";
+import type { PinnedWheel } from "./pinned_wheel.ts";
 import { CUDA_12_WHEELS } from "./cuda_wheels.ts";
-
-/** A pip wheel fetched by `deno task setup`, pinned by version, file and SHA-256. */
-export interface PinnedWheel {
-  /** What pip is asked for, e.g. `tensorflow-cpu==2.21.0`. */
-  requirement: string;
-  /** The exact file pip must produce. */
-  file: string;
-  /** Its SHA-256; anything else is deleted and refused. */
-  sha256: string;
-  /** pip's `--python-version`: the wheel's tag, not the Python that runs pip. */
-  pythonVersion: string;
-  /** pip's `--platform`: the wheel's own platform tag (pip does not widen it). */
-  platform: string;
-}
 
 /** The TensorFlow pip wheel a libtensorflow backend is built from by `deno task setup`. */
 export interface WheelPin extends PinnedWheel {

@@ -8,7 +8,7 @@
  */
 import type { PageBackend, PageDevice } from "../backends/browser_page.ts";
 import type { DataSplit } from "../data/split.ts";
-import type { Environment } from "../results/environment.ts";
+import type { Environment } from "../measure/environment.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { createResultsWriter, type ResultsWriter } from "../results/writer.ts";
 import { inferenceTimingFor, type RunDescription } from "../train/run_description.ts";

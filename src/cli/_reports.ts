@@ -9,9 +9,9 @@
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "../_util/fs.ts";
-import { type ChartScript, loadChartScripts } from "../results/html_assets.ts";
-import { renderReportHtml } from "../results/html_report.ts";
-import { renderReport } from "../results/report.ts";
+import { type ChartScript, loadChartScripts } from "../report/html_assets.ts";
+import { renderReportHtml } from "../report/html_report.ts";
+import { renderReport } from "../report/report.ts";
 import type { ResultsFile } from "../results/schema.ts";
 
 /** A run's report writer. */

@@ -11,9 +11,9 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { BACKEND_NAMES } from "../backends/registry.ts";
 import { COMPARED_ENGINES } from "../engines/registry.ts";
-import type { Comparison } from "../results/comparison.ts";
-import { speedupCell } from "../results/comparison_markdown.ts";
-import { secondsDigits } from "../results/markdown.ts";
+import type { Comparison } from "../compare/comparison.ts";
+import { speedupCell } from "../report/comparison_markdown.ts";
+import { secondsDigits } from "../report/markdown.ts";
 import { type CompareRequest, runCompare } from "../sessions/compare.ts";
 import { selectBackends, SHORT_RUN } from "../sessions/compare_plan.ts";
 import {

@@ -9,12 +9,14 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { buildComparison, type ComparisonRow, type MachineSummary } from "../results/comparison.ts";
-import { machineSummary } from "../results/comparison_rows.ts";
-import { readComparisonInputs } from "../results/comparison_files.ts";
-import { DIFF_METRICS, diffComparisons, type DiffMetric } from "../results/diff.ts";
-import { renderDiff } from "../results/diff_markdown.ts";
-import { DEFAULT_BAND } from "../results/verdict.ts";
+import { buildComparison } from "../compare/comparison.ts";
+import type { ComparisonRow, MachineSummary } from "../compare/row.ts";
+import { machineSummary } from "../compare/comparison_rows.ts";
+import { readComparisonInputs } from "../compare/comparison_files.ts";
+import { diffComparisons } from "../compare/diff.ts";
+import { DIFF_METRICS, type DiffMetric } from "../compare/diff_metrics.ts";
+import { renderDiff } from "../report/diff_markdown.ts";
+import { DEFAULT_BAND } from "../compare/verdict.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 import { parseFlags, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
 import { filesHelp } from "../results/output_files.ts";

@@ -16,7 +16,7 @@ import {
   describeCpu,
   describeOneDnn,
   type Environment,
-} from "../results/environment.ts";
+} from "../measure/environment.ts";
 import { loadFashionMnist } from "../data/mod.ts";
 import {
   cacheDirFromEnv,

@@ -8,7 +8,7 @@
 import { resolve } from "node:path";
 import { exists } from "../_util/fs.ts";
 import { buildKit } from "../kit/build.ts";
-import { gitCommit } from "../results/environment.ts";
+import { gitCommit } from "../measure/environment.ts";
 import { formatBytes, KIT_SIZE_LIMIT } from "../kit/size.ts";
 import { cacheDirFromEnv, parseFlags, runCli, UsageError } from "./_cli.ts";
 

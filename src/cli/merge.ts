@@ -8,8 +8,9 @@
  */
 import { join, resolve } from "node:path";
 import { BACKEND_NAMES } from "../backends/registry.ts";
-import { buildComparison } from "../results/comparison.ts";
-import { readComparisonInputs, writeComparison } from "../results/comparison_files.ts";
+import { buildComparison } from "../compare/comparison.ts";
+import { readComparisonInputs } from "../compare/comparison_files.ts";
+import { writeComparison } from "../report/comparison_output.ts";
 import { parseFlags, runCli, UsageError } from "./_cli.ts";
 import { filesHelp } from "../results/output_files.ts";
 

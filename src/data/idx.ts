@@ -6,16 +6,13 @@
  * @module
  */
 import { DatasetError } from "./errors.ts";
+import { IMAGE_PIXELS, IMAGE_SIZE } from "./image_shape.ts";
 import type { DataSplit } from "./split.ts";
 
 /** IDX magic number of an image file: unsigned bytes, 3 dimensions. */
 export const IMAGES_MAGIC = 2051;
 /** IDX magic number of a label file: unsigned bytes, 1 dimension. */
 export const LABELS_MAGIC = 2049;
-/** Image side length in pixels. */
-export const IMAGE_SIZE = 28;
-/** Pixels per image (28 × 28). */
-export const IMAGE_PIXELS = IMAGE_SIZE * IMAGE_SIZE;
 /** Bytes of an image file's header: magic, count, rows, columns. */
 export const IMAGES_HEADER_BYTES = 16;
 /** Bytes of a label file's header: magic, count. */

@@ -41,8 +41,6 @@ export {
   type IdxImages,
   type IdxKind,
   idxProblem,
-  IMAGE_PIXELS,
-  IMAGE_SIZE,
   IMAGES_HEADER_BYTES,
   IMAGES_MAGIC,
   LABELS_HEADER_BYTES,
@@ -51,6 +49,7 @@ export {
   parseIdxLabels,
   parseIdxSplit,
 } from "./idx.ts";
+export { IMAGE_PIXELS, IMAGE_SIZE } from "./image_shape.ts";
 export { readFileFully } from "./io.ts";
 export { type FashionMnist, loadFashionMnist, loadFixtureData, type LoadOptions } from "./load.ts";
 export {

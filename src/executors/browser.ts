@@ -12,7 +12,7 @@ import type { BrowserEvent } from "../browser/job_wire.ts";
 import { runInBrowser } from "../browser/run.ts";
 import { getModelSpec } from "../models/spec.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
-import { collectEnvironment } from "../results/environment.ts";
+import { collectEnvironment } from "../measure/environment.ts";
 import type { ExperimentEvent } from "../train/experiment.ts";
 import { loadRunData } from "../train/run_data.ts";
 import { recordedConfig, type RunDescription } from "../train/run_description.ts";

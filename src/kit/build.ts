@@ -25,7 +25,7 @@ import { SetupError } from "../backends/setup_error.ts";
 import { WASM_FILES, WASM_PACKAGE, wasmDistDir } from "../backends/wasm.ts";
 import { describeSubset } from "../data/subset.ts";
 import { KERAS_PEER_SCRIPT } from "../peer/keras.ts";
-import { chartScriptFiles } from "../results/html_assets.ts";
+import { chartScriptFiles } from "../report/html_assets.ts";
 import { bundleKitProgram, KIT_BUNDLE_PATH } from "./bundle.ts";
 import { compressedDeno } from "./deno_binary.ts";
 import { KIT_DATA_DIR, KIT_DATA_UNPACKED, kitData } from "./kit_data.ts";

@@ -10,7 +10,7 @@ import { writeJsonAtomic } from "../_util/fs.ts";
 import type { KerasBackend } from "../peer/keras.ts";
 import { describeKerasDevice, kerasBackendName } from "../peer/keras_results.ts";
 import { runKerasSide } from "../peer/keras_side.ts";
-import { collectEnvironment } from "../results/environment.ts";
+import { collectEnvironment } from "../measure/environment.ts";
 import { type ResultsFile, validateResults } from "../results/schema.ts";
 import { readResults } from "../train/experiment.ts";
 import { runTrainAllChild, trainAllArgs } from "../train/launcher.ts";

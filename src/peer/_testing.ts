@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { validateResults } from "../results/schema.ts";
-import type { PeerRun } from "./summary.ts";
+import type { PeerRun } from "./side_summary.ts";
 
 const FIXTURES = new URL("../../fixtures/peer/", import.meta.url).pathname;
 

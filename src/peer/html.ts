@@ -1,16 +1,18 @@
 /**
  * `peer.html`: `peer.md` with interactive charts of every run of both
  * sides (each repeat its own series), drawn in a page that opens from disk
- * with no network (`results/html.ts`).
+ * with no network (`src/report/html.ts`).
  *
  * @module
  */
-import { rowsFromResults } from "../results/comparison_rows.ts";
-import { renderHtmlPage } from "../results/html.ts";
-import type { ChartScript } from "../results/html_assets.ts";
-import { type ChartSeries, htmlCharts } from "../results/html_charts.ts";
+import { rowsFromResults } from "../compare/comparison_rows.ts";
+import { renderHtmlPage } from "../report/html.ts";
+import type { ChartScript } from "../report/html_assets.ts";
+import { htmlCharts } from "../report/html_charts.ts";
+import type { ChartSeries } from "../report/chart_parts.ts";
 import { renderPeer } from "./markdown.ts";
-import type { PeerRun, PeerSummary } from "./summary.ts";
+import type { PeerSummary } from "./summary.ts";
+import type { PeerRun } from "./side_summary.ts";
 
 /** The page of a peer comparison, from its summary and the runs behind it. */
 export function renderPeerHtml(

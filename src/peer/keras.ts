@@ -11,6 +11,7 @@
  */
 import { join } from "node:path";
 import { forEachLine } from "../_util/lines.ts";
+import { runQuiet } from "../_util/run_quiet.ts";
 import type { DataSplit } from "../data/split.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import type { EpochRecord, RunRecord } from "../results/schema.ts";
@@ -61,7 +62,7 @@ export async function probeKeras(venvDir: string): Promise<KerasProbe> {
   } catch {
     return { available: false, reason: `no Keras virtual environment at ${venvDir}; ${hint}` };
   }
-  const out = await run(python, [
+  const out = await runQuiet(python, [
     "-c",
     "import os; os.environ['TF_CPP_MIN_LOG_LEVEL']='3'\n" +
     "import keras, tensorflow as tf; print(keras.__version__, tf.__version__)",
@@ -131,7 +132,7 @@ export async function setupKeras(
   ];
   for (const [cmd, args] of steps) {
     log(`${cmd} ${args.join(" ")}`);
-    const out = await run(cmd, args);
+    const out = await runQuiet(cmd, args);
     if (!out) throw new Error(`${cmd}: not found; install Python 3 with venv and pip`);
     if (out.code !== 0) {
       const last = out.stderr.trim().split("\n").filter((l) => !/^WARNING/.test(l)).at(-1);
@@ -236,7 +237,7 @@ export async function probeKerasBackend(
   try {
     const jobPath = join(dir, "probe-job.json");
     await Deno.writeTextFile(jobPath, JSON.stringify({ mode: "probe", kerasBackend: backend }));
-    const out = await run(python, [KERAS_PEER_SCRIPT, jobPath], env);
+    const out = await runQuiet(python, [KERAS_PEER_SCRIPT, jobPath], { env });
     if (!out) return { available: false, reason: `${python}: not found` };
     const line = out.stdout.trim().split("\n").find((l) => l.includes('"probe"'));
     if (out.code !== 0 || !line) {
@@ -353,22 +354,6 @@ async function runKerasJob(
   return readings;
 }
 
-async function run(
-  cmd: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string } | undefined> {
-  try {
-    const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" })
-      .output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
-}
-
 /**
  * The machine's fp32 ceiling as TensorFlow reaches it: the best of five runs
  * of a large 3×3 convolution (14×14, 256→512 channels, batch 256, 118 GFLOP),
@@ -382,7 +367,7 @@ export async function measureCeiling(
   await Deno.mkdir(workDir, { recursive: true });
   const jobPath = join(workDir, "ceiling-job.json");
   await Deno.writeTextFile(jobPath, JSON.stringify({ mode: "ceiling", threads }));
-  const out = await run(python, [KERAS_PEER_SCRIPT, jobPath]);
+  const out = await runQuiet(python, [KERAS_PEER_SCRIPT, jobPath]);
   await Deno.remove(jobPath).catch(() => {});
   const line = out?.stdout.trim().split("\n").find((l) => l.includes('"ceiling"'));
   if (!out || out.code !== 0 || !line) {

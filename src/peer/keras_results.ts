@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Environment } from "../results/environment.ts";
+import type { Environment } from "../measure/environment.ts";
 import type { RunConfig } from "../results/schema.ts";
 import type { KerasBackend, KerasVersions } from "./keras.ts";
 

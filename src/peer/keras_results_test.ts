@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { buildComparison } from "../results/comparison.ts";
+import { buildComparison } from "../compare/comparison.ts";
 import { validateResults } from "../results/schema.ts";
 import type { KerasVersions } from "./keras.ts";
 import { createResultsWriter } from "../results/writer.ts";

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { type DataSplit, epochOrder } from "../data/split.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec } from "../models/spec.ts";
-import type { Environment } from "../results/environment.ts";
+import type { Environment } from "../measure/environment.ts";
 import type { EpochRecord, ResultsFile } from "../results/schema.ts";
 import { createResultsWriter, type ResultsWriter } from "../results/writer.ts";
 import {

@@ -5,16 +5,12 @@
  *
  * @module
  */
-import { fixed, markdownTable } from "../results/markdown.ts";
-import { DEFAULT_BAND, formatRatio } from "../results/verdict.ts";
-import type {
-  PeerEngineConfig,
-  PeerSummary,
-  PeerVerdict,
-  SideMeasures,
-  SideSummary,
-} from "./summary.ts";
-import { mib, milliseconds, signedSeconds, targetLabel } from "../results/measures_markdown.ts";
+import { fixed, markdownTable } from "../report/markdown.ts";
+import { DEFAULT_BAND, formatRatio } from "../compare/verdict.ts";
+import type { PeerEngineConfig, PeerSummary } from "./summary.ts";
+import type { PeerVerdict } from "./engine_ratios.ts";
+import type { SideMeasures, SideSummary } from "./side_summary.ts";
+import { mib, milliseconds, signedSeconds, targetLabel } from "../report/measures_markdown.ts";
 
 /** One engine's configuration, in words. */
 function engineWords(c: PeerEngineConfig): string {
@@ -46,23 +42,31 @@ function verdictCell(ratio: number, verdict: PeerVerdict | null | undefined): st
 
 /** Renders the summary as Markdown. */
 export function renderPeer(s: PeerSummary, options: { command?: string } = {}): string {
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const out: string[] = ["# TF.js in Deno against Keras, same machine, same run", ""];
-  out.push(
-    `Machine ${s.machine.name}: ${s.machine.cpu}; TensorFlow threads: ${s.config.threads}; ` +
-      `oneDNN ${s.machine.onednn ?? "not recorded"}. ` +
-      `TF.js side: ${s.machine.tfjs}, ${s.config.engines.length} engine${
-        s.config.engines.length === 1 ? "" : "s"
-      }: ${s.config.engines.map(engineWords).join("; ")}. Keras side: ${s.machine.keras}. ` +
-      `${s.config.trainSize.toLocaleString("en-US")} training images, ${s.config.epochs} epochs ` +
-      `(the first left out of each run's median), batch ${s.config.batchSize}; the sides ` +
-      `alternate, each run in its own process, every engine against the same Keras runs. fp32 ` +
-      `ceiling measured for this run: ${s.ceilingGflops.toFixed(1)} GFLOP/s (a large 3×3 conv ` +
-      "in TensorFlow).",
-    "",
-  );
+  out.push(introLine(s), "");
   if (options.command) out.push("Reproduce with:", "", "```sh", options.command, "```", "");
-  out.push("## Summary", "");
+  out.push(...summarySection(s), ...renderSideMeasures(s), ...ratiosSection(s));
+  return out.join("\n");
+}
+
+/** The machine, both sides' software, the runs' setup and the fp32 ceiling, in one paragraph. */
+function introLine(s: PeerSummary): string {
+  return `Machine ${s.machine.name}: ${s.machine.cpu}; TensorFlow threads: ${s.config.threads}; ` +
+    `oneDNN ${s.machine.onednn ?? "not recorded"}. ` +
+    `TF.js side: ${s.machine.tfjs}, ${s.config.engines.length} engine${
+      s.config.engines.length === 1 ? "" : "s"
+    }: ${s.config.engines.map(engineWords).join("; ")}. Keras side: ${s.machine.keras}. ` +
+    `${s.config.trainSize.toLocaleString("en-US")} training images, ${s.config.epochs} epochs ` +
+    `(the first left out of each run's median), batch ${s.config.batchSize}; the sides ` +
+    `alternate, each run in its own process, every engine against the same Keras runs. fp32 ` +
+    `ceiling measured for this run: ${s.ceilingGflops.toFixed(1)} GFLOP/s (a large 3×3 conv ` +
+    "in TensorFlow).";
+}
+
+/** Each side of each model: its medians, noise and efficiency; then `predictOnBatch`'s figures. */
+function summarySection(s: PeerSummary): string[] {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const out: string[] = ["## Summary", ""];
   const summaryRows: string[][] = [];
   for (const m of s.models) {
     const sides: [string, SideSummary][] = [
@@ -115,11 +119,16 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
       "",
     );
   }
-  out.push(...renderSideMeasures(s));
-  out.push("## TF.js / Keras", "");
+  return out;
+}
+
+/** Each engine over Keras: the time ratios with their verdicts, memory, energy and accuracy. */
+function ratiosSection(s: PeerSummary): string[] {
   const ratio = (x: number | null | undefined) =>
     x === null || x === undefined ? "–" : `${x.toFixed(2)}×`;
-  out.push(
+  return [
+    "## TF.js / Keras",
+    "",
     markdownTable(
       [
         "model",
@@ -152,18 +161,17 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
     ),
     "",
     "Below 1× TF.js takes less time (or memory) than Keras. Intervals are 95% percentile-bootstrap " +
-      "intervals of the ratio of medians, each side's steady epochs (or timed calls), pooled over " +
-      "its runs, resampled on their own (2000 resamples, seeded). The verdict is TF.js's and reads " +
-      `the interval: **faster** or **slower** only when all of it lies beyond a ${
-        DEFAULT_BAND * 100
-      }% band around 1, else **no difference**. An interval over one run's epochs does not hold ` +
-      "the machine's noise between runs: noise is the spread of one side's repeated runs over " +
-      "their median, and a ratio closer to 1 than the noise is a tie whatever its interval. Training peak " +
-      "memory is each process's peak resident set while it trained; time to accuracy is the " +
-      "training seconds to the highest target both sides reached in every run.",
+    "intervals of the ratio of medians, each side's steady epochs (or timed calls), pooled over " +
+    "its runs, resampled on their own (2000 resamples, seeded). The verdict is TF.js's and reads " +
+    `the interval: **faster** or **slower** only when all of it lies beyond a ${
+      DEFAULT_BAND * 100
+    }% band around 1, else **no difference**. An interval over one run's epochs does not hold ` +
+    "the machine's noise between runs: noise is the spread of one side's repeated runs over " +
+    "their median, and a ratio closer to 1 than the noise is a tie whatever its interval. Training peak " +
+    "memory is each process's peak resident set while it trained; time to accuracy is the " +
+    "training seconds to the highest target both sides reached in every run.",
     "",
-  );
-  return out.join("\n");
+  ];
 }
 
 /** Each side's memory, cold start, time to accuracy and energy, as peer.md shows them. */

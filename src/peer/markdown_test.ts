@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { renderPeer } from "./markdown.ts";
 import { nativeRuns, recordedRuns } from "./_testing.ts";
 import { summarizePeer } from "./summary.ts";
-import { formatRatio } from "../results/verdict.ts";
+import { formatRatio } from "../compare/verdict.ts";
 
 Deno.test("renderPeer shows both sides and the ratio row", async () => {
   const s = summarizePeer(await recordedRuns(), { ceilingGflops: 100 });

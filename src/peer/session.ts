@@ -11,8 +11,8 @@
 import { join } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 import type { EngineSpec } from "../engines/registry.ts";
-import { collectEnvironment, type Environment } from "../results/environment.ts";
-import { loadChartScripts } from "../results/html_assets.ts";
+import { collectEnvironment, type Environment } from "../measure/environment.ts";
+import { loadChartScripts } from "../report/html_assets.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { readResults } from "../train/experiment.ts";
 import { runTrainAllChild, trainAllArgs } from "../train/launcher.ts";
@@ -22,7 +22,8 @@ import { renderPeerHtml } from "./html.ts";
 import { type KerasProbe, measureCeiling, probeKeras } from "./keras.ts";
 import { runKerasSide } from "./keras_side.ts";
 import { renderPeer } from "./markdown.ts";
-import { type PeerRun, summarizePeer } from "./summary.ts";
+import type { PeerRun } from "./side_summary.ts";
+import { summarizePeer } from "./summary.ts";
 
 /** What a peer comparison is, checked before anything runs. */
 export interface PeerRequest {

@@ -3,135 +3,17 @@
  * TF.js; `native`, this suite's TensorFlow-ops engine; see
  * `src/engines/registry.ts`), each side's median over its repeated runs, the
  * spread of those runs (the machine's noise), the ratios of each engine over
- * Keras, and efficiency as FLOP/s over the machine's fp32 ceiling.
+ * Keras, and efficiency as FLOP/s over the machine's fp32 ceiling. One side
+ * is summed up in `side_summary.ts`, an engine against Keras in
+ * `engine_ratios.ts`.
  *
  * @module
  */
-import { describeCpu, describeOneDnn } from "../results/environment.ts";
+import { describeCpu, describeOneDnn } from "../measure/environment.ts";
 import { ENGINE_NAMES } from "../engines/registry.ts";
 import type { ResultsFile } from "../results/schema.ts";
-import { bootstrapRatio, type Interval, median, percentile } from "../_util/stats.ts";
-import { epochTimes, MIN_SAMPLES, steadyEpochSeconds } from "../results/stats.ts";
-import { type Verdict, verdictOf } from "../results/verdict.ts";
-import { isMeasured, type Measured, type NotMeasured } from "../measure/measures.ts";
-import { summarizeTimeToAccuracy, type TargetSummary } from "../measure/time_to_accuracy.ts";
-
-/** One run of one side. */
-export interface PeerRun {
-  /** Model name. */
-  model: string;
-  /** Which side; a TF.js run's engine is its `results.config.engine`. */
-  side: "tfjs" | "keras";
-  /** 1-based repeat number. */
-  repeat: number;
-  /** Its results (one model run). */
-  results: ResultsFile;
-}
-
-/** One side of one model, over its repeats. */
-export interface SideSummary {
-  /** Runs summarised. */
-  runs: number;
-  /** Median over runs of each run's median steady epoch, in seconds. */
-  epochSeconds: number;
-  /** Smallest and largest of those per-run medians. */
-  epochSecondsRange: [number, number];
-  /** (largest − smallest) / median of the per-run epoch medians: the machine's noise. */
-  noise: number;
-  /** Training images per second at `epochSeconds`. */
-  imagesPerSecond: number;
-  /** Median batch-1 p50 over runs, in milliseconds. */
-  batch1P50Ms: number;
-  /** Median batched throughput over runs, images/s. */
-  batchedImagesPerSecond: number;
-  /** The batch size of that throughput; absent in older summaries. */
-  batchedBatchSize?: number;
-  /** Median test accuracy over runs. */
-  testAccuracy: number;
-  /** Training FLOP/s (a step counted as three forward passes) over the ceiling. */
-  trainingEfficiency: number;
-  /** Batched inference FLOP/s over the ceiling. */
-  inferenceEfficiency: number;
-  /**
-   * TF.js side with the native inference path: `predictOnBatch`'s figures
-   * from the same runs (medians over runs).
-   */
-  layers?: { batch1P50Ms: number; batchedImagesPerSecond: number };
-  /** Memory, cold start, time to accuracy and energy over the runs; absent when no run recorded them. */
-  measures?: SideMeasures;
-  /**
-   * The samples the ratios' intervals come from, pooled over the runs: every
-   * steady epoch's seconds, every timed batch-1 and batched call's
-   * milliseconds (empty where the results did not record calls). Absent in
-   * summaries written before they were kept.
-   */
-  samples?: { epochSeconds: number[]; batch1Ms: number[]; batchedMs: number[] };
-}
-
-/** A ratio of one engine's times over Keras's: its 95% interval and verdict for TF.js. */
-export interface PeerVerdict {
-  /** The ratio of the pooled medians. */
-  ratio: number;
-  /** 95% percentile-bootstrap interval, each side's pooled samples resampled on their own. */
-  interval: Interval;
-  /** For TF.js: `faster` when its whole interval lies below the band. */
-  verdict: Verdict;
-}
-
-/** One side's measures beyond seconds: medians over its runs (null where none measured it). */
-export interface SideMeasures {
-  /** Resident set before the model was built, bytes. */
-  baselineBytes: number | null;
-  /** Peak resident set in training, bytes. */
-  trainingPeakBytes: number | null;
-  /** Peak resident set in evaluation and inference, bytes. */
-  inferencePeakBytes: number | null;
-  /** Seconds from the process's start to a backend that has computed once. */
-  backendReadySeconds: number | null;
-  /** Seconds to build the model. */
-  modelBuildSeconds: number | null;
-  /** The trained model's first batch-1 prediction, ms. */
-  firstPredictionMs: number | null;
-  /** The first epoch's seconds over the median of the others. */
-  firstEpochExtraSeconds: number | null;
-  /** Each target over the runs (their seeds differ), MLPerf-style. */
-  timeToAccuracy: TargetSummary[];
-  /** Joules per epoch. */
-  joulesPerEpoch: number | null;
-  /** Why a figure was not measured, each reason once. */
-  notMeasured: string[];
-}
-
-/** One TF.js engine of one model against Keras. */
-export interface PeerEngineSummary {
-  /** The engine (`src/engines/registry.ts`). */
-  engine: string;
-  /** TF.js with this engine on the tensorflow backend. */
-  tfjs: SideSummary;
-  /** This engine over Keras, for times (below 1: TF.js is faster). */
-  ratios: {
-    epochSeconds: number;
-    batch1P50: number;
-    batchedSecondsPerImage: number;
-    /** Peak resident set in training, TF.js over Keras; null where a side did not measure it. */
-    trainingPeakMemory?: number | null;
-    /** Training seconds to the highest target both sides reached, TF.js over Keras; null when none. */
-    timeToAccuracy?: { target: number; ratio: number } | null;
-    /** Joules per epoch, TF.js over Keras; null without a meter on both sides. */
-    joulesPerEpoch?: number | null;
-    /**
-     * The time ratios with their intervals and verdicts, over the pooled
-     * samples (null where a side recorded none); absent in older summaries.
-     */
-    verdicts?: {
-      epochSeconds: PeerVerdict | null;
-      batch1: PeerVerdict | null;
-      batchedSecondsPerImage: PeerVerdict | null;
-    };
-  };
-  /** This engine's test accuracy minus Keras's, in percentage points. */
-  accuracyGapPoints: number;
-}
+import { engineSummary, type PeerEngineSummary } from "./engine_ratios.ts";
+import { type PeerRun, type SideSummary, summarizeSide } from "./side_summary.ts";
 
 /** One model: each TF.js engine, and Keras. */
 export interface PeerModelSummary {
@@ -237,34 +119,7 @@ export function summarizePeer(
     return {
       model,
       flopsPerImage,
-      engines: engines.map((engine) => {
-        const tfjs = side("tfjs", engine);
-        return {
-          engine,
-          tfjs,
-          ratios: {
-            epochSeconds: tfjs.epochSeconds / keras.epochSeconds,
-            batch1P50: tfjs.batch1P50Ms / keras.batch1P50Ms,
-            batchedSecondsPerImage: keras.batchedImagesPerSecond / tfjs.batchedImagesPerSecond,
-            trainingPeakMemory: ratioOf(
-              tfjs.measures?.trainingPeakBytes,
-              keras.measures?.trainingPeakBytes,
-            ),
-            timeToAccuracy: timeToAccuracyRatio(tfjs.measures, keras.measures),
-            joulesPerEpoch: ratioOf(tfjs.measures?.joulesPerEpoch, keras.measures?.joulesPerEpoch),
-            verdicts: {
-              epochSeconds: peerVerdict(tfjs.samples?.epochSeconds, keras.samples?.epochSeconds),
-              batch1: peerVerdict(tfjs.samples?.batch1Ms, keras.samples?.batch1Ms),
-              batchedSecondsPerImage: peerVerdict(
-                tfjs.samples?.batchedMs,
-                keras.samples?.batchedMs,
-                (keras.batchedBatchSize ?? 1) / (tfjs.batchedBatchSize ?? 1),
-              ),
-            },
-          },
-          accuracyGapPoints: (tfjs.testAccuracy - keras.testAccuracy) * 100,
-        };
-      }),
+      engines: engines.map((engine) => engineSummary(engine, side("tfjs", engine), keras)),
       keras,
     };
   });
@@ -294,157 +149,25 @@ export function summarizePeer(
       threads: `intra-op ${threads.intraOp}, inter-op ${threads.interOp}`,
       engines: engines.map(engineConfig),
     },
-    machine: {
-      name: tf?.env.machine ?? "unnamed",
-      cpu: tf ? describeCpu(tf.env) : "unknown",
-      onednn: !tf || !ks || describeOneDnn(tf.env) === describeOneDnn(ks.env)
-        ? describeOneDnn((tf ?? ks)?.env ?? {})
-        : `TF.js side ${describeOneDnn(tf.env)}; Keras side ${describeOneDnn(ks.env)}`,
-      tfjs: tf
-        ? `TF.js ${tf.env.tfjs} on libtensorflow ${tf.env.tensorflow} (Deno ${tf.env.deno})`
-        : "–",
-      keras: ks?.env.device ?? "–",
-    },
+    machine: machineOf(tf, ks),
     models: summaries,
   };
 }
 
-/**
- * TF.js's samples over Keras's: the ratio of medians, its interval and
- * verdict; `scale` multiplies both (per-image figures at different batch
- * sizes). Null where either side has fewer than two samples.
- */
-function peerVerdict(
-  tfjs: readonly number[] | undefined,
-  keras: readonly number[] | undefined,
-  scale = 1,
-): PeerVerdict | null {
-  if (!tfjs || !keras || tfjs.length < MIN_SAMPLES || keras.length < MIN_SAMPLES) return null;
-  const raw = bootstrapRatio(tfjs, keras);
-  const interval = { low: raw.low * scale, high: raw.high * scale };
-  return { ratio: (median(tfjs) / median(keras)) * scale, interval, verdict: verdictOf(interval) };
-}
-
-function ratioOf(a: number | null | undefined, b: number | null | undefined): number | null {
-  return a === null || a === undefined || b === null || b === undefined || b === 0 ? null : a / b;
-}
-
-/** The highest target both sides reached in every run, and TF.js's median training seconds over Keras's. */
-function timeToAccuracyRatio(
-  tfjs: SideMeasures | undefined,
-  keras: SideMeasures | undefined,
-): { target: number; ratio: number } | null {
-  if (!tfjs || !keras) return null;
-  const both = tfjs.timeToAccuracy.filter((t) => {
-    const k = keras.timeToAccuracy.find((x) => x.target === t.target);
-    return t.reached === t.runs && t.trainSeconds !== null && k !== undefined &&
-      k.reached === k.runs && k.trainSeconds !== null;
-  });
-  const best = both.at(-1);
-  if (!best) return null;
-  const k = keras.timeToAccuracy.find((x) => x.target === best.target)!;
-  return { target: best.target, ratio: best.trainSeconds! / k.trainSeconds! };
-}
-
-/** The median over runs of each measure, and the reasons where one was not taken. */
-function sideMeasures(runs: readonly PeerRun[]): SideMeasures | undefined {
-  const records = runs.map((r) => r.results.runs[0].measures).filter((m) => m !== undefined);
-  if (records.length === 0) return undefined;
-  const reasons = new Set<string>();
-  const med = <T>(
-    pick: (m: (typeof records)[number]) => Measured<T> | null,
-    num: (v: T) => number,
-  ) => {
-    const values: number[] = [];
-    for (const m of records) {
-      const v = pick(m);
-      if (v === null) continue;
-      if (isMeasured(v)) values.push(num(v as T));
-      else reasons.add((v as NotMeasured).notMeasured);
-    }
-    return values.length > 0 ? percentile(values, 50) : null;
-  };
-  const id = (x: number) => x;
-  const targets = runs[0].results.config.targetAccuracies ?? [];
+/** The machine and both sides' software, from the first run of each side. */
+function machineOf(
+  tf: ResultsFile | undefined,
+  ks: ResultsFile | undefined,
+): PeerSummary["machine"] {
   return {
-    baselineBytes: med((m) => m.memory.host, (h) => h.baselineBytes),
-    trainingPeakBytes: med((m) => {
-      const host = m.memory.host;
-      return isMeasured(host) ? host.trainingPeakBytes : host;
-    }, id),
-    inferencePeakBytes: med((m) => {
-      const host = m.memory.host;
-      return isMeasured(host) ? host.inferencePeakBytes : host;
-    }, id),
-    backendReadySeconds: med((m) => m.coldStart.backendLoadSeconds, id),
-    modelBuildSeconds: med((m) => m.coldStart.modelBuildSeconds, id),
-    firstPredictionMs: med((m) => m.coldStart.firstPredictionMs, id),
-    firstEpochExtraSeconds: med((m) => m.coldStart.firstEpochExtraSeconds, id),
-    timeToAccuracy: summarizeTimeToAccuracy(records.map((m) => m.timeToAccuracy), targets),
-    joulesPerEpoch: med((m) => m.energy, (e) => e.joulesPerEpoch),
-    notMeasured: [...reasons],
-  };
-}
-
-function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSummary {
-  const medians: number[] = [];
-  const p50: number[] = [];
-  const batched: number[] = [];
-  const accuracy: number[] = [];
-  const layersP50: number[] = [];
-  const layersBatched: number[] = [];
-  const samples = {
-    epochSeconds: [] as number[],
-    batch1Ms: [] as number[],
-    batchedMs: [] as number[],
-  };
-  for (const { results } of runs) {
-    const run = results.runs[0];
-    const t = epochTimes(run);
-    if (!t || !run.inference || !run.test) {
-      throw new RangeError(
-        `summarizePeer: expected a complete run of ${run.model}, got a partial one`,
-      );
-    }
-    medians.push(t.median);
-    samples.epochSeconds.push(...steadyEpochSeconds(run));
-    samples.batch1Ms.push(...(run.inference.batch1.samplesMs ?? []));
-    samples.batchedMs.push(...(run.inference.batched.samplesMs ?? []));
-    p50.push(run.inference.batch1.p50Ms);
-    batched.push(run.inference.batched.imagesPerSecond);
-    accuracy.push(run.test.accuracy);
-    if (run.inference.layers) {
-      layersP50.push(run.inference.layers.batch1.p50Ms);
-      layersBatched.push(run.inference.layers.batched.imagesPerSecond);
-    }
-  }
-  const { trainSize } = runs[0].results.config;
-  const measures = sideMeasures(runs);
-  const flops = runs[0].results.runs[0].flopsPerImage;
-  const epochSeconds = percentile(medians, 50);
-  const imagesPerSecond = trainSize / epochSeconds;
-  const batchedImagesPerSecond = percentile(batched, 50);
-  return {
-    runs: runs.length,
-    epochSeconds,
-    epochSecondsRange: [Math.min(...medians), Math.max(...medians)],
-    noise: (Math.max(...medians) - Math.min(...medians)) / epochSeconds,
-    imagesPerSecond,
-    batch1P50Ms: percentile(p50, 50),
-    batchedImagesPerSecond,
-    testAccuracy: percentile(accuracy, 50),
-    trainingEfficiency: (3 * flops * imagesPerSecond) / 1e9 / ceiling,
-    inferenceEfficiency: (flops * batchedImagesPerSecond) / 1e9 / ceiling,
-    ...(measures ? { measures } : {}),
-    samples,
-    batchedBatchSize: runs[0].results.runs[0].inference!.batched.batchSize,
-    ...(layersP50.length === runs.length && runs.length > 0
-      ? {
-        layers: {
-          batch1P50Ms: percentile(layersP50, 50),
-          batchedImagesPerSecond: percentile(layersBatched, 50),
-        },
-      }
-      : {}),
+    name: tf?.env.machine ?? "unnamed",
+    cpu: tf ? describeCpu(tf.env) : "unknown",
+    onednn: !tf || !ks || describeOneDnn(tf.env) === describeOneDnn(ks.env)
+      ? describeOneDnn((tf ?? ks)?.env ?? {})
+      : `TF.js side ${describeOneDnn(tf.env)}; Keras side ${describeOneDnn(ks.env)}`,
+    tfjs: tf
+      ? `TF.js ${tf.env.tfjs} on libtensorflow ${tf.env.tensorflow} (Deno ${tf.env.deno})`
+      : "–",
+    keras: ks?.env.device ?? "–",
   };
 }

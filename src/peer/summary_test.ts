@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { nativeRuns, recordedRuns } from "./_testing.ts";
-import { type PeerRun, summarizePeer } from "./summary.ts";
+import { summarizePeer } from "./summary.ts";
+import type { PeerRun } from "./side_summary.ts";
 
 /** The second (steady) epoch's seconds of each run: the fixtures ran 2 epochs. */
 function steady(runs: PeerRun[], side: string): number[] {

@@ -11,7 +11,7 @@ import { schemaProblems } from "../_util/json_schema.ts";
 import { READABLE_SCHEMA_VERSIONS, RESULTS_JSON_SCHEMA } from "./json_schema.ts";
 import { engineOfLegacyConfig } from "../engines/registry.ts";
 import type { KernelLibraryChoice } from "../backends/onednn.ts";
-import type { Environment } from "./environment.ts";
+import type { Environment } from "../measure/environment.ts";
 import type { MeasuresRecord } from "../measure/measures.ts";
 
 export { READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION } from "./json_schema.ts";

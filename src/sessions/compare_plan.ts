@@ -11,7 +11,7 @@ import { DENO_BACKEND_NAMES, getBackendSpec } from "../backends/registry.ts";
 import type { ProbeResult } from "../backends/types.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec } from "../models/spec.ts";
-import type { SkippedRun } from "../results/comparison.ts";
+import type { SkippedRun } from "../compare/row.ts";
 import {
   COMPARED_ENGINES,
   type EngineName,

@@ -22,7 +22,7 @@ import { buildModel } from "../models/factory.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import type { KernelLibraryChoice } from "../backends/onednn.ts";
 import type { EngineSpec, InferencePath } from "../engines/registry.ts";
-import type { Environment } from "../results/environment.ts";
+import type { Environment } from "../measure/environment.ts";
 import {
   type EpochRecord,
   type ResultsFile,

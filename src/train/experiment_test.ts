@@ -12,7 +12,7 @@ import { getEngineSpec } from "../engines/registry.ts";
 import { loadFixtureData, permutation, stratifiedSubset, toTensors } from "../data/mod.ts";
 import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
 import { referenceSpec } from "../models/spec.ts";
-import { collectEnvironment } from "../results/environment.ts";
+import { collectEnvironment } from "../measure/environment.ts";
 import {
   type ResultsFile,
   type RunConfig,

@@ -24,7 +24,7 @@ import { findEnergyMeter } from "../measure/energy.ts";
 import { hostMemoryReader } from "../measure/host_memory.ts";
 import { isMeasured } from "../measure/measures.ts";
 import { dataChecksumMismatch } from "../results/data_source.ts";
-import { collectEnvironment, type Environment } from "../results/environment.ts";
+import { collectEnvironment, type Environment } from "../measure/environment.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { type PreparedEngine, prepareEngine } from "../tf_ops/install.ts";
 import { type ExperimentEvent, type ExperimentResult, runExperiment } from "./experiment.ts";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { browserIgnore, launchBrowser } from "../_browser.ts";
 import { runCli } from "../_cli.ts";
 import { withTempDir } from "../../src/_util/testing.ts";
-import { parseComparison } from "../../src/results/comparison_files.ts";
+import { parseComparison } from "../../src/compare/comparison_files.ts";
 import { validateResults } from "../../src/results/schema.ts";
 
 Deno.test({

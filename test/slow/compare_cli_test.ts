@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DOMParser } from "@xmldom/xmldom";
-import { parseComparison } from "../../src/results/comparison_files.ts";
+import { parseComparison } from "../../src/compare/comparison_files.ts";
 import { runCli } from "../_cli.ts";
 import { tableTopLevel, writtenTopLevel } from "../_output_files.ts";
 

@@ -23,8 +23,8 @@ import { KIT_MANIFEST, type KitManifest } from "../../src/kit/manifest.ts";
 import { KIT_SIZE_LIMIT } from "../../src/kit/size.ts";
 import { KIT_WHEELS } from "../../src/kit/wheels.ts";
 import { kerasVenvDir, probeKeras } from "../../src/peer/keras.ts";
-import { buildComparison } from "../../src/results/comparison.ts";
-import { readComparisonInputs } from "../../src/results/comparison_files.ts";
+import { buildComparison } from "../../src/compare/comparison.ts";
+import { readComparisonInputs } from "../../src/compare/comparison_files.ts";
 import { runCli } from "../_cli.ts";
 import { tableTopLevel, writtenTopLevel } from "../_output_files.ts";
 

@@ -1,7 +1,8 @@
 /**
  * A report as one self-contained HTML page: the Markdown report rendered by
- * `marked`, and interactive Vega-Lite charts drawn by vega-embed, whose
- * scripts are inlined (`html_assets.ts`). The page opens from disk with no
+ * `marked`, its first section (the summary table) first, then interactive
+ * Vega-Lite charts drawn by vega-embed, whose scripts are inlined
+ * (`html_assets.ts`), then the rest of the report. The page opens from disk with no
  * network and asks for none: its Content-Security-Policy is
  * `default-src 'none'` and allows only its own scripts, by hash.
  *
@@ -15,13 +16,16 @@
 import { Marked, type Tokens } from "marked";
 import { createHash } from "node:crypto";
 import type { ChartScript } from "./html_assets.ts";
-import type { HtmlChart } from "./html_charts.ts";
+import type { HtmlChart } from "./chart_parts.ts";
 
 /** What {@link renderHtmlPage} draws. */
 export interface HtmlPageOptions {
-  /** The report as Markdown; its first `# ` heading becomes the page's title. */
+  /**
+   * The report as Markdown; its first `# ` heading becomes the page's title,
+   * and what comes before its second `## ` heading (the summary) opens the page.
+   */
   markdown: string;
-  /** The charts, drawn above the report in this order. */
+  /** The charts, drawn after the summary and before the rest of the report, in this order. */
   charts: readonly HtmlChart[];
   /** Charts not drawn, each with why (e.g. "memory: no row recorded it"). */
   notDrawn?: readonly string[];
@@ -71,6 +75,7 @@ figure.chart { margin: 1.5rem 0; } figure.chart figcaption { font-size: .9rem; o
  */
 export function renderHtmlPage(options: HtmlPageOptions): string {
   const { title, body } = splitTitle(options.markdown);
+  const { summary, rest } = splitSummary(body);
   const scripts = options.scripts.map((s) => {
     if (/<\/script|<!--/i.test(s.code)) {
       throw new Error(
@@ -100,6 +105,7 @@ export function renderHtmlPage(options: HtmlPageOptions): string {
     ? `<p>Not drawn: ${options.notDrawn.map(escapeHtml).join("; ")}.</p>`
     : "";
   const versions = options.scripts.map((s) => `${s.name} ${s.version}`).join(", ");
+  const restHtml = rest.trim() === "" ? "" : `<article>\n${markdownToHtml(rest)}\n</article>\n`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -111,20 +117,39 @@ export function renderHtmlPage(options: HtmlPageOptions): string {
 </head>
 <body data-charts="pending">
 <h1>${escapeHtml(title)}</h1>
+<article id="summary">
+${markdownToHtml(summary)}
+</article>
 <section id="charts">
 <h2>Charts</h2>
 <p>Interactive: hover a mark for its figures. Drawn in this page by ${escapeHtml(versions)}.</p>
 ${figures.join("\n")}
 ${notDrawn}
 </section>
-<article>
-${markdownToHtml(body)}
-</article>
-<script type="application/json" id="${CHART_DATA_ID}">${jsonForScript(specs)}</script>
+${restHtml}<script type="application/json" id="${CHART_DATA_ID}">${jsonForScript(specs)}</script>
 ${executable.map((code) => `<script>${code}</script>`).join("\n")}
 </body>
 </html>
 `;
+}
+
+/**
+ * A report's body cut before its second `## ` heading (outside code fences):
+ * the introduction and the first section, which holds the summary table, and
+ * the rest; all of it is the summary when it has fewer sections.
+ */
+export function splitSummary(body: string): { summary: string; rest: string } {
+  const lines = body.split("\n");
+  let fenced = false;
+  let sections = 0;
+  for (const [i, line] of lines.entries()) {
+    if (/^(```|~~~)/.test(line)) fenced = !fenced;
+    if (fenced || !/^## /.test(line)) continue;
+    if (++sections === 2) {
+      return { summary: lines.slice(0, i).join("\n"), rest: lines.slice(i).join("\n") };
+    }
+  }
+  return { summary: body, rest: "" };
 }
 
 /**

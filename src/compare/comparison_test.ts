@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DOMParser } from "@xmldom/xmldom";
 import { BACKEND_NAMES } from "../backends/registry.ts";
-import { renderComparisonSvg, svgToPng } from "./chart.ts";
+import { renderComparisonSvg, svgToPng } from "../report/chart.ts";
 import { buildComparison, type Comparison } from "./comparison.ts";
-import { parseComparison, readComparisonInputs, writeComparison } from "./comparison_files.ts";
-import { renderComparison, speedupCell } from "./comparison_markdown.ts";
-import { type ResultsFile, validateResults } from "./schema.ts";
+import { parseComparison, readComparisonInputs } from "./comparison_files.ts";
+import { writeComparison } from "../report/comparison_output.ts";
+import { renderComparison, speedupCell } from "../report/comparison_markdown.ts";
+import { type ResultsFile, validateResults } from "../results/schema.ts";
 
 const FIXTURES = new URL("../../fixtures/results/", import.meta.url).pathname;
 

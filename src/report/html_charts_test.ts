@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { htmlCharts, seriesOf } from "./html_charts.ts";
-import { rowsFromResults } from "./comparison_rows.ts";
-import { validateResults } from "./schema.ts";
+import { rowsFromResults } from "../compare/comparison_rows.ts";
+import { buildComparison } from "../compare/comparison.ts";
+import { renderComparison } from "./comparison_markdown.ts";
+import { validateResults } from "../results/schema.ts";
 
 async function rows(name: string) {
   const path = new URL(`../../fixtures/results/${name}/results.json`, import.meta.url);
@@ -64,4 +66,55 @@ Deno.test("seriesOf names the machine only when rows come from several, and flag
   ]);
   assert.equal(many[0].series, "vm / tensorflow · tfjs");
   assert.equal(many.at(-1)!.series, "gpu-box / tensorflow-gpu · tfjs (fell back to the CPU)");
+});
+
+Deno.test("htmlCharts' tooltips show the figures rounded as the Markdown tables round them", async () => {
+  const r = await rows("epyc-tensorflow-intervals");
+  const { charts } = htmlCharts(seriesOf(r));
+  type Layer = { encoding: { tooltip?: { field: string }[] } };
+  const epoch = charts[1].spec as unknown as { vconcat: { data: Values; layer: Layer[] }[] };
+  const values = epoch.vconcat[0].data.values;
+  const tick = values.find((v) => "seconds" in v)!;
+  assert.notEqual(String(tick.seconds), tick.secondsLabel, "the raw seconds have more digits");
+  assert.equal(tick.secondsLabel, (tick.seconds as number).toFixed(2));
+  const median = values.find((v) => "median" in v)!;
+  const s = r[0].secondsPerEpoch!;
+  assert.equal(
+    median.medianLabel,
+    `${s.median.toFixed(2)} [${s.interval!.low.toFixed(2)}–${s.interval!.high.toFixed(2)}]`,
+  );
+  // the very cell of compare.md's table
+  const md = renderComparison(buildComparison({ results: [], rows: r }));
+  assert.ok(md.includes(`| ${median.medianLabel} (`), md);
+  // no tooltip names a raw figure: only the labels, the run and counts
+  const fields = epoch.vconcat[0].layer.flatMap((l) => l.encoding.tooltip ?? []).map((t) =>
+    t.field
+  );
+  assert.deepEqual([...new Set(fields)].sort(), [
+    "epochs",
+    "medianLabel",
+    "secondsLabel",
+    "series",
+    "trainImages",
+  ]);
+  const accuracy = charts[0].spec as unknown as { data: Values };
+  assert.match(String(accuracy.data.values[0].accuracyLabel), /^\d+\.\d\d%$/);
+  assert.match(JSON.stringify(charts[2].spec), /"config":\{"numberFormat":"\.2f"\}/);
+});
+
+Deno.test("htmlCharts describes each mark with its rounded figure, for aria-label", async () => {
+  const r = await rows("epyc-tensorflow-intervals");
+  const { charts } = htmlCharts(seriesOf(r));
+  const json = JSON.stringify(charts.map((c) => c.spec));
+  const descriptions = [...json.matchAll(/"description":"([^"]*)"/g)].map((m) => m[1]);
+  assert.ok(descriptions.length > r[0].samples!.epochSeconds.length, json.slice(0, 200));
+  for (const d of descriptions) assert.doesNotMatch(d, /\d\.\d{3,}/);
+  assert.ok(descriptions.some((d) => /: median [\d.]+ \[[\d.]+–[\d.]+\] s per epoch$/.test(d)));
+  // every chart but the box plot (whose tooltip and labels the number format rounds) says so
+  for (const c of charts.filter((c) => c.id !== "batch1-latency")) {
+    assert.match(
+      JSON.stringify(c.spec),
+      /"description":\{"field":"description","type":"nominal"\}/,
+    );
+  }
 });

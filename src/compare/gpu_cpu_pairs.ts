@@ -13,8 +13,8 @@
  * @module
  */
 import { bootstrapRatio, type Interval } from "../_util/stats.ts";
-import type { ComparisonRow, RowSetup } from "./comparison.ts";
-import { MIN_SAMPLES } from "./stats.ts";
+import type { ComparisonRow, RowSetup } from "./row.ts";
+import { MIN_SAMPLES } from "../results/stats.ts";
 import { speedupVerdict, type Verdict } from "./verdict.ts";
 
 /** A ratio (above 1: the GPU is faster), with its interval and verdict when the samples give one. */
@@ -127,68 +127,13 @@ function pairOf(gpu: ComparisonRow, cpu: ComparisonRow): GpuCpuPair {
     : (Object.keys(gpu.setup) as (keyof RowSetup)[]).filter((k) =>
       !["cpu", "threads", "onednn"].includes(k) && gpu.setup![k] !== cpu.setup![k]
     );
-  const trainingDiffers = differs.filter((d) =>
-    d === "setup (not recorded)" || TRAINING_SETUP.includes(d as keyof RowSetup)
-  );
-  let training: PairRatio | null = null;
-  const untrained = [gpu, cpu].find((r) => r.imagesPerSecond === null);
-  if (untrained) {
-    notes.push(`training: ${untrained.backend} was not trained${noteOf(untrained)}`);
-  } else if (trainingDiffers.length > 0) {
-    notes.push(`training: not compared, the runs differ in ${trainingDiffers.join(", ")}`);
-  } else {
-    const g = gpu.samples?.epochSeconds;
-    const c = cpu.samples?.epochSeconds;
-    // Same training size, so epoch seconds compare directly: CPU seconds over GPU seconds.
-    training = {
-      ratio: gpu.imagesPerSecond! / cpu.imagesPerSecond!,
-      interval: g && c && g.length >= MIN_SAMPLES && c.length >= MIN_SAMPLES
-        ? verdicted(bootstrapRatio(c, g))
-        : null,
-    };
-    if (!training.interval) notes.push("training: fewer than 2 steady epochs a side, no interval");
-  }
-  let batch1: PairRatio | null = null;
-  if (gpu.batch1 && cpu.batch1) {
-    const g = gpu.samples?.batch1Ms;
-    const c = cpu.samples?.batch1Ms;
-    batch1 = {
+  const training = trainingRatio(gpu, cpu, differs, notes);
+  const batch1: PairRatio | null = gpu.batch1 && cpu.batch1
+    ? {
       ratio: cpu.batch1.p50Ms / gpu.batch1.p50Ms,
-      interval: g && c && g.length >= MIN_SAMPLES && c.length >= MIN_SAMPLES
-        ? verdicted(bootstrapRatio(c, g))
-        : null,
-    };
-  }
-  let batched: GpuCpuPair["batched"] = null;
-  if (gpu.batched && cpu.batched) {
-    if (gpu.batched.batchSize !== cpu.batched.batchSize) {
-      notes.push(
-        `batched: not compared, batch ${gpu.batched.batchSize} on the GPU and ${cpu.batched.batchSize} on the CPU`,
-      );
-    } else {
-      const g = gpu.samples?.batchedMs;
-      const c = cpu.samples?.batchedMs;
-      batched = {
-        batchSize: gpu.batched.batchSize,
-        ratio: gpu.batched.imagesPerSecond / cpu.batched.imagesPerSecond,
-        interval: g && c && g.length >= MIN_SAMPLES && c.length >= MIN_SAMPLES
-          ? verdicted(bootstrapRatio(c, g))
-          : null,
-      };
+      interval: intervalOf(cpu.samples?.batch1Ms, gpu.samples?.batch1Ms),
     }
-  }
-  const moreBatched = (gpu.moreBatched ?? []).flatMap((g) => {
-    const c = cpu.moreBatched?.find((b) => b.batchSize === g.batchSize);
-    if (!c) return [];
-    return [{
-      batchSize: g.batchSize,
-      ratio: g.imagesPerSecond / c.imagesPerSecond,
-      interval: g.samplesMs && c.samplesMs && g.samplesMs.length >= MIN_SAMPLES &&
-          c.samplesMs.length >= MIN_SAMPLES
-        ? verdicted(bootstrapRatio(c.samplesMs, g.samplesMs))
-        : null,
-    }];
-  }).sort((a, b) => a.batchSize - b.batchSize);
+    : null;
   return {
     machine: gpu.machine,
     model: gpu.model,
@@ -198,11 +143,88 @@ function pairOf(gpu: ComparisonRow, cpu: ComparisonRow): GpuCpuPair {
     differs,
     training,
     batch1,
-    batched,
-    moreBatched,
+    batched: batchedRatio(gpu, cpu, notes),
+    moreBatched: moreBatchedRatios(gpu, cpu),
     coldStart: { gpu: coldStartOf(gpu), cpu: coldStartOf(cpu) },
     notes,
   };
+}
+
+/**
+ * The interval of the CPU's samples over the GPU's, with its verdict; null
+ * where either side has fewer than two.
+ */
+function intervalOf(
+  cpu: readonly number[] | null | undefined,
+  gpu: readonly number[] | null | undefined,
+): PairRatio["interval"] {
+  return gpu && cpu && gpu.length >= MIN_SAMPLES && cpu.length >= MIN_SAMPLES
+    ? verdicted(bootstrapRatio(cpu, gpu))
+    : null;
+}
+
+/**
+ * Training images/s, GPU over CPU; null, with why in `notes`, where a side
+ * was not trained or the runs' training setups differ.
+ */
+function trainingRatio(
+  gpu: ComparisonRow,
+  cpu: ComparisonRow,
+  differs: readonly string[],
+  notes: string[],
+): PairRatio | null {
+  const trainingDiffers = differs.filter((d) =>
+    d === "setup (not recorded)" || TRAINING_SETUP.includes(d as keyof RowSetup)
+  );
+  const untrained = [gpu, cpu].find((r) => r.imagesPerSecond === null);
+  if (untrained) {
+    notes.push(`training: ${untrained.backend} was not trained${noteOf(untrained)}`);
+    return null;
+  }
+  if (trainingDiffers.length > 0) {
+    notes.push(`training: not compared, the runs differ in ${trainingDiffers.join(", ")}`);
+    return null;
+  }
+  // Same training size, so epoch seconds compare directly: CPU seconds over GPU seconds.
+  const training = {
+    ratio: gpu.imagesPerSecond! / cpu.imagesPerSecond!,
+    interval: intervalOf(cpu.samples?.epochSeconds, gpu.samples?.epochSeconds),
+  };
+  if (!training.interval) notes.push("training: fewer than 2 steady epochs a side, no interval");
+  return training;
+}
+
+/** Batched images/s, GPU over CPU; null, with why in `notes`, at different batch sizes. */
+function batchedRatio(
+  gpu: ComparisonRow,
+  cpu: ComparisonRow,
+  notes: string[],
+): GpuCpuPair["batched"] {
+  if (!gpu.batched || !cpu.batched) return null;
+  if (gpu.batched.batchSize !== cpu.batched.batchSize) {
+    notes.push(
+      `batched: not compared, batch ${gpu.batched.batchSize} on the GPU and ${cpu.batched.batchSize} on the CPU`,
+    );
+    return null;
+  }
+  return {
+    batchSize: gpu.batched.batchSize,
+    ratio: gpu.batched.imagesPerSecond / cpu.batched.imagesPerSecond,
+    interval: intervalOf(cpu.samples?.batchedMs, gpu.samples?.batchedMs),
+  };
+}
+
+/** The same at each further batch size both sides measured, smallest first. */
+function moreBatchedRatios(gpu: ComparisonRow, cpu: ComparisonRow): GpuCpuPair["moreBatched"] {
+  return (gpu.moreBatched ?? []).flatMap((g) => {
+    const c = cpu.moreBatched?.find((b) => b.batchSize === g.batchSize);
+    if (!c) return [];
+    return [{
+      batchSize: g.batchSize,
+      ratio: g.imagesPerSecond / c.imagesPerSecond,
+      interval: intervalOf(c.samplesMs, g.samplesMs),
+    }];
+  }).sort((a, b) => a.batchSize - b.batchSize);
 }
 
 function noteOf(row: ComparisonRow): string {

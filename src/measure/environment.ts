@@ -7,6 +7,7 @@
  */
 import { cpus, hostname, totalmem } from "node:os";
 import { type OneDnnState, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
+import { runQuiet } from "../_util/run_quiet.ts";
 
 /** What the backend reported about the device it computes on. */
 export interface DeviceInfo {
@@ -252,25 +253,11 @@ export function parseNvidiaSmiGpu(stdout: string): { gpu: Environment["gpu"]; re
  * when tracked files have changes; `null` outside git or without git.
  */
 export async function gitCommit(cwd?: string): Promise<string | null> {
-  const head = await runQuiet("git", ["rev-parse", "HEAD"], cwd);
+  const head = await runQuiet("git", ["rev-parse", "HEAD"], { cwd });
   if (!head || head.code !== 0) return null;
-  const status = await runQuiet("git", ["status", "--porcelain", "--untracked-files=no"], cwd);
+  const status = await runQuiet("git", ["status", "--porcelain", "--untracked-files=no"], {
+    cwd,
+  });
   const dirty = status && status.code === 0 && status.stdout.trim() !== "";
   return `${head.stdout.trim()}${dirty ? "-dirty" : ""}`;
-}
-
-async function runQuiet(
-  command: string,
-  args: string[],
-  cwd?: string,
-): Promise<{ code: number; stdout: string; stderr: string } | undefined> {
-  try {
-    const out = await new Deno.Command(command, { args, cwd, stdout: "piped", stderr: "piped" })
-      .output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
 }

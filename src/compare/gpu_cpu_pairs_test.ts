@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { buildComparison, type ComparisonRow } from "./comparison.ts";
-import { renderComparison } from "./comparison_markdown.ts";
+import { buildComparison } from "./comparison.ts";
+import type { ComparisonRow } from "./row.ts";
+import { renderComparison } from "../report/comparison_markdown.ts";
 import { frameworkOf, gpuCpuPairs } from "./gpu_cpu_pairs.ts";
-import { validateResults } from "./schema.ts";
+import { validateResults } from "../results/schema.ts";
 
 const FIXTURE = join(
   new URL("../../fixtures/results/", import.meta.url).pathname,

@@ -9,7 +9,7 @@ import {
   describeOneDnn,
   parseNvidiaSmiGpu,
 } from "./environment.ts";
-import { SCHEMA_VERSION, validateResults } from "./schema.ts";
+import { SCHEMA_VERSION, validateResults } from "../results/schema.ts";
 
 Deno.test("describeCpu names the model, the cores and the recorded extensions", () => {
   assert.equal(

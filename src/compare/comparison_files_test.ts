@@ -2,13 +2,9 @@ import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 import { BACKEND_NAMES } from "../backends/registry.ts";
 import { buildComparison, type Comparison } from "./comparison.ts";
-import {
-  COMPARISON_FILES,
-  parseComparison,
-  readComparisonInputs,
-  writeComparison,
-} from "./comparison_files.ts";
-import { type ResultsFile, validateResults } from "./schema.ts";
+import { COMPARISON_FILES, parseComparison, readComparisonInputs } from "./comparison_files.ts";
+import { writeComparison } from "../report/comparison_output.ts";
+import { type ResultsFile, validateResults } from "../results/schema.ts";
 import { listTree } from "../_util/testing.ts";
 
 const FIXTURES = new URL("../../fixtures/results/", import.meta.url).pathname;

@@ -1,21 +1,16 @@
 /**
  * Reading the inputs of a comparison (result files, earlier comparisons, or
- * folders holding them) and writing its files atomically:
- * `compare.json`, `compare.md`, `compare.html` (with interactive charts),
- * `compare.svg` and, where the rasteriser loads, `compare.png`. {@link parseComparison} checks a parsed
- * `compare.json`, reading older versions as version 3.
+ * folders holding them) and the names of its files; `src/report/comparison_output.ts`
+ * writes them. {@link parseComparison} checks a parsed `compare.json`, reading
+ * older versions as version 3.
  *
  * @module
  */
 import { join, relative } from "node:path";
-import { renderComparisonSvg, svgToPng } from "./chart.ts";
-import type { Comparison, ComparisonRow, MachineSummary } from "./comparison.ts";
-import { renderComparison } from "./comparison_markdown.ts";
-import { loadChartScripts } from "./html_assets.ts";
-import { renderComparisonHtml } from "./html_report.ts";
-import { type ResultsFile, validateResults } from "./schema.ts";
+import type { Comparison } from "./comparison.ts";
+import type { ComparisonRow, MachineSummary } from "./row.ts";
+import { type ResultsFile, validateResults } from "../results/schema.ts";
 import { onlyEngineOn } from "../engines/registry.ts";
-import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 
 /** File names of a comparison inside its folder. */
 export const COMPARISON_FILES = {
@@ -25,67 +20,6 @@ export const COMPARISON_FILES = {
   chart: "compare.svg",
   png: "compare.png",
 } as const;
-
-/** Where {@link writeComparison} wrote each file. */
-export interface ComparisonPaths {
-  /** `compare.json`. */
-  json: string;
-  /** `compare.md`. */
-  markdown: string;
-  /** `compare.html`, or `null` with the reason it could not be written. */
-  html: string | null;
-  /** Why there is no HTML page (its chart scripts are not installed). */
-  htmlError?: string;
-  /** `compare.svg`. */
-  chart: string;
-  /** `compare.png`, or `null` with the reason it could not be drawn. */
-  png: string | null;
-  /** Why there is no PNG. */
-  pngError?: string;
-}
-
-/**
- * Writes `compare.json`, `compare.md`, `compare.html`, `compare.svg` and
- * `compare.png` into `outDir`, each atomically. The PNG and the page are
- * conveniences: when the rasteriser cannot load, or the page's chart
- * scripts are not installed, the rest is still written and `pngError` or
- * `htmlError` says why.
- */
-export async function writeComparison(
-  outDir: string,
-  comparison: Comparison,
-): Promise<ComparisonPaths> {
-  const paths: ComparisonPaths = {
-    json: join(outDir, COMPARISON_FILES.json),
-    markdown: join(outDir, COMPARISON_FILES.markdown),
-    html: join(outDir, COMPARISON_FILES.html),
-    chart: join(outDir, COMPARISON_FILES.chart),
-    png: join(outDir, COMPARISON_FILES.png),
-  };
-  const svg = await renderComparisonSvg(comparison);
-  await writeFileAtomic(paths.chart, svg);
-  try {
-    await writeFileAtomic(paths.png!, await svgToPng(svg));
-  } catch (err) {
-    paths.png = null;
-    paths.pngError = (err as Error).message.split("\n")[0];
-  }
-  await writeFileAtomic(
-    paths.markdown,
-    renderComparison(comparison, { chart: COMPARISON_FILES.chart }),
-  );
-  try {
-    await writeFileAtomic(
-      paths.html!,
-      renderComparisonHtml(comparison, await loadChartScripts()),
-    );
-  } catch (err) {
-    paths.html = null;
-    paths.htmlError = (err as Error).message.split("\n")[0];
-  }
-  await writeJsonAtomic(paths.json, comparison);
-  return paths;
-}
 
 /** What {@link readComparisonInputs} gathered. */
 export interface ComparisonInputs {

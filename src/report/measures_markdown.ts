@@ -73,6 +73,17 @@ export function renderMeasures(
     );
   }
   out.push(
+    ...memoryTable(labelHeader, measured),
+    ...coldStartTable(labelHeader, measured),
+    ...timeToAccuracyTable(labelHeader, measured),
+    ...energyTable(labelHeader, measured),
+  );
+  return out.join("\n");
+}
+
+/** Resident memory, TF.js tensors and device memory, with how to read them. */
+function memoryTable(labelHeader: readonly string[], measured: readonly MeasuresRow[]): string[] {
+  return [
     markdownTable(
       [
         ...labelHeader,
@@ -107,12 +118,19 @@ export function renderMeasures(
     ),
     "",
     "RSS is the process's resident memory (the kernel's `VmHWM` peak, reset between phases): " +
-      "before build is after the backend and the data are loaded; the training peak's share over it " +
-      "is in brackets. TF.js tensors are `tf.memory()` read after every batch: the weights, optimizer " +
-      "state and the epoch's shuffled copy, not the activations inside a step.",
+    "before build is after the backend and the data are loaded; the training peak's share over it " +
+    "is in brackets. TF.js tensors are `tf.memory()` read after every batch: the weights, optimizer " +
+    "state and the epoch's shuffled copy, not the activations inside a step.",
     "",
-  );
-  out.push(
+  ];
+}
+
+/** What happens once per process: backend ready, model build, first prediction, first epoch. */
+function coldStartTable(
+  labelHeader: readonly string[],
+  measured: readonly MeasuresRow[],
+): string[] {
+  return [
     markdownTable(
       [
         ...labelHeader,
@@ -134,36 +152,46 @@ export function renderMeasures(
     ),
     "",
     "Backend ready is from the process's start to a backend that has computed once (the runtime, " +
-      "imports, the library and its first op); the first prediction is the trained model's first " +
-      "call at batch 1, before the warm-up; the first epoch's extra is its training time over the " +
-      "median of the later epochs. None of these is in the steady-state medians.",
+    "imports, the library and its first op); the first prediction is the trained model's first " +
+    "call at batch 1, before the warm-up; the first epoch's extra is its training time over the " +
+    "median of the later epochs. None of these is in the steady-state medians.",
     "",
-  );
+  ];
+}
+
+/** Time to each validation-accuracy target any run recorded; none without targets. */
+function timeToAccuracyTable(
+  labelHeader: readonly string[],
+  measured: readonly MeasuresRow[],
+): string[] {
   const targets = [
     ...new Set(measured.flatMap((r) => r.measures!.timeToAccuracy.targets.map((t) => t.target))),
   ].sort((a, b) => a - b);
-  if (targets.length > 0) {
-    out.push(
-      markdownTable(
-        [...labelHeader, ...targets.map((t) => `to ${targetLabel(t)} validation accuracy`)],
-        measured.map(({ labels, measures: m }) => {
-          const tta = m!.timeToAccuracy;
-          const of = (target: number): TargetRecord | undefined =>
-            tta.targets.find((t) => t.target === target);
-          return [
-            ...labels,
-            ...targets.map((t) => of(t) ? describeTarget(of(t)!, tta.epochs) : "–"),
-          ];
-        }),
-      ),
-      "",
-      "Time to accuracy: the first epoch whose validation accuracy reached the target, the training " +
-        "seconds of the epochs up to it, and in brackets their wall seconds (shuffling and " +
-        "validation included).",
-      "",
-    );
-  }
-  out.push(
+  if (targets.length === 0) return [];
+  return [
+    markdownTable(
+      [...labelHeader, ...targets.map((t) => `to ${targetLabel(t)} validation accuracy`)],
+      measured.map(({ labels, measures: m }) => {
+        const tta = m!.timeToAccuracy;
+        const of = (target: number): TargetRecord | undefined =>
+          tta.targets.find((t) => t.target === target);
+        return [
+          ...labels,
+          ...targets.map((t) => of(t) ? describeTarget(of(t)!, tta.epochs) : "–"),
+        ];
+      }),
+    ),
+    "",
+    "Time to accuracy: the first epoch whose validation accuracy reached the target, the training " +
+    "seconds of the epochs up to it, and in brackets their wall seconds (shuffling and " +
+    "validation included).",
+    "",
+  ];
+}
+
+/** The energy meter, joules per epoch, images per joule and the GPU's activity. */
+function energyTable(labelHeader: readonly string[], measured: readonly MeasuresRow[]): string[] {
+  return [
     markdownTable(
       [
         ...labelHeader,
@@ -195,6 +223,5 @@ export function renderMeasures(
       }),
     ),
     "",
-  );
-  return out.join("\n");
+  ];
 }

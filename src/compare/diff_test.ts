@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { buildComparison, type ComparisonRow } from "./comparison.ts";
+import { buildComparison } from "./comparison.ts";
+import type { ComparisonRow } from "./row.ts";
 import { diffComparisons } from "./diff.ts";
-import { renderDiff } from "./diff_markdown.ts";
-import { validateResults } from "./schema.ts";
+import { renderDiff } from "../report/diff_markdown.ts";
+import { validateResults } from "../results/schema.ts";
 
 const FIXTURE = join(
   new URL("../../fixtures/results/", import.meta.url).pathname,

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { CHART_DATA_ID, escapeHtml, isSafeHref, markdownToHtml, renderHtmlPage } from "./html.ts";
+import {
+  CHART_DATA_ID,
+  escapeHtml,
+  isSafeHref,
+  markdownToHtml,
+  renderHtmlPage,
+  splitSummary,
+} from "./html.ts";
 import type { ChartScript } from "./html_assets.ts";
 
 const SCRIPTS: ChartScript[] = [
@@ -107,4 +114,49 @@ Deno.test("renderHtmlPage refuses a script that would end its element", () => {
         `the vega 9.9.9 build holds "</script" or "<!--"; expected a script that can be inlined`,
     },
   );
+});
+
+Deno.test("renderHtmlPage opens with the summary table, then the charts, then the rest", () => {
+  const page = renderHtmlPage({
+    markdown: [
+      "# r",
+      "",
+      "intro",
+      "",
+      "## Summary",
+      "",
+      "| a |",
+      "| --- |",
+      "| 1 |",
+      "",
+      "```sh",
+      "## not a heading",
+      "```",
+      "",
+      "## Details",
+      "",
+      "more",
+    ].join("\n"),
+    charts: [{ id: "c", title: "c", caption: "c", spec: {} as never }],
+    scripts: SCRIPTS,
+  });
+  const at = (s: string) => {
+    const i = page.indexOf(s);
+    assert.ok(i >= 0, s);
+    return i;
+  };
+  assert.ok(at("<p>intro</p>") < at("<h2>Summary</h2>"));
+  assert.ok(at("<h2>Summary</h2>") < at("<table>"));
+  assert.ok(at("## not a heading") < at('<section id="charts">'));
+  assert.ok(at("<table>") < at('<section id="charts">'));
+  assert.ok(at('<section id="charts">') < at('id="chart-c"'));
+  assert.ok(at('id="chart-c"') < at("<h2>Details</h2>"));
+});
+
+Deno.test("splitSummary cuts before the second section, or keeps everything without one", () => {
+  assert.deepEqual(splitSummary("a\n## one\nx\n## two\ny"), {
+    summary: "a\n## one\nx",
+    rest: "## two\ny",
+  });
+  assert.deepEqual(splitSummary("a\n## one\nx"), { summary: "a\n## one\nx", rest: "" });
 });

@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { describeCpu, describeGpu, describeOneDnn } from "./environment.ts";
-import { batch1Interval, epochTimes, MIN_SAMPLES, steadyEpochSeconds } from "./stats.ts";
+import { describeCpu, describeGpu, describeOneDnn } from "../measure/environment.ts";
+import { batch1Interval, epochTimes, MIN_SAMPLES, steadyEpochSeconds } from "../results/stats.ts";
 import { bootstrapInterval } from "../_util/stats.ts";
-import type { ResultsFile, RunRecord } from "./schema.ts";
-import type { ComparisonRow, MachineSummary, RowSetup, SkippedRun } from "./comparison.ts";
+import type { ResultsFile, RunRecord } from "../results/schema.ts";
+import type { ComparisonRow, MachineSummary, RowSetup, SkippedRun } from "./row.ts";
 
 /** The machine name of a results file: `env.machine`, else a name made from its CPU. */
 export function machineOf(results: ResultsFile): string {
@@ -37,25 +37,10 @@ function rowFromRun(
   const times = epochTimes(run);
   const fellBack = info?.fellBackToCpu ?? false;
   const software = info?.softwareAdapter ?? false;
-  const notes: string[] = [];
-  if (fellBack) notes.push("GPU package ran on the CPU: no speed-up claimed");
-  if (software) {
-    notes.push(
-      run.backend === "browser-webgl"
-        ? "software WebGL renderer, not a GPU"
-        : "software WebGPU adapter, not a GPU",
-    );
-  }
-  if (run.notTrained) notes.push(`not trained: ${run.notTrained}`);
-  else if (run.epochs.length < results.config.epochs) {
-    notes.push(`incomplete: ${run.epochs.length} of ${results.config.epochs} epochs`);
-  }
   const engine = run.engine ?? results.config.engine;
+  const notes = rowNotes(run, results, info, engine);
   const inference = run.inference;
   const batchedMs = inference?.batched.samplesMs;
-  if (results.schemaVersion < 2) {
-    notes.push(`engine ${engine} derived from a schema-${results.schemaVersion} file`);
-  }
   return {
     machine: machineOf(results),
     model: run.model,
@@ -74,6 +59,61 @@ function rowFromRun(
     epochs: run.epochs.length,
     secondsPerEpoch: times,
     imagesPerSecond: times ? trainSize / times.median : null,
+    ...inferenceFields(run),
+    samples: {
+      epochSeconds: steadyEpochSeconds(run),
+      batch1Ms: inference?.batch1.samplesMs ?? null,
+      batchedMs: batchedMs ?? null,
+    },
+    setup: setupOf(results),
+    test: run.test ? { accuracy: run.test.accuracy, count: run.test.count } : null,
+    accuracyPerEpoch: run.epochs.map((e) => ({
+      epoch: e.epoch,
+      accuracy: e.valAccuracy ?? e.accuracy,
+    })),
+    speedup: null,
+    speedupInterval: null,
+    engineSpeedup: null,
+    engineSpeedupInterval: null,
+    measures: run.measures ?? null,
+    source,
+    createdAt: results.createdAt,
+  };
+}
+
+/** Why a row's figures need a word: a fallback, a software adapter, a short run, a derived engine. */
+function rowNotes(
+  run: RunRecord,
+  results: ResultsFile,
+  info: ResultsFile["env"]["deviceInfo"],
+  engine: string,
+): string[] {
+  const notes: string[] = [];
+  if (info?.fellBackToCpu ?? false) notes.push("GPU package ran on the CPU: no speed-up claimed");
+  if (info?.softwareAdapter ?? false) {
+    notes.push(
+      run.backend === "browser-webgl"
+        ? "software WebGL renderer, not a GPU"
+        : "software WebGPU adapter, not a GPU",
+    );
+  }
+  if (run.notTrained) notes.push(`not trained: ${run.notTrained}`);
+  else if (run.epochs.length < results.config.epochs) {
+    notes.push(`incomplete: ${run.epochs.length} of ${results.config.epochs} epochs`);
+  }
+  if (results.schemaVersion < 2) {
+    notes.push(`engine ${engine} derived from a schema-${results.schemaVersion} file`);
+  }
+  return notes;
+}
+
+/** A row's inference figures: batch-1 latency, batched throughput and any further batch sizes. */
+function inferenceFields(
+  run: RunRecord,
+): Pick<ComparisonRow, "batch1" | "batched" | "moreBatched"> {
+  const inference = run.inference;
+  const batchedMs = inference?.batched.samplesMs;
+  return {
     batch1: inference
       ? {
         p50Ms: inference.batch1.p50Ms,
@@ -105,24 +145,6 @@ function rowFromRun(
         })),
       }
       : {}),
-    samples: {
-      epochSeconds: steadyEpochSeconds(run),
-      batch1Ms: inference?.batch1.samplesMs ?? null,
-      batchedMs: batchedMs ?? null,
-    },
-    setup: setupOf(results),
-    test: run.test ? { accuracy: run.test.accuracy, count: run.test.count } : null,
-    accuracyPerEpoch: run.epochs.map((e) => ({
-      epoch: e.epoch,
-      accuracy: e.valAccuracy ?? e.accuracy,
-    })),
-    speedup: null,
-    speedupInterval: null,
-    engineSpeedup: null,
-    engineSpeedupInterval: null,
-    measures: run.measures ?? null,
-    source,
-    createdAt: results.createdAt,
   };
 }
 

@@ -5,14 +5,14 @@
  *
  * @module
  */
-import type { Comparison } from "./comparison.ts";
-import { rowsFromResults } from "./comparison_rows.ts";
+import type { Comparison } from "../compare/comparison.ts";
+import { rowsFromResults } from "../compare/comparison_rows.ts";
 import { renderComparison } from "./comparison_markdown.ts";
 import { renderHtmlPage } from "./html.ts";
 import type { ChartScript } from "./html_assets.ts";
 import { htmlCharts, seriesOf } from "./html_charts.ts";
 import { renderReport } from "./report.ts";
-import type { ResultsFile } from "./schema.ts";
+import type { ResultsFile } from "../results/schema.ts";
 
 /** `report.html`: {@link renderReport}'s Markdown and the charts of the run's models. */
 export function renderReportHtml(

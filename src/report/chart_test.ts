@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { DOMParser } from "@xmldom/xmldom";
 import { BACKEND_NAMES } from "../backends/registry.ts";
 import { comparisonChartSpec, renderComparisonSvg } from "./chart.ts";
-import { buildComparison, type Comparison } from "./comparison.ts";
-import { type ResultsFile, validateResults } from "./schema.ts";
+import { buildComparison, type Comparison } from "../compare/comparison.ts";
+import { type ResultsFile, validateResults } from "../results/schema.ts";
 
 const FIXTURES = new URL("../../fixtures/results/", import.meta.url).pathname;
 
@@ -191,4 +191,17 @@ Deno.test("renderComparisonSvg draws the title, the subtitle and a bar per measu
     .filter((g) => /\bmark-rect\b/.test(g.getAttribute("class") ?? ""))
     .flatMap((g) => Array.from(g.getElementsByTagName("path")));
   assert.equal(bars.length, 2);
+});
+
+Deno.test("renderComparisonSvg's marks say their figures rounded as their labels are", async () => {
+  const svg = await renderComparisonSvg(
+    compare(await fixture("epyc-tensorflow-intervals"), await fixture("h100-webgpu")),
+  );
+  const labels = [...svg.matchAll(/aria-label="([^"]*)"/g)].map((m) => m[1]);
+  const marks = labels.filter((l) => / s per epoch$|% accuracy$|MiB in training$/.test(l));
+  assert.ok(marks.length > 0, labels.join("\n"));
+  // e.g. "model1, epyc / tensorflow · tfjs: 2.00 s per epoch", never 2.000254815
+  for (const l of labels) assert.doesNotMatch(l, /\d\.\d{3,}/);
+  const bars = parts(compare(await fixture("epyc-tensorflow-intervals"))).hconcat[0].data.values;
+  assert.ok(marks.some((l) => l.endsWith(`: ${bars[0].label} s per epoch`)), marks.join("\n"));
 });

@@ -1,0 +1,251 @@
+/**
+ * The baseline check behind `deno task diff BASE NEW`: the rows of two
+ * comparisons paired by machine, model, backend and engine, each pair's
+ * change in each timed figure as a ratio of new over base with its 95%
+ * bootstrap interval and verdict, and whether any slowdown beyond a
+ * threshold is significant. Rows whose runs were set up differently (data,
+ * oneDNN, sizes, seed, threads, CPU, inference path) are not paired: the
+ * pair is refused and what differs is named, since only the code may differ
+ * between a baseline and a candidate (`diff_setup.ts`). The figures and
+ * their changes are in `diff_metrics.ts`.
+ *
+ * @module
+ */
+import type { ComparisonRow } from "./row.ts";
+import {
+  type SetupDifference,
+  setupDifferences,
+  softwareDifferences,
+  type SoftwareOf,
+} from "./diff_setup.ts";
+import { changeOf, DIFF_METRICS, type DiffMetric, type MetricChange } from "./diff_metrics.ts";
+import { checkBand, DEFAULT_BAND } from "./verdict.ts";
+
+/** One row of either side and what became of it. */
+export interface DiffPair {
+  /** Machine name. */
+  machine: string;
+  /** Model name. */
+  model: string;
+  /** Backend name. */
+  backend: string;
+  /** Engine name. */
+  engine: string;
+  /**
+   * `compared`: paired, figures below; `refused`: a counterpart that was set
+   * up differently (see `differs`); `unpaired`: no counterpart on the other
+   * side; `not measured`: one side has no figures.
+   */
+  status: "compared" | "refused" | "unpaired" | "not measured";
+  /** Why it was not compared, in words. */
+  reason: string | null;
+  /** What differs between the two rows' setups. */
+  differs: SetupDifference[];
+  /** What may differ and did (commit, versions, epochs), shown, not refused. */
+  alsoDiffers: SetupDifference[];
+  /** Each compared figure; figures without two samples on both sides are left out. */
+  changes: MetricChange[];
+}
+
+/** The whole diff, as written to `diff.json`. */
+export interface ComparisonDiff {
+  /** Identifies the file. */
+  kind: "fmnist-bench-diff";
+  /** Layout version. */
+  version: 1;
+  /** When it was made. */
+  createdAt: string;
+  /** Where the base and new rows came from, in words. */
+  sources: { base: string; new: string };
+  /** Ratios within `1/(1+band)` and `1+band` are no difference. */
+  band: number;
+  /** The threshold of `--fail-on-regression` (0.1 for 10%), or null. */
+  failOnRegression: number | null;
+  /** Interval: 95% percentile bootstrap, 2000 resamples, each side resampled on its own. */
+  method: string;
+  /** Every pair. */
+  pairs: DiffPair[];
+  /** Figures whose slowdown beyond the threshold is significant. */
+  regressions: number;
+}
+
+/** Options for {@link diffComparisons}. */
+export interface DiffOptions {
+  /** The band of no difference. Default {@link DEFAULT_BAND} (5%). */
+  band?: number;
+  /** Flag a significant slowdown beyond this (0.1 for 10%). Default null: none flagged. */
+  failOnRegression?: number | null;
+  /** Figures compared. Default all of {@link DIFF_METRICS}. */
+  metrics?: readonly DiffMetric["name"][];
+  /** Where each side came from, in words. Default `"base"` and `"new"`. */
+  sources?: { base: string; new: string };
+  /** The software a row ran: versions and commit, for `alsoDiffers`. Default: none known. */
+  software?: SoftwareOf;
+  /** Build time. Default: now. */
+  now?: Date;
+}
+
+const key = (r: ComparisonRow) => `${r.machine}\u0000${r.model}\u0000${r.backend}\u0000${r.engine}`;
+
+/** Rows of one key: repeated runs of one machine, model, backend and engine. */
+function grouped(rows: readonly ComparisonRow[]): ComparisonRow[][] {
+  const groups = new Map<string, ComparisonRow[]>();
+  for (const r of rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+  return [...groups.values()];
+}
+
+/** What pairing a group needs besides its rows: the options resolved, and the figures chosen. */
+interface PairingContext {
+  band: number;
+  failOnRegression: number | null;
+  chosen: readonly DiffMetric[];
+  sources: { base: string; new: string };
+  software: SoftwareOf | undefined;
+}
+
+/**
+ * Pairs the rows of two sets of results and compares each pair's timed
+ * figures. Rows of the same machine, model, backend and engine on one side
+ * are repeated runs: with several on both sides a figure's samples are
+ * each run's median (a bootstrap over runs), else each run's own samples
+ * (over epochs or calls). A base group pairs with the new group of the same
+ * key; where there is none, but exactly one group on each side has the same
+ * model and backend, that pair is refused, naming the machine or engine
+ * that differs.
+ */
+export function diffComparisons(
+  base: readonly ComparisonRow[],
+  next: readonly ComparisonRow[],
+  options: DiffOptions = {},
+): ComparisonDiff {
+  const {
+    band = DEFAULT_BAND,
+    failOnRegression = null,
+    metrics = DIFF_METRICS.map((m) => m.name),
+    sources = { base: "base", new: "new" },
+    software,
+    now = new Date(),
+  } = options;
+  checkBand(band);
+  const context: PairingContext = {
+    band,
+    failOnRegression,
+    chosen: DIFF_METRICS.filter((m) => metrics.includes(m.name)),
+    sources,
+    software,
+  };
+  const baseGroups = grouped(base);
+  const nextGroups = grouped(next);
+  const used = new Set<ComparisonRow[]>();
+  const pairs: DiffPair[] = [];
+  for (const bs of baseGroups) {
+    const counterpart = counterpartOf(bs[0], baseGroups, nextGroups);
+    if (!counterpart) {
+      pairs.push(unpaired(bs[0], `no ${sources.new} row of ${describe(bs[0])}`));
+      continue;
+    }
+    used.add(counterpart.rows);
+    pairs.push(pairOf(bs, counterpart.rows, counterpart.identity, context));
+  }
+  for (const ns of nextGroups) {
+    if (!used.has(ns)) pairs.push(unpaired(ns[0], `no ${sources.base} row of ${describe(ns[0])}`));
+  }
+  return {
+    kind: "fmnist-bench-diff",
+    version: 1,
+    createdAt: now.toISOString(),
+    sources,
+    band,
+    failOnRegression,
+    method: "95% percentile bootstrap of the ratio of medians, 2000 resamples (seeded), " +
+      "each side's samples resampled on their own",
+    pairs,
+    regressions: pairs.reduce((k, p) => k + p.changes.filter((c) => c.regression).length, 0),
+  };
+}
+
+/**
+ * The new group that base row `b`'s group pairs with: the one of the same
+ * key, else the only unmatched one of the same model and backend when the
+ * base side has only one such group too (`identity` then names the machine
+ * or engine that differs); undefined where there is none.
+ */
+function counterpartOf(
+  b: ComparisonRow,
+  baseGroups: readonly ComparisonRow[][],
+  nextGroups: readonly ComparisonRow[][],
+): { rows: ComparisonRow[]; identity: SetupDifference[] } | undefined {
+  const same = nextGroups.find((g) => key(g[0]) === key(b));
+  if (same) return { rows: same, identity: [] };
+  const baseKeys = new Set(baseGroups.map((g) => key(g[0])));
+  const sameModel = (groups: readonly ComparisonRow[][]) =>
+    groups.filter((g) => g[0].model === b.model && g[0].backend === b.backend);
+  const unmatched = sameModel(nextGroups).filter((g) => !baseKeys.has(key(g[0])));
+  if (unmatched.length !== 1 || sameModel(baseGroups).length !== 1) return undefined;
+  const n = unmatched[0][0];
+  const identity: SetupDifference[] = [];
+  if (n.machine !== b.machine) identity.push({ what: "machine", base: b.machine, new: n.machine });
+  if (n.engine !== b.engine) identity.push({ what: "engine", base: b.engine, new: n.engine });
+  return { rows: unmatched[0], identity };
+}
+
+/** The pair of base runs `bs` and new runs `ns`: refused, not measured, or compared figure by figure. */
+function pairOf(
+  bs: readonly ComparisonRow[],
+  ns: readonly ComparisonRow[],
+  identity: readonly SetupDifference[],
+  context: PairingContext,
+): DiffPair {
+  const [b, n] = [bs[0], ns[0]];
+  const label = { machine: b.machine, model: b.model, backend: b.backend, engine: b.engine };
+  const within = [...bs.slice(1).map((x) => [b, x]), ...ns.slice(1).map((x) => [n, x])]
+    .flatMap(([x, y]) => setupDifferences(x, y));
+  const differs = [...identity, ...setupDifferences(b, n), ...within];
+  const alsoDiffers = softwareDifferences(b, n, context.software);
+  if (differs.length > 0) {
+    return {
+      ...label,
+      status: "refused",
+      reason: `set up differently: ${
+        differs.map((d) => `${d.what} (${d.base} against ${d.new})`).join("; ")
+      }; only the code may differ between base and new`,
+      differs,
+      alsoDiffers,
+      changes: [],
+    };
+  }
+  const unmeasured = [...bs, ...ns].find((r) => r.status !== "measured");
+  if (unmeasured) {
+    return {
+      ...label,
+      status: "not measured",
+      reason: `${
+        bs.includes(unmeasured) ? context.sources.base : context.sources.new
+      } row is ${unmeasured.status}: ${unmeasured.note ?? "no figures"}`,
+      differs: [],
+      alsoDiffers,
+      changes: [],
+    };
+  }
+  const changes = context.chosen.flatMap((m) => {
+    const change = changeOf(m, bs, ns, context.band, context.failOnRegression);
+    return change ? [change] : [];
+  });
+  return {
+    ...label,
+    status: "compared",
+    reason: changes.length === 0 ? "no figure has two samples on both sides" : null,
+    differs: [],
+    alsoDiffers,
+    changes,
+  };
+}
+
+function describe(r: ComparisonRow): string {
+  return `${r.machine} ${r.model} ${r.backend} ${r.engine}`;
+}
+
+function unpaired(r: ComparisonRow, reason: string): DiffPair {
+  const label = { machine: r.machine, model: r.model, backend: r.backend, engine: r.engine };
+  return { ...label, status: "unpaired", reason, differs: [], alsoDiffers: [], changes: [] };
+}

@@ -1,0 +1,85 @@
+/**
+ * What the interactive charts of an HTML page share: a chart and a named
+ * row, and the pieces of their Vega-Lite specifications (colours, facets,
+ * tooltips, descriptions).
+ *
+ * @module
+ */
+import type { TopLevelSpec } from "vega-lite";
+import type { ComparisonRow } from "../compare/row.ts";
+
+/** One chart of a page. */
+export interface HtmlChart {
+  /** A short id, unique in the page (`accuracy`, `epoch-seconds`, …). */
+  id: string;
+  /** The chart's heading. */
+  title: string;
+  /** What it shows and where its intervals come from. */
+  caption: string;
+  /** The Vega-Lite specification, its data inline. */
+  spec: TopLevelSpec;
+}
+
+/** A row and the name it goes by in the charts' legends. */
+export interface ChartSeries {
+  /** The legend's name, e.g. `tensorflow · native` or `keras, run 2`. */
+  series: string;
+  /** The row. */
+  row: ComparisonRow;
+}
+
+/** The Vega-Lite schema every chart names. */
+export const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+/** The width of a chart's plot, in pixels. */
+export const WIDTH = 420;
+
+/**
+ * What a screen reader and a mark's `aria-label` say of it: the datum's
+ * `description`, its figure rounded as the tooltip's, not Vega-Lite's default
+ * of every encoded field unrounded.
+ */
+export const DESCRIPTION = { field: "description", type: "nominal" } as const;
+
+/** A tooltip line: a field of the datum, shown as it is (the labels are rounded already). */
+export function tip(field: string, title: string) {
+  return { field, title, type: "nominal" } as const;
+}
+
+/** The colour channel: one colour per run, in the rows' order. */
+export function color(order: readonly string[]) {
+  return { field: "series", type: "nominal", title: "run", scale: { domain: order } } as const;
+}
+
+/** The facet channel: one chart per model, in the given order. */
+export function rowFacet(models: readonly string[]) {
+  return { field: "model", type: "nominal", title: null, sort: models, header: { labelAngle: 0 } };
+}
+
+/**
+ * One chart per model, stacked, each with its own scales (a model's epoch is
+ * seconds, another's a minute) and one colour legend. Concatenated rather
+ * than faceted: Vega-Lite cannot give facets of layered or composite marks
+ * their own scales.
+ */
+export function perModel<V extends { model: string }>(
+  values: readonly V[],
+  spec: (values: readonly V[]) => Record<string, unknown>,
+) {
+  const models = [...new Set(values.map((v) => v.model))];
+  return {
+    vconcat: models.map((model) => {
+      const own = values.filter((v) => v.model === model);
+      return {
+        title: { text: model, anchor: "start", fontSize: 12 },
+        data: { values: own },
+        ...spec(own),
+      };
+    }),
+    resolve: { scale: { x: "independent", y: "independent", color: "shared" } },
+  };
+}
+
+/** The models of the rows, in order of first appearance. */
+export function modelsOf(rows: readonly ChartSeries[]): string[] {
+  return [...new Set(rows.map((s) => s.row.model))];
+}
