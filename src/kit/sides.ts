@@ -9,11 +9,10 @@ import { join } from "node:path";
 import { writeJsonAtomic } from "../_util/fs.ts";
 import type { KerasBackend } from "../peer/keras.ts";
 import { describeKerasDevice, kerasBackendName } from "../peer/keras_results.ts";
-import { runKerasSide } from "../peer/keras_side.ts";
 import { collectEnvironment } from "../measure/environment.ts";
 import { type ResultsFile, validateResults } from "../results/schema.ts";
-import { readResults } from "../train/experiment.ts";
-import { runTrainAllChild, trainAllArgs } from "../train/launcher.ts";
+import { executeInChild } from "../executors/child.ts";
+import { EXECUTORS } from "../executors/registry.ts";
 import { loadRunData, type RunDataOptions } from "../train/run_data.ts";
 import type { RunDescription } from "../train/run_description.ts";
 import type { KerasPython } from "./keras_python.ts";
@@ -107,12 +106,12 @@ async function runTfjsSide(
   context: SideContext,
   signal: AbortSignal,
 ): Promise<ResultsFile> {
-  const child = await runTrainAllChild(trainAllArgs(run, { out: dir }), {
+  const child = await executeInChild(run, dir, {
     entry: context.trainAllEntry,
     onLine: context.onChildLine,
     signal,
   });
-  const results = await readResults(dir);
+  const { results } = child;
   if (!results) {
     throw new Error(
       `the ${run.backend} run in ${dir} failed (exit ${child.code}): ${child.lastError}`,
@@ -165,19 +164,23 @@ async function runKerasOn(o: {
     });
     const manifest = o.context.place.manifest;
     if (manifest) env.gitCommit = manifest.gitCommit;
-    return await runKerasSide({
+    const { results } = await EXECUTORS.keras.execute({
       run: o.run,
-      data,
-      python: o.keras.python,
-      pythonEnv: o.env,
-      kerasBackend: o.keras.versions.backend,
-      backendName: o.name,
-      threads,
-      env,
-      dir: o.dir,
-      device: o.device,
+      outDir: o.dir,
+      data: o.context.dataOptions,
+      preparedData: data,
+      keras: {
+        python: o.keras.python,
+        pythonEnv: o.env,
+        kerasBackend: o.keras.versions.backend,
+        backendName: o.name,
+        threads,
+        env,
+        device: o.device,
+      },
       signal: o.signal,
     });
+    return results;
   } catch (err) {
     throw new Error(`the Keras run in ${o.dir} failed: ${(err as Error).message}`);
   }

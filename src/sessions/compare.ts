@@ -20,7 +20,8 @@ import type { SkippedRun } from "../compare/row.ts";
 import { type ComparisonPaths, writeComparison } from "../report/comparison_output.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { readResults } from "../train/experiment.ts";
-import { resumeArgs, runTrainAllChild, trainAllArgs } from "../train/launcher.ts";
+import { executeInChild } from "../executors/child.ts";
+import { resumeArgs, trainAllArgs } from "../train/launcher.ts";
 import { MIN_INFERENCE_RUNS, type RunDescription } from "../train/run_description.ts";
 import { type PlannedRun, planRuns, SHORT_RUN } from "./compare_plan.ts";
 
@@ -156,15 +157,14 @@ async function runAll(
       results.push({ results: previous, source });
       continue;
     }
-    const args = previous
-      ? resumeArgs(runDir)
-      : trainAllArgs(stepRun(request.run, step, request.machine), { out: runDir });
+    const run = previous ? "resume" : stepRun(request.run, step, request.machine);
+    const args = run === "resume" ? resumeArgs(runDir) : trainAllArgs(run, { out: runDir });
     log(`${label}: train-all ${args.join(" ")}`);
     // The child takes Ctrl-C from the terminal itself: it stops after its epoch in flight.
-    const outcome = await runTrainAllChild(args, {
+    const outcome = await executeInChild(run, runDir, {
       onLine: (line) => context.onChildLine(label, line),
     });
-    const written = await readResults(runDir).catch(() => undefined);
+    const written = outcome.results;
     if (outcome.code === 0 && written) {
       results.push({ results: written, source });
     } else if (outcome.code === 130 || signal.aborted) {

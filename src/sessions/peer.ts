@@ -14,16 +14,15 @@ import type { EngineSpec } from "../engines/registry.ts";
 import { collectEnvironment, type Environment } from "../measure/environment.ts";
 import { loadChartScripts } from "../report/html_assets.ts";
 import type { ResultsFile } from "../results/schema.ts";
-import { readResults } from "../train/experiment.ts";
-import { runTrainAllChild, trainAllArgs } from "../train/launcher.ts";
+import { completeResults, executeInChild } from "../executors/child.ts";
+import { EXECUTORS } from "../executors/registry.ts";
 import { loadRunData, type RunData, type RunDataOptions } from "../train/run_data.ts";
 import type { RunDescription } from "../train/run_description.ts";
-import { renderPeerHtml } from "./html.ts";
-import { type KerasProbe, measureCeiling, probeKeras } from "./keras.ts";
-import { runKerasSide } from "./keras_side.ts";
-import { renderPeer } from "./markdown.ts";
-import type { PeerRun } from "./side_summary.ts";
-import { summarizePeer } from "./summary.ts";
+import { renderPeerHtml } from "../peer/html.ts";
+import { type KerasProbe, measureCeiling, probeKeras } from "../peer/keras.ts";
+import { renderPeer } from "../peer/markdown.ts";
+import type { PeerRun } from "../peer/side_summary.ts";
+import { summarizePeer } from "../peer/summary.ts";
 
 /** What a peer comparison is, checked before anything runs. */
 export interface PeerRequest {
@@ -143,16 +142,19 @@ async function alternate(
         const dir = join(request.outDir, "runs", model, `${name}-${rep}`);
         context.log(`${model} ${name} run ${rep} of ${request.repeats}`);
         const results = turn === "keras"
-          ? await runKerasSide({
+          ? (await EXECUTORS.keras.execute({
             run: seeded,
-            data,
-            python: keras.python,
-            kerasBackend: "tensorflow",
-            backendName: "keras",
-            threads: request.threads,
-            env,
-            dir,
-          })
+            outDir: dir,
+            data: context.dataOptions,
+            preparedData: data,
+            keras: {
+              python: keras.python,
+              kerasBackend: "tensorflow",
+              backendName: "keras",
+              threads: request.threads,
+              env,
+            },
+          })).results
           : await runTfjs(
             dir,
             { ...seeded, engine: turn.name },
@@ -192,14 +194,14 @@ async function writePeer(
   return { markdown, files, htmlError };
 }
 
-/** Runs `train-all` in a child process and reads its results. */
+/** Runs a TF.js engine through `train-all` in a child process and reads its results. */
 async function runTfjs(
   dir: string,
   run: RunDescription,
   threads: number | undefined,
   onEpoch: (line: string) => void,
 ): Promise<ResultsFile> {
-  const out = await runTrainAllChild(trainAllArgs(run, { out: dir }), {
+  const outcome = await executeInChild(run, dir, {
     env: threads
       ? { TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: String(threads) }
       : {},
@@ -207,9 +209,5 @@ async function runTfjs(
       if (/^\s+epoch \d+\//.test(line)) onEpoch(line.trim());
     },
   });
-  const results = await readResults(dir);
-  if (out.code !== 0 || !results || results.status !== "complete") {
-    throw new Error(`the TF.js run in ${dir} failed (exit ${out.code}): ${out.lastError}`);
-  }
-  return results;
+  return completeResults(outcome, "TF.js", dir);
 }
