@@ -192,6 +192,7 @@ export const RESULTS_JSON_SCHEMA = {
       inferenceBatchSize: { type: "integer", minimum: 1 },
       moreInferenceBatchSizes: { type: "array", items: { type: "integer", minimum: 1 } },
       inferenceRuns: { type: "integer", minimum: 1 },
+      inferenceWarmup: { type: "integer", minimum: 1 },
       targetAccuracies: {
         type: "array",
         items: { type: "number", exclusiveMinimum: 0, maximum: 1 },

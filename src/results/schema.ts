@@ -171,6 +171,8 @@ export interface RunConfig {
   moreInferenceBatchSizes?: number[];
   /** Timed batch-1 inference calls. Default (when absent) 100. */
   inferenceRuns?: number;
+  /** Untimed batch-1 calls before the timed ones, where `--warmup-calls` set them; absent: 10. */
+  inferenceWarmup?: number;
   /** The validation accuracies whose time to reach the run records (fractions). Absent before schema 3. */
   targetAccuracies?: number[];
   /** Gradients computed by one native TensorFlow op instead of TF.js's composition (e.g. `["Relu"]`); `[]` for stock TF.js. */

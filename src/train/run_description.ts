@@ -89,6 +89,8 @@ export interface RunDescription {
   moreInferenceBatchSizes?: readonly number[];
   /** Timed batch-1 inference calls. */
   inferenceRuns: number;
+  /** Untimed batch-1 calls before the timed ones; absent: `RUN_DEFAULTS.inferenceWarmup`. */
+  inferenceWarmup?: number;
   /** Validation accuracies (fractions) whose time to reach is recorded; absent: {@link targetAccuraciesFor}'s default. */
   targetAccuracies?: number[];
   /** oneDNN pinned on or off; absent: as the environment has it. */
@@ -169,14 +171,17 @@ export function moreInferenceBatchesFor(
  * sizes capped there, its timed calls, and the suite's warm-up and batched calls.
  */
 export function inferenceTimingFor(
-  run: Pick<RunDescription, "inferenceBatchSize" | "moreInferenceBatchSizes" | "inferenceRuns">,
+  run: Pick<
+    RunDescription,
+    "inferenceBatchSize" | "moreInferenceBatchSizes" | "inferenceRuns" | "inferenceWarmup"
+  >,
   available: number,
 ): InferenceTiming {
   return {
     batchSize: inferenceBatchFor(run.inferenceBatchSize, available),
     moreBatchSizes: moreInferenceBatchesFor(run, available),
     runs: run.inferenceRuns,
-    warmup: RUN_DEFAULTS.inferenceWarmup,
+    warmup: run.inferenceWarmup ?? RUN_DEFAULTS.inferenceWarmup,
     batchedRuns: RUN_DEFAULTS.inferenceBatchedRuns,
   };
 }
@@ -224,6 +229,7 @@ export function recordedConfig(
       ? { moreInferenceBatchSizes: moreInferenceBatchesFor(run, data.test.count) }
       : {}),
     inferenceRuns: run.inferenceRuns,
+    ...(run.inferenceWarmup !== undefined ? { inferenceWarmup: run.inferenceWarmup } : {}),
     targetAccuracies: targetAccuraciesFor(run),
     engine: run.engine,
     ...(kernels ? { nativeGradients: kernels.nativeGradients } : {}),

@@ -195,6 +195,19 @@ first are measured beside it, e.g. 1024,128`,
     schema: { inferenceRuns: positive },
   },
   {
+    flag: "warmup-calls",
+    type: "string",
+    arg: "N",
+    scope: "every",
+    help: () =>
+      `untimed batch-1 inference calls before the timed ones (default ${RUN_DEFAULTS.inferenceWarmup})`,
+    parse: (v) => ({ inferenceWarmup: parsePositiveInt("--warmup-calls", v) }),
+    args: (run) =>
+      run.inferenceWarmup === undefined ? [] : ["--warmup-calls", String(run.inferenceWarmup)],
+    resume: "fixed",
+    schema: { inferenceWarmup: positive },
+  },
+  {
     flag: "target-accuracy",
     type: "string",
     arg: "LIST",
