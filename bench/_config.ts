@@ -10,7 +10,6 @@ import { pickBackend } from "../src/backends/registry.ts";
 import { type ModelBenchConfig, parseBenchConfig } from "../src/bench/model_bench.ts";
 import { ONEDNN_VARIABLE, oneDnnState, readCpuFeatures } from "../src/backends/onednn.ts";
 import { defaultCacheDir } from "../src/data/cache.ts";
-import { UsageError } from "../src/_util/usage_error.ts";
 
 /** The config from `FMNIST_BENCH_*` variables; the default backend is the best native one. */
 export async function benchConfigFromEnv(): Promise<ModelBenchConfig> {
@@ -23,24 +22,14 @@ export async function benchConfigFromEnv(): Promise<ModelBenchConfig> {
   };
   const config = parseBenchConfig(env, env.backends ? "tensorflow" : await pickBackend());
   const oneDnn = oneDnnState(await readCpuFeatures(), Deno.env.get(ONEDNN_VARIABLE));
-  return { ...config, cacheDir: cacheDirFromEnv(), oneDnn };
-}
-
-/**
- * The suite's cache folder, where the tasks find it: `$XDG_CACHE_HOME/fmnist-bench`
- * (when absolute), else `$HOME/.cache/fmnist-bench`.
- *
- * @throws {UsageError} When neither variable gives a folder.
- */
-function cacheDirFromEnv(): string {
-  try {
-    return defaultCacheDir({
+  return {
+    ...config,
+    cacheDir: defaultCacheDir({
       xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"),
       home: Deno.env.get("HOME"),
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+    }),
+    oneDnn,
+  };
 }
 
 /** What the benches use: the environment, files, the native addon, child processes, CPU facts. */

@@ -67,14 +67,10 @@ function parseArgsMistake(code: string, message: string): string {
  * @throws {UsageError} When neither variable gives a folder.
  */
 export function cacheDirFromEnv(): string {
-  try {
-    return defaultCacheDir({
-      xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"),
-      home: Deno.env.get("HOME"),
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return defaultCacheDir({
+    xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"),
+    home: Deno.env.get("HOME"),
+  });
 }
 
 /**

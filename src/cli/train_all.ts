@@ -14,6 +14,7 @@ import { executorFor } from "../executors/registry.ts";
 import type { ExecutorJob } from "../executors/types.ts";
 import { MODEL_NAMES } from "../models/spec.ts";
 import type { ResultsFile } from "../results/schema.ts";
+import type { ExperimentEvent } from "../train/experiment.ts";
 import { trainAllArgs } from "../train/launcher.ts";
 import { checkResumeOneDnn, readPrevious, savedRun } from "../train/resume.ts";
 import {
@@ -31,7 +32,7 @@ import { parseRunFlags, resolveRun, SINGLE_RUN_FLAGS, type TaskDefaults } from "
 import { interruptible } from "./_interrupt.ts";
 import { setupFirst } from "./_setup_first.ts";
 import { progressReporter } from "./progress.ts";
-import { runReports } from "./_reports.ts";
+import { type RunReports, runReports } from "./_reports.ts";
 import {
   chromium,
   parseListen,
@@ -133,8 +134,8 @@ async function execute(
   mode: "json" | "tty" | "lines",
 ): Promise<number> {
   const { outDir } = job;
-  let reports: Awaited<ReturnType<typeof runReports>> | undefined;
-  let progress: ((e: Parameters<NonNullable<ExecutorJob["onEvent"]>>[0]) => void) | undefined;
+  let reports: RunReports | undefined;
+  let progress: ((event: ExperimentEvent) => void) | undefined;
   let written: ResultsFile | undefined;
   const stop = interruptible(
     "train-all",

@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { UsageError } from "../_util/usage_error.ts";
 import { join } from "node:path";
 import { type Checksums, FULL_CHECKSUMS } from "./checksums.ts";
 import { readFileFully } from "./io.ts";
@@ -46,13 +47,14 @@ export interface CacheDirInputs {
  * The suite's cache folder: `$XDG_CACHE_HOME/fmnist-bench`, else
  * `$HOME/.cache/fmnist-bench`. Pure: takes the values, reads no environment.
  *
- * @throws {TypeError} When neither value is usable, saying what to set.
+ * @throws {UsageError} When neither value is usable, saying what to set (a
+ *   user's setting, reported as one line).
  */
 export function defaultCacheDir(inputs: CacheDirInputs): string {
   const { xdgCacheHome, home } = inputs;
   if (xdgCacheHome && xdgCacheHome.startsWith("/")) return join(xdgCacheHome, "fmnist-bench");
   if (home) return join(home, ".cache", "fmnist-bench");
-  throw new TypeError(
+  throw new UsageError(
     `cache folder: expected XDG_CACHE_HOME (an absolute path) or HOME, got ${
       xdgCacheHome ? `XDG_CACHE_HOME=${JSON.stringify(xdgCacheHome)} and ` : ""
     }no HOME; set one of them, or name a cache folder`,

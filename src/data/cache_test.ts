@@ -30,7 +30,7 @@ Deno.test("defaultCacheDir ignores a relative XDG_CACHE_HOME, as the XDG spec sa
 
 Deno.test("defaultCacheDir says what to set when neither value is usable", () => {
   assert.throws(() => defaultCacheDir({ xdgCacheHome: "rel" }), {
-    name: "TypeError",
+    name: "UsageError",
     message:
       'cache folder: expected XDG_CACHE_HOME (an absolute path) or HOME, got XDG_CACHE_HOME="rel" and no HOME; set one of them, or name a cache folder',
   });

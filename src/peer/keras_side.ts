@@ -20,6 +20,7 @@ import {
   recordedConfig,
   type RunDataRecord,
   type RunDescription,
+  targetAccuraciesFor,
 } from "../train/run_description.ts";
 import { type KerasBackend, type KerasRunOptions, runKerasPeer } from "./keras.ts";
 import { kerasRecord } from "./keras_results.ts";
@@ -106,7 +107,7 @@ export async function runKerasSide(options: KerasSideOptions): Promise<ResultsFi
         workDir: join(dir, "work", model),
         onEpoch: (e) => log(kerasEpochLine(label, e, run.epochs)),
         energy,
-        targetAccuracies: config.targetAccuracies,
+        targetAccuracies: targetAccuraciesFor(run),
         signal: options.signal,
       });
       writer ??= await createResultsWriter({
