@@ -15,17 +15,33 @@ import * as tf from "@tensorflow/tfjs";
 import { type PageDevice, setUpPageBackend } from "../backends/browser_page.ts";
 import { missingTrainingKernels, notTrainedReason } from "../backends/training_kernels.ts";
 import { epochOrder } from "../data/split.ts";
-import { toTensors } from "../data/tensors.ts";
+import { type SplitTensors, toTensors } from "../data/tensors.ts";
 import { buildModel } from "../models/factory.ts";
 import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
-import { getModelSpec } from "../models/spec.ts";
+import { getModelSpec, type ModelSpec } from "../models/spec.ts";
 import { notMeasured } from "../measure/measures.ts";
 import { evaluateModel } from "../train/evaluate.ts";
 import { measureInference } from "../train/latency.ts";
-import { modelMeasures } from "../train/run_measures.ts";
+import { type MeasureProbes, type ModelMeasures, modelMeasures } from "../train/run_measures.ts";
 import { trainEpochs } from "../train/trainer.ts";
 import type { RunRecord } from "../results/schema.ts";
 import { type BrowserEvent, type BrowserJob, readJobData } from "./job_wire.ts";
+
+/** Sends one event to the driver, which answers once it has recorded it. */
+type Send = (event: BrowserEvent) => Promise<unknown>;
+
+/** What every model of the job shares. */
+interface JobContext {
+  job: BrowserJob;
+  send: Send;
+  train: SplitTensors;
+  validation: SplitTensors;
+  test: SplitTensors;
+  order: ReturnType<typeof epochOrder>;
+  /** The training kernels the backend lacks; any: the models are not trained. */
+  missing: string[];
+  probes: MeasureProbes;
+}
 
 /**
  * Runs the job and reports to `send`; awaits each send, so the driver has
@@ -34,17 +50,33 @@ import { type BrowserEvent, type BrowserJob, readJobData } from "./job_wire.ts";
 export async function runBrowserJob(
   job: BrowserJob,
   bytes: Uint8Array,
-  send: (event: BrowserEvent) => Promise<unknown>,
+  send: Send,
 ): Promise<void> {
   const device: PageDevice = await setUpPageBackend(job.tfjsBackend, job.wasmPaths);
   await send({ type: "device", device, tfjs: tf.version_core });
   const data = readJobData(bytes, job.counts);
-  const train = toTensors(data.train);
-  const validation = toTensors(data.validation);
-  const test = toTensors(data.test);
-  const order = epochOrder(job.seed);
-  const missing = missingTrainingKernels(tf.getKernel, job.tfjsBackend);
-  const probes = {
+  const context: JobContext = {
+    job,
+    send,
+    train: toTensors(data.train),
+    validation: toTensors(data.validation),
+    test: toTensors(data.test),
+    order: epochOrder(job.seed),
+    missing: missingTrainingKernels(tf.getKernel, job.tfjsBackend),
+    probes: pageProbes(device),
+  };
+  const { train, validation, test } = context;
+  try {
+    for (const name of job.models) await runModel(context, getModelSpec(name));
+  } finally {
+    tf.dispose([train.xs, train.ys, validation.xs, validation.ys, test.xs, test.ys]);
+  }
+  await send({ type: "done" });
+}
+
+/** What a page can measure beyond seconds: no host memory, no energy. */
+function pageProbes(device: PageDevice): MeasureProbes {
+  return {
     hostMemory: notMeasured("a browser page cannot read its process's resident memory"),
     energy: notMeasured("a browser page has no energy counter"),
     backendLoadSeconds: device.readySeconds,
@@ -52,71 +84,94 @@ export async function runBrowserJob(
       ? "the page reads no GPU memory figure (tf.memory()'s GPU bytes are in the TF.js record)"
       : "the backend computes on the CPU: a page cannot read its memory",
   };
+}
+
+/** Builds, trains (where the backend can), tests and times one model, and reports its run. */
+async function runModel(context: JobContext, spec: ModelSpec): Promise<void> {
+  const { job, send } = context;
+  const measures = modelMeasures(context.probes);
+  measures.beforeBuild();
+  const t0 = performance.now();
+  const model = buildModel(spec, { seed: job.seed, learningRate: job.learningRate });
+  measures.built((performance.now() - t0) / 1000);
   try {
-    for (const name of job.models) {
-      const spec = getModelSpec(name);
-      const measures = modelMeasures(probes);
-      measures.beforeBuild();
-      const t0 = performance.now();
-      const model = buildModel(spec, { seed: job.seed, learningRate: job.learningRate });
-      measures.built((performance.now() - t0) / 1000);
-      try {
-        const run: RunRecord = {
-          model: spec.name,
-          backend: job.backend,
-          engine: job.engine,
-          params: countParams(spec),
-          flopsPerImage: forwardFlopsPerImage(spec),
-          epochs: [],
-          test: null,
-          inference: null,
-        };
-        let notTrained: string | undefined;
-        await send({ type: "model-start", model: spec.name, epochs: job.epochs });
-        if (missing.length > 0) {
-          notTrained = notTrainedReason(job.tfjsBackend, tf.version_core, missing);
-        } else {
-          measures.beforeTraining();
-          run.epochs = await trainEpochs({
-            model,
-            train,
-            validation,
-            epochs: job.epochs,
-            batchSize: job.batchSize,
-            order,
-            memory: measures.tfjs,
-            onEpoch: async (record) => {
-              await send({ type: "epoch", model: spec.name, record, epochs: job.epochs });
-            },
-          });
-          await measures.afterTraining();
-          const evaluation = await evaluateModel(model, test.xs, test.ys);
-          run.test = {
-            accuracy: evaluation.accuracy,
-            loss: evaluation.loss,
-            count: evaluation.count,
-            confusion: evaluation.confusion,
-          };
-        }
-        await send({ type: "phase", model: spec.name, phase: "inference" });
-        const { firstCallMs, path: _path, ...inference } = await measureInference(model, test.xs, {
-          batchSize: job.inference.batchSize,
-          runs: job.inference.runs,
-          warmup: job.inference.warmup,
-          batchedRuns: job.inference.batchedRuns,
-          moreBatchSizes: job.inference.moreBatchSizes,
-        });
-        run.inference = inference;
-        measures.afterInference(firstCallMs);
-        run.measures = measures.record(run.epochs, job.targetAccuracies, job.counts.train);
-        await send({ type: "model-done", run, ...(notTrained ? { notTrained } : {}) });
-      } finally {
-        model.optimizer?.dispose();
-        model.dispose();
-      }
+    const run: RunRecord = {
+      model: spec.name,
+      backend: job.backend,
+      engine: job.engine,
+      params: countParams(spec),
+      flopsPerImage: forwardFlopsPerImage(spec),
+      epochs: [],
+      test: null,
+      inference: null,
+    };
+    let notTrained: string | undefined;
+    await send({ type: "model-start", model: spec.name, epochs: job.epochs });
+    if (context.missing.length > 0) {
+      notTrained = notTrainedReason(job.tfjsBackend, tf.version_core, context.missing);
+    } else {
+      await trainAndTest(context, model, measures, run);
     }
+    await timeInference(context, model, measures, run);
+    run.measures = measures.record(run.epochs, job.targetAccuracies, job.counts.train);
+    await send({ type: "model-done", run, ...(notTrained ? { notTrained } : {}) });
   } finally {
-    tf.dispose([train.xs, train.ys, validation.xs, validation.ys, test.xs, test.ys]);
+    model.optimizer?.dispose();
+    model.dispose();
   }
-  await send({ type: "done" });
+}
+
+/** Trains the model, reporting every epoch, and tests it; fills in `run`'s epochs and test. */
+async function trainAndTest(
+  context: JobContext,
+  model: tf.Sequential,
+  measures: ModelMeasures,
+  run: RunRecord,
+): Promise<void> {
+  const { job, send } = context;
+  measures.beforeTraining();
+  run.epochs = await trainEpochs({
+    model,
+    train: context.train,
+    validation: context.validation,
+    epochs: job.epochs,
+    batchSize: job.batchSize,
+    order: context.order,
+    memory: measures.tfjs,
+    onEpoch: async (record) => {
+      await send({ type: "epoch", model: run.model, record, epochs: job.epochs });
+    },
+  });
+  await measures.afterTraining();
+  const evaluation = await evaluateModel(model, context.test.xs, context.test.ys);
+  run.test = {
+    accuracy: evaluation.accuracy,
+    loss: evaluation.loss,
+    count: evaluation.count,
+    confusion: evaluation.confusion,
+  };
+}
+
+/** Times the model's inference on the test images; fills in `run`'s inference. */
+async function timeInference(
+  context: JobContext,
+  model: tf.Sequential,
+  measures: ModelMeasures,
+  run: RunRecord,
+): Promise<void> {
+  const { inference: timing } = context.job;
+  await context.send({ type: "phase", model: run.model, phase: "inference" });
+  const { firstCallMs, path: _path, ...inference } = await measureInference(
+    model,
+    context.test.xs,
+    {
+      batchSize: timing.batchSize,
+      runs: timing.runs,
+      warmup: timing.warmup,
+      batchedRuns: timing.batchedRuns,
+      moreBatchSizes: timing.moreBatchSizes,
+    },
+  );
+  run.inference = inference;
+  measures.afterInference(firstCallMs);
 }

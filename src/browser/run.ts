@@ -11,7 +11,11 @@ import type { DataSplit } from "../data/split.ts";
 import type { Environment } from "../measure/environment.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { createResultsWriter, type ResultsWriter } from "../results/writer.ts";
-import { inferenceTimingFor, type RunDescription } from "../train/run_description.ts";
+import {
+  inferenceTimingFor,
+  type RunDescription,
+  targetAccuraciesFor,
+} from "../train/run_description.ts";
 import { bundlePage } from "./bundle.ts";
 import { openInChromium } from "./driver.ts";
 import { type BrowserEvent, type BrowserJob, encodeJobData } from "./job_wire.ts";
@@ -54,9 +58,34 @@ export interface BrowserRunOptions {
  * @throws {Error} When the page fails or the browser cannot start; the results so far are kept.
  */
 export async function runInBrowser(options: BrowserRunOptions): Promise<ResultsFile> {
-  const { run, config, backend } = options;
+  const job = browserJob(options);
+  const recorder = pageRecorder(options);
+  const bundle = await bundlePage();
+  const server: PageServer = servePage({
+    bundle,
+    job,
+    data: encodeJobData(options.data),
+    onEvent: recorder.onEvent,
+    ...("open" in options.browser ? options.browser.open : {}),
+  });
+  try {
+    options.onListen?.(server.url);
+    await pageFinished(options, server.url, recorder);
+  } finally {
+    await server.close();
+  }
+  const writer = recorder.writer();
+  if (!writer) {
+    throw new Error(`the ${options.backend.name} page ended without reporting its device`);
+  }
+  return writer.results;
+}
+
+/** The job the page runs: the run's description, sized to the data. */
+function browserJob(options: BrowserRunOptions): BrowserJob {
+  const { run, backend } = options;
   const { moreBatchSizes, ...inference } = inferenceTimingFor(run, options.data.test.count);
-  const job: BrowserJob = {
+  return {
     backend: backend.name,
     tfjsBackend: backend.tfjsBackend,
     engine: run.engine,
@@ -65,7 +94,7 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<ResultsF
     batchSize: run.batchSize,
     seed: run.seed,
     learningRate: run.learningRate,
-    targetAccuracies: config.targetAccuracies ?? [],
+    targetAccuracies: targetAccuraciesFor(run),
     counts: {
       train: options.data.train.count,
       validation: options.data.validation.count,
@@ -74,6 +103,23 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<ResultsF
     inference: { ...inference, ...(moreBatchSizes?.length ? { moreBatchSizes } : {}) },
     wasmPaths: "/wasm/",
   };
+}
+
+/** Records what the page reports into the results file. */
+interface PageRecorder {
+  /** Handles one event of the page; returns the reply to send back, if any. */
+  onEvent: (event: BrowserEvent) => Promise<ResultsFile | undefined>;
+  /** Settles when the page is done (or rejects when it failed). */
+  finished: Promise<void>;
+  /** The results' writer, once the page has reported its device. */
+  writer(): ResultsWriter | undefined;
+  /** Records the browser's version, once known. */
+  setBrowserVersion(version: string): void;
+}
+
+/** A recorder for the page's events; it writes the results after every model. */
+function pageRecorder(options: BrowserRunOptions): PageRecorder {
+  const { run, config, backend } = options;
   const mode = "chromium" in options.browser ? "headless" : "open";
   let writer: ResultsWriter | undefined;
   let version = "unknown";
@@ -111,33 +157,31 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<ResultsF
     options.onEvent?.(event);
     return undefined;
   };
-  const bundle = await bundlePage();
-  const server: PageServer = servePage({
-    bundle,
-    job,
-    data: encodeJobData(options.data),
+  return {
     onEvent,
-    ...("open" in options.browser ? options.browser.open : {}),
-  });
-  try {
-    options.onListen?.(server.url);
-    if ("chromium" in options.browser) {
-      const driven = await openInChromium(options.browser.chromium, server.url, options.onConsole);
-      version = driven.version;
+    finished,
+    writer: () => writer,
+    setBrowserVersion(v) {
+      version = v;
       if (writer) writer.results.env.browser!.version = version;
-      try {
-        await Promise.race([finished, driven.failed]);
-      } finally {
-        await driven.close();
-      }
-    } else {
-      await finished;
-    }
+    },
+  };
+}
+
+/** Opens the page in headless Chromium, or waits for a person's browser, until the page is done. */
+async function pageFinished(
+  options: BrowserRunOptions,
+  url: string,
+  recorder: PageRecorder,
+): Promise<void> {
+  if (!("chromium" in options.browser)) return await recorder.finished;
+  const driven = await openInChromium(options.browser.chromium, url, options.onConsole);
+  recorder.setBrowserVersion(driven.version);
+  try {
+    await Promise.race([recorder.finished, driven.failed]);
   } finally {
-    await server.close();
+    await driven.close();
   }
-  if (!writer) throw new Error(`the ${backend.name} page ended without reporting its device`);
-  return writer.results;
 }
 
 /** The environment with the page's device and the browser filled in. */

@@ -10,16 +10,26 @@ import { indent, wrap } from "./_cli.ts";
 
 /** Prints the summary as plain text on stdout, the verdict last. */
 export function printSummary(s: ConformanceSummary): void {
-  const out: string[] = [];
+  const out: string[] = [
+    ...headerLines(s),
+    ...knownFailureLines(s),
+    ...unexpectedFailureLines(s),
+    ...ignoreListLines(s),
+    ...outputTailLines(s),
+    ...verdictLines(s),
+  ];
+  console.log(out.join("\n"));
+}
+
+/** The versions, the CPU, and what the suite selected and how it went. */
+function headerLines(s: ConformanceSummary): string[] {
   const c = s.counts;
-  out.push(
-    `tfjs-core ${s.versions.tfjsCore} backend tests on "tensorflow": libtensorflow ` +
-      `${s.versions.tensorflow ?? "(unknown)"}, tfjs-node ${s.versions.tfjsNode}, ` +
-      `Deno ${s.versions.deno}`,
-    `CPU extensions: ${s.cpuFeatures?.join(" ") || "unknown"}; oneDNN ${s.onednn.reason}`,
-  );
   const selected = c.passed + c.failed + c.pending + c.excludedOther;
-  out.push(
+  return [
+    `tfjs-core ${s.versions.tfjsCore} backend tests on "tensorflow": libtensorflow ` +
+    `${s.versions.tensorflow ?? "(unknown)"}, tfjs-node ${s.versions.tfjsNode}, ` +
+    `Deno ${s.versions.deno}`,
+    `CPU extensions: ${s.cpuFeatures?.join(" ") || "unknown"}; oneDNN ${s.onednn.reason}`,
     [
       `specs: ${s.specsDefined ?? "?"} defined`,
       s.filter === null ? "" : `${c.filteredOut} left out by --filter /${s.filter}/`,
@@ -29,9 +39,12 @@ export function printSummary(s: ConformanceSummary): void {
       `${selected} in the suite: ${c.passed} passed, ${c.failed} failed, ${c.pending} pending` +
       (c.excludedOther > 0 ? `, ${c.excludedOther} excluded otherwise` : ""),
     ].filter(Boolean).join("; "),
-  );
+  ];
+}
 
-  out.push("", `known failures (${s.knownFailures.length}, listed in ${LIST_FILE}):`);
+/** Each known failure's outcome, messages, reason and impact on the suite. */
+function knownFailureLines(s: ConformanceSummary): string[] {
+  const out = ["", `known failures (${s.knownFailures.length}, listed in ${LIST_FILE}):`];
   for (const k of s.knownFailures) {
     const label = {
       "still failing": "still fails (expected)",
@@ -50,44 +63,54 @@ export function printSummary(s: ConformanceSummary): void {
       ...wrap(`touches this suite's models: ${k.affectsSuite ? "YES" : "no"}. ${k.suiteImpact}`, 6),
     );
   }
+  return out;
+}
 
-  out.push(
+/** Each unexpected failure with the start of its messages. */
+function unexpectedFailureLines(s: ConformanceSummary): string[] {
+  const out = [
     "",
     `unexpected failures (${s.unexpectedFailures.length}):${
       s.unexpectedFailures.length ? "" : " none"
     }`,
-  );
+  ];
   for (const f of s.unexpectedFailures) {
     out.push(`  ${f.kind === "spec" ? "" : `[${f.kind}] `}${f.name}`);
     for (const m of f.messages) out.push(...indent(firstLines(m, 8), 6));
   }
+  return out;
+}
 
-  if (s.ignoreList) {
-    const { passed, failed } = s.ignoreList;
-    out.push(
-      "",
-      `IGNORE_LIST experiment: ${passed.length + failed.length} of its specs ran: ` +
-        `${passed.length} passed, ${failed.length} failed (not judged)`,
-    );
-    if (passed.length) out.push("  passing now:", ...passed.map((n) => `    ${n}`));
-    if (failed.length) {
-      out.push("  still failing:");
-      for (const f of failed) out.push(`    ${f.name}: ${firstLines(f.messages[0] ?? "", 1)[0]}`);
-    }
-  }
-
-  if (s.outputTail !== null) {
-    out.push("", "the test process did not finish; the end of its output:");
-    out.push(...indent(s.outputTail.trimEnd().split("\n").slice(-40), 2));
-  }
-
-  const t = s.seconds;
-  out.push(
+/** How the IGNORE_LIST's specs went, when they ran. */
+function ignoreListLines(s: ConformanceSummary): string[] {
+  if (!s.ignoreList) return [];
+  const { passed, failed } = s.ignoreList;
+  const out = [
     "",
-    `time: ${t.total.toFixed(1)} s (bundle ${t.bundle.toFixed(1)} s, tests ${
-      t.tests.toFixed(1)
-    } s)`,
-  );
+    `IGNORE_LIST experiment: ${passed.length + failed.length} of its specs ran: ` +
+    `${passed.length} passed, ${failed.length} failed (not judged)`,
+  ];
+  if (passed.length) out.push("  passing now:", ...passed.map((n) => `    ${n}`));
+  if (failed.length) {
+    out.push("  still failing:");
+    for (const f of failed) out.push(`    ${f.name}: ${firstLines(f.messages[0] ?? "", 1)[0]}`);
+  }
+  return out;
+}
+
+/** The end of the test process's output, when it did not finish. */
+function outputTailLines(s: ConformanceSummary): string[] {
+  if (s.outputTail === null) return [];
+  return [
+    "",
+    "the test process did not finish; the end of its output:",
+    ...indent(s.outputTail.trimEnd().split("\n").slice(-40), 2),
+  ];
+}
+
+/** The times, and the verdict. */
+function verdictLines(s: ConformanceSummary): string[] {
+  const t = s.seconds;
   const notRun = s.knownFailures.filter((k) => k.outcome === "not run").length;
   const notHere = s.knownFailures.filter((k) => k.outcome === "not applicable").length;
   const applying = notHere > 0
@@ -95,14 +118,17 @@ export function printSummary(s: ConformanceSummary): void {
       s.onednn.enabled ? "on" : "off"
     }; ${notHere} apply only elsewhere)`
     : "";
-  out.push(
+  return [
+    "",
+    `time: ${t.total.toFixed(1)} s (bundle ${t.bundle.toFixed(1)} s, tests ${
+      t.tests.toFixed(1)
+    } s)`,
     !s.ok
       ? "FAIL: see the unexpected failures and the known-failure outcomes above"
       : notRun > 0
       ? `PASS: every failure is a known one (${notRun} known failure(s) left out by --filter)`
       : `PASS: every failure is a known one, and every known failure${applying} still fails`,
-  );
-  console.log(out.join("\n"));
+  ];
 }
 
 function firstLines(text: string, n: number): string[] {

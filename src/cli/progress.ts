@@ -21,6 +21,9 @@ export interface ProgressOptions {
   label?: string;
 }
 
+/** The event of one type. */
+type EventOf<T extends ExperimentEvent["type"]> = Extract<ExperimentEvent, { type: T }>;
+
 /** Returns the event handler for a mode; text goes to stderr, JSON lines to stdout. */
 export function progressReporter(
   mode: ProgressMode,
@@ -50,13 +53,7 @@ export function progressReporter(
       case "run-start":
         break;
       case "model-start":
-        err(
-          event.epochs === 0
-            ? `${event.model}: inference only (not trained)\n`
-            : `${event.model}: ${
-              event.fromEpoch > 1 ? `resuming at epoch ${event.fromEpoch}` : "training"
-            } (${event.epochs} epoch${event.epochs === 1 ? "" : "s"})\n`,
-        );
+        err(modelStartLine(event));
         epochStart = performance.now();
         break;
       case "batch": {
@@ -65,48 +62,20 @@ export function progressReporter(
         const now = performance.now();
         if (now - lastDraw < 200 && event.batch + 1 < event.batches) return;
         lastDraw = now;
-        const done = (event.batch + 1) / event.batches;
-        const elapsed = (now - epochStart) / 1000;
-        const eta = done > 0 ? elapsed / done - elapsed : 0;
-        const width = 30;
-        const bar = "█".repeat(Math.round(done * width)).padEnd(width, "·");
-        err(
-          `\r  epoch ${event.epoch} ${bar} ${(done * 100).toFixed(0).padStart(3)}%  ` +
-            `${elapsed.toFixed(0)} s, epoch ETA ${eta.toFixed(0)} s${runLeft()} `,
-        );
+        err(batchBar(event, (now - epochStart) / 1000) + `${runLeft()} `);
         break;
       }
-      case "epoch": {
-        const r = event.record;
-        const val = r.valAccuracy === null ? "" : `, val acc ${(r.valAccuracy * 100).toFixed(2)}%`;
-        err(
-          `${clear}  epoch ${r.epoch}/${event.epochs}${tag}: ` +
-            `${r.trainSeconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(0)} img/s), ` +
-            `loss ${r.loss.toFixed(4)}, acc ${(r.accuracy * 100).toFixed(2)}%${val}${runLeft()}\n`,
-        );
+      case "epoch":
+        err(`${clear}${epochLine(event, tag)}${runLeft()}\n`);
         break;
-      }
       case "phase": {
         const what = { evaluate: "testing on", inference: "timing inference:", save: "saving to" };
         err(`${clear}  ${event.model}: ${what[event.phase]} ${event.detail}\n`);
         break;
       }
-      case "model-done": {
-        const { test, inference } = event.run;
-        err(
-          `${event.model}${tag}: ${
-            test ? `test accuracy ${(test.accuracy * 100).toFixed(2)}%` : "not trained"
-          }, ` +
-            `batch-1 p50 ${inference!.batch1.p50Ms.toFixed(2)} ms` +
-            (inference!.layers
-              ? ` (predictOnBatch ${inference!.layers.batch1.p50Ms.toFixed(2)} ms), `
-              : ", ") +
-            `batch ${inference!.batched.batchSize}: ${
-              inference!.batched.imagesPerSecond.toFixed(0)
-            } img/s${runLeft()}\n`,
-        );
+      case "model-done":
+        err(`${modelDoneLine(event, tag)}${runLeft()}\n`);
         break;
-      }
       case "model-skip":
         err(`${event.model}: skipped (${event.reason})\n`);
         break;
@@ -117,6 +86,47 @@ export function progressReporter(
         break;
     }
   };
+}
+
+/** The line that starts a model: what it will do, over how many epochs. */
+function modelStartLine(event: EventOf<"model-start">): string {
+  return event.epochs === 0
+    ? `${event.model}: inference only (not trained)\n`
+    : `${event.model}: ${
+      event.fromEpoch > 1 ? `resuming at epoch ${event.fromEpoch}` : "training"
+    } (${event.epochs} epoch${event.epochs === 1 ? "" : "s"})\n`;
+}
+
+/** The progress bar of an epoch, `elapsed` seconds in, with its ETA. */
+function batchBar(event: EventOf<"batch">, elapsed: number): string {
+  const done = (event.batch + 1) / event.batches;
+  const eta = done > 0 ? elapsed / done - elapsed : 0;
+  const width = 30;
+  const bar = "█".repeat(Math.round(done * width)).padEnd(width, "·");
+  return `\r  epoch ${event.epoch} ${bar} ${(done * 100).toFixed(0).padStart(3)}%  ` +
+    `${elapsed.toFixed(0)} s, epoch ETA ${eta.toFixed(0)} s`;
+}
+
+/** An epoch's time, speed, loss and accuracies. */
+function epochLine(event: EventOf<"epoch">, tag: string): string {
+  const r = event.record;
+  const val = r.valAccuracy === null ? "" : `, val acc ${(r.valAccuracy * 100).toFixed(2)}%`;
+  return `  epoch ${r.epoch}/${event.epochs}${tag}: ` +
+    `${r.trainSeconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(0)} img/s), ` +
+    `loss ${r.loss.toFixed(4)}, acc ${(r.accuracy * 100).toFixed(2)}%${val}`;
+}
+
+/** A model's test accuracy and inference times. */
+function modelDoneLine(event: EventOf<"model-done">, tag: string): string {
+  const { test, inference } = event.run;
+  return `${event.model}${tag}: ${
+    test ? `test accuracy ${(test.accuracy * 100).toFixed(2)}%` : "not trained"
+  }, ` +
+    `batch-1 p50 ${inference!.batch1.p50Ms.toFixed(2)} ms` +
+    (inference!.layers
+      ? ` (predictOnBatch ${inference!.layers.batch1.p50Ms.toFixed(2)} ms), `
+      : ", ") +
+    `batch ${inference!.batched.batchSize}: ${inference!.batched.imagesPerSecond.toFixed(0)} img/s`;
 }
 
 /**

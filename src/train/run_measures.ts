@@ -12,11 +12,15 @@ import { percentile } from "../_util/stats.ts";
 import type { EnergyMark, EnergyMeter } from "../measure/energy.ts";
 import type { HostMemoryReader } from "../measure/host_memory.ts";
 import {
+  type DeviceMemoryRecord,
+  type EnergyRecord,
   gpuActivityOf,
+  type HostMemoryRecord,
   isMeasured,
   type Measured,
   type MeasuresRecord,
   notMeasured,
+  type TfjsMemoryRecord,
 } from "../measure/measures.ts";
 import { firstEpochExtra } from "../measure/cold_start.ts";
 import { timeToAccuracy } from "../measure/time_to_accuracy.ts";
@@ -74,24 +78,16 @@ export interface ModelMeasures {
 export function modelMeasures(probes: MeasureProbes, previous?: MeasuresRecord): ModelMeasures {
   const host = probes.hostMemory;
   const tfjs = tfjsMemorySampler();
-  const earlierHost = previous && isMeasured(previous.memory.host)
-    ? previous.memory.host
-    : undefined;
-  const earlierTfjs = previous && isMeasured(previous.memory.tfjs)
-    ? previous.memory.tfjs
-    : undefined;
-  const earlierDevice = previous && isMeasured(previous.memory.device)
-    ? previous.memory.device
-    : undefined;
-  let baselineBytes = earlierHost?.baselineBytes ?? 0;
+  const earlier = earlierMemory(previous);
+  let baselineBytes = earlier.host?.baselineBytes ?? 0;
   // null until a training phase has run (a backend that cannot train never has one).
-  let trainingPeakBytes: number | null = earlierHost?.trainingPeakBytes ?? null;
+  let trainingPeakBytes: number | null = earlier.host?.trainingPeakBytes ?? null;
   let inferencePeakBytes: number | null = null;
   let modelBuildSeconds = previous?.coldStart.modelBuildSeconds ?? 0;
   let firstPredictionMs: number | null = null;
   let deviceMark: EnergyMark | undefined;
   let training = false;
-  let devicePeakBytes: number | null = earlierDevice?.peakBytes ?? null;
+  let devicePeakBytes: number | null = earlier.device?.peakBytes ?? null;
   const meter = isMeasured(probes.energy) ? probes.energy : undefined;
   return {
     tfjs,
@@ -122,27 +118,17 @@ export function modelMeasures(probes: MeasureProbes, previous?: MeasuresRecord):
       if (isMeasured(host)) inferencePeakBytes = host.peak();
     },
     record(epochs, targets, trainSize) {
-      const joules = epochs.map((e) => e.joules).filter((j): j is number => j !== undefined);
-      const tfjsRecord = tfjs.record(earlierTfjs);
+      const tfjsRecord = tfjs.record(earlier.tfjs);
       return {
         memory: {
-          host: isMeasured(host)
-            ? {
-              method: "VmHWM",
-              baselineBytes,
-              trainingPeakBytes: training
-                ? Math.max(trainingPeakBytes ?? 0, host.peak())
-                : trainingPeakBytes,
-              inferencePeakBytes,
-            }
-            : host,
+          host: hostRecord(host, {
+            baselineBytes,
+            trainingPeakBytes,
+            inferencePeakBytes,
+            training,
+          }),
           tfjs: tfjsRecord ?? notMeasured("no training batch has run in this process yet"),
-          device: devicePeakBytes !== null && meter
-            ? {
-              peakBytes: devicePeakBytes,
-              method: `${meter.info.name}: memory.used of the whole GPU`,
-            }
-            : notMeasured(probes.noDeviceMemory),
+          device: deviceRecord(devicePeakBytes, meter, probes.noDeviceMemory),
         },
         coldStart: {
           backendLoadSeconds: probes.backendLoadSeconds,
@@ -151,17 +137,73 @@ export function modelMeasures(probes: MeasureProbes, previous?: MeasuresRecord):
           firstEpochExtraSeconds: firstEpochExtra(epochs),
         },
         timeToAccuracy: timeToAccuracy(epochs, targets),
-        energy: !meter
-          ? probes.energy as Measured<never>
-          : joules.length === 0
-          ? notMeasured(`${meter.info.name}: no epoch has a reading yet`)
-          : {
-            meter: meter.info,
-            joulesPerEpoch: percentile(joules, 50),
-            imagesPerJoule: trainSize / percentile(joules, 50),
-            ...gpuActivityOf(epochs),
-          },
+        energy: energyRecord(probes.energy, meter, epochs, trainSize),
       };
     },
   };
+}
+
+/** The memory figures of a resumed run's record that were measured. */
+function earlierMemory(previous: MeasuresRecord | undefined): {
+  host?: HostMemoryRecord;
+  tfjs?: TfjsMemoryRecord;
+  device?: DeviceMemoryRecord;
+} {
+  const memory = previous?.memory;
+  return {
+    host: memory && isMeasured(memory.host) ? memory.host : undefined,
+    tfjs: memory && isMeasured(memory.tfjs) ? memory.tfjs : undefined,
+    device: memory && isMeasured(memory.device) ? memory.device : undefined,
+  };
+}
+
+/** The host memory record; during training, the training peak includes the peak so far. */
+function hostRecord(
+  host: Measured<HostMemoryReader>,
+  figures: {
+    baselineBytes: number;
+    trainingPeakBytes: number | null;
+    inferencePeakBytes: number | null;
+    training: boolean;
+  },
+): Measured<HostMemoryRecord> {
+  if (!isMeasured(host)) return host;
+  const { baselineBytes, trainingPeakBytes, inferencePeakBytes, training } = figures;
+  return {
+    method: "VmHWM",
+    baselineBytes,
+    trainingPeakBytes: training ? Math.max(trainingPeakBytes ?? 0, host.peak()) : trainingPeakBytes,
+    inferencePeakBytes,
+  };
+}
+
+/** The device memory record: the meter's training peak, or why there is none. */
+function deviceRecord(
+  peakBytes: number | null,
+  meter: EnergyMeter | undefined,
+  noDeviceMemory: string,
+): Measured<DeviceMemoryRecord> {
+  return peakBytes !== null && meter
+    ? { peakBytes, method: `${meter.info.name}: memory.used of the whole GPU` }
+    : notMeasured(noDeviceMemory);
+}
+
+/** The energy record: the median joules of the epochs that have a reading, or why there is none. */
+function energyRecord(
+  energy: Measured<EnergyMeter>,
+  meter: EnergyMeter | undefined,
+  epochs: readonly EpochRecord[],
+  trainSize: number,
+): Measured<EnergyRecord> {
+  const joules = epochs.map((e) => e.joules).filter((j): j is number => j !== undefined);
+  return !meter
+    ? energy as Measured<never>
+    : joules.length === 0
+    ? notMeasured(`${meter.info.name}: no epoch has a reading yet`)
+    : {
+      meter: meter.info,
+      joulesPerEpoch: percentile(joules, 50),
+      imagesPerJoule: trainSize / percentile(joules, 50),
+      ...gpuActivityOf(epochs),
+    };
 }
