@@ -113,6 +113,34 @@ function sizeField(
  */
 export const RUN_FIELDS: readonly RunField[] = Object.freeze([
   {
+    flag: "data-dir",
+    type: "string",
+    arg: "DIR",
+    scope: "every",
+    help: () => "read Fashion-MNIST from this folder first",
+    parse: (v) => ({ data: { fixtures: false, dataDir: v } }),
+    args: (run) => run.data.dataDir !== undefined ? ["--data-dir", run.data.dataDir] : [],
+    resume: "fixed",
+    schema: {
+      data: {
+        type: "object",
+        properties: { fixtures: { type: "boolean" }, dataDir: text },
+        required: ["fixtures"],
+        additionalProperties: false,
+      },
+    },
+  },
+  {
+    flag: "fixtures",
+    type: "boolean",
+    scope: "every",
+    help: () => "use the reduced split in fixtures/ (2,000 train / 500 test): a quick check",
+    parse: () => ({ data: { fixtures: true } }),
+    args: (run) => run.data.fixtures ? ["--fixtures"] : [],
+    resume: "fixed",
+    schema: {},
+  },
+  {
     flag: "models",
     type: "string",
     arg: "LIST",
@@ -259,34 +287,6 @@ fractions (default ${percentList(RUN_DEFAULTS.targetAccuracies)}; ${
     args: (run) => run.machine ? ["--machine", run.machine] : [],
     resume: "free",
     schema: { machine: text },
-  },
-  {
-    flag: "data-dir",
-    type: "string",
-    arg: "DIR",
-    scope: "every",
-    help: () => "read Fashion-MNIST from this folder first",
-    parse: (v) => ({ data: { fixtures: false, dataDir: v } }),
-    args: (run) => run.data.dataDir !== undefined ? ["--data-dir", run.data.dataDir] : [],
-    resume: "fixed",
-    schema: {
-      data: {
-        type: "object",
-        properties: { fixtures: { type: "boolean" }, dataDir: text },
-        required: ["fixtures"],
-        additionalProperties: false,
-      },
-    },
-  },
-  {
-    flag: "fixtures",
-    type: "boolean",
-    scope: "every",
-    help: () => "use the reduced split in fixtures/ (2,000 train / 500 test): a quick check",
-    parse: () => ({ data: { fixtures: true } }),
-    args: (run) => run.data.fixtures ? ["--fixtures"] : [],
-    resume: "fixed",
-    schema: {},
   },
   {
     flag: "backend",
