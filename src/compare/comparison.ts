@@ -111,18 +111,14 @@ export function buildComparison(options: BuildComparisonOptions): Comparison {
       );
     }
   }
-  const rank = (backend: string) => {
-    const i = backendOrder.indexOf(backend);
-    return i === -1 ? backendOrder.length : i;
-  };
-  const engineRank = (engine: string) => {
-    const i = (ENGINE_NAMES as readonly string[]).indexOf(engine);
-    return i === -1 ? ENGINE_NAMES.length : i;
+  // A name's place in `order`, names not in it last, then alphabetical.
+  const byOrder = (order: readonly string[], x: string, y: string) => {
+    const rank = (n: string) => order.includes(n) ? order.indexOf(n) : order.length;
+    return rank(x) - rank(y) || x.localeCompare(y);
   };
   const rows = [...byKey.values()].sort((a, b) =>
     a.machine.localeCompare(b.machine) || a.model.localeCompare(b.model) ||
-    rank(a.backend) - rank(b.backend) || a.backend.localeCompare(b.backend) ||
-    engineRank(a.engine) - engineRank(b.engine) || a.engine.localeCompare(b.engine)
+    byOrder(backendOrder, a.backend, b.backend) || byOrder(ENGINE_NAMES, a.engine, b.engine)
   );
   for (const row of rows) {
     const base = baseOf(row, rows, (r) => r.backend === BASELINE_BACKEND);
@@ -135,8 +131,7 @@ export function buildComparison(options: BuildComparisonOptions): Comparison {
     row.engineSpeedupInterval = speedupIntervalOver(row, engineBase);
   }
 
-  const machines = new Map<string, MachineSummary>();
-  for (const m of options.machines ?? []) machines.set(m.machine, m);
+  const machines = new Map((options.machines ?? []).map((m) => [m.machine, m]));
   // A machine is summed up from a TF.js run where it has one (a Keras run's software is Keras's):
   // the stable sort puts every machine's TF.js runs before its Keras runs.
   const tfjsFirst = [...(options.results ?? [])].sort((a, b) =>

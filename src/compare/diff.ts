@@ -89,9 +89,7 @@ const key = (r: ComparisonRow) => `${r.machine}\u0000${r.model}\u0000${r.backend
 
 /** Rows of one key: repeated runs of one machine, model, backend and engine. */
 function grouped(rows: readonly ComparisonRow[]): ComparisonRow[][] {
-  const groups = new Map<string, ComparisonRow[]>();
-  for (const r of rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
-  return [...groups.values()];
+  return [...Map.groupBy(rows, key).values()];
 }
 
 /** What pairing a group needs besides its rows: the options resolved, and the figures chosen. */
@@ -141,14 +139,14 @@ export function diffComparisons(
   for (const bs of baseGroups) {
     const counterpart = counterpartOf(bs[0], baseGroups, nextGroups);
     if (!counterpart) {
-      pairs.push(unpaired(bs[0], `no ${sources.new} row of ${describe(bs[0])}`));
+      pairs.push(unpaired(bs[0], sources.new));
       continue;
     }
     used.add(counterpart.rows);
     pairs.push(pairOf(bs, counterpart.rows, counterpart.identity, context));
   }
   for (const ns of nextGroups) {
-    if (!used.has(ns)) pairs.push(unpaired(ns[0], `no ${sources.base} row of ${describe(ns[0])}`));
+    if (!used.has(ns)) pairs.push(unpaired(ns[0], sources.base));
   }
   return {
     kind: "fmnist-bench-diff",
@@ -197,55 +195,42 @@ function pairOf(
   context: PairingContext,
 ): DiffPair {
   const [b, n] = [bs[0], ns[0]];
-  const label = { machine: b.machine, model: b.model, backend: b.backend, engine: b.engine };
   const within = [...bs.slice(1).map((x) => [b, x]), ...ns.slice(1).map((x) => [n, x])]
     .flatMap(([x, y]) => setupDifferences(x, y));
   const differs = [...identity, ...setupDifferences(b, n), ...within];
   const alsoDiffers = softwareDifferences(b, n, context.software);
   if (differs.length > 0) {
-    return {
-      ...label,
-      status: "refused",
-      reason: `set up differently: ${
-        differs.map((d) => `${d.what} (${d.base} against ${d.new})`).join("; ")
-      }; only the code may differ between base and new`,
-      differs,
-      alsoDiffers,
-      changes: [],
-    };
+    const why = differs.map((d) => `${d.what} (${d.base} against ${d.new})`).join("; ");
+    const reason = `set up differently: ${why}; only the code may differ between base and new`;
+    return pairRecord(b, "refused", reason, { differs, alsoDiffers });
   }
   const unmeasured = [...bs, ...ns].find((r) => r.status !== "measured");
   if (unmeasured) {
-    return {
-      ...label,
-      status: "not measured",
-      reason: `${
-        bs.includes(unmeasured) ? context.sources.base : context.sources.new
-      } row is ${unmeasured.status}: ${unmeasured.note ?? "no figures"}`,
-      differs: [],
-      alsoDiffers,
-      changes: [],
-    };
+    const side = bs.includes(unmeasured) ? context.sources.base : context.sources.new;
+    const reason = `${side} row is ${unmeasured.status}: ${unmeasured.note ?? "no figures"}`;
+    return pairRecord(b, "not measured", reason, { alsoDiffers });
   }
-  const changes = context.chosen.flatMap((m) => {
-    const change = changeOf(m, bs, ns, context.band, context.failOnRegression);
-    return change ? [change] : [];
-  });
-  return {
-    ...label,
-    status: "compared",
-    reason: changes.length === 0 ? "no figure has two samples on both sides" : null,
-    differs: [],
-    alsoDiffers,
-    changes,
-  };
+  const changes = context.chosen.map((m) =>
+    changeOf(m, bs, ns, context.band, context.failOnRegression)
+  ).filter((c): c is MetricChange => c !== null);
+  const reason = changes.length === 0 ? "no figure has two samples on both sides" : null;
+  return pairRecord(b, "compared", reason, { alsoDiffers, changes });
 }
 
-function describe(r: ComparisonRow): string {
-  return `${r.machine} ${r.model} ${r.backend} ${r.engine}`;
+/** Row `r`'s pair when the `other` side has no counterpart. */
+function unpaired(r: ComparisonRow, other: string): DiffPair {
+  const reason = `no ${other} row of ${r.machine} ${r.model} ${r.backend} ${r.engine}`;
+  return pairRecord(r, "unpaired", reason);
 }
 
-function unpaired(r: ComparisonRow, reason: string): DiffPair {
-  const label = { machine: r.machine, model: r.model, backend: r.backend, engine: r.engine };
-  return { ...label, status: "unpaired", reason, differs: [], alsoDiffers: [], changes: [] };
+/** A pair's record under row `r`'s names; what `more` leaves out is empty. */
+function pairRecord(
+  r: ComparisonRow,
+  status: DiffPair["status"],
+  reason: string | null,
+  more: Partial<Pick<DiffPair, "differs" | "alsoDiffers" | "changes">> = {},
+): DiffPair {
+  const { differs = [], alsoDiffers = [], changes = [] } = more;
+  const { machine, model, backend, engine } = r;
+  return { machine, model, backend, engine, status, reason, differs, alsoDiffers, changes };
 }

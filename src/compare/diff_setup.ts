@@ -8,7 +8,7 @@
 import type { ComparisonRow, RowSetup } from "./row.ts";
 
 /** The setup fields that must agree for two rows to be paired, with how the refusal names them. */
-export const MUST_AGREE: readonly { field: keyof RowSetup; label: string }[] = [
+const MUST_AGREE: readonly { field: keyof RowSetup; label: string }[] = [
   { field: "dataSha256", label: "data checksums" },
   { field: "onednn", label: "oneDNN" },
   { field: "batchSize", label: "batch size" },
@@ -19,13 +19,6 @@ export const MUST_AGREE: readonly { field: keyof RowSetup; label: string }[] = [
   { field: "threads", label: "threads" },
   { field: "cpu", label: "CPU" },
 ];
-
-/** What may differ between a paired base and new row, and is shown beside the pair. */
-export const MAY_DIFFER = [
-  "git commit",
-  "Deno, TF.js and libtensorflow versions",
-  "epochs",
-] as const;
 
 /** One field that differs between a base and a new row, with each side's value in words. */
 export interface SetupDifference {

@@ -28,29 +28,22 @@ export interface ScalingRow {
 
 /** The scaling rows of `rows`: each group of two or more measured models, against its smallest. */
 export function scalingRows(rows: readonly ComparisonRow[]): ScalingRow[] {
-  const groups = new Map<string, ComparisonRow[]>();
-  for (const r of rows) {
-    if (r.status !== "measured" || !r.imagesPerSecond || !r.flopsPerImage) continue;
-    const key = `${r.machine}\u0000${r.backend}\u0000${r.engine}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  const out: ScalingRow[] = [];
-  for (const group of groups.values()) {
-    if (group.length < 2) continue;
+  const measured = rows.filter((r) =>
+    r.status === "measured" && r.imagesPerSecond && r.flopsPerImage
+  );
+  const groups = Map.groupBy(measured, (r) => `${r.machine}\u0000${r.backend}\u0000${r.engine}`);
+  return [...groups.values()].filter((g) => g.length >= 2).flatMap((group) => {
     const sorted = [...group].sort((a, b) => a.flopsPerImage! - b.flopsPerImage!);
     const first = sorted[0];
-    for (const r of sorted) {
-      out.push({
-        machine: r.machine,
-        backend: r.backend,
-        engine: r.engine,
-        model: r.model,
-        flopsPerImage: r.flopsPerImage!,
-        flopsRatio: r.flopsPerImage! / first.flopsPerImage!,
-        timeRatio: first.imagesPerSecond! / r.imagesPerSecond!,
-        trainingGflops: (3 * r.flopsPerImage! * r.imagesPerSecond!) / 1e9,
-      });
-    }
-  }
-  return out;
+    return sorted.map((r) => ({
+      machine: r.machine,
+      backend: r.backend,
+      engine: r.engine,
+      model: r.model,
+      flopsPerImage: r.flopsPerImage!,
+      flopsRatio: r.flopsPerImage! / first.flopsPerImage!,
+      timeRatio: first.imagesPerSecond! / r.imagesPerSecond!,
+      trainingGflops: (3 * r.flopsPerImage! * r.imagesPerSecond!) / 1e9,
+    }));
+  });
 }

@@ -34,17 +34,11 @@ export function dataSourceOf(
   files: readonly FileSource[],
   subset?: SubsetManifest,
 ): DataSource {
-  const sha = (role: keyof DataSource["sha256"]) => {
+  const sha256 = Object.fromEntries(FILE_ROLES.map((role) => {
     const file = files.find((f) => f.role === role);
     if (!file) throw new TypeError(`expected a loaded ${FILE_NAMES[role]}, got none`);
-    return file.sha256;
-  };
-  const sha256 = {
-    trainImages: sha("trainImages"),
-    trainLabels: sha("trainLabels"),
-    testImages: sha("testImages"),
-    testLabels: sha("testLabels"),
-  };
+    return [role, file.sha256];
+  })) as DataSource["sha256"];
   if (request.fixtures) return { kind: "fixtures", sha256 };
   if (request.dataDir !== undefined && subset) {
     const { of, seed, perClass, counts } = subset;
