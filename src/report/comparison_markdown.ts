@@ -9,7 +9,15 @@ import type { Comparison } from "../compare/comparison.ts";
 import type { ComparisonRow, MachineSummary, VerdictedInterval } from "../compare/row.ts";
 import type { ScalingRow } from "../compare/scaling.ts";
 import { DEFAULT_BAND } from "../compare/verdict.ts";
-import { fixed, intervalCell, markdownTable, secondsDigits, tailNote } from "./markdown.ts";
+import {
+  epochSecondsCell,
+  fixed,
+  intervalCell,
+  markdownTable,
+  ROW_LABELS,
+  rowLabels,
+  tailNote,
+} from "./markdown.ts";
 import { renderMeasures } from "./measures_markdown.ts";
 import type { GpuCpuPair, PairRatio } from "../compare/gpu_cpu_pairs.ts";
 
@@ -130,10 +138,7 @@ function trainingSection(c: Comparison): string[] {
     "",
     markdownTable(
       [
-        "machine",
-        "model",
-        "backend",
-        "engine",
+        ...ROW_LABELS,
         "device",
         "train images",
         "s/epoch, median [95% CI] (range)",
@@ -160,23 +165,10 @@ function trainingSection(c: Comparison): string[] {
 /** One row's cells in the training and inference table. */
 function trainingCells(r: ComparisonRow): string[] {
   return [
-    r.machine,
-    r.model,
-    `\`${r.backend}\``,
-    `\`${r.engine}\``,
+    ...rowLabels(r),
     deviceCell(r),
     r.trainSize === null ? "–" : `${n(r.trainSize)} × ${r.epochs}`,
-    r.secondsPerEpoch
-      ? `${
-        intervalCell(
-          r.secondsPerEpoch.median,
-          r.secondsPerEpoch.interval,
-          secondsDigits(r.secondsPerEpoch.median),
-        )
-      } (${fixed(r.secondsPerEpoch.min, secondsDigits(r.secondsPerEpoch.median))}–${
-        fixed(r.secondsPerEpoch.max, secondsDigits(r.secondsPerEpoch.median))
-      }, ${r.secondsPerEpoch.n} epoch${r.secondsPerEpoch.n === 1 ? "" : "s"})`
-      : "–",
+    epochSecondsCell(r.secondsPerEpoch),
     r.imagesPerSecond === null ? "–" : fixed(r.imagesPerSecond, r.imagesPerSecond < 10 ? 2 : 0),
     speedupCell(r.speedup, r.speedupInterval),
     speedupCell(r.engineSpeedup, r.engineSpeedupInterval),
@@ -207,14 +199,11 @@ function latencySection(rows: readonly ComparisonRow[]): string[] {
     "## Batch-1 latency",
     "",
     markdownTable(
-      ["machine", "model", "backend", "engine", "p50 [95% CI]", "p90", "p95", "p99", "calls"],
+      [...ROW_LABELS, "p50 [95% CI]", "p90", "p95", "p99", "calls"],
       latencyRows.map((r) => {
         const b = r.batch1!;
         return [
-          r.machine,
-          r.model,
-          `\`${r.backend}\``,
-          `\`${r.engine}\``,
+          ...rowLabels(r),
           `${intervalCell(b.p50Ms, b.interval, 2)} ms`,
           b.p90Ms === null ? "–" : `${fixed(b.p90Ms)} ms`,
           b.p95Ms === null ? "–" : `${fixed(b.p95Ms)} ms`,
@@ -258,11 +247,8 @@ function measuresSection(rows: readonly ComparisonRow[]): string[] {
   if (measuredRows.length === 0) return [];
   return [
     renderMeasures(
-      ["machine", "model", "backend", "engine"],
-      measuredRows.map((r) => ({
-        labels: [r.machine, r.model, `\`${r.backend}\``, `\`${r.engine}\``],
-        measures: r.measures ?? undefined,
-      })),
+      ROW_LABELS,
+      measuredRows.map((r) => ({ labels: rowLabels(r), measures: r.measures ?? undefined })),
     ),
   ];
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { fixed, markdownTable } from "./markdown.ts";
+import { fixed, markdownTable, ROW_LABELS, rowLabels } from "./markdown.ts";
 import type { ComparisonDiff, DiffPair } from "../compare/diff.ts";
 import { DIFF_METRICS, type MetricChange } from "../compare/diff_metrics.ts";
 import { formatRatio } from "../compare/verdict.ts";
@@ -51,10 +51,7 @@ function verdictLine(
 function changesTable(changes: readonly Change[]): string {
   return markdownTable(
     [
-      "machine",
-      "model",
-      "backend",
-      "engine",
+      ...ROW_LABELS,
       "figure",
       "base",
       "new",
@@ -67,10 +64,7 @@ function changesTable(changes: readonly Change[]): string {
       const unit = c.metric === "epoch" ? " s" : " ms";
       const digits = c.base < 10 ? 3 : 1;
       return [
-        p.machine,
-        p.model,
-        `\`${p.backend}\``,
-        `\`${p.engine}\``,
+        ...rowLabels(p),
         metric.label,
         `${fixed(c.base, digits)}${unit}`,
         `${fixed(c.new, digits)}${unit}`,
@@ -113,10 +107,8 @@ function notComparedSection(d: ComparisonDiff): string[] {
     "## Not compared",
     "",
     markdownTable(
-      ["machine", "model", "backend", "engine", "status", "why"],
-      others.map((
-        p,
-      ) => [p.machine, p.model, `\`${p.backend}\``, `\`${p.engine}\``, p.status, p.reason ?? ""]),
+      [...ROW_LABELS, "status", "why"],
+      others.map((p) => [...rowLabels(p), p.status, p.reason ?? ""]),
     ),
     "",
   ];

@@ -11,14 +11,26 @@
  * figures a tooltip or an axis shows are rounded as the Markdown tables
  * round them (`markdown.ts`).
  *
- * The charts are built in `run_charts.ts` and `measure_charts.ts` from the
- * pieces in `chart_parts.ts`.
+ * The charts beyond the training curves are built in `measure_charts.ts`,
+ * all of them from the pieces in `chart_parts.ts`.
  *
  * @module
  */
 import type { ComparisonRow } from "../compare/row.ts";
-import type { ChartSeries, HtmlChart } from "./chart_parts.ts";
-import { accuracyChart, epochSecondsChart } from "./run_charts.ts";
+import type { TopLevelSpec } from "vega-lite";
+import {
+  type ChartSeries,
+  color,
+  DESCRIPTION,
+  type HtmlChart,
+  modelsOf,
+  perModel,
+  rowFacet,
+  SCHEMA,
+  tip,
+  WIDTH,
+} from "./chart_parts.ts";
+import { fixed, intervalCell, secondsDigits } from "./markdown.ts";
 import { latencyChart, memoryChart, timeToAccuracyChart } from "./measure_charts.ts";
 
 /** What {@link htmlCharts} made. */
@@ -63,4 +75,153 @@ export function htmlCharts(all: readonly ChartSeries[]): HtmlCharts {
   add(memoryChart(rows, order));
   add(timeToAccuracyChart(rows, order));
   return { charts, notDrawn };
+}
+
+/** Accuracy after each epoch, one line per run, one chart per model. */
+export function accuracyChart(
+  rows: readonly ChartSeries[],
+  order: readonly string[],
+): HtmlChart | string {
+  const values = rows.flatMap(({ series, row }) =>
+    row.accuracyPerEpoch.map((e) => ({
+      model: row.model,
+      series,
+      epoch: e.epoch,
+      accuracy: e.accuracy,
+      accuracyLabel: `${fixed(e.accuracy * 100, 2)}%`,
+      description: `${series}, epoch ${e.epoch}: ${fixed(e.accuracy * 100, 2)}% accuracy`,
+    }))
+  );
+  if (values.length === 0) return "accuracy curves: no row recorded an accuracy per epoch";
+  return {
+    id: "accuracy",
+    title: "Accuracy after each epoch",
+    caption:
+      "Validation accuracy after each epoch (training accuracy where the run had no validation split), one line per run.",
+    spec: {
+      $schema: SCHEMA,
+      data: { values },
+      facet: { column: rowFacet(modelsOf(rows)) },
+      spec: {
+        width: 260,
+        height: 200,
+        mark: { type: "line", point: true },
+        encoding: {
+          tooltip: [tip("series", "run"), tip("epoch", "epoch"), tip("accuracyLabel", "accuracy")],
+          description: DESCRIPTION,
+          x: { field: "epoch", type: "quantitative", axis: { tickMinStep: 1, format: "d" } },
+          y: {
+            field: "accuracy",
+            type: "quantitative",
+            scale: { zero: false },
+            axis: { format: ".1%" },
+          },
+          color: color(order),
+        },
+      },
+    } as TopLevelSpec,
+  };
+}
+
+/** Every steady epoch of each row, then its median with its interval, each with its label. */
+function epochSecondsValues(rows: readonly ChartSeries[]) {
+  return rows.flatMap(({ series, row }) => {
+    const s = row.secondsPerEpoch;
+    if (!s) return [];
+    const base = { model: row.model, series, trainImages: row.trainSize };
+    const epochs = row.samples?.epochSeconds ?? [];
+    const digits = secondsDigits(s.median);
+    return [
+      ...epochs.map((seconds) => ({
+        ...base,
+        seconds,
+        secondsLabel: fixed(seconds, digits),
+        description: `${series}: an epoch of ${fixed(seconds, digits)} s`,
+      })),
+      {
+        ...base,
+        median: s.median,
+        ...(s.interval ? { low: s.interval.low, high: s.interval.high } : {}),
+        medianLabel: intervalCell(s.median, s.interval, digits),
+        description: `${series}: median ${intervalCell(s.median, s.interval, digits)} s per epoch`,
+        epochs: s.n,
+      },
+    ];
+  });
+}
+
+/** Seconds per training epoch: each steady epoch, the median and its 95% interval. */
+export function epochSecondsChart(
+  rows: readonly ChartSeries[],
+  order: readonly string[],
+): HtmlChart | string {
+  const values = epochSecondsValues(rows);
+  if (values.length === 0) return "seconds per epoch: no row recorded an epoch time";
+  const y = { field: "series", type: "nominal", title: null, sort: order };
+  // The pure-JS backend is two orders of magnitude slower than the native one.
+  const seconds = values.map((v) => ("seconds" in v ? v.seconds : v.median));
+  const log = Math.max(...seconds) / Math.min(...seconds) > 20;
+  return {
+    id: "epoch-seconds",
+    title: "Seconds per training epoch",
+    caption:
+      "Each steady epoch (ticks; the first epoch is left out when there are more), the median (dot) and its 95% interval (bar) from a seeded bootstrap over the epochs (none for a single epoch). Each row's own epoch: its training images are in the tooltip.",
+    spec: {
+      $schema: SCHEMA,
+      ...perModel(values, (own) => ({
+        width: WIDTH,
+        layer: [
+          // One data source for every layer (a layer's missing field hides its mark on the
+          // other rows): layers filtered apart would break the facets' independent scales.
+          {
+            mark: { type: "tick", opacity: 0.5 },
+            encoding: {
+              tooltip: [
+                tip("series", "run"),
+                tip("secondsLabel", "seconds"),
+                tip("trainImages", "training images"),
+              ],
+              description: DESCRIPTION,
+              x: {
+                field: "seconds",
+                type: "quantitative",
+                title: `seconds per epoch${log ? " (log scale)" : ""}`,
+                scale: log ? { type: "log" } : { zero: false },
+              },
+              y,
+              color: color(order),
+            },
+          },
+          // an interval only where there is one: a layer with no data has no extent
+          ...(own.some((v) => "low" in v)
+            ? [{
+              mark: { type: "rule", strokeWidth: 2 },
+              encoding: {
+                description: DESCRIPTION,
+                x: { field: "low", type: "quantitative" },
+                x2: { field: "high" },
+                y,
+                color: color(order),
+              },
+            }]
+            : []),
+          {
+            mark: { type: "point", filled: true, size: 60 },
+            encoding: {
+              tooltip: [
+                tip("series", "run"),
+                tip("medianLabel", "median seconds [95% CI]"),
+                tip("epochs", "steady epochs"),
+                tip("trainImages", "training images"),
+              ],
+              description: DESCRIPTION,
+              x: { field: "median", type: "quantitative" },
+              y,
+              color: color(order),
+            },
+          },
+        ],
+      })),
+    } as TopLevelSpec,
+  };
 }

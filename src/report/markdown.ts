@@ -5,6 +5,8 @@
  * @module
  */
 import type { Interval } from "../_util/stats.ts";
+import type { ComparisonRow } from "../compare/row.ts";
+import type { EpochTimes } from "../results/stats.ts";
 
 /**
  * A GitHub-flavoured Markdown table: a header row, its rule, then the rows.
@@ -74,4 +76,22 @@ export function intervalCell(
   return interval
     ? `${fixed(median, digits)} [${fixed(interval.low, digits)}–${fixed(interval.high, digits)}]`
     : fixed(median, digits);
+}
+
+/** Seconds per epoch: `12.3 [12.1–12.6] (12.0–13.1, 4 epochs)`, the range over the steady epochs. */
+export function epochSecondsCell(t: EpochTimes | null): string {
+  if (!t) return "–";
+  const digits = secondsDigits(t.median);
+  const range = `${fixed(t.min, digits)}–${fixed(t.max, digits)}`;
+  return `${intervalCell(t.median, t.interval, digits)} (${range}, ${t.n} epoch${
+    t.n === 1 ? "" : "s"
+  })`;
+}
+
+/** The header of the cells {@link rowLabels} gives. */
+export const ROW_LABELS: readonly string[] = ["machine", "model", "backend", "engine"];
+
+/** The cells that name a comparison's row: its machine, model, backend and engine. */
+export function rowLabels(r: Pick<ComparisonRow, "machine" | "model" | "backend" | "engine">) {
+  return [r.machine, r.model, `\`${r.backend}\``, `\`${r.engine}\``];
 }

@@ -7,7 +7,7 @@
 import { CLASS_NAMES } from "../data/classes.ts";
 import { machineOf } from "../compare/comparison_rows.ts";
 import { describeCpu, describeGpu, describeOneDnn } from "../measure/environment.ts";
-import { fixed, intervalCell, markdownTable, secondsDigits, tailNote } from "./markdown.ts";
+import { epochSecondsCell, fixed, intervalCell, markdownTable, tailNote } from "./markdown.ts";
 import type { InferenceRecord, ResultsFile, RunConfig, RunRecord } from "../results/schema.ts";
 import { batch1Interval, epochTimes } from "../results/stats.ts";
 import { renderMeasures } from "./measures_markdown.ts";
@@ -127,11 +127,7 @@ function summaryCells(r: RunRecord, config: RunConfig): string[] {
     String(r.epochs.length),
     pct(r.test?.accuracy),
     fixed(r.test?.loss, 4),
-    t
-      ? `${intervalCell(t.median, t.interval, secondsDigits(t.median))} (${
-        fixed(t.min, secondsDigits(t.median))
-      }–${fixed(t.max, secondsDigits(t.median))}, ${t.n} epoch${t.n === 1 ? "" : "s"})`
-      : "–",
+    epochSecondsCell(t),
     t ? fixed(config.trainSize / t.median, 0) : "–",
     r.inference ? `${intervalCell(r.inference.batch1.p50Ms, batch1Interval(r), 2)} ms` : "–",
     r.inference
