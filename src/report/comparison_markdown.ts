@@ -10,6 +10,7 @@ import type { ComparisonRow, MachineSummary, VerdictedInterval } from "../compar
 import type { ScalingRow } from "../compare/scaling.ts";
 import { DEFAULT_BAND } from "../compare/verdict.ts";
 import {
+  columns,
   epochSecondsCell,
   fixed,
   intervalCell,
@@ -139,16 +140,10 @@ function trainingSection(c: Comparison): string[] {
     markdownTable(
       [
         ...ROW_LABELS,
-        "device",
-        "train images",
-        "s/epoch, median [95% CI] (range)",
-        "img/s",
+        ...columns("device | train images | s/epoch, median [95% CI] (range) | img/s"),
         `speed-up vs \`${c.baseline}\`, same engine [95% CI]`,
-        "over tfjs, same backend [95% CI]",
-        "batch-1 p50 [95% CI]",
-        "batched img/s [95% CI]",
-        "test acc",
-        "notes",
+        ...columns("over tfjs, same backend [95% CI] | batch-1 p50 [95% CI]"),
+        ...columns("batched img/s [95% CI] | test acc | notes"),
       ],
       c.rows.map(trainingCells),
     ),
@@ -260,17 +255,10 @@ function gpuOverCpuSection(pairs: readonly GpuCpuPair[]): string[] {
     "## GPU over CPU, one framework on one machine",
     "",
     markdownTable(
-      [
-        "machine",
-        "model",
-        "framework",
-        "GPU",
-        "CPU",
-        "training",
-        "batch-1 p50",
-        "batched",
-        "cold start, GPU / CPU",
-      ],
+      columns(
+        "machine | model | framework | GPU | CPU | training | batch-1 p50 | batched | " +
+          "cold start, GPU / CPU",
+      ),
       pairs.map((p) => [
         p.machine,
         p.model,
@@ -306,16 +294,10 @@ function scalingSection(scaling: readonly ScalingRow[]): string[] {
     "## How cost grows from model to model",
     "",
     markdownTable(
-      [
-        "machine",
-        "backend",
-        "engine",
-        "model",
-        "MFLOP/image",
-        "× FLOPs",
-        "× time per image",
-        "training GFLOP/s",
-      ],
+      columns(
+        "machine | backend | engine | model | MFLOP/image | × FLOPs | × time per image | " +
+          "training GFLOP/s",
+      ),
       scaling.map((s) => [
         s.machine,
         `\`${s.backend}\``,

@@ -63,10 +63,7 @@ export async function writeComparison(
     renderComparison(comparison, { chart: COMPARISON_FILES.chart }),
   );
   try {
-    await writeFileAtomic(
-      paths.html!,
-      renderComparisonHtml(comparison, await loadChartScripts()),
-    );
+    await writeFileAtomic(paths.html!, renderComparisonHtml(comparison, await loadChartScripts()));
   } catch (err) {
     paths.html = null;
     paths.htmlError = (err as Error).message.split("\n")[0];

@@ -50,15 +50,7 @@ function verdictLine(
 /** Every compared figure: base, new, their ratio with its interval, and the verdict. */
 function changesTable(changes: readonly Change[]): string {
   return markdownTable(
-    [
-      ...ROW_LABELS,
-      "figure",
-      "base",
-      "new",
-      "new / base [95% CI]",
-      "verdict",
-      "samples",
-    ],
+    [...ROW_LABELS, "figure", "base", "new", "new / base [95% CI]", "verdict", "samples"],
     changes.map(({ p, c }) => {
       const metric = DIFF_METRICS.find((m) => m.name === c.metric)!;
       const unit = c.metric === "epoch" ? " s" : " ms";

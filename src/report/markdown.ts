@@ -22,6 +22,11 @@ export function markdownTable(
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
+/** A table's header cells, written as a Markdown row writes them: `"model | test acc"`. */
+export function columns(header: string): string[] {
+  return header.split(" | ");
+}
+
 /** `x` with `digits` decimals; an en dash for a missing or non-finite value. */
 export function fixed(x: number | null | undefined, digits = 2): string {
   return x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(digits);

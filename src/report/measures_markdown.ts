@@ -175,10 +175,7 @@ function timeToAccuracyTable(
         const tta = m!.timeToAccuracy;
         const of = (target: number): TargetRecord | undefined =>
           tta.targets.find((t) => t.target === target);
-        return [
-          ...labels,
-          ...targets.map((t) => of(t) ? describeTarget(of(t)!, tta.epochs) : "–"),
-        ];
+        return [...labels, ...targets.map((t) => of(t) ? describeTarget(of(t)!, tta.epochs) : "–")];
       }),
     ),
     "",

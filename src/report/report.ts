@@ -7,7 +7,14 @@
 import { CLASS_NAMES } from "../data/classes.ts";
 import { machineOf } from "../compare/comparison_rows.ts";
 import { describeCpu, describeGpu, describeOneDnn } from "../measure/environment.ts";
-import { epochSecondsCell, fixed, intervalCell, markdownTable, tailNote } from "./markdown.ts";
+import {
+  columns,
+  epochSecondsCell,
+  fixed,
+  intervalCell,
+  markdownTable,
+  tailNote,
+} from "./markdown.ts";
 import type { InferenceRecord, ResultsFile, RunConfig, RunRecord } from "../results/schema.ts";
 import { batch1Interval, epochTimes } from "../results/stats.ts";
 import { renderMeasures } from "./measures_markdown.ts";
@@ -77,20 +84,11 @@ function summarySection(results: ResultsFile): string[] {
   const out: string[] = ["## Summary", ""];
   out.push(
     markdownTable(
-      [
-        "model",
-        "engine",
-        "params",
-        "MFLOP/img",
-        "epochs",
-        "test acc",
-        "test loss",
-        "s/epoch, median [95% CI] (range)",
-        "img/s",
-        "batch-1 p50 [95% CI]",
-        "batch-1 p90 / p95 / p99",
-        "batched img/s",
-      ],
+      columns(
+        "model | engine | params | MFLOP/img | epochs | test acc | test loss | " +
+          "s/epoch, median [95% CI] (range) | img/s | batch-1 p50 [95% CI] | " +
+          "batch-1 p90 / p95 / p99 | batched img/s",
+      ),
       runs.map((r) => summaryCells(r, config)),
     ),
     "",
@@ -236,10 +234,7 @@ function environmentSection(results: ResultsFile): string[] {
       ["CPU", describeCpu(env)],
       ["oneDNN", describeOneDnn(env)],
       ["TF threads", `intra-op ${env.threads.intraOp}, inter-op ${env.threads.interOp}`],
-      [
-        "GPU",
-        describeGpu(env),
-      ],
+      ["GPU", describeGpu(env)],
       ["memory", `${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
       ["git commit", env.gitCommit ?? "–"],
       ...setupRows(results.config),

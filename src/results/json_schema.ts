@@ -35,9 +35,7 @@ const objBut = (optional: readonly string[], properties: Record<string, unknown>
   obj(properties, Object.keys(properties).filter((k) => !optional.includes(k)));
 
 /** A `NotMeasured` (`src/measure/measures.ts`: a reason), or what `schema` says. */
-const measured = (schema: unknown) => ({
-  oneOf: [obj({ notMeasured: str }), schema],
-});
+const measured = (schema: unknown) => ({ oneOf: [obj({ notMeasured: str }), schema] });
 const nullableInt = { type: ["integer", "null"], minimum: 0 } as const;
 
 const measures = obj({
@@ -75,11 +73,7 @@ const measures = obj({
     },
   }),
   energy: measured(obj({
-    meter: obj({
-      name: str,
-      counts: { enum: ["cpu-package", "gpu"] },
-      intervalMs: nullableNum,
-    }),
+    meter: obj({ name: str, counts: { enum: ["cpu-package", "gpu"] }, intervalMs: nullableNum }),
     joulesPerEpoch: num,
     imagesPerJoule: num,
     gpu: obj({ utilisationPercent: num, smClockMHz: nullableNum }),
