@@ -100,7 +100,6 @@ function barValues(measured: readonly ComparisonRow[], epochImages: number, mult
   });
 }
 
-/** The accuracy points: each row's accuracy after each epoch. */
 function accuracyValues(comparable: readonly ComparisonRow[], multiMachine: boolean) {
   return comparable.flatMap((r) =>
     r.accuracyPerEpoch.map((e) => ({

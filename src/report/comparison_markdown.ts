@@ -76,17 +76,14 @@ function ratioDigits(x: number): string {
   return x >= 0.995 ? x.toFixed(2) : x.toPrecision(2);
 }
 
+const STATUS_WORDS = {
+  unavailable: "not available",
+  "fell-back": "fell back to the CPU",
+  failed: "failed",
+} as const;
+
 function statusCell(row: ComparisonRow): string {
-  switch (row.status) {
-    case "unavailable":
-      return `not available: ${row.note}`;
-    case "fell-back":
-      return `fell back to the CPU: ${row.note}`;
-    case "failed":
-      return `failed: ${row.note}`;
-    case "measured":
-      return row.note ?? "";
-  }
+  return row.status === "measured" ? row.note ?? "" : `${STATUS_WORDS[row.status]}: ${row.note}`;
 }
 
 /** Options for {@link renderComparison}. */
@@ -157,7 +154,6 @@ function trainingSection(c: Comparison): string[] {
   ];
 }
 
-/** One row's cells in the training and inference table. */
 function trainingCells(r: ComparisonRow): string[] {
   return [
     ...rowLabels(r),
@@ -316,7 +312,6 @@ function scalingSection(scaling: readonly ScalingRow[]): string[] {
   ];
 }
 
-/** Each machine's environment. */
 function machinesSection(machines: readonly MachineSummary[]): string[] {
   if (machines.length === 0) return [];
   return [

@@ -24,7 +24,6 @@ export function renderDiff(d: ComparisonDiff, options: { command?: string } = {}
   return out.join("\n");
 }
 
-/** One compared figure of one pair. */
 type Change = { p: DiffPair; c: MetricChange };
 
 /** The line a CI summary shows: what was compared, what it concluded, whether it fails. */

@@ -86,9 +86,12 @@ export function renderHtmlPage(options: HtmlPageOptions): string {
   });
   const specs = options.charts.map((c) => ({ id: c.id, spec: c.spec }));
   const executable = [...scripts, BOOT_SCRIPT];
+  const hashes = executable.map((code) =>
+    `'sha256-${createHash("sha256").update(code, "utf8").digest("base64")}'`
+  );
   const csp = [
     "default-src 'none'",
-    `script-src ${executable.map((code) => `'sha256-${sha256Base64(code)}'`).join(" ")}`,
+    `script-src ${hashes.join(" ")}`,
     // vega-embed and Vega set styles on the elements they draw.
     "style-src 'unsafe-inline'",
     "base-uri 'none'",
@@ -205,8 +208,4 @@ function splitTitle(markdown: string): { title: string; body: string } {
   return m
     ? { title: m[1].trim(), body: markdown.slice(m[0].length) }
     : { title: "fmnist-bench", body: markdown };
-}
-
-function sha256Base64(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("base64");
 }

@@ -33,14 +33,6 @@ import {
 import { fixed, intervalCell, secondsDigits } from "./markdown.ts";
 import { latencyChart, memoryChart, timeToAccuracyChart } from "./measure_charts.ts";
 
-/** What {@link htmlCharts} made. */
-export interface HtmlCharts {
-  /** The charts with data, in page order. */
-  charts: HtmlChart[];
-  /** The charts left out, each with why. */
-  notDrawn: string[];
-}
-
 /**
  * A row's name in a legend: its backend and engine, its machine first when
  * the rows come from several, and whether it fell back to the CPU or ran on
@@ -59,22 +51,21 @@ export function seriesOf(rows: readonly ComparisonRow[]): ChartSeries[] {
   return rows.map((row) => ({ series: seriesName(row, multiMachine), row }));
 }
 
-/** The charts for these rows (measured rows only; the others have no figures). */
-export function htmlCharts(all: readonly ChartSeries[]): HtmlCharts {
+/**
+ * The charts for these rows (measured rows only; the others have no figures):
+ * those with data, in page order, and those left out, each with why.
+ */
+export function htmlCharts(
+  all: readonly ChartSeries[],
+): { charts: HtmlChart[]; notDrawn: string[] } {
   const rows = all.filter((s) => s.row.status === "measured");
   const order = [...new Set(rows.map((s) => s.series))];
-  const charts: HtmlChart[] = [];
-  const notDrawn: string[] = [];
-  const add = (chart: HtmlChart | string) => {
-    if (typeof chart === "string") notDrawn.push(chart);
-    else charts.push(chart);
+  const made = [accuracyChart, epochSecondsChart, latencyChart, memoryChart, timeToAccuracyChart]
+    .map((chart) => chart(rows, order));
+  return {
+    charts: made.filter((c): c is HtmlChart => typeof c !== "string"),
+    notDrawn: made.filter((c): c is string => typeof c === "string"),
   };
-  add(accuracyChart(rows, order));
-  add(epochSecondsChart(rows, order));
-  add(latencyChart(rows, order));
-  add(memoryChart(rows, order));
-  add(timeToAccuracyChart(rows, order));
-  return { charts, notDrawn };
 }
 
 /** Accuracy after each epoch, one line per run, one chart per model. */

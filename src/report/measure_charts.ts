@@ -70,20 +70,20 @@ export function memoryChart(
   const values = rows.flatMap(({ series, row }) => {
     const host = row.measures?.memory.host;
     if (!host || !isMeasured(host)) return [];
-    const phases = host.trainingPeakBytes === null
-      ? []
-      : [{ phase: "training", bytes: host.trainingPeakBytes }];
-    if (host.inferencePeakBytes !== null) {
-      phases.push({ phase: "inference", bytes: host.inferencePeakBytes });
-    }
-    return phases.map((p) => ({
-      model: row.model,
-      series,
-      phase: p.phase,
-      mib: Math.round(p.bytes / 2 ** 20),
-      method: host.method,
-      description: `${series}, ${p.phase}: ${mib(p.bytes)} (${host.method})`,
-    }));
+    const peaks = [
+      ["training", host.trainingPeakBytes],
+      ["inference", host.inferencePeakBytes],
+    ] as const;
+    return peaks.flatMap(([phase, bytes]) =>
+      bytes === null ? [] : [{
+        model: row.model,
+        series,
+        phase,
+        mib: Math.round(bytes / 2 ** 20),
+        method: host.method,
+        description: `${series}, ${phase}: ${mib(bytes)} (${host.method})`,
+      }]
+    );
   });
   if (values.length === 0) return "memory: no row measured its resident memory";
   return {

@@ -57,23 +57,23 @@ export function renderReport(results: ResultsFile, command?: string): string {
 /** The title, how the run was set up, and the command that reproduces it. */
 function introSection(results: ResultsFile, command: string | undefined): string[] {
   const { config } = results;
-  const out: string[] = [];
-  out.push(`# fmnist-bench results`, "");
-  out.push(
+  const out: string[] = [
+    `# fmnist-bench results`,
+    "",
     `${
       results.status === "complete" ? "Complete" : "**Partial** (interrupted or still running)"
     } run of ` +
-      `${config.models.join(", ")} on the \`${config.backend}\` backend with the ` +
-      `\`${config.engine}\` engine${
-        results.schemaVersion < 2 ? " (derived: the file predates the engine field)" : ""
-      }, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, ` +
-      `batch ${config.batchSize}, ${config.trainSize.toLocaleString("en-US")} training / ` +
-      `${config.validationSize.toLocaleString("en-US")} validation / ${
-        config.testSize.toLocaleString("en-US")
-      } test images, ` +
-      `seed ${config.seed}. Started ${results.createdAt}.`,
+    `${config.models.join(", ")} on the \`${config.backend}\` backend with the ` +
+    `\`${config.engine}\` engine${
+      results.schemaVersion < 2 ? " (derived: the file predates the engine field)" : ""
+    }, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, ` +
+    `batch ${config.batchSize}, ${config.trainSize.toLocaleString("en-US")} training / ` +
+    `${config.validationSize.toLocaleString("en-US")} validation / ${
+      config.testSize.toLocaleString("en-US")
+    } test images, ` +
+    `seed ${config.seed}. Started ${results.createdAt}.`,
     "",
-  );
+  ];
   if (command) out.push("Reproduce with:", "", "```sh", command, "```", "");
   return out;
 }
@@ -114,7 +114,6 @@ function summarySection(results: ResultsFile): string[] {
   return out;
 }
 
-/** One model's cells in the summary table. */
 function summaryCells(r: RunRecord, config: RunConfig): string[] {
   const t = epochTimes(r);
   return [
@@ -143,7 +142,6 @@ function summaryCells(r: RunRecord, config: RunConfig): string[] {
   ];
 }
 
-/** A model's heading and its table of epochs. */
 function epochsSection(r: RunRecord): string[] {
   return [
     `## ${r.model}`,

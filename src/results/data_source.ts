@@ -71,11 +71,8 @@ export function dataRequest(place: DataPlace): DataRequest {
  */
 export function legacyDataPlace(data: string): DataPlace | undefined {
   const parts = data.split("; ").map((part) => {
-    const colon = part.indexOf(": ");
-    return colon < 0 ? { kind: part, path: "" } : {
-      kind: part.slice(0, colon),
-      path: part.slice(colon + 2),
-    };
+    const m = part.match(/^(.*?): (.*)$/s);
+    return m ? { kind: m[1], path: m[2] } : { kind: part, path: "" };
   });
   const dir = parts.find((p) => p.kind === "dir" && p.path !== "");
   if (parts[0].kind === "fixtures" || /(^|\/)fixtures\/fashion-mnist\/?$/.test(dir?.path ?? "")) {
