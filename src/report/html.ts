@@ -1,5 +1,6 @@
 /**
- * A report as one self-contained HTML page: the Markdown report rendered by
+ * A report as one self-contained HTML page (`report.html` beside `report.md`,
+ * `compare.html` beside `compare.md`): the Markdown report rendered by
  * `marked`, its first section (the summary table) first, then interactive
  * Vega-Lite charts drawn by vega-embed, whose scripts are inlined
  * (`html_assets.ts`), then the rest of the report. The page opens from disk with no
@@ -17,6 +18,12 @@ import { Marked, type Tokens } from "marked";
 import { createHash } from "node:crypto";
 import type { ChartScript } from "./html_assets.ts";
 import type { HtmlChart } from "./chart_parts.ts";
+import type { Comparison } from "../compare/comparison.ts";
+import { rowsFromResults } from "../compare/comparison_rows.ts";
+import { renderComparison } from "./comparison_markdown.ts";
+import { htmlCharts, seriesOf } from "./html_charts.ts";
+import { renderReport } from "./report.ts";
+import type { ResultsFile } from "../results/schema.ts";
 
 /** What {@link renderHtmlPage} draws. */
 export interface HtmlPageOptions {
@@ -208,4 +215,20 @@ function splitTitle(markdown: string): { title: string; body: string } {
   return m
     ? { title: m[1].trim(), body: markdown.slice(m[0].length) }
     : { title: "fmnist-bench", body: markdown };
+}
+
+/** `report.html`: {@link renderReport}'s Markdown and the charts of the run's models. */
+export function renderReportHtml(
+  results: ResultsFile,
+  scripts: readonly ChartScript[],
+  command?: string,
+): string {
+  const { charts, notDrawn } = htmlCharts(seriesOf(rowsFromResults(results, null)));
+  return renderHtmlPage({ markdown: renderReport(results, command), charts, notDrawn, scripts });
+}
+
+/** `compare.html`: {@link renderComparison}'s Markdown and the charts of its rows. */
+export function renderComparisonHtml(c: Comparison, scripts: readonly ChartScript[]): string {
+  const { charts, notDrawn } = htmlCharts(seriesOf(c.rows));
+  return renderHtmlPage({ markdown: renderComparison(c), charts, notDrawn, scripts });
 }
