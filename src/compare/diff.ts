@@ -6,18 +6,12 @@
  * threshold is significant. Rows whose runs were set up differently (data,
  * oneDNN, sizes, seed, threads, CPU, inference path) are not paired: the
  * pair is refused and what differs is named, since only the code may differ
- * between a baseline and a candidate (`diff_setup.ts`). The figures and
- * their changes are in `diff_metrics.ts`.
+ * between a baseline and a candidate. The figures and their changes are in
+ * `diff_metrics.ts`.
  *
  * @module
  */
-import type { ComparisonRow } from "./row.ts";
-import {
-  type SetupDifference,
-  setupDifferences,
-  softwareDifferences,
-  type SoftwareOf,
-} from "./diff_setup.ts";
+import type { ComparisonRow, RowSetup } from "./row.ts";
 import { changeOf, DIFF_METRICS, type DiffMetric, type MetricChange } from "./diff_metrics.ts";
 import { checkBand, DEFAULT_BAND } from "./verdict.ts";
 
@@ -233,4 +227,89 @@ function pairRecord(
   const { differs = [], alsoDiffers = [], changes = [] } = more;
   const { machine, model, backend, engine } = r;
   return { machine, model, backend, engine, status, reason, differs, alsoDiffers, changes };
+}
+
+/** The setup fields that must agree for two rows to be paired, with how the refusal names them. */
+const MUST_AGREE: readonly { field: keyof RowSetup; label: string }[] = [
+  { field: "dataSha256", label: "data checksums" },
+  { field: "onednn", label: "oneDNN" },
+  { field: "batchSize", label: "batch size" },
+  { field: "inferenceBatchSize", label: "inference batch size" },
+  { field: "trainSize", label: "training images" },
+  { field: "testSize", label: "test images" },
+  { field: "seed", label: "seed" },
+  { field: "threads", label: "threads" },
+  { field: "cpu", label: "CPU" },
+];
+
+/** One field that differs between a base and a new row, with each side's value in words. */
+export interface SetupDifference {
+  /** The field, in words. */
+  what: string;
+  /** The base's value. */
+  base: string;
+  /** The new value. */
+  new: string;
+}
+
+/** The software a row ran: its commit and versions, when known. */
+export type SoftwareOf = (
+  row: ComparisonRow,
+  side: "base" | "new",
+) => { commit?: string; versions?: string };
+
+/** The setup fields of {@link MUST_AGREE} and the inference path that differ between `b` and `n`. */
+function setupDifferences(b: ComparisonRow, n: ComparisonRow): SetupDifference[] {
+  const out: SetupDifference[] = [];
+  if (b.inferencePath !== n.inferencePath) {
+    out.push({
+      what: "inference path",
+      base: String(b.inferencePath),
+      new: String(n.inferencePath),
+    });
+  }
+  if (!b.setup || !n.setup) {
+    if (b.status === "measured" && n.status === "measured") {
+      out.push({
+        what: "setup",
+        base: b.setup ? "recorded" : "not recorded",
+        new: n.setup ? "recorded" : "not recorded",
+      });
+    }
+    return out;
+  }
+  for (const { field, label } of MUST_AGREE) {
+    const x = b.setup[field];
+    const y = n.setup[field];
+    if (x !== y) out.push({ what: label, base: shortValue(x), new: shortValue(y) });
+  }
+  return out;
+}
+
+function shortValue(v: string | number | null): string {
+  if (v === null) return "not recorded";
+  const s = String(v);
+  return /^[0-9a-f]{64}( [0-9a-f]{64}){3}$/.test(s) ? `${s.slice(0, 12)}…` : s;
+}
+
+/** What may differ between `b` and `n` and did: epochs, and the commit and versions `software` gives. */
+function softwareDifferences(
+  b: ComparisonRow,
+  n: ComparisonRow,
+  software: SoftwareOf | undefined,
+): SetupDifference[] {
+  const out: SetupDifference[] = [];
+  if (b.epochs !== n.epochs) {
+    out.push({ what: "epochs", base: String(b.epochs), new: String(n.epochs) });
+  }
+  if (!software) return out;
+  const x = software(b, "base");
+  const y = software(n, "new");
+  if (x.commit !== y.commit) {
+    out.push({ what: "git commit", base: x.commit ?? "–", new: y.commit ?? "–" });
+  }
+  if (x.versions !== y.versions) {
+    out.push({ what: "versions", base: x.versions ?? "–", new: y.versions ?? "–" });
+  }
+  return out;
 }

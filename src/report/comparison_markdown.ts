@@ -5,9 +5,8 @@
  *
  * @module
  */
-import type { Comparison } from "../compare/comparison.ts";
+import type { Comparison, ScalingRow } from "../compare/comparison.ts";
 import type { ComparisonRow, MachineSummary, VerdictedInterval } from "../compare/row.ts";
-import type { ScalingRow } from "../compare/scaling.ts";
 import { DEFAULT_BAND } from "../compare/verdict.ts";
 import {
   columns,
