@@ -260,14 +260,9 @@ export type SoftwareOf = (
 
 /** The setup fields of {@link MUST_AGREE} and the inference path that differ between `b` and `n`. */
 function setupDifferences(b: ComparisonRow, n: ComparisonRow): SetupDifference[] {
-  const out: SetupDifference[] = [];
-  if (b.inferencePath !== n.inferencePath) {
-    out.push({
-      what: "inference path",
-      base: String(b.inferencePath),
-      new: String(n.inferencePath),
-    });
-  }
+  const out: SetupDifference[] = b.inferencePath === n.inferencePath
+    ? []
+    : [{ what: "inference path", base: String(b.inferencePath), new: String(n.inferencePath) }];
   if (!b.setup || !n.setup) {
     if (b.status === "measured" && n.status === "measured") {
       out.push({

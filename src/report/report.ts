@@ -81,8 +81,9 @@ function introSection(results: ResultsFile, command: string | undefined): string
 /** One line per model: accuracy, epoch time, latency; then how to read them. */
 function summarySection(results: ResultsFile): string[] {
   const { config, runs } = results;
-  const out: string[] = ["## Summary", ""];
-  out.push(
+  const out: string[] = [
+    "## Summary",
+    "",
     markdownTable(
       columns(
         "model | engine | params | MFLOP/img | epochs | test acc | test loss | " +
@@ -92,7 +93,7 @@ function summarySection(results: ResultsFile): string[] {
       runs.map((r) => summaryCells(r, config)),
     ),
     "",
-  );
+  ];
   for (const r of runs.filter((r) => r.notTrained)) {
     out.push(`**${r.model} was not trained**: ${r.notTrained}.`, "");
   }
