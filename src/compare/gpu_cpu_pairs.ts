@@ -102,17 +102,12 @@ const onCpu = (r: ComparisonRow) => r.status === "measured" && r.deviceKind === 
 
 /** Every GPU-over-CPU pair among `rows`, in the rows' order (machine, model, GPU row). */
 export function gpuCpuPairs(rows: readonly ComparisonRow[]): GpuCpuPair[] {
-  const pairs: GpuCpuPair[] = [];
-  for (const gpu of rows.filter(onGpu)) {
-    for (const cpu of rows.filter(onCpu)) {
-      if (
-        cpu.machine !== gpu.machine || cpu.model !== gpu.model ||
-        frameworkOf(cpu) !== frameworkOf(gpu)
-      ) continue;
-      pairs.push(pairOf(gpu, cpu));
-    }
-  }
-  return pairs;
+  return rows.filter(onGpu).flatMap((gpu) =>
+    rows.filter((cpu) =>
+      onCpu(cpu) && cpu.machine === gpu.machine && cpu.model === gpu.model &&
+      frameworkOf(cpu) === frameworkOf(gpu)
+    ).map((cpu) => pairOf(gpu, cpu))
+  );
 }
 
 function pairOf(gpu: ComparisonRow, cpu: ComparisonRow): GpuCpuPair {
