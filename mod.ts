@@ -223,7 +223,7 @@ export {
   type RenderComparisonOptions,
 } from "./src/report/comparison_markdown.ts";
 export { renderComparisonSvg } from "./src/report/chart.ts";
-export { renderComparisonHtml, renderReportHtml } from "./src/report/html_report.ts";
+export { renderComparisonHtml, renderReportHtml } from "./src/report/html.ts";
 export { type ChartScript, loadChartScripts } from "./src/report/html_assets.ts";
 export {
   type ComparisonInputs,

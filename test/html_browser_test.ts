@@ -13,7 +13,7 @@ import { runCli } from "./_cli.ts";
 import { withTempDir } from "../src/_util/testing.ts";
 import { loadChartScripts } from "../src/report/html_assets.ts";
 import { renderHtmlPage } from "../src/report/html.ts";
-import { renderReportHtml } from "../src/report/html_report.ts";
+import { renderReportHtml } from "../src/report/html.ts";
 import { validateResults } from "../src/results/schema.ts";
 import { renderPeerHtml } from "../src/peer/html.ts";
 import { summarizePeer } from "../src/peer/summary.ts";

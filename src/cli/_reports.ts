@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../_util/fs.ts";
 import { type ChartScript, loadChartScripts } from "../report/html_assets.ts";
-import { renderReportHtml } from "../report/html_report.ts";
+import { renderReportHtml } from "../report/html.ts";
 import { renderReport } from "../report/report.ts";
 import type { ResultsFile } from "../results/schema.ts";
 

@@ -11,8 +11,7 @@
  * or a GPU package that fell back to the CPU is shown, never hidden.
  *
  * A row's fields are in `row.ts`, each run's row comes from
- * `comparison_rows.ts`, the speed-ups from `speedup.ts` and the cost growth
- * from `scaling.ts`; `comparison_files.ts` reads `compare.json`.
+ * `comparison_rows.ts`; `comparison_files.ts` reads `compare.json`.
  *
  * @module
  */
@@ -20,9 +19,10 @@ import { DEFAULT_ENGINE, ENGINE_NAMES } from "../engines/registry.ts";
 import { machineOf, machineSummary, rowFromSkipped, rowsFromResults } from "./comparison_rows.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { type GpuCpuPair, gpuCpuPairs } from "./gpu_cpu_pairs.ts";
-import type { ComparisonRow, MachineSummary, SkippedRun } from "./row.ts";
-import { type ScalingRow, scalingRows } from "./scaling.ts";
-import { baseOf, speedupIntervalOver, speedupOver } from "./speedup.ts";
+import type { ComparisonRow, MachineSummary, SkippedRun, VerdictedInterval } from "./row.ts";
+import { bootstrapRatio } from "../_util/stats.ts";
+import { MIN_SAMPLES } from "../results/stats.ts";
+import { speedupVerdict } from "./verdict.ts";
 
 /** The backend every speed-up is measured against. */
 export const BASELINE_BACKEND = "tensorflow";
@@ -111,18 +111,14 @@ export function buildComparison(options: BuildComparisonOptions): Comparison {
       );
     }
   }
-  const rank = (backend: string) => {
-    const i = backendOrder.indexOf(backend);
-    return i === -1 ? backendOrder.length : i;
-  };
-  const engineRank = (engine: string) => {
-    const i = (ENGINE_NAMES as readonly string[]).indexOf(engine);
-    return i === -1 ? ENGINE_NAMES.length : i;
+  // A name's place in `order`, names not in it last, then alphabetical.
+  const byOrder = (order: readonly string[], x: string, y: string) => {
+    const rank = (n: string) => order.includes(n) ? order.indexOf(n) : order.length;
+    return rank(x) - rank(y) || x.localeCompare(y);
   };
   const rows = [...byKey.values()].sort((a, b) =>
     a.machine.localeCompare(b.machine) || a.model.localeCompare(b.model) ||
-    rank(a.backend) - rank(b.backend) || a.backend.localeCompare(b.backend) ||
-    engineRank(a.engine) - engineRank(b.engine) || a.engine.localeCompare(b.engine)
+    byOrder(backendOrder, a.backend, b.backend) || byOrder(ENGINE_NAMES, a.engine, b.engine)
   );
   for (const row of rows) {
     const base = baseOf(row, rows, (r) => r.backend === BASELINE_BACKEND);
@@ -135,8 +131,7 @@ export function buildComparison(options: BuildComparisonOptions): Comparison {
     row.engineSpeedupInterval = speedupIntervalOver(row, engineBase);
   }
 
-  const machines = new Map<string, MachineSummary>();
-  for (const m of options.machines ?? []) machines.set(m.machine, m);
+  const machines = new Map((options.machines ?? []).map((m) => [m.machine, m]));
   // A machine is summed up from a TF.js run where it has one (a Keras run's software is Keras's):
   // the stable sort puts every machine's TF.js runs before its Keras runs.
   const tfjsFirst = [...(options.results ?? [])].sort((a, b) =>
@@ -166,4 +161,92 @@ function preferred(a: ComparisonRow, b: ComparisonRow): [ComparisonRow, Comparis
     return a.status === "measured" ? [a, b] : [b, a];
   }
   return (b.createdAt ?? "") > (a.createdAt ?? "") ? [b, a] : [a, b];
+}
+
+/**
+ * The measured row on the same machine and model as `row` that `isBase`
+ * picks, running `engine` (default: the row's own); undefined when either
+ * is not measured or the row fell back.
+ */
+function baseOf(
+  row: ComparisonRow,
+  rows: readonly ComparisonRow[],
+  isBase: (r: ComparisonRow) => boolean,
+  engine = row.engine,
+): ComparisonRow | undefined {
+  if (row.status !== "measured" || row.fellBackToCpu || row.imagesPerSecond === null) {
+    return undefined;
+  }
+  return rows.find((r) =>
+    r.machine === row.machine && r.model === row.model && r.engine === engine && isBase(r) &&
+    r.status === "measured" && !r.fellBackToCpu && r.imagesPerSecond !== null
+  );
+}
+
+/** Training images/s of `row` over its base's; null without a base. */
+function speedupOver(row: ComparisonRow, base: ComparisonRow | undefined): number | null {
+  return base?.imagesPerSecond ? row.imagesPerSecond! / base.imagesPerSecond : null;
+}
+
+/**
+ * The speed-up's 95% interval: the base's epoch seconds over the row's
+ * (bootstrapped independently), scaled by their training sizes; null
+ * without a base or without two steady epochs on each side.
+ */
+function speedupIntervalOver(
+  row: ComparisonRow,
+  base: ComparisonRow | undefined,
+): VerdictedInterval | null {
+  const mine = row.samples?.epochSeconds;
+  const theirs = base?.samples?.epochSeconds;
+  if (
+    !base || !mine || !theirs || mine.length < MIN_SAMPLES || theirs.length < MIN_SAMPLES ||
+    !row.trainSize || !base.trainSize
+  ) return null;
+  const scale = row.trainSize / base.trainSize;
+  const times = bootstrapRatio(theirs, mine);
+  const interval = { low: times.low * scale, high: times.high * scale };
+  return { ...interval, verdict: speedupVerdict(interval) };
+}
+
+/** How training cost grows from one model to the next, on one machine and backend. */
+export interface ScalingRow {
+  /** Machine name. */
+  machine: string;
+  /** Backend name. */
+  backend: string;
+  /** Engine name. */
+  engine: string;
+  /** Model name. */
+  model: string;
+  /** Forward FLOPs per image. */
+  flopsPerImage: number;
+  /** FLOPs per image over the smallest model's on the same machine, backend and engine. */
+  flopsRatio: number;
+  /** Training seconds per image over the smallest model's. */
+  timeRatio: number;
+  /** Training work done per second, counting a step as three forward passes. */
+  trainingGflops: number;
+}
+
+/** The scaling rows of `rows`: each group of two or more measured models, against its smallest. */
+export function scalingRows(rows: readonly ComparisonRow[]): ScalingRow[] {
+  const measured = rows.filter((r) =>
+    r.status === "measured" && r.imagesPerSecond && r.flopsPerImage
+  );
+  const groups = Map.groupBy(measured, (r) => `${r.machine}\u0000${r.backend}\u0000${r.engine}`);
+  return [...groups.values()].filter((g) => g.length >= 2).flatMap((group) => {
+    const sorted = [...group].sort((a, b) => a.flopsPerImage! - b.flopsPerImage!);
+    const first = sorted[0];
+    return sorted.map((r) => ({
+      machine: r.machine,
+      backend: r.backend,
+      engine: r.engine,
+      model: r.model,
+      flopsPerImage: r.flopsPerImage!,
+      flopsRatio: r.flopsPerImage! / first.flopsPerImage!,
+      timeRatio: first.imagesPerSecond! / r.imagesPerSecond!,
+      trainingGflops: (3 * r.flopsPerImage! * r.imagesPerSecond!) / 1e9,
+    }));
+  });
 }

@@ -84,8 +84,7 @@ async function readOne(file: string, inputs: ComparisonInputs): Promise<void> {
 async function findInputFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (d: string): Promise<void> => {
-    const entries: Deno.DirEntry[] = [];
-    for await (const e of Deno.readDir(d)) entries.push(e);
+    const entries = await Array.fromAsync(Deno.readDir(d));
     entries.sort((a, b) => a.name.localeCompare(b.name));
     if (entries.some((e) => e.isFile && e.name === COMPARISON_FILES.json)) {
       found.push(join(d, COMPARISON_FILES.json));
@@ -138,14 +137,9 @@ export function parseComparison(value: unknown, source = "comparison"): Comparis
     const upgraded: ComparisonRow = {
       ...rest,
       secondsPerEpoch: r.secondsPerEpoch ? { ...r.secondsPerEpoch, interval: null } : null,
-      batch1: batch1P50Ms === null || batch1P50Ms === undefined ? null : {
-        p50Ms: batch1P50Ms,
-        p90Ms: null,
-        p95Ms: null,
-        p99Ms: null,
-        runs: null,
-        interval: null,
-      },
+      batch1: typeof batch1P50Ms === "number"
+        ? { p50Ms: batch1P50Ms, p90Ms: null, p95Ms: null, p99Ms: null, runs: null, interval: null }
+        : null,
       batched: r.batched ? { ...r.batched, interval: null } : null,
       samples: null,
       setup: null,
@@ -172,20 +166,12 @@ export function parseComparison(value: unknown, source = "comparison"): Comparis
   };
 }
 
+/** The fields of a row that comparisons before version 3 did not write. */
+type NewInV3 = "batch1" | "samples" | "setup" | "speedupInterval" | "engineSpeedupInterval";
+
 /** A row as comparisons before version 3 wrote it. */
-type OlderRow =
-  & Omit<
-    ComparisonRow,
-    | "batch1"
-    | "samples"
-    | "setup"
-    | "speedupInterval"
-    | "engineSpeedupInterval"
-    | "secondsPerEpoch"
-    | "batched"
-  >
-  & {
-    batch1P50Ms?: number | null;
-    secondsPerEpoch: { median: number; min: number; max: number; n: number } | null;
-    batched: { batchSize: number; imagesPerSecond: number } | null;
-  };
+type OlderRow = Omit<ComparisonRow, NewInV3 | "secondsPerEpoch" | "batched"> & {
+  batch1P50Ms?: number | null;
+  secondsPerEpoch: { median: number; min: number; max: number; n: number } | null;
+  batched: { batchSize: number; imagesPerSecond: number } | null;
+};

@@ -21,26 +21,15 @@ export function rowsFromResults(
   results: ResultsFile,
   source: string | null = null,
 ): ComparisonRow[] {
-  const { env, config } = results;
-  return results.runs.map((run) =>
-    rowFromRun(run, results, source, env.deviceInfo, config.trainSize)
-  );
+  return results.runs.map((run) => rowFromRun(run, results, source));
 }
 
-function rowFromRun(
-  run: RunRecord,
-  results: ResultsFile,
-  source: string | null,
-  info: ResultsFile["env"]["deviceInfo"],
-  trainSize: number,
-): ComparisonRow {
+function rowFromRun(run: RunRecord, results: ResultsFile, source: string | null): ComparisonRow {
+  const info = results.env.deviceInfo;
+  const trainSize = results.config.trainSize;
   const times = epochTimes(run);
-  const fellBack = info?.fellBackToCpu ?? false;
-  const software = info?.softwareAdapter ?? false;
   const engine = run.engine ?? results.config.engine;
   const notes = rowNotes(run, results, info, engine);
-  const inference = run.inference;
-  const batchedMs = inference?.batched.samplesMs;
   return {
     machine: machineOf(results),
     model: run.model,
@@ -52,8 +41,8 @@ function rowFromRun(
     ...(run.notTrained ? { notTrained: run.notTrained } : {}),
     device: results.env.device,
     deviceKind: info?.kind ?? (run.backend === "tensorflow-gpu" ? null : "cpu"),
-    softwareAdapter: software,
-    fellBackToCpu: fellBack,
+    softwareAdapter: info?.softwareAdapter ?? false,
+    fellBackToCpu: info?.fellBackToCpu ?? false,
     flopsPerImage: run.flopsPerImage,
     trainSize,
     epochs: run.epochs.length,
@@ -62,8 +51,8 @@ function rowFromRun(
     ...inferenceFields(run),
     samples: {
       epochSeconds: steadyEpochSeconds(run),
-      batch1Ms: inference?.batch1.samplesMs ?? null,
-      batchedMs: batchedMs ?? null,
+      batch1Ms: run.inference?.batch1.samplesMs ?? null,
+      batchedMs: run.inference?.batched.samplesMs ?? null,
     },
     setup: setupOf(results),
     test: run.test ? { accuracy: run.test.accuracy, count: run.test.count } : null,
@@ -112,7 +101,6 @@ function inferenceFields(
   run: RunRecord,
 ): Pick<ComparisonRow, "batch1" | "batched" | "moreBatched"> {
   const inference = run.inference;
-  const batchedMs = inference?.batched.samplesMs;
   return {
     batch1: inference
       ? {
@@ -128,9 +116,7 @@ function inferenceFields(
       ? {
         batchSize: inference.batched.batchSize,
         imagesPerSecond: inference.batched.imagesPerSecond,
-        interval: batchedMs && batchedMs.length >= MIN_SAMPLES
-          ? imagesPerSecondInterval(inference.batched.batchSize, batchedMs)
-          : null,
+        interval: imagesPerSecondInterval(inference.batched.batchSize, inference.batched.samplesMs),
       }
       : null,
     ...(inference?.moreBatches?.length
@@ -138,9 +124,7 @@ function inferenceFields(
         moreBatched: inference.moreBatches.map((b) => ({
           batchSize: b.batchSize,
           imagesPerSecond: b.imagesPerSecond,
-          interval: b.samplesMs && b.samplesMs.length >= MIN_SAMPLES
-            ? imagesPerSecondInterval(b.batchSize, b.samplesMs)
-            : null,
+          interval: imagesPerSecondInterval(b.batchSize, b.samplesMs),
           samplesMs: b.samplesMs ?? null,
         })),
       }
@@ -148,8 +132,12 @@ function inferenceFields(
   };
 }
 
-/** Images/s at a batch size: its interval from the interval of the median call's milliseconds. */
-function imagesPerSecondInterval(batchSize: number, samplesMs: readonly number[]) {
+/**
+ * Images/s at a batch size: its interval from the interval of the median call's milliseconds;
+ * null with fewer than two calls recorded.
+ */
+function imagesPerSecondInterval(batchSize: number, samplesMs: readonly number[] | undefined) {
+  if (!samplesMs || samplesMs.length < MIN_SAMPLES) return null;
   const ms = bootstrapInterval(samplesMs);
   return { low: batchSize / (ms.high / 1000), high: batchSize / (ms.low / 1000) };
 }

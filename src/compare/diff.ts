@@ -6,18 +6,12 @@
  * threshold is significant. Rows whose runs were set up differently (data,
  * oneDNN, sizes, seed, threads, CPU, inference path) are not paired: the
  * pair is refused and what differs is named, since only the code may differ
- * between a baseline and a candidate (`diff_setup.ts`). The figures and
- * their changes are in `diff_metrics.ts`.
+ * between a baseline and a candidate. The figures and their changes are in
+ * `diff_metrics.ts`.
  *
  * @module
  */
-import type { ComparisonRow } from "./row.ts";
-import {
-  type SetupDifference,
-  setupDifferences,
-  softwareDifferences,
-  type SoftwareOf,
-} from "./diff_setup.ts";
+import type { ComparisonRow, RowSetup } from "./row.ts";
 import { changeOf, DIFF_METRICS, type DiffMetric, type MetricChange } from "./diff_metrics.ts";
 import { checkBand, DEFAULT_BAND } from "./verdict.ts";
 
@@ -89,9 +83,7 @@ const key = (r: ComparisonRow) => `${r.machine}\u0000${r.model}\u0000${r.backend
 
 /** Rows of one key: repeated runs of one machine, model, backend and engine. */
 function grouped(rows: readonly ComparisonRow[]): ComparisonRow[][] {
-  const groups = new Map<string, ComparisonRow[]>();
-  for (const r of rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
-  return [...groups.values()];
+  return [...Map.groupBy(rows, key).values()];
 }
 
 /** What pairing a group needs besides its rows: the options resolved, and the figures chosen. */
@@ -141,14 +133,14 @@ export function diffComparisons(
   for (const bs of baseGroups) {
     const counterpart = counterpartOf(bs[0], baseGroups, nextGroups);
     if (!counterpart) {
-      pairs.push(unpaired(bs[0], `no ${sources.new} row of ${describe(bs[0])}`));
+      pairs.push(unpaired(bs[0], sources.new));
       continue;
     }
     used.add(counterpart.rows);
     pairs.push(pairOf(bs, counterpart.rows, counterpart.identity, context));
   }
   for (const ns of nextGroups) {
-    if (!used.has(ns)) pairs.push(unpaired(ns[0], `no ${sources.base} row of ${describe(ns[0])}`));
+    if (!used.has(ns)) pairs.push(unpaired(ns[0], sources.base));
   }
   return {
     kind: "fmnist-bench-diff",
@@ -197,55 +189,122 @@ function pairOf(
   context: PairingContext,
 ): DiffPair {
   const [b, n] = [bs[0], ns[0]];
-  const label = { machine: b.machine, model: b.model, backend: b.backend, engine: b.engine };
   const within = [...bs.slice(1).map((x) => [b, x]), ...ns.slice(1).map((x) => [n, x])]
     .flatMap(([x, y]) => setupDifferences(x, y));
   const differs = [...identity, ...setupDifferences(b, n), ...within];
   const alsoDiffers = softwareDifferences(b, n, context.software);
   if (differs.length > 0) {
-    return {
-      ...label,
-      status: "refused",
-      reason: `set up differently: ${
-        differs.map((d) => `${d.what} (${d.base} against ${d.new})`).join("; ")
-      }; only the code may differ between base and new`,
-      differs,
-      alsoDiffers,
-      changes: [],
-    };
+    const why = differs.map((d) => `${d.what} (${d.base} against ${d.new})`).join("; ");
+    const reason = `set up differently: ${why}; only the code may differ between base and new`;
+    return pairRecord(b, "refused", reason, { differs, alsoDiffers });
   }
   const unmeasured = [...bs, ...ns].find((r) => r.status !== "measured");
   if (unmeasured) {
-    return {
-      ...label,
-      status: "not measured",
-      reason: `${
-        bs.includes(unmeasured) ? context.sources.base : context.sources.new
-      } row is ${unmeasured.status}: ${unmeasured.note ?? "no figures"}`,
-      differs: [],
-      alsoDiffers,
-      changes: [],
-    };
+    const side = bs.includes(unmeasured) ? context.sources.base : context.sources.new;
+    const reason = `${side} row is ${unmeasured.status}: ${unmeasured.note ?? "no figures"}`;
+    return pairRecord(b, "not measured", reason, { alsoDiffers });
   }
-  const changes = context.chosen.flatMap((m) => {
-    const change = changeOf(m, bs, ns, context.band, context.failOnRegression);
-    return change ? [change] : [];
-  });
-  return {
-    ...label,
-    status: "compared",
-    reason: changes.length === 0 ? "no figure has two samples on both sides" : null,
-    differs: [],
-    alsoDiffers,
-    changes,
-  };
+  const changes = context.chosen.map((m) =>
+    changeOf(m, bs, ns, context.band, context.failOnRegression)
+  ).filter((c): c is MetricChange => c !== null);
+  const reason = changes.length === 0 ? "no figure has two samples on both sides" : null;
+  return pairRecord(b, "compared", reason, { alsoDiffers, changes });
 }
 
-function describe(r: ComparisonRow): string {
-  return `${r.machine} ${r.model} ${r.backend} ${r.engine}`;
+/** Row `r`'s pair when the `other` side has no counterpart. */
+function unpaired(r: ComparisonRow, other: string): DiffPair {
+  const reason = `no ${other} row of ${r.machine} ${r.model} ${r.backend} ${r.engine}`;
+  return pairRecord(r, "unpaired", reason);
 }
 
-function unpaired(r: ComparisonRow, reason: string): DiffPair {
-  const label = { machine: r.machine, model: r.model, backend: r.backend, engine: r.engine };
-  return { ...label, status: "unpaired", reason, differs: [], alsoDiffers: [], changes: [] };
+/** A pair's record under row `r`'s names; what `more` leaves out is empty. */
+function pairRecord(
+  r: ComparisonRow,
+  status: DiffPair["status"],
+  reason: string | null,
+  more: Partial<Pick<DiffPair, "differs" | "alsoDiffers" | "changes">> = {},
+): DiffPair {
+  const { differs = [], alsoDiffers = [], changes = [] } = more;
+  const { machine, model, backend, engine } = r;
+  return { machine, model, backend, engine, status, reason, differs, alsoDiffers, changes };
+}
+
+/** The setup fields that must agree for two rows to be paired, with how the refusal names them. */
+const MUST_AGREE: readonly { field: keyof RowSetup; label: string }[] = [
+  { field: "dataSha256", label: "data checksums" },
+  { field: "onednn", label: "oneDNN" },
+  { field: "batchSize", label: "batch size" },
+  { field: "inferenceBatchSize", label: "inference batch size" },
+  { field: "trainSize", label: "training images" },
+  { field: "testSize", label: "test images" },
+  { field: "seed", label: "seed" },
+  { field: "threads", label: "threads" },
+  { field: "cpu", label: "CPU" },
+];
+
+/** One field that differs between a base and a new row, with each side's value in words. */
+export interface SetupDifference {
+  /** The field, in words. */
+  what: string;
+  /** The base's value. */
+  base: string;
+  /** The new value. */
+  new: string;
+}
+
+/** The software a row ran: its commit and versions, when known. */
+export type SoftwareOf = (
+  row: ComparisonRow,
+  side: "base" | "new",
+) => { commit?: string; versions?: string };
+
+/** The setup fields of {@link MUST_AGREE} and the inference path that differ between `b` and `n`. */
+function setupDifferences(b: ComparisonRow, n: ComparisonRow): SetupDifference[] {
+  const out: SetupDifference[] = b.inferencePath === n.inferencePath
+    ? []
+    : [{ what: "inference path", base: String(b.inferencePath), new: String(n.inferencePath) }];
+  if (!b.setup || !n.setup) {
+    if (b.status === "measured" && n.status === "measured") {
+      out.push({
+        what: "setup",
+        base: b.setup ? "recorded" : "not recorded",
+        new: n.setup ? "recorded" : "not recorded",
+      });
+    }
+    return out;
+  }
+  for (const { field, label } of MUST_AGREE) {
+    const x = b.setup[field];
+    const y = n.setup[field];
+    if (x !== y) out.push({ what: label, base: shortValue(x), new: shortValue(y) });
+  }
+  return out;
+}
+
+function shortValue(v: string | number | null): string {
+  if (v === null) return "not recorded";
+  const s = String(v);
+  return /^[0-9a-f]{64}( [0-9a-f]{64}){3}$/.test(s) ? `${s.slice(0, 12)}…` : s;
+}
+
+/** What may differ between `b` and `n` and did: epochs, and the commit and versions `software` gives. */
+function softwareDifferences(
+  b: ComparisonRow,
+  n: ComparisonRow,
+  software: SoftwareOf | undefined,
+): SetupDifference[] {
+  const out: SetupDifference[] = [];
+  if (b.epochs !== n.epochs) {
+    out.push({ what: "epochs", base: String(b.epochs), new: String(n.epochs) });
+  }
+  if (!software) return out;
+  const x = software(b, "base");
+  const y = software(n, "new");
+  if (x.commit !== y.commit) {
+    out.push({ what: "git commit", base: x.commit ?? "–", new: y.commit ?? "–" });
+  }
+  if (x.versions !== y.versions) {
+    out.push({ what: "versions", base: x.versions ?? "–", new: y.versions ?? "–" });
+  }
+  return out;
 }

@@ -102,24 +102,19 @@ const onCpu = (r: ComparisonRow) => r.status === "measured" && r.deviceKind === 
 
 /** Every GPU-over-CPU pair among `rows`, in the rows' order (machine, model, GPU row). */
 export function gpuCpuPairs(rows: readonly ComparisonRow[]): GpuCpuPair[] {
-  const pairs: GpuCpuPair[] = [];
-  for (const gpu of rows.filter(onGpu)) {
-    for (const cpu of rows.filter(onCpu)) {
-      if (
-        cpu.machine !== gpu.machine || cpu.model !== gpu.model ||
-        frameworkOf(cpu) !== frameworkOf(gpu)
-      ) continue;
-      pairs.push(pairOf(gpu, cpu));
-    }
-  }
-  return pairs;
+  return rows.filter(onGpu).flatMap((gpu) =>
+    rows.filter((cpu) =>
+      onCpu(cpu) && cpu.machine === gpu.machine && cpu.model === gpu.model &&
+      frameworkOf(cpu) === frameworkOf(gpu)
+    ).map((cpu) => pairOf(gpu, cpu))
+  );
 }
 
 function pairOf(gpu: ComparisonRow, cpu: ComparisonRow): GpuCpuPair {
-  const side = (r: ComparisonRow): PairSide => ({
-    backend: r.backend,
-    engine: r.engine,
-    device: r.device,
+  const side = ({ backend, engine, device }: ComparisonRow): PairSide => ({
+    backend,
+    engine,
+    device,
   });
   const notes: string[] = [];
   const differs = !gpu.setup || !cpu.setup
@@ -127,13 +122,6 @@ function pairOf(gpu: ComparisonRow, cpu: ComparisonRow): GpuCpuPair {
     : (Object.keys(gpu.setup) as (keyof RowSetup)[]).filter((k) =>
       !["cpu", "threads", "onednn"].includes(k) && gpu.setup![k] !== cpu.setup![k]
     );
-  const training = trainingRatio(gpu, cpu, differs, notes);
-  const batch1: PairRatio | null = gpu.batch1 && cpu.batch1
-    ? {
-      ratio: cpu.batch1.p50Ms / gpu.batch1.p50Ms,
-      interval: intervalOf(cpu.samples?.batch1Ms, gpu.samples?.batch1Ms),
-    }
-    : null;
   return {
     machine: gpu.machine,
     model: gpu.model,
@@ -141,8 +129,13 @@ function pairOf(gpu: ComparisonRow, cpu: ComparisonRow): GpuCpuPair {
     gpu: side(gpu),
     cpu: side(cpu),
     differs,
-    training,
-    batch1,
+    training: trainingRatio(gpu, cpu, differs, notes),
+    batch1: gpu.batch1 && cpu.batch1
+      ? {
+        ratio: cpu.batch1.p50Ms / gpu.batch1.p50Ms,
+        interval: intervalOf(cpu.samples?.batch1Ms, gpu.samples?.batch1Ms),
+      }
+      : null,
     batched: batchedRatio(gpu, cpu, notes),
     moreBatched: moreBatchedRatios(gpu, cpu),
     coldStart: { gpu: coldStartOf(gpu), cpu: coldStartOf(cpu) },
@@ -158,9 +151,9 @@ function intervalOf(
   cpu: readonly number[] | null | undefined,
   gpu: readonly number[] | null | undefined,
 ): PairRatio["interval"] {
-  return gpu && cpu && gpu.length >= MIN_SAMPLES && cpu.length >= MIN_SAMPLES
-    ? verdicted(bootstrapRatio(cpu, gpu))
-    : null;
+  if (!gpu || !cpu || gpu.length < MIN_SAMPLES || cpu.length < MIN_SAMPLES) return null;
+  const interval = bootstrapRatio(cpu, gpu);
+  return { ...interval, verdict: speedupVerdict(interval) };
 }
 
 /**
@@ -178,7 +171,8 @@ function trainingRatio(
   );
   const untrained = [gpu, cpu].find((r) => r.imagesPerSecond === null);
   if (untrained) {
-    notes.push(`training: ${untrained.backend} was not trained${noteOf(untrained)}`);
+    const why = untrained.notTrained ? ` (${untrained.notTrained})` : "";
+    notes.push(`training: ${untrained.backend} was not trained${why}`);
     return null;
   }
   if (trainingDiffers.length > 0) {
@@ -225,12 +219,4 @@ function moreBatchedRatios(gpu: ComparisonRow, cpu: ComparisonRow): GpuCpuPair["
       interval: intervalOf(c.samplesMs, g.samplesMs),
     }];
   }).sort((a, b) => a.batchSize - b.batchSize);
-}
-
-function noteOf(row: ComparisonRow): string {
-  return row.notTrained ? ` (${row.notTrained})` : "";
-}
-
-function verdicted(interval: Interval): Interval & { verdict: Verdict } {
-  return { ...interval, verdict: speedupVerdict(interval) };
 }

@@ -16,18 +16,6 @@ export type Verdict = "faster" | "slower" | "no difference";
 /** The default band of "no difference": 5%, a ratio of times within 1/1.05 and 1.05. */
 export const DEFAULT_BAND = 0.05;
 
-/** A ratio of times (new over old, A over B), its interval and its verdict. */
-export interface VerdictedRatio {
-  /** The ratio of medians. */
-  ratio: number;
-  /** Its 95% bootstrap interval. */
-  interval: Interval;
-  /** What it concludes for the numerator: `slower` when its times are longer. */
-  verdict: Verdict;
-  /** The band used. */
-  band: number;
-}
-
 /**
  * The verdict of a ratio of times (numerator over denominator) from its
  * interval: `slower` when its low end is above `1 + band`, `faster` when

@@ -14,14 +14,9 @@ import { compile, type TopLevelSpec } from "vega-lite";
 import type { Comparison } from "../compare/comparison.ts";
 import type { ComparisonRow } from "../compare/row.ts";
 import { isMeasured } from "../measure/measures.ts";
+import { DESCRIPTION } from "./chart_parts.ts";
 import { seriesName } from "./html_charts.ts";
 import { fixed } from "./markdown.ts";
-
-/**
- * What a screen reader and the SVG's `aria-label` say of a mark: its figure
- * rounded as its label is, not Vega-Lite's default of every encoded field unrounded.
- */
-const DESCRIPTION = { field: "description", type: "nominal" } as const;
 
 /**
  * The Vega-Lite specification of the chart. Seconds per epoch are given for
@@ -68,9 +63,22 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
     title: { text: "fmnist-bench: training time and accuracy by backend and engine", subtitle },
     config: { font: "DejaVu Sans, Helvetica, Arial, sans-serif", legend: { labelLimit: 0 } },
     hconcat: [
-      secondsPanel(bars, order, color),
+      // seconds per epoch on a log scale
+      barPanel(bars, order, color, {
+        field: "seconds",
+        type: "quantitative",
+        scale: { type: "log" },
+        stack: null, // a stacked bar starts at 0, which a log scale cannot show
+        title: "seconds per epoch (log scale)",
+      }),
       accuracyPanel(accuracyValues(comparable, multiMachine), comparable, color),
-      ...(memory.length > 0 ? [memoryPanel(memory, order, color)] : []),
+      ...(memory.length > 0
+        ? [barPanel(memory, order, color, {
+          field: "mib",
+          type: "quantitative",
+          title: "peak resident memory in training (MiB)",
+        })]
+        : []),
     ],
   } as TopLevelSpec;
 }
@@ -92,7 +100,6 @@ function barValues(measured: readonly ComparisonRow[], epochImages: number, mult
   });
 }
 
-/** The accuracy points: each row's accuracy after each epoch. */
 function accuracyValues(comparable: readonly ComparisonRow[], multiMachine: boolean) {
   return comparable.flatMap((r) =>
     r.accuracyPerEpoch.map((e) => ({
@@ -123,35 +130,6 @@ function memoryValues(measured: readonly ComparisonRow[], multiMachine: boolean)
       description: `${r.model}, ${seriesName(r, multiMachine)}: ${label} MiB in training`,
     }];
   });
-}
-
-/** The first panel: seconds per epoch as bars on a log scale, each labelled with its value. */
-function secondsPanel(bars: { series: string }[], order: string[], color: unknown): unknown {
-  return {
-    data: { values: bars },
-    width: 320,
-    height: 240,
-    encoding: {
-      x: { field: "model", type: "nominal", title: "model", axis: { labelAngle: 0 } },
-      xOffset: { field: "series", sort: order },
-      y: {
-        field: "seconds",
-        type: "quantitative",
-        scale: { type: "log" },
-        stack: null, // a stacked bar starts at 0, which a log scale cannot show
-        title: "seconds per epoch (log scale)",
-      },
-      description: DESCRIPTION,
-    },
-    layer: [
-      { mark: { type: "bar", tooltip: true }, encoding: { color } },
-      {
-        // each bar's value, above it
-        mark: { type: "text", baseline: "bottom", dy: -2, fontSize: 9 },
-        encoding: { text: { field: "label", type: "nominal" } },
-      },
-    ],
-  };
 }
 
 /** The second panel: accuracy after each epoch, one line per row, one shape per engine. */
@@ -206,12 +184,11 @@ function accuracyPanel(
   };
 }
 
-/** The third panel: each row's peak resident memory in training, where it was measured. */
-function memoryPanel(
-  values: { model: string; series: string; mib: number; label: string; description: string }[],
-  order: string[],
-  color: unknown,
-): unknown {
+/**
+ * A panel of bars by model and series on the axis `y`, each labelled with its
+ * value above it: seconds per epoch, and peak resident memory in training.
+ */
+function barPanel(values: { series: string }[], order: string[], color: unknown, y: unknown) {
   return {
     data: { values },
     width: 320,
@@ -219,7 +196,7 @@ function memoryPanel(
     encoding: {
       x: { field: "model", type: "nominal", title: "model", axis: { labelAngle: 0 } },
       xOffset: { field: "series", sort: order },
-      y: { field: "mib", type: "quantitative", title: "peak resident memory in training (MiB)" },
+      y,
       description: DESCRIPTION,
     },
     layer: [

@@ -5,11 +5,19 @@
  *
  * @module
  */
-import type { Comparison } from "../compare/comparison.ts";
+import type { Comparison, ScalingRow } from "../compare/comparison.ts";
 import type { ComparisonRow, MachineSummary, VerdictedInterval } from "../compare/row.ts";
-import type { ScalingRow } from "../compare/scaling.ts";
 import { DEFAULT_BAND } from "../compare/verdict.ts";
-import { fixed, intervalCell, markdownTable, secondsDigits, tailNote } from "./markdown.ts";
+import {
+  columns,
+  epochSecondsCell,
+  fixed,
+  intervalCell,
+  markdownTable,
+  ROW_LABELS,
+  rowLabels,
+  tailNote,
+} from "./markdown.ts";
 import { renderMeasures } from "./measures_markdown.ts";
 import type { GpuCpuPair, PairRatio } from "../compare/gpu_cpu_pairs.ts";
 
@@ -67,17 +75,14 @@ function ratioDigits(x: number): string {
   return x >= 0.995 ? x.toFixed(2) : x.toPrecision(2);
 }
 
+const STATUS_WORDS = {
+  unavailable: "not available",
+  "fell-back": "fell back to the CPU",
+  failed: "failed",
+} as const;
+
 function statusCell(row: ComparisonRow): string {
-  switch (row.status) {
-    case "unavailable":
-      return `not available: ${row.note}`;
-    case "fell-back":
-      return `fell back to the CPU: ${row.note}`;
-    case "failed":
-      return `failed: ${row.note}`;
-    case "measured":
-      return row.note ?? "";
-  }
+  return row.status === "measured" ? row.note ?? "" : `${STATUS_WORDS[row.status]}: ${row.note}`;
 }
 
 /** Options for {@link renderComparison}. */
@@ -130,20 +135,11 @@ function trainingSection(c: Comparison): string[] {
     "",
     markdownTable(
       [
-        "machine",
-        "model",
-        "backend",
-        "engine",
-        "device",
-        "train images",
-        "s/epoch, median [95% CI] (range)",
-        "img/s",
+        ...ROW_LABELS,
+        ...columns("device | train images | s/epoch, median [95% CI] (range) | img/s"),
         `speed-up vs \`${c.baseline}\`, same engine [95% CI]`,
-        "over tfjs, same backend [95% CI]",
-        "batch-1 p50 [95% CI]",
-        "batched img/s [95% CI]",
-        "test acc",
-        "notes",
+        ...columns("over tfjs, same backend [95% CI] | batch-1 p50 [95% CI]"),
+        ...columns("batched img/s [95% CI] | test acc | notes"),
       ],
       c.rows.map(trainingCells),
     ),
@@ -157,26 +153,12 @@ function trainingSection(c: Comparison): string[] {
   ];
 }
 
-/** One row's cells in the training and inference table. */
 function trainingCells(r: ComparisonRow): string[] {
   return [
-    r.machine,
-    r.model,
-    `\`${r.backend}\``,
-    `\`${r.engine}\``,
+    ...rowLabels(r),
     deviceCell(r),
     r.trainSize === null ? "–" : `${n(r.trainSize)} × ${r.epochs}`,
-    r.secondsPerEpoch
-      ? `${
-        intervalCell(
-          r.secondsPerEpoch.median,
-          r.secondsPerEpoch.interval,
-          secondsDigits(r.secondsPerEpoch.median),
-        )
-      } (${fixed(r.secondsPerEpoch.min, secondsDigits(r.secondsPerEpoch.median))}–${
-        fixed(r.secondsPerEpoch.max, secondsDigits(r.secondsPerEpoch.median))
-      }, ${r.secondsPerEpoch.n} epoch${r.secondsPerEpoch.n === 1 ? "" : "s"})`
-      : "–",
+    epochSecondsCell(r.secondsPerEpoch),
     r.imagesPerSecond === null ? "–" : fixed(r.imagesPerSecond, r.imagesPerSecond < 10 ? 2 : 0),
     speedupCell(r.speedup, r.speedupInterval),
     speedupCell(r.engineSpeedup, r.engineSpeedupInterval),
@@ -207,14 +189,11 @@ function latencySection(rows: readonly ComparisonRow[]): string[] {
     "## Batch-1 latency",
     "",
     markdownTable(
-      ["machine", "model", "backend", "engine", "p50 [95% CI]", "p90", "p95", "p99", "calls"],
+      [...ROW_LABELS, "p50 [95% CI]", "p90", "p95", "p99", "calls"],
       latencyRows.map((r) => {
         const b = r.batch1!;
         return [
-          r.machine,
-          r.model,
-          `\`${r.backend}\``,
-          `\`${r.engine}\``,
+          ...rowLabels(r),
           `${intervalCell(b.p50Ms, b.interval, 2)} ms`,
           b.p90Ms === null ? "–" : `${fixed(b.p90Ms)} ms`,
           b.p95Ms === null ? "–" : `${fixed(b.p95Ms)} ms`,
@@ -258,11 +237,8 @@ function measuresSection(rows: readonly ComparisonRow[]): string[] {
   if (measuredRows.length === 0) return [];
   return [
     renderMeasures(
-      ["machine", "model", "backend", "engine"],
-      measuredRows.map((r) => ({
-        labels: [r.machine, r.model, `\`${r.backend}\``, `\`${r.engine}\``],
-        measures: r.measures ?? undefined,
-      })),
+      ROW_LABELS,
+      measuredRows.map((r) => ({ labels: rowLabels(r), measures: r.measures ?? undefined })),
     ),
   ];
 }
@@ -274,17 +250,10 @@ function gpuOverCpuSection(pairs: readonly GpuCpuPair[]): string[] {
     "## GPU over CPU, one framework on one machine",
     "",
     markdownTable(
-      [
-        "machine",
-        "model",
-        "framework",
-        "GPU",
-        "CPU",
-        "training",
-        "batch-1 p50",
-        "batched",
-        "cold start, GPU / CPU",
-      ],
+      columns(
+        "machine | model | framework | GPU | CPU | training | batch-1 p50 | batched | " +
+          "cold start, GPU / CPU",
+      ),
       pairs.map((p) => [
         p.machine,
         p.model,
@@ -320,16 +289,10 @@ function scalingSection(scaling: readonly ScalingRow[]): string[] {
     "## How cost grows from model to model",
     "",
     markdownTable(
-      [
-        "machine",
-        "backend",
-        "engine",
-        "model",
-        "MFLOP/image",
-        "× FLOPs",
-        "× time per image",
-        "training GFLOP/s",
-      ],
+      columns(
+        "machine | backend | engine | model | MFLOP/image | × FLOPs | × time per image | " +
+          "training GFLOP/s",
+      ),
       scaling.map((s) => [
         s.machine,
         `\`${s.backend}\``,
@@ -348,7 +311,6 @@ function scalingSection(scaling: readonly ScalingRow[]): string[] {
   ];
 }
 
-/** Each machine's environment. */
 function machinesSection(machines: readonly MachineSummary[]): string[] {
   if (machines.length === 0) return [];
   return [

@@ -11,7 +11,7 @@ import type { Comparison } from "../compare/comparison.ts";
 import { COMPARISON_FILES } from "../compare/comparison_files.ts";
 import { renderComparison } from "./comparison_markdown.ts";
 import { loadChartScripts } from "./html_assets.ts";
-import { renderComparisonHtml } from "./html_report.ts";
+import { renderComparisonHtml } from "./html.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 
 /** Where {@link writeComparison} wrote each file. */
@@ -63,10 +63,7 @@ export async function writeComparison(
     renderComparison(comparison, { chart: COMPARISON_FILES.chart }),
   );
   try {
-    await writeFileAtomic(
-      paths.html!,
-      renderComparisonHtml(comparison, await loadChartScripts()),
-    );
+    await writeFileAtomic(paths.html!, renderComparisonHtml(comparison, await loadChartScripts()));
   } catch (err) {
     paths.html = null;
     paths.htmlError = (err as Error).message.split("\n")[0];

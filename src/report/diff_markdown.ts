@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { fixed, markdownTable } from "./markdown.ts";
+import { fixed, markdownTable, ROW_LABELS, rowLabels } from "./markdown.ts";
 import type { ComparisonDiff, DiffPair } from "../compare/diff.ts";
 import { DIFF_METRICS, type MetricChange } from "../compare/diff_metrics.ts";
 import { formatRatio } from "../compare/verdict.ts";
@@ -24,7 +24,6 @@ export function renderDiff(d: ComparisonDiff, options: { command?: string } = {}
   return out.join("\n");
 }
 
-/** One compared figure of one pair. */
 type Change = { p: DiffPair; c: MetricChange };
 
 /** The line a CI summary shows: what was compared, what it concluded, whether it fails. */
@@ -50,27 +49,13 @@ function verdictLine(
 /** Every compared figure: base, new, their ratio with its interval, and the verdict. */
 function changesTable(changes: readonly Change[]): string {
   return markdownTable(
-    [
-      "machine",
-      "model",
-      "backend",
-      "engine",
-      "figure",
-      "base",
-      "new",
-      "new / base [95% CI]",
-      "verdict",
-      "samples",
-    ],
+    [...ROW_LABELS, "figure", "base", "new", "new / base [95% CI]", "verdict", "samples"],
     changes.map(({ p, c }) => {
       const metric = DIFF_METRICS.find((m) => m.name === c.metric)!;
       const unit = c.metric === "epoch" ? " s" : " ms";
       const digits = c.base < 10 ? 3 : 1;
       return [
-        p.machine,
-        p.model,
-        `\`${p.backend}\``,
-        `\`${p.engine}\``,
+        ...rowLabels(p),
         metric.label,
         `${fixed(c.base, digits)}${unit}`,
         `${fixed(c.new, digits)}${unit}`,
@@ -113,10 +98,8 @@ function notComparedSection(d: ComparisonDiff): string[] {
     "## Not compared",
     "",
     markdownTable(
-      ["machine", "model", "backend", "engine", "status", "why"],
-      others.map((
-        p,
-      ) => [p.machine, p.model, `\`${p.backend}\``, `\`${p.engine}\``, p.status, p.reason ?? ""]),
+      [...ROW_LABELS, "status", "why"],
+      others.map((p) => [...rowLabels(p), p.status, p.reason ?? ""]),
     ),
     "",
   ];

@@ -1,5 +1,6 @@
 /**
- * A report as one self-contained HTML page: the Markdown report rendered by
+ * A report as one self-contained HTML page (`report.html` beside `report.md`,
+ * `compare.html` beside `compare.md`): the Markdown report rendered by
  * `marked`, its first section (the summary table) first, then interactive
  * Vega-Lite charts drawn by vega-embed, whose scripts are inlined
  * (`html_assets.ts`), then the rest of the report. The page opens from disk with no
@@ -17,6 +18,12 @@ import { Marked, type Tokens } from "marked";
 import { createHash } from "node:crypto";
 import type { ChartScript } from "./html_assets.ts";
 import type { HtmlChart } from "./chart_parts.ts";
+import type { Comparison } from "../compare/comparison.ts";
+import { rowsFromResults } from "../compare/comparison_rows.ts";
+import { renderComparison } from "./comparison_markdown.ts";
+import { htmlCharts, seriesOf } from "./html_charts.ts";
+import { renderReport } from "./report.ts";
+import type { ResultsFile } from "../results/schema.ts";
 
 /** What {@link renderHtmlPage} draws. */
 export interface HtmlPageOptions {
@@ -86,9 +93,12 @@ export function renderHtmlPage(options: HtmlPageOptions): string {
   });
   const specs = options.charts.map((c) => ({ id: c.id, spec: c.spec }));
   const executable = [...scripts, BOOT_SCRIPT];
+  const hashes = executable.map((code) =>
+    `'sha256-${createHash("sha256").update(code, "utf8").digest("base64")}'`
+  );
   const csp = [
     "default-src 'none'",
-    `script-src ${executable.map((code) => `'sha256-${sha256Base64(code)}'`).join(" ")}`,
+    `script-src ${hashes.join(" ")}`,
     // vega-embed and Vega set styles on the elements they draw.
     "style-src 'unsafe-inline'",
     "base-uri 'none'",
@@ -207,6 +217,18 @@ function splitTitle(markdown: string): { title: string; body: string } {
     : { title: "fmnist-bench", body: markdown };
 }
 
-function sha256Base64(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("base64");
+/** `report.html`: {@link renderReport}'s Markdown and the charts of the run's models. */
+export function renderReportHtml(
+  results: ResultsFile,
+  scripts: readonly ChartScript[],
+  command?: string,
+): string {
+  const { charts, notDrawn } = htmlCharts(seriesOf(rowsFromResults(results, null)));
+  return renderHtmlPage({ markdown: renderReport(results, command), charts, notDrawn, scripts });
+}
+
+/** `compare.html`: {@link renderComparison}'s Markdown and the charts of its rows. */
+export function renderComparisonHtml(c: Comparison, scripts: readonly ChartScript[]): string {
+  const { charts, notDrawn } = htmlCharts(seriesOf(c.rows));
+  return renderHtmlPage({ markdown: renderComparison(c), charts, notDrawn, scripts });
 }

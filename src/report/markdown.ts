@@ -5,6 +5,8 @@
  * @module
  */
 import type { Interval } from "../_util/stats.ts";
+import type { ComparisonRow } from "../compare/row.ts";
+import type { EpochTimes } from "../results/stats.ts";
 
 /**
  * A GitHub-flavoured Markdown table: a header row, its rule, then the rows.
@@ -18,6 +20,11 @@ export function markdownTable(
   const cell = (c: string) => c.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
   const line = (cells: readonly string[]) => `| ${cells.map(cell).join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** A table's header cells, written as a Markdown row writes them: `"model | test acc"`. */
+export function columns(header: string): string[] {
+  return header.split(" | ");
 }
 
 /** `x` with `digits` decimals; an en dash for a missing or non-finite value. */
@@ -74,4 +81,22 @@ export function intervalCell(
   return interval
     ? `${fixed(median, digits)} [${fixed(interval.low, digits)}–${fixed(interval.high, digits)}]`
     : fixed(median, digits);
+}
+
+/** Seconds per epoch: `12.3 [12.1–12.6] (12.0–13.1, 4 epochs)`, the range over the steady epochs. */
+export function epochSecondsCell(t: EpochTimes | null): string {
+  if (!t) return "–";
+  const digits = secondsDigits(t.median);
+  const range = `${fixed(t.min, digits)}–${fixed(t.max, digits)}`;
+  return `${intervalCell(t.median, t.interval, digits)} (${range}, ${t.n} epoch${
+    t.n === 1 ? "" : "s"
+  })`;
+}
+
+/** The header of the cells {@link rowLabels} gives. */
+export const ROW_LABELS: readonly string[] = ["machine", "model", "backend", "engine"];
+
+/** The cells that name a comparison's row: its machine, model, backend and engine. */
+export function rowLabels(r: Pick<ComparisonRow, "machine" | "model" | "backend" | "engine">) {
+  return [r.machine, r.model, `\`${r.backend}\``, `\`${r.engine}\``];
 }

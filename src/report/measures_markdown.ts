@@ -15,7 +15,7 @@ import {
   type TargetRecord,
 } from "../measure/measures.ts";
 import { describeTarget } from "../measure/time_to_accuracy.ts";
-import { fixed, markdownTable } from "./markdown.ts";
+import { columns, fixed, markdownTable } from "./markdown.ts";
 
 /** One run to show: its labels and its measures (absent in files older than schema 3). */
 export interface MeasuresRow {
@@ -72,49 +72,51 @@ export function renderMeasures(
       "",
     );
   }
+  // Each table: the label columns, then its own, one row per measured run.
+  const table: Table = (header, cells) =>
+    markdownTable(
+      [...labelHeader, ...header],
+      measured.map((r) => [...r.labels, ...cells(r.measures!)]),
+    );
+  const records = measured.map((r) => r.measures!);
   out.push(
-    ...memoryTable(labelHeader, measured),
-    ...coldStartTable(labelHeader, measured),
-    ...timeToAccuracyTable(labelHeader, measured),
-    ...energyTable(labelHeader, measured),
+    ...memoryTable(table),
+    ...coldStartTable(table),
+    ...timeToAccuracyTable(table, records),
+    ...energyTable(table),
   );
   return out.join("\n");
 }
 
+/** A table of the measured runs: `header` after the label columns, and each run's `cells`. */
+type Table = (header: readonly string[], cells: (m: MeasuresRecord) => string[]) => string;
+
 /** Resident memory, TF.js tensors and device memory, with how to read them. */
-function memoryTable(labelHeader: readonly string[], measured: readonly MeasuresRow[]): string[] {
+function memoryTable(table: Table): string[] {
   return [
-    markdownTable(
-      [
-        ...labelHeader,
-        "RSS before build",
-        "training peak RSS",
-        "inference peak RSS",
-        "TF.js tensors, peak",
-        "device memory, peak",
+    table(
+      columns(
+        "RSS before build | training peak RSS | inference peak RSS | TF.js tensors, peak | " +
+          "device memory, peak",
+      ),
+      ({ memory: { host, tfjs, device } }) => [
+        cell(
+          host,
+          (h) => `${mib(h.baselineBytes)}${h.method === "ru_maxrss" ? " (ru_maxrss)" : ""}`,
+        ),
+        cell(
+          host,
+          (h) =>
+            h.trainingPeakBytes === null
+              ? "– (not trained)"
+              : `${mib(h.trainingPeakBytes)} (+${mib(h.trainingPeakBytes - h.baselineBytes)})`,
+        ),
+        cell(host, (h) => h.inferencePeakBytes === null ? "–" : mib(h.inferencePeakBytes)),
+        cell(tfjs, (t) =>
+          `${mib(t.peakBytes)}, ${t.peakTensors} tensors` +
+          (t.peakBytesInGpu !== null ? `; ${mib(t.peakBytesInGpu)} on the GPU` : "")),
+        cell(device, (d) => `${mib(d.peakBytes)} (${d.method})`),
       ],
-      measured.map(({ labels, measures: m }) => {
-        const { host, tfjs, device } = m!.memory;
-        return [
-          ...labels,
-          cell(
-            host,
-            (h) => `${mib(h.baselineBytes)}${h.method === "ru_maxrss" ? " (ru_maxrss)" : ""}`,
-          ),
-          cell(
-            host,
-            (h) =>
-              h.trainingPeakBytes === null
-                ? "– (not trained)"
-                : `${mib(h.trainingPeakBytes)} (+${mib(h.trainingPeakBytes - h.baselineBytes)})`,
-          ),
-          cell(host, (h) => h.inferencePeakBytes === null ? "–" : mib(h.inferencePeakBytes)),
-          cell(tfjs, (t) =>
-            `${mib(t.peakBytes)}, ${t.peakTensors} tensors` +
-            (t.peakBytesInGpu !== null ? `; ${mib(t.peakBytesInGpu)} on the GPU` : "")),
-          cell(device, (d) => `${mib(d.peakBytes)} (${d.method})`),
-        ];
-      }),
     ),
     "",
     "RSS is the process's resident memory (the kernel's `VmHWM` peak, reset between phases): " +
@@ -126,29 +128,16 @@ function memoryTable(labelHeader: readonly string[], measured: readonly Measures
 }
 
 /** What happens once per process: backend ready, model build, first prediction, first epoch. */
-function coldStartTable(
-  labelHeader: readonly string[],
-  measured: readonly MeasuresRow[],
-): string[] {
+function coldStartTable(table: Table): string[] {
   return [
-    markdownTable(
-      [
-        ...labelHeader,
-        "backend ready",
-        "model build",
-        "first batch-1 prediction",
-        "first epoch's extra",
+    table(
+      columns("backend ready | model build | first batch-1 prediction | first epoch's extra"),
+      ({ coldStart: c }) => [
+        cell(c.backendLoadSeconds, (s) => `${fixed(s, 2)} s`),
+        `${fixed(c.modelBuildSeconds, 3)} s`,
+        milliseconds(c.firstPredictionMs),
+        cell(c.firstEpochExtraSeconds, signedSeconds),
       ],
-      measured.map(({ labels, measures: m }) => {
-        const c = m!.coldStart;
-        return [
-          ...labels,
-          cell(c.backendLoadSeconds, (s) => `${fixed(s, 2)} s`),
-          `${fixed(c.modelBuildSeconds, 3)} s`,
-          milliseconds(c.firstPredictionMs),
-          cell(c.firstEpochExtraSeconds, signedSeconds),
-        ];
-      }),
     ),
     "",
     "Backend ready is from the process's start to a backend that has computed once (the runtime, " +
@@ -160,26 +149,19 @@ function coldStartTable(
 }
 
 /** Time to each validation-accuracy target any run recorded; none without targets. */
-function timeToAccuracyTable(
-  labelHeader: readonly string[],
-  measured: readonly MeasuresRow[],
-): string[] {
+function timeToAccuracyTable(table: Table, records: readonly MeasuresRecord[]): string[] {
   const targets = [
-    ...new Set(measured.flatMap((r) => r.measures!.timeToAccuracy.targets.map((t) => t.target))),
+    ...new Set(records.flatMap((m) => m.timeToAccuracy.targets.map((t) => t.target))),
   ].sort((a, b) => a - b);
   if (targets.length === 0) return [];
   return [
-    markdownTable(
-      [...labelHeader, ...targets.map((t) => `to ${targetLabel(t)} validation accuracy`)],
-      measured.map(({ labels, measures: m }) => {
-        const tta = m!.timeToAccuracy;
+    table(
+      targets.map((t) => `to ${targetLabel(t)} validation accuracy`),
+      ({ timeToAccuracy: tta }) => {
         const of = (target: number): TargetRecord | undefined =>
           tta.targets.find((t) => t.target === target);
-        return [
-          ...labels,
-          ...targets.map((t) => of(t) ? describeTarget(of(t)!, tta.epochs) : "–"),
-        ];
-      }),
+        return targets.map((t) => of(t) ? describeTarget(of(t)!, tta.epochs) : "–");
+      },
     ),
     "",
     "Time to accuracy: the first epoch whose validation accuracy reached the target, the training " +
@@ -190,37 +172,27 @@ function timeToAccuracyTable(
 }
 
 /** The energy meter, joules per epoch, images per joule and the GPU's activity. */
-function energyTable(labelHeader: readonly string[], measured: readonly MeasuresRow[]): string[] {
+function energyTable(table: Table): string[] {
   return [
-    markdownTable(
-      [
-        ...labelHeader,
-        "energy meter",
-        "joules per epoch",
-        "images per joule",
-        "GPU utilisation, SM clock",
+    table(
+      columns("energy meter | joules per epoch | images per joule | GPU utilisation, SM clock"),
+      ({ energy: e }) => [
+        cell(
+          e,
+          (r) =>
+            `${r.meter.name}${
+              r.meter.intervalMs !== null ? `, every ${r.meter.intervalMs} ms` : ""
+            }` +
+            (r.meter.counts === "cpu-package" ? " (the whole package)" : ""),
+        ),
+        isMeasured(e) ? fixed(e.joulesPerEpoch, 1) : "–",
+        isMeasured(e) ? fixed(e.imagesPerJoule, 1) : "–",
+        isMeasured(e) && e.gpu
+          ? `${fixed(e.gpu.utilisationPercent, 0)}%${
+            e.gpu.smClockMHz === null ? "" : `, ${fixed(e.gpu.smClockMHz, 0)} MHz`
+          }`
+          : "–",
       ],
-      measured.map(({ labels, measures: m }) => {
-        const e = m!.energy;
-        return [
-          ...labels,
-          cell(
-            e,
-            (r) =>
-              `${r.meter.name}${
-                r.meter.intervalMs !== null ? `, every ${r.meter.intervalMs} ms` : ""
-              }` +
-              (r.meter.counts === "cpu-package" ? " (the whole package)" : ""),
-          ),
-          isMeasured(e) ? fixed(e.joulesPerEpoch, 1) : "–",
-          isMeasured(e) ? fixed(e.imagesPerJoule, 1) : "–",
-          isMeasured(e) && e.gpu
-            ? `${fixed(e.gpu.utilisationPercent, 0)}%${
-              e.gpu.smClockMHz === null ? "" : `, ${fixed(e.gpu.smClockMHz, 0)} MHz`
-            }`
-            : "–",
-        ];
-      }),
     ),
     "",
   ];

@@ -7,7 +7,14 @@
 import { CLASS_NAMES } from "../data/classes.ts";
 import { machineOf } from "../compare/comparison_rows.ts";
 import { describeCpu, describeGpu, describeOneDnn } from "../measure/environment.ts";
-import { fixed, intervalCell, markdownTable, secondsDigits, tailNote } from "./markdown.ts";
+import {
+  columns,
+  epochSecondsCell,
+  fixed,
+  intervalCell,
+  markdownTable,
+  tailNote,
+} from "./markdown.ts";
 import type { InferenceRecord, ResultsFile, RunConfig, RunRecord } from "../results/schema.ts";
 import { batch1Interval, epochTimes } from "../results/stats.ts";
 import { renderMeasures } from "./measures_markdown.ts";
@@ -50,23 +57,23 @@ export function renderReport(results: ResultsFile, command?: string): string {
 /** The title, how the run was set up, and the command that reproduces it. */
 function introSection(results: ResultsFile, command: string | undefined): string[] {
   const { config } = results;
-  const out: string[] = [];
-  out.push(`# fmnist-bench results`, "");
-  out.push(
+  const out: string[] = [
+    `# fmnist-bench results`,
+    "",
     `${
       results.status === "complete" ? "Complete" : "**Partial** (interrupted or still running)"
     } run of ` +
-      `${config.models.join(", ")} on the \`${config.backend}\` backend with the ` +
-      `\`${config.engine}\` engine${
-        results.schemaVersion < 2 ? " (derived: the file predates the engine field)" : ""
-      }, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, ` +
-      `batch ${config.batchSize}, ${config.trainSize.toLocaleString("en-US")} training / ` +
-      `${config.validationSize.toLocaleString("en-US")} validation / ${
-        config.testSize.toLocaleString("en-US")
-      } test images, ` +
-      `seed ${config.seed}. Started ${results.createdAt}.`,
+    `${config.models.join(", ")} on the \`${config.backend}\` backend with the ` +
+    `\`${config.engine}\` engine${
+      results.schemaVersion < 2 ? " (derived: the file predates the engine field)" : ""
+    }, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, ` +
+    `batch ${config.batchSize}, ${config.trainSize.toLocaleString("en-US")} training / ` +
+    `${config.validationSize.toLocaleString("en-US")} validation / ${
+      config.testSize.toLocaleString("en-US")
+    } test images, ` +
+    `seed ${config.seed}. Started ${results.createdAt}.`,
     "",
-  );
+  ];
   if (command) out.push("Reproduce with:", "", "```sh", command, "```", "");
   return out;
 }
@@ -74,27 +81,19 @@ function introSection(results: ResultsFile, command: string | undefined): string
 /** One line per model: accuracy, epoch time, latency; then how to read them. */
 function summarySection(results: ResultsFile): string[] {
   const { config, runs } = results;
-  const out: string[] = ["## Summary", ""];
-  out.push(
+  const out: string[] = [
+    "## Summary",
+    "",
     markdownTable(
-      [
-        "model",
-        "engine",
-        "params",
-        "MFLOP/img",
-        "epochs",
-        "test acc",
-        "test loss",
-        "s/epoch, median [95% CI] (range)",
-        "img/s",
-        "batch-1 p50 [95% CI]",
-        "batch-1 p90 / p95 / p99",
-        "batched img/s",
-      ],
+      columns(
+        "model | engine | params | MFLOP/img | epochs | test acc | test loss | " +
+          "s/epoch, median [95% CI] (range) | img/s | batch-1 p50 [95% CI] | " +
+          "batch-1 p90 / p95 / p99 | batched img/s",
+      ),
       runs.map((r) => summaryCells(r, config)),
     ),
     "",
-  );
+  ];
   for (const r of runs.filter((r) => r.notTrained)) {
     out.push(`**${r.model} was not trained**: ${r.notTrained}.`, "");
   }
@@ -116,7 +115,6 @@ function summarySection(results: ResultsFile): string[] {
   return out;
 }
 
-/** One model's cells in the summary table. */
 function summaryCells(r: RunRecord, config: RunConfig): string[] {
   const t = epochTimes(r);
   return [
@@ -127,11 +125,7 @@ function summaryCells(r: RunRecord, config: RunConfig): string[] {
     String(r.epochs.length),
     pct(r.test?.accuracy),
     fixed(r.test?.loss, 4),
-    t
-      ? `${intervalCell(t.median, t.interval, secondsDigits(t.median))} (${
-        fixed(t.min, secondsDigits(t.median))
-      }–${fixed(t.max, secondsDigits(t.median))}, ${t.n} epoch${t.n === 1 ? "" : "s"})`
-      : "–",
+    epochSecondsCell(t),
     t ? fixed(config.trainSize / t.median, 0) : "–",
     r.inference ? `${intervalCell(r.inference.batch1.p50Ms, batch1Interval(r), 2)} ms` : "–",
     r.inference
@@ -149,7 +143,6 @@ function summaryCells(r: RunRecord, config: RunConfig): string[] {
   ];
 }
 
-/** A model's heading and its table of epochs. */
 function epochsSection(r: RunRecord): string[] {
   return [
     `## ${r.model}`,
@@ -240,10 +233,7 @@ function environmentSection(results: ResultsFile): string[] {
       ["CPU", describeCpu(env)],
       ["oneDNN", describeOneDnn(env)],
       ["TF threads", `intra-op ${env.threads.intraOp}, inter-op ${env.threads.interOp}`],
-      [
-        "GPU",
-        describeGpu(env),
-      ],
+      ["GPU", describeGpu(env)],
       ["memory", `${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
       ["git commit", env.gitCommit ?? "–"],
       ...setupRows(results.config),

@@ -34,17 +34,11 @@ export function dataSourceOf(
   files: readonly FileSource[],
   subset?: SubsetManifest,
 ): DataSource {
-  const sha = (role: keyof DataSource["sha256"]) => {
+  const sha256 = Object.fromEntries(FILE_ROLES.map((role) => {
     const file = files.find((f) => f.role === role);
     if (!file) throw new TypeError(`expected a loaded ${FILE_NAMES[role]}, got none`);
-    return file.sha256;
-  };
-  const sha256 = {
-    trainImages: sha("trainImages"),
-    trainLabels: sha("trainLabels"),
-    testImages: sha("testImages"),
-    testLabels: sha("testLabels"),
-  };
+    return [role, file.sha256];
+  })) as DataSource["sha256"];
   if (request.fixtures) return { kind: "fixtures", sha256 };
   if (request.dataDir !== undefined && subset) {
     const { of, seed, perClass, counts } = subset;
@@ -77,11 +71,8 @@ export function dataRequest(place: DataPlace): DataRequest {
  */
 export function legacyDataPlace(data: string): DataPlace | undefined {
   const parts = data.split("; ").map((part) => {
-    const colon = part.indexOf(": ");
-    return colon < 0 ? { kind: part, path: "" } : {
-      kind: part.slice(0, colon),
-      path: part.slice(colon + 2),
-    };
+    const m = part.match(/^(.*?): (.*)$/s);
+    return m ? { kind: m[1], path: m[2] } : { kind: part, path: "" };
   });
   const dir = parts.find((p) => p.kind === "dir" && p.path !== "");
   if (parts[0].kind === "fixtures" || /(^|\/)fixtures\/fashion-mnist\/?$/.test(dir?.path ?? "")) {

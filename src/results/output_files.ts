@@ -25,84 +25,39 @@ export interface OutputFile {
   tasks: readonly OutputTask[];
 }
 
-const RUN_TASKS = ["train-all", "browser"] as const;
-const COMPARISON_TASKS = ["compare", "merge"] as const;
+const RUN = ["train-all", "browser"] as const;
+const COMPARISON = ["compare", "merge"] as const;
+const PEER = ["peer"] as const;
 
 /** Every output file, in the order a task's help lists them. */
-export const OUTPUT_FILES: readonly OutputFile[] = Object.freeze([
-  {
-    name: "results.json",
-    description: "every figure measured, in the suite's schema",
-    tasks: RUN_TASKS,
-  },
-  { name: "report.md", description: "the results as a Markdown report", tasks: RUN_TASKS },
-  {
-    name: "report.html",
-    description: "the report as a page with charts (when their scripts are installed)",
-    tasks: RUN_TASKS,
-  },
-  {
-    name: "run.json",
-    description: "the run's description, which --resume continues",
-    tasks: RUN_TASKS,
-  },
-  { name: "models/<model>/", description: "each trained model, saved", tasks: ["train-all"] },
-  {
-    name: "checkpoints/<model>/",
-    description: "a model's latest epoch while it trains, for --resume",
-    tasks: ["train-all"],
-  },
-  {
-    name: "compare.json",
-    description: "the comparison: a row per machine, backend, engine and model",
-    tasks: COMPARISON_TASKS,
-  },
-  { name: "compare.md", description: "the comparison as Markdown", tasks: COMPARISON_TASKS },
-  { name: "compare.svg", description: "its chart", tasks: COMPARISON_TASKS },
-  {
-    name: "compare.png",
-    description: "the chart as PNG (when the rasteriser loads)",
-    tasks: COMPARISON_TASKS,
-  },
-  {
-    name: "compare.html",
-    description: "the comparison as a page (when the chart scripts are installed)",
-    tasks: COMPARISON_TASKS,
-  },
-  {
-    name: "runs/<backend>/<engine>/<model>/",
-    description: "each train-all run's own files",
-    tasks: ["compare"],
-  },
-  {
-    name: "diff.json",
-    description: "each pair's figures with their change, interval and verdict",
-    tasks: ["diff"],
-  },
-  { name: "diff.md", description: "the same as Markdown", tasks: ["diff"] },
-  { name: "peer.json", description: "the TF.js/Keras summary", tasks: ["peer"] },
-  { name: "peer.md", description: "the summary as Markdown", tasks: ["peer"] },
-  {
-    name: "peer.html",
-    description: "the summary as a page (when the chart scripts are installed)",
-    tasks: ["peer"],
-  },
-  {
-    name: "runs/<model>/<engine|keras>-<n>/",
-    description: "each run's results.json, and a TF.js run's other files",
-    tasks: ["peer"],
-  },
-  {
-    name: "plan.json",
-    description: "the budget, each plan made, and what each side took",
-    tasks: ["run.sh"],
-  },
-  {
-    name: "<side>/<model>/",
-    description: "each side's results.json, and a TF.js side's other files",
-    tasks: ["run.sh"],
-  },
-]);
+export const OUTPUT_FILES: readonly OutputFile[] = Object.freeze(
+  ([
+    ["results.json", "every figure measured, in the suite's schema", RUN],
+    ["report.md", "the results as a Markdown report", RUN],
+    ["report.html", "the report as a page with charts (when their scripts are installed)", RUN],
+    ["run.json", "the run's description, which --resume continues", RUN],
+    ["models/<model>/", "each trained model, saved", ["train-all"]],
+    ["checkpoints/<model>/", "a model's latest epoch while it trains, for --resume", ["train-all"]],
+    ["compare.json", "the comparison: a row per machine, backend, engine and model", COMPARISON],
+    ["compare.md", "the comparison as Markdown", COMPARISON],
+    ["compare.svg", "its chart", COMPARISON],
+    ["compare.png", "the chart as PNG (when the rasteriser loads)", COMPARISON],
+    ["compare.html", "the comparison as a page (when the chart scripts are installed)", COMPARISON],
+    ["runs/<backend>/<engine>/<model>/", "each train-all run's own files", ["compare"]],
+    ["diff.json", "each pair's figures with their change, interval and verdict", ["diff"]],
+    ["diff.md", "the same as Markdown", ["diff"]],
+    ["peer.json", "the TF.js/Keras summary", PEER],
+    ["peer.md", "the summary as Markdown", PEER],
+    ["peer.html", "the summary as a page (when the chart scripts are installed)", PEER],
+    [
+      "runs/<model>/<engine|keras>-<n>/",
+      "each run's results.json, and a TF.js run's other files",
+      PEER,
+    ],
+    ["plan.json", "the budget, each plan made, and what each side took", ["run.sh"]],
+    ["<side>/<model>/", "each side's results.json, and a TF.js side's other files", ["run.sh"]],
+  ] as const).map(([name, description, tasks]) => ({ name, description, tasks })),
+);
 
 /** The files `task` writes, in the table's order. */
 export function filesOf(task: OutputTask): OutputFile[] {
