@@ -58,15 +58,11 @@ export interface SetupOptions {
   log: (line: string) => void;
 }
 
-/** What a set-up works with. */
-interface SetupContext {
+/** What a set-up works with: its options, `cacheDir` resolved. */
+interface SetupContext extends SetupOptions {
   pkg: TfjsNodePackage;
   backend: "tensorflow" | "tensorflow-gpu";
   packageDir: string;
-  cacheDir: string;
-  python: string;
-  cxx: string;
-  log: (line: string) => void;
   /** `performance.now()` when the set-up started. */
   started: number;
 }
@@ -115,13 +111,11 @@ function setupContext(options: SetupOptions): SetupContext {
     );
   }
   return {
+    ...options,
     pkg,
     backend: options.gpu ? "tensorflow-gpu" : "tensorflow",
     packageDir,
     cacheDir: resolve(options.cacheDir),
-    python: options.python,
-    cxx: options.cxx,
-    log: options.log,
     started: performance.now(),
   };
 }
@@ -155,17 +149,12 @@ async function existing(ctx: SetupContext): Promise<RouteOutcome> {
 
 /** (b) A TensorFlow the user points to; its failure ends the set-up. */
 async function custom(ctx: SetupContext, tensorflow: string): Promise<RouteOutcome> {
-  const { pkg, cacheDir, cxx, log } = ctx;
+  const { pkg, cacheDir, log } = ctx;
   const dir = resolve(tensorflow);
   log(`(b) building against the TensorFlow in ${dir}`);
   const library = await findTensorflowLibrary(dir);
   const id = `custom-${sha256Hex(dir).slice(0, 12)}`;
-  await build(
-    ctx,
-    library,
-    join(buildDir(cacheDir, pkg, id), "tfjs_binding.node"),
-    cxx,
-  );
+  await build(ctx, library, join(buildDir(cacheDir, pkg, id), "tfjs_binding.node"));
   if (await ready(ctx, true, "(b)", { strict: true })) return DONE;
   throw new SetupError(
     `the addon built against ${dir} does not load${
@@ -202,7 +191,7 @@ async function pinnedWheel(ctx: SetupContext): Promise<RouteOutcome> {
       library = await extractWheel(wheel, join(dir, "libtensorflow"), { python });
     }
     await ensureRuntimeWheels(ctx, nvidiaDirOf(library.libDir));
-    await build(ctx, library, join(dir, "tfjs_binding.node"), cxx);
+    await build(ctx, library, join(dir, "tfjs_binding.node"));
     if (await ready(ctx, true, "(c)", { strict: true })) return DONE;
     return { done: false, failure: "(c) the addon built from the wheel does not load" };
   } catch (err) {
@@ -220,13 +209,8 @@ async function stock(ctx: SetupContext): Promise<RouteOutcome> {
   return { done: false, failure: `(d) ${reason ?? "the stock addon does not load"}` };
 }
 
-async function build(
-  ctx: SetupContext,
-  library: TensorflowLibrary,
-  out: string,
-  cxx: string,
-): Promise<void> {
-  const { pkg, packageDir, log } = ctx;
+async function build(ctx: SetupContext, library: TensorflowLibrary, out: string): Promise<void> {
+  const { pkg, packageDir, cxx, log } = ctx;
   log(
     `compiling ${pkg.npmPackage}'s binding against ${
       join(library.libDir, library.mainLib)
