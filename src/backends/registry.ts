@@ -128,7 +128,7 @@ function libtensorflowBackend(
     runsIn: "deno",
     slow: false,
     probe: () => probeLibtensorflow(name, pkg),
-    load: (options) => loadLibtensorflow(name, pkg, importPackage, { quiet: !options?.tfLog }),
+    load: (options) => loadLibtensorflow(name, pkg, importPackage, options),
   };
 }
 
