@@ -137,21 +137,16 @@ export async function downloadWheel(
     })`,
   );
   const out = await runTool(python, [
-    "-m",
-    "pip",
-    "download",
-    "--no-deps",
-    "--disable-pip-version-check",
-    "--only-binary=:all:",
-    "--python-version",
-    pin.pythonVersion,
-    "--implementation",
-    "cp",
-    "--platform",
-    pin.platform,
-    "-d",
-    dir,
-    pin.requirement,
+    ...["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--only-binary=:all:"],
+    ...[
+      "--python-version",
+      pin.pythonVersion,
+      "--implementation",
+      "cp",
+      "--platform",
+      pin.platform,
+    ],
+    ...["-d", dir, pin.requirement],
   ]);
   if (out.code !== 0) {
     throw new SetupError(
@@ -200,14 +195,8 @@ export async function extractWheel(
       "missing = [l for l in libs if l not in names]",
       "sys.exit('missing in wheel: ' + ', '.join(missing)) if missing else z.extractall(dest, names)",
     ].join("\n");
-    const out = await runTool(python, [
-      "-c",
-      script,
-      wheelPath,
-      tmp,
-      JSON.stringify(WHEEL_LIBS),
-      JSON.stringify(WHEEL_HEADER_PREFIXES),
-    ]);
+    const lists = [JSON.stringify(WHEEL_LIBS), JSON.stringify(WHEEL_HEADER_PREFIXES)];
+    const out = await runTool(python, ["-c", script, wheelPath, tmp, ...lists]);
     if (out.code !== 0) {
       throw new SetupError(
         `${wheelPath}: could not extract libtensorflow: ${lastLines(out.stderr)}`,
