@@ -160,23 +160,13 @@ export async function compileBinding(options: CompileOptions): Promise<void> {
   await Deno.mkdir(dirname(out), { recursive: true });
   const sourceDir = `${tmp}-src`;
   const sources = await patchedBindingSources(packageDir, sourceDir);
+  const includes = [napiInclude, library.includeDir, packageDir, join(packageDir, "binding")];
   const args = [
-    "-O2",
-    "-shared",
-    "-fPIC",
-    "-std=c++17",
-    "-DNAPI_VERSION=8",
-    `-I${napiInclude}`,
-    `-I${library.includeDir}`,
-    `-I${packageDir}`,
-    `-I${join(packageDir, "binding")}`,
+    ...["-O2", "-shared", "-fPIC", "-std=c++17", "-DNAPI_VERSION=8"],
+    ...includes.map((dir) => `-I${dir}`),
     ...sources,
-    `-L${library.libDir}`,
-    `-l:${library.mainLib}`,
-    `-l:${library.frameworkLib}`,
-    `-Wl,-rpath,${library.libDir}`,
-    "-o",
-    tmp,
+    ...[`-L${library.libDir}`, `-l:${library.mainLib}`, `-l:${library.frameworkLib}`],
+    ...[`-Wl,-rpath,${library.libDir}`, "-o", tmp],
   ];
   const result = await runTool(cxx, args).finally(() =>
     Deno.remove(sourceDir, { recursive: true }).catch(() => {})
