@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { NativeOps } from "./ops.ts";
 
 /** The Adam settings the native step reproduces. */
-export interface AdamSettings {
+interface AdamSettings {
   learningRate: number;
   beta1: number;
   beta2: number;
@@ -25,13 +25,8 @@ export function adamSettings(model: tf.LayersModel): AdamSettings {
       `native step: expected an Adam optimizer, got ${optimizer?.getClassName()}`,
     );
   }
-  const c = optimizer.getConfig() as Record<string, number>;
-  return {
-    learningRate: c.learningRate,
-    beta1: c.beta1,
-    beta2: c.beta2,
-    epsilon: c.epsilon,
-  };
+  const { learningRate, beta1, beta2, epsilon } = optimizer.getConfig() as Record<string, number>;
+  return { learningRate, beta1, beta2, epsilon };
 }
 
 /** The optimizer's step count and moments (zeros before its first step), as fresh tensors. */
@@ -55,11 +50,8 @@ export async function readAdamState(
   if (moments.length !== 0) {
     throw new TypeError(`native step: expected 0 or ${2 * n} Adam moments, got ${moments.length}`);
   }
-  return {
-    iterations,
-    m: weights.map((w) => tf.zerosLike(w)),
-    v: weights.map((w) => tf.zerosLike(w)),
-  };
+  const zeros = () => weights.map((w) => tf.zerosLike(w));
+  return { iterations, m: zeros(), v: zeros() };
 }
 
 /** Puts the trained weights and Adam's state back into the model and its optimizer. */

@@ -114,17 +114,11 @@ function fusedConvWorks(tf: Tf): boolean {
   try {
     return tf.tidy(() => {
       const x = tf.tensor4d([1, -2, 3, 4, -5, 6, 7, 8, -9], [1, 3, 3, 1]);
-      const w = tf.tensor4d([1, 0, -1, 2], [2, 2, 1, 1]);
-      const b = tf.tensor1d([0.5]);
-      const fused = tf.fused.conv2d({
-        x,
-        filter: w,
-        strides: 1,
-        pad: "same",
-        bias: b,
-        activation: "relu",
-      });
-      const plain = tf.relu(tf.add(tf.conv2d(x, w, 1, "same"), b));
+      const filter = tf.tensor4d([1, 0, -1, 2], [2, 2, 1, 1]);
+      const bias = tf.tensor1d([0.5]);
+      const conv = { x, filter, bias, strides: 1, pad: "same", activation: "relu" } as const;
+      const fused = tf.fused.conv2d(conv);
+      const plain = tf.relu(tf.add(tf.conv2d(x, filter, 1, "same"), bias));
       return fused.dataSync().join() === plain.dataSync().join();
     });
   } catch {

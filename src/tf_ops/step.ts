@@ -133,21 +133,11 @@ export async function fitEpochNative(
         // Every read of the variables is gone by now, so Adam updates them in place.
         const t = iterations + 1;
         const b2p = adam.beta2 ** t;
-        const scalars = [
-          tf.scalar(adam.beta1 ** t),
-          tf.scalar(b2p),
-          tf.scalar(adam.epsilon * Math.sqrt(1 - b2p)),
-        ];
-        grads.forEach((g, i) =>
-          ops.adam(
-            vars.handles[i],
-            vars.handles[n + i],
-            vars.handles[2 * n + i],
-            scalars,
-            consts,
-            g,
-          )
+        const scalars = [adam.beta1 ** t, b2p, adam.epsilon * Math.sqrt(1 - b2p)].map((v) =>
+          tf.scalar(v)
         );
+        const h = vars.handles;
+        grads.forEach((g, i) => ops.adam(h[i], h[n + i], h[2 * n + i], scalars, consts, g));
         return [tf.add(totals[0], lossSum), tf.add(totals[1], correct)];
       });
       tf.dispose(totals);
@@ -199,8 +189,11 @@ function forward(
   let a = x;
   for (const s of stages) {
     switch (s.kind) {
-      case "conv": {
-        const out = ops.conv(a, w[s.kernel], w[s.bias], s.padding, s.relu);
+      case "conv":
+      case "dense": {
+        const out = s.kind === "conv"
+          ? ops.conv(a, w[s.kernel], w[s.bias], s.padding, s.relu)
+          : ops.dense(a, w[s.kernel], w[s.bias], s.relu);
         saved.push([a, out]);
         a = out;
         break;
@@ -215,12 +208,6 @@ function forward(
         saved.push([a]);
         a = tf.reshape(a, [a.shape[0], -1]);
         break;
-      case "dense": {
-        const out = ops.dense(a, w[s.kernel], w[s.bias], s.relu);
-        saved.push([a, out]);
-        a = out;
-        break;
-      }
       case "dropout": {
         // tf.dropout's own formula and random draw, so the masks match model.fit's.
         const seed = (s.layer as unknown as { seed?: number }).seed;
