@@ -22,6 +22,7 @@ export {
   DecodedCache,
   decodedCacheDir,
   defaultCacheDir,
+  readFileFully,
 } from "./cache.ts";
 export {
   type Checksums,
@@ -50,7 +51,6 @@ export {
   parseIdxSplit,
 } from "./idx.ts";
 export { IMAGE_PIXELS, IMAGE_SIZE } from "./image_shape.ts";
-export { readFileFully } from "./io.ts";
 export { type FashionMnist, loadFashionMnist, loadFixtureData, type LoadOptions } from "./load.ts";
 export {
   type FileSource,

@@ -13,12 +13,11 @@
  */
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import type { CacheCheck, DecodedCache } from "./cache.ts";
+import { type CacheCheck, type DecodedCache, readFileFully } from "./cache.ts";
 import { FILE_NAMES, type FileRole } from "./checksums.ts";
 import { downloadBytes, type DownloadOptions } from "./download.ts";
 import { DatasetError } from "./errors.ts";
 import { idxProblem } from "./idx.ts";
-import { readFileFully } from "./io.ts";
 import { sha256Hex } from "../_util/hash.ts";
 
 /** Where Debian's `dataset-fashion-mnist` package installs the four `.gz` files. */
@@ -76,7 +75,7 @@ export interface SourcePlaces {
 }
 
 /** A good copy of one file. */
-export interface ResolvedFile {
+interface ResolvedFile {
   /** The decompressed bytes. */
   bytes: Uint8Array;
   /** Where they came from. */
@@ -205,14 +204,7 @@ interface Search {
 }
 
 /** A good copy of the file, and where it was found. */
-interface GoodCopy {
-  kind: SourceKind;
-  path: string;
-  bytes: Uint8Array;
-  gunzipped: boolean;
-  verified: CacheCheck;
-  sha256: string;
-}
+type GoodCopy = Omit<FileSource, "role" | "name" | "bytes"> & { bytes: Uint8Array };
 
 /** (a) The caller's folder: a bad copy there is an error, since it was asked for. */
 async function fromDir(search: Search, places: SourcePlaces): Promise<GoodCopy | undefined> {

@@ -2,12 +2,12 @@
  * Seeded shuffles, validation splits and class-stratified subsets, on typed
  * arrays.
  *
- * The generator is mulberry32 (`src/_util/random.ts`), re-exported here for
+ * The generator is mulberry32 (`src/_util/stats.ts`), re-exported here for
  * the data API. Shuffles are Fisher–Yates.
  *
  * @module
  */
-import { mulberry32 } from "../_util/random.ts";
+import { mulberry32 } from "../_util/stats.ts";
 import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
 import { CLASS_NAMES, NUM_CLASSES } from "./classes.ts";
 import { IMAGE_PIXELS } from "./image_shape.ts";
