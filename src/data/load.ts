@@ -21,7 +21,7 @@ import {
 } from "./checksums.ts";
 import { CLASS_NAMES } from "./classes.ts";
 import { DatasetError } from "./errors.ts";
-import { parseIdxSplit } from "./idx.ts";
+import { type IdxFile, parseIdxSplit } from "./idx.ts";
 import {
   type FileSource,
   FIXTURE_DIR,
@@ -117,7 +117,7 @@ export async function loadFashionMnist(options: LoadOptions = {}): Promise<Fashi
 
   const warnings: string[] = [];
   const files: FileSource[] = [];
-  const bytes = {} as Record<FileRole, Uint8Array>;
+  const idx = {} as Record<FileRole, IdxFile>;
   for (const role of FILE_ROLES) {
     const got = await resolveFile(role, checksums[role], places, warnings);
     if (cache && got.source.kind !== "cache") {
@@ -128,16 +128,11 @@ export async function loadFashionMnist(options: LoadOptions = {}): Promise<Fashi
         );
       });
     }
-    bytes[role] = got.bytes;
+    idx[role] = { bytes: got.bytes, source: got.source.path };
     files.push(got.source);
   }
 
-  const path = (role: FileRole) => files.find((f) => f.role === role)!.path;
-  const split = (images: FileRole, labels: FileRole) =>
-    parseIdxSplit(
-      { bytes: bytes[images], source: path(images) },
-      { bytes: bytes[labels], source: path(labels) },
-    );
+  const split = (images: FileRole, labels: FileRole) => parseIdxSplit(idx[images], idx[labels]);
   const kinds = [...new Set(files.map((f) => f.kind))];
   return {
     train: split("trainImages", "trainLabels"),

@@ -31,9 +31,7 @@ export function permutation(n: number, seed: number): Int32Array {
   for (let i = 0; i < n; i++) out[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    const t = out[i];
-    out[i] = out[j];
-    out[j] = t;
+    [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
 }
@@ -70,8 +68,7 @@ export function take(split: DataSplit, indices: ArrayLike<number>): DataSplit {
 /** Images per class: element `c` counts the images labelled `c`. */
 export function classCounts(split: DataSplit): number[] {
   const counts = new Array<number>(NUM_CLASSES).fill(0);
-  const labels = split.labels;
-  for (let i = 0; i < split.count; i++) counts[labels[i]]++;
+  for (let i = 0; i < split.count; i++) counts[split.labels[i]]++;
   return counts;
 }
 
