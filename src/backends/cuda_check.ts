@@ -49,12 +49,8 @@ export async function checkCudaLibraries(addon: string): Promise<CudaCheck> {
   const libDir = dirname(tfPath);
   const nvidiaDir = nvidiaDirOf(libDir);
   const cuda = await cudaSharedLibraries(nvidiaDir);
-  const rest = await checkSharedLibraries([
-    tfPath,
-    join(libDir, "libtensorflow_framework.so.2"),
-    ...cuda,
-  ]);
-  const checks = [addonCheck, ...rest];
+  const tfLibraries = [tfPath, join(libDir, "libtensorflow_framework.so.2")];
+  const checks = [addonCheck, ...(await checkSharedLibraries([...tfLibraries, ...cuda]))];
   const unresolved = describeUnresolved(checks) ??
     (cuda.length === 0 ? `no CUDA libraries in ${nvidiaDir}` : undefined);
   const missingDriverLibraries = [...new Set(checks.flatMap((c) => c.missingDriver))];
