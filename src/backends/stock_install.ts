@@ -28,7 +28,7 @@ export async function stockInstall(
     const reason = `stock download: ${STOCK_HOST} cannot be reached (${
       err instanceof Error ? err.message : err
     })`;
-    log(`${reason}`);
+    log(reason);
     return reason;
   }
   const require = createRequire(join(packageDir, "package.json"));
