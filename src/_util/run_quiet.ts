@@ -35,13 +35,9 @@ export async function runQuiet(
   options: RunQuietOptions = {},
 ): Promise<QuietRun | undefined> {
   try {
-    const out = await new Deno.Command(command, {
-      args,
-      cwd: options.cwd,
-      env: options.env,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    const { cwd, env } = options;
+    const piped = { stdout: "piped", stderr: "piped" } as const;
+    const out = await new Deno.Command(command, { args, cwd, env, ...piped }).output();
     const dec = new TextDecoder();
     return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
   } catch (err) {
