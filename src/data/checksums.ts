@@ -23,12 +23,7 @@ export const FILE_NAMES: {
 export type FileRole = keyof typeof FILE_NAMES;
 
 /** The roles in load order: training images and labels, then test images and labels. */
-export const FILE_ROLES: readonly FileRole[] = Object.freeze([
-  "trainImages",
-  "trainLabels",
-  "testImages",
-  "testLabels",
-]);
+export const FILE_ROLES: readonly FileRole[] = Object.freeze(Object.keys(FILE_NAMES) as FileRole[]);
 
 /** Expected SHA-256 (lowercase hex, of the decompressed bytes) of each file. */
 export type Checksums = Readonly<Record<FileRole, string>>;
