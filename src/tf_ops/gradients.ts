@@ -153,14 +153,9 @@ function poolAttrs(
   attrs: NamedAttrMap | undefined,
 ): unknown[] | undefined {
   const { filterSize, strides, pad, dimRoundingMode } = (attrs ?? {}) as Record<string, never>;
-  const info = tf.backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const { computePool2DInfo } = tf.backend_util;
+  const shape = x.shape as [number, number, number, number];
+  const info = computePool2DInfo(shape, filterSize, strides, 1, pad, dimRoundingMode);
   if (info.padInfo.type !== "VALID" && info.padInfo.type !== "SAME") return undefined;
   return tfPoolAttrs(
     backend,

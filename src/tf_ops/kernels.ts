@@ -82,7 +82,7 @@ function fusedConv2D(
 ): TensorInfo | TensorInfo[] {
   const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, Tensor>;
   const attrs = args.attrs as NamedAttrMap & Record<string, never>;
-  const { strides, pad, dataFormat, dilations, dimRoundingMode, activation } = attrs;
+  const { strides, pad, dataFormat, dilations, dimRoundingMode: rounding, activation } = attrs;
   const backend = args.backend as unknown as TfjsNodeBackend;
   if (
     !bias || preluActivationWeights || (activation !== "relu" && activation !== "linear") ||
@@ -90,14 +90,9 @@ function fusedConv2D(
   ) {
     return stock(args);
   }
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-  );
+  const xShape = x.shape as [number, number, number, number];
+  const wShape = filter.shape as [number, number, number, number];
+  const info = tf.backend_util.computeConv2DInfo(xShape, wShape, strides, dilations, pad, rounding);
   return backend.executeSingleOutput("_MklNativeFusedConv2D", [
     ...convAttrs(
       backend,
