@@ -12,7 +12,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import type { PinnedWheel } from "./pinned_wheel.ts";
+import type { PinnedWheel } from "./tensorflow_wheel.ts";
 import { SetupError } from "./setup_error.ts";
 import { lastLines, runTool } from "./setup_tools.ts";
 import { exists, isDirectory, writeJsonAtomic } from "../_util/fs.ts";

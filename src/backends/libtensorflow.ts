@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { installNodeUtilShim } from "./node_util_shim.ts";
 import type { BackendLoadOptions, DeviceReport, LoadedBackend, ProbeResult, Tf } from "./types.ts";
 import { exists } from "../_util/fs.ts";
-import type { PinnedWheel } from "./pinned_wheel.ts";
+import type { PinnedWheel } from "./tensorflow_wheel.ts";
 import { CUDA_12_WHEELS } from "./cuda_wheels.ts";
 
 /** The TensorFlow pip wheel a libtensorflow backend is built from by `deno task setup`. */

@@ -13,7 +13,8 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
 import { exists } from "../_util/fs.ts";
 import { sha256Hex } from "../_util/hash.ts";
 import { buildDir, compileBinding, installAddon } from "./binding_build.ts";
@@ -29,7 +30,6 @@ import {
 import { loadInChild } from "./registry.ts";
 import { SetupError } from "./setup_error.ts";
 import { requireTool, TOOLS } from "./setup_tools.ts";
-import { stockInstall } from "./stock_install.ts";
 import {
   downloadWheel,
   extractWheel,
@@ -323,4 +323,46 @@ function readyLine(
   return `ready in ${seconds} s: ${backend} loads; the CUDA libraries are complete ` +
     `(${libraries}) and ${driver}, so it runs on the CPU here and stays unavailable ` +
     `for runs until a GPU is visible${why}`;
+}
+
+/** Host of tfjs-node's stock libtensorflow download. */
+const STOCK_HOST = "https://storage.googleapis.com/";
+
+/**
+ * Route (d): runs tfjs-node's own install script (Node.js runs it), after checking that its host can be
+ * reached; returns why it failed, or `undefined` when it installed.
+ */
+export async function stockInstall(
+  pkg: TfjsNodePackage,
+  packageDir: string,
+  log: (line: string) => void,
+): Promise<string | undefined> {
+  log(`checking whether ${STOCK_HOST} can be reached for tfjs-node's stock download`);
+  try {
+    await fetch(STOCK_HOST, { method: "HEAD", signal: AbortSignal.timeout(5000) });
+  } catch (err) {
+    const reason = `stock download: ${STOCK_HOST} cannot be reached (${
+      err instanceof Error ? err.message : err
+    })`;
+    log(reason);
+    return reason;
+  }
+  const require = createRequire(join(packageDir, "package.json"));
+  const preGypBin = join(dirname(require.resolve("@mapbox/node-pre-gyp/package.json")), "bin");
+  log(`running node scripts/install.js${pkg.gpu ? " gpu download" : ""} in ${packageDir}`);
+  try {
+    const out = await new Deno.Command("node", {
+      args: ["scripts/install.js", ...(pkg.gpu ? ["gpu", "download"] : [])],
+      cwd: packageDir,
+      env: { PATH: `${preGypBin}:${Deno.env.get("PATH") ?? ""}` },
+    }).output();
+    return out.code === 0
+      ? undefined
+      : `stock download: scripts/install.js exited with ${out.code}`;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      return "stock download: needs Node.js (`node`), which is missing";
+    }
+    throw err;
+  }
 }

@@ -12,11 +12,24 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import type { PinnedWheel } from "./pinned_wheel.ts";
 import { SetupError } from "./setup_error.ts";
 import { lastLines, runTool } from "./setup_tools.ts";
 import { isDirectory, isFile } from "../_util/fs.ts";
 import { sha256File } from "../_util/hash.ts";
+
+/** A pip wheel fetched by `deno task setup`, pinned by version, file and SHA-256. */
+export interface PinnedWheel {
+  /** What pip is asked for, e.g. `tensorflow-cpu==2.21.0`. */
+  requirement: string;
+  /** The exact file pip must produce. */
+  file: string;
+  /** Its SHA-256; anything else is deleted and refused. */
+  sha256: string;
+  /** pip's `--python-version`: the wheel's tag, not the Python that runs pip. */
+  pythonVersion: string;
+  /** pip's `--platform`: the wheel's own platform tag (pip does not widen it). */
+  platform: string;
+}
 
 /** A libtensorflow on disk: the two shared libraries and the C API headers. */
 export interface TensorflowLibrary {

@@ -1,7 +1,8 @@
 /**
  * What the four Fashion-MNIST files are: their names, the SHA-256 of their
  * decompressed bytes (so both the official `.gz` files and Debian's
- * recompressed ones verify), and where they are published.
+ * recompressed ones verify), where they are published, and the shape of
+ * their images, which the IDX files, the splits and the tensors all share.
  *
  * @module
  */
@@ -58,3 +59,8 @@ export const FIXTURE_CHECKSUMS: Checksums = Object.freeze({
 export const OFFICIAL_BASE_URLS: readonly string[] = Object.freeze([
   "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
 ]);
+
+/** Image side length in pixels. */
+export const IMAGE_SIZE = 28;
+/** Pixels per image (28 × 28). */
+export const IMAGE_PIXELS = IMAGE_SIZE * IMAGE_SIZE;

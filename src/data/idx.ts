@@ -6,7 +6,7 @@
  * @module
  */
 import { DatasetError } from "./errors.ts";
-import { IMAGE_PIXELS, IMAGE_SIZE } from "./image_shape.ts";
+import { IMAGE_PIXELS, IMAGE_SIZE } from "./checksums.ts";
 import type { DataSplit } from "./split.ts";
 
 /** IDX magic number of an image file: unsigned bytes, 3 dimensions. */

@@ -10,7 +10,7 @@
 import { mulberry32 } from "../_util/stats.ts";
 import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
 import { CLASS_NAMES, NUM_CLASSES } from "./classes.ts";
-import { IMAGE_PIXELS } from "./image_shape.ts";
+import { IMAGE_PIXELS } from "./checksums.ts";
 
 /** Labelled images: `count` images of 784 bytes and their labels. */
 export interface DataSplit {

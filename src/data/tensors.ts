@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { NUM_CLASSES } from "./classes.ts";
-import { IMAGE_PIXELS, IMAGE_SIZE } from "./image_shape.ts";
+import { IMAGE_PIXELS, IMAGE_SIZE } from "./checksums.ts";
 import type { DataSplit } from "./split.ts";
 
 /** How labels are encoded: one-hot float32 `[N,10]`, or class indices int32 `[N]`. */
