@@ -15,8 +15,7 @@ import {
   type TfjsNodePackage,
 } from "./libtensorflow.ts";
 import type { TensorflowLibrary } from "./tensorflow_wheel.ts";
-import { SetupError } from "./setup_error.ts";
-import { lastLines, runTool } from "./setup_tools.ts";
+import { lastLines, runTool, SetupError } from "./setup_tools.ts";
 
 /** One exact text replacement in a tfjs-node binding source file. */
 export interface BindingPatch {

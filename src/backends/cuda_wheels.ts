@@ -13,8 +13,7 @@
  */
 import { basename, dirname, join } from "node:path";
 import type { PinnedWheel } from "./tensorflow_wheel.ts";
-import { SetupError } from "./setup_error.ts";
-import { lastLines, runTool } from "./setup_tools.ts";
+import { lastLines, runTool, SetupError } from "./setup_tools.ts";
 import { exists, isDirectory, writeJsonAtomic } from "../_util/fs.ts";
 
 /**

@@ -28,8 +28,7 @@ import {
   tfjsNodePackageDir,
 } from "./libtensorflow.ts";
 import { loadInChild } from "./registry.ts";
-import { SetupError } from "./setup_error.ts";
-import { requireTool, TOOLS } from "./setup_tools.ts";
+import { requireTool, SetupError, TOOLS } from "./setup_tools.ts";
 import {
   downloadWheel,
   extractWheel,

@@ -1,11 +1,21 @@
 /**
  * The external programs `deno task setup` needs (a C++ compiler, Python and
  * pip): checking that each runs, and running one with its output captured,
- * summarised in a line when it fails.
+ * summarised in a line when it fails; and {@link SetupError}, the error the
+ * steps of setup throw for a reason the user can act on (a missing tool, a
+ * wheel with the wrong checksum, a binding that does not compile).
  *
  * @module
  */
-import { SetupError } from "./setup_error.ts";
+
+/** A setup step failed for a reason the user can act on; the message says how. */
+export class SetupError extends Error {
+  /** @param message What failed, what was expected, and what to do. */
+  constructor(message: string) {
+    super(message);
+    this.name = "SetupError";
+  }
+}
 
 /** A tool setup needs, and how to get it when it is missing. */
 export interface RequiredTool {

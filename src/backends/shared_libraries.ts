@@ -7,8 +7,7 @@
  * @module
  */
 import { basename } from "node:path";
-import { SetupError } from "./setup_error.ts";
-import { runTool } from "./setup_tools.ts";
+import { runTool, SetupError } from "./setup_tools.ts";
 
 /**
  * Libraries that only an NVIDIA driver installs. A CUDA library that needs

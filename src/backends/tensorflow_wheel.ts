@@ -12,8 +12,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { SetupError } from "./setup_error.ts";
-import { lastLines, runTool } from "./setup_tools.ts";
+import { lastLines, runTool, SetupError } from "./setup_tools.ts";
 import { isDirectory, isFile } from "../_util/fs.ts";
 import { sha256File } from "../_util/hash.ts";
 
