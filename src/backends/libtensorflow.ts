@@ -193,21 +193,17 @@ interface NodeBackendLike {
 function nativeDevice(backend: NodeBackendLike, pkg: TfjsNodePackage): DeviceReport {
   const version = backend.binding.TF_Version;
   const patched = backend.binding[BINDING_PATCH_MARKER] === 1 ? { patchedBinding: true } : {};
-  if (backend.isUsingGpuDevice) {
-    return {
-      kind: "gpu",
-      description: `libtensorflow ${version} (CUDA GPU)`,
-      tensorflowVersion: version,
-      ...patched,
-    };
-  }
+  const gpu = backend.isUsingGpuDevice;
+  const fellBack = !gpu && pkg.gpu;
   return {
-    kind: "cpu",
-    description: pkg.gpu
+    kind: gpu ? "gpu" : "cpu",
+    description: gpu
+      ? `libtensorflow ${version} (CUDA GPU)`
+      : fellBack
       ? `libtensorflow ${version} (GPU package, but TensorFlow found no GPU: running on the CPU)`
       : `libtensorflow ${version} (CPU)`,
     tensorflowVersion: version,
-    ...(pkg.gpu ? { fellBackToCpu: true } : {}),
+    ...(fellBack ? { fellBackToCpu: true } : {}),
     ...patched,
   };
 }

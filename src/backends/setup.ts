@@ -155,17 +155,10 @@ async function custom(ctx: SetupContext, tensorflow: string): Promise<RouteOutco
   const id = `custom-${sha256Hex(dir).slice(0, 12)}`;
   await build(ctx, library, join(buildDir(cacheDir, pkg, id), "tfjs_binding.node"));
   if (await ready(ctx, true, "(b)", { strict: true })) return DONE;
-  throw new SetupError(
-    `the addon built against ${dir} does not load${
-      pkg.gpu ? ", or its CUDA libraries are incomplete," : ""
-    } (see above)${
-      pkg.gpu
-        ? `; a pip installation needs them beside it: pip install "${
-          pkg.wheel.requirement.replace("==", "[and-cuda]==")
-        }"`
-        : ""
-    }`,
-  );
+  const cuda = pkg.gpu ? ", or its CUDA libraries are incomplete," : "";
+  const andCuda = pkg.wheel.requirement.replace("==", "[and-cuda]==");
+  const fix = pkg.gpu ? `; a pip installation needs them beside it: pip install "${andCuda}"` : "";
+  throw new SetupError(`the addon built against ${dir} does not load${cuda} (see above)${fix}`);
 }
 
 /** (c) The pinned wheel, downloaded with pip, extracted, and the binding compiled against it. */
@@ -235,15 +228,10 @@ async function ensureRuntimeWheels(ctx: SetupContext, nvidiaDir: string): Promis
     return;
   }
   const paths: string[] = [];
+  const dir = join(cacheDir, "wheels");
   for (const [i, wheel] of wheels.entries()) {
     log(`(c) CUDA ${i + 1}/${wheels.length}: ${wheel.requirement}`);
-    paths.push(
-      await downloadWheel(wheel, {
-        dir: join(cacheDir, "wheels"),
-        python,
-        log: (l) => log(`(c)   ${l}`),
-      }),
-    );
+    paths.push(await downloadWheel(wheel, { dir, python, log: (l) => log(`(c)   ${l}`) }));
   }
   const t0 = performance.now();
   log(`(c) CUDA: unpacking ${wheels.length} wheels into ${nvidiaDir}`);
@@ -295,17 +283,13 @@ async function ready(
   if (!result.device.patchedBinding) {
     log("note: tfjs-node's stock addon cannot call TensorFlow's fused kernels; they stay off");
   }
-  log(readyLine(backend, result.device, cuda, ctx.started));
+  log(readyLine(ctx, result.device, cuda));
   return true;
 }
 
 /** The last line setup prints: what loads, and on which device. */
-function readyLine(
-  backend: string,
-  device: DeviceReport,
-  cuda: CudaCheck | undefined,
-  started: number,
-): string {
+function readyLine(ctx: SetupContext, device: DeviceReport, cuda: CudaCheck | undefined): string {
+  const { backend, started } = ctx;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const libraries = cuda?.versions
     ? `CUDA runtime ${cuda.versions.cudaRuntime}, cuDNN ${cuda.versions.cudnn}, all ${cuda.checked} libraries resolve`
