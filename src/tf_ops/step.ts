@@ -316,11 +316,8 @@ async function readAdamState(
   const moments = saved.slice(1).map((w) => w.tensor);
   const n = weights.length;
   if (moments.length === 2 * n) {
-    return {
-      iterations,
-      m: moments.slice(0, n).map((t) => tf.clone(t)),
-      v: moments.slice(n).map((t) => tf.clone(t)),
-    };
+    const clones = (ts: tf.Tensor[]) => ts.map((t) => tf.clone(t));
+    return { iterations, m: clones(moments.slice(0, n)), v: clones(moments.slice(n)) };
   }
   if (moments.length !== 0) {
     throw new TypeError(`native step: expected 0 or ${2 * n} Adam moments, got ${moments.length}`);
