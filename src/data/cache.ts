@@ -23,7 +23,7 @@
 import { UsageError } from "../_util/usage_error.ts";
 import { join } from "node:path";
 import { type Checksums, FULL_CHECKSUMS } from "./checksums.ts";
-import { writeFileAtomic } from "../_util/fs.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 import { sha256Hex } from "../_util/hash.ts";
 
 /** How a cached file is checked; see the module doc. */
@@ -162,11 +162,8 @@ export class DecodedCache {
     const entry = this.#manifest.files[name];
     const vouched = entry !== undefined && entry.sha256 === expected;
     if (vouched && entry.size !== stat.size) {
-      return await this.#drop(
-        name,
-        path,
-        `expected ${entry.size} bytes (as when it was verified), got ${stat.size}`,
-      );
+      const finding = `expected ${entry.size} bytes (as when it was verified), got ${stat.size}`;
+      return await this.#drop(name, path, finding);
     }
     const bytes = await readFileFully(path);
     if (
@@ -216,18 +213,12 @@ export class DecodedCache {
       delete this.#manifest.files[name];
       await this.#saveManifest().catch(() => {});
     }
-    return {
-      status: "bad",
-      path,
-      problem: `${path}: cached copy refused: ${finding}; ${fate}, taking the next source`,
-    };
+    const problem = `${path}: cached copy refused: ${finding}; ${fate}, taking the next source`;
+    return { status: "bad", path, problem };
   }
 
   #saveManifest(): Promise<void> {
-    return writeFileAtomic(
-      join(this.dir, CACHE_MANIFEST),
-      JSON.stringify(this.#manifest, null, 2) + "\n",
-    );
+    return writeJsonAtomic(join(this.dir, CACHE_MANIFEST), this.#manifest);
   }
 
   /** Removes `.*.tmp` files that a killed process left behind (none are live this long). */

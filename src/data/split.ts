@@ -135,21 +135,14 @@ export interface SubsetOptions {
 function quotas(counts: number[], total: number, options: SubsetOptions): number[] {
   const { size, perClass } = options;
   if ((size === undefined) === (perClass === undefined)) {
-    throw new TypeError(
-      `subset: expected exactly one of size and perClass, got ${
-        size === undefined ? "neither" : "both"
-      }`,
-    );
+    const got = size === undefined ? "neither" : "both";
+    throw new TypeError(`subset: expected exactly one of size and perClass, got ${got}`);
   }
   if (perClass !== undefined) {
     const fewest = Math.min(...counts);
     if (!Number.isInteger(perClass) || perClass < 1 || perClass > fewest) {
-      const c = counts.indexOf(fewest);
-      throw new RangeError(
-        `subset perClass: expected an integer from 1 to ${fewest} (${
-          CLASS_NAMES[c]
-        } has ${fewest} images), got ${perClass}`,
-      );
+      const range = `1 to ${fewest} (${CLASS_NAMES[counts.indexOf(fewest)]} has ${fewest} images)`;
+      throw new RangeError(`subset perClass: expected an integer from ${range}, got ${perClass}`);
     }
     return counts.map(() => perClass);
   }
