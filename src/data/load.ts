@@ -134,20 +134,17 @@ export async function loadFashionMnist(options: LoadOptions = {}): Promise<Fashi
 
   const split = (images: FileRole, labels: FileRole) => parseIdxSplit(idx[images], idx[labels]);
   const kinds = [...new Set(files.map((f) => f.kind))];
+  const place = (f: FileSource) =>
+    f.kind === "download" ? f.path.slice(0, f.path.lastIndexOf("/") + 1) : dirname(f.path);
   return {
     train: split("trainImages", "trainLabels"),
     test: split("testImages", "testLabels"),
     classNames: CLASS_NAMES,
     files,
     warnings,
-    description: kinds.map((kind) => {
-      const places = new Set(
-        files.filter((f) => f.kind === kind).map((f) =>
-          kind === "download" ? f.path.slice(0, f.path.lastIndexOf("/") + 1) : dirname(f.path)
-        ),
-      );
-      return `${kind}: ${[...places].join(", ")}`;
-    }).join("; "),
+    description: kinds.map((kind) =>
+      `${kind}: ${[...new Set(files.filter((f) => f.kind === kind).map(place))].join(", ")}`
+    ).join("; "),
   };
 }
 

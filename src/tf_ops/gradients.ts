@@ -89,10 +89,8 @@ export function installNativeGradients(tf: Tf, options: NativeGradientOptions = 
 export function uninstallNativeGradients(tf: Tf): void {
   for (const name of NATIVE_GRADIENTS) {
     const current = tf.getGradient(name) as Partial<Override> | undefined;
-    if (current?.native && current.stock) {
-      const stock = current.stock;
-      silently(tf, () => tf.registerGradient(stock));
-    }
+    const stock = current?.native ? current.stock : undefined;
+    if (stock) silently(tf, () => tf.registerGradient(stock));
   }
 }
 
