@@ -116,10 +116,9 @@ export async function patchedBindingSources(packageDir: string, dir: string): Pr
     for (const patch of BINDING_PATCHES.filter((p) => p.file === file)) {
       const at = text.indexOf(patch.find);
       if (at < 0 || text.indexOf(patch.find, at + 1) >= 0) {
+        const path = join(packageDir, file);
         throw new SetupError(
-          `${
-            join(packageDir, file)
-          }: expected tfjs-node ${TFJS_NODE.version}'s source, where the patch for ` +
+          `${path}: expected tfjs-node ${TFJS_NODE.version}'s source, where the patch for ` +
             `list attributes applies once; reinstall the pinned package (deno install)`,
         );
       }

@@ -85,16 +85,14 @@ async function wasmDevice(wasmPaths: string): Promise<BackendDevice> {
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT") as boolean;
   const multithread = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT") as boolean;
   const threads = getThreadsCount();
+  const noThreads =
+    " (no threads: the page is not cross-origin isolated or lacks SharedArrayBuffer)";
   return {
     kind: "cpu",
     softwareRenderer: false,
-    description: `WebAssembly (tfjs-backend-wasm ${tf.version_core}): SIMD ${
-      simd ? "on" : "off"
-    }, ${threads} thread${threads === 1 ? "" : "s"}${
-      multithread
-        ? ""
-        : " (no threads: the page is not cross-origin isolated or lacks SharedArrayBuffer)"
-    }`,
+    description:
+      `WebAssembly (tfjs-backend-wasm ${tf.version_core}): SIMD ${simd ? "on" : "off"}, ` +
+      `${threads} thread${threads === 1 ? "" : "s"}${multithread ? "" : noThreads}`,
     wasm: { simd, threads, multithread },
   };
 }
@@ -104,12 +102,11 @@ async function webglDevice(): Promise<BackendDevice> {
   await setBackend("webgl");
   const webgl = webglInfo();
   const software = SOFTWARE.test(webgl.renderer);
+  const note = " (software renderer, not a GPU)";
   return {
     kind: software ? "cpu" : "gpu",
     softwareRenderer: software,
-    description: `${webgl.version}: ${webgl.vendor}, ${webgl.renderer}${
-      software ? " (software renderer, not a GPU)" : ""
-    }`,
+    description: `${webgl.version}: ${webgl.vendor}, ${webgl.renderer}${software ? note : ""}`,
     webgl,
   };
 }

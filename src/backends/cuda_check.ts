@@ -80,13 +80,10 @@ export function describeCudaCheck(check: CudaCheck): string {
   const versions = check.versions
     ? `CUDA runtime ${check.versions.cudaRuntime} and cuDNN ${check.versions.cudnn}`
     : "CUDA libraries";
+  const missing = check.missingDriverLibraries.join(", ");
   const driver = check.versions?.driverCuda
     ? `NVIDIA driver for CUDA ${check.versions.driverCuda}`
-    : `no NVIDIA driver${
-      check.missingDriverLibraries.length
-        ? ` (${check.missingDriverLibraries.join(", ")} missing)`
-        : ""
-    }`;
+    : `no NVIDIA driver${missing ? ` (${missing} missing)` : ""}`;
   return `${versions} in ${check.nvidiaDir}; all ${check.checked} libraries resolve; ${driver}`;
 }
 

@@ -89,11 +89,10 @@ export function oneDnnState(features: readonly string[] | null, variable?: strin
   }
   const triggers = (features ?? []).filter((f) => ONEDNN_DEFAULT_FEATURES.includes(f));
   const enabled = triggers.length > 0;
-  const ignored = variable === undefined || variable === ""
-    ? ""
-    : ` (${ONEDNN_VARIABLE}=${
-      JSON.stringify(variable)
-    } is not 0, 1, true or false, so TensorFlow ignores it)`;
+  const setting = `${ONEDNN_VARIABLE}=${JSON.stringify(variable)}`;
+  const ignored = variable
+    ? ` (${setting} is not 0, 1, true or false, so TensorFlow ignores it)`
+    : "";
   return {
     enabled,
     source: "cpu-default",

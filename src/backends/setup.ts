@@ -203,11 +203,8 @@ async function stock(ctx: SetupContext): Promise<RouteOutcome> {
 
 async function build(ctx: SetupContext, library: TensorflowLibrary, out: string): Promise<void> {
   const { pkg, packageDir, cxx, log } = ctx;
-  log(
-    `compiling ${pkg.npmPackage}'s binding against ${
-      join(library.libDir, library.mainLib)
-    } with ${cxx}`,
-  );
+  const main = join(library.libDir, library.mainLib);
+  log(`compiling ${pkg.npmPackage}'s binding against ${main} with ${cxx}`);
   const t0 = performance.now();
   await compileBinding({ packageDir, library, out, cxx });
   log(`compiled in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${out}`);
@@ -324,9 +321,8 @@ export async function stockInstall(
   try {
     await fetch(STOCK_HOST, { method: "HEAD", signal: AbortSignal.timeout(5000) });
   } catch (err) {
-    const reason = `stock download: ${STOCK_HOST} cannot be reached (${
-      err instanceof Error ? err.message : err
-    })`;
+    const why = err instanceof Error ? err.message : err;
+    const reason = `stock download: ${STOCK_HOST} cannot be reached (${why})`;
     log(reason);
     return reason;
   }

@@ -143,11 +143,8 @@ export async function downloadWheel(
     return path;
   }
   await Deno.mkdir(dir, { recursive: true });
-  log(
-    `wheel: ${python} -m pip download --no-deps ${pin.requirement} (${pin.platform}, cp${
-      pin.pythonVersion.replace(".", "")
-    })`,
-  );
+  const tags = `${pin.platform}, cp${pin.pythonVersion.replace(".", "")}`;
+  log(`wheel: ${python} -m pip download --no-deps ${pin.requirement} (${tags})`);
   const out = await runTool(python, [
     ...["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--only-binary=:all:"],
     ...[

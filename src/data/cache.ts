@@ -55,10 +55,10 @@ export function defaultCacheDir(inputs: CacheDirInputs): string {
   const { xdgCacheHome, home } = inputs;
   if (xdgCacheHome && xdgCacheHome.startsWith("/")) return join(xdgCacheHome, "fmnist-bench");
   if (home) return join(home, ".cache", "fmnist-bench");
+  const xdg = xdgCacheHome ? `XDG_CACHE_HOME=${JSON.stringify(xdgCacheHome)} and ` : "";
   throw new UsageError(
-    `cache folder: expected XDG_CACHE_HOME (an absolute path) or HOME, got ${
-      xdgCacheHome ? `XDG_CACHE_HOME=${JSON.stringify(xdgCacheHome)} and ` : ""
-    }no HOME; set one of them, or name a cache folder`,
+    `cache folder: expected XDG_CACHE_HOME (an absolute path) or HOME, got ${xdg}no HOME; ` +
+      "set one of them, or name a cache folder",
   );
 }
 

@@ -97,9 +97,8 @@ export async function loadFashionMnist(options: LoadOptions = {}): Promise<Fashi
     });
     if (!stat?.isDirectory) {
       throw new DatasetError(
-        `${options.dir}: expected a folder holding the Fashion-MNIST files, but ${
-          stat ? "it is not a folder" : "it does not exist"
-        }; check the path`,
+        `${options.dir}: expected a folder holding the Fashion-MNIST files, but ` +
+          `${stat ? "it is not a folder" : "it does not exist"}; check the path`,
       );
     }
   }

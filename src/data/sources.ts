@@ -102,12 +102,9 @@ export function decompress(raw: Uint8Array, source: string, fix: string): {
     // A plain Uint8Array view (node's Buffer subclass compares unequal to one).
     return { bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), gunzipped: true };
   } catch (err) {
-    throw new DatasetError(
-      `${source}: expected gzip data, but it does not decompress (${
-        (err as Error).message
-      }); ${fix}`,
-      { cause: err },
-    );
+    const why = (err as Error).message;
+    const message = `${source}: expected gzip data, but it does not decompress (${why}); ${fix}`;
+    throw new DatasetError(message, { cause: err });
   }
 }
 
