@@ -15,7 +15,7 @@
  */
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { exists } from "../_util/fs.ts";
+import { exists, unlessNotFound } from "../_util/fs.ts";
 import { sha256Hex } from "../_util/hash.ts";
 import { buildDir, compileBinding, installAddon } from "./binding_build.ts";
 import { checkCudaLibraries, type CudaCheck, describeCudaCheck } from "./cuda_check.ts";
@@ -329,19 +329,12 @@ export async function stockInstall(
   const require = createRequire(join(packageDir, "package.json"));
   const preGypBin = join(dirname(require.resolve("@mapbox/node-pre-gyp/package.json")), "bin");
   log(`running node scripts/install.js${pkg.gpu ? " gpu download" : ""} in ${packageDir}`);
-  try {
-    const out = await new Deno.Command("node", {
-      args: ["scripts/install.js", ...(pkg.gpu ? ["gpu", "download"] : [])],
-      cwd: packageDir,
-      env: { PATH: `${preGypBin}:${Deno.env.get("PATH") ?? ""}` },
-    }).output();
-    return out.code === 0
-      ? undefined
-      : `stock download: scripts/install.js exited with ${out.code}`;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      return "stock download: needs Node.js (`node`), which is missing";
-    }
-    throw err;
-  }
+  const node = new Deno.Command("node", {
+    args: ["scripts/install.js", ...(pkg.gpu ? ["gpu", "download"] : [])],
+    cwd: packageDir,
+    env: { PATH: `${preGypBin}:${Deno.env.get("PATH") ?? ""}` },
+  });
+  const out = await unlessNotFound(() => node.output());
+  if (!out) return "stock download: needs Node.js (`node`), which is missing";
+  return out.code === 0 ? undefined : `stock download: scripts/install.js exited with ${out.code}`;
 }

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { unlessNotFound } from "../_util/fs.ts";
 
 /** A setup step failed for a reason the user can act on; the message says how. */
 export class SetupError extends Error {
@@ -56,12 +57,7 @@ export async function requireTool(
   command = tool.command,
   why = "",
 ): Promise<void> {
-  let ok = false;
-  try {
-    ok = (await runTool(command, tool.versionArgs)).code === 0;
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
+  const ok = (await unlessNotFound(() => runTool(command, tool.versionArgs)))?.code === 0;
   if (!ok) {
     const label = tool.versionArgs[0] === "-m"
       ? `${command} ${tool.versionArgs.slice(0, 2).join(" ")}`

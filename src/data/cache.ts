@@ -23,7 +23,7 @@
 import { UsageError } from "../_util/usage_error.ts";
 import { join } from "node:path";
 import { type Checksums, FULL_CHECKSUMS } from "./checksums.ts";
-import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
+import { unlessNotFound, writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 import { sha256Hex } from "../_util/hash.ts";
 
 /** How a cached file is checked; see the module doc. */
@@ -152,13 +152,8 @@ export class DecodedCache {
    */
   async lookup(name: string, expected: string, check: CacheCheck): Promise<CacheLookup> {
     const path = join(this.dir, name);
-    let stat: Deno.FileInfo;
-    try {
-      stat = await Deno.stat(path);
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) return { status: "miss", path };
-      throw err;
-    }
+    const stat = await unlessNotFound(() => Deno.stat(path));
+    if (!stat) return { status: "miss", path };
     const entry = this.#manifest.files[name];
     const vouched = entry !== undefined && entry.sha256 === expected;
     if (vouched && entry.size !== stat.size) {

@@ -10,6 +10,7 @@
  * @module
  */
 import { dirname } from "node:path";
+import { unlessNotFound } from "../_util/fs.ts";
 import { type CacheCheck, DecodedCache, decodedCacheDir } from "./cache.ts";
 import {
   type Checksums,
@@ -89,15 +90,12 @@ export interface FashionMnist {
  *   the three fixes); or when the files do not parse.
  */
 export async function loadFashionMnist(options: LoadOptions = {}): Promise<FashionMnist> {
-  const checksums = options.checksums ?? FULL_CHECKSUMS;
-  if (options.dir !== undefined) {
-    const stat = await Deno.stat(options.dir).catch((err) => {
-      if (err instanceof Deno.errors.NotFound) return undefined;
-      throw err;
-    });
+  const { dir, checksums = FULL_CHECKSUMS } = options;
+  if (dir !== undefined) {
+    const stat = await unlessNotFound(() => Deno.stat(dir));
     if (!stat?.isDirectory) {
       throw new DatasetError(
-        `${options.dir}: expected a folder holding the Fashion-MNIST files, but ` +
+        `${dir}: expected a folder holding the Fashion-MNIST files, but ` +
           `${stat ? "it is not a folder" : "it does not exist"}; check the path`,
       );
     }
@@ -106,7 +104,7 @@ export async function loadFashionMnist(options: LoadOptions = {}): Promise<Fashi
     ? undefined
     : await DecodedCache.open(decodedCacheDir(options.cacheDir, checksums));
   const places: SourcePlaces = {
-    dir: options.dir,
+    dir,
     cache,
     cacheCheck: options.cacheCheck ?? "sha256",
     systemDir: options.systemDir === undefined ? SYSTEM_DIR : options.systemDir,

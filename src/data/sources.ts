@@ -19,6 +19,7 @@ import { downloadBytes, type DownloadOptions } from "./download.ts";
 import { DatasetError } from "./errors.ts";
 import { idxProblem } from "./idx.ts";
 import { sha256Hex } from "../_util/hash.ts";
+import { unlessNotFound } from "../_util/fs.ts";
 
 /** Where Debian's `dataset-fashion-mnist` package installs the four `.gz` files. */
 export const SYSTEM_DIR = "/usr/share/datasets/fashion-mnist";
@@ -121,13 +122,8 @@ async function readFromDir(
 ): Promise<{ path: string; bytes: Uint8Array; gunzipped: boolean } | undefined> {
   for (const file of [name, `${name}.gz`]) {
     const path = join(dir, file);
-    let raw: Uint8Array;
-    try {
-      raw = await readFileFully(path);
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) continue;
-      throw err;
-    }
+    const raw = await unlessNotFound(() => readFileFully(path));
+    if (!raw) continue;
     return { path, ...decompress(raw, path, fix) };
   }
   return undefined;
