@@ -23,6 +23,16 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** What `read` gives, or `undefined` where it fails because nothing is at its path. */
+export async function unlessNotFound<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}
+
 /** Whether `path` is a file (following links); false where it cannot be read. */
 export async function isFile(path: string): Promise<boolean> {
   return (await Deno.stat(path).catch(() => undefined))?.isFile ?? false;
@@ -69,13 +79,8 @@ export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
  * @throws {TypeError} `PATH: not valid JSON (…)` for a file that does not parse.
  */
 export async function readJsonIfExists(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
+  const text = await unlessNotFound(() => Deno.readTextFile(path));
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -16,15 +16,11 @@ export function schemaProblems(schema: object, value: unknown, most = 5): string
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
   const validate = ajv.compile(schema);
   if (validate(value)) return [];
-  return (validate.errors ?? []).slice(0, most).map((e) =>
-    `${e.instancePath || "/"} ${e.message}${
-      e.params && "allowedValue" in e.params
-        ? ` (${JSON.stringify(e.params.allowedValue)})`
-        : e.params && "allowedValues" in e.params
-        ? ` (${JSON.stringify(e.params.allowedValues)})`
-        : e.params && "additionalProperty" in e.params
-        ? ` (${JSON.stringify(e.params.additionalProperty)})`
-        : ""
-    }`
-  );
+  const shown = ["allowedValue", "allowedValues", "additionalProperty"];
+  return (validate.errors ?? []).slice(0, most).map((e) => {
+    const params = e.params as Record<string, unknown> | undefined;
+    const key = shown.find((k) => params && k in params);
+    const detail = key ? ` (${JSON.stringify(params![key])})` : "";
+    return `${e.instancePath || "/"} ${e.message}${detail}`;
+  });
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { unlessNotFound } from "./fs.ts";
 
 /** What a program printed and how it exited. */
 export interface QuietRun {
@@ -34,18 +35,12 @@ export async function runQuiet(
   args: string[],
   options: RunQuietOptions = {},
 ): Promise<QuietRun | undefined> {
-  try {
-    const out = await new Deno.Command(command, {
-      args,
-      cwd: options.cwd,
-      env: options.env,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
+  const { cwd, env } = options;
+  const piped = { stdout: "piped", stderr: "piped" } as const;
+  const out = await unlessNotFound(() =>
+    new Deno.Command(command, { args, cwd, env, ...piped }).output()
+  );
+  if (!out) return undefined;
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }

@@ -30,9 +30,7 @@ export function parsePositiveInt(flag: string, value: string): number {
   const trimmed = value.trim();
   const n = Number(trimmed);
   if (trimmed === "" || !Number.isInteger(n) || n <= 0) {
-    throw new UsageError(
-      `${flag}: expected a positive integer, got ${JSON.stringify(value)}`,
-    );
+    throw new UsageError(`${flag}: expected a positive integer, got ${JSON.stringify(value)}`);
   }
   return n;
 }

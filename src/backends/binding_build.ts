@@ -15,8 +15,7 @@ import {
   type TfjsNodePackage,
 } from "./libtensorflow.ts";
 import type { TensorflowLibrary } from "./tensorflow_wheel.ts";
-import { SetupError } from "./setup_error.ts";
-import { lastLines, runTool } from "./setup_tools.ts";
+import { lastLines, runTool, SetupError } from "./setup_tools.ts";
 
 /** One exact text replacement in a tfjs-node binding source file. */
 export interface BindingPatch {
@@ -117,10 +116,9 @@ export async function patchedBindingSources(packageDir: string, dir: string): Pr
     for (const patch of BINDING_PATCHES.filter((p) => p.file === file)) {
       const at = text.indexOf(patch.find);
       if (at < 0 || text.indexOf(patch.find, at + 1) >= 0) {
+        const path = join(packageDir, file);
         throw new SetupError(
-          `${
-            join(packageDir, file)
-          }: expected tfjs-node ${TFJS_NODE.version}'s source, where the patch for ` +
+          `${path}: expected tfjs-node ${TFJS_NODE.version}'s source, where the patch for ` +
             `list attributes applies once; reinstall the pinned package (deno install)`,
         );
       }
@@ -160,23 +158,13 @@ export async function compileBinding(options: CompileOptions): Promise<void> {
   await Deno.mkdir(dirname(out), { recursive: true });
   const sourceDir = `${tmp}-src`;
   const sources = await patchedBindingSources(packageDir, sourceDir);
+  const includes = [napiInclude, library.includeDir, packageDir, join(packageDir, "binding")];
   const args = [
-    "-O2",
-    "-shared",
-    "-fPIC",
-    "-std=c++17",
-    "-DNAPI_VERSION=8",
-    `-I${napiInclude}`,
-    `-I${library.includeDir}`,
-    `-I${packageDir}`,
-    `-I${join(packageDir, "binding")}`,
+    ...["-O2", "-shared", "-fPIC", "-std=c++17", "-DNAPI_VERSION=8"],
+    ...includes.map((dir) => `-I${dir}`),
     ...sources,
-    `-L${library.libDir}`,
-    `-l:${library.mainLib}`,
-    `-l:${library.frameworkLib}`,
-    `-Wl,-rpath,${library.libDir}`,
-    "-o",
-    tmp,
+    ...[`-L${library.libDir}`, `-l:${library.mainLib}`, `-l:${library.frameworkLib}`],
+    ...[`-Wl,-rpath,${library.libDir}`, "-o", tmp],
   ];
   const result = await runTool(cxx, args).finally(() =>
     Deno.remove(sourceDir, { recursive: true }).catch(() => {})

@@ -85,16 +85,14 @@ async function wasmDevice(wasmPaths: string): Promise<BackendDevice> {
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT") as boolean;
   const multithread = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT") as boolean;
   const threads = getThreadsCount();
+  const noThreads =
+    " (no threads: the page is not cross-origin isolated or lacks SharedArrayBuffer)";
   return {
     kind: "cpu",
     softwareRenderer: false,
-    description: `WebAssembly (tfjs-backend-wasm ${tf.version_core}): SIMD ${
-      simd ? "on" : "off"
-    }, ${threads} thread${threads === 1 ? "" : "s"}${
-      multithread
-        ? ""
-        : " (no threads: the page is not cross-origin isolated or lacks SharedArrayBuffer)"
-    }`,
+    description:
+      `WebAssembly (tfjs-backend-wasm ${tf.version_core}): SIMD ${simd ? "on" : "off"}, ` +
+      `${threads} thread${threads === 1 ? "" : "s"}${multithread ? "" : noThreads}`,
     wasm: { simd, threads, multithread },
   };
 }
@@ -104,12 +102,11 @@ async function webglDevice(): Promise<BackendDevice> {
   await setBackend("webgl");
   const webgl = webglInfo();
   const software = SOFTWARE.test(webgl.renderer);
+  const note = " (software renderer, not a GPU)";
   return {
     kind: software ? "cpu" : "gpu",
     softwareRenderer: software,
-    description: `${webgl.version}: ${webgl.vendor}, ${webgl.renderer}${
-      software ? " (software renderer, not a GPU)" : ""
-    }`,
+    description: `${webgl.version}: ${webgl.vendor}, ${webgl.renderer}${software ? note : ""}`,
     webgl,
   };
 }
@@ -137,8 +134,7 @@ async function webgpuDevice(): Promise<BackendDevice> {
   const software = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true ||
     SOFTWARE.test(Object.values(webgpu).join(" "));
   await setBackend("webgpu");
-  const words = [webgpu.vendor, webgpu.architecture, webgpu.device, webgpu.description]
-    .filter(Boolean).join(", ") || "adapter info not given";
+  const words = Object.values(webgpu).filter(Boolean).join(", ") || "adapter info not given";
   return {
     kind: software ? "cpu" : "gpu",
     softwareRenderer: software,
@@ -148,12 +144,9 @@ async function webgpuDevice(): Promise<BackendDevice> {
 }
 
 async function setBackend(name: string): Promise<void> {
-  let ok = false;
-  try {
-    ok = await tf.setBackend(name);
-  } catch (err) {
-    throw new Error(`tf.setBackend("${name}") failed: ${(err as Error).message}`);
-  }
+  const ok = await tf.setBackend(name).catch((err: Error) => {
+    throw new Error(`tf.setBackend("${name}") failed: ${err.message}`);
+  });
   if (!ok) throw new Error(`tf.setBackend("${name}") failed: the browser cannot run it`);
   await tf.ready();
 }
@@ -165,7 +158,7 @@ function webglInfo(): { vendor: string; renderer: string; version: string } {
   }).OffscreenCanvas;
   const canvas = new Offscreen(1, 1);
   const gl = (canvas.getContext("webgl2") ?? canvas.getContext("webgl")) as
-    | (WebGLRenderingContextLike & { getParameter(p: number): unknown })
+    | { getExtension(name: string): unknown; getParameter(p: number): unknown }
     | null;
   if (!gl) return { vendor: "unknown", renderer: "unknown", version: "unknown" };
   const ext = gl.getExtension("WEBGL_debug_renderer_info") as
@@ -176,8 +169,4 @@ function webglInfo(): { vendor: string; renderer: string; version: string } {
     renderer: String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(0x1f01)),
     version: String(gl.getParameter(0x1f02)),
   };
-}
-
-interface WebGLRenderingContextLike {
-  getExtension(name: string): unknown;
 }

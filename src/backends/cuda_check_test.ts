@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { checkCudaLibraries, describeCudaCheck } from "./cuda_check.ts";
+import {
+  checkCudaLibraries,
+  cudaVersionString,
+  cudnnVersionString,
+  describeCudaCheck,
+} from "./cuda_check.ts";
 import { runTool } from "./setup_tools.ts";
 import { withTempDir } from "../_util/testing.ts";
 
@@ -72,4 +77,11 @@ Deno.test("checkCudaLibraries says so when the nvidia/ folder is missing", async
     const check = await checkCudaLibraries(addon);
     assert.equal(check.unresolved, `no CUDA libraries in ${join(dir, "libtensorflow", "nvidia")}`);
   });
+});
+
+Deno.test("CUDA's and cuDNN's integer versions read as dotted versions", () => {
+  assert.equal(cudaVersionString(12090), "12.9");
+  assert.equal(cudaVersionString(13000), "13.0");
+  assert.equal(cudnnVersionString(92800), "9.28.0");
+  assert.equal(cudnnVersionString(90301), "9.3.1");
 });

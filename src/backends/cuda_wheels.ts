@@ -12,9 +12,8 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import type { PinnedWheel } from "./pinned_wheel.ts";
-import { SetupError } from "./setup_error.ts";
-import { lastLines, runTool } from "./setup_tools.ts";
+import type { PinnedWheel } from "./tensorflow_wheel.ts";
+import { lastLines, runTool, SetupError } from "./setup_tools.ts";
 import { exists, isDirectory, writeJsonAtomic } from "../_util/fs.ts";
 
 /**
@@ -22,80 +21,23 @@ import { exists, isDirectory, writeJsonAtomic } from "../_util/fs.ts";
  * 2026-11-30 (`pip install --dry-run --report R "tensorflow[and-cuda]==2.21.0"`):
  * one pin per `Requires-Dist` of that extra, with the file pip chose.
  */
-export const CUDA_12_WHEELS: readonly PinnedWheel[] = Object.freeze([
-  cuda(
-    "nvidia-cublas-cu12",
-    "12.9.3.13",
-    "manylinux_2_27_x86_64",
-    "d7d51055f161b317c7105ddaae90e71eda059026074ffef93cf7cde2886bfe72",
-  ),
-  cuda(
-    "nvidia-cuda-cupti-cu12",
-    "12.9.79",
-    "manylinux_2_25_x86_64",
-    "096bcf334f13e1984ba36685ad4c1d6347db214de03dbb6eebb237b41d9d934f",
-  ),
-  cuda(
-    "nvidia-cuda-nvcc-cu12",
-    "12.9.86",
-    "manylinux2010_x86_64.manylinux_2_12_x86_64",
-    "5d6a0d32fdc7ea39917c20065614ae93add6f577d840233237ff08e9a38f58f0",
-  ),
-  cuda(
-    "nvidia-cuda-nvrtc-cu12",
-    "12.9.86",
-    "manylinux2010_x86_64.manylinux_2_12_x86_64",
-    "210cf05005a447e29214e9ce50851e83fc5f4358df8b453155d5e1918094dcb4",
-  ),
-  cuda(
-    "nvidia-cuda-runtime-cu12",
-    "12.9.79",
-    "manylinux2014_x86_64.manylinux_2_17_x86_64",
-    "25bba2dfb01d48a9b59ca474a1ac43c6ebf7011f1b0b8cc44f54eb6ac48a96c3",
-  ),
-  cuda(
-    "nvidia-cudnn-cu12",
-    "9.28.0.42",
-    "manylinux_2_27_x86_64",
-    "9ff58b7f36dacd0a93e89f8f2957b52466889217963701daa15e577317cfa375",
-  ),
-  cuda(
-    "nvidia-cufft-cu12",
-    "11.4.1.4",
-    "manylinux2014_x86_64.manylinux_2_17_x86_64",
-    "c67884f2a7d276b4b80eb56a79322a95df592ae5e765cf1243693365ccab4e28",
-  ),
-  cuda(
-    "nvidia-curand-cu12",
-    "10.3.10.19",
-    "manylinux_2_27_x86_64",
-    "49b274db4780d421bd2ccd362e1415c13887c53c214f0d4b761752b8f9f6aa1e",
-  ),
-  cuda(
-    "nvidia-cusolver-cu12",
-    "11.7.5.82",
-    "manylinux_2_27_x86_64",
-    "15da72d1340d29b5b3cf3fd100e3cd53421dde36002eda6ed93811af63c40d88",
-  ),
-  cuda(
-    "nvidia-cusparse-cu12",
-    "12.5.10.65",
-    "manylinux2014_x86_64.manylinux_2_17_x86_64",
-    "73060ce019ac064a057267c585bf1fd5a353734151f87472ff02b2c5c9984e78",
-  ),
-  cuda(
-    "nvidia-nccl-cu12",
-    "2.32.3",
-    "manylinux_2_27_x86_64",
-    "bb94b2348e4861d5e8aa00b36c3d12d9bdf9c6369b82cbb723de0b582280a21c",
-  ),
-  cuda(
-    "nvidia-nvjitlink-cu12",
-    "12.9.86",
-    "manylinux2010_x86_64.manylinux_2_12_x86_64",
-    "e3f1171dbdc83c5932a45f0f4c99180a70de9bd2718c1ab77d14104f6d7147f9",
-  ),
-]);
+export const CUDA_12_WHEELS: readonly PinnedWheel[] = Object.freeze(
+  // name, version, platform tag(s), SHA-256
+  `
+nvidia-cublas-cu12       12.9.3.13  manylinux_2_27_x86_64                      d7d51055f161b317c7105ddaae90e71eda059026074ffef93cf7cde2886bfe72
+nvidia-cuda-cupti-cu12   12.9.79    manylinux_2_25_x86_64                      096bcf334f13e1984ba36685ad4c1d6347db214de03dbb6eebb237b41d9d934f
+nvidia-cuda-nvcc-cu12    12.9.86    manylinux2010_x86_64.manylinux_2_12_x86_64 5d6a0d32fdc7ea39917c20065614ae93add6f577d840233237ff08e9a38f58f0
+nvidia-cuda-nvrtc-cu12   12.9.86    manylinux2010_x86_64.manylinux_2_12_x86_64 210cf05005a447e29214e9ce50851e83fc5f4358df8b453155d5e1918094dcb4
+nvidia-cuda-runtime-cu12 12.9.79    manylinux2014_x86_64.manylinux_2_17_x86_64 25bba2dfb01d48a9b59ca474a1ac43c6ebf7011f1b0b8cc44f54eb6ac48a96c3
+nvidia-cudnn-cu12        9.28.0.42  manylinux_2_27_x86_64                      9ff58b7f36dacd0a93e89f8f2957b52466889217963701daa15e577317cfa375
+nvidia-cufft-cu12        11.4.1.4   manylinux2014_x86_64.manylinux_2_17_x86_64 c67884f2a7d276b4b80eb56a79322a95df592ae5e765cf1243693365ccab4e28
+nvidia-curand-cu12       10.3.10.19 manylinux_2_27_x86_64                      49b274db4780d421bd2ccd362e1415c13887c53c214f0d4b761752b8f9f6aa1e
+nvidia-cusolver-cu12     11.7.5.82  manylinux_2_27_x86_64                      15da72d1340d29b5b3cf3fd100e3cd53421dde36002eda6ed93811af63c40d88
+nvidia-cusparse-cu12     12.5.10.65 manylinux2014_x86_64.manylinux_2_17_x86_64 73060ce019ac064a057267c585bf1fd5a353734151f87472ff02b2c5c9984e78
+nvidia-nccl-cu12         2.32.3     manylinux_2_27_x86_64                      bb94b2348e4861d5e8aa00b36c3d12d9bdf9c6369b82cbb723de0b582280a21c
+nvidia-nvjitlink-cu12    12.9.86    manylinux2010_x86_64.manylinux_2_12_x86_64 e3f1171dbdc83c5932a45f0f4c99180a70de9bd2718c1ab77d14104f6d7147f9
+`.trim().split("\n").map((row) => cuda(...(row.split(/ +/) as [string, string, string, string]))),
+);
 
 /** A pin of a `py3-none` NVIDIA wheel; `tags` is the file's platform tag(s). */
 function cuda(name: string, version: string, tags: string, sha256: string): PinnedWheel {

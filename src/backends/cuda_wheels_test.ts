@@ -8,9 +8,8 @@ import {
   installCudaLibraries,
 } from "./cuda_wheels.ts";
 import { TFJS_NODE_GPU } from "./libtensorflow.ts";
-import type { PinnedWheel } from "./pinned_wheel.ts";
-import { runTool } from "./setup_tools.ts";
-import { SetupError } from "./setup_error.ts";
+import type { PinnedWheel } from "./tensorflow_wheel.ts";
+import { runTool, SetupError } from "./setup_tools.ts";
 import { listTree, withTempDir } from "../_util/testing.ts";
 import { isFile } from "../_util/fs.ts";
 import { cacheDirFromEnv } from "../cli/_cli.ts";

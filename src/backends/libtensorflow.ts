@@ -12,9 +12,9 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { installNodeUtilShim } from "./node_util_shim.ts";
-import type { DeviceReport, LoadedBackend, ProbeResult, Tf } from "./types.ts";
+import type { BackendLoadOptions, DeviceReport, LoadedBackend, ProbeResult, Tf } from "./types.ts";
 import { exists } from "../_util/fs.ts";
-import type { PinnedWheel } from "./pinned_wheel.ts";
+import type { PinnedWheel } from "./tensorflow_wheel.ts";
 import { CUDA_12_WHEELS } from "./cuda_wheels.ts";
 
 /** The TensorFlow pip wheel a libtensorflow backend is built from by `deno task setup`. */
@@ -40,19 +40,27 @@ export interface TfjsNodePackage {
   runtimeWheels: readonly PinnedWheel[];
 }
 
+/** TensorFlow 2.21.0's wheel `project` for CPython 3.11 on x86-64 Linux. */
+function tensorflowWheel(project: string, sha256: string): WheelPin {
+  return {
+    requirement: `${project}==2.21.0`,
+    file: `${project.replace("-", "_")}-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl`,
+    sha256,
+    tensorflowVersion: "2.21.0",
+    pythonVersion: "3.11",
+    platform: "manylinux_2_27_x86_64",
+  };
+}
+
 /** tfjs-node (CPU), built against the `tensorflow-cpu` wheel. */
 export const TFJS_NODE: TfjsNodePackage = {
   npmPackage: "@tensorflow/tfjs-node",
   version: "4.22.0",
   gpu: false,
-  wheel: {
-    requirement: "tensorflow-cpu==2.21.0",
-    file: "tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl",
-    sha256: "2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c",
-    tensorflowVersion: "2.21.0",
-    pythonVersion: "3.11",
-    platform: "manylinux_2_27_x86_64",
-  },
+  wheel: tensorflowWheel(
+    "tensorflow-cpu",
+    "2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c",
+  ),
   runtimeWheels: [],
 };
 
@@ -61,14 +69,10 @@ export const TFJS_NODE_GPU: TfjsNodePackage = {
   npmPackage: "@tensorflow/tfjs-node-gpu",
   version: "4.22.0",
   gpu: true,
-  wheel: {
-    requirement: "tensorflow==2.21.0",
-    file: "tensorflow-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl",
-    sha256: "9056fbc9ba04235810b71ae6cbd958a196e8804fb53bbcffbf3e23b56155f124",
-    tensorflowVersion: "2.21.0",
-    pythonVersion: "3.11",
-    platform: "manylinux_2_27_x86_64",
-  },
+  wheel: tensorflowWheel(
+    "tensorflow",
+    "9056fbc9ba04235810b71ae6cbd958a196e8804fb53bbcffbf3e23b56155f124",
+  ),
   runtimeWheels: CUDA_12_WHEELS,
 };
 
@@ -110,39 +114,22 @@ export async function probeLibtensorflow(
   const dir = tfjsNodePackageDir(pkg);
   const addon = dir === undefined ? undefined : addonPath(dir);
   const built = addon !== undefined && (await exists(addon));
+  const unavailable = (reason: string): ProbeResult => ({ name, available: false, reason });
   if (pkg.gpu && !(await exists(NVIDIA_DRIVER_FILE))) {
     return {
-      name,
-      available: false,
-      reason:
+      ...unavailable(
         `no NVIDIA driver (${NVIDIA_DRIVER_FILE} is missing), so TensorFlow would fall back to the CPU`,
+      ),
       ...(built ? { wouldFallBack: true } : {}),
     };
   }
   if (addon === undefined) {
-    return {
-      name,
-      available: false,
-      reason: `npm package ${pkg.npmPackage} is not installed; run \`deno install\``,
-    };
+    return unavailable(`npm package ${pkg.npmPackage} is not installed; run \`deno install\``);
   }
   if (!built) {
-    return {
-      name,
-      available: false,
-      reason: `native addon not built (${addon} is missing); run \`${setupCmd}\``,
-    };
+    return unavailable(`native addon not built (${addon} is missing); run \`${setupCmd}\``);
   }
   return { name, available: true, reason: `native addon at ${addon}` };
-}
-
-/** Options for {@link loadLibtensorflow}. */
-export interface LoadNativeOptions {
-  /**
-   * Silence libtensorflow's start-up log lines by setting
-   * `TF_CPP_MIN_LOG_LEVEL=2` before the library loads. Default `true`.
-   */
-  quiet?: boolean;
 }
 
 /**
@@ -157,9 +144,8 @@ export async function loadLibtensorflow(
   name: "tensorflow" | "tensorflow-gpu",
   pkg: TfjsNodePackage,
   importPackage: () => Promise<unknown>,
-  options: LoadNativeOptions = {},
+  options: BackendLoadOptions = {},
 ): Promise<LoadedBackend> {
-  const { quiet = true } = options;
   const tf: Tf = await import("@tensorflow/tfjs");
   const held = tf.findBackend("tensorflow") as unknown as NodeBackendLike | null;
   if (held && held.isGPUPackage !== pkg.gpu) {
@@ -176,7 +162,8 @@ export async function loadLibtensorflow(
     );
   }
   if (!held) {
-    if (quiet) Deno.env.set("TF_CPP_MIN_LOG_LEVEL", "2");
+    // Without tfLog, libtensorflow's start-up log lines are silenced before the library loads.
+    if (!options.tfLog) Deno.env.set("TF_CPP_MIN_LOG_LEVEL", "2");
     installNodeUtilShim();
     await importPackage();
   }
@@ -206,21 +193,17 @@ interface NodeBackendLike {
 function nativeDevice(backend: NodeBackendLike, pkg: TfjsNodePackage): DeviceReport {
   const version = backend.binding.TF_Version;
   const patched = backend.binding[BINDING_PATCH_MARKER] === 1 ? { patchedBinding: true } : {};
-  if (backend.isUsingGpuDevice) {
-    return {
-      kind: "gpu",
-      description: `libtensorflow ${version} (CUDA GPU)`,
-      tensorflowVersion: version,
-      ...patched,
-    };
-  }
+  const gpu = backend.isUsingGpuDevice;
+  const fellBack = !gpu && pkg.gpu;
   return {
-    kind: "cpu",
-    description: pkg.gpu
+    kind: gpu ? "gpu" : "cpu",
+    description: gpu
+      ? `libtensorflow ${version} (CUDA GPU)`
+      : fellBack
       ? `libtensorflow ${version} (GPU package, but TensorFlow found no GPU: running on the CPU)`
       : `libtensorflow ${version} (CPU)`,
     tensorflowVersion: version,
-    ...(pkg.gpu ? { fellBackToCpu: true } : {}),
+    ...(fellBack ? { fellBackToCpu: true } : {}),
     ...patched,
   };
 }

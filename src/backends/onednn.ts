@@ -18,29 +18,15 @@
  * The vector extensions recorded with every result, by their `/proc/cpuinfo`
  * flag names: the ones TensorFlow's and oneDNN's kernel choice depends on.
  */
-export const CPU_FEATURES: readonly string[] = Object.freeze([
-  "avx2",
-  "fma",
-  "avx512f",
-  "avx512bw",
-  "avx512_vnni",
-  "avx512_bf16",
-  "avx512_fp16",
-  "avx_vnni",
-  "amx_tile",
-  "amx_int8",
-  "amx_bf16",
-]);
+export const CPU_FEATURES: readonly string[] = Object.freeze(
+  "avx2 fma avx512f avx512bw avx512_vnni avx512_bf16 avx512_fp16 avx_vnni amx_tile amx_int8 amx_bf16"
+    .split(" "),
+);
 
 /** The extensions any one of which makes TensorFlow turn oneDNN on by default (Linux x86). */
-const ONEDNN_DEFAULT_FEATURES: readonly string[] = Object.freeze([
-  "avx512_vnni",
-  "avx512_bf16",
-  "avx_vnni",
-  "amx_tile",
-  "amx_int8",
-  "amx_bf16",
-]);
+const ONEDNN_DEFAULT_FEATURES: readonly string[] = Object.freeze(
+  "avx512_vnni avx512_bf16 avx_vnni amx_tile amx_int8 amx_bf16".split(" "),
+);
 
 /** The environment variable libtensorflow reads once, when it first needs the setting. */
 export const ONEDNN_VARIABLE = "TF_ENABLE_ONEDNN_OPTS";
@@ -103,11 +89,10 @@ export function oneDnnState(features: readonly string[] | null, variable?: strin
   }
   const triggers = (features ?? []).filter((f) => ONEDNN_DEFAULT_FEATURES.includes(f));
   const enabled = triggers.length > 0;
-  const ignored = variable === undefined || variable === ""
-    ? ""
-    : ` (${ONEDNN_VARIABLE}=${
-      JSON.stringify(variable)
-    } is not 0, 1, true or false, so TensorFlow ignores it)`;
+  const setting = `${ONEDNN_VARIABLE}=${JSON.stringify(variable)}`;
+  const ignored = variable
+    ? ` (${setting} is not 0, 1, true or false, so TensorFlow ignores it)`
+    : "";
   return {
     enabled,
     source: "cpu-default",

@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { loadCpu, probeCpu } from "./cpu.ts";
 import {
   loadLibtensorflow,
   probeLibtensorflow,
   TFJS_NODE,
   TFJS_NODE_GPU,
+  type TfjsNodePackage,
 } from "./libtensorflow.ts";
 import type {
   BackendName,
@@ -18,6 +18,7 @@ import type {
   DeviceReport,
   LoadedBackend,
   ProbeResult,
+  Tf,
 } from "./types.ts";
 import { loadWasm, probeWasm } from "./wasm.ts";
 import { loadWebGpu, probeWebGpu } from "./webgpu.ts";
@@ -27,39 +28,18 @@ import { parseTfGpuLog } from "./tf_gpu_log.ts";
 
 /** Every backend the suite can run on, best first (the order `pickBackend` tries). */
 export const BACKENDS: readonly BackendSpec[] = Object.freeze([
-  {
-    name: "tensorflow-gpu",
-    tfjsName: "tensorflow",
-    description: "libtensorflow with CUDA (tfjs-node-gpu)",
-    npmPackage: TFJS_NODE_GPU.npmPackage,
-    libtensorflow: true,
-    runsIn: "deno",
-    slow: false,
-    probe: () => probeLibtensorflow("tensorflow-gpu", TFJS_NODE_GPU),
-    load: (options) =>
-      loadLibtensorflow(
-        "tensorflow-gpu",
-        TFJS_NODE_GPU,
-        () => import("@tensorflow/tfjs-node-gpu"),
-        {
-          quiet: !options?.tfLog,
-        },
-      ),
-  },
-  {
-    name: "tensorflow",
-    tfjsName: "tensorflow",
-    description: "libtensorflow on the CPU (tfjs-node)",
-    npmPackage: TFJS_NODE.npmPackage,
-    libtensorflow: true,
-    runsIn: "deno",
-    slow: false,
-    probe: () => probeLibtensorflow("tensorflow", TFJS_NODE),
-    load: (options) =>
-      loadLibtensorflow("tensorflow", TFJS_NODE, () => import("@tensorflow/tfjs-node"), {
-        quiet: !options?.tfLog,
-      }),
-  },
+  libtensorflowBackend(
+    "tensorflow-gpu",
+    "libtensorflow with CUDA (tfjs-node-gpu)",
+    TFJS_NODE_GPU,
+    () => import("@tensorflow/tfjs-node-gpu"),
+  ),
+  libtensorflowBackend(
+    "tensorflow",
+    "libtensorflow on the CPU (tfjs-node)",
+    TFJS_NODE,
+    () => import("@tensorflow/tfjs-node"),
+  ),
   {
     name: "webgpu",
     tfjsName: "webgpu",
@@ -131,6 +111,48 @@ export const BACKEND_NAMES: readonly BackendName[] = BACKENDS.map((b) => b.name)
 export const DENO_BACKEND_NAMES: readonly BackendName[] = BACKENDS.filter((b) =>
   b.runsIn === "deno"
 ).map((b) => b.name);
+
+/** A libtensorflow backend, loaded into this process from its tfjs-node package. */
+function libtensorflowBackend(
+  name: "tensorflow" | "tensorflow-gpu",
+  description: string,
+  pkg: TfjsNodePackage,
+  importPackage: () => Promise<unknown>,
+): BackendSpec {
+  return {
+    name,
+    tfjsName: "tensorflow",
+    description,
+    npmPackage: pkg.npmPackage,
+    libtensorflow: true,
+    runsIn: "deno",
+    slow: false,
+    probe: () => probeLibtensorflow(name, pkg),
+    load: (options) => loadLibtensorflow(name, pkg, importPackage, options),
+  };
+}
+
+/** The pure-JS backend that ships with `@tensorflow/tfjs`: always there. */
+function probeCpu(): Promise<ProbeResult> {
+  return Promise.resolve({
+    name: "cpu",
+    available: true,
+    reason: "pure JavaScript kernels from @tensorflow/tfjs-backend-cpu",
+  });
+}
+
+/** Makes the pure-JS backend the active one. */
+async function loadCpu(): Promise<LoadedBackend> {
+  const tf: Tf = await import("@tensorflow/tfjs");
+  // tfjs prints a hint to install tfjs-node when it sees Node; the choice here is deliberate.
+  tf.env().set("IS_TEST", true);
+  if (!(await tf.setBackend("cpu"))) throw new Error('backend cpu: tf.setBackend("cpu") failed');
+  return {
+    name: "cpu",
+    tf,
+    device: { kind: "cpu", description: `TensorFlow.js ${tf.version_core} pure-JS CPU kernels` },
+  };
+}
 
 /** A backend that runs in a Chromium page the suite drives (`src/browser/run.ts`). */
 function browserBackend(

@@ -13,8 +13,9 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
-import { exists } from "../_util/fs.ts";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { exists, unlessNotFound } from "../_util/fs.ts";
 import { sha256Hex } from "../_util/hash.ts";
 import { buildDir, compileBinding, installAddon } from "./binding_build.ts";
 import { checkCudaLibraries, type CudaCheck, describeCudaCheck } from "./cuda_check.ts";
@@ -27,9 +28,7 @@ import {
   tfjsNodePackageDir,
 } from "./libtensorflow.ts";
 import { loadInChild } from "./registry.ts";
-import { SetupError } from "./setup_error.ts";
-import { requireTool, TOOLS } from "./setup_tools.ts";
-import { stockInstall } from "./stock_install.ts";
+import { requireTool, SetupError, TOOLS } from "./setup_tools.ts";
 import {
   downloadWheel,
   extractWheel,
@@ -58,15 +57,11 @@ export interface SetupOptions {
   log: (line: string) => void;
 }
 
-/** What a set-up works with. */
-interface SetupContext {
+/** What a set-up works with: its options, `cacheDir` resolved. */
+interface SetupContext extends SetupOptions {
   pkg: TfjsNodePackage;
   backend: "tensorflow" | "tensorflow-gpu";
   packageDir: string;
-  cacheDir: string;
-  python: string;
-  cxx: string;
-  log: (line: string) => void;
   /** `performance.now()` when the set-up started. */
   started: number;
 }
@@ -115,13 +110,11 @@ function setupContext(options: SetupOptions): SetupContext {
     );
   }
   return {
+    ...options,
     pkg,
     backend: options.gpu ? "tensorflow-gpu" : "tensorflow",
     packageDir,
     cacheDir: resolve(options.cacheDir),
-    python: options.python,
-    cxx: options.cxx,
-    log: options.log,
     started: performance.now(),
   };
 }
@@ -155,29 +148,17 @@ async function existing(ctx: SetupContext): Promise<RouteOutcome> {
 
 /** (b) A TensorFlow the user points to; its failure ends the set-up. */
 async function custom(ctx: SetupContext, tensorflow: string): Promise<RouteOutcome> {
-  const { pkg, cacheDir, cxx, log } = ctx;
+  const { pkg, cacheDir, log } = ctx;
   const dir = resolve(tensorflow);
   log(`(b) building against the TensorFlow in ${dir}`);
   const library = await findTensorflowLibrary(dir);
   const id = `custom-${sha256Hex(dir).slice(0, 12)}`;
-  await build(
-    ctx,
-    library,
-    join(buildDir(cacheDir, pkg, id), "tfjs_binding.node"),
-    cxx,
-  );
+  await build(ctx, library, join(buildDir(cacheDir, pkg, id), "tfjs_binding.node"));
   if (await ready(ctx, true, "(b)", { strict: true })) return DONE;
-  throw new SetupError(
-    `the addon built against ${dir} does not load${
-      pkg.gpu ? ", or its CUDA libraries are incomplete," : ""
-    } (see above)${
-      pkg.gpu
-        ? `; a pip installation needs them beside it: pip install "${
-          pkg.wheel.requirement.replace("==", "[and-cuda]==")
-        }"`
-        : ""
-    }`,
-  );
+  const cuda = pkg.gpu ? ", or its CUDA libraries are incomplete," : "";
+  const andCuda = pkg.wheel.requirement.replace("==", "[and-cuda]==");
+  const fix = pkg.gpu ? `; a pip installation needs them beside it: pip install "${andCuda}"` : "";
+  throw new SetupError(`the addon built against ${dir} does not load${cuda} (see above)${fix}`);
 }
 
 /** (c) The pinned wheel, downloaded with pip, extracted, and the binding compiled against it. */
@@ -202,7 +183,7 @@ async function pinnedWheel(ctx: SetupContext): Promise<RouteOutcome> {
       library = await extractWheel(wheel, join(dir, "libtensorflow"), { python });
     }
     await ensureRuntimeWheels(ctx, nvidiaDirOf(library.libDir));
-    await build(ctx, library, join(dir, "tfjs_binding.node"), cxx);
+    await build(ctx, library, join(dir, "tfjs_binding.node"));
     if (await ready(ctx, true, "(c)", { strict: true })) return DONE;
     return { done: false, failure: "(c) the addon built from the wheel does not load" };
   } catch (err) {
@@ -220,18 +201,10 @@ async function stock(ctx: SetupContext): Promise<RouteOutcome> {
   return { done: false, failure: `(d) ${reason ?? "the stock addon does not load"}` };
 }
 
-async function build(
-  ctx: SetupContext,
-  library: TensorflowLibrary,
-  out: string,
-  cxx: string,
-): Promise<void> {
-  const { pkg, packageDir, log } = ctx;
-  log(
-    `compiling ${pkg.npmPackage}'s binding against ${
-      join(library.libDir, library.mainLib)
-    } with ${cxx}`,
-  );
+async function build(ctx: SetupContext, library: TensorflowLibrary, out: string): Promise<void> {
+  const { pkg, packageDir, cxx, log } = ctx;
+  const main = join(library.libDir, library.mainLib);
+  log(`compiling ${pkg.npmPackage}'s binding against ${main} with ${cxx}`);
   const t0 = performance.now();
   await compileBinding({ packageDir, library, out, cxx });
   log(`compiled in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${out}`);
@@ -252,15 +225,10 @@ async function ensureRuntimeWheels(ctx: SetupContext, nvidiaDir: string): Promis
     return;
   }
   const paths: string[] = [];
+  const dir = join(cacheDir, "wheels");
   for (const [i, wheel] of wheels.entries()) {
     log(`(c) CUDA ${i + 1}/${wheels.length}: ${wheel.requirement}`);
-    paths.push(
-      await downloadWheel(wheel, {
-        dir: join(cacheDir, "wheels"),
-        python,
-        log: (l) => log(`(c)   ${l}`),
-      }),
-    );
+    paths.push(await downloadWheel(wheel, { dir, python, log: (l) => log(`(c)   ${l}`) }));
   }
   const t0 = performance.now();
   log(`(c) CUDA: unpacking ${wheels.length} wheels into ${nvidiaDir}`);
@@ -312,17 +280,13 @@ async function ready(
   if (!result.device.patchedBinding) {
     log("note: tfjs-node's stock addon cannot call TensorFlow's fused kernels; they stay off");
   }
-  log(readyLine(backend, result.device, cuda, ctx.started));
+  log(readyLine(ctx, result.device, cuda));
   return true;
 }
 
 /** The last line setup prints: what loads, and on which device. */
-function readyLine(
-  backend: string,
-  device: DeviceReport,
-  cuda: CudaCheck | undefined,
-  started: number,
-): string {
+function readyLine(ctx: SetupContext, device: DeviceReport, cuda: CudaCheck | undefined): string {
+  const { backend, started } = ctx;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const libraries = cuda?.versions
     ? `CUDA runtime ${cuda.versions.cudaRuntime}, cuDNN ${cuda.versions.cudnn}, all ${cuda.checked} libraries resolve`
@@ -339,4 +303,38 @@ function readyLine(
   return `ready in ${seconds} s: ${backend} loads; the CUDA libraries are complete ` +
     `(${libraries}) and ${driver}, so it runs on the CPU here and stays unavailable ` +
     `for runs until a GPU is visible${why}`;
+}
+
+/** Host of tfjs-node's stock libtensorflow download. */
+const STOCK_HOST = "https://storage.googleapis.com/";
+
+/**
+ * Route (d): runs tfjs-node's own install script (Node.js runs it), after checking that its host can be
+ * reached; returns why it failed, or `undefined` when it installed.
+ */
+export async function stockInstall(
+  pkg: TfjsNodePackage,
+  packageDir: string,
+  log: (line: string) => void,
+): Promise<string | undefined> {
+  log(`checking whether ${STOCK_HOST} can be reached for tfjs-node's stock download`);
+  try {
+    await fetch(STOCK_HOST, { method: "HEAD", signal: AbortSignal.timeout(5000) });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : err;
+    const reason = `stock download: ${STOCK_HOST} cannot be reached (${why})`;
+    log(reason);
+    return reason;
+  }
+  const require = createRequire(join(packageDir, "package.json"));
+  const preGypBin = join(dirname(require.resolve("@mapbox/node-pre-gyp/package.json")), "bin");
+  log(`running node scripts/install.js${pkg.gpu ? " gpu download" : ""} in ${packageDir}`);
+  const node = new Deno.Command("node", {
+    args: ["scripts/install.js", ...(pkg.gpu ? ["gpu", "download"] : [])],
+    cwd: packageDir,
+    env: { PATH: `${preGypBin}:${Deno.env.get("PATH") ?? ""}` },
+  });
+  const out = await unlessNotFound(() => node.output());
+  if (!out) return "stock download: needs Node.js (`node`), which is missing";
+  return out.code === 0 ? undefined : `stock download: scripts/install.js exited with ${out.code}`;
 }

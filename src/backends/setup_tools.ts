@@ -1,11 +1,22 @@
 /**
  * The external programs `deno task setup` needs (a C++ compiler, Python and
  * pip): checking that each runs, and running one with its output captured,
- * summarised in a line when it fails.
+ * summarised in a line when it fails; and {@link SetupError}, the error the
+ * steps of setup throw for a reason the user can act on (a missing tool, a
+ * wheel with the wrong checksum, a binding that does not compile).
  *
  * @module
  */
-import { SetupError } from "./setup_error.ts";
+import { unlessNotFound } from "../_util/fs.ts";
+
+/** A setup step failed for a reason the user can act on; the message says how. */
+export class SetupError extends Error {
+  /** @param message What failed, what was expected, and what to do. */
+  constructor(message: string) {
+    super(message);
+    this.name = "SetupError";
+  }
+}
 
 /** A tool setup needs, and how to get it when it is missing. */
 export interface RequiredTool {
@@ -46,12 +57,7 @@ export async function requireTool(
   command = tool.command,
   why = "",
 ): Promise<void> {
-  let ok = false;
-  try {
-    ok = (await runTool(command, tool.versionArgs)).code === 0;
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
+  const ok = (await unlessNotFound(() => runTool(command, tool.versionArgs)))?.code === 0;
   if (!ok) {
     const label = tool.versionArgs[0] === "-m"
       ? `${command} ${tool.versionArgs.slice(0, 2).join(" ")}`

@@ -7,8 +7,8 @@
  * @module
  */
 import { basename } from "node:path";
-import { SetupError } from "./setup_error.ts";
-import { runTool } from "./setup_tools.ts";
+import { runTool, SetupError } from "./setup_tools.ts";
+import { unlessNotFound } from "../_util/fs.ts";
 
 /**
  * Libraries that only an NVIDIA driver installs. A CUDA library that needs
@@ -37,16 +37,11 @@ export interface LibraryCheck {
 export async function checkSharedLibraries(files: readonly string[]): Promise<LibraryCheck[]> {
   const checks: LibraryCheck[] = [];
   for (const file of files) {
-    let out;
-    try {
-      out = await runTool("ldd", [file]);
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) {
-        throw new SetupError(
-          "missing tool: ldd (to check that the native libraries resolve); install glibc's ldd: apt-get install libc-bin",
-        );
-      }
-      throw err;
+    const out = await unlessNotFound(() => runTool("ldd", [file]));
+    if (!out) {
+      throw new SetupError(
+        "missing tool: ldd (to check that the native libraries resolve); install glibc's ldd: apt-get install libc-bin",
+      );
     }
     if (out.code !== 0) {
       throw new SetupError(

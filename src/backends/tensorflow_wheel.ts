@@ -12,11 +12,23 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import type { PinnedWheel } from "./pinned_wheel.ts";
-import { SetupError } from "./setup_error.ts";
-import { lastLines, runTool } from "./setup_tools.ts";
+import { lastLines, runTool, SetupError } from "./setup_tools.ts";
 import { isDirectory, isFile } from "../_util/fs.ts";
 import { sha256File } from "../_util/hash.ts";
+
+/** A pip wheel fetched by `deno task setup`, pinned by version, file and SHA-256. */
+export interface PinnedWheel {
+  /** What pip is asked for, e.g. `tensorflow-cpu==2.21.0`. */
+  requirement: string;
+  /** The exact file pip must produce. */
+  file: string;
+  /** Its SHA-256; anything else is deleted and refused. */
+  sha256: string;
+  /** pip's `--python-version`: the wheel's tag, not the Python that runs pip. */
+  pythonVersion: string;
+  /** pip's `--platform`: the wheel's own platform tag (pip does not widen it). */
+  platform: string;
+}
 
 /** A libtensorflow on disk: the two shared libraries and the C API headers. */
 export interface TensorflowLibrary {
@@ -131,27 +143,19 @@ export async function downloadWheel(
     return path;
   }
   await Deno.mkdir(dir, { recursive: true });
-  log(
-    `wheel: ${python} -m pip download --no-deps ${pin.requirement} (${pin.platform}, cp${
-      pin.pythonVersion.replace(".", "")
-    })`,
-  );
+  const tags = `${pin.platform}, cp${pin.pythonVersion.replace(".", "")}`;
+  log(`wheel: ${python} -m pip download --no-deps ${pin.requirement} (${tags})`);
   const out = await runTool(python, [
-    "-m",
-    "pip",
-    "download",
-    "--no-deps",
-    "--disable-pip-version-check",
-    "--only-binary=:all:",
-    "--python-version",
-    pin.pythonVersion,
-    "--implementation",
-    "cp",
-    "--platform",
-    pin.platform,
-    "-d",
-    dir,
-    pin.requirement,
+    ...["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--only-binary=:all:"],
+    ...[
+      "--python-version",
+      pin.pythonVersion,
+      "--implementation",
+      "cp",
+      "--platform",
+      pin.platform,
+    ],
+    ...["-d", dir, pin.requirement],
   ]);
   if (out.code !== 0) {
     throw new SetupError(
@@ -200,14 +204,8 @@ export async function extractWheel(
       "missing = [l for l in libs if l not in names]",
       "sys.exit('missing in wheel: ' + ', '.join(missing)) if missing else z.extractall(dest, names)",
     ].join("\n");
-    const out = await runTool(python, [
-      "-c",
-      script,
-      wheelPath,
-      tmp,
-      JSON.stringify(WHEEL_LIBS),
-      JSON.stringify(WHEEL_HEADER_PREFIXES),
-    ]);
+    const lists = [JSON.stringify(WHEEL_LIBS), JSON.stringify(WHEEL_HEADER_PREFIXES)];
+    const out = await runTool(python, ["-c", script, wheelPath, tmp, ...lists]);
     if (out.code !== 0) {
       throw new SetupError(
         `${wheelPath}: could not extract libtensorflow: ${lastLines(out.stderr)}`,

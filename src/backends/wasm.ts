@@ -60,9 +60,7 @@ export async function loadWasm(): Promise<LoadedBackend> {
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
   // A file path: Emscripten reads the module with node:fs, as under Node.
   wasm.setWasmPaths(`${await wasmDistDir()}/`);
-  if (!(await tf.setBackend("wasm"))) {
-    throw new Error('backend wasm: tf.setBackend("wasm") failed');
-  }
+  if (!(await tf.setBackend("wasm"))) throw new Error('backend wasm: tf.setBackend("wasm") failed');
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT") as boolean;
   const threads = wasm.getThreadsCount();
   return {

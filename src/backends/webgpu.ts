@@ -8,16 +8,8 @@
  */
 import type { DeviceReport, LoadedBackend, ProbeResult, Tf } from "./types.ts";
 
-/** The adapter facts this suite reports. */
-export interface AdapterFacts {
-  /** The adapter's vendor string. */
-  vendor: string;
-  /** Its architecture string. */
-  architecture: string;
-  /** Its device string. */
-  device: string;
-  /** Its description (may be empty). */
-  description: string;
+/** The adapter facts this suite reports: its four strings, and whether it is a software one. */
+export interface AdapterFacts extends NonNullable<DeviceReport["adapter"]> {
   /** A software rasteriser (e.g. llvmpipe), not a GPU. */
   isFallbackAdapter: boolean;
 }
@@ -68,29 +60,16 @@ function describe(facts: AdapterFacts): string {
  */
 export function probeWebGpu(): Promise<ProbeResult> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
-  return Promise.resolve(
-    gpu
-      ? { name: "webgpu", available: true, reason: "navigator.gpu is present (adapter not opened)" }
-      : {
-        name: "webgpu",
-        available: false,
-        reason: "navigator.gpu is not defined in this runtime",
-      },
-  );
+  const reason = gpu
+    ? "navigator.gpu is present (adapter not opened)"
+    : "navigator.gpu is not defined in this runtime";
+  return Promise.resolve({ name: "webgpu", available: gpu !== undefined, reason });
 }
 
 function webGpuDevice(facts: AdapterFacts): DeviceReport {
-  return {
-    kind: facts.isFallbackAdapter ? "cpu" : "gpu",
-    description: `WebGPU: ${describe(facts)}`,
-    isFallbackAdapter: facts.isFallbackAdapter,
-    adapter: {
-      vendor: facts.vendor,
-      architecture: facts.architecture,
-      device: facts.device,
-      description: facts.description,
-    },
-  };
+  const { isFallbackAdapter, ...adapter } = facts;
+  const kind = isFallbackAdapter ? "cpu" : "gpu";
+  return { kind, description: `WebGPU: ${describe(facts)}`, isFallbackAdapter, adapter };
 }
 
 /** Loads the WebGPU backend and makes it the active one. */

@@ -39,13 +39,7 @@ export async function copyFixtures(dir: string): Promise<void> {
  * headers and then nothing; `status-503`/`status-404` answer with that
  * status; `garbage` serves well-formed gzip of the wrong bytes.
  */
-export type Behaviour =
-  | "ok"
-  | "drop-half"
-  | "stall"
-  | "status-404"
-  | "status-503"
-  | "garbage";
+export type Behaviour = "ok" | "drop-half" | "stall" | "status-404" | "status-503" | "garbage";
 
 /** A running fixture server. */
 export interface FixtureServer {

@@ -16,13 +16,14 @@
  * and re-derived from the next source, never used. `deno task data` prints
  * the load time with either check.
  *
+ * {@link readFileFully} is the whole-file read the dataset's files go through.
+ *
  * @module
  */
 import { UsageError } from "../_util/usage_error.ts";
 import { join } from "node:path";
 import { type Checksums, FULL_CHECKSUMS } from "./checksums.ts";
-import { readFileFully } from "./io.ts";
-import { writeFileAtomic } from "../_util/fs.ts";
+import { unlessNotFound, writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 import { sha256Hex } from "../_util/hash.ts";
 
 /** How a cached file is checked; see the module doc. */
@@ -54,10 +55,10 @@ export function defaultCacheDir(inputs: CacheDirInputs): string {
   const { xdgCacheHome, home } = inputs;
   if (xdgCacheHome && xdgCacheHome.startsWith("/")) return join(xdgCacheHome, "fmnist-bench");
   if (home) return join(home, ".cache", "fmnist-bench");
+  const xdg = xdgCacheHome ? `XDG_CACHE_HOME=${JSON.stringify(xdgCacheHome)} and ` : "";
   throw new UsageError(
-    `cache folder: expected XDG_CACHE_HOME (an absolute path) or HOME, got ${
-      xdgCacheHome ? `XDG_CACHE_HOME=${JSON.stringify(xdgCacheHome)} and ` : ""
-    }no HOME; set one of them, or name a cache folder`,
+    `cache folder: expected XDG_CACHE_HOME (an absolute path) or HOME, got ${xdg}no HOME; ` +
+      "set one of them, or name a cache folder",
   );
 }
 
@@ -119,12 +120,13 @@ export type CacheLookup =
 
 /** The decoded cache in one folder. Open it with {@link DecodedCache.open}. */
 export class DecodedCache {
-  /** The folder, e.g. `~/.cache/fmnist-bench/fashion-mnist`. */
-  readonly dir: string;
   #manifest: Manifest;
 
-  private constructor(dir: string, manifest: Manifest) {
-    this.dir = dir;
+  private constructor(
+    /** The folder, e.g. `~/.cache/fmnist-bench/fashion-mnist`. */
+    readonly dir: string,
+    manifest: Manifest,
+  ) {
     this.#manifest = manifest;
   }
 
@@ -150,21 +152,13 @@ export class DecodedCache {
    */
   async lookup(name: string, expected: string, check: CacheCheck): Promise<CacheLookup> {
     const path = join(this.dir, name);
-    let stat: Deno.FileInfo;
-    try {
-      stat = await Deno.stat(path);
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) return { status: "miss", path };
-      throw err;
-    }
+    const stat = await unlessNotFound(() => Deno.stat(path));
+    if (!stat) return { status: "miss", path };
     const entry = this.#manifest.files[name];
     const vouched = entry !== undefined && entry.sha256 === expected;
     if (vouched && entry.size !== stat.size) {
-      return await this.#drop(
-        name,
-        path,
-        `expected ${entry.size} bytes (as when it was verified), got ${stat.size}`,
-      );
+      const finding = `expected ${entry.size} bytes (as when it was verified), got ${stat.size}`;
+      return await this.#drop(name, path, finding);
     }
     const bytes = await readFileFully(path);
     if (
@@ -197,12 +191,8 @@ export class DecodedCache {
     await this.#removeStaleTemporaries();
     const path = join(this.dir, name);
     await writeFileAtomic(path, bytes);
-    const stat = await Deno.stat(path);
-    this.#manifest.files[name] = {
-      size: bytes.length,
-      sha256,
-      mtimeMs: stat.mtime?.getTime() ?? 0,
-    };
+    const mtimeMs = (await Deno.stat(path)).mtime?.getTime() ?? 0;
+    this.#manifest.files[name] = { size: bytes.length, sha256, mtimeMs };
     await this.#saveManifest();
     return path;
   }
@@ -218,18 +208,12 @@ export class DecodedCache {
       delete this.#manifest.files[name];
       await this.#saveManifest().catch(() => {});
     }
-    return {
-      status: "bad",
-      path,
-      problem: `${path}: cached copy refused: ${finding}; ${fate}, taking the next source`,
-    };
+    const problem = `${path}: cached copy refused: ${finding}; ${fate}, taking the next source`;
+    return { status: "bad", path, problem };
   }
 
   #saveManifest(): Promise<void> {
-    return writeFileAtomic(
-      join(this.dir, CACHE_MANIFEST),
-      JSON.stringify(this.#manifest, null, 2) + "\n",
-    );
+    return writeJsonAtomic(join(this.dir, CACHE_MANIFEST), this.#manifest);
   }
 
   /** Removes `.*.tmp` files that a killed process left behind (none are live this long). */
@@ -243,5 +227,37 @@ export class DecodedCache {
         await Deno.remove(path).catch(() => {});
       }
     }
+  }
+}
+
+/**
+ * Reads a whole file into one buffer sized from `stat`, with no growing and
+ * copying (measured ~20% faster than `Deno.readFile` for the 47 MB training
+ * images). A file that changes size while it is read is still read whole.
+ *
+ * @throws {Deno.errors.NotFound} When the file does not exist (and the other
+ *   `Deno.open` errors).
+ */
+export async function readFileFully(path: string): Promise<Uint8Array> {
+  using file = await Deno.open(path, { read: true });
+  const { size } = await file.stat();
+  let buffer = new Uint8Array(size);
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      // Full: done, unless the file grew since stat (rare); then grow and go on.
+      const probe = new Uint8Array(64 * 1024);
+      const n = await file.read(probe);
+      if (n === null) return buffer;
+      const grown = new Uint8Array(Math.max(2 * buffer.length, length + n));
+      grown.set(buffer.subarray(0, length));
+      grown.set(probe.subarray(0, n), length);
+      buffer = grown;
+      length += n;
+      continue;
+    }
+    const n = await file.read(buffer.subarray(length));
+    if (n === null) return buffer.subarray(0, length);
+    length += n;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * What the four Fashion-MNIST files are: their names, the SHA-256 of their
  * decompressed bytes (so both the official `.gz` files and Debian's
- * recompressed ones verify), and where they are published.
+ * recompressed ones verify), where they are published, and the shape of
+ * their images, which the IDX files, the splits and the tensors all share.
  *
  * @module
  */
@@ -23,12 +24,7 @@ export const FILE_NAMES: {
 export type FileRole = keyof typeof FILE_NAMES;
 
 /** The roles in load order: training images and labels, then test images and labels. */
-export const FILE_ROLES: readonly FileRole[] = Object.freeze([
-  "trainImages",
-  "trainLabels",
-  "testImages",
-  "testLabels",
-]);
+export const FILE_ROLES: readonly FileRole[] = Object.freeze(Object.keys(FILE_NAMES) as FileRole[]);
 
 /** Expected SHA-256 (lowercase hex, of the decompressed bytes) of each file. */
 export type Checksums = Readonly<Record<FileRole, string>>;
@@ -63,3 +59,8 @@ export const FIXTURE_CHECKSUMS: Checksums = Object.freeze({
 export const OFFICIAL_BASE_URLS: readonly string[] = Object.freeze([
   "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
 ]);
+
+/** Image side length in pixels. */
+export const IMAGE_SIZE = 28;
+/** Pixels per image (28 × 28). */
+export const IMAGE_PIXELS = IMAGE_SIZE * IMAGE_SIZE;

@@ -51,11 +51,9 @@ async function attempt(
   let timer: ReturnType<typeof setTimeout> | undefined;
   const arm = (waitingFor: string) => {
     clearTimeout(timer);
+    const message = `timed out: no ${waitingFor} within ${timeoutMs} ms`;
     timer = setTimeout(
-      () =>
-        controller.abort(
-          new DOMException(`timed out: no ${waitingFor} within ${timeoutMs} ms`, "TimeoutError"),
-        ),
+      () => controller.abort(new DOMException(message, "TimeoutError")),
       timeoutMs,
     );
   };

@@ -6,7 +6,7 @@
  * @module
  */
 import { DatasetError } from "./errors.ts";
-import { IMAGE_PIXELS, IMAGE_SIZE } from "./image_shape.ts";
+import { IMAGE_PIXELS, IMAGE_SIZE } from "./checksums.ts";
 import type { DataSplit } from "./split.ts";
 
 /** IDX magic number of an image file: unsigned bytes, 3 dimensions. */
@@ -49,20 +49,16 @@ export function idxProblem(bytes: Uint8Array, kind: IdxKind): string | undefined
   const expectedMagic = kind === "images" ? IMAGES_MAGIC : LABELS_MAGIC;
   if (magic !== expectedMagic) return `expected IDX magic ${expectedMagic} (${kind}), got ${magic}`;
   const count = v.getUint32(4);
-  let expectedLength: number;
-  let promise: string;
   if (kind === "images") {
     const rows = v.getUint32(8);
     const cols = v.getUint32(12);
     if (rows !== IMAGE_SIZE || cols !== IMAGE_SIZE) {
       return `expected ${IMAGE_SIZE}×${IMAGE_SIZE} images, got ${rows}×${cols}`;
     }
-    expectedLength = headerBytes + count * IMAGE_PIXELS;
-    promise = `${headerBytes}-byte header + ${count} images of 28×28`;
-  } else {
-    expectedLength = headerBytes + count;
-    promise = `${headerBytes}-byte header + ${count} labels`;
   }
+  const expectedLength = headerBytes + count * (kind === "images" ? IMAGE_PIXELS : 1);
+  const items = kind === "images" ? `${count} images of 28×28` : `${count} labels`;
+  const promise = `${headerBytes}-byte header + ${items}`;
   if (bytes.length !== expectedLength) {
     return `expected ${expectedLength} bytes (${promise}), got ${bytes.length}` +
       (bytes.length < expectedLength ? " (truncated?)" : " (trailing bytes)");

@@ -10,6 +10,7 @@
  * @module
  */
 import { dirname } from "node:path";
+import { unlessNotFound } from "../_util/fs.ts";
 import { type CacheCheck, DecodedCache, decodedCacheDir } from "./cache.ts";
 import {
   type Checksums,
@@ -21,7 +22,7 @@ import {
 } from "./checksums.ts";
 import { CLASS_NAMES } from "./classes.ts";
 import { DatasetError } from "./errors.ts";
-import { parseIdxSplit } from "./idx.ts";
+import { type IdxFile, parseIdxSplit } from "./idx.ts";
 import {
   type FileSource,
   FIXTURE_DIR,
@@ -89,17 +90,13 @@ export interface FashionMnist {
  *   the three fixes); or when the files do not parse.
  */
 export async function loadFashionMnist(options: LoadOptions = {}): Promise<FashionMnist> {
-  const checksums = options.checksums ?? FULL_CHECKSUMS;
-  if (options.dir !== undefined) {
-    const stat = await Deno.stat(options.dir).catch((err) => {
-      if (err instanceof Deno.errors.NotFound) return undefined;
-      throw err;
-    });
+  const { dir, checksums = FULL_CHECKSUMS } = options;
+  if (dir !== undefined) {
+    const stat = await unlessNotFound(() => Deno.stat(dir));
     if (!stat?.isDirectory) {
       throw new DatasetError(
-        `${options.dir}: expected a folder holding the Fashion-MNIST files, but ${
-          stat ? "it is not a folder" : "it does not exist"
-        }; check the path`,
+        `${dir}: expected a folder holding the Fashion-MNIST files, but ` +
+          `${stat ? "it is not a folder" : "it does not exist"}; check the path`,
       );
     }
   }
@@ -107,7 +104,7 @@ export async function loadFashionMnist(options: LoadOptions = {}): Promise<Fashi
     ? undefined
     : await DecodedCache.open(decodedCacheDir(options.cacheDir, checksums));
   const places: SourcePlaces = {
-    dir: options.dir,
+    dir,
     cache,
     cacheCheck: options.cacheCheck ?? "sha256",
     systemDir: options.systemDir === undefined ? SYSTEM_DIR : options.systemDir,
@@ -117,7 +114,7 @@ export async function loadFashionMnist(options: LoadOptions = {}): Promise<Fashi
 
   const warnings: string[] = [];
   const files: FileSource[] = [];
-  const bytes = {} as Record<FileRole, Uint8Array>;
+  const idx = {} as Record<FileRole, IdxFile>;
   for (const role of FILE_ROLES) {
     const got = await resolveFile(role, checksums[role], places, warnings);
     if (cache && got.source.kind !== "cache") {
@@ -128,31 +125,23 @@ export async function loadFashionMnist(options: LoadOptions = {}): Promise<Fashi
         );
       });
     }
-    bytes[role] = got.bytes;
+    idx[role] = { bytes: got.bytes, source: got.source.path };
     files.push(got.source);
   }
 
-  const path = (role: FileRole) => files.find((f) => f.role === role)!.path;
-  const split = (images: FileRole, labels: FileRole) =>
-    parseIdxSplit(
-      { bytes: bytes[images], source: path(images) },
-      { bytes: bytes[labels], source: path(labels) },
-    );
+  const split = (images: FileRole, labels: FileRole) => parseIdxSplit(idx[images], idx[labels]);
   const kinds = [...new Set(files.map((f) => f.kind))];
+  const place = (f: FileSource) =>
+    f.kind === "download" ? f.path.slice(0, f.path.lastIndexOf("/") + 1) : dirname(f.path);
   return {
     train: split("trainImages", "trainLabels"),
     test: split("testImages", "testLabels"),
     classNames: CLASS_NAMES,
     files,
     warnings,
-    description: kinds.map((kind) => {
-      const places = new Set(
-        files.filter((f) => f.kind === kind).map((f) =>
-          kind === "download" ? f.path.slice(0, f.path.lastIndexOf("/") + 1) : dirname(f.path)
-        ),
-      );
-      return `${kind}: ${[...places].join(", ")}`;
-    }).join("; "),
+    description: kinds.map((kind) =>
+      `${kind}: ${[...new Set(files.filter((f) => f.kind === kind).map(place))].join(", ")}`
+    ).join("; "),
   };
 }
 

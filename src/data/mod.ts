@@ -22,6 +22,7 @@ export {
   DecodedCache,
   decodedCacheDir,
   defaultCacheDir,
+  readFileFully,
 } from "./cache.ts";
 export {
   type Checksums,
@@ -30,6 +31,8 @@ export {
   type FileRole,
   FIXTURE_CHECKSUMS,
   FULL_CHECKSUMS,
+  IMAGE_PIXELS,
+  IMAGE_SIZE,
   OFFICIAL_BASE_URLS,
 } from "./checksums.ts";
 export { CLASS_NAMES, NUM_CLASSES } from "./classes.ts";
@@ -49,8 +52,6 @@ export {
   parseIdxLabels,
   parseIdxSplit,
 } from "./idx.ts";
-export { IMAGE_PIXELS, IMAGE_SIZE } from "./image_shape.ts";
-export { readFileFully } from "./io.ts";
 export { type FashionMnist, loadFashionMnist, loadFixtureData, type LoadOptions } from "./load.ts";
 export {
   type FileSource,

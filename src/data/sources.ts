@@ -13,13 +13,13 @@
  */
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import type { CacheCheck, DecodedCache } from "./cache.ts";
+import { type CacheCheck, type DecodedCache, readFileFully } from "./cache.ts";
 import { FILE_NAMES, type FileRole } from "./checksums.ts";
 import { downloadBytes, type DownloadOptions } from "./download.ts";
 import { DatasetError } from "./errors.ts";
 import { idxProblem } from "./idx.ts";
-import { readFileFully } from "./io.ts";
 import { sha256Hex } from "../_util/hash.ts";
+import { unlessNotFound } from "../_util/fs.ts";
 
 /** Where Debian's `dataset-fashion-mnist` package installs the four `.gz` files. */
 export const SYSTEM_DIR = "/usr/share/datasets/fashion-mnist";
@@ -76,7 +76,7 @@ export interface SourcePlaces {
 }
 
 /** A good copy of one file. */
-export interface ResolvedFile {
+interface ResolvedFile {
   /** The decompressed bytes. */
   bytes: Uint8Array;
   /** Where they came from. */
@@ -103,12 +103,9 @@ export function decompress(raw: Uint8Array, source: string, fix: string): {
     // A plain Uint8Array view (node's Buffer subclass compares unequal to one).
     return { bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), gunzipped: true };
   } catch (err) {
-    throw new DatasetError(
-      `${source}: expected gzip data, but it does not decompress (${
-        (err as Error).message
-      }); ${fix}`,
-      { cause: err },
-    );
+    const why = (err as Error).message;
+    const message = `${source}: expected gzip data, but it does not decompress (${why}); ${fix}`;
+    throw new DatasetError(message, { cause: err });
   }
 }
 
@@ -125,13 +122,8 @@ async function readFromDir(
 ): Promise<{ path: string; bytes: Uint8Array; gunzipped: boolean } | undefined> {
   for (const file of [name, `${name}.gz`]) {
     const path = join(dir, file);
-    let raw: Uint8Array;
-    try {
-      raw = await readFileFully(path);
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) continue;
-      throw err;
-    }
+    const raw = await unlessNotFound(() => readFileFully(path));
+    if (!raw) continue;
     return { path, ...decompress(raw, path, fix) };
   }
   return undefined;
@@ -205,14 +197,7 @@ interface Search {
 }
 
 /** A good copy of the file, and where it was found. */
-interface GoodCopy {
-  kind: SourceKind;
-  path: string;
-  bytes: Uint8Array;
-  gunzipped: boolean;
-  verified: CacheCheck;
-  sha256: string;
-}
+type GoodCopy = Omit<FileSource, "role" | "name" | "bytes"> & { bytes: Uint8Array };
 
 /** (a) The caller's folder: a bad copy there is an error, since it was asked for. */
 async function fromDir(search: Search, places: SourcePlaces): Promise<GoodCopy | undefined> {

@@ -2,15 +2,15 @@
  * Seeded shuffles, validation splits and class-stratified subsets, on typed
  * arrays.
  *
- * The generator is mulberry32 (`src/_util/random.ts`), re-exported here for
+ * The generator is mulberry32 (`src/_util/stats.ts`), re-exported here for
  * the data API. Shuffles are Fisher–Yates.
  *
  * @module
  */
-import { mulberry32 } from "../_util/random.ts";
+import { mulberry32 } from "../_util/stats.ts";
 import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
 import { CLASS_NAMES, NUM_CLASSES } from "./classes.ts";
-import { IMAGE_PIXELS } from "./image_shape.ts";
+import { IMAGE_PIXELS } from "./checksums.ts";
 
 /** Labelled images: `count` images of 784 bytes and their labels. */
 export interface DataSplit {
@@ -31,9 +31,7 @@ export function permutation(n: number, seed: number): Int32Array {
   for (let i = 0; i < n; i++) out[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    const t = out[i];
-    out[i] = out[j];
-    out[j] = t;
+    [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
 }
@@ -70,8 +68,7 @@ export function take(split: DataSplit, indices: ArrayLike<number>): DataSplit {
 /** Images per class: element `c` counts the images labelled `c`. */
 export function classCounts(split: DataSplit): number[] {
   const counts = new Array<number>(NUM_CLASSES).fill(0);
-  const labels = split.labels;
-  for (let i = 0; i < split.count; i++) counts[labels[i]]++;
+  for (let i = 0; i < split.count; i++) counts[split.labels[i]]++;
   return counts;
 }
 
@@ -138,21 +135,14 @@ export interface SubsetOptions {
 function quotas(counts: number[], total: number, options: SubsetOptions): number[] {
   const { size, perClass } = options;
   if ((size === undefined) === (perClass === undefined)) {
-    throw new TypeError(
-      `subset: expected exactly one of size and perClass, got ${
-        size === undefined ? "neither" : "both"
-      }`,
-    );
+    const got = size === undefined ? "neither" : "both";
+    throw new TypeError(`subset: expected exactly one of size and perClass, got ${got}`);
   }
   if (perClass !== undefined) {
     const fewest = Math.min(...counts);
     if (!Number.isInteger(perClass) || perClass < 1 || perClass > fewest) {
-      const c = counts.indexOf(fewest);
-      throw new RangeError(
-        `subset perClass: expected an integer from 1 to ${fewest} (${
-          CLASS_NAMES[c]
-        } has ${fewest} images), got ${perClass}`,
-      );
+      const range = `1 to ${fewest} (${CLASS_NAMES[counts.indexOf(fewest)]} has ${fewest} images)`;
+      throw new RangeError(`subset perClass: expected an integer from ${range}, got ${perClass}`);
     }
     return counts.map(() => perClass);
   }

@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { NUM_CLASSES } from "./classes.ts";
-import { IMAGE_PIXELS, IMAGE_SIZE } from "./image_shape.ts";
+import { IMAGE_PIXELS, IMAGE_SIZE } from "./checksums.ts";
 import type { DataSplit } from "./split.ts";
 
 /** How labels are encoded: one-hot float32 `[N,10]`, or class indices int32 `[N]`. */
@@ -59,12 +59,6 @@ export function oneHot(labels: Uint8Array): Float32Array {
   return out;
 }
 
-function labelTensor(labels: Uint8Array, encoding: LabelEncoding): tf.Tensor {
-  return encoding === "int32"
-    ? tf.tensor1d(Int32Array.from(labels), "int32")
-    : tf.tensor2d(oneHot(labels), [labels.length, NUM_CLASSES], "float32");
-}
-
 function hostToTensors(
   pixels: Float32Array,
   labels: Uint8Array,
@@ -73,7 +67,9 @@ function hostToTensors(
   // Built straight from host arrays, inside tidy so that nothing but the two results can outlive it.
   return tf.tidy(() => ({
     xs: tf.tensor4d(pixels, [labels.length, IMAGE_SIZE, IMAGE_SIZE, 1], "float32"),
-    ys: labelTensor(labels, encoding),
+    ys: encoding === "int32"
+      ? tf.tensor1d(Int32Array.from(labels), "int32")
+      : tf.tensor2d(oneHot(labels), [labels.length, NUM_CLASSES], "float32"),
   }));
 }
 

@@ -21,7 +21,7 @@
  */
 import { basename, join } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
-import { SetupError } from "../backends/setup_error.ts";
+import { SetupError } from "../backends/setup_tools.ts";
 import { WASM_FILES, WASM_PACKAGE, wasmDistDir } from "../backends/wasm.ts";
 import { describeSubset } from "../data/subset.ts";
 import { KERAS_PEER_SCRIPT } from "../peer/keras.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { sha256Hex } from "../_util/hash.ts";
 import { withTempDir } from "../_util/testing.ts";
-import { SetupError } from "../backends/setup_error.ts";
+import { SetupError } from "../backends/setup_tools.ts";
 import { defaultCacheDir } from "../data/cache.ts";
 import { buildKit } from "./build.ts";
 import { KIT_WHEELS, wheelCacheDir } from "./wheels.ts";

@@ -10,8 +10,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { PinnedWheel } from "../backends/pinned_wheel.ts";
-import { downloadWheel } from "../backends/tensorflow_wheel.ts";
+import { downloadWheel, type PinnedWheel } from "../backends/tensorflow_wheel.ts";
 import { requireTool, TOOLS } from "../backends/setup_tools.ts";
 import { isFile } from "../_util/fs.ts";
 import { KERAS_PINS } from "../peer/keras.ts";

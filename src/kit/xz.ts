@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { SetupError } from "../backends/setup_error.ts";
+import { SetupError } from "../backends/setup_tools.ts";
 
 /** Options of {@link xzCompress}. */
 export interface XzOptions {

@@ -87,12 +87,8 @@ export function validateSpec(spec: ModelSpec): void {
       `${spec.name}: ${blocks} pooling steps of ${spec.poolSize} shrink 28×28 below 1×1`,
     );
   }
-  for (
-    const [field, values] of [["convFilters", spec.convFilters], [
-      "denseUnits",
-      spec.denseUnits,
-    ]] as const
-  ) {
+  const lists = [["convFilters", spec.convFilters], ["denseUnits", spec.denseUnits]] as const;
+  for (const [field, values] of lists) {
     for (const v of values) {
       if (!Number.isInteger(v) || v <= 0) {
         throw new RangeError(`${spec.name}: expected ${field} to be positive integers, got ${v}`);

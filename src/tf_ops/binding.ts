@@ -32,7 +32,7 @@ export interface TfjsNodeBackend {
 }
 
 /** One op attribute as tfjs-node's binding takes it. */
-export interface OpAttr {
+interface OpAttr {
   name: string;
   type: number;
   value: unknown;
@@ -79,13 +79,7 @@ export function convAttrs(
  * and types: only a binding that {@link passesListAttrs} can set them.
  */
 export function fusedConvAttrs(backend: TfjsNodeBackend, relu: boolean): OpAttr[] {
-  const { TF_ATTR_INT, TF_ATTR_TYPE, TF_ATTR_STRING, TF_FLOAT } = backend.binding;
-  return [
-    { name: "num_args", type: TF_ATTR_INT, value: 1 },
-    { name: "TArgs", type: TF_ATTR_TYPE, value: [TF_FLOAT] },
-    { name: "fused_ops", type: TF_ATTR_STRING, value: relu ? ["BiasAdd", "Relu"] : ["BiasAdd"] },
-    oneDnnKernelAttr(backend),
-  ];
+  return [...eigenFusedAttrs(backend, relu, true), oneDnnKernelAttr(backend)];
 }
 
 /**
@@ -118,7 +112,7 @@ export function poolAttrs(
   workspace = true,
 ): OpAttr[] {
   const { TF_ATTR_INT, TF_ATTR_STRING, TF_ATTR_BOOL } = backend.binding;
-  const attrs = [
+  const attrs: OpAttr[] = [
     floatAttr(backend),
     { name: "ksize", type: TF_ATTR_INT, value: [1, ...size, 1] },
     { name: "strides", type: TF_ATTR_INT, value: [1, ...strides, 1] },
@@ -126,11 +120,8 @@ export function poolAttrs(
     { name: "data_format", type: TF_ATTR_STRING, value: "NHWC" },
   ];
   if (!oneDnn) return attrs;
-  return [
-    ...attrs,
-    { name: "workspace_enabled", type: TF_ATTR_BOOL, value: workspace },
-    oneDnnKernelAttr(backend),
-  ];
+  const workspaceAttr = { name: "workspace_enabled", type: TF_ATTR_BOOL, value: workspace };
+  return [...attrs, workspaceAttr, oneDnnKernelAttr(backend)];
 }
 
 /** oneDNN's max-pool gradient: the forward pass again, for its argmax workspace, then the scatter. */

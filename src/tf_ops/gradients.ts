@@ -89,10 +89,8 @@ export function installNativeGradients(tf: Tf, options: NativeGradientOptions = 
 export function uninstallNativeGradients(tf: Tf): void {
   for (const name of NATIVE_GRADIENTS) {
     const current = tf.getGradient(name) as Partial<Override> | undefined;
-    if (current?.native && current.stock) {
-      const stock = current.stock;
-      silently(tf, () => tf.registerGradient(stock));
-    }
+    const stock = current?.native ? current.stock : undefined;
+    if (stock) silently(tf, () => tf.registerGradient(stock));
   }
 }
 
@@ -153,14 +151,9 @@ function poolAttrs(
   attrs: NamedAttrMap | undefined,
 ): unknown[] | undefined {
   const { filterSize, strides, pad, dimRoundingMode } = (attrs ?? {}) as Record<string, never>;
-  const info = tf.backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const { computePool2DInfo } = tf.backend_util;
+  const shape = x.shape as [number, number, number, number];
+  const info = computePool2DInfo(shape, filterSize, strides, 1, pad, dimRoundingMode);
   if (info.padInfo.type !== "VALID" && info.padInfo.type !== "SAME") return undefined;
   return tfPoolAttrs(
     backend,

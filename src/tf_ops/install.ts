@@ -73,12 +73,11 @@ export function prepareEngine(
 ): PreparedEngine {
   const { tf } = loaded;
   if (!engine.patchesTfjs) {
-    const gradients = installedNativeGradients(tf);
-    const kernels = installedNativeKernels(tf);
-    if (gradients.length > 0 || kernels.length > 0) {
+    const installed = [...installedNativeGradients(tf), ...installedNativeKernels(tf)];
+    if (installed.length > 0) {
       throw new Error(
         `prepareEngine: engine ${engine.name} expected TF.js's own gradients and kernels, got ` +
-          `TensorFlow's for ${[...gradients, ...kernels].join(", ")} installed in this process; ` +
+          `TensorFlow's for ${installed.join(", ")} installed in this process; ` +
           `run ${engine.name} in a fresh process`,
       );
     }

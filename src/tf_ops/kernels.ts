@@ -82,7 +82,7 @@ function fusedConv2D(
 ): TensorInfo | TensorInfo[] {
   const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, Tensor>;
   const attrs = args.attrs as NamedAttrMap & Record<string, never>;
-  const { strides, pad, dataFormat, dilations, dimRoundingMode, activation } = attrs;
+  const { strides, pad, dataFormat, dilations, dimRoundingMode: rounding, activation } = attrs;
   const backend = args.backend as unknown as TfjsNodeBackend;
   if (
     !bias || preluActivationWeights || (activation !== "relu" && activation !== "linear") ||
@@ -90,14 +90,9 @@ function fusedConv2D(
   ) {
     return stock(args);
   }
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-  );
+  const xShape = x.shape as [number, number, number, number];
+  const wShape = filter.shape as [number, number, number, number];
+  const info = tf.backend_util.computeConv2DInfo(xShape, wShape, strides, dilations, pad, rounding);
   return backend.executeSingleOutput("_MklNativeFusedConv2D", [
     ...convAttrs(
       backend,
@@ -114,17 +109,11 @@ function fusedConvWorks(tf: Tf): boolean {
   try {
     return tf.tidy(() => {
       const x = tf.tensor4d([1, -2, 3, 4, -5, 6, 7, 8, -9], [1, 3, 3, 1]);
-      const w = tf.tensor4d([1, 0, -1, 2], [2, 2, 1, 1]);
-      const b = tf.tensor1d([0.5]);
-      const fused = tf.fused.conv2d({
-        x,
-        filter: w,
-        strides: 1,
-        pad: "same",
-        bias: b,
-        activation: "relu",
-      });
-      const plain = tf.relu(tf.add(tf.conv2d(x, w, 1, "same"), b));
+      const filter = tf.tensor4d([1, 0, -1, 2], [2, 2, 1, 1]);
+      const bias = tf.tensor1d([0.5]);
+      const conv = { x, filter, bias, strides: 1, pad: "same", activation: "relu" } as const;
+      const fused = tf.fused.conv2d(conv);
+      const plain = tf.relu(tf.add(tf.conv2d(x, filter, 1, "same"), bias));
       return fused.dataSync().join() === plain.dataSync().join();
     });
   } catch {

@@ -12,12 +12,12 @@
  *   refuses any layer it cannot run, naming it;
  * - {@link NativeOps} (`ops.ts`) runs the ops of those stages: resource
  *   variables, `ResourceApplyAdam`, convolution, max-pool and dense layers
- *   and their gradients; `tf_ops.ts` holds the attribute lists tfjs-node's
+ *   and their gradients; `binding.ts` holds the attribute lists tfjs-node's
  *   binding expects and the check that oneDNN's ops run here;
  * - {@link fitEpochNative} (`step.ts`) trains one epoch with them, with
- *   `model.fit`'s batches, dropout, loss, metrics and Adam update;
- *   `adam_state.ts` moves the weights and Adam's moments into TensorFlow
- *   resource variables for the epoch and back into the model after it;
+ *   `model.fit`'s batches, dropout, loss, metrics and Adam update, moving the
+ *   weights and Adam's moments into TensorFlow resource variables for the
+ *   epoch and back into the model after it;
  * - {@link nativePredictor} (`predict.ts`) runs the forward pass for
  *   inference, choosing each layer's fastest kernel per batch size;
  * - `gradients.ts` and `kernels.ts` patch stock TF.js instead (the

@@ -16,6 +16,9 @@ import {
   type TfjsNodeBackend,
 } from "./binding.ts";
 
+/** A max-pool's window, strides and padding. */
+type Pool = { size: [number, number]; strides: [number, number]; padding: string };
+
 /**
  * TensorFlow ops by name, with the attributes tfjs-node's binding expects:
  * the ones the native step and predictor run.
@@ -50,10 +53,21 @@ export class NativeOps {
   private one(name: string, attrs: unknown[], inputs: tf.Tensor[]): tf.Tensor {
     return this.backend.executeSingleOutput(name, attrs, inputs);
   }
+  private none(name: string, attrs: unknown[], inputs: tf.Tensor[]): void {
+    this.backend.executeMultipleOutputs(name, attrs, inputs, 0);
+  }
+  private get dtype() {
+    return { name: "dtype", type: this.b.TF_ATTR_TYPE, value: this.b.TF_FLOAT };
+  }
+  /** `BiasAdd`, then `Relu` when `relu`. */
+  private biasRelu(z: tf.Tensor, bias: tf.Tensor, relu: boolean) {
+    const out = this.one("BiasAdd", [this.T, this.str("data_format", "NHWC")], [z, bias]);
+    return relu ? this.one("Relu", [this.T], [out]) : out;
+  }
   private convAttrs(padding: string) {
     return convAttrs(this.backend, padding);
   }
-  private poolAttrs(s: { size: [number, number]; strides: [number, number]; padding: string }) {
+  private poolAttrs(s: Pool) {
     return poolAttrs(this.backend, s.size, s.strides, s.padding, this.oneDnnPool);
   }
   /** An int32 shape tensor, kept for the epoch (the backprop ops take shapes as tensors). */
@@ -68,27 +82,20 @@ export class NativeOps {
   }
 
   variable(name: string, initial: tf.Tensor): tf.Tensor {
-    const dtype = { name: "dtype", type: this.b.TF_ATTR_TYPE, value: this.b.TF_FLOAT };
     const handle = this.one("VarHandleOp", [
-      dtype,
+      this.dtype,
       { name: "shape", type: this.b.TF_ATTR_SHAPE, value: initial.shape },
       this.str("container", ""),
       this.str("shared_name", name),
     ], []);
-    this.backend.executeMultipleOutputs("AssignVariableOp", [dtype], [handle, initial], 0);
+    this.none("AssignVariableOp", [this.dtype], [handle, initial]);
     return handle;
   }
   read(handle: tf.Tensor): tf.Tensor {
-    const dtype = { name: "dtype", type: this.b.TF_ATTR_TYPE, value: this.b.TF_FLOAT };
-    return this.one("ReadVariableOp", [dtype], [handle]);
+    return this.one("ReadVariableOp", [this.dtype], [handle]);
   }
   destroy(handle: tf.Tensor): void {
-    this.backend.executeMultipleOutputs(
-      "DestroyResourceOp",
-      [this.bool("ignore_lookup_error", true)],
-      [handle],
-      0,
-    );
+    this.none("DestroyResourceOp", [this.bool("ignore_lookup_error", true)], [handle]);
   }
   /** Frees the shape tensors kept for the epoch. */
   dispose(): void {
@@ -103,11 +110,10 @@ export class NativeOps {
     c: { lr: tf.Tensor; beta1: tf.Tensor; beta2: tf.Tensor },
     grad: tf.Tensor,
   ): void {
-    this.backend.executeMultipleOutputs(
+    this.none(
       "ResourceApplyAdam",
       [this.T, this.bool("use_locking", false), this.bool("use_nesterov", false)],
       [variable, m, v, b1p, b2p, c.lr, c.beta1, c.beta2, eps, grad],
-      0,
     );
   }
   conv(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, padding: string, relu: boolean) {
@@ -117,11 +123,7 @@ export class NativeOps {
         ...fusedConvAttrs(this.backend, relu),
       ], [x, kernel, bias]);
     }
-    const z = this.one("BiasAdd", [this.T, this.str("data_format", "NHWC")], [
-      this.one("Conv2D", this.convAttrs(padding), [x, kernel]),
-      bias,
-    ]);
-    return relu ? this.one("Relu", [this.T], [z]) : z;
+    return this.biasRelu(this.one("Conv2D", this.convAttrs(padding), [x, kernel]), bias, relu);
   }
   /** Convolution + bias (+ ReLU) as Eigen's `_FusedConv2D` (list attributes needed). */
   eigenConv(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, padding: string, relu: boolean) {
@@ -144,15 +146,12 @@ export class NativeOps {
       dz,
     ]);
   }
-  maxPool(x: tf.Tensor, s: { size: [number, number]; strides: [number, number]; padding: string }) {
+  maxPool(x: tf.Tensor, s: Pool) {
     if (!this.oneDnnPool) return [this.one("MaxPool", this.poolAttrs(s), [x])];
     return this.backend.executeMultipleOutputs("_MklNativeMaxPool", this.poolAttrs(s), [x], 2);
   }
   /** oneDNN's max-pool without the argmax workspace: for inference, where it is often faster. */
-  oneDnnMaxPool(
-    x: tf.Tensor,
-    s: { size: [number, number]; strides: [number, number]; padding: string },
-  ) {
+  oneDnnMaxPool(x: tf.Tensor, s: Pool) {
     const attrs = poolAttrs(this.backend, s.size, s.strides, s.padding, true, false);
     const [y, unused] = this.backend.executeMultipleOutputs("_MklNativeMaxPool", attrs, [x], 2);
     unused.dispose();
@@ -163,18 +162,14 @@ export class NativeOps {
     y: tf.Tensor,
     dy: tf.Tensor,
     workspace: tf.Tensor | undefined,
-    s: { size: [number, number]; strides: [number, number]; padding: string },
+    s: Pool,
   ) {
     return workspace
       ? this.one("_MklNativeMaxPoolGrad", this.poolAttrs(s), [x, y, dy, workspace])
       : this.one("MaxPoolGrad", this.poolAttrs(s), [x, y, dy]);
   }
   dense(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, relu: boolean) {
-    const z = this.one("BiasAdd", [this.T, this.str("data_format", "NHWC")], [
-      this.matMul(x, kernel, false, false),
-      bias,
-    ]);
-    return relu ? this.one("Relu", [this.T], [z]) : z;
+    return this.biasRelu(this.matMul(x, kernel, false, false), bias, relu);
   }
   /** Dense + bias (+ ReLU) as Eigen's `_FusedMatMul` (list attributes needed). */
   eigenDense(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, relu: boolean) {

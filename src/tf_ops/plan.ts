@@ -28,6 +28,7 @@ export function planStages(model: tf.LayersModel, label: string): Stage[] {
     if (i === undefined) throw new TypeError(`${layer.name}: expected a trainable weight`);
     return i;
   };
+  const weights = (l: tf.layers.Layer) => ({ kernel: weightOf(l, 0), bias: weightOf(l, 1) });
   const stages: Stage[] = [];
   const layers = model.layers.filter((l) => l.getClassName() !== "InputLayer");
   for (const [i, layer] of layers.entries()) {
@@ -49,24 +50,15 @@ export function planStages(model: tf.LayersModel, label: string): Stage[] {
         if (!same(c.strides, [1, 1]) || !same(c.dilationRate, [1, 1])) {
           throw unsupported("strides or dilation other than 1");
         }
-        stages.push({
-          kind: "conv",
-          kernel: weightOf(layer, 0),
-          bias: weightOf(layer, 1),
-          padding: (c.padding as string).toUpperCase(),
-          relu: activation === "relu",
-        });
+        const padding = (c.padding as string).toUpperCase();
+        stages.push({ kind: "conv", ...weights(layer), padding, relu: activation === "relu" });
         break;
       }
       case "MaxPooling2D": {
         if (c.dataFormat !== "channelsLast") throw unsupported("NCHW");
         const size = c.poolSize as [number, number];
-        stages.push({
-          kind: "pool",
-          size,
-          strides: (c.strides as [number, number] | null) ?? size,
-          padding: (c.padding as string).toUpperCase(),
-        });
+        const strides = (c.strides as [number, number] | null) ?? size;
+        stages.push({ kind: "pool", size, strides, padding: (c.padding as string).toUpperCase() });
         break;
       }
       case "Flatten":
@@ -76,12 +68,7 @@ export function planStages(model: tf.LayersModel, label: string): Stage[] {
         const want = last ? "softmax" : "relu";
         if (activation !== want) throw unsupported(`activation ${activation}, expected ${want}`);
         if (!c.useBias) throw unsupported("no bias");
-        stages.push({
-          kind: "dense",
-          kernel: weightOf(layer, 0),
-          bias: weightOf(layer, 1),
-          relu: !last,
-        });
+        stages.push({ kind: "dense", ...weights(layer), relu: !last });
         break;
       }
       case "Dropout":

@@ -201,26 +201,17 @@ function stageCandidates(
     kernels === "autotune" ? [standard, eigen] : kernels === "eigen" ? [eigen] : [standard];
   return stages.map((s): Candidate[] => {
     if (s.kind === "conv") {
-      const conv: Candidate = [
-        fused ? "_MklNativeFusedConv2D" : `Conv2D+BiasAdd${relu(s.relu)}`,
-        (a) => ops.conv(a, w(s.kernel), w(s.bias), s.padding, s.relu),
-      ];
-      const eigen: Candidate = [
-        "_FusedConv2D",
-        (a) => ops.eigenConv(a, w(s.kernel), w(s.bias), s.padding, s.relu),
-      ];
-      return choose(conv, eigen);
+      const name = fused ? "_MklNativeFusedConv2D" : `Conv2D+BiasAdd${relu(s.relu)}`;
+      return choose(
+        [name, (a) => ops.conv(a, w(s.kernel), w(s.bias), s.padding, s.relu)],
+        ["_FusedConv2D", (a) => ops.eigenConv(a, w(s.kernel), w(s.bias), s.padding, s.relu)],
+      );
     }
     if (s.kind === "dense") {
-      const dense: Candidate = [
-        `MatMul+BiasAdd${relu(s.relu)}`,
-        (a) => ops.dense(a, w(s.kernel), w(s.bias), s.relu),
-      ];
-      const eigen: Candidate = [
-        "_FusedMatMul",
-        (a) => ops.eigenDense(a, w(s.kernel), w(s.bias), s.relu),
-      ];
-      return choose(dense, eigen);
+      return choose(
+        [`MatMul+BiasAdd${relu(s.relu)}`, (a) => ops.dense(a, w(s.kernel), w(s.bias), s.relu)],
+        ["_FusedMatMul", (a) => ops.eigenDense(a, w(s.kernel), w(s.bias), s.relu)],
+      );
     }
     if (s.kind === "pool") {
       const pool: Candidate = ["MaxPool", (a) => ops.maxPool(a, s)[0]];

@@ -39,7 +39,6 @@ import { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from ".
 import type { Tf } from "../backends/types.ts";
 import { NativeOps } from "./ops.ts";
 import { planStages, type Stage } from "./plan.ts";
-import { adamSettings, readAdamState, ResourceVariables, writeBack } from "./adam_state.ts";
 
 /** Options for {@link fitEpochNative}. */
 export interface NativeEpochOptions {
@@ -133,21 +132,11 @@ export async function fitEpochNative(
         // Every read of the variables is gone by now, so Adam updates them in place.
         const t = iterations + 1;
         const b2p = adam.beta2 ** t;
-        const scalars = [
-          tf.scalar(adam.beta1 ** t),
-          tf.scalar(b2p),
-          tf.scalar(adam.epsilon * Math.sqrt(1 - b2p)),
-        ];
-        grads.forEach((g, i) =>
-          ops.adam(
-            vars.handles[i],
-            vars.handles[n + i],
-            vars.handles[2 * n + i],
-            scalars,
-            consts,
-            g,
-          )
+        const scalars = [adam.beta1 ** t, b2p, adam.epsilon * Math.sqrt(1 - b2p)].map((v) =>
+          tf.scalar(v)
         );
+        const h = vars.handles;
+        grads.forEach((g, i) => ops.adam(h[i], h[n + i], h[2 * n + i], scalars, consts, g));
         return [tf.add(totals[0], lossSum), tf.add(totals[1], correct)];
       });
       tf.dispose(totals);
@@ -199,8 +188,11 @@ function forward(
   let a = x;
   for (const s of stages) {
     switch (s.kind) {
-      case "conv": {
-        const out = ops.conv(a, w[s.kernel], w[s.bias], s.padding, s.relu);
+      case "conv":
+      case "dense": {
+        const out = s.kind === "conv"
+          ? ops.conv(a, w[s.kernel], w[s.bias], s.padding, s.relu)
+          : ops.dense(a, w[s.kernel], w[s.bias], s.relu);
         saved.push([a, out]);
         a = out;
         break;
@@ -215,12 +207,6 @@ function forward(
         saved.push([a]);
         a = tf.reshape(a, [a.shape[0], -1]);
         break;
-      case "dense": {
-        const out = ops.dense(a, w[s.kernel], w[s.bias], s.relu);
-        saved.push([a, out]);
-        a = out;
-        break;
-      }
       case "dropout": {
         // tf.dropout's own formula and random draw, so the masks match model.fit's.
         const seed = (s.layer as unknown as { seed?: number }).seed;
@@ -296,4 +282,84 @@ function plan(model: tf.LayersModel): Stage[] {
     throw new TypeError(`native step: expected the loss categoricalCrossentropy, got ${loss}`);
   }
   return stages;
+}
+
+/** The Adam settings the native step reproduces. */
+interface AdamSettings {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+/** Adam's hyperparameters from the model's optimizer. */
+function adamSettings(model: tf.LayersModel): AdamSettings {
+  const optimizer = model.optimizer;
+  if (!(optimizer instanceof tf.AdamOptimizer)) {
+    throw new TypeError(
+      `native step: expected an Adam optimizer, got ${optimizer?.getClassName()}`,
+    );
+  }
+  const { learningRate, beta1, beta2, epsilon } = optimizer.getConfig() as Record<string, number>;
+  return { learningRate, beta1, beta2, epsilon };
+}
+
+/** The optimizer's step count and moments (zeros before its first step), as fresh tensors. */
+async function readAdamState(
+  model: tf.LayersModel,
+  weights: tf.Tensor[],
+): Promise<{ iterations: number; m: tf.Tensor[]; v: tf.Tensor[] }> {
+  const saved = await model.optimizer.getWeights();
+  const iter = saved[0];
+  const iterations = iter ? (await iter.tensor.data())[0] : 0;
+  iter?.tensor.dispose(); // a fresh scalar; the rest are the optimizer's live variables
+  const moments = saved.slice(1).map((w) => w.tensor);
+  const n = weights.length;
+  if (moments.length === 2 * n) {
+    const clones = (ts: tf.Tensor[]) => ts.map((t) => tf.clone(t));
+    return { iterations, m: clones(moments.slice(0, n)), v: clones(moments.slice(n)) };
+  }
+  if (moments.length !== 0) {
+    throw new TypeError(`native step: expected 0 or ${2 * n} Adam moments, got ${moments.length}`);
+  }
+  const zeros = () => weights.map((w) => tf.zerosLike(w));
+  return { iterations, m: zeros(), v: zeros() };
+}
+
+/** Puts the trained weights and Adam's state back into the model and its optimizer. */
+async function writeBack(
+  model: tf.LayersModel,
+  vars: ResourceVariables,
+  n: number,
+  iterations: number,
+): Promise<void> {
+  const values = vars.handles.map((h) => vars.ops.read(h));
+  model.trainableWeights.forEach((w, i) => w.write(values[i]));
+  const old = await model.optimizer.getWeights();
+  const names = model.trainableWeights.map((w) => w.name);
+  const iter = tf.scalar(iterations, "int32");
+  await model.optimizer.setWeights([
+    { name: "iter", tensor: iter },
+    ...names.map((name, i) => ({ name: `${name}/m`, tensor: values[n + i] })),
+    ...names.map((name, i) => ({ name: `${name}/v`, tensor: values[2 * n + i] })),
+  ]);
+  // setWeights made new variables; the iter scalar getWeights made and the old moments go.
+  tf.dispose(old.map((w) => w.tensor));
+  tf.dispose([...values, iter]);
+}
+
+/** TensorFlow resource variables, the kind `ResourceApplyAdam` updates in place. */
+class ResourceVariables {
+  readonly handles: tf.Tensor[];
+
+  constructor(readonly ops: NativeOps, initial: tf.Tensor[]) {
+    const prefix = `fmnist-bench/${crypto.randomUUID()}`;
+    this.handles = initial.map((t, i) => ops.variable(`${prefix}/${i}`, t));
+  }
+
+  /** Destroys the variables in TensorFlow and frees their handles. */
+  dispose(): void {
+    for (const h of this.handles) this.ops.destroy(h);
+    tf.dispose(this.handles);
+  }
 }
