@@ -145,11 +145,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       }
       : null,
     outputTail: run.record.complete ? null : run.outputTail,
-    seconds: {
-      bundle: bundle.seconds,
-      tests: run.seconds,
-      total: (performance.now() - t0) / 1000,
-    },
+    seconds: { bundle: bundle.seconds, tests: run.seconds, total: (performance.now() - t0) / 1000 },
   };
   return summary;
 }

@@ -121,10 +121,8 @@ export function planBudget(options: BudgetOptions): BudgetPlan {
     const { rates, fixed, perImage } = costs[i];
     // After model1, each model leaves the later ones their smallest runs where those still fit.
     let reserve = 0;
-    if (i > 0) {
-      for (const later of costs.slice(i + 1)) {
-        if (costs[i].smallest + reserve + later.smallest <= left) reserve += later.smallest;
-      }
+    for (const later of i > 0 ? costs.slice(i + 1) : []) {
+      if (costs[i].smallest + reserve + later.smallest <= left) reserve += later.smallest;
     }
     const fits = Math.min(maxTrainSize, Math.floor((left - reserve - fixed) / perImage));
     const trainSize = roundDown(fits);

@@ -91,8 +91,6 @@ export const KIT_EXPECTED_RATES: Readonly<Record<KitSideKind, Omit<SideRate, "si
   });
 
 /** The expected rates of `sides` (each named as its results will be), in order. */
-export function expectedRates(
-  sides: readonly { name: string; kind: KitSideKind }[],
-): SideRate[] {
+export function expectedRates(sides: readonly { name: string; kind: KitSideKind }[]): SideRate[] {
   return sides.map((s) => ({ side: s.name, ...KIT_EXPECTED_RATES[s.kind] }));
 }
