@@ -72,23 +72,18 @@ export async function probeKeras(venvDir: string): Promise<KerasProbe> {
     return { available: false, reason: `${python} cannot import Keras: ${why}; ${hint}` };
   }
   const [keras, tensorflow] = out.stdout.trim().split("\n").at(-1)!.split(" ");
-  const want = {
-    keras: pinVersion(KERAS_PINS.keras),
-    tensorflow: pinVersion(KERAS_PINS.tensorflow),
-  };
-  if (keras !== want.keras || tensorflow !== want.tensorflow) {
+  const [wantKeras, wantTf] = [KERAS_PINS.keras, KERAS_PINS.tensorflow].map((p) =>
+    p.split("==")[1]
+  );
+  if (keras !== wantKeras || tensorflow !== wantTf) {
     return {
       available: false,
       reason:
-        `${venvDir} has Keras ${keras} on TensorFlow ${tensorflow}, expected Keras ${want.keras} ` +
-        `on TensorFlow ${want.tensorflow}; ${hint}`,
+        `${venvDir} has Keras ${keras} on TensorFlow ${tensorflow}, expected Keras ${wantKeras} ` +
+        `on TensorFlow ${wantTf}; ${hint}`,
     };
   }
   return { available: true, python, keras, tensorflow };
-}
-
-function pinVersion(pin: string): string {
-  return pin.split("==")[1];
 }
 
 /** Options for {@link setupKeras}. */
@@ -216,11 +211,6 @@ export interface KerasRun {
   versions: KerasVersions;
 }
 
-/** What {@link probeKerasBackend} found. */
-export type KerasBackendProbe =
-  | ({ available: true } & KerasVersions)
-  | { available: false; reason: string };
-
 /**
  * Imports Keras on one backend in a child Python and reports its versions
  * and the device its framework sees. Never throws.
@@ -232,7 +222,7 @@ export async function probeKerasBackend(
   python: string,
   backend: KerasBackend,
   env: Record<string, string> = {},
-): Promise<KerasBackendProbe> {
+): Promise<({ available: true } & KerasVersions) | { available: false; reason: string }> {
   const dir = await Deno.makeTempDir({ prefix: "fmnist-bench-keras-probe-" });
   try {
     const jobPath = join(dir, "probe-job.json");
