@@ -92,16 +92,12 @@ export async function buildConformanceBundle(packageDir: string): Promise<Bundle
   const { testFiles, tfjsCoreVersion } = await checkTestFiles(inputs, entry);
   const output = result.outputFiles.find((f) => f.path === outfile);
   if (!output) {
-    throw new Error(
-      `esbuild did not produce ${outfile}; it produced ${
-        result.outputFiles.map((f) => f.path).join(", ") || "nothing"
-      }`,
-    );
+    const made = result.outputFiles.map((f) => f.path).join(", ") || "nothing";
+    throw new Error(`esbuild did not produce ${outfile}; it produced ${made}`);
   }
-  const written = await writeIfChanged(outfile, output.contents);
   return {
     path: outfile,
-    written,
+    written: await writeIfChanged(outfile, output.contents),
     bytes: output.contents.length,
     testFiles,
     tfjsCoreVersion,

@@ -114,18 +114,17 @@ export function collectRun(log: string, exit: ChildExit): ConformanceRun {
       ? "before any spec ran"
       : `after ${finished} of ${specsDefined} specs had finished`;
     const partial = cutShort ? "; its last report line was cut short" : "";
-    results.push(failure("run", "(the test run)", `the test process ${ended} ${where}${partial}`));
+    results.push(failure("run", RUN, `the test process ${ended} ${where}${partial}`));
   } else if (done.overallStatus === "incomplete") {
     results.push(
-      failure(
-        "run",
-        "(the test run)",
-        `jasmine reports the run incomplete: ${done.incompleteReason}`,
-      ),
+      failure("run", RUN, `jasmine reports the run incomplete: ${done.incompleteReason}`),
     );
   }
   return { tensorflowVersion, specsDefined, results, complete: !!done && cleanExit };
 }
+
+/** The name of a result about the whole run. */
+const RUN = "(the test run)";
 
 function failure(kind: SpecResult["kind"], name: string, message: string): SpecResult {
   return {

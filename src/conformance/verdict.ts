@@ -88,22 +88,14 @@ export function compareWithKnown(
   const known: KnownFailure[] = [];
   for (const k of allKnown) {
     if (k.when && context.onednn === undefined) {
-      throw new Error(
-        `known failures: ${
-          JSON.stringify(k.spec)
-        } depends on oneDNN; expected the run's oneDNN state`,
-      );
+      const spec = JSON.stringify(k.spec);
+      throw new Error(`known failures: ${spec} depends on oneDNN; expected the run's oneDNN state`);
     }
     if (k.when && k.when.onednn !== context.onednn) notApplicable.push(k);
     else known.push(k);
   }
-  const seen = new Set<string>();
-  for (const k of allKnown) {
-    if (seen.has(k.spec)) {
-      throw new Error(`known failures: spec ${JSON.stringify(k.spec)} is listed twice`);
-    }
-    seen.add(k.spec);
-  }
+  const twice = allKnown.find((k, i) => allKnown.findIndex((x) => x.spec === k.spec) !== i);
+  if (twice) throw new Error(`known failures: spec ${JSON.stringify(twice.spec)} is listed twice`);
   const expected = new Set(known.map((k) => k.spec));
   const resultsByName = new Map<string, SpecResult[]>();
   const unexpected: SpecResult[] = [];
