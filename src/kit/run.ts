@@ -234,6 +234,7 @@ async function runSide(
   const dir = join(state.place.outDir, side.name, model);
   log(`${model} on ${side.label} (${side.name})`);
   const t0 = performance.now();
+  const took = () => (performance.now() - t0) / 1000;
   // Past the deadline, with a minute's grace, the side stops after its epoch in flight.
   const signal = AbortSignal.any([
     stop,
@@ -242,22 +243,17 @@ async function runSide(
   try {
     const results = await side.run(run, dir, signal);
     state.written.push(join(dir, "results.json"));
-    const seconds = (performance.now() - t0) / 1000;
+    const seconds = took();
     const rate = measuredRate(side.label, model, results, seconds);
     if (rate) state.measured.push(rate);
     record.runs.push({ model, side: side.name, seconds, status: results.status });
   } catch (err) {
-    state.failures.push((err as Error).message);
-    record.runs.push({
-      model,
-      side: side.name,
-      seconds: (performance.now() - t0) / 1000,
-      status: "failed",
-      error: (err as Error).message,
-    });
+    const error = (err as Error).message;
+    state.failures.push(error);
+    record.runs.push({ model, side: side.name, seconds: took(), status: "failed", error });
     if (await exists(join(dir, "results.json"))) state.written.push(join(dir, "results.json"));
   }
-  log(`${model} on ${side.label} took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  log(`${model} on ${side.label} took ${took().toFixed(0)} s`);
   await writeJsonAtomic(join(state.place.outDir, "plan.json"), record);
 }
 
