@@ -12,13 +12,16 @@
 import { join } from "node:path";
 import { forEachLine } from "../_util/lines.ts";
 import { runQuiet } from "../_util/run_quiet.ts";
-import type { DataSplit } from "../data/split.ts";
-import type { ModelSpec } from "../models/spec.ts";
 import type { EpochRecord, RunRecord } from "../results/schema.ts";
 import type { EnergyMark, EnergyMeter, GpuActivity } from "../measure/energy.ts";
 import { isMeasured, type Measured, notMeasured } from "../measure/measures.ts";
-import type { InferenceTiming } from "../train/latency.ts";
-import { kerasMeasures, removeKerasJobData, writeKerasJob } from "./keras_job.ts";
+import {
+  type KerasJobData,
+  type KerasJobSettings,
+  kerasMeasures,
+  removeKerasJobData,
+  writeKerasJob,
+} from "./keras_job.ts";
 
 /** The pinned packages of the peer's virtual environment: the libtensorflow backend's TensorFlow release. */
 export const KERAS_PINS = Object.freeze({
@@ -140,30 +143,14 @@ export async function setupKeras(
   return after;
 }
 
-/** Options for {@link runKerasPeer}. */
-export interface KerasRunOptions {
+/** Options for {@link runKerasPeer}: the job's settings, and how and where it runs. */
+export interface KerasRunOptions extends Omit<KerasJobSettings, "kerasBackend"> {
   /** The interpreter of a probed environment. */
   python: string;
-  /** The model. */
-  spec: ModelSpec;
-  /** Its forward FLOPs per image, recorded in the result. */
-  flopsPerImage: number;
   /** The same splits the TF.js side trains on. */
-  data: { train: DataSplit; validation: DataSplit; test: DataSplit };
-  /** Epochs. */
-  epochs: number;
+  data: KerasJobData;
   /** Per-epoch order of the training images, as `train-all` uses it. */
   order: (epoch: number, n: number) => Int32Array;
-  /** Batch size. */
-  batchSize: number;
-  /** Adam's learning rate. */
-  learningRate: number;
-  /** Seed (Keras's own initialisers and dropout draw from it). */
-  seed: number;
-  /** Inference settings, as for `measureInference`. */
-  inference: InferenceTiming;
-  /** TensorFlow's thread pools, pinned the same as on the TF.js side. */
-  threads: { intraOp: number | "default"; interOp: number | "default" };
   /** A folder for the job's files (data, job, output). */
   workDir: string;
   /** The Keras backend. Default `"tensorflow"`. */

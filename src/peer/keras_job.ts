@@ -40,11 +40,11 @@ export interface KerasJobSettings {
   batchSize: number;
   /** Adam's learning rate. */
   learningRate: number;
-  /** Seed. */
+  /** Seed (Keras's own initialisers and dropout draw from it). */
   seed: number;
-  /** Inference settings. */
+  /** Inference settings, as for `measureInference`. */
   inference: InferenceTiming;
-  /** TensorFlow's thread pools. */
+  /** TensorFlow's thread pools, pinned the same as on the TF.js side. */
   threads: { intraOp: number | "default"; interOp: number | "default" };
   /** The Keras backend. */
   kerasBackend: string;
