@@ -116,17 +116,10 @@ export async function setupKeras(
     return before;
   }
   log(`creating ${venvDir} with ${python} -m venv`);
+  const pip = ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"];
   const steps: [string, string[]][] = [
     [python, ["-m", "venv", "--clear", venvDir]],
-    [venvPython(venvDir), [
-      "-m",
-      "pip",
-      "install",
-      "--quiet",
-      "--disable-pip-version-check",
-      KERAS_PINS.tensorflow,
-      KERAS_PINS.keras,
-    ]],
+    [venvPython(venvDir), [...pip, KERAS_PINS.tensorflow, KERAS_PINS.keras]],
   ];
   for (const [cmd, args] of steps) {
     log(`${cmd} ${args.join(" ")}`);
@@ -318,11 +311,8 @@ async function runKerasJob(
   options.signal?.removeEventListener("abort", stop);
   if (options.signal?.aborted) {
     const reason = options.signal.reason as Error | undefined;
-    throw new Error(
-      `the Keras peer was stopped ${
-        reason?.name === "TimeoutError" ? "at its deadline" : `(${reason?.message})`
-      }; the models before it are kept`,
-    );
+    const why = reason?.name === "TimeoutError" ? "at its deadline" : `(${reason?.message})`;
+    throw new Error(`the Keras peer was stopped ${why}; the models before it are kept`);
   }
   if (code !== 0) {
     const last = (await stderr).trim().split("\n").filter((l) => l.trim() !== "").at(-1);
