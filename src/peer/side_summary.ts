@@ -107,17 +107,13 @@ function sideMeasures(runs: readonly PeerRun[]): SideMeasures | undefined {
     return values.length > 0 ? percentile(values, 50) : null;
   };
   const id = (x: number) => x;
+  const peak = (k: "trainingPeakBytes" | "inferencePeakBytes") => (m: (typeof records)[number]) =>
+    isMeasured(m.memory.host) ? m.memory.host[k] : m.memory.host;
   const targets = runs[0].results.config.targetAccuracies ?? [];
   return {
     baselineBytes: med((m) => m.memory.host, (h) => h.baselineBytes),
-    trainingPeakBytes: med((m) => {
-      const host = m.memory.host;
-      return isMeasured(host) ? host.trainingPeakBytes : host;
-    }, id),
-    inferencePeakBytes: med((m) => {
-      const host = m.memory.host;
-      return isMeasured(host) ? host.inferencePeakBytes : host;
-    }, id),
+    trainingPeakBytes: med(peak("trainingPeakBytes"), id),
+    inferencePeakBytes: med(peak("inferencePeakBytes"), id),
     backendReadySeconds: med((m) => m.coldStart.backendLoadSeconds, id),
     modelBuildSeconds: med((m) => m.coldStart.modelBuildSeconds, id),
     firstPredictionMs: med((m) => m.coldStart.firstPredictionMs, id),
