@@ -58,10 +58,7 @@ export interface ConformanceSummary {
   /** Names of the pending specs (skipped by tfjs-core's own test code). */
   pending: string[];
   /** With `--include-ignored`: how the specs of tfjs-node's IGNORE_LIST fared. */
-  ignoreList: null | {
-    passed: string[];
-    failed: { name: string; messages: string[] }[];
-  };
+  ignoreList: null | { passed: string[]; failed: { name: string; messages: string[] }[] };
   /** The end of the test process's output, when the run did not complete. */
   outputTail: string | null;
   seconds: { bundle: number; tests: number; total: number };
