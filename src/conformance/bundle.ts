@@ -14,6 +14,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import * as esbuild from "esbuild";
+import { writeFileAtomic } from "../_util/fs.ts";
 
 /** The harness inside tfjs-node's package folder: the bundle's entry point. */
 const HARNESS_ENTRY = "dist/run_tests.js";
@@ -154,12 +155,9 @@ async function writeIfChanged(path: string, bytes: Uint8Array): Promise<boolean>
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
-  const tmp = join(dirname(path), `.fmnist_bench_conformance.${crypto.randomUUID()}.tmp`);
   try {
-    await Deno.writeFile(tmp, bytes);
-    await Deno.rename(tmp, path);
+    await writeFileAtomic(path, bytes);
   } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
     throw new Error(`cannot write the conformance bundle ${path}: ${(err as Error).message}`);
   }
   return true;
