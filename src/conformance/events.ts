@@ -86,21 +86,16 @@ export function collectRun(log: string, exit: ChildExit): ConformanceRun {
   lines.forEach((line, i) => {
     if (line.trim() === "") return;
     const event = parseEvent(line, i + 1);
-    switch (event.type) {
-      case "started":
-        tensorflowVersion = event.tensorflowVersion;
-        specsDefined = event.totalSpecsDefined;
-        break;
-      case "specStarted":
-        running.set(event.id, event.name);
-        break;
-      case "result":
-        running.delete(event.id);
-        results.push(event.result);
-        break;
-      case "done":
-        done = event;
-        break;
+    if (event.type === "started") {
+      tensorflowVersion = event.tensorflowVersion;
+      specsDefined = event.totalSpecsDefined;
+    } else if (event.type === "specStarted") {
+      running.set(event.id, event.name);
+    } else if (event.type === "result") {
+      running.delete(event.id);
+      results.push(event.result);
+    } else {
+      done = event;
     }
   });
   const ended = exitText(exit);
