@@ -195,18 +195,17 @@ export function updateRates(
     const o = r.overheadSeconds;
     return {
       ...r,
-      imagesPerSecond: Object.fromEntries(
-        Object.entries(r.imagesPerSecond).map(([model, ips]) => [model, ips * scale]),
-      ),
+      imagesPerSecond: mapValues(r.imagesPerSecond, (ips) => ips * scale),
       overheadSeconds: typeof o === "number" || expectedOverhead === 0
         ? last.overheadSeconds
-        : Object.fromEntries(
-          Object.entries(o).map((
-            [model, seconds],
-          ) => [model, (seconds * last.overheadSeconds) / expectedOverhead]),
-        ),
+        : mapValues(o, (seconds) => (seconds * last.overheadSeconds) / expectedOverhead),
     };
   });
+}
+
+/** `record` with `f` applied to each value. */
+function mapValues(record: Readonly<Record<string, number>>, f: (x: number) => number) {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
 }
 
 /** The plan in lines, as `run.sh` prints it before it starts. */
