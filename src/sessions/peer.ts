@@ -73,7 +73,6 @@ export async function runPeer(request: PeerRequest, context: PeerContext): Promi
   const keras = await probeKeras(request.venv);
   if (!keras.available) throw new Error(`the Keras peer is not available: ${keras.reason}`);
   const data = await loadRunData(request.run, context.dataOptions);
-  // The environment the Keras side records.
   const env = await collectEnvironment({
     tfjsVersion: "none (Keras peer)",
     tensorflowVersion: keras.tensorflow,
