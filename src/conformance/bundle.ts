@@ -14,6 +14,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import * as esbuild from "esbuild";
+import { writeFileAtomic } from "../_util/fs.ts";
 
 /** The harness inside tfjs-node's package folder: the bundle's entry point. */
 const HARNESS_ENTRY = "dist/run_tests.js";
@@ -92,16 +93,12 @@ export async function buildConformanceBundle(packageDir: string): Promise<Bundle
   const { testFiles, tfjsCoreVersion } = await checkTestFiles(inputs, entry);
   const output = result.outputFiles.find((f) => f.path === outfile);
   if (!output) {
-    throw new Error(
-      `esbuild did not produce ${outfile}; it produced ${
-        result.outputFiles.map((f) => f.path).join(", ") || "nothing"
-      }`,
-    );
+    const made = result.outputFiles.map((f) => f.path).join(", ") || "nothing";
+    throw new Error(`esbuild did not produce ${outfile}; it produced ${made}`);
   }
-  const written = await writeIfChanged(outfile, output.contents);
   return {
     path: outfile,
-    written,
+    written: await writeIfChanged(outfile, output.contents),
     bytes: output.contents.length,
     testFiles,
     tfjsCoreVersion,
@@ -158,12 +155,9 @@ async function writeIfChanged(path: string, bytes: Uint8Array): Promise<boolean>
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
-  const tmp = join(dirname(path), `.fmnist_bench_conformance.${crypto.randomUUID()}.tmp`);
   try {
-    await Deno.writeFile(tmp, bytes);
-    await Deno.rename(tmp, path);
+    await writeFileAtomic(path, bytes);
   } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
     throw new Error(`cannot write the conformance bundle ${path}: ${(err as Error).message}`);
   }
   return true;

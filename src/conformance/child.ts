@@ -106,13 +106,14 @@ function eventReporter(
   ignoreListed: ReadonlySet<string>,
   filteredOut: ReadonlySet<string>,
 ): Reporter {
-  const failure = (kind: SpecResult["kind"], r: SpecOrSuiteResult): SpecResult => ({
+  // A suite's or the run's own result is always a failure, and never filtered.
+  const result = (kind: SpecResult["kind"], r: SpecOrSuiteResult): SpecResult => ({
     kind,
     name: r.fullName,
-    status: "failed",
+    status: kind === "spec" ? r.status as SpecStatus : "failed",
     failures: r.failedExpectations.map(message),
-    ignoreListed: false,
-    filteredOut: false,
+    ignoreListed: kind === "spec" && ignoreListed.has(r.id),
+    filteredOut: kind === "spec" && filteredOut.has(r.id),
     durationMs: r.duration ?? null,
   });
   return {
@@ -127,26 +128,17 @@ function eventReporter(
       log({ type: "specStarted", id: r.id, name: r.fullName });
     },
     specDone(r) {
-      const result: SpecResult = {
-        kind: "spec",
-        name: r.fullName,
-        status: r.status as SpecStatus,
-        failures: r.failedExpectations.map(message),
-        ignoreListed: ignoreListed.has(r.id),
-        filteredOut: filteredOut.has(r.id),
-        durationMs: r.duration ?? null,
-      };
-      log({ type: "result", id: r.id, result });
+      log({ type: "result", id: r.id, result: result("spec", r) });
     },
     suiteDone(r) {
       if (r.failedExpectations.length > 0) {
-        log({ type: "result", id: r.id, result: failure("suite", r) });
+        log({ type: "result", id: r.id, result: result("suite", r) });
       }
     },
     jasmineDone(r) {
       if (r.failedExpectations.length > 0) {
         const top = { ...r, id: "top", fullName: "(top level)", status: "failed" };
-        log({ type: "result", id: "top", result: failure("run", top) });
+        log({ type: "result", id: "top", result: result("run", top) });
       }
       log({
         type: "done",

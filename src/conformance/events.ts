@@ -86,21 +86,16 @@ export function collectRun(log: string, exit: ChildExit): ConformanceRun {
   lines.forEach((line, i) => {
     if (line.trim() === "") return;
     const event = parseEvent(line, i + 1);
-    switch (event.type) {
-      case "started":
-        tensorflowVersion = event.tensorflowVersion;
-        specsDefined = event.totalSpecsDefined;
-        break;
-      case "specStarted":
-        running.set(event.id, event.name);
-        break;
-      case "result":
-        running.delete(event.id);
-        results.push(event.result);
-        break;
-      case "done":
-        done = event;
-        break;
+    if (event.type === "started") {
+      tensorflowVersion = event.tensorflowVersion;
+      specsDefined = event.totalSpecsDefined;
+    } else if (event.type === "specStarted") {
+      running.set(event.id, event.name);
+    } else if (event.type === "result") {
+      running.delete(event.id);
+      results.push(event.result);
+    } else {
+      done = event;
     }
   });
   const ended = exitText(exit);
@@ -114,18 +109,17 @@ export function collectRun(log: string, exit: ChildExit): ConformanceRun {
       ? "before any spec ran"
       : `after ${finished} of ${specsDefined} specs had finished`;
     const partial = cutShort ? "; its last report line was cut short" : "";
-    results.push(failure("run", "(the test run)", `the test process ${ended} ${where}${partial}`));
+    results.push(failure("run", RUN, `the test process ${ended} ${where}${partial}`));
   } else if (done.overallStatus === "incomplete") {
     results.push(
-      failure(
-        "run",
-        "(the test run)",
-        `jasmine reports the run incomplete: ${done.incompleteReason}`,
-      ),
+      failure("run", RUN, `jasmine reports the run incomplete: ${done.incompleteReason}`),
     );
   }
   return { tensorflowVersion, specsDefined, results, complete: !!done && cleanExit };
 }
+
+/** The name of a result about the whole run. */
+const RUN = "(the test run)";
 
 function failure(kind: SpecResult["kind"], name: string, message: string): SpecResult {
   return {

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { probeLibtensorflow, TFJS_NODE, tfjsNodePackageDir } from "../backends/libtensorflow.ts";
 import { type OneDnnState, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { buildConformanceBundle } from "./bundle.ts";
-import { KNOWN_FAILURES } from "./known_failures.ts";
+import { KNOWN_FAILURES, type KnownFailure } from "./known_failures.ts";
 import { runConformanceChild } from "./runner.ts";
 import {
   compareWithKnown,
@@ -27,19 +27,13 @@ import {
 export const LIST_FILE = "src/conformance/known_failures.ts";
 
 /** How one known failure fared. */
-export interface KnownFailureOutcome {
-  spec: string;
-  reason: string;
-  affectsSuite: boolean;
-  suiteImpact: string;
+export interface KnownFailureOutcome extends KnownFailure {
   /**
    * `still failing`: as expected. `fixed` and `missing` fail the run. `not run`: left out by
    * `--filter`. `not reached`: the test process died before it (the crash fails the run).
    * `not applicable`: its condition (`when`) does not hold here, so its spec was judged as any other.
    */
   outcome: "still failing" | "fixed" | "not run" | "missing" | "not reached" | "not applicable";
-  /** Where it is expected, when not everywhere. */
-  when?: { onednn: boolean };
   /** The failure messages of this run, when it failed. */
   messages: string[];
 }
@@ -64,10 +58,7 @@ export interface ConformanceSummary {
   /** Names of the pending specs (skipped by tfjs-core's own test code). */
   pending: string[];
   /** With `--include-ignored`: how the specs of tfjs-node's IGNORE_LIST fared. */
-  ignoreList: null | {
-    passed: string[];
-    failed: { name: string; messages: string[] }[];
-  };
+  ignoreList: null | { passed: string[]; failed: { name: string; messages: string[] }[] };
   /** The end of the test process's output, when the run did not complete. */
   outputTail: string | null;
   seconds: { bundle: number; tests: number; total: number };
@@ -115,7 +106,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   });
   const { results } = run.record;
   const comparison = compareWithKnown(results, KNOWN_FAILURES, { onednn: onednn.enabled });
-  const summary: ConformanceSummary = {
+  return {
     ok: comparison.ok && run.record.complete,
     versions: {
       deno: Deno.version.deno,
@@ -145,18 +136,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       }
       : null,
     outputTail: run.record.complete ? null : run.outputTail,
-    seconds: {
-      bundle: bundle.seconds,
-      tests: run.seconds,
-      total: (performance.now() - t0) / 1000,
-    },
+    seconds: { bundle: bundle.seconds, tests: run.seconds, total: (performance.now() - t0) / 1000 },
   };
-  return summary;
 }
 
 function knownOutcomes(c: ConformanceVerdict, complete: boolean): KnownFailureOutcome[] {
   const outcome = (
-    known: (typeof KNOWN_FAILURES)[number],
+    known: KnownFailure,
     outcome: KnownFailureOutcome["outcome"],
     results: readonly SpecResult[] = [],
   ): KnownFailureOutcome => ({ ...known, outcome, messages: results.flatMap((r) => r.failures) });

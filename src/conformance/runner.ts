@@ -9,17 +9,12 @@ import { join } from "node:path";
 import { type ChildConfig, type ChildExit, collectRun, type ConformanceRun } from "./events.ts";
 import { denoRunArgs } from "../_util/deno_run.ts";
 
-/** Options for {@link runConformanceChild}. */
-export interface RunChildOptions {
-  /** Absolute path of the bundle (see `buildConformanceBundle`). */
-  bundle: string;
-  /** Run only specs whose full name matches this regular expression; `null`: all. */
-  filter: string | null;
-  /** Also run the specs tfjs-node's `IGNORE_LIST` excludes (reported, never judged). */
-  includeIgnored: boolean;
-  /** Kill the child after this many seconds. */
-  timeoutSeconds: number;
-}
+/**
+ * Options for {@link runConformanceChild}: what the child is told (the bundle, see
+ * `buildConformanceBundle`; the filter; whether the `IGNORE_LIST`'s specs run too, reported but
+ * never judged), and after how many seconds it is killed.
+ */
+export type RunChildOptions = Omit<ChildConfig, "events"> & { timeoutSeconds: number };
 
 /** What {@link runConformanceChild} saw. */
 export interface ChildRun {

@@ -88,22 +88,14 @@ export function compareWithKnown(
   const known: KnownFailure[] = [];
   for (const k of allKnown) {
     if (k.when && context.onednn === undefined) {
-      throw new Error(
-        `known failures: ${
-          JSON.stringify(k.spec)
-        } depends on oneDNN; expected the run's oneDNN state`,
-      );
+      const spec = JSON.stringify(k.spec);
+      throw new Error(`known failures: ${spec} depends on oneDNN; expected the run's oneDNN state`);
     }
     if (k.when && k.when.onednn !== context.onednn) notApplicable.push(k);
     else known.push(k);
   }
-  const seen = new Set<string>();
-  for (const k of allKnown) {
-    if (seen.has(k.spec)) {
-      throw new Error(`known failures: spec ${JSON.stringify(k.spec)} is listed twice`);
-    }
-    seen.add(k.spec);
-  }
+  const twice = allKnown.find((k, i) => allKnown.findIndex((x) => x.spec === k.spec) !== i);
+  if (twice) throw new Error(`known failures: spec ${JSON.stringify(twice.spec)} is listed twice`);
   const expected = new Set(known.map((k) => k.spec));
   const resultsByName = new Map<string, SpecResult[]>();
   const unexpected: SpecResult[] = [];
@@ -170,30 +162,19 @@ export interface ResultCounts {
  * describe the harness's suite in either mode.
  */
 export function countResults(results: readonly SpecResult[]): ResultCounts {
-  const counts: ResultCounts = {
-    specs: 0,
-    ran: 0,
-    passed: 0,
-    failed: 0,
-    pending: 0,
-    ignoreListed: 0,
-    filteredOut: 0,
-    excludedOther: 0,
-    otherFailures: 0,
+  const specs = results.filter((r) => r.kind === "spec");
+  const judged = specs.filter((r) => !r.filteredOut && !r.ignoreListed);
+  const count = (status: SpecStatus) => judged.filter((r) => r.status === status).length;
+  const [passed, failed, pending] = [count("passed"), count("failed"), count("pending")];
+  return {
+    specs: specs.length,
+    ran: passed + failed,
+    passed,
+    failed,
+    pending,
+    ignoreListed: specs.filter((r) => !r.filteredOut && r.ignoreListed).length,
+    filteredOut: specs.filter((r) => r.filteredOut).length,
+    excludedOther: judged.length - passed - failed - pending,
+    otherFailures: results.filter((r) => r.kind !== "spec" && r.status === "failed").length,
   };
-  for (const r of results) {
-    if (r.kind !== "spec") {
-      if (r.status === "failed") counts.otherFailures++;
-      continue;
-    }
-    counts.specs++;
-    if (r.filteredOut) counts.filteredOut++;
-    else if (r.ignoreListed) counts.ignoreListed++;
-    else if (r.status === "passed") counts.passed++;
-    else if (r.status === "failed") counts.failed++;
-    else if (r.status === "pending") counts.pending++;
-    else counts.excludedOther++;
-  }
-  counts.ran = counts.passed + counts.failed;
-  return counts;
 }

@@ -121,10 +121,8 @@ export function planBudget(options: BudgetOptions): BudgetPlan {
     const { rates, fixed, perImage } = costs[i];
     // After model1, each model leaves the later ones their smallest runs where those still fit.
     let reserve = 0;
-    if (i > 0) {
-      for (const later of costs.slice(i + 1)) {
-        if (costs[i].smallest + reserve + later.smallest <= left) reserve += later.smallest;
-      }
+    for (const later of i > 0 ? costs.slice(i + 1) : []) {
+      if (costs[i].smallest + reserve + later.smallest <= left) reserve += later.smallest;
     }
     const fits = Math.min(maxTrainSize, Math.floor((left - reserve - fixed) / perImage));
     const trainSize = roundDown(fits);
@@ -197,18 +195,17 @@ export function updateRates(
     const o = r.overheadSeconds;
     return {
       ...r,
-      imagesPerSecond: Object.fromEntries(
-        Object.entries(r.imagesPerSecond).map(([model, ips]) => [model, ips * scale]),
-      ),
+      imagesPerSecond: mapValues(r.imagesPerSecond, (ips) => ips * scale),
       overheadSeconds: typeof o === "number" || expectedOverhead === 0
         ? last.overheadSeconds
-        : Object.fromEntries(
-          Object.entries(o).map((
-            [model, seconds],
-          ) => [model, (seconds * last.overheadSeconds) / expectedOverhead]),
-        ),
+        : mapValues(o, (seconds) => (seconds * last.overheadSeconds) / expectedOverhead),
     };
   });
+}
+
+/** `record` with `f` applied to each value. */
+function mapValues(record: Readonly<Record<string, number>>, f: (x: number) => number) {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
 }
 
 /** The plan in lines, as `run.sh` prints it before it starts. */

@@ -2,7 +2,8 @@
  * Builds the GPU kit: one folder of at most 64 MiB that a GPU machine
  * without network runs with `./run.sh` (see `docs/compare-and-gpu.md`):
  *
- * - `deno.xz`: the Deno binary, compressed (`deno_binary.ts`);
+ * - `deno.xz`: the Deno binary, `xz -6` compressed (about a third of its size) and cached by
+ *   its SHA-256, so that building a kit again takes no new compression;
  * - `app/src/cli/gpu_kit_run.js`: the suite's code and the npm packages of
  *   TF.js and its WebGPU backend in one bundle (`bundle.ts`), with
  *   `app/src/cli/keras_peer.py` beside it
@@ -20,20 +21,21 @@
  * @module
  */
 import { basename, join } from "node:path";
-import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
+import { exists, temporaryPath, writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
+import { sha256File } from "../_util/hash.ts";
 import { SetupError } from "../backends/setup_tools.ts";
 import { WASM_FILES, WASM_PACKAGE, wasmDistDir } from "../backends/wasm.ts";
 import { describeSubset } from "../data/subset.ts";
 import { KERAS_PEER_SCRIPT } from "../peer/keras.ts";
 import { chartScriptFiles } from "../report/html_assets.ts";
 import { bundleKitProgram, KIT_BUNDLE_PATH } from "./bundle.ts";
-import { compressedDeno } from "./deno_binary.ts";
 import { KIT_DATA_DIR, KIT_DATA_UNPACKED, kitData } from "./kit_data.ts";
 import { KIT_MANIFEST, type KitManifest } from "./manifest.ts";
 import { kitReadme } from "./readme.ts";
 import { runScript } from "./run_script.ts";
 import { kitSizeProblem } from "./size.ts";
 import { fetchKitWheels, KIT_WHEELS } from "./wheels.ts";
+import { xzCompress } from "./xz.ts";
 
 /** Options of {@link buildKit}. */
 export interface BuildKitOptions {
@@ -80,11 +82,7 @@ const KIT_SUBSET_JSON = `${KIT_DATA_DIR}/subset.json`;
  */
 export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
   const { outDir, log = () => {} } = options;
-  const deno = await compressedDeno({
-    denoPath: options.denoPath,
-    cacheDir: options.cacheDir,
-    log,
-  });
+  const deno = await compressedDeno(options.denoPath, options.cacheDir, log);
   const wheels = await fetchKitWheels({ cacheDir: options.cacheDir, python: options.python, log });
   const data = await kitData({ cacheDir: options.cacheDir, dataDir: options.dataDir, log });
   log("bundling the suite with esbuild");
@@ -92,21 +90,19 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
   const subsetJson = JSON.stringify(data.manifest, null, 2) + "\n";
 
   // The files as they will be, from their sources' sizes: checked before anything is written.
-  const copies: [string, string][] = [
+  const copies: (readonly [string, string])[] = [
     [DENO_FILE, deno.path],
     ["app/src/cli/keras_peer.py", KERAS_PEER_SCRIPT],
-    ...data.files.map((f) => [f.file, f.path]) as [string, string][],
-    ...wheels.map((w) => [`wheels/${basename(w)}`, w]) as [string, string][],
-    ...(await chartScriptFiles()).map((f) => [`app/node_modules/${f.path}`, f.source]) as [
-      string,
-      string,
-    ][],
+    ...data.files.map((f) => [f.file, f.path] as const),
+    ...wheels.map((w) => [`wheels/${basename(w)}`, w] as const),
+    ...(await chartScriptFiles()).map((f) => [`app/node_modules/${f.path}`, f.source] as const),
     ...(await wasmBackendFiles()),
   ];
+  const text = (s: string) => new TextEncoder().encode(s).length;
   const files: Record<string, number> = {};
   for (const [to, from] of copies) files[to] = (await Deno.stat(from)).size;
   files[KIT_BUNDLE_PATH] = bundle.code.length;
-  files[KIT_SUBSET_JSON] = new TextEncoder().encode(subsetJson).length;
+  files[KIT_SUBSET_JSON] = text(subsetJson);
   const manifest: KitManifest = {
     kind: "fmnist-bench-gpu-kit",
     createdAt: new Date().toISOString(),
@@ -131,7 +127,6 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
     data: data.files,
   });
   const readme = kitReadme(manifest);
-  const text = (s: string) => new TextEncoder().encode(s).length;
   // The manifest's own size is bounded by its text without the files' sizes doubled.
   const estimate = Object.values(files).reduce((a, b) => a + b, 0) + text(script) + text(readme) +
     text(JSON.stringify(manifest, null, 2)) + 1024;
@@ -163,7 +158,7 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
 async function writeKit(
   outDir: string,
   parts: {
-    copies: readonly [string, string][];
+    copies: readonly (readonly [string, string])[];
     texts: readonly [string, string | Uint8Array][];
     manifest: KitManifest;
   },
@@ -215,4 +210,26 @@ export async function fileSizes(dir: string): Promise<Record<string, number>> {
   await walk("");
   found.sort(([a], [b]) => a.localeCompare(b));
   return Object.fromEntries(found);
+}
+
+/**
+ * The Deno binary (links resolved) compressed with `xz -6` into the cache's `kit/`, from the
+ * cache when it holds one made from a binary with the same SHA-256.
+ */
+async function compressedDeno(denoPath: string, cacheDir: string, log: (line: string) => void) {
+  const sha256 = await sha256File(denoPath);
+  const rawBytes = (await Deno.stat(denoPath)).size;
+  const path = join(cacheDir, "kit", `deno-${sha256}.xz`);
+  if (!(await exists(path))) {
+    log(`compressing ${denoPath} with xz -6 (about a minute, once)`);
+    await Deno.mkdir(join(cacheDir, "kit"), { recursive: true });
+    const tmp = temporaryPath(path);
+    try {
+      await xzCompress(denoPath, tmp, { what: "Deno" });
+      await Deno.rename(tmp, path);
+    } finally {
+      await Deno.remove(tmp).catch(() => {});
+    }
+  }
+  return { path, xzSha256: await sha256File(path), sha256, rawBytes };
 }

@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { exists } from "../_util/fs.ts";
 import { sha256File } from "../_util/hash.ts";
+import { runQuiet } from "../_util/run_quiet.ts";
 import {
   KERAS_PINS,
   type KerasBackend,
@@ -105,13 +106,10 @@ async function unpackWheels(
 ): Promise<string | undefined> {
   const done = join(pylib, ".unpacked");
   if (await exists(done)) return undefined;
-  const modules = KIT_WHEELS.map((w) => w.module);
-  const present = (await pythonSays(
-    python,
-    `import importlib.util\nprint(" ".join(m for m in ${
-      JSON.stringify(modules)
-    } if importlib.util.find_spec(m)))`,
-  ))?.split(" ") ?? [];
+  const modules = JSON.stringify(KIT_WHEELS.map((w) => w.module));
+  const code =
+    `import importlib.util\nprint(" ".join(m for m in ${modules} if importlib.util.find_spec(m)))`;
+  const present = (await pythonSays(python, code))?.split(" ") ?? [];
   await Deno.mkdir(pylib, { recursive: true });
   const unpacked: string[] = [];
   for (const wheel of KIT_WHEELS) {
@@ -121,13 +119,9 @@ async function unpackWheels(
     if (got !== wheel.sha256) {
       return `${file}: expected SHA-256 ${wheel.sha256}, got ${got}; copy the kit again`;
     }
-    const out = await new Deno.Command(python, {
-      args: ["-m", "zipfile", "-e", file, pylib],
-      stdout: "piped",
-      stderr: "piped",
-    }).output().catch(() => undefined);
+    const out = await runQuiet(python, ["-m", "zipfile", "-e", file, pylib]).catch(() => undefined);
     if (!out || out.code !== 0) {
-      const why = out ? new TextDecoder().decode(out.stderr).trim().split("\n").at(-1) : "";
+      const why = out ? out.stderr.trim().split("\n").at(-1) : "";
       return `could not unpack ${file}: ${why}`;
     }
     unpacked.push(wheel.file);
@@ -137,15 +131,6 @@ async function unpackWheels(
 }
 
 async function pythonSays(python: string, code: string): Promise<string | undefined> {
-  try {
-    const out = await new Deno.Command(python, {
-      args: ["-c", code],
-      stdout: "piped",
-      stderr: "null",
-    })
-      .output();
-    return out.code === 0 ? new TextDecoder().decode(out.stdout).trim() : undefined;
-  } catch {
-    return undefined;
-  }
+  const out = await runQuiet(python, ["-c", code]).catch(() => undefined);
+  return out?.code === 0 ? out.stdout.trim() : undefined;
 }

@@ -77,11 +77,8 @@ export async function kitData(options: KitDataOptions): Promise<KitData> {
   const { log = () => {} } = options;
   const data = await loadFashionMnist({ dir: options.dataDir, cacheDir: options.cacheDir });
   const subset = makeSubset(data, options.spec ?? KIT_DATA_SPEC);
-  const dir = join(
-    options.cacheDir,
-    "kit",
-    `data-${sha256Hex(JSON.stringify(subset.manifest)).slice(0, 16)}`,
-  );
+  const id = sha256Hex(JSON.stringify(subset.manifest)).slice(0, 16);
+  const dir = join(options.cacheDir, "kit", `data-${id}`);
   await Deno.mkdir(dir, { recursive: true });
   const files: KitDataFile[] = [];
   for (const role of FILE_ROLES) {

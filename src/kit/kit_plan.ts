@@ -69,30 +69,24 @@ export const KIT_MIN_TRAIN_SIZE = 1000;
  * Overheads grow with the model where inference timing on the CPU is most of
  * them (the inference-only `wasm` side computes on one core).
  */
-export const KIT_EXPECTED_RATES: Readonly<Record<KitSideKind, Omit<SideRate, "side">>> = Object
-  .freeze({
-    "tfjs-gpu": {
-      imagesPerSecond: { model1: 1200, model2: 1000, model3: 650 },
-      overheadSeconds: 35,
-    },
-    "tfjs-cpu": {
-      trains: false,
-      imagesPerSecond: {},
-      overheadSeconds: { model1: 20, model2: 60, model3: 180 },
-    },
-    "keras-gpu": {
-      imagesPerSecond: { model1: 8000, model2: 6000, model3: 4000 },
-      overheadSeconds: 30,
-    },
-    "keras-cpu": {
-      imagesPerSecond: { model1: 800, model2: 250, model3: 80 },
-      overheadSeconds: { model1: 20, model2: 30, model3: 50 },
-    },
-  });
+export const KIT_EXPECTED_RATES = Object.freeze<Record<KitSideKind, Omit<SideRate, "side">>>({
+  "tfjs-gpu": { imagesPerSecond: { model1: 1200, model2: 1000, model3: 650 }, overheadSeconds: 35 },
+  "tfjs-cpu": {
+    trains: false,
+    imagesPerSecond: {},
+    overheadSeconds: { model1: 20, model2: 60, model3: 180 },
+  },
+  "keras-gpu": {
+    imagesPerSecond: { model1: 8000, model2: 6000, model3: 4000 },
+    overheadSeconds: 30,
+  },
+  "keras-cpu": {
+    imagesPerSecond: { model1: 800, model2: 250, model3: 80 },
+    overheadSeconds: { model1: 20, model2: 30, model3: 50 },
+  },
+});
 
 /** The expected rates of `sides` (each named as its results will be), in order. */
-export function expectedRates(
-  sides: readonly { name: string; kind: KitSideKind }[],
-): SideRate[] {
+export function expectedRates(sides: readonly { name: string; kind: KitSideKind }[]): SideRate[] {
   return sides.map((s) => ({ side: s.name, ...KIT_EXPECTED_RATES[s.kind] }));
 }

@@ -98,19 +98,17 @@ and in \`env.keras\`.
 function contentsSection(m: KitManifest): string {
   // The README and manifest themselves are a few kB: counted at a generous bound.
   const total = Object.values(m.files).reduce((a, b) => a + b, 0) + 16 * 1024;
+  const [used, left] = [formatBytes(total), formatBytes(KIT_SIZE_LIMIT - total)];
+  const rows = Object.entries(m.files).map(([f, b]) =>
+    `| \`${f}\` | ${b.toLocaleString("en-US")} |`
+  );
   return `## Contents
 
-The kit holds ${formatBytes(total)} of its 64 MiB limit (${
-    formatBytes(KIT_SIZE_LIMIT - total)
-  } left), README and manifest included.
+The kit holds ${used} of its 64 MiB limit (${left} left), README and manifest included.
 
 | file | bytes |
 | ---- | ----: |
-${
-    Object.entries(m.files).map(([f, b]) => `| \`${f}\` | ${b.toLocaleString("en-US")} |`).join(
-      "\n",
-    )
-  }
+${rows.join("\n")}
 
 Deno ${m.deno.version} (SHA-256 ${m.deno.sha256}); npm packages bundled: ${m.packages.join(", ")}.
 `;

@@ -22,7 +22,6 @@ import { join } from "node:path";
 import { exists, writeJsonAtomic } from "../_util/fs.ts";
 import { median } from "../_util/stats.ts";
 import type { ResultsFile } from "../results/schema.ts";
-import type { RunDataOptions } from "../train/run_data.ts";
 import { loadRunData } from "../train/run_data.ts";
 import { describeRun, type RunDescription } from "../train/run_description.ts";
 import {
@@ -46,24 +45,22 @@ import {
 } from "./kit_plan.ts";
 import { checkParts } from "./parts.ts";
 import { type KitOptions, type KitPlace, kitPlace } from "./place.ts";
-import { type Side, SIDE_LABELS, sideOf } from "./sides.ts";
+import { type Side, SIDE_LABELS, type SideContext, sideOf } from "./sides.ts";
 
-/** How the kit's run reaches its program, its data and its user. */
-export interface KitRunContext {
+/**
+ * How the kit's run reaches its program, its data and its user: the sides' own
+ * (`trainAllEntry`, `dataOptions`, `onChildLine`), and these.
+ */
+export interface KitRunContext
+  extends Pick<SideContext, "trainAllEntry" | "dataOptions" | "onChildLine"> {
   /** The program's own path: the kit's bundle, or the repository's file. */
   self: string;
-  /** The `deno` arguments that start `train-all` (default: the repository's `train_all.ts`). */
-  trainAllEntry?: readonly string[];
-  /** Where the run's data is cached, and a download's progress. */
-  dataOptions: RunDataOptions;
   /** The default results folder, relative to the kit's root, for a machine's name. */
   defaultOut: (machine: string) => string;
   /** Aborted (Ctrl-C): the side in flight stops after its epoch, and nothing more starts. */
   signal: AbortSignal;
   /** Prints one of the run's own lines. */
   log: (line: string) => void;
-  /** Prints a line of a TF.js side's child process. */
-  onChildLine: (line: string) => void;
 }
 
 /** What a run did. */
@@ -192,11 +189,11 @@ async function runModel(state: RunState, i: number, model: string): Promise<void
   const models = options.models.slice(i);
   const plan = planFor(options, models, state.rates, left, state.maxTrainSize);
   record.plans.push({ beforeModel: model, secondsLeft: left, plan });
-  log(
-    `${i === 0 ? `plan for a budget of ${options.budgetSeconds} s` : "plan for what is left"}${
-      options.dryRun ? ` (a dry run trains ${DRY_RUN_SIZES.trainSize} images instead)` : ""
-    }:`,
-  );
+  const which = i === 0
+    ? `plan for a budget of ${options.budgetSeconds} s`
+    : "plan for what is left";
+  const dry = options.dryRun ? ` (a dry run trains ${DRY_RUN_SIZES.trainSize} images instead)` : "";
+  log(`${which}${dry}:`);
   for (const line of describePlan(plan, left)) log(`  ${line}`);
   let trainSize: number | undefined;
   if (!options.dryRun) {
@@ -234,6 +231,7 @@ async function runSide(
   const dir = join(state.place.outDir, side.name, model);
   log(`${model} on ${side.label} (${side.name})`);
   const t0 = performance.now();
+  const took = () => (performance.now() - t0) / 1000;
   // Past the deadline, with a minute's grace, the side stops after its epoch in flight.
   const signal = AbortSignal.any([
     stop,
@@ -242,22 +240,17 @@ async function runSide(
   try {
     const results = await side.run(run, dir, signal);
     state.written.push(join(dir, "results.json"));
-    const seconds = (performance.now() - t0) / 1000;
+    const seconds = took();
     const rate = measuredRate(side.label, model, results, seconds);
     if (rate) state.measured.push(rate);
     record.runs.push({ model, side: side.name, seconds, status: results.status });
   } catch (err) {
-    state.failures.push((err as Error).message);
-    record.runs.push({
-      model,
-      side: side.name,
-      seconds: (performance.now() - t0) / 1000,
-      status: "failed",
-      error: (err as Error).message,
-    });
+    const error = (err as Error).message;
+    state.failures.push(error);
+    record.runs.push({ model, side: side.name, seconds: took(), status: "failed", error });
     if (await exists(join(dir, "results.json"))) state.written.push(join(dir, "results.json"));
   }
-  log(`${model} on ${side.label} took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  log(`${model} on ${side.label} took ${took().toFixed(0)} s`);
   await writeJsonAtomic(join(state.place.outDir, "plan.json"), record);
 }
 

@@ -75,23 +75,7 @@ export function sideOf(kind: KitSideKind, context: SideContext): Side | undefine
   if (!keras) return undefined;
   const gpu = kind === "keras-gpu";
   const name = `${kerasBackendName(keras.versions.backend)}${gpu ? "" : "-cpu"}`;
-  return {
-    name,
-    kind,
-    label: SIDE_LABELS[kind],
-    run: (run, dir, signal) =>
-      runKerasOn({
-        run,
-        keras,
-        context,
-        dir,
-        name,
-        signal,
-        // The CPU side hides the GPU from the framework, so it computes on the CPU it reports.
-        env: gpu ? keras.env : { ...keras.env, ...cpuOnlyEnv(keras.versions.backend) },
-        device: gpu && keras.versions.gpu ? "gpu" : "cpu",
-      }),
-  };
+  return { name, kind, label: SIDE_LABELS[kind], run: kerasRunner(keras, context, name, gpu) };
 }
 
 /** The variables that keep a Keras backend off the GPU. */
@@ -112,25 +96,18 @@ async function runTfjsSide(
     signal,
   });
   const { results } = child;
-  if (!results) {
-    throw new Error(
-      `the ${run.backend} run in ${dir} failed (exit ${child.code}): ${child.lastError}`,
-    );
-  }
+  const failed = () =>
+    new Error(`the ${run.backend} run in ${dir} failed (exit ${child.code}): ${child.lastError}`);
+  if (!results) throw failed();
   const manifest = context.place.manifest;
   if (manifest) await recordKitCommit(dir, results, manifest);
   if (signal.aborted && results.status !== "complete") {
+    const why = stopReason(signal);
     throw new Error(
-      `the ${run.backend} run in ${dir} was stopped ${
-        stopReason(signal)
-      }; what it measured is kept`,
+      `the ${run.backend} run in ${dir} was stopped ${why}; what it measured is kept`,
     );
   }
-  if (child.code !== 0 || results.status !== "complete") {
-    throw new Error(
-      `the ${run.backend} run in ${dir} failed (exit ${child.code}): ${child.lastError}`,
-    );
-  }
+  if (child.code !== 0 || results.status !== "complete") throw failed();
   return results;
 }
 
@@ -141,49 +118,50 @@ function stopReason(signal: AbortSignal): string {
 }
 
 /** Keras on the machine's framework, on the GPU or kept to the CPU, on the same data. */
-async function runKerasOn(o: {
-  run: RunDescription;
-  keras: KerasPython;
-  context: SideContext;
-  dir: string;
-  name: string;
-  env: Record<string, string>;
-  device: "gpu" | "cpu";
-  signal: AbortSignal;
-}): Promise<ResultsFile> {
-  try {
-    const data = await loadRunData(o.run, o.context.dataOptions);
-    const threads = { intraOp: "default", interOp: "default" } as const;
-    const env = await collectEnvironment({
-      tfjsVersion: "none (Keras)",
-      tensorflowVersion: o.keras.versions.tensorflow ?? null,
-      backend: o.name,
-      device: describeKerasDevice(o.keras.versions),
-      machine: o.run.machine,
-      threads,
-    });
-    const manifest = o.context.place.manifest;
-    if (manifest) env.gitCommit = manifest.gitCommit;
-    const { results } = await EXECUTORS.keras.execute({
-      run: o.run,
-      outDir: o.dir,
-      data: o.context.dataOptions,
-      preparedData: data,
-      keras: {
-        python: o.keras.python,
-        pythonEnv: o.env,
-        kerasBackend: o.keras.versions.backend,
-        backendName: o.name,
+function kerasRunner(
+  k: KerasPython,
+  context: SideContext,
+  name: string,
+  gpu: boolean,
+): Side["run"] {
+  // The CPU side hides the GPU from the framework, so it computes on the CPU it reports.
+  const pythonEnv = gpu ? k.env : { ...k.env, ...cpuOnlyEnv(k.versions.backend) };
+  const device = gpu && k.versions.gpu ? "gpu" : "cpu";
+  return async (run, dir, signal) => {
+    try {
+      const data = await loadRunData(run, context.dataOptions);
+      const threads = { intraOp: "default", interOp: "default" } as const;
+      const env = await collectEnvironment({
+        tfjsVersion: "none (Keras)",
+        tensorflowVersion: k.versions.tensorflow ?? null,
+        backend: name,
+        device: describeKerasDevice(k.versions),
+        machine: run.machine,
         threads,
-        env,
-        device: o.device,
-      },
-      signal: o.signal,
-    });
-    return results;
-  } catch (err) {
-    throw new Error(`the Keras run in ${o.dir} failed: ${(err as Error).message}`);
-  }
+      });
+      const manifest = context.place.manifest;
+      if (manifest) env.gitCommit = manifest.gitCommit;
+      const { results } = await EXECUTORS.keras.execute({
+        run,
+        outDir: dir,
+        data: context.dataOptions,
+        preparedData: data,
+        keras: {
+          python: k.python,
+          pythonEnv,
+          kerasBackend: k.versions.backend,
+          backendName: name,
+          threads,
+          env,
+          device,
+        },
+        signal,
+      });
+      return results;
+    } catch (err) {
+      throw new Error(`the Keras run in ${dir} failed: ${(err as Error).message}`);
+    }
+  };
 }
 
 /** Records the commit the kit was built from in a run's results (no git on the GPU machine). */

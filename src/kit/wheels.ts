@@ -24,8 +24,9 @@ export interface KitWheel extends PinnedWheel {
 /** The CPython version the kit's wheels are for: the GPU machine's. */
 export const KIT_PYTHON_VERSION = "3.12";
 
-/** A wheel for the GPU machine's CPython on manylinux x86_64. */
-function kitWheel(requirement: string, file: string, sha256: string, module: string): KitWheel {
+/** A wheel for the GPU machine's CPython on manylinux x86_64; its module is its package's name. */
+function kitWheel(requirement: string, file: string, sha256: string): KitWheel {
+  const module = requirement.split("==")[0];
   return {
     requirement,
     file,
@@ -46,31 +47,26 @@ export const KIT_WHEELS: readonly KitWheel[] = Object.freeze([
     KERAS_PINS.keras,
     "keras-3.15.1-py3-none-any.whl",
     "836460e480930acbd19bb7a17e62f9ecad40e8a9af9a651fc8d0586a96d27e20",
-    "keras",
   ),
   kitWheel(
     "namex==0.1.0",
     "namex-0.1.0-py3-none-any.whl",
     "e2012a474502f1e2251267062aae3114611f07df4224b6e06334c57b0f2ce87c",
-    "namex",
   ),
   kitWheel(
     "optree==0.16.0",
     "optree-0.16.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
     "f08aaa1c2ae092b3e662125ad19860046c63d7451d41be133ddd6594920e295e",
-    "optree",
   ),
   kitWheel(
     "packaging==26.4",
     "packaging-26.4-py3-none-any.whl",
     "81383611a09c1bc0b08b76e0fd5829d7c6824c65b27a6aee339da133f4233ea2",
-    "packaging",
   ),
   kitWheel(
     "typing_extensions==4.16.0",
     "typing_extensions-4.16.0-py3-none-any.whl",
     "481caa481374e813c1b176ada14e97f1f67a4539ce9cfeb3f350d78d6370c2e8",
-    "typing_extensions",
   ),
 ]);
 
@@ -103,15 +99,9 @@ export async function fetchKitWheels(options: FetchKitWheelsOptions): Promise<st
     await requireTool(TOOLS.pip, python, "to download the GPU kit's Keras wheels");
   }
   const paths: string[] = [];
+  const otherwise = "build the kit where pip can download the wheels";
   for (const wheel of KIT_WHEELS) {
-    paths.push(
-      await downloadWheel(wheel, {
-        dir,
-        python,
-        log,
-        otherwise: "build the kit where pip can download the wheels",
-      }),
-    );
+    paths.push(await downloadWheel(wheel, { dir, python, log, otherwise }));
   }
   return paths;
 }

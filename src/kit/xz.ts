@@ -41,8 +41,6 @@ export async function xzCompress(input: string, output: string, options: XzOptio
   await child.stdout.pipeTo(file.writable);
   const { code } = await child.status;
   if (code !== 0) {
-    throw new SetupError(
-      `xz -${preset} ${input} failed (exit ${code}): ${(await stderr).trim()}`,
-    );
+    throw new SetupError(`xz -${preset} ${input} failed (exit ${code}): ${(await stderr).trim()}`);
   }
 }

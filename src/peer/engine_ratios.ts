@@ -57,6 +57,7 @@ export function engineSummary(
   tfjs: SideSummary,
   keras: SideSummary,
 ): PeerEngineSummary {
+  const [t, k] = [tfjs.measures, keras.measures];
   return {
     engine,
     tfjs,
@@ -64,12 +65,9 @@ export function engineSummary(
       epochSeconds: tfjs.epochSeconds / keras.epochSeconds,
       batch1P50: tfjs.batch1P50Ms / keras.batch1P50Ms,
       batchedSecondsPerImage: keras.batchedImagesPerSecond / tfjs.batchedImagesPerSecond,
-      trainingPeakMemory: ratioOf(
-        tfjs.measures?.trainingPeakBytes,
-        keras.measures?.trainingPeakBytes,
-      ),
-      timeToAccuracy: timeToAccuracyRatio(tfjs.measures, keras.measures),
-      joulesPerEpoch: ratioOf(tfjs.measures?.joulesPerEpoch, keras.measures?.joulesPerEpoch),
+      trainingPeakMemory: ratioOf(t?.trainingPeakBytes, k?.trainingPeakBytes),
+      timeToAccuracy: timeToAccuracyRatio(t, k),
+      joulesPerEpoch: ratioOf(t?.joulesPerEpoch, k?.joulesPerEpoch),
       verdicts: {
         epochSeconds: peerVerdict(tfjs.samples?.epochSeconds, keras.samples?.epochSeconds),
         batch1: peerVerdict(tfjs.samples?.batch1Ms, keras.samples?.batch1Ms),

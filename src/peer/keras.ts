@@ -12,13 +12,16 @@
 import { join } from "node:path";
 import { forEachLine } from "../_util/lines.ts";
 import { runQuiet } from "../_util/run_quiet.ts";
-import type { DataSplit } from "../data/split.ts";
-import type { ModelSpec } from "../models/spec.ts";
 import type { EpochRecord, RunRecord } from "../results/schema.ts";
 import type { EnergyMark, EnergyMeter, GpuActivity } from "../measure/energy.ts";
 import { isMeasured, type Measured, notMeasured } from "../measure/measures.ts";
-import type { InferenceTiming } from "../train/latency.ts";
-import { kerasMeasures, removeKerasJobData, writeKerasJob } from "./keras_job.ts";
+import {
+  type KerasJobData,
+  type KerasJobSettings,
+  kerasMeasures,
+  removeKerasJobData,
+  writeKerasJob,
+} from "./keras_job.ts";
 
 /** The pinned packages of the peer's virtual environment: the libtensorflow backend's TensorFlow release. */
 export const KERAS_PINS = Object.freeze({
@@ -72,23 +75,18 @@ export async function probeKeras(venvDir: string): Promise<KerasProbe> {
     return { available: false, reason: `${python} cannot import Keras: ${why}; ${hint}` };
   }
   const [keras, tensorflow] = out.stdout.trim().split("\n").at(-1)!.split(" ");
-  const want = {
-    keras: pinVersion(KERAS_PINS.keras),
-    tensorflow: pinVersion(KERAS_PINS.tensorflow),
-  };
-  if (keras !== want.keras || tensorflow !== want.tensorflow) {
+  const [wantKeras, wantTf] = [KERAS_PINS.keras, KERAS_PINS.tensorflow].map((p) =>
+    p.split("==")[1]
+  );
+  if (keras !== wantKeras || tensorflow !== wantTf) {
     return {
       available: false,
       reason:
-        `${venvDir} has Keras ${keras} on TensorFlow ${tensorflow}, expected Keras ${want.keras} ` +
-        `on TensorFlow ${want.tensorflow}; ${hint}`,
+        `${venvDir} has Keras ${keras} on TensorFlow ${tensorflow}, expected Keras ${wantKeras} ` +
+        `on TensorFlow ${wantTf}; ${hint}`,
     };
   }
   return { available: true, python, keras, tensorflow };
-}
-
-function pinVersion(pin: string): string {
-  return pin.split("==")[1];
 }
 
 /** Options for {@link setupKeras}. */
@@ -118,17 +116,10 @@ export async function setupKeras(
     return before;
   }
   log(`creating ${venvDir} with ${python} -m venv`);
+  const pip = ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"];
   const steps: [string, string[]][] = [
     [python, ["-m", "venv", "--clear", venvDir]],
-    [venvPython(venvDir), [
-      "-m",
-      "pip",
-      "install",
-      "--quiet",
-      "--disable-pip-version-check",
-      KERAS_PINS.tensorflow,
-      KERAS_PINS.keras,
-    ]],
+    [venvPython(venvDir), [...pip, KERAS_PINS.tensorflow, KERAS_PINS.keras]],
   ];
   for (const [cmd, args] of steps) {
     log(`${cmd} ${args.join(" ")}`);
@@ -145,30 +136,14 @@ export async function setupKeras(
   return after;
 }
 
-/** Options for {@link runKerasPeer}. */
-export interface KerasRunOptions {
+/** Options for {@link runKerasPeer}: the job's settings, and how and where it runs. */
+export interface KerasRunOptions extends Omit<KerasJobSettings, "kerasBackend"> {
   /** The interpreter of a probed environment. */
   python: string;
-  /** The model. */
-  spec: ModelSpec;
-  /** Its forward FLOPs per image, recorded in the result. */
-  flopsPerImage: number;
   /** The same splits the TF.js side trains on. */
-  data: { train: DataSplit; validation: DataSplit; test: DataSplit };
-  /** Epochs. */
-  epochs: number;
+  data: KerasJobData;
   /** Per-epoch order of the training images, as `train-all` uses it. */
   order: (epoch: number, n: number) => Int32Array;
-  /** Batch size. */
-  batchSize: number;
-  /** Adam's learning rate. */
-  learningRate: number;
-  /** Seed (Keras's own initialisers and dropout draw from it). */
-  seed: number;
-  /** Inference settings, as for `measureInference`. */
-  inference: InferenceTiming;
-  /** TensorFlow's thread pools, pinned the same as on the TF.js side. */
-  threads: { intraOp: number | "default"; interOp: number | "default" };
   /** A folder for the job's files (data, job, output). */
   workDir: string;
   /** The Keras backend. Default `"tensorflow"`. */
@@ -216,11 +191,6 @@ export interface KerasRun {
   versions: KerasVersions;
 }
 
-/** What {@link probeKerasBackend} found. */
-export type KerasBackendProbe =
-  | ({ available: true } & KerasVersions)
-  | { available: false; reason: string };
-
 /**
  * Imports Keras on one backend in a child Python and reports its versions
  * and the device its framework sees. Never throws.
@@ -232,7 +202,7 @@ export async function probeKerasBackend(
   python: string,
   backend: KerasBackend,
   env: Record<string, string> = {},
-): Promise<KerasBackendProbe> {
+): Promise<({ available: true } & KerasVersions) | { available: false; reason: string }> {
   const dir = await Deno.makeTempDir({ prefix: "fmnist-bench-keras-probe-" });
   try {
     const jobPath = join(dir, "probe-job.json");
@@ -341,11 +311,8 @@ async function runKerasJob(
   options.signal?.removeEventListener("abort", stop);
   if (options.signal?.aborted) {
     const reason = options.signal.reason as Error | undefined;
-    throw new Error(
-      `the Keras peer was stopped ${
-        reason?.name === "TimeoutError" ? "at its deadline" : `(${reason?.message})`
-      }; the models before it are kept`,
-    );
+    const why = reason?.name === "TimeoutError" ? "at its deadline" : `(${reason?.message})`;
+    throw new Error(`the Keras peer was stopped ${why}; the models before it are kept`);
   }
   if (code !== 0) {
     const last = (await stderr).trim().split("\n").filter((l) => l.trim() !== "").at(-1);

@@ -40,22 +40,14 @@ export interface KerasJobSettings {
   batchSize: number;
   /** Adam's learning rate. */
   learningRate: number;
-  /** Seed. */
+  /** Seed (Keras's own initialisers and dropout draw from it). */
   seed: number;
-  /** Inference settings. */
+  /** Inference settings, as for `measureInference`. */
   inference: InferenceTiming;
-  /** TensorFlow's thread pools. */
+  /** TensorFlow's thread pools, pinned the same as on the TF.js side. */
   threads: { intraOp: number | "default"; interOp: number | "default" };
   /** The Keras backend. */
   kerasBackend: string;
-}
-
-/** Where a written job's files are. */
-export interface KerasJobFiles {
-  /** The `job.json` to pass the script. */
-  jobPath: string;
-  /** The run file the script writes. */
-  out: string;
 }
 
 /**
@@ -65,13 +57,15 @@ export interface KerasJobFiles {
  * written (`spawnedAtMs`, from which the script counts its backend's load
  * time); a run file left by an earlier job is removed. Write it just before
  * starting the script.
+ *
+ * @returns The `job.json` to pass the script, and the run file (`out`) the script writes.
  */
 export async function writeKerasJob(
   workDir: string,
   data: KerasJobData,
   order: (epoch: number, n: number) => Int32Array,
   settings: KerasJobSettings,
-): Promise<KerasJobFiles> {
+): Promise<{ jobPath: string; out: string }> {
   await Deno.mkdir(workDir, { recursive: true });
   for (const [name, split] of Object.entries(data)) {
     await Deno.writeFile(join(workDir, `${name}-images.u8`), split.images);
@@ -101,13 +95,11 @@ export async function removeKerasJobData(
   data: KerasJobData,
   epochs: number,
 ): Promise<void> {
-  for (const name of Object.keys(data)) {
-    await Deno.remove(join(workDir, `${name}-images.u8`)).catch(() => {});
-    await Deno.remove(join(workDir, `${name}-labels.u8`)).catch(() => {});
-  }
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    await Deno.remove(join(workDir, `order-${epoch}.i32`)).catch(() => {});
-  }
+  const files = [
+    ...Object.keys(data).flatMap((name) => [`${name}-images.u8`, `${name}-labels.u8`]),
+    ...Array.from({ length: epochs }, (_, i) => `order-${i + 1}.i32`),
+  ];
+  for (const file of files) await Deno.remove(join(workDir, file)).catch(() => {});
 }
 
 /** What the Python side measured itself (its `measured` field). */

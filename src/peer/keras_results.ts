@@ -28,10 +28,8 @@ export function kerasBackendName(backend: KerasBackend): string {
 
 /** The device of a Keras run in words: `Keras 3.15.1 on JAX 0.11.0 (gpu:0 NVIDIA H100), Python 3.12.3`. */
 export function describeKerasDevice(v: KerasVersions): string {
-  return `Keras ${v.keras} on ${
-    KERAS_FRAMEWORK_NAMES[v.backend]
-  } ${v.backendVersion} (${v.device}), ` +
-    `Python ${v.python}`;
+  const framework = KERAS_FRAMEWORK_NAMES[v.backend];
+  return `Keras ${v.keras} on ${framework} ${v.backendVersion} (${v.device}), Python ${v.python}`;
 }
 
 /** Options of {@link kerasRecord}. */

@@ -119,8 +119,7 @@ export async function runKerasSide(options: KerasSideOptions): Promise<ResultsFi
       const last = writer.results.runs.length + 1 === run.models.length;
       writer.results.status = last ? "complete" : "partial";
       await writer.putRun(done.run);
-      const t = done.run.test;
-      const inf = done.run.inference;
+      const { test: t, inference: inf } = done.run;
       log(
         `  ${label}: test accuracy ${((t?.accuracy ?? 0) * 100).toFixed(2)}%, ` +
           `batch-1 p50 ${inf?.batch1.p50Ms.toFixed(2)} ms, batch ${inf?.batched.batchSize}: ` +

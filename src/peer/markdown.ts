@@ -63,46 +63,49 @@ function introLine(s: PeerSummary): string {
     "in TensorFlow).";
 }
 
+/** A table's column: its header, and how a row fills its cell. */
+type Column<T> = [string, (row: T) => string];
+
+/** A table from its columns and rows. */
+function columnTable<T>(columns: Column<T>[], rows: readonly T[]): string {
+  return markdownTable(
+    columns.map(([h]) => h),
+    rows.map((r) => columns.map(([, cell]) => cell(r))),
+  );
+}
+
+/** One side of one model, as the tables name it. */
+type SideRow = { model: string; name: string; side: SideSummary };
+
+/** Each side of each model: every TF.js engine, then Keras. */
+function sideRows(s: PeerSummary): SideRow[] {
+  return s.models.flatMap((m) => [
+    ...m.engines.map((e) => ({ model: m.model, name: `TF.js \`${e.engine}\``, side: e.tfjs })),
+    { model: m.model, name: "Keras", side: m.keras },
+  ]);
+}
+
 /** Each side of each model: its medians, noise and efficiency; then `predictOnBatch`'s figures. */
 function summarySection(s: PeerSummary): string[] {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const out: string[] = ["## Summary", ""];
-  const summaryRows: string[][] = [];
-  for (const m of s.models) {
-    const sides: [string, SideSummary][] = [
-      ...m.engines.map((e): [string, SideSummary] => [`TF.js \`${e.engine}\``, e.tfjs]),
-      ["Keras", m.keras],
-    ];
-    for (const [name, side] of sides) {
-      summaryRows.push([
-        m.model,
-        name,
-        `${side.epochSeconds.toFixed(2)} (${side.epochSecondsRange[0].toFixed(2)}–${
-          side.epochSecondsRange[1].toFixed(2)
-        })`,
-        pct(side.noise),
-        side.imagesPerSecond.toFixed(0),
-        pct(side.trainingEfficiency),
-        `${side.batch1P50Ms.toFixed(2)} ms`,
-        side.batchedImagesPerSecond.toFixed(0),
-        pct(side.inferenceEfficiency),
-        `${(side.testAccuracy * 100).toFixed(2)}%`,
-      ]);
-    }
-  }
   out.push(
-    markdownTable([
-      "model",
-      "side",
-      "s/epoch, median (range of runs)",
-      "noise",
-      "img/s",
-      "training efficiency",
-      "batch-1 p50",
-      "batched img/s",
-      "inference efficiency",
-      "test acc",
-    ], summaryRows),
+    columnTable<SideRow>([
+      ["model", (r) => r.model],
+      ["side", (r) => r.name],
+      [
+        "s/epoch, median (range of runs)",
+        ({ side: { epochSeconds: e, epochSecondsRange: [lo, hi] } }) =>
+          `${e.toFixed(2)} (${lo.toFixed(2)}–${hi.toFixed(2)})`,
+      ],
+      ["noise", (r) => pct(r.side.noise)],
+      ["img/s", (r) => r.side.imagesPerSecond.toFixed(0)],
+      ["training efficiency", (r) => pct(r.side.trainingEfficiency)],
+      ["batch-1 p50", (r) => `${r.side.batch1P50Ms.toFixed(2)} ms`],
+      ["batched img/s", (r) => r.side.batchedImagesPerSecond.toFixed(0)],
+      ["inference efficiency", (r) => pct(r.side.inferenceEfficiency)],
+      ["test acc", (r) => `${(r.side.testAccuracy * 100).toFixed(2)}%`],
+    ], sideRows(s)),
     "",
   );
   const layers = s.models.flatMap((m) =>
@@ -126,39 +129,33 @@ function summarySection(s: PeerSummary): string[] {
 function ratiosSection(s: PeerSummary): string[] {
   const ratio = (x: number | null | undefined) =>
     x === null || x === undefined ? "–" : `${x.toFixed(2)}×`;
+  const rows = s.models.flatMap((m) =>
+    m.engines.map((e) => ({ ...e, model: m.model, r: e.ratios }))
+  );
   return [
     "## TF.js / Keras",
     "",
-    markdownTable(
+    columnTable([
+      ["model", (x) => x.model],
+      ["engine", (x) => `\`${x.engine}\``],
+      ["epoch time [95% CI]", (x) => verdictCell(x.r.epochSeconds, x.r.verdicts?.epochSeconds)],
+      ["batch-1 p50 [95% CI]", (x) => verdictCell(x.r.batch1P50, x.r.verdicts?.batch1)],
       [
-        "model",
-        "engine",
-        "epoch time [95% CI]",
-        "batch-1 p50 [95% CI]",
         "batched time per image [95% CI]",
-        "training peak memory",
-        "time to accuracy",
-        "energy per epoch",
-        "test accuracy gap",
+        (x) => verdictCell(x.r.batchedSecondsPerImage, x.r.verdicts?.batchedSecondsPerImage),
       ],
-      s.models.flatMap((m) =>
-        m.engines.map((e) => [
-          m.model,
-          `\`${e.engine}\``,
-          verdictCell(e.ratios.epochSeconds, e.ratios.verdicts?.epochSeconds),
-          verdictCell(e.ratios.batch1P50, e.ratios.verdicts?.batch1),
-          verdictCell(e.ratios.batchedSecondsPerImage, e.ratios.verdicts?.batchedSecondsPerImage),
-          ratio(e.ratios.trainingPeakMemory),
-          e.ratios.timeToAccuracy
-            ? `${e.ratios.timeToAccuracy.ratio.toFixed(2)}× (to ${
-              targetLabel(e.ratios.timeToAccuracy.target)
-            })`
-            : "–",
-          ratio(e.ratios.joulesPerEpoch),
-          `${e.accuracyGapPoints >= 0 ? "+" : ""}${e.accuracyGapPoints.toFixed(2)} points`,
-        ])
-      ),
-    ),
+      ["training peak memory", (x) => ratio(x.r.trainingPeakMemory)],
+      [
+        "time to accuracy",
+        ({ r: { timeToAccuracy: t } }) =>
+          t ? `${t.ratio.toFixed(2)}× (to ${targetLabel(t.target)})` : "–",
+      ],
+      ["energy per epoch", (x) => ratio(x.r.joulesPerEpoch)],
+      [
+        "test accuracy gap",
+        ({ accuracyGapPoints: g }) => `${g >= 0 ? "+" : ""}${g.toFixed(2)} points`,
+      ],
+    ], rows),
     "",
     "Below 1× TF.js takes less time (or memory) than Keras. Intervals are 95% percentile-bootstrap " +
     "intervals of the ratio of medians, each side's steady epochs (or timed calls), pooled over " +
@@ -176,59 +173,38 @@ function ratiosSection(s: PeerSummary): string[] {
 
 /** Each side's memory, cold start, time to accuracy and energy, as peer.md shows them. */
 function renderSideMeasures(s: PeerSummary): string[] {
-  const sides = s.models.flatMap((m) => [
-    ...m.engines.map((e) => ({ model: m.model, name: `TF.js \`${e.engine}\``, side: e.tfjs })),
-    { model: m.model, name: "Keras", side: m.keras },
-  ]).filter((
-    x,
-  ): x is { model: string; name: string; side: SideSummary & { measures: SideMeasures } } =>
-    x.side.measures !== undefined
-  );
+  const sides = sideRows(s).flatMap(({ side: { measures: m }, ...x }) => m ? [{ ...x, m }] : []);
   if (sides.length === 0) return [];
   const bytes = (b: number | null) => (b === null ? "–" : mib(b));
   const seconds = (x: number | null, digits = 2) => (x === null ? "–" : `${fixed(x, digits)} s`);
   const targets = [
-    ...new Set(sides.flatMap((x) => x.side.measures.timeToAccuracy.map((t) => t.target))),
+    ...new Set(sides.flatMap((x) => x.m.timeToAccuracy.map((t) => t.target))),
   ].sort((a, b) => a - b);
-  const reasons = [...new Set(sides.flatMap((x) => x.side.measures.notMeasured))];
+  const reasons = [...new Set(sides.flatMap((x) => x.m.notMeasured))];
   return [
     "## Memory, cold start, time to accuracy and energy",
     "",
-    markdownTable(
+    columnTable([
+      ["model", (x) => x.model],
+      ["side", (x) => x.name],
       [
-        "model",
-        "side",
         "training peak RSS (over baseline)",
-        "inference peak RSS",
-        "backend ready",
-        "model build",
-        "first batch-1 prediction",
-        "first epoch's extra",
-        ...targets.map((t) => `to ${targetLabel(t)}`),
-        "J/epoch",
+        ({ m }) =>
+          m.trainingPeakBytes === null
+            ? "–"
+            : `${mib(m.trainingPeakBytes)} (+${mib(m.trainingPeakBytes - (m.baselineBytes ?? 0))})`,
       ],
-      sides.map(({ model, name, side: { measures: m } }) => [
-        model,
-        name,
-        m.trainingPeakBytes === null
-          ? "–"
-          : `${mib(m.trainingPeakBytes)} (+${mib(m.trainingPeakBytes - (m.baselineBytes ?? 0))})`,
-        bytes(m.inferencePeakBytes),
-        seconds(m.backendReadySeconds),
-        seconds(m.modelBuildSeconds, 3),
-        milliseconds(m.firstPredictionMs),
-        signedSeconds(m.firstEpochExtraSeconds),
-        ...targets.map((target) => {
-          const t = m.timeToAccuracy.find((x) => x.target === target);
-          if (!t || t.trainSeconds === null) return `not reached (0 of ${t?.runs ?? 0} runs)`;
-          const range = t.counted > 1
-            ? ` (${fixed(t.trainSecondsRange![0], 1)}–${fixed(t.trainSecondsRange![1], 1)})`
-            : "";
-          return `${fixed(t.trainSeconds, 1)} s${range}, ${t.reached} of ${t.runs} runs`;
-        }),
-        m.joulesPerEpoch === null ? "–" : fixed(m.joulesPerEpoch, 1),
+      ["inference peak RSS", (x) => bytes(x.m.inferencePeakBytes)],
+      ["backend ready", (x) => seconds(x.m.backendReadySeconds)],
+      ["model build", (x) => seconds(x.m.modelBuildSeconds, 3)],
+      ["first batch-1 prediction", (x) => milliseconds(x.m.firstPredictionMs)],
+      ["first epoch's extra", (x) => signedSeconds(x.m.firstEpochExtraSeconds)],
+      ...targets.map((t): Column<(typeof sides)[number]> => [
+        `to ${targetLabel(t)}`,
+        (x) => timeToTarget(x.m, t),
       ]),
-    ),
+      ["J/epoch", (x) => fixed(x.m.joulesPerEpoch, 1)],
+    ], sides),
     "",
     "Medians over each side's runs (repeat r trains with seed + r − 1). RSS is the process's resident " +
     "memory (the kernel's peak, reset between phases), its baseline taken after the backend and the " +
@@ -238,4 +214,14 @@ function renderSideMeasures(s: PeerSummary): string[] {
     "",
     ...(reasons.length > 0 ? [`Not measured: ${reasons.join("; ")}.`, ""] : []),
   ];
+}
+
+/** A side's time to `target` over its runs, as its cell shows it. */
+function timeToTarget(m: SideMeasures, target: number): string {
+  const t = m.timeToAccuracy.find((x) => x.target === target);
+  if (!t || t.trainSeconds === null) return `not reached (0 of ${t?.runs ?? 0} runs)`;
+  const range = t.counted > 1
+    ? ` (${fixed(t.trainSecondsRange![0], 1)}–${fixed(t.trainSecondsRange![1], 1)})`
+    : "";
+  return `${fixed(t.trainSeconds, 1)} s${range}, ${t.reached} of ${t.runs} runs`;
 }

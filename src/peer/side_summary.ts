@@ -107,17 +107,13 @@ function sideMeasures(runs: readonly PeerRun[]): SideMeasures | undefined {
     return values.length > 0 ? percentile(values, 50) : null;
   };
   const id = (x: number) => x;
+  const peak = (k: "trainingPeakBytes" | "inferencePeakBytes") => (m: (typeof records)[number]) =>
+    isMeasured(m.memory.host) ? m.memory.host[k] : m.memory.host;
   const targets = runs[0].results.config.targetAccuracies ?? [];
   return {
     baselineBytes: med((m) => m.memory.host, (h) => h.baselineBytes),
-    trainingPeakBytes: med((m) => {
-      const host = m.memory.host;
-      return isMeasured(host) ? host.trainingPeakBytes : host;
-    }, id),
-    inferencePeakBytes: med((m) => {
-      const host = m.memory.host;
-      return isMeasured(host) ? host.inferencePeakBytes : host;
-    }, id),
+    trainingPeakBytes: med(peak("trainingPeakBytes"), id),
+    inferencePeakBytes: med(peak("inferencePeakBytes"), id),
     backendReadySeconds: med((m) => m.coldStart.backendLoadSeconds, id),
     modelBuildSeconds: med((m) => m.coldStart.modelBuildSeconds, id),
     firstPredictionMs: med((m) => m.coldStart.firstPredictionMs, id),
@@ -135,18 +131,7 @@ function sideMeasures(runs: readonly PeerRun[]): SideMeasures | undefined {
  * @throws {RangeError} When a run is partial.
  */
 export function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSummary {
-  const medians: number[] = [];
-  const p50: number[] = [];
-  const batched: number[] = [];
-  const accuracy: number[] = [];
-  const layersP50: number[] = [];
-  const layersBatched: number[] = [];
-  const samples = {
-    epochSeconds: [] as number[],
-    batch1Ms: [] as number[],
-    batchedMs: [] as number[],
-  };
-  for (const { results } of runs) {
+  const done = runs.map(({ results }) => {
     const run = results.runs[0];
     const t = epochTimes(run);
     if (!t || !run.inference || !run.test) {
@@ -154,43 +139,40 @@ export function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSu
         `summarizePeer: expected a complete run of ${run.model}, got a partial one`,
       );
     }
-    medians.push(t.median);
-    samples.epochSeconds.push(...steadyEpochSeconds(run));
-    samples.batch1Ms.push(...(run.inference.batch1.samplesMs ?? []));
-    samples.batchedMs.push(...(run.inference.batched.samplesMs ?? []));
-    p50.push(run.inference.batch1.p50Ms);
-    batched.push(run.inference.batched.imagesPerSecond);
-    accuracy.push(run.test.accuracy);
-    if (run.inference.layers) {
-      layersP50.push(run.inference.layers.batch1.p50Ms);
-      layersBatched.push(run.inference.layers.batched.imagesPerSecond);
-    }
-  }
+    return { run, inference: run.inference, accuracy: run.test.accuracy, median: t.median };
+  });
+  const medianOf = <T>(xs: T[], pick: (x: T) => number) => percentile(xs.map(pick), 50);
+  const medians = done.map((d) => d.median);
+  const layers = done.flatMap((d) => d.inference.layers ?? []);
   const { trainSize } = runs[0].results.config;
   const measures = sideMeasures(runs);
   const flops = runs[0].results.runs[0].flopsPerImage;
   const epochSeconds = percentile(medians, 50);
   const imagesPerSecond = trainSize / epochSeconds;
-  const batchedImagesPerSecond = percentile(batched, 50);
+  const batchedImagesPerSecond = medianOf(done, (d) => d.inference.batched.imagesPerSecond);
   return {
     runs: runs.length,
     epochSeconds,
     epochSecondsRange: [Math.min(...medians), Math.max(...medians)],
     noise: (Math.max(...medians) - Math.min(...medians)) / epochSeconds,
     imagesPerSecond,
-    batch1P50Ms: percentile(p50, 50),
+    batch1P50Ms: medianOf(done, (d) => d.inference.batch1.p50Ms),
     batchedImagesPerSecond,
-    testAccuracy: percentile(accuracy, 50),
+    testAccuracy: medianOf(done, (d) => d.accuracy),
     trainingEfficiency: (3 * flops * imagesPerSecond) / 1e9 / ceiling,
     inferenceEfficiency: (flops * batchedImagesPerSecond) / 1e9 / ceiling,
     ...(measures ? { measures } : {}),
-    samples,
+    samples: {
+      epochSeconds: done.flatMap((d) => steadyEpochSeconds(d.run)),
+      batch1Ms: done.flatMap((d) => d.inference.batch1.samplesMs ?? []),
+      batchedMs: done.flatMap((d) => d.inference.batched.samplesMs ?? []),
+    },
     batchedBatchSize: runs[0].results.runs[0].inference!.batched.batchSize,
-    ...(layersP50.length === runs.length && runs.length > 0
+    ...(layers.length === runs.length && runs.length > 0
       ? {
         layers: {
-          batch1P50Ms: percentile(layersP50, 50),
-          batchedImagesPerSecond: percentile(layersBatched, 50),
+          batch1P50Ms: medianOf(layers, (l) => l.batch1.p50Ms),
+          batchedImagesPerSecond: medianOf(layers, (l) => l.batched.imagesPerSecond),
         },
       }
       : {}),

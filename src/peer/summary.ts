@@ -106,10 +106,8 @@ export function summarizePeer(
         r.model === model && r.side === s && (engine === undefined || engineOf(r) === engine)
       );
       if (mine.length === 0) {
-        throw new RangeError(
-          `summarizePeer: expected ${s}${engine ? ` (engine ${engine})` : ""} runs of ${model}, ` +
-            "got none",
-        );
+        const which = `${s}${engine ? ` (engine ${engine})` : ""}`;
+        throw new RangeError(`summarizePeer: expected ${which} runs of ${model}, got none`);
       }
       return summarizeSide(mine, ceilingGflops);
     };
@@ -124,8 +122,7 @@ export function summarizePeer(
     };
   });
   const first = (s: "tfjs" | "keras") => runs.find((r) => r.side === s)?.results;
-  const tf = first("tfjs");
-  const ks = first("keras");
+  const [tf, ks] = [first("tfjs"), first("keras")];
   const engineConfig = (engine: string): PeerEngineConfig => {
     const c = runs.find((r) => r.side === "tfjs" && engineOf(r) === engine)!.results.config;
     return {

@@ -76,16 +76,8 @@ export async function runCompare(
   context.log(`probing ${request.backends.join(", ")}`);
   const probes = new Map<string, ProbeResult>();
   for (const b of request.backends) probes.set(b, await deepProbe(b));
-  const planned = planRuns({
-    backends: request.backends,
-    engines: request.engines,
-    models: request.run.models,
-    probes,
-    epochs: request.run.epochs,
-    trainSize: request.run.trainSize,
-    shortTrainSize: request.shortTrainSize,
-    machine: request.machine,
-  });
+  const { models, epochs, trainSize } = request.run;
+  const planned = planRuns({ ...request, models, probes, epochs, trainSize });
   for (const line of planned.lines) context.log(line);
   const { results, interrupted } = await runAll(request, planned.plan, planned.skipped, context);
   const comparison = compareResults(request, planned.plan, results, planned.skipped);

@@ -31,21 +31,14 @@ export const SHORT_RUN = Object.freeze({
   inferenceBatchSize: 64,
 });
 
-/** Sizes for a short run on a slow backend. */
-export interface ShortProfile {
-  /** Training (and validation and test) images. */
-  trainSize: number;
-  /** Epochs, at most 2. */
-  epochs: number;
-}
-
 /** One `train-all` run of the comparison. */
 export interface PlannedRun {
   backend: string;
   engine: EngineName;
   model: string;
-  /** Set for a slow backend when `--train-size` was not given. */
-  short: ShortProfile | null;
+  /** Set for a slow backend when `--train-size` was not given: its images (training, validation
+   * and test alike) and epochs (at most 2). */
+  short: { trainSize: number; epochs: number } | null;
   /** The backend runs on a software adapter (`--allow-fallback` is passed). */
   software: boolean;
 }

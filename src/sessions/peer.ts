@@ -73,21 +73,7 @@ export async function runPeer(request: PeerRequest, context: PeerContext): Promi
   const keras = await probeKeras(request.venv);
   if (!keras.available) throw new Error(`the Keras peer is not available: ${keras.reason}`);
   const data = await loadRunData(request.run, context.dataOptions);
-  const env = await kerasEnvironment(request, keras, context.oneDnnVariable);
-  context.log(announcement(request, keras, data));
-  const ceiling = await measureCeiling(keras.python, request.threads, join(request.outDir, "work"));
-  context.log(`fp32 ceiling (a large 3×3 conv in TensorFlow): ${ceiling.toFixed(1)} GFLOP/s`);
-  const runs = await alternate(request, keras, data, env, context);
-  return await writePeer(request, summarizePeer(runs, { ceilingGflops: ceiling }), runs);
-}
-
-/** The environment the Keras side records. */
-function kerasEnvironment(
-  request: PeerRequest,
-  keras: Keras,
-  oneDnnVariable: string | undefined,
-): Promise<Environment> {
-  return collectEnvironment({
+  const env = await collectEnvironment({
     tfjsVersion: "none (Keras peer)",
     tensorflowVersion: keras.tensorflow,
     backend: "keras",
@@ -95,8 +81,13 @@ function kerasEnvironment(
     deviceInfo: { kind: "cpu" },
     machine: request.run.machine,
     threads: request.threads,
-    oneDnnVariable,
+    oneDnnVariable: context.oneDnnVariable,
   });
+  context.log(announcement(request, keras, data));
+  const ceiling = await measureCeiling(keras.python, request.threads, join(request.outDir, "work"));
+  context.log(`fp32 ceiling (a large 3×3 conv in TensorFlow): ${ceiling.toFixed(1)} GFLOP/s`);
+  const runs = await alternate(request, keras, data, env, context);
+  return await writePeer(request, summarizePeer(runs, { ceilingGflops: ceiling }), runs);
 }
 
 function announcement(request: PeerRequest, keras: Keras, data: RunData): string {
@@ -182,10 +173,8 @@ async function writePeer(
   let htmlError: string | undefined;
   try {
     const html = join(outDir, "peer.html");
-    await writeFileAtomic(
-      html,
-      renderPeerHtml(summary, runs, await loadChartScripts(), { command }),
-    );
+    const page = renderPeerHtml(summary, runs, await loadChartScripts(), { command });
+    await writeFileAtomic(html, page);
     files.push(html);
   } catch (err) {
     htmlError = (err as Error).message.split("\n")[0];
