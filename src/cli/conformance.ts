@@ -11,7 +11,6 @@
  *
  * @module
  */
-import type { OneDnnChoice } from "../backends/onednn.ts";
 import { LIST_FILE, runConformance } from "../conformance/run.ts";
 import {
   applyOneDnnChoice,
@@ -53,16 +52,8 @@ Options:
   -h, --help           show this help
 `;
 
-/** The command line, parsed. */
-interface ConformanceFlags {
-  filter: string | null;
-  includeIgnored: boolean;
-  timeoutSeconds: number;
-  json: boolean;
-  onednn: OneDnnChoice | undefined;
-}
-
-function parseOptions(): ConformanceFlags | "help" {
+/** The command line, parsed; `"help"` for `--help` (answered after the checks). */
+function parseOptions() {
   const { values } = parseFlags("conformance", {
     args: Deno.args,
     options: {
@@ -113,6 +104,4 @@ async function main(): Promise<number> {
   return summary.ok ? 0 : 1;
 }
 
-if (import.meta.main) {
-  await runCli(main);
-}
+if (import.meta.main) await runCli(main);

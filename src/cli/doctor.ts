@@ -89,13 +89,7 @@ async function main(): Promise<number> {
     }))
     .catch((err: Error) => ({ found: false as const, reason: err.message }));
   const cuda = await cudaReport();
-  const report: DoctorReport = {
-    ok: Boolean(native?.available),
-    environment,
-    backends,
-    cuda,
-    data,
-  };
+  const report: DoctorReport = { ok: !!native?.available, environment, backends, cuda, data };
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else printReport(report);
   return report.ok ? 0 : 1;

@@ -50,8 +50,6 @@ export function progressReporter(
       return;
     }
     switch (event.type) {
-      case "run-start":
-        break;
       case "model-start":
         err(modelStartLine(event));
         epochStart = performance.now();
@@ -81,8 +79,6 @@ export function progressReporter(
         break;
       case "interrupted":
         err(`${clear}${event.model}: stopped after epoch ${event.epochs}\n`);
-        break;
-      case "written":
         break;
     }
   };
