@@ -332,17 +332,18 @@ function registerInference(bench: BackendBench, test: DataSplit): void {
   const { modelName, config, model, label } = bench;
   const one = toTensors(test, 0, 1).xs;
   const batch = toTensors(test, 0, inferenceBatchFor(config.inferenceBatch, test.count)).xs;
-  const paths: [string, Predict][] = [[
-    "",
-    (x) => model.predictOnBatch(x) as ReturnType<Predict>,
-  ]];
+  const paths: [string, Predict][] = [["", (x) => model.predictOnBatch(x) as ReturnType<Predict>]];
   if (config.engine.inferencePath === "native") {
     paths.push([" (native ops)", nativePredictor(model, { oneDnn: bench.oneDnn }).predict]);
   }
+  const timings = [
+    ["batch-1 inference", "batch-1 inference", one, 200, 20],
+    ["batched inference", `batched inference (${batch.shape[0]} images)`, batch, 10, 2],
+  ] as const;
   for (const [suffix, predict] of paths) {
-    const inference = (group: string, name: string, x: typeof one, n: number, warmup: number) =>
+    for (const [group, name, x, n, warmup] of timings) {
       Deno.bench({
-        name,
+        name: `${modelName} ${name}${suffix} on ${label}`,
         ...bench.groupOpts(group),
         n,
         warmup,
@@ -355,19 +356,6 @@ function registerInference(bench: BackendBench, test: DataSplit): void {
           y.dispose();
         },
       });
-    inference(
-      "batch-1 inference",
-      `${modelName} batch-1 inference${suffix} on ${label}`,
-      one,
-      200,
-      20,
-    );
-    inference(
-      "batched inference",
-      `${modelName} batched inference (${batch.shape[0]} images)${suffix} on ${label}`,
-      batch,
-      10,
-      2,
-    );
+    }
   }
 }

@@ -257,13 +257,7 @@ async function runModel(
     } else {
       if (!(await trainModel(ctx, spec, model, record, measures))) return false;
       await phase("evaluate", `${data.test.xs.shape[0]} test images`);
-      const test = await evaluateModel(model, data.test.xs, data.test.ys);
-      record.test = {
-        accuracy: test.accuracy,
-        loss: test.loss,
-        count: test.count,
-        confusion: test.confusion,
-      };
+      record.test = await evaluateModel(model, data.test.xs, data.test.ys);
     }
     const timing = { ...options.inference, path: options.engine.inferencePath, oneDnn: ctx.oneDnn };
     await phase("inference", describeTiming(timing));
