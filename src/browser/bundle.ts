@@ -62,10 +62,7 @@ export async function bundlePage(): Promise<PageBundle> {
         setup(build) {
           build.onResolve({
             filter: /^node:|^(fs|path|os|util|crypto|module|url|worker_threads|perf_hooks)$/,
-          }, (args) => ({
-            path: args.path,
-            namespace: "node-stub",
-          }));
+          }, (args) => ({ path: args.path, namespace: "node-stub" }));
           build.onLoad({ filter: /.*/, namespace: "node-stub" }, () => ({
             contents: NODE_STUB,
             loader: "js",

@@ -47,11 +47,7 @@ interface JobContext {
  * Runs the job and reports to `send`; awaits each send, so the driver has
  * every epoch before the next starts.
  */
-export async function runBrowserJob(
-  job: BrowserJob,
-  bytes: Uint8Array,
-  send: Send,
-): Promise<void> {
+export async function runBrowserJob(job: BrowserJob, bytes: Uint8Array, send: Send): Promise<void> {
   const device: PageDevice = await setUpPageBackend(job.tfjsBackend, job.wasmPaths);
   await send({ type: "device", device, tfjs: tf.version_core });
   const data = readJobData(bytes, job.counts);

@@ -70,9 +70,7 @@ export function parseListen(value: string): { hostname: string; port: number } {
   const m = /^(?:(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):)?(\d{1,5})$/.exec(value);
   const port = m ? Number(m[2]) : NaN;
   if (!m || port > 65535) {
-    throw new UsageError(
-      `--open: expected PORT, HOST:PORT or auto, got ${JSON.stringify(value)}`,
-    );
+    throw new UsageError(`--open: expected PORT, HOST:PORT or auto, got ${JSON.stringify(value)}`);
   }
   return { hostname: (m[1] ?? "127.0.0.1").replace(/^\[|\]$/g, ""), port };
 }

@@ -32,10 +32,7 @@ async function main(): Promise<number> {
   const { values, positionals } = parseFlags("merge", {
     args: Deno.args,
     allowPositionals: true,
-    options: {
-      out: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
+    options: { out: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
   });
   if (values.help) {
     console.log(HELP);

@@ -22,10 +22,7 @@ Options:
 async function main(): Promise<number> {
   const { values } = parseFlags("setup-keras", {
     args: Deno.args,
-    options: {
-      python: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
+    options: { python: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
   });
   if (values.help) {
     console.log(HELP);
