@@ -27,15 +27,17 @@ import {
   timestampedOutDir,
   UsageError,
 } from "./_cli.ts";
-import { checkWritable, ensureFreshOutDir } from "./_out_dir.ts";
 import { parseRunFlags, resolveRun, SINGLE_RUN_FLAGS, type TaskDefaults } from "./_run_options.ts";
 import { interruptible } from "./_interrupt.ts";
 import { setupFirst } from "./_setup_first.ts";
 import { progressReporter } from "./progress.ts";
-import { type RunReports, runReports } from "./_reports.ts";
 import {
+  checkWritable,
   chromium,
+  ensureFreshOutDir,
   parseListen,
+  type RunReports,
+  runReports,
   summaryTable,
   TRAIN_ALL_TASK,
   trainAllHelp,
