@@ -6,12 +6,12 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { BACKEND_NAMES } from "../backends/registry.ts";
 import { buildComparison } from "../compare/comparison.ts";
 import { readComparisonInputs } from "../compare/comparison_files.ts";
 import { writeComparison } from "../report/comparison_output.ts";
-import { parseFlags, runCli, UsageError } from "./_cli.ts";
+import { parseFlags, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
 import { filesHelp } from "../results/output_files.ts";
 
 const HELP = `Usage: deno task merge [options] <results.json | compare.json | folder>...
@@ -44,10 +44,7 @@ async function main(): Promise<number> {
     );
   }
   const inputs = await readComparisonInputs(positionals);
-  const outDir = resolve(
-    values.out ??
-      join("results", `merge-${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}`),
-  );
+  const outDir = resolve(values.out ?? timestampedOutDir("merge-"));
   const comparison = buildComparison({
     results: inputs.results,
     rows: inputs.rows,
