@@ -12,22 +12,18 @@ import { formatDuration, RunClock } from "./_run_clock.ts";
 /** Output modes. */
 export type ProgressMode = "tty" | "lines" | "json";
 
-/** Options for {@link progressReporter}. */
-export interface ProgressOptions {
-  /**
-   * What every epoch and final line names, e.g. `"tensorflow, tfjs"` (the
-   * backend and the engine). Default: none.
-   */
-  label?: string;
-}
-
 /** The event of one type. */
 type EventOf<T extends ExperimentEvent["type"]> = Extract<ExperimentEvent, { type: T }>;
 
-/** Returns the event handler for a mode; text goes to stderr, JSON lines to stdout. */
+/**
+ * Returns the event handler for a mode; text goes to stderr, JSON lines to stdout.
+ *
+ * @param options.label What every epoch and final line names, e.g. `"tensorflow, tfjs"` (the
+ *   backend and the engine). Default: none.
+ */
 export function progressReporter(
   mode: ProgressMode,
-  options: ProgressOptions = {},
+  options: { label?: string } = {},
 ): (event: ExperimentEvent) => void {
   const tag = options.label ? ` [${options.label}]` : "";
   const enc = new TextEncoder();

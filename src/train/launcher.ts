@@ -56,19 +56,16 @@ export interface TrainAllChildOptions {
   signal?: AbortSignal;
 }
 
-/** How the child ended. */
-export interface TrainAllChildResult {
-  /** Exit code. */
-  code: number;
-  /** Its last `error: …` line without the prefix, or `"no error message"`. */
-  lastError: string;
-}
-
-/** Spawns `train_all.ts` with `args` (from {@link trainAllArgs}) and streams its stderr line by line. */
+/**
+ * Spawns `train_all.ts` with `args` (from {@link trainAllArgs}) and streams its stderr line by
+ * line.
+ *
+ * @returns Its exit code, and its last `error: …` line without the prefix (or `"no error message"`).
+ */
 export async function runTrainAllChild(
   args: readonly string[],
   options: TrainAllChildOptions = {},
-): Promise<TrainAllChildResult> {
+): Promise<{ code: number; lastError: string }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: options.entry
       ? [...options.entry, ...args]

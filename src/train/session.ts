@@ -27,7 +27,7 @@ import { dataChecksumMismatch } from "../results/data_source.ts";
 import { collectEnvironment, type Environment } from "../measure/environment.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { type PreparedEngine, prepareEngine } from "../tf_ops/install.ts";
-import { type ExperimentEvent, type ExperimentResult, runExperiment } from "./experiment.ts";
+import { type ExperimentOptions, type ExperimentResult, runExperiment } from "./experiment.ts";
 import { loadRunData, type RunData, type RunDataOptions } from "./run_data.ts";
 import { inferenceTimingFor, recordedConfig, type RunDescription } from "./run_description.ts";
 import { RUN_DESCRIPTION_FILE } from "./run_file.ts";
@@ -128,20 +128,17 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   };
 }
 
-/** Hooks of {@link runSession}. */
-export interface SessionHooks {
-  /** Progress; a promise it returns is awaited (see `runExperiment`). */
-  onEvent?: (event: ExperimentEvent) => Promise<void> | void;
-  /** Aborting stops after the epoch in flight, with everything done so far written. */
-  signal?: AbortSignal;
-}
-
-/** Trains, evaluates and times every model of a started session, then closes its meters. */
+/**
+ * Trains, evaluates and times every model of a started session, then closes its meters.
+ *
+ * @param hooks Progress (`onEvent`; a promise it returns is awaited, see `runExperiment`) and a
+ *   `signal` whose abort stops after the epoch in flight, with everything done so far written.
+ */
 export async function runSession(
   session: Session,
   outDir: string,
   previous: ResultsFile | undefined,
-  hooks: SessionHooks = {},
+  hooks: Pick<ExperimentOptions, "onEvent" | "signal"> = {},
 ): Promise<ExperimentResult> {
   const { run, data, backend } = session;
   const tensors = {
