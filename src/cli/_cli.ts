@@ -59,6 +59,12 @@ function parseArgsMistake(code: string, message: string): string {
   return message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "");
 }
 
+/** Prints a task's `--help` text on stdout, and returns its exit code, 0. */
+export function printHelp(text: string): number {
+  console.log(text);
+  return 0;
+}
+
 /**
  * The suite's cache folder from the environment: `$XDG_CACHE_HOME/fmnist-bench`
  * (when absolute), else `$HOME/.cache/fmnist-bench`.

@@ -18,6 +18,7 @@ import {
   parseFlags,
   parseOneDnnChoice,
   parsePositiveInt,
+  printHelp,
   runCli,
   UsageError,
 } from "./_cli.ts";
@@ -89,10 +90,7 @@ function parseOptions() {
 
 async function main(): Promise<number> {
   const options = parseOptions();
-  if (options === "help") {
-    console.log(HELP);
-    return 0;
-  }
+  if (options === "help") return printHelp(HELP);
   if (options.onednn !== undefined) applyOneDnnChoice(options.onednn); // the test process inherits it
   const summary = await runConformance({
     ...options,

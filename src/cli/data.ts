@@ -13,7 +13,7 @@ import { CLASS_NAMES } from "../data/classes.ts";
 import { loadFashionMnist } from "../data/load.ts";
 import { SYSTEM_DIR } from "../data/sources.ts";
 import { classCounts, type DataSplit } from "../data/split.ts";
-import { cacheDirFromEnv, parseFlags, runCli, UsageError } from "./_cli.ts";
+import { cacheDirFromEnv, parseFlags, printHelp, runCli, UsageError } from "./_cli.ts";
 import { downloadProgress } from "./progress.ts";
 
 const HELP = `Usage: deno task data [options]
@@ -80,10 +80,7 @@ async function main(): Promise<number> {
   if (values.mirror !== undefined && !/^https?:\/\//.test(values.mirror)) {
     throw new UsageError(`--mirror: expected an http:// or https:// URL, got ${values.mirror}`);
   }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help) return printHelp(HELP);
   let cacheDir = values["cache-dir"];
   try {
     cacheDir ??= cacheDirFromEnv();

@@ -18,7 +18,7 @@ import { DIFF_METRICS, type DiffMetric } from "../compare/diff_metrics.ts";
 import { renderDiff } from "../report/diff_markdown.ts";
 import { DEFAULT_BAND } from "../compare/verdict.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
-import { parseFlags, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
+import { parseFlags, printHelp, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
 import { filesHelp } from "../results/output_files.ts";
 
 const HELP = `Usage: deno task diff [options] <BASE> <NEW>
@@ -96,10 +96,7 @@ async function main(): Promise<number> {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help) return printHelp(HELP);
   if (positionals.length !== 2) {
     throw new UsageError(
       `expected two inputs, BASE and NEW, got ${positionals.length}; see \`deno task diff --help\``,

@@ -22,6 +22,7 @@ import {
   cacheDirFromEnv,
   oneDnnVariableFromEnv,
   parseFlags,
+  printHelp,
   runCli,
   threadsFromEnv,
 } from "./_cli.ts";
@@ -64,10 +65,7 @@ async function main(): Promise<number> {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help) return printHelp(HELP);
   const backends: ProbeResult[] = [];
   for (const spec of BACKENDS) backends.push(await deepProbe(spec.name));
   const native = backends.find((b) => b.name === "tensorflow");

@@ -10,7 +10,7 @@ import { exists } from "../_util/fs.ts";
 import { buildKit } from "../kit/build.ts";
 import { gitCommit } from "../measure/environment.ts";
 import { formatBytes, KIT_SIZE_LIMIT } from "../kit/size.ts";
-import { cacheDirFromEnv, parseFlags, runCli, UsageError } from "./_cli.ts";
+import { cacheDirFromEnv, parseFlags, printHelp, runCli, UsageError } from "./_cli.ts";
 
 const HELP = `Usage: deno task gpu-kit --out DIR [options]
 
@@ -44,10 +44,7 @@ async function main(): Promise<number> {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help) return printHelp(HELP);
   if (values.out === undefined || values.out.trim() === "") {
     throw new UsageError("--out: expected the kit's folder, e.g. --out gpu-kit; see --help");
   }

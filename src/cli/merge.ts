@@ -11,7 +11,7 @@ import { BACKEND_NAMES } from "../backends/registry.ts";
 import { buildComparison } from "../compare/comparison.ts";
 import { readComparisonInputs } from "../compare/comparison_files.ts";
 import { writeComparison } from "../report/comparison_output.ts";
-import { parseFlags, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
+import { parseFlags, printHelp, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
 import { filesHelp } from "../results/output_files.ts";
 
 const HELP = `Usage: deno task merge [options] <results.json | compare.json | folder>...
@@ -34,10 +34,7 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: { out: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help) return printHelp(HELP);
   if (positionals.length === 0) {
     throw new UsageError(
       "expected one or more results.json, compare.json or folders holding them; see `deno task merge --help`",

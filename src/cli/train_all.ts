@@ -21,6 +21,7 @@ import {
   applyOneDnnChoice,
   oneDnnVariableFromEnv,
   parseFlags,
+  printHelp,
   runCli,
   runDataOptions,
   threadsFromEnv,
@@ -86,10 +87,7 @@ export async function trainAllMain(
       `--resume: a run on ${backend} cannot be resumed (its page starts from the beginning); run it again`,
     );
   }
-  if (values.help) {
-    console.log(trainAllHelp(task, DEFAULTS));
-    return 0;
-  }
+  if (values.help) return printHelp(trainAllHelp(task, DEFAULTS));
   await setupFirst();
   const outDir = resolve(flags.out ?? timestampedOutDir());
   const previous = values.resume ? await readPrevious(outDir) : undefined;
