@@ -10,7 +10,7 @@
  */
 import type { ParseArgsOptionsConfig } from "node:util";
 import { assertEngineRunsOn, type EngineSpec, getEngineSpec } from "../engines/registry.ts";
-import { parseEngineName } from "../train/run_values.ts";
+import { asUsageError, parseEngineName } from "../train/run_values.ts";
 import {
   fieldsFor,
   type HelpContext,
@@ -150,11 +150,7 @@ function parseEngineList(flag: string, value: string, command: string): EngineSp
  * @throws {UsageError} `--engine native runs on tensorflow-gpu, tensorflow, not cpu; use …`.
  */
 export function checkEngineBackend(engine: EngineSpec, backend: string, flag = "--engine"): void {
-  try {
-    assertEngineRunsOn(engine, backend, flag);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  asUsageError(() => assertEngineRunsOn(engine, backend, flag));
 }
 
 /** Renders fields' help: the flag and its value's name in a column, the text beside it. */

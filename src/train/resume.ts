@@ -8,12 +8,13 @@
  */
 import { join } from "node:path";
 import type { OneDnnState } from "../backends/onednn.ts";
-import { type EngineName, getEngineSpec } from "../engines/registry.ts";
+import { getEngineSpec } from "../engines/registry.ts";
 import { dataRequest, legacyDataPlace } from "../results/data_source.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { UsageError } from "../_util/usage_error.ts";
 import { readResults } from "./experiment.ts";
 import { describeRun, type RunDescription } from "./run_description.ts";
+import { asUsageError } from "./run_values.ts";
 import { readRunDescription, RUN_DESCRIPTION_FILE } from "./run_file.ts";
 
 /** The results of the run in `outDir`, to resume it. @throws {UsageError} When there are none. */
@@ -54,12 +55,10 @@ export function describeSavedConfig(config: RunConfig): RunDescription {
         `download), got ${JSON.stringify(config.data)}; start a new run`,
     );
   }
-  let engine: EngineName;
-  try {
-    engine = getEngineSpec(config.engine).name;
-  } catch (err) {
-    throw new UsageError(`--resume: the run's engine: ${(err as Error).message}`);
-  }
+  const engine = asUsageError(
+    () => getEngineSpec(config.engine).name,
+    "--resume: the run's engine: ",
+  );
   return describeRun({
     models: config.models,
     epochs: config.epochs,

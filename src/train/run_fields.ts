@@ -11,6 +11,7 @@
  */
 import { parsePositiveInt, UsageError } from "../_util/usage_error.ts";
 import {
+  asUsageError,
   parseEngineName,
   parseModelList,
   parseOneDnnChoice,
@@ -272,13 +273,7 @@ fractions (default ${percentList(RUN_DEFAULTS.targetAccuracies)}; ${
     help: () =>
       `one of ${BACKEND_NAMES.join(", ")}
 (default: the best available that really runs on its device)`,
-    parse: (v) => {
-      try {
-        return { backend: getBackendSpec(v).name };
-      } catch (err) {
-        throw new UsageError(`--backend: ${(err as Error).message}`);
-      }
-    },
+    parse: (v) => ({ backend: asUsageError(() => getBackendSpec(v).name, "--backend: ") }),
     args: (run) => run.backend ? ["--backend", run.backend] : [],
     schema: { backend: text },
   }),

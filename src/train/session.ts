@@ -31,6 +31,7 @@ import { type ExperimentOptions, type ExperimentResult, runExperiment } from "./
 import { loadRunData, type RunData, type RunDataOptions } from "./run_data.ts";
 import { inferenceTimingFor, recordedConfig, type RunDescription } from "./run_description.ts";
 import { RUN_DESCRIPTION_FILE } from "./run_file.ts";
+import { asUsageError } from "./run_values.ts";
 import type { MeasureProbes } from "./run_measures.ts";
 
 /** What the machine is, as the caller read it from the process and its environment. */
@@ -92,11 +93,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   const { outDir, previous, machine } = options;
   const engine = getEngineSpec(options.run.engine);
   const backendName = options.run.backend ?? (await pickBackend());
-  try {
-    assertEngineRunsOn(engine, backendName, "--engine");
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  asUsageError(() => assertEngineRunsOn(engine, backendName, "--engine"));
   const backend = await loadBackend(backendName, { allowFallback: options.run.allowFallback })
     .catch((err: Error) => {
       throw new UsageError(err.message.replace(/^backend /, "--backend "));
