@@ -69,9 +69,7 @@ async function main(): Promise<number> {
   const cacheCheck = values["cache-check"] as CacheCheck;
   if (!CACHE_CHECKS.includes(cacheCheck)) {
     throw new UsageError(
-      `--cache-check: expected ${CACHE_CHECKS.join(" or ")}, got ${
-        JSON.stringify(values["cache-check"])
-      }`,
+      `--cache-check: expected ${CACHE_CHECKS.join(" or ")}, got ${JSON.stringify(cacheCheck)}`,
     );
   }
   if (values.offline && values.mirror !== undefined) {

@@ -84,11 +84,8 @@ async function main(): Promise<number> {
     parts.set(part, (parts.get(part) ?? 0) + bytes);
   }
   const width = Math.max(...[...parts.keys()].map((p) => p.length));
-  console.log(
-    `gpu-kit: ${kit.dir}: ${formatBytes(kit.bytes)} of ${
-      KIT_SIZE_LIMIT.toLocaleString("en-US")
-    } bytes allowed`,
-  );
+  const limit = KIT_SIZE_LIMIT.toLocaleString("en-US");
+  console.log(`gpu-kit: ${kit.dir}: ${formatBytes(kit.bytes)} of ${limit} bytes allowed`);
   for (const [part, bytes] of [...parts].sort((a, b) => b[1] - a[1])) {
     console.log(`  ${part.padEnd(width)}  ${bytes.toLocaleString("en-US").padStart(12)}`);
   }

@@ -56,11 +56,8 @@ async function main(): Promise<number> {
   ];
   const out = resolve(values.out);
   console.log(`from: ${data.description}`);
-  console.log(
-    `train per class: ${classCounts(train).join(" ")}; test per class: ${
-      classCounts(test).join(" ")
-    }`,
-  );
+  const perClass = (split: typeof train) => classCounts(split).join(" ");
+  console.log(`train per class: ${perClass(train)}; test per class: ${perClass(test)}`);
   let differs = 0;
   if (!values.check) await Deno.mkdir(out, { recursive: true });
   for (const [role, bytes] of files) {

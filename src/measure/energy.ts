@@ -221,11 +221,8 @@ export async function nvidiaSmiMeter(
       stdin: "null",
     }).spawn();
   } catch (error) {
-    return notMeasured(
-      `no GPU power meter: ${command} cannot run (${(error as Error).name}: ${
-        (error as Error).message
-      })`,
-    );
+    const { name, message } = error as Error;
+    return notMeasured(`no GPU power meter: ${command} cannot run (${name}: ${message})`);
   }
   const { samples, sampleAfter, close } = powerSampler(child);
   if (!await sampleAfter(performance.now(), 2000)) {

@@ -336,8 +336,7 @@ async function trainModel(
 
 /** What the inference phase times, in words. */
 function describeTiming(o: InferenceTiming & { path: InferencePath }): string {
-  return `batch 1 × ${o.runs}, batch ${
-    [o.batchSize, ...(o.moreBatchSizes ?? [])].join(", ")
-  } × ${o.batchedRuns}` +
+  const sizes = [o.batchSize, ...(o.moreBatchSizes ?? [])].join(", ");
+  return `batch 1 × ${o.runs}, batch ${sizes} × ${o.batchedRuns}` +
     (o.path === "native" ? ", native ops (autotuned) and predictOnBatch" : "");
 }
