@@ -86,10 +86,9 @@ function pageProbes(device: PageDevice): MeasureProbes {
 async function runModel(context: JobContext, spec: ModelSpec): Promise<void> {
   const { job, send } = context;
   const measures = modelMeasures(context.probes);
-  measures.beforeBuild();
-  const t0 = performance.now();
-  const model = buildModel(spec, { seed: job.seed, learningRate: job.learningRate });
-  measures.built((performance.now() - t0) / 1000);
+  const model = measures.build(() =>
+    buildModel(spec, { seed: job.seed, learningRate: job.learningRate })
+  );
   try {
     const run: RunRecord = {
       model: spec.name,

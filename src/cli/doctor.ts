@@ -107,9 +107,9 @@ async function cudaReport(): Promise<DoctorReport["cuda"]> {
 }
 
 function printReport({ ok, environment: env, backends, cuda, data }: DoctorReport): void {
-  const threads = (
-    n: number | "default",
-  ) => (n === "default" ? `default (${env.cpu.cores})` : String(n));
+  const [intra, inter] = [env.threads.intraOp, env.threads.interOp]
+    .map((n) => n === "default" ? `default (${env.cpu.cores})` : String(n));
+  const gpu = env.gpu ? `${env.gpu.name} (driver ${env.gpu.driver})` : `none (${env.gpuReason})`;
   const lines = [
     "fmnist-bench doctor",
     `  Deno        ${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`,
@@ -118,12 +118,8 @@ function printReport({ ok, environment: env, backends, cuda, data }: DoctorRepor
     `  OS          ${env.os}, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB memory`,
     `  CPU         ${describeCpu(env)}`,
     `  oneDNN      ${describeOneDnn(env)}`,
-    `  TF threads  intra-op ${threads(env.threads.intraOp)}, inter-op ${
-      threads(env.threads.interOp)
-    }`,
-    `  GPU         ${
-      env.gpu ? `${env.gpu.name} (driver ${env.gpu.driver})` : `none (${env.gpuReason})`
-    }`,
+    `  TF threads  intra-op ${intra}, inter-op ${inter}`,
+    `  GPU         ${gpu}`,
     `  CUDA        ${
       "nvidiaDir" in cuda ? `tensorflow-gpu's build: ${describeCudaCheck(cuda)}` : cuda.reason
     }`,

@@ -244,10 +244,9 @@ async function runModel(
   const { options, emit, write } = ctx;
   const { run, data, outDir, notTrained } = options;
   const checkpoints = join(outDir, "checkpoints", spec.name);
-  measures.beforeBuild();
-  const t0 = performance.now();
-  const model = buildModel(spec, { seed: run.seed, learningRate: run.learningRate });
-  measures.built((performance.now() - t0) / 1000);
+  const model = measures.build(() =>
+    buildModel(spec, { seed: run.seed, learningRate: run.learningRate })
+  );
   const phase = (phase: Phase, detail: string) =>
     emit({ type: "phase", model: spec.name, phase, detail });
   try {

@@ -53,10 +53,8 @@ export function noProbes(reason: string): MeasureProbes {
 export interface ModelMeasures {
   /** Reads `tf.memory()` at every batch (hand it to the trainer). */
   tfjs: TfjsMemorySampler;
-  /** Call just before the model is built: the baseline, and the peak reset. */
-  beforeBuild(): void;
-  /** Call once it is built, with the seconds it took. */
-  built(seconds: number): void;
+  /** Builds the model with `make`, timed, after taking the baseline and resetting the peak. */
+  build<T>(make: () => T): T;
   /** Call just before training. */
   beforeTraining(): void;
   /** Call after the last epoch of this process: the training peaks; the peak reset for inference. */
@@ -91,13 +89,15 @@ export function modelMeasures(probes: MeasureProbes, previous?: MeasuresRecord):
   const meter = isMeasured(probes.energy) ? probes.energy : undefined;
   return {
     tfjs,
-    beforeBuild() {
-      if (!isMeasured(host)) return;
-      baselineBytes = host.rss();
-      host.resetPeak();
-    },
-    built(seconds) {
-      modelBuildSeconds = seconds;
+    build(make) {
+      if (isMeasured(host)) {
+        baselineBytes = host.rss();
+        host.resetPeak();
+      }
+      const t0 = performance.now();
+      const model = make();
+      modelBuildSeconds = (performance.now() - t0) / 1000;
+      return model;
     },
     beforeTraining() {
       training = true;
