@@ -10,15 +10,8 @@ import { indent, wrap } from "./_cli.ts";
 
 /** Prints the summary as plain text on stdout, the verdict last. */
 export function printSummary(s: ConformanceSummary): void {
-  const out: string[] = [
-    ...headerLines(s),
-    ...knownFailureLines(s),
-    ...unexpectedFailureLines(s),
-    ...ignoreListLines(s),
-    ...outputTailLines(s),
-    ...verdictLines(s),
-  ];
-  console.log(out.join("\n"));
+  const parts = [headerLines, knownFailureLines, unexpectedFailureLines, ignoreListLines];
+  console.log([...parts, outputTailLines, verdictLines].flatMap((lines) => lines(s)).join("\n"));
 }
 
 /** The versions, the CPU, and what the suite selected and how it went. */
