@@ -22,7 +22,7 @@ import {
 import { UsageError, wrap } from "./_cli.ts";
 
 export type { TaskDefaults } from "../train/run_fields.ts";
-export { resolveRun, type ResolveRunOptions } from "../train/resolve_run.ts";
+export { resolveRun, type ResolveRunOptions } from "../train/resume.ts";
 export { parseModelList, parseSeed, parseTargetAccuracies } from "../train/run_values.ts";
 
 /** How a task takes engines: one (`train-all`) or a list (`compare`, `peer`). */
