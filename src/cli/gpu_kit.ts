@@ -51,9 +51,7 @@ async function main(): Promise<number> {
   const outDir = resolve(values.out);
   if (await exists(outDir)) {
     const info = await Deno.stat(outDir);
-    if (!info.isDirectory) {
-      throw new UsageError(`--out ${outDir}: expected a folder, got a file`);
-    }
+    if (!info.isDirectory) throw new UsageError(`--out ${outDir}: expected a folder, got a file`);
     const entries = await Array.fromAsync(Deno.readDir(outDir));
     if (entries.length > 0) {
       if (!values.force) {

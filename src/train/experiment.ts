@@ -148,7 +148,6 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const targets = targetAccuraciesFor(run);
   // The model in flight: its measures are brought up to date at every write.
   let current: { run: RunRecord; measures: ModelMeasures } | undefined;
-  // Whether the engine's own TensorFlow ops (the native step and predictor) may use oneDNN's kernels.
   const oneDnn = options.kernelLibrary?.library === "onednn";
   let batchFailure: { error: unknown } | undefined;
   const emit = async (event: ExperimentEvent) => {
