@@ -120,10 +120,6 @@ async function main(): Promise<number> {
   const [basePath, newPath] = positionals;
   const base = await rowsOf(basePath);
   const next = await rowsOf(newPath);
-  const software = (c: typeof base) => (row: ComparisonRow) => {
-    const m = c.machines.find((x) => x.machine === row.machine);
-    return { commit: m?.gitCommit ?? undefined, versions: m?.software };
-  };
   const outDir = resolve(values.out ?? timestampedOutDir("diff-"));
   const command = `deno task diff ${Deno.args.join(" ")}`;
   const diff = diffComparisons(base.rows, next.rows, {
@@ -131,7 +127,10 @@ async function main(): Promise<number> {
     failOnRegression,
     metrics,
     sources: { base: basePath, new: newPath },
-    software: (row, side) => software(side === "base" ? base : next)(row),
+    software: (row, side) => {
+      const m = (side === "base" ? base : next).machines.find((x) => x.machine === row.machine);
+      return { commit: m?.gitCommit ?? undefined, versions: m?.software };
+    },
   });
   const markdown = renderDiff(diff, { command });
   await writeFileAtomic(join(outDir, "diff.md"), markdown);
