@@ -106,10 +106,9 @@ export function parseBenchConfig(env: BenchEnv, defaultBackend: BackendName): Mo
   }
   const natives = backends.filter((b) => getBackendSpec(b).libtensorflow);
   if (natives.length > 1) {
+    const both = natives.join(" and ");
     throw new RangeError(
-      `FMNIST_BENCH_BACKENDS: ${
-        natives.join(" and ")
-      } cannot share a process; bench them in separate runs`,
+      `FMNIST_BENCH_BACKENDS: ${both} cannot share a process; bench them in separate runs`,
     );
   }
   let engine: EngineSpec;
@@ -277,25 +276,24 @@ function registerTrainEpoch(bench: BackendBench, train: DataSplit): void {
   const { xs, ys } = toTensors(train);
   let epoch = 0;
   const native = config.engine.trainStep === "native";
-  const missing = missingTrainingKernels(tf.getKernel, getBackendSpec(name).tfjsName);
+  const how = native ? "native step" : "model.fit";
+  const { tfjsName } = getBackendSpec(name);
+  const missing = missingTrainingKernels(tf.getKernel, tfjsName);
   if (missing.length > 0) {
     // Deno does not print ignored benches, so say it here too, as for an unavailable backend.
     console.log(
       `${modelName} train epoch on ${name}: skipped, it cannot train (no ${missing.join(", ")})`,
     );
+    const why = notTrainedReason(tfjsName, tf.version_core, missing);
     Deno.bench({
-      name: `${modelName} train epoch on ${name} [not trained: ${
-        notTrainedReason(getBackendSpec(name).tfjsName, tf.version_core, missing)
-      }]`,
+      name: `${modelName} train epoch on ${name} [not trained: ${why}]`,
       ...bench.groupOpts("train epoch"),
       ignore: true,
       fn() {},
     });
   }
   Deno.bench({
-    name: `${modelName} train epoch (${train.count} images, ${
-      native ? "native step" : "model.fit"
-    }) on ${bench.label}`,
+    name: `${modelName} train epoch (${train.count} images, ${how}) on ${bench.label}`,
     ...bench.groupOpts("train epoch"),
     ignore: missing.length > 0,
     n: config.epochRuns,

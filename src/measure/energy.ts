@@ -310,10 +310,6 @@ export interface FindEnergyMeterOptions {
 }
 
 /** The meter for a run on `device`, or why there is none. */
-export async function findEnergyMeter(
-  options: FindEnergyMeterOptions,
-): Promise<Measured<EnergyMeter>> {
-  return options.device === "gpu"
-    ? await nvidiaSmiMeter(options.nvidiaSmi)
-    : raplMeter(options.rapl);
+export async function findEnergyMeter(o: FindEnergyMeterOptions): Promise<Measured<EnergyMeter>> {
+  return o.device === "gpu" ? await nvidiaSmiMeter(o.nvidiaSmi) : raplMeter(o.rapl);
 }

@@ -31,10 +31,9 @@ export function asUsageError<T>(fn: () => T, prefix = ""): T {
  * @returns The message, or `undefined` when the flag names the same data.
  */
 export function dataFlagConflict(saved: DataRequest, given: DataRequest): string | undefined {
+  const was = describeDataRequest(saved);
   const refuse = (flag: string) =>
-    `--resume: ${flag} differs from the run being resumed (${
-      describeDataRequest(saved)
-    }); drop the flag`;
+    `--resume: ${flag} differs from the run being resumed (${was}); drop the flag`;
   if (given.fixtures && !saved.fixtures) return refuse("--fixtures");
   if (
     given.dataDir !== undefined &&
