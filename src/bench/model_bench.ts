@@ -106,10 +106,9 @@ export function parseBenchConfig(env: BenchEnv, defaultBackend: BackendName): Mo
   }
   const natives = backends.filter((b) => getBackendSpec(b).libtensorflow);
   if (natives.length > 1) {
+    const both = natives.join(" and ");
     throw new RangeError(
-      `FMNIST_BENCH_BACKENDS: ${
-        natives.join(" and ")
-      } cannot share a process; bench them in separate runs`,
+      `FMNIST_BENCH_BACKENDS: ${both} cannot share a process; bench them in separate runs`,
     );
   }
   let engine: EngineSpec;
@@ -277,25 +276,24 @@ function registerTrainEpoch(bench: BackendBench, train: DataSplit): void {
   const { xs, ys } = toTensors(train);
   let epoch = 0;
   const native = config.engine.trainStep === "native";
-  const missing = missingTrainingKernels(tf.getKernel, getBackendSpec(name).tfjsName);
+  const how = native ? "native step" : "model.fit";
+  const { tfjsName } = getBackendSpec(name);
+  const missing = missingTrainingKernels(tf.getKernel, tfjsName);
   if (missing.length > 0) {
     // Deno does not print ignored benches, so say it here too, as for an unavailable backend.
     console.log(
       `${modelName} train epoch on ${name}: skipped, it cannot train (no ${missing.join(", ")})`,
     );
+    const why = notTrainedReason(tfjsName, tf.version_core, missing);
     Deno.bench({
-      name: `${modelName} train epoch on ${name} [not trained: ${
-        notTrainedReason(getBackendSpec(name).tfjsName, tf.version_core, missing)
-      }]`,
+      name: `${modelName} train epoch on ${name} [not trained: ${why}]`,
       ...bench.groupOpts("train epoch"),
       ignore: true,
       fn() {},
     });
   }
   Deno.bench({
-    name: `${modelName} train epoch (${train.count} images, ${
-      native ? "native step" : "model.fit"
-    }) on ${bench.label}`,
+    name: `${modelName} train epoch (${train.count} images, ${how}) on ${bench.label}`,
     ...bench.groupOpts("train epoch"),
     ignore: missing.length > 0,
     n: config.epochRuns,
@@ -332,17 +330,18 @@ function registerInference(bench: BackendBench, test: DataSplit): void {
   const { modelName, config, model, label } = bench;
   const one = toTensors(test, 0, 1).xs;
   const batch = toTensors(test, 0, inferenceBatchFor(config.inferenceBatch, test.count)).xs;
-  const paths: [string, Predict][] = [[
-    "",
-    (x) => model.predictOnBatch(x) as ReturnType<Predict>,
-  ]];
+  const paths: [string, Predict][] = [["", (x) => model.predictOnBatch(x) as ReturnType<Predict>]];
   if (config.engine.inferencePath === "native") {
     paths.push([" (native ops)", nativePredictor(model, { oneDnn: bench.oneDnn }).predict]);
   }
+  const timings = [
+    ["batch-1 inference", "batch-1 inference", one, 200, 20],
+    ["batched inference", `batched inference (${batch.shape[0]} images)`, batch, 10, 2],
+  ] as const;
   for (const [suffix, predict] of paths) {
-    const inference = (group: string, name: string, x: typeof one, n: number, warmup: number) =>
+    for (const [group, name, x, n, warmup] of timings) {
       Deno.bench({
-        name,
+        name: `${modelName} ${name}${suffix} on ${label}`,
         ...bench.groupOpts(group),
         n,
         warmup,
@@ -355,19 +354,6 @@ function registerInference(bench: BackendBench, test: DataSplit): void {
           y.dispose();
         },
       });
-    inference(
-      "batch-1 inference",
-      `${modelName} batch-1 inference${suffix} on ${label}`,
-      one,
-      200,
-      20,
-    );
-    inference(
-      "batched inference",
-      `${modelName} batched inference (${batch.shape[0]} images)${suffix} on ${label}`,
-      batch,
-      10,
-      2,
-    );
+    }
   }
 }

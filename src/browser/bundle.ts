@@ -62,10 +62,7 @@ export async function bundlePage(): Promise<PageBundle> {
         setup(build) {
           build.onResolve({
             filter: /^node:|^(fs|path|os|util|crypto|module|url|worker_threads|perf_hooks)$/,
-          }, (args) => ({
-            path: args.path,
-            namespace: "node-stub",
-          }));
+          }, (args) => ({ path: args.path, namespace: "node-stub" }));
           build.onLoad({ filter: /.*/, namespace: "node-stub" }, () => ({
             contents: NODE_STUB,
             loader: "js",
@@ -87,14 +84,13 @@ export async function bundlePage(): Promise<PageBundle> {
 /** tfjs-backend-wasm's `dist/`, found from the repository's `node_modules`. */
 async function wasmFolder(): Promise<string> {
   const dir = join(REPO_ROOT, "node_modules", "@tensorflow", "tfjs-backend-wasm", "dist");
+  const first = join(dir, WASM_FILES[0]);
   try {
-    await Deno.stat(join(dir, WASM_FILES[0]));
+    await Deno.stat(first);
     return dir;
   } catch {
     throw new Error(
-      `${
-        join(dir, WASM_FILES[0])
-      }: not found; expected @tensorflow/tfjs-backend-wasm in node_modules: run deno install`,
+      `${first}: not found; expected @tensorflow/tfjs-backend-wasm in node_modules: run deno install`,
     );
   }
 }

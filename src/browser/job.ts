@@ -17,9 +17,9 @@ import { missingTrainingKernels, notTrainedReason } from "../backends/training_k
 import { epochOrder } from "../data/split.ts";
 import { type SplitTensors, toTensors } from "../data/tensors.ts";
 import { buildModel } from "../models/factory.ts";
-import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec, type ModelSpec } from "../models/spec.ts";
 import { notMeasured } from "../measure/measures.ts";
+import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
 import { evaluateModel } from "../train/evaluate.ts";
 import { measureInference } from "../train/latency.ts";
 import { type MeasureProbes, type ModelMeasures, modelMeasures } from "../train/run_measures.ts";
@@ -47,11 +47,7 @@ interface JobContext {
  * Runs the job and reports to `send`; awaits each send, so the driver has
  * every epoch before the next starts.
  */
-export async function runBrowserJob(
-  job: BrowserJob,
-  bytes: Uint8Array,
-  send: Send,
-): Promise<void> {
+export async function runBrowserJob(job: BrowserJob, bytes: Uint8Array, send: Send): Promise<void> {
   const device: PageDevice = await setUpPageBackend(job.tfjsBackend, job.wasmPaths);
   await send({ type: "device", device, tfjs: tf.version_core });
   const data = readJobData(bytes, job.counts);
@@ -90,10 +86,9 @@ function pageProbes(device: PageDevice): MeasureProbes {
 async function runModel(context: JobContext, spec: ModelSpec): Promise<void> {
   const { job, send } = context;
   const measures = modelMeasures(context.probes);
-  measures.beforeBuild();
-  const t0 = performance.now();
-  const model = buildModel(spec, { seed: job.seed, learningRate: job.learningRate });
-  measures.built((performance.now() - t0) / 1000);
+  const model = measures.build(() =>
+    buildModel(spec, { seed: job.seed, learningRate: job.learningRate })
+  );
   try {
     const run: RunRecord = {
       model: spec.name,
@@ -143,13 +138,7 @@ async function trainAndTest(
     },
   });
   await measures.afterTraining();
-  const evaluation = await evaluateModel(model, context.test.xs, context.test.ys);
-  run.test = {
-    accuracy: evaluation.accuracy,
-    loss: evaluation.loss,
-    count: evaluation.count,
-    confusion: evaluation.confusion,
-  };
+  run.test = await evaluateModel(model, context.test.xs, context.test.ys);
 }
 
 /** Times the model's inference on the test images; fills in `run`'s inference. */
@@ -159,18 +148,11 @@ async function timeInference(
   measures: ModelMeasures,
   run: RunRecord,
 ): Promise<void> {
-  const { inference: timing } = context.job;
   await context.send({ type: "phase", model: run.model, phase: "inference" });
   const { firstCallMs, path: _path, ...inference } = await measureInference(
     model,
     context.test.xs,
-    {
-      batchSize: timing.batchSize,
-      runs: timing.runs,
-      warmup: timing.warmup,
-      batchedRuns: timing.batchedRuns,
-      moreBatchSizes: timing.moreBatchSizes,
-    },
+    context.job.inference,
   );
   run.inference = inference;
   measures.afterInference(firstCallMs);

@@ -83,8 +83,8 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<ResultsF
 
 /** The job the page runs: the run's description, sized to the data. */
 function browserJob(options: BrowserRunOptions): BrowserJob {
-  const { run, backend } = options;
-  const { moreBatchSizes, ...inference } = inferenceTimingFor(run, options.data.test.count);
+  const { run, backend, data: { train, validation, test } } = options;
+  const { moreBatchSizes, ...inference } = inferenceTimingFor(run, test.count);
   return {
     backend: backend.name,
     tfjsBackend: backend.tfjsBackend,
@@ -95,11 +95,7 @@ function browserJob(options: BrowserRunOptions): BrowserJob {
     seed: run.seed,
     learningRate: run.learningRate,
     targetAccuracies: targetAccuraciesFor(run),
-    counts: {
-      train: options.data.train.count,
-      validation: options.data.validation.count,
-      test: options.data.test.count,
-    },
+    counts: { train: train.count, validation: validation.count, test: test.count },
     inference: { ...inference, ...(moreBatchSizes?.length ? { moreBatchSizes } : {}) },
     wasmPaths: "/wasm/",
   };
@@ -194,6 +190,7 @@ function withBrowser(
   backend: string,
 ): Environment {
   const headless = /HeadlessChrome\/([\d.]+)/.exec(device.userAgent);
+  const fromAgent = headless ? `HeadlessChrome/${headless[1]}` : "unknown";
   return {
     ...env,
     tfjs,
@@ -205,11 +202,7 @@ function withBrowser(
       ...(device.softwareRenderer ? { softwareAdapter: true } : {}),
     },
     browser: {
-      version: version !== "unknown"
-        ? version
-        : headless
-        ? `HeadlessChrome/${headless[1]}`
-        : "unknown",
+      version: version !== "unknown" ? version : fromAgent,
       userAgent: device.userAgent,
       mode,
       crossOriginIsolated: device.crossOriginIsolated,

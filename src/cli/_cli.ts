@@ -1,7 +1,7 @@
 /**
  * Shared plumbing for the command-line tasks in `src/cli/`: turning flag
- * strings into typed values, turning errors into one clear line (the text
- * layout of `_text.ts` is exported again here).
+ * strings into typed values, turning errors into one clear line, and plain
+ * text laid out for the terminal (tables, indented and word-wrapped paragraphs).
  *
  * This is the only layer that may read `Deno.args` or the environment.
  *
@@ -16,7 +16,6 @@ import type { RunDataOptions } from "../train/run_data.ts";
 import { downloadProgress } from "./progress.ts";
 
 export { parsePositiveInt, UsageError } from "../_util/usage_error.ts";
-export { indent, textTable, wrap } from "./_text.ts";
 
 /**
  * Parses command-line flags with `node:util`'s `parseArgs` in strict mode,
@@ -58,6 +57,12 @@ function parseArgsMistake(code: string, message: string): string {
       : `${flag}: expected a value`;
   }
   return message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "");
+}
+
+/** Prints a task's `--help` text on stdout, and returns its exit code, 0. */
+export function printHelp(text: string): number {
+  console.log(text);
+  return 0;
 }
 
 /**
@@ -143,4 +148,36 @@ export function timestampedOutDir(prefix = ""): string {
 export function runDataOptions(): RunDataOptions {
   const onDownloadProgress = downloadProgress();
   return { cacheDir: cacheDirFromEnv(), ...(onDownloadProgress ? { onDownloadProgress } : {}) };
+}
+
+/** A plain-text table for the terminal: columns padded to their widest cell. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** Indents each line by `by` spaces. */
+export function indent(lines: readonly string[], by: number): string[] {
+  return lines.map((l) => " ".repeat(by) + l);
+}
+
+/**
+ * Word-wraps a paragraph at its whitespace into lines of at most `width`
+ * columns (default 100), each indented by `by` spaces.
+ */
+export function wrap(text: string, by: number, width = 100): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line && by + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return indent(lines, by);
 }

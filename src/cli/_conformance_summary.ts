@@ -10,15 +10,8 @@ import { indent, wrap } from "./_cli.ts";
 
 /** Prints the summary as plain text on stdout, the verdict last. */
 export function printSummary(s: ConformanceSummary): void {
-  const out: string[] = [
-    ...headerLines(s),
-    ...knownFailureLines(s),
-    ...unexpectedFailureLines(s),
-    ...ignoreListLines(s),
-    ...outputTailLines(s),
-    ...verdictLines(s),
-  ];
-  console.log(out.join("\n"));
+  const parts = [headerLines, knownFailureLines, unexpectedFailureLines, ignoreListLines];
+  console.log([...parts, outputTailLines, verdictLines].flatMap((lines) => lines(s)).join("\n"));
 }
 
 /** The versions, the CPU, and what the suite selected and how it went. */
@@ -113,16 +106,14 @@ function verdictLines(s: ConformanceSummary): string[] {
   const t = s.seconds;
   const notRun = s.knownFailures.filter((k) => k.outcome === "not run").length;
   const notHere = s.knownFailures.filter((k) => k.outcome === "not applicable").length;
+  const oneDnn = s.onednn.enabled ? "on" : "off";
   const applying = notHere > 0
-    ? ` that applies here (oneDNN ${
-      s.onednn.enabled ? "on" : "off"
-    }; ${notHere} apply only elsewhere)`
+    ? ` that applies here (oneDNN ${oneDnn}; ${notHere} apply only elsewhere)`
     : "";
+  const [total, bundle, tests] = [t.total, t.bundle, t.tests].map((x) => x.toFixed(1));
   return [
     "",
-    `time: ${t.total.toFixed(1)} s (bundle ${t.bundle.toFixed(1)} s, tests ${
-      t.tests.toFixed(1)
-    } s)`,
+    `time: ${total} s (bundle ${bundle} s, tests ${tests} s)`,
     !s.ok
       ? "FAIL: see the unexpected failures and the known-failure outcomes above"
       : notRun > 0

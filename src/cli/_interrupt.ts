@@ -11,8 +11,6 @@
 export interface Interruptible {
   /** Aborted by the first Ctrl-C, with the reason `Error("stopped by Ctrl-C")`. */
   signal: AbortSignal;
-  /** Whether Ctrl-C was pressed. */
-  readonly interrupted: boolean;
   /** Removes the SIGINT listener; call it when the work is done. */
   dispose(): void;
 }
@@ -47,9 +45,6 @@ export function interruptible(
   Deno.addSignalListener("SIGINT", onSigint);
   return {
     signal: controller.signal,
-    get interrupted() {
-      return controller.signal.aborted;
-    },
     dispose: () => Deno.removeSignalListener("SIGINT", onSigint),
   };
 }

@@ -10,6 +10,7 @@ import { parseBudget } from "../kit/budget.ts";
 import { DRY_RUN_SIZES, KIT_DEFAULT_BUDGET, KIT_EPOCHS } from "../kit/kit_plan.ts";
 import type { KitOptions } from "../kit/place.ts";
 import { parseFlags, parsePositiveInt, UsageError } from "./_cli.ts";
+import { asUsageError } from "../train/run_values.ts";
 import { parseModelList } from "./_run_options.ts";
 
 const KIT_FLAGS = {
@@ -61,12 +62,7 @@ export function parseKitFlags(args: string[]): KitFlags {
   if (values.machine !== undefined && values.machine.trim() === "") {
     throw new UsageError(`--machine: expected a name, got ""`);
   }
-  let budgetSeconds: number;
-  try {
-    budgetSeconds = parseBudget(values.budget ?? KIT_DEFAULT_BUDGET);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const budgetSeconds = asUsageError(() => parseBudget(values.budget ?? KIT_DEFAULT_BUDGET));
   const epochs = values.epochs === undefined
     ? (dryRun ? DRY_RUN_SIZES.epochs : KIT_EPOCHS)
     : parsePositiveInt("--epochs", values.epochs);

@@ -10,7 +10,7 @@
  */
 import type { ParseArgsOptionsConfig } from "node:util";
 import { assertEngineRunsOn, type EngineSpec, getEngineSpec } from "../engines/registry.ts";
-import { parseEngineName } from "../train/run_values.ts";
+import { asUsageError, parseEngineName } from "../train/run_values.ts";
 import {
   fieldsFor,
   type HelpContext,
@@ -22,7 +22,7 @@ import {
 import { UsageError, wrap } from "./_cli.ts";
 
 export type { TaskDefaults } from "../train/run_fields.ts";
-export { resolveRun, type ResolveRunOptions } from "../train/resolve_run.ts";
+export { resolveRun, type ResolveRunOptions } from "../train/resume.ts";
 export { parseModelList, parseSeed, parseTargetAccuracies } from "../train/run_values.ts";
 
 /** How a task takes engines: one (`train-all`) or a list (`compare`, `peer`). */
@@ -150,11 +150,7 @@ function parseEngineList(flag: string, value: string, command: string): EngineSp
  * @throws {UsageError} `--engine native runs on tensorflow-gpu, tensorflow, not cpu; use …`.
  */
 export function checkEngineBackend(engine: EngineSpec, backend: string, flag = "--engine"): void {
-  try {
-    assertEngineRunsOn(engine, backend, flag);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  asUsageError(() => assertEngineRunsOn(engine, backend, flag));
 }
 
 /** Renders fields' help: the flag and its value's name in a column, the text beside it. */

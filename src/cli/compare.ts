@@ -20,6 +20,7 @@ import {
   applyOneDnnChoice,
   parseFlags,
   parsePositiveInt,
+  printHelp,
   runCli,
   textTable,
   timestampedOutDir,
@@ -69,10 +70,7 @@ ${filesHelp("compare")}
 
 async function main(): Promise<number> {
   const request = parseCompareFlags(Deno.args);
-  if (!request) {
-    console.log(HELP);
-    return 0;
-  }
+  if (!request) return printHelp(HELP);
   await setupFirst();
   // Every train-all child inherits the variable, so all rows share one oneDNN setting.
   if (request.run.oneDnn) applyOneDnnChoice(request.run.oneDnn);

@@ -11,7 +11,6 @@
  *
  * @module
  */
-import type { OneDnnChoice } from "../backends/onednn.ts";
 import { LIST_FILE, runConformance } from "../conformance/run.ts";
 import {
   applyOneDnnChoice,
@@ -19,6 +18,7 @@ import {
   parseFlags,
   parseOneDnnChoice,
   parsePositiveInt,
+  printHelp,
   runCli,
   UsageError,
 } from "./_cli.ts";
@@ -53,16 +53,8 @@ Options:
   -h, --help           show this help
 `;
 
-/** The command line, parsed. */
-interface ConformanceFlags {
-  filter: string | null;
-  includeIgnored: boolean;
-  timeoutSeconds: number;
-  json: boolean;
-  onednn: OneDnnChoice | undefined;
-}
-
-function parseOptions(): ConformanceFlags | "help" {
+/** The command line, parsed; `"help"` for `--help` (answered after the checks). */
+function parseOptions() {
   const { values } = parseFlags("conformance", {
     args: Deno.args,
     options: {
@@ -98,10 +90,7 @@ function parseOptions(): ConformanceFlags | "help" {
 
 async function main(): Promise<number> {
   const options = parseOptions();
-  if (options === "help") {
-    console.log(HELP);
-    return 0;
-  }
+  if (options === "help") return printHelp(HELP);
   if (options.onednn !== undefined) applyOneDnnChoice(options.onednn); // the test process inherits it
   const summary = await runConformance({
     ...options,
@@ -113,6 +102,4 @@ async function main(): Promise<number> {
   return summary.ok ? 0 : 1;
 }
 
-if (import.meta.main) {
-  await runCli(main);
-}
+if (import.meta.main) await runCli(main);

@@ -7,13 +7,13 @@
  * @module
  */
 // Not ../data/mod.ts: that also loads TensorFlow.js, which this task does not need.
-import { type CacheCheck, decodedCacheDir, defaultCacheDir } from "../data/cache.ts";
+import { type CacheCheck, decodedCacheDir } from "../data/cache.ts";
 import { FILE_NAMES, OFFICIAL_BASE_URLS } from "../data/checksums.ts";
 import { CLASS_NAMES } from "../data/classes.ts";
 import { loadFashionMnist } from "../data/load.ts";
 import { SYSTEM_DIR } from "../data/sources.ts";
 import { classCounts, type DataSplit } from "../data/split.ts";
-import { parseFlags, runCli, UsageError } from "./_cli.ts";
+import { cacheDirFromEnv, parseFlags, printHelp, runCli, UsageError } from "./_cli.ts";
 import { downloadProgress } from "./progress.ts";
 
 const HELP = `Usage: deno task data [options]
@@ -69,9 +69,7 @@ async function main(): Promise<number> {
   const cacheCheck = values["cache-check"] as CacheCheck;
   if (!CACHE_CHECKS.includes(cacheCheck)) {
     throw new UsageError(
-      `--cache-check: expected ${CACHE_CHECKS.join(" or ")}, got ${
-        JSON.stringify(values["cache-check"])
-      }`,
+      `--cache-check: expected ${CACHE_CHECKS.join(" or ")}, got ${JSON.stringify(cacheCheck)}`,
     );
   }
   if (values.offline && values.mirror !== undefined) {
@@ -80,21 +78,14 @@ async function main(): Promise<number> {
   if (values.mirror !== undefined && !/^https?:\/\//.test(values.mirror)) {
     throw new UsageError(`--mirror: expected an http:// or https:// URL, got ${values.mirror}`);
   }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help) return printHelp(HELP);
   let cacheDir = values["cache-dir"];
   try {
-    cacheDir ??= defaultCacheDir({
-      xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"),
-      home: Deno.env.get("HOME"),
-    });
+    cacheDir ??= cacheDirFromEnv();
   } catch (err) {
     throw new UsageError(`${(err as Error).message} (--cache-dir DIR)`);
   }
   const progress = values.json ? undefined : downloadProgress();
-
   const t0 = performance.now();
   const data = await loadFashionMnist({
     dir: values.dir ?? values["data-dir"],
@@ -111,7 +102,6 @@ async function main(): Promise<number> {
     },
   });
   const loadMs = performance.now() - t0;
-
   if (values.json) {
     console.log(jsonReport(data, cacheDir, loadMs));
     return 0;

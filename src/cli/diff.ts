@@ -18,7 +18,7 @@ import { DIFF_METRICS, type DiffMetric } from "../compare/diff_metrics.ts";
 import { renderDiff } from "../report/diff_markdown.ts";
 import { DEFAULT_BAND } from "../compare/verdict.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
-import { parseFlags, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
+import { parseFlags, printHelp, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
 import { filesHelp } from "../results/output_files.ts";
 
 const HELP = `Usage: deno task diff [options] <BASE> <NEW>
@@ -96,10 +96,7 @@ async function main(): Promise<number> {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help) return printHelp(HELP);
   if (positionals.length !== 2) {
     throw new UsageError(
       `expected two inputs, BASE and NEW, got ${positionals.length}; see \`deno task diff --help\``,
@@ -123,10 +120,6 @@ async function main(): Promise<number> {
   const [basePath, newPath] = positionals;
   const base = await rowsOf(basePath);
   const next = await rowsOf(newPath);
-  const software = (c: typeof base) => (row: ComparisonRow) => {
-    const m = c.machines.find((x) => x.machine === row.machine);
-    return { commit: m?.gitCommit ?? undefined, versions: m?.software };
-  };
   const outDir = resolve(values.out ?? timestampedOutDir("diff-"));
   const command = `deno task diff ${Deno.args.join(" ")}`;
   const diff = diffComparisons(base.rows, next.rows, {
@@ -134,7 +127,10 @@ async function main(): Promise<number> {
     failOnRegression,
     metrics,
     sources: { base: basePath, new: newPath },
-    software: (row, side) => software(side === "base" ? base : next)(row),
+    software: (row, side) => {
+      const m = (side === "base" ? base : next).machines.find((x) => x.machine === row.machine);
+      return { commit: m?.gitCommit ?? undefined, versions: m?.software };
+    },
   });
   const markdown = renderDiff(diff, { command });
   await writeFileAtomic(join(outDir, "diff.md"), markdown);

@@ -22,6 +22,7 @@ import {
   cacheDirFromEnv,
   oneDnnVariableFromEnv,
   parseFlags,
+  printHelp,
   runCli,
   threadsFromEnv,
 } from "./_cli.ts";
@@ -64,10 +65,7 @@ async function main(): Promise<number> {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help) return printHelp(HELP);
   const backends: ProbeResult[] = [];
   for (const spec of BACKENDS) backends.push(await deepProbe(spec.name));
   const native = backends.find((b) => b.name === "tensorflow");
@@ -89,13 +87,7 @@ async function main(): Promise<number> {
     }))
     .catch((err: Error) => ({ found: false as const, reason: err.message }));
   const cuda = await cudaReport();
-  const report: DoctorReport = {
-    ok: Boolean(native?.available),
-    environment,
-    backends,
-    cuda,
-    data,
-  };
+  const report: DoctorReport = { ok: !!native?.available, environment, backends, cuda, data };
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else printReport(report);
   return report.ok ? 0 : 1;
@@ -115,9 +107,9 @@ async function cudaReport(): Promise<DoctorReport["cuda"]> {
 }
 
 function printReport({ ok, environment: env, backends, cuda, data }: DoctorReport): void {
-  const threads = (
-    n: number | "default",
-  ) => (n === "default" ? `default (${env.cpu.cores})` : String(n));
+  const [intra, inter] = [env.threads.intraOp, env.threads.interOp]
+    .map((n) => n === "default" ? `default (${env.cpu.cores})` : String(n));
+  const gpu = env.gpu ? `${env.gpu.name} (driver ${env.gpu.driver})` : `none (${env.gpuReason})`;
   const lines = [
     "fmnist-bench doctor",
     `  Deno        ${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`,
@@ -126,12 +118,8 @@ function printReport({ ok, environment: env, backends, cuda, data }: DoctorRepor
     `  OS          ${env.os}, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB memory`,
     `  CPU         ${describeCpu(env)}`,
     `  oneDNN      ${describeOneDnn(env)}`,
-    `  TF threads  intra-op ${threads(env.threads.intraOp)}, inter-op ${
-      threads(env.threads.interOp)
-    }`,
-    `  GPU         ${
-      env.gpu ? `${env.gpu.name} (driver ${env.gpu.driver})` : `none (${env.gpuReason})`
-    }`,
+    `  TF threads  intra-op ${intra}, inter-op ${inter}`,
+    `  GPU         ${gpu}`,
     `  CUDA        ${
       "nvidiaDir" in cuda ? `tensorflow-gpu's build: ${describeCudaCheck(cuda)}` : cuda.reason
     }`,

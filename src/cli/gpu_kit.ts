@@ -10,7 +10,7 @@ import { exists } from "../_util/fs.ts";
 import { buildKit } from "../kit/build.ts";
 import { gitCommit } from "../measure/environment.ts";
 import { formatBytes, KIT_SIZE_LIMIT } from "../kit/size.ts";
-import { cacheDirFromEnv, parseFlags, runCli, UsageError } from "./_cli.ts";
+import { cacheDirFromEnv, parseFlags, printHelp, runCli, UsageError } from "./_cli.ts";
 
 const HELP = `Usage: deno task gpu-kit --out DIR [options]
 
@@ -44,19 +44,14 @@ async function main(): Promise<number> {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help) return printHelp(HELP);
   if (values.out === undefined || values.out.trim() === "") {
     throw new UsageError("--out: expected the kit's folder, e.g. --out gpu-kit; see --help");
   }
   const outDir = resolve(values.out);
   if (await exists(outDir)) {
     const info = await Deno.stat(outDir);
-    if (!info.isDirectory) {
-      throw new UsageError(`--out ${outDir}: expected a folder, got a file`);
-    }
+    if (!info.isDirectory) throw new UsageError(`--out ${outDir}: expected a folder, got a file`);
     const entries = await Array.fromAsync(Deno.readDir(outDir));
     if (entries.length > 0) {
       if (!values.force) {
@@ -87,11 +82,8 @@ async function main(): Promise<number> {
     parts.set(part, (parts.get(part) ?? 0) + bytes);
   }
   const width = Math.max(...[...parts.keys()].map((p) => p.length));
-  console.log(
-    `gpu-kit: ${kit.dir}: ${formatBytes(kit.bytes)} of ${
-      KIT_SIZE_LIMIT.toLocaleString("en-US")
-    } bytes allowed`,
-  );
+  const limit = KIT_SIZE_LIMIT.toLocaleString("en-US");
+  console.log(`gpu-kit: ${kit.dir}: ${formatBytes(kit.bytes)} of ${limit} bytes allowed`);
   for (const [part, bytes] of [...parts].sort((a, b) => b[1] - a[1])) {
     console.log(`  ${part.padEnd(width)}  ${bytes.toLocaleString("en-US").padStart(12)}`);
   }

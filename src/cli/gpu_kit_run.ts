@@ -14,7 +14,7 @@ import { RUN_DEFAULTS } from "../train/run_description.ts";
 import { DRY_RUN_SIZES, KIT_DEFAULT_BUDGET, KIT_EPOCHS } from "../kit/kit_plan.ts";
 import { isKitBundle } from "../kit/place.ts";
 import { describeKitPlan, kitRun } from "../kit/run.ts";
-import { runCli, runDataOptions, timestampedOutDir } from "./_cli.ts";
+import { printHelp, runCli, runDataOptions, timestampedOutDir } from "./_cli.ts";
 import { interruptible } from "./_interrupt.ts";
 import { parseKitFlags } from "./_kit_flags.ts";
 import { trainAllMain } from "./train_all.ts";
@@ -72,10 +72,7 @@ const log = (line: string) => console.error(`gpu-kit: ${line}`);
 
 async function main(self: string, args: string[]): Promise<number> {
   const flags = parseKitFlags(args);
-  if (flags.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (flags.help) return printHelp(HELP);
   if (flags.planOnly) {
     for (const line of describeKitPlan(flags)) console.log(line);
     return 0;

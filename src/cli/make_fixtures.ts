@@ -15,7 +15,7 @@ import { FILE_NAMES, type FileRole, FIXTURE_CHECKSUMS } from "../data/checksums.
 import { encodeIdx } from "../data/idx.ts";
 import { loadFashionMnist } from "../data/load.ts";
 import { classCounts, stratifiedSubset } from "../data/split.ts";
-import { parseFlags, runCli } from "./_cli.ts";
+import { parseFlags, printHelp, runCli } from "./_cli.ts";
 import { writeFileAtomic } from "../_util/fs.ts";
 import { sha256Hex } from "../_util/hash.ts";
 
@@ -44,10 +44,7 @@ async function main(): Promise<number> {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help) return printHelp(HELP);
   const data = await loadFashionMnist({ dir: values["data-dir"], baseUrls: false });
   const train = stratifiedSubset(data.train, { perClass: TRAIN_PER_CLASS, seed: SEED });
   const test = stratifiedSubset(data.test, { perClass: TEST_PER_CLASS, seed: SEED });
@@ -59,11 +56,8 @@ async function main(): Promise<number> {
   ];
   const out = resolve(values.out);
   console.log(`from: ${data.description}`);
-  console.log(
-    `train per class: ${classCounts(train).join(" ")}; test per class: ${
-      classCounts(test).join(" ")
-    }`,
-  );
+  const perClass = (split: typeof train) => classCounts(split).join(" ");
+  console.log(`train per class: ${perClass(train)}; test per class: ${perClass(test)}`);
   let differs = 0;
   if (!values.check) await Deno.mkdir(out, { recursive: true });
   for (const [role, bytes] of files) {

@@ -6,12 +6,12 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { BACKEND_NAMES } from "../backends/registry.ts";
 import { buildComparison } from "../compare/comparison.ts";
 import { readComparisonInputs } from "../compare/comparison_files.ts";
 import { writeComparison } from "../report/comparison_output.ts";
-import { parseFlags, runCli, UsageError } from "./_cli.ts";
+import { parseFlags, printHelp, runCli, timestampedOutDir, UsageError } from "./_cli.ts";
 import { filesHelp } from "../results/output_files.ts";
 
 const HELP = `Usage: deno task merge [options] <results.json | compare.json | folder>...
@@ -32,25 +32,16 @@ async function main(): Promise<number> {
   const { values, positionals } = parseFlags("merge", {
     args: Deno.args,
     allowPositionals: true,
-    options: {
-      out: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
+    options: { out: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help) return printHelp(HELP);
   if (positionals.length === 0) {
     throw new UsageError(
       "expected one or more results.json, compare.json or folders holding them; see `deno task merge --help`",
     );
   }
   const inputs = await readComparisonInputs(positionals);
-  const outDir = resolve(
-    values.out ??
-      join("results", `merge-${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}`),
-  );
+  const outDir = resolve(values.out ?? timestampedOutDir("merge-"));
   const comparison = buildComparison({
     results: inputs.results,
     rows: inputs.rows,

@@ -21,6 +21,7 @@ import {
   oneDnnVariableFromEnv,
   parseFlags,
   parsePositiveInt,
+  printHelp,
   runCli,
   runDataOptions,
   timestampedOutDir,
@@ -69,10 +70,7 @@ ${filesHelp("peer")}
 
 async function main(): Promise<number> {
   const request = await parsePeerFlags(Deno.args);
-  if (!request) {
-    console.log(HELP);
-    return 0;
-  }
+  if (!request) return printHelp(HELP);
   await setupFirst();
   // Both sides inherit the variable, so TF.js and Keras run with the same oneDNN setting.
   if (request.run.oneDnn) applyOneDnnChoice(request.run.oneDnn);

@@ -12,22 +12,18 @@ import { formatDuration, RunClock } from "./_run_clock.ts";
 /** Output modes. */
 export type ProgressMode = "tty" | "lines" | "json";
 
-/** Options for {@link progressReporter}. */
-export interface ProgressOptions {
-  /**
-   * What every epoch and final line names, e.g. `"tensorflow, tfjs"` (the
-   * backend and the engine). Default: none.
-   */
-  label?: string;
-}
-
 /** The event of one type. */
 type EventOf<T extends ExperimentEvent["type"]> = Extract<ExperimentEvent, { type: T }>;
 
-/** Returns the event handler for a mode; text goes to stderr, JSON lines to stdout. */
+/**
+ * Returns the event handler for a mode; text goes to stderr, JSON lines to stdout.
+ *
+ * @param options.label What every epoch and final line names, e.g. `"tensorflow, tfjs"` (the
+ *   backend and the engine). Default: none.
+ */
 export function progressReporter(
   mode: ProgressMode,
-  options: ProgressOptions = {},
+  options: { label?: string } = {},
 ): (event: ExperimentEvent) => void {
   const tag = options.label ? ` [${options.label}]` : "";
   const enc = new TextEncoder();
@@ -50,8 +46,6 @@ export function progressReporter(
       return;
     }
     switch (event.type) {
-      case "run-start":
-        break;
       case "model-start":
         err(modelStartLine(event));
         epochStart = performance.now();
@@ -82,19 +76,15 @@ export function progressReporter(
       case "interrupted":
         err(`${clear}${event.model}: stopped after epoch ${event.epochs}\n`);
         break;
-      case "written":
-        break;
     }
   };
 }
 
 /** The line that starts a model: what it will do, over how many epochs. */
 function modelStartLine(event: EventOf<"model-start">): string {
-  return event.epochs === 0
-    ? `${event.model}: inference only (not trained)\n`
-    : `${event.model}: ${
-      event.fromEpoch > 1 ? `resuming at epoch ${event.fromEpoch}` : "training"
-    } (${event.epochs} epoch${event.epochs === 1 ? "" : "s"})\n`;
+  if (event.epochs === 0) return `${event.model}: inference only (not trained)\n`;
+  const what = event.fromEpoch > 1 ? `resuming at epoch ${event.fromEpoch}` : "training";
+  return `${event.model}: ${what} (${event.epochs} epoch${event.epochs === 1 ? "" : "s"})\n`;
 }
 
 /** The progress bar of an epoch, `elapsed` seconds in, with its ETA. */
@@ -118,15 +108,14 @@ function epochLine(event: EventOf<"epoch">, tag: string): string {
 
 /** A model's test accuracy and inference times. */
 function modelDoneLine(event: EventOf<"model-done">, tag: string): string {
-  const { test, inference } = event.run;
-  return `${event.model}${tag}: ${
-    test ? `test accuracy ${(test.accuracy * 100).toFixed(2)}%` : "not trained"
-  }, ` +
-    `batch-1 p50 ${inference!.batch1.p50Ms.toFixed(2)} ms` +
-    (inference!.layers
-      ? ` (predictOnBatch ${inference!.layers.batch1.p50Ms.toFixed(2)} ms), `
-      : ", ") +
-    `batch ${inference!.batched.batchSize}: ${inference!.batched.imagesPerSecond.toFixed(0)} img/s`;
+  const { test } = event.run;
+  const { batch1, layers, batched } = event.run.inference!;
+  const accuracy = test ? `test accuracy ${(test.accuracy * 100).toFixed(2)}%` : "not trained";
+  const onBatch = layers ? ` (predictOnBatch ${layers.batch1.p50Ms.toFixed(2)} ms)` : "";
+  return `${event.model}${tag}: ${accuracy}, batch-1 p50 ${
+    batch1.p50Ms.toFixed(2)
+  } ms${onBatch}, ` +
+    `batch ${batched.batchSize}: ${batched.imagesPerSecond.toFixed(0)} img/s`;
 }
 
 /**

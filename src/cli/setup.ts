@@ -14,7 +14,7 @@
  * @module
  */
 import { setUpLibtensorflow } from "../backends/setup.ts";
-import { cacheDirFromEnv, parseFlags, runCli } from "./_cli.ts";
+import { cacheDirFromEnv, parseFlags, printHelp, runCli } from "./_cli.ts";
 
 const HELP = `Usage: deno task setup [options]
 
@@ -51,10 +51,7 @@ async function main(): Promise<number> {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help) return printHelp(HELP);
   await setUpLibtensorflow({
     gpu: values.gpu ?? false,
     tensorflow: values.tensorflow,

@@ -6,7 +6,7 @@
  * @module
  */
 import { KERAS_PINS, kerasVenvDir, setupKeras } from "../peer/keras.ts";
-import { cacheDirFromEnv, parseFlags, runCli } from "./_cli.ts";
+import { cacheDirFromEnv, parseFlags, printHelp, runCli } from "./_cli.ts";
 
 const HELP = `Usage: deno task setup-keras [options]
 
@@ -22,15 +22,9 @@ Options:
 async function main(): Promise<number> {
   const { values } = parseFlags("setup-keras", {
     args: Deno.args,
-    options: {
-      python: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
+    options: { python: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help) return printHelp(HELP);
   await setupKeras({
     venvDir: kerasVenvDir(cacheDirFromEnv()),
     python: values.python ?? Deno.env.get("PYTHON") ?? "python3",

@@ -21,21 +21,24 @@ import {
   applyOneDnnChoice,
   oneDnnVariableFromEnv,
   parseFlags,
+  printHelp,
   runCli,
   runDataOptions,
   threadsFromEnv,
   timestampedOutDir,
   UsageError,
 } from "./_cli.ts";
-import { checkWritable, ensureFreshOutDir } from "./_out_dir.ts";
 import { parseRunFlags, resolveRun, SINGLE_RUN_FLAGS, type TaskDefaults } from "./_run_options.ts";
 import { interruptible } from "./_interrupt.ts";
 import { setupFirst } from "./_setup_first.ts";
 import { progressReporter } from "./progress.ts";
-import { type RunReports, runReports } from "./_reports.ts";
 import {
+  checkWritable,
   chromium,
+  ensureFreshOutDir,
   parseListen,
+  type RunReports,
+  runReports,
   summaryTable,
   TRAIN_ALL_TASK,
   trainAllHelp,
@@ -84,10 +87,7 @@ export async function trainAllMain(
       `--resume: a run on ${backend} cannot be resumed (its page starts from the beginning); run it again`,
     );
   }
-  if (values.help) {
-    console.log(trainAllHelp(task, DEFAULTS));
-    return 0;
-  }
+  if (values.help) return printHelp(trainAllHelp(task, DEFAULTS));
   await setupFirst();
   const outDir = resolve(flags.out ?? timestampedOutDir());
   const previous = values.resume ? await readPrevious(outDir) : undefined;

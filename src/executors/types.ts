@@ -9,7 +9,7 @@
  * @module
  */
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
-import type { ExperimentEvent } from "../train/experiment.ts";
+import type { ExperimentEvent, ExperimentResult } from "../train/experiment.ts";
 import type { KerasSideOptions } from "../peer/keras_side.ts";
 import type { RunData, RunDataOptions } from "../train/run_data.ts";
 import type { RunDescription } from "../train/run_description.ts";
@@ -58,14 +58,6 @@ export interface ExecutorJob {
   onNote?: (line: string) => void;
 }
 
-/** How a run ended. */
-export interface ExecutionResult {
-  /** The results as last written. */
-  results: ResultsFile;
-  /** True when the signal stopped the run before every model finished. */
-  interrupted: boolean;
-}
-
 /** The places a run executes. */
 export type ExecutorName = "deno" | "browser" | "keras";
 
@@ -80,5 +72,5 @@ export interface Executor {
    *
    * @throws {UsageError} For a backend, browser or data that is not there.
    */
-  execute(job: ExecutorJob): Promise<ExecutionResult>;
+  execute(job: ExecutorJob): Promise<ExperimentResult>;
 }

@@ -221,11 +221,8 @@ export async function nvidiaSmiMeter(
       stdin: "null",
     }).spawn();
   } catch (error) {
-    return notMeasured(
-      `no GPU power meter: ${command} cannot run (${(error as Error).name}: ${
-        (error as Error).message
-      })`,
-    );
+    const { name, message } = error as Error;
+    return notMeasured(`no GPU power meter: ${command} cannot run (${name}: ${message})`);
   }
   const { samples, sampleAfter, close } = powerSampler(child);
   if (!await sampleAfter(performance.now(), 2000)) {
@@ -313,10 +310,6 @@ export interface FindEnergyMeterOptions {
 }
 
 /** The meter for a run on `device`, or why there is none. */
-export async function findEnergyMeter(
-  options: FindEnergyMeterOptions,
-): Promise<Measured<EnergyMeter>> {
-  return options.device === "gpu"
-    ? await nvidiaSmiMeter(options.nvidiaSmi)
-    : raplMeter(options.rapl);
+export async function findEnergyMeter(o: FindEnergyMeterOptions): Promise<Measured<EnergyMeter>> {
+  return o.device === "gpu" ? await nvidiaSmiMeter(o.nvidiaSmi) : raplMeter(o.rapl);
 }

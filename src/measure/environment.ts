@@ -255,9 +255,7 @@ export function parseNvidiaSmiGpu(stdout: string): { gpu: Environment["gpu"]; re
 export async function gitCommit(cwd?: string): Promise<string | null> {
   const head = await runQuiet("git", ["rev-parse", "HEAD"], { cwd });
   if (!head || head.code !== 0) return null;
-  const status = await runQuiet("git", ["status", "--porcelain", "--untracked-files=no"], {
-    cwd,
-  });
+  const status = await runQuiet("git", ["status", "--porcelain", "--untracked-files=no"], { cwd });
   const dirty = status && status.code === 0 && status.stdout.trim() !== "";
   return `${head.stdout.trim()}${dirty ? "-dirty" : ""}`;
 }

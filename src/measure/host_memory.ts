@@ -21,17 +21,13 @@ export interface HostMemoryReader {
   resetPeak(): void;
 }
 
-/** Options for {@link hostMemoryReader}. */
-export interface HostMemoryOptions {
-  /** The process's proc folder. Default `/proc/self`. */
-  procDir?: string;
-}
-
 /**
  * A reader of this process's resident memory, or why there is none (no
  * `/proc`, or a kernel that cannot reset the peak).
+ *
+ * @param options.procDir The process's proc folder. Default `/proc/self`.
  */
-export function hostMemoryReader(options: HostMemoryOptions = {}): Measured<HostMemoryReader> {
+export function hostMemoryReader(options: { procDir?: string } = {}): Measured<HostMemoryReader> {
   const procDir = options.procDir ?? "/proc/self";
   const status = join(procDir, "status");
   const clearRefs = join(procDir, "clear_refs");

@@ -142,16 +142,14 @@ export async function restoreCheckpoint(
     throw err;
   }
   const base = join(dir, latest.dir);
+  const read = (file: string) => Deno.readFile(join(base, file));
   const meta = JSON.parse(await Deno.readTextFile(join(base, "checkpoint.json")));
   if (meta.model !== modelName) {
     throw new TypeError(
       `${base}: expected a checkpoint of ${modelName}, found one of ${meta.model}`,
     );
   }
-  const weights = decodePositional(
-    await Deno.readFile(join(base, "weights.bin")),
-    meta.weightSpecs,
-  );
+  const weights = decodePositional(await read("weights.bin"), meta.weightSpecs);
   const current = model.getWeights();
   const mismatch = weights.findIndex((w, i) =>
     !tf.util.arraysEqual(w.shape, current[i]?.shape ?? [])
@@ -164,10 +162,7 @@ export async function restoreCheckpoint(
   }
   model.setWeights(weights);
   tf.dispose(weights);
-  const optimizer = decodePositional(
-    await Deno.readFile(join(base, "optimizer.bin")),
-    meta.optimizerSpecs,
-  );
+  const optimizer = decodePositional(await read("optimizer.bin"), meta.optimizerSpecs);
   // setWeights keeps the moment tensors as its variables' initial values; it copies them.
   await model.optimizer.setWeights(
     optimizer.map((tensor, i) => ({ name: meta.optimizerNames[i] as string, tensor })),

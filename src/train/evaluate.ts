@@ -56,5 +56,5 @@ export async function evaluateModel(
       if (truth[i] === pred[i]) correct++;
     }
   }
-  return { loss: lossSum / n, accuracy: correct / n, count: n, confusion };
+  return { accuracy: correct / n, loss: lossSum / n, count: n, confusion };
 }

@@ -148,7 +148,6 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const targets = targetAccuraciesFor(run);
   // The model in flight: its measures are brought up to date at every write.
   let current: { run: RunRecord; measures: ModelMeasures } | undefined;
-  // Whether the engine's own TensorFlow ops (the native step and predictor) may use oneDNN's kernels.
   const oneDnn = options.kernelLibrary?.library === "onednn";
   let batchFailure: { error: unknown } | undefined;
   const emit = async (event: ExperimentEvent) => {
@@ -244,10 +243,9 @@ async function runModel(
   const { options, emit, write } = ctx;
   const { run, data, outDir, notTrained } = options;
   const checkpoints = join(outDir, "checkpoints", spec.name);
-  measures.beforeBuild();
-  const t0 = performance.now();
-  const model = buildModel(spec, { seed: run.seed, learningRate: run.learningRate });
-  measures.built((performance.now() - t0) / 1000);
+  const model = measures.build(() =>
+    buildModel(spec, { seed: run.seed, learningRate: run.learningRate })
+  );
   const phase = (phase: Phase, detail: string) =>
     emit({ type: "phase", model: spec.name, phase, detail });
   try {
@@ -257,13 +255,7 @@ async function runModel(
     } else {
       if (!(await trainModel(ctx, spec, model, record, measures))) return false;
       await phase("evaluate", `${data.test.xs.shape[0]} test images`);
-      const test = await evaluateModel(model, data.test.xs, data.test.ys);
-      record.test = {
-        accuracy: test.accuracy,
-        loss: test.loss,
-        count: test.count,
-        confusion: test.confusion,
-      };
+      record.test = await evaluateModel(model, data.test.xs, data.test.ys);
     }
     const timing = { ...options.inference, path: options.engine.inferencePath, oneDnn: ctx.oneDnn };
     await phase("inference", describeTiming(timing));
@@ -342,8 +334,7 @@ async function trainModel(
 
 /** What the inference phase times, in words. */
 function describeTiming(o: InferenceTiming & { path: InferencePath }): string {
-  return `batch 1 × ${o.runs}, batch ${
-    [o.batchSize, ...(o.moreBatchSizes ?? [])].join(", ")
-  } × ${o.batchedRuns}` +
+  const sizes = [o.batchSize, ...(o.moreBatchSizes ?? [])].join(", ");
+  return `batch 1 × ${o.runs}, batch ${sizes} × ${o.batchedRuns}` +
     (o.path === "native" ? ", native ops (autotuned) and predictOnBatch" : "");
 }

@@ -126,12 +126,13 @@ export async function measureInference(
   try {
     // One batch, one call: what Keras's predict_on_batch does on the peer's side.
     const layers = (x: tf.Tensor4D) => model.predictOnBatch(x) as tf.Tensor2D;
-    const timed = { warmup, runs, batchSize, batchedRuns };
+    const timed = { warmup, runs, batchedRuns };
     const more = async (predict: Predict) => {
       if (moreBatchSizes.length === 0) return {};
       const moreBatches: BatchedThroughput[] = [];
       for (const size of moreBatchSizes) {
-        moreBatches.push(await timeBatched(predict, images, size, batchedRuns));
+        const x = tf.slice(images, [0, 0, 0, 0], [size, -1, -1, -1]);
+        moreBatches.push(await throughput(predict, x, batchedRuns).finally(() => x.dispose()));
       }
       return { moreBatches };
     };
@@ -156,57 +157,45 @@ export async function measureInference(
   }
 }
 
-/** Throughput at `size`: one untimed call, then `runs` timed ones, on the first `size` images. */
-async function timeBatched(
+/** Milliseconds of one call, its result read back. */
+async function timeOnce(predict: Predict, x: tf.Tensor4D): Promise<number> {
+  const t0 = performance.now();
+  const y = predict(x);
+  await y.data();
+  const ms = performance.now() - t0;
+  y.dispose();
+  return ms;
+}
+
+/** Throughput on the batch `x`: one untimed call, then `runs` timed ones. */
+async function throughput(
   predict: Predict,
-  images: tf.Tensor4D,
-  size: number,
+  x: tf.Tensor4D,
   runs: number,
 ): Promise<BatchedThroughput> {
-  const x = tf.slice(images, [0, 0, 0, 0], [size, -1, -1, -1]);
-  try {
-    const samplesMs: number[] = [];
-    for (let i = 0; i <= runs; i++) {
-      const t0 = performance.now();
-      const y = predict(x);
-      await y.data();
-      const ms = performance.now() - t0;
-      y.dispose();
-      if (i > 0) samplesMs.push(ms);
-    }
-    return {
-      batchSize: size,
-      imagesPerSecond: size / (percentile(samplesMs, 50) / 1000),
-      runs,
-      samplesMs,
-    };
-  } finally {
-    x.dispose();
-  }
+  await timeOnce(predict, x);
+  const samplesMs: number[] = [];
+  for (let i = 0; i < runs; i++) samplesMs.push(await timeOnce(predict, x));
+  const batchSize = x.shape[0];
+  return {
+    batchSize,
+    imagesPerSecond: batchSize / (percentile(samplesMs, 50) / 1000),
+    runs,
+    samplesMs,
+  };
 }
 
 async function timeCalls(
   predict: Predict,
   one: tf.Tensor4D,
   big: tf.Tensor4D,
-  options: { warmup: number; runs: number; batchSize: number; batchedRuns: number },
+  options: { warmup: number; runs: number; batchedRuns: number },
 ): Promise<InferenceTimes & { firstCallMs: number }> {
-  const { warmup, runs, batchSize, batchedRuns } = options;
-  const timeOnce = async (x: tf.Tensor4D): Promise<number> => {
-    const t0 = performance.now();
-    const y = predict(x);
-    await y.data();
-    const ms = performance.now() - t0;
-    y.dispose();
-    return ms;
-  };
-  const firstCallMs = await timeOnce(one);
-  for (let i = 1; i < warmup; i++) await timeOnce(one);
+  const { warmup, runs, batchedRuns } = options;
+  const firstCallMs = await timeOnce(predict, one);
+  for (let i = 1; i < warmup; i++) await timeOnce(predict, one);
   const single: number[] = [];
-  for (let i = 0; i < runs; i++) single.push(await timeOnce(one));
-  await timeOnce(big);
-  const batched: number[] = [];
-  for (let i = 0; i < batchedRuns; i++) batched.push(await timeOnce(big));
+  for (let i = 0; i < runs; i++) single.push(await timeOnce(predict, one));
   return {
     firstCallMs,
     batch1: {
@@ -218,11 +207,6 @@ async function timeCalls(
       runs,
       samplesMs: single,
     },
-    batched: {
-      batchSize,
-      imagesPerSecond: batchSize / (percentile(batched, 50) / 1000),
-      runs: batchedRuns,
-      samplesMs: batched,
-    },
+    batched: await throughput(predict, big, batchedRuns),
   };
 }

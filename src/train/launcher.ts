@@ -12,19 +12,14 @@ import { forEachLine } from "../_util/lines.ts";
 import { RUN_DEFAULTS, type RunDescription } from "./run_description.ts";
 import { RUN_FIELDS } from "./run_fields.ts";
 
-/** Where a child writes its run: `--out DIR`. */
-export interface TrainAllTarget {
-  /** The output folder. */
-  out?: string;
-}
-
 /**
  * The `train-all` flags that repeat `run` exactly, every value spelled out
- * (sizes left to the data's defaults stay out), in the order of `RUN_FIELDS`.
+ * (sizes left to the data's defaults stay out), in the order of `RUN_FIELDS`,
+ * then `--out` where `target` names the output folder.
  *
  * @throws {RangeError} For a learning rate other than the default, which no flag sets.
  */
-export function trainAllArgs(run: RunDescription, target: TrainAllTarget = {}): string[] {
+export function trainAllArgs(run: RunDescription, target: { out?: string } = {}): string[] {
   if (run.learningRate !== RUN_DEFAULTS.learningRate) {
     throw new RangeError(
       `trainAllArgs: expected the learning rate ${RUN_DEFAULTS.learningRate} (no flag sets ` +
@@ -61,19 +56,16 @@ export interface TrainAllChildOptions {
   signal?: AbortSignal;
 }
 
-/** How the child ended. */
-export interface TrainAllChildResult {
-  /** Exit code. */
-  code: number;
-  /** Its last `error: …` line without the prefix, or `"no error message"`. */
-  lastError: string;
-}
-
-/** Spawns `train_all.ts` with `args` (from {@link trainAllArgs}) and streams its stderr line by line. */
+/**
+ * Spawns `train_all.ts` with `args` (from {@link trainAllArgs}) and streams its stderr line by
+ * line.
+ *
+ * @returns Its exit code, and its last `error: …` line without the prefix (or `"no error message"`).
+ */
 export async function runTrainAllChild(
   args: readonly string[],
   options: TrainAllChildOptions = {},
-): Promise<TrainAllChildResult> {
+): Promise<{ code: number; lastError: string }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: options.entry
       ? [...options.entry, ...args]

@@ -1,20 +1,86 @@
 /**
- * What `train-all --resume` reads back: the results so far (for what is
- * complete) and the saved run description (for what the run is), or for a
- * run written before `run.json` existed, the description its results'
- * `config` implies; and the refusal of a oneDNN state the run did not start with.
+ * The run description from what the flags gave ({@link resolveRun}): a fresh
+ * run takes each given field or its default; a resumed run takes its saved
+ * description, which the flags may repeat but not contradict. And what
+ * `train-all --resume` reads back: the results so far (for what is complete)
+ * and the saved run description (for what the run is), or for a run written
+ * before `run.json` existed, the description its results' `config` implies;
+ * and the refusal of a oneDNN state the run did not start with.
  *
  * @module
  */
 import { join } from "node:path";
 import type { OneDnnState } from "../backends/onednn.ts";
-import { type EngineName, getEngineSpec } from "../engines/registry.ts";
+import { type EngineSpec, getEngineSpec } from "../engines/registry.ts";
 import { dataRequest, legacyDataPlace } from "../results/data_source.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { UsageError } from "../_util/usage_error.ts";
 import { readResults } from "./experiment.ts";
 import { describeRun, type RunDescription } from "./run_description.ts";
+import { RUN_FIELDS, type RunFieldValues, shownValue, type TaskDefaults } from "./run_fields.ts";
+import { asUsageError, dataFlagConflict } from "./run_values.ts";
 import { readRunDescription, RUN_DESCRIPTION_FILE } from "./run_file.ts";
+
+/** What the flags gave: the fields they set, the flags named, and a list task's engines. */
+export interface GivenRun {
+  /** What the flags set in the run description. */
+  given: RunFieldValues;
+  /** The flags given, without dashes. */
+  named: ReadonlySet<string>;
+  /** The engines a list task named; the first is the run's. */
+  engines?: { list: readonly EngineSpec[] };
+}
+
+/** Options of {@link resolveRun}. */
+export interface ResolveRunOptions {
+  /** The task's own defaults. */
+  defaults: TaskDefaults;
+  /** The backend a task fixes (`peer`: tensorflow); overrides `--backend`. Default: the flags'. */
+  backend?: string;
+  /** On `--resume`: the saved description of the run being continued. */
+  previous?: RunDescription;
+}
+
+/**
+ * Turns the flags into the run description. A fresh run takes each flag or
+ * its default. A resumed run takes its saved description; a flag of a
+ * `fixed` field may repeat a saved value but not contradict it, and a `free`
+ * one (the machine's name, oneDNN, accepting a fallback) applies.
+ *
+ * @throws {UsageError} One line naming the flag that contradicts the resumed
+ *   run, or a saved description that cannot be resumed.
+ */
+export function resolveRun(flags: GivenRun, options: ResolveRunOptions): RunDescription {
+  const { defaults, previous } = options;
+  const given = { ...flags.given, ...(options.backend ? { backend: options.backend } : {}) };
+  const firstEngine = flags.engines?.list[0]?.name;
+  if (firstEngine) given.engine = firstEngine;
+  if (!previous) {
+    return describeRun({ models: [...defaults.models], epochs: defaults.epochs, ...given });
+  }
+  const named = new Set(flags.named);
+  if (options.backend) named.add("backend");
+  if (firstEngine) named.add("engine");
+  for (const field of RUN_FIELDS) {
+    const data = field.flag === "fixtures" || field.flag === "data-dir";
+    if (field.resume !== "fixed" || data || !named.has(field.flag)) continue;
+    const value = shownValue(field, given);
+    const was = shownValue(field, previous);
+    if (value !== undefined && value !== was) {
+      throw new UsageError(
+        `--resume: --${field.flag} ${value} differs from the run being resumed (${was}); drop the flag`,
+      );
+    }
+  }
+  const conflict = given.data && dataFlagConflict(previous.data, given.data);
+  if (conflict) throw new UsageError(conflict);
+  return {
+    ...previous,
+    allowFallback: previous.allowFallback || (given.allowFallback ?? false),
+    ...(given.oneDnn ? { oneDnn: given.oneDnn } : {}),
+    ...(given.machine ? { machine: given.machine } : {}),
+  };
+}
 
 /** The results of the run in `outDir`, to resume it. @throws {UsageError} When there are none. */
 export async function readPrevious(outDir: string): Promise<ResultsFile> {
@@ -54,12 +120,10 @@ export function describeSavedConfig(config: RunConfig): RunDescription {
         `download), got ${JSON.stringify(config.data)}; start a new run`,
     );
   }
-  let engine: EngineName;
-  try {
-    engine = getEngineSpec(config.engine).name;
-  } catch (err) {
-    throw new UsageError(`--resume: the run's engine: ${(err as Error).message}`);
-  }
+  const engine = asUsageError(
+    () => getEngineSpec(config.engine).name,
+    "--resume: the run's engine: ",
+  );
   return describeRun({
     models: config.models,
     epochs: config.epochs,

@@ -16,7 +16,7 @@
 import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
 import type { DataRequest } from "../results/data_source.ts";
 import type { DataSource, RunConfig } from "../results/schema.ts";
-import type { KernelLibraryChoice } from "../backends/onednn.ts";
+import type { PreparedEngine } from "../tf_ops/install.ts";
 import { DEFAULT_ENGINE, type EngineName, ENGINES } from "../engines/registry.ts";
 import { INFERENCE_DEFAULTS, inferenceBatchFor, type InferenceTiming } from "./latency.ts";
 
@@ -136,9 +136,7 @@ export function targetAccuraciesFor(
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** The prepared data a run trained on, as {@link recordedConfig} records it. */
@@ -186,16 +184,6 @@ export function inferenceTimingFor(
   };
 }
 
-/** The kernels an engine's own TensorFlow ops use, as `prepareEngine` reports them. */
-export interface EngineKernels {
-  /** Gradients computed by TensorFlow's own ops. */
-  nativeGradients: string[];
-  /** Kernels replaced by TensorFlow's own ops. */
-  nativeKernels: string[];
-  /** oneDNN's or TensorFlow's generic kernels, as chosen for the engine's ops. */
-  kernelLibrary?: KernelLibraryChoice;
-}
-
 /**
  * The `config` a results file records for `run` on `data` and `backend`:
  * the sizes as they came out, the inference batch as capped at the test
@@ -208,7 +196,7 @@ export function recordedConfig(
   run: RunDescription,
   data: RunDataRecord,
   backend: string,
-  kernels?: EngineKernels,
+  kernels?: PreparedEngine,
 ): RunConfig {
   const engine = kernels && ENGINES.find((e) => e.name === run.engine);
   return {

@@ -11,6 +11,7 @@
  */
 import { parsePositiveInt, UsageError } from "../_util/usage_error.ts";
 import {
+  asUsageError,
   parseEngineName,
   parseModelList,
   parseOneDnnChoice,
@@ -93,17 +94,19 @@ function sizeField(
   help: RunField["help"],
   schema: Record<string, unknown> = positive,
 ): RunField {
-  return {
+  return field({
     flag,
-    type: "string",
     arg: "N",
-    scope: "every",
     help,
     parse: (v) => ({ [key]: parsePositiveInt(`--${flag}`, v) }),
     args: (run) => run[key] === undefined ? [] : [`--${flag}`, String(run[key])],
-    resume: "fixed",
     schema: { [key]: schema },
-  };
+  });
+}
+
+/** A field as most are: it takes a value, every task has it, and `--resume` keeps it fixed. */
+function field(f: Omit<RunField, "type" | "scope" | "resume"> & Partial<RunField>): RunField {
+  return { type: "string", scope: "every", resume: "fixed", ...f };
 }
 
 /**
@@ -112,15 +115,12 @@ function sizeField(
  * the run: they say where it is written, not what it measures.
  */
 export const RUN_FIELDS: readonly RunField[] = Object.freeze([
-  {
+  field({
     flag: "data-dir",
-    type: "string",
     arg: "DIR",
-    scope: "every",
     help: () => "read Fashion-MNIST from this folder first",
     parse: (v) => ({ data: { fixtures: false, dataDir: v } }),
     args: (run) => run.data.dataDir !== undefined ? ["--data-dir", run.data.dataDir] : [],
-    resume: "fixed",
     schema: {
       data: {
         type: "object",
@@ -129,32 +129,27 @@ export const RUN_FIELDS: readonly RunField[] = Object.freeze([
         additionalProperties: false,
       },
     },
-  },
-  {
+  }),
+  field({
     flag: "fixtures",
     type: "boolean",
-    scope: "every",
     help: () => "use the reduced split in fixtures/ (2,000 train / 500 test): a quick check",
     parse: () => ({ data: { fixtures: true } }),
     args: (run) => run.data.fixtures ? ["--fixtures"] : [],
-    resume: "fixed",
     schema: {},
-  },
-  {
+  }),
+  field({
     flag: "models",
-    type: "string",
     arg: "LIST",
-    scope: "every",
     help: ({ defaults }) =>
       `comma-separated, from ${MODEL_NAMES.join(", ")}, or all (default ${
         defaults.models.length === MODEL_NAMES.length ? "all" : defaults.models.join(",")
       })`,
     parse: (v) => ({ models: parseModelList("--models", v) }),
     args: (run) => ["--models", run.models.join(",")],
-    resume: "fixed",
     shown: (run) => run.models?.join(","),
     schema: { models: { type: "array", items: text, minItems: 1 } },
-  },
+  }),
   sizeField(
     "epochs",
     "epochs",
@@ -175,11 +170,9 @@ export const RUN_FIELDS: readonly RunField[] = Object.freeze([
     count,
   ),
   sizeField("test-size", "testSize", () => "test images, a stratified subset (default: all)"),
-  {
+  field({
     flag: "inference-batch",
-    type: "string",
     arg: "N[,N…]",
-    scope: "every",
     help: () =>
       `batch size of the inference throughput measurement (default
 ${RUN_DEFAULTS.inferenceBatchSize}; never more than the test split); sizes after the
@@ -194,18 +187,15 @@ first are measured beside it, e.g. 1024,128`,
       };
     },
     args: (run) => ["--inference-batch", inferenceBatches(run)!],
-    resume: "fixed",
     shown: inferenceBatches,
     schema: {
       inferenceBatchSize: positive,
       moreInferenceBatchSizes: { type: "array", items: positive },
     },
-  },
-  {
+  }),
+  field({
     flag: "inference-runs",
-    type: "string",
     arg: "N",
-    scope: "every",
     help: () =>
       `timed batch-1 inference calls, after ${RUN_DEFAULTS.inferenceWarmup} warm-up calls; at least ${MIN_INFERENCE_RUNS}
 (default ${RUN_DEFAULTS.inferenceRuns})`,
@@ -219,27 +209,21 @@ first are measured beside it, e.g. 1024,128`,
       return { inferenceRuns: runs };
     },
     args: (run) => ["--inference-runs", String(run.inferenceRuns)],
-    resume: "fixed",
     schema: { inferenceRuns: positive },
-  },
-  {
+  }),
+  field({
     flag: "warmup-calls",
-    type: "string",
     arg: "N",
-    scope: "every",
     help: () =>
       `untimed batch-1 inference calls before the timed ones (default ${RUN_DEFAULTS.inferenceWarmup})`,
     parse: (v) => ({ inferenceWarmup: parsePositiveInt("--warmup-calls", v) }),
     args: (run) =>
       run.inferenceWarmup === undefined ? [] : ["--warmup-calls", String(run.inferenceWarmup)],
-    resume: "fixed",
     schema: { inferenceWarmup: positive },
-  },
-  {
+  }),
+  field({
     flag: "target-accuracy",
-    type: "string",
     arg: "LIST",
-    scope: "every",
     help: () =>
       `validation accuracies whose time to reach is recorded, in % or as
 fractions (default ${percentList(RUN_DEFAULTS.targetAccuracies)}; ${
@@ -248,7 +232,6 @@ fractions (default ${percentList(RUN_DEFAULTS.targetAccuracies)}; ${
     parse: (v) => ({ targetAccuracies: parseTargetAccuracies(v) }),
     args: (run) =>
       run.targetAccuracies ? ["--target-accuracy", run.targetAccuracies.join(",")] : [],
-    resume: "fixed",
     shown: (run) =>
       run.targetAccuracies === undefined && run.data === undefined
         ? undefined
@@ -260,25 +243,20 @@ fractions (default ${percentList(RUN_DEFAULTS.targetAccuracies)}; ${
         minItems: 1,
       },
     },
-  },
-  {
+  }),
+  field({
     flag: "seed",
-    type: "string",
     arg: "N",
-    scope: "every",
     help: () =>
       `seed for weights, dropout, shuffling and splits (default ${RUN_DEFAULTS.seed});
 0 to ${MAX_SEED}`,
     parse: (v) => ({ seed: parseSeed(v) }),
     args: (run) => ["--seed", String(run.seed)],
-    resume: "fixed",
     schema: { seed: count },
-  },
-  {
+  }),
+  field({
     flag: "machine",
-    type: "string",
     arg: "NAME",
-    scope: "every",
     help: () => "name recorded for this machine, to merge results (default: hostname)",
     parse: (v) => {
       if (v.trim() === "") throw new UsageError(`--machine: expected a name, got ""`);
@@ -287,27 +265,19 @@ fractions (default ${percentList(RUN_DEFAULTS.targetAccuracies)}; ${
     args: (run) => run.machine ? ["--machine", run.machine] : [],
     resume: "free",
     schema: { machine: text },
-  },
-  {
+  }),
+  field({
     flag: "backend",
-    type: "string",
     arg: "NAME",
     scope: "single",
     help: () =>
       `one of ${BACKEND_NAMES.join(", ")}
 (default: the best available that really runs on its device)`,
-    parse: (v) => {
-      try {
-        return { backend: getBackendSpec(v).name };
-      } catch (err) {
-        throw new UsageError(`--backend: ${(err as Error).message}`);
-      }
-    },
+    parse: (v) => ({ backend: asUsageError(() => getBackendSpec(v).name, "--backend: ") }),
     args: (run) => run.backend ? ["--backend", run.backend] : [],
-    resume: "fixed",
     schema: { backend: text },
-  },
-  {
+  }),
+  field({
     flag: "allow-fallback",
     type: "boolean",
     scope: "single",
@@ -318,10 +288,9 @@ without a GPU, WebGPU on a software adapter); the results say so`,
     args: (run) => run.allowFallback ? ["--allow-fallback"] : [],
     resume: "free",
     schema: { allowFallback: { type: "boolean" } },
-  },
-  {
+  }),
+  field({
     flag: "engine",
-    type: "string",
     arg: "NAME",
     scope: "single",
     help: () =>
@@ -330,14 +299,11 @@ without a GPU, WebGPU on a software adapter); the results say so`,
         .join("\n"),
     parse: (v) => ({ engine: parseEngineName("--engine", v) }),
     args: (run) => ["--engine", run.engine],
-    resume: "fixed",
     schema: { engine: { enum: ENGINE_NAMES } },
-  },
-  {
+  }),
+  field({
     flag: "onednn",
-    type: "string",
     arg: "MODE",
-    scope: "every",
     help: ({ oneDnnScope }) =>
       `on or off pins TensorFlow's oneDNN kernels for ${oneDnnScope};
 default leaves them to this CPU's default (the option
@@ -349,7 +315,7 @@ sets ${ONEDNN_VARIABLE}; without it, the variable as set)`,
     args: (run) => run.oneDnn ? ["--onednn", run.oneDnn] : [],
     resume: "free",
     schema: { oneDnn: { enum: ["on", "off"] } },
-  },
+  }),
 ]);
 
 /** The fields a task takes: every field, or those of tasks that run several backends. */

@@ -53,10 +53,8 @@ export function noProbes(reason: string): MeasureProbes {
 export interface ModelMeasures {
   /** Reads `tf.memory()` at every batch (hand it to the trainer). */
   tfjs: TfjsMemorySampler;
-  /** Call just before the model is built: the baseline, and the peak reset. */
-  beforeBuild(): void;
-  /** Call once it is built, with the seconds it took. */
-  built(seconds: number): void;
+  /** Builds the model with `make`, timed, after taking the baseline and resetting the peak. */
+  build<T>(make: () => T): T;
   /** Call just before training. */
   beforeTraining(): void;
   /** Call after the last epoch of this process: the training peaks; the peak reset for inference. */
@@ -91,13 +89,15 @@ export function modelMeasures(probes: MeasureProbes, previous?: MeasuresRecord):
   const meter = isMeasured(probes.energy) ? probes.energy : undefined;
   return {
     tfjs,
-    beforeBuild() {
-      if (!isMeasured(host)) return;
-      baselineBytes = host.rss();
-      host.resetPeak();
-    },
-    built(seconds) {
-      modelBuildSeconds = seconds;
+    build(make) {
+      if (isMeasured(host)) {
+        baselineBytes = host.rss();
+        host.resetPeak();
+      }
+      const t0 = performance.now();
+      const model = make();
+      modelBuildSeconds = (performance.now() - t0) / 1000;
+      return model;
     },
     beforeTraining() {
       training = true;
@@ -118,17 +118,27 @@ export function modelMeasures(probes: MeasureProbes, previous?: MeasuresRecord):
       if (isMeasured(host)) inferencePeakBytes = host.peak();
     },
     record(epochs, targets, trainSize) {
-      const tfjsRecord = tfjs.record(earlier.tfjs);
       return {
         memory: {
-          host: hostRecord(host, {
-            baselineBytes,
-            trainingPeakBytes,
-            inferencePeakBytes,
-            training,
-          }),
-          tfjs: tfjsRecord ?? notMeasured("no training batch has run in this process yet"),
-          device: deviceRecord(devicePeakBytes, meter, probes.noDeviceMemory),
+          // During training, the training peak includes the peak so far.
+          host: isMeasured(host)
+            ? {
+              method: "VmHWM",
+              baselineBytes,
+              trainingPeakBytes: training
+                ? Math.max(trainingPeakBytes ?? 0, host.peak())
+                : trainingPeakBytes,
+              inferencePeakBytes,
+            }
+            : host,
+          tfjs: tfjs.record(earlier.tfjs) ??
+            notMeasured("no training batch has run in this process yet"),
+          device: devicePeakBytes !== null && meter
+            ? {
+              peakBytes: devicePeakBytes,
+              method: `${meter.info.name}: memory.used of the whole GPU`,
+            }
+            : notMeasured(probes.noDeviceMemory),
         },
         coldStart: {
           backendLoadSeconds: probes.backendLoadSeconds,
@@ -155,37 +165,6 @@ function earlierMemory(previous: MeasuresRecord | undefined): {
     tfjs: memory && isMeasured(memory.tfjs) ? memory.tfjs : undefined,
     device: memory && isMeasured(memory.device) ? memory.device : undefined,
   };
-}
-
-/** The host memory record; during training, the training peak includes the peak so far. */
-function hostRecord(
-  host: Measured<HostMemoryReader>,
-  figures: {
-    baselineBytes: number;
-    trainingPeakBytes: number | null;
-    inferencePeakBytes: number | null;
-    training: boolean;
-  },
-): Measured<HostMemoryRecord> {
-  if (!isMeasured(host)) return host;
-  const { baselineBytes, trainingPeakBytes, inferencePeakBytes, training } = figures;
-  return {
-    method: "VmHWM",
-    baselineBytes,
-    trainingPeakBytes: training ? Math.max(trainingPeakBytes ?? 0, host.peak()) : trainingPeakBytes,
-    inferencePeakBytes,
-  };
-}
-
-/** The device memory record: the meter's training peak, or why there is none. */
-function deviceRecord(
-  peakBytes: number | null,
-  meter: EnergyMeter | undefined,
-  noDeviceMemory: string,
-): Measured<DeviceMemoryRecord> {
-  return peakBytes !== null && meter
-    ? { peakBytes, method: `${meter.info.name}: memory.used of the whole GPU` }
-    : notMeasured(noDeviceMemory);
 }
 
 /** The energy record: the median joules of the epochs that have a reading, or why there is none. */

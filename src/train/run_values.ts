@@ -14,15 +14,26 @@ import type { DataRequest } from "../results/data_source.ts";
 import { MAX_SEED, type RunDescription } from "./run_description.ts";
 
 /**
+ * `fn`'s value; an error it throws becomes a {@link UsageError}, its message
+ * after `prefix` (e.g. `"--backend: "`).
+ */
+export function asUsageError<T>(fn: () => T, prefix = ""): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new UsageError(`${prefix}${(err as Error).message}`);
+  }
+}
+
+/**
  * The refusal of a data flag that differs from the resumed run's data.
  *
  * @returns The message, or `undefined` when the flag names the same data.
  */
 export function dataFlagConflict(saved: DataRequest, given: DataRequest): string | undefined {
+  const was = describeDataRequest(saved);
   const refuse = (flag: string) =>
-    `--resume: ${flag} differs from the run being resumed (${
-      describeDataRequest(saved)
-    }); drop the flag`;
+    `--resume: ${flag} differs from the run being resumed (${was}); drop the flag`;
   if (given.fixtures && !saved.fixtures) return refuse("--fixtures");
   if (
     given.dataDir !== undefined &&
@@ -117,11 +128,7 @@ export function parseModelList(flag: string, value: string): string[] {
  * @throws {UsageError} For an unknown name; the message lists the valid ones.
  */
 export function parseEngineName(flag: string, value: string): RunDescription["engine"] {
-  try {
-    return getEngineSpec(value.trim()).name;
-  } catch (err) {
-    throw new UsageError(`${flag}: ${(err as Error).message}`);
-  }
+  return asUsageError(() => getEngineSpec(value.trim()).name, `${flag}: `);
 }
 
 /**

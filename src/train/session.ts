@@ -27,10 +27,11 @@ import { dataChecksumMismatch } from "../results/data_source.ts";
 import { collectEnvironment, type Environment } from "../measure/environment.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { type PreparedEngine, prepareEngine } from "../tf_ops/install.ts";
-import { type ExperimentEvent, type ExperimentResult, runExperiment } from "./experiment.ts";
+import { type ExperimentOptions, type ExperimentResult, runExperiment } from "./experiment.ts";
 import { loadRunData, type RunData, type RunDataOptions } from "./run_data.ts";
 import { inferenceTimingFor, recordedConfig, type RunDescription } from "./run_description.ts";
 import { RUN_DESCRIPTION_FILE } from "./run_file.ts";
+import { asUsageError } from "./run_values.ts";
 import type { MeasureProbes } from "./run_measures.ts";
 
 /** What the machine is, as the caller read it from the process and its environment. */
@@ -92,11 +93,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   const { outDir, previous, machine } = options;
   const engine = getEngineSpec(options.run.engine);
   const backendName = options.run.backend ?? (await pickBackend());
-  try {
-    assertEngineRunsOn(engine, backendName, "--engine");
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  asUsageError(() => assertEngineRunsOn(engine, backendName, "--engine"));
   const backend = await loadBackend(backendName, { allowFallback: options.run.allowFallback })
     .catch((err: Error) => {
       throw new UsageError(err.message.replace(/^backend /, "--backend "));
@@ -128,20 +125,17 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   };
 }
 
-/** Hooks of {@link runSession}. */
-export interface SessionHooks {
-  /** Progress; a promise it returns is awaited (see `runExperiment`). */
-  onEvent?: (event: ExperimentEvent) => Promise<void> | void;
-  /** Aborting stops after the epoch in flight, with everything done so far written. */
-  signal?: AbortSignal;
-}
-
-/** Trains, evaluates and times every model of a started session, then closes its meters. */
+/**
+ * Trains, evaluates and times every model of a started session, then closes its meters.
+ *
+ * @param hooks Progress (`onEvent`; a promise it returns is awaited, see `runExperiment`) and a
+ *   `signal` whose abort stops after the epoch in flight, with everything done so far written.
+ */
 export async function runSession(
   session: Session,
   outDir: string,
   previous: ResultsFile | undefined,
-  hooks: SessionHooks = {},
+  hooks: Pick<ExperimentOptions, "onEvent" | "signal"> = {},
 ): Promise<ExperimentResult> {
   const { run, data, backend } = session;
   const tensors = {
