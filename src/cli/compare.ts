@@ -3,7 +3,7 @@
  * Its flags, help and what it prints; the session that trains and times the
  * chosen models on each backend with each engine that runs there, each in
  * its own `train-all` subprocess, and writes `compare.json`, `compare.md`
- * and `compare.svg`, is `src/sessions/compare.ts`.
+ * and `compare.svg`, is `src/drivers/compare.ts`.
  *
  * @module
  */
@@ -14,8 +14,8 @@ import { COMPARED_ENGINES } from "../engines/registry.ts";
 import type { Comparison } from "../compare/comparison.ts";
 import { speedupCell } from "../report/comparison_markdown.ts";
 import { secondsDigits } from "../report/markdown.ts";
-import { type CompareRequest, runCompare } from "../sessions/compare.ts";
-import { selectBackends, SHORT_RUN } from "../sessions/compare_plan.ts";
+import { type CompareRequest, runCompare } from "../drivers/compare.ts";
+import { selectBackends, SHORT_RUN } from "../drivers/compare_plan.ts";
 import {
   applyOneDnnChoice,
   parseFlags,

@@ -1,6 +1,6 @@
 /**
  * `deno task peer`: its flags, help and what it prints; the session is
- * `src/sessions/peer.ts`. TF.js in Deno against Keras 3 on the same TensorFlow
+ * `src/drivers/peer.ts`. TF.js in Deno against Keras 3 on the same TensorFlow
  * (2.21), same machine, same run. For each model the TF.js engines (by
  * default `tfjs`, stock TF.js, and `native`, this suite's TensorFlow-ops
  * engine) and Keras alternate (tfjs, native, Keras, then Keras, native,
@@ -13,7 +13,7 @@
 import { join, resolve } from "node:path";
 import { exists } from "../_util/fs.ts";
 import { kerasVenvDir } from "../peer/keras.ts";
-import { type PeerRequest, runPeer } from "../sessions/peer.ts";
+import { type PeerRequest, runPeer } from "../drivers/peer.ts";
 import { COMPARED_ENGINES, getEngineSpec } from "../engines/registry.ts";
 import {
   applyOneDnnChoice,

@@ -12,7 +12,7 @@
 import type { BackendSpec } from "../backends/types.ts";
 import { runKerasSide } from "../peer/keras_side.ts";
 import { loadRunData } from "../train/run_data.ts";
-import { runSession, startSession } from "../train/session.ts";
+import { runSession, startSession } from "../train/local_run.ts";
 import { BROWSER_EXECUTOR } from "./browser.ts";
 import type { Executor, ExecutorName } from "./types.ts";
 

@@ -13,7 +13,7 @@ import type { ExperimentEvent, ExperimentResult } from "../train/experiment.ts";
 import type { KerasSideOptions } from "../peer/keras_side.ts";
 import type { RunData, RunDataOptions } from "../train/run_data.ts";
 import type { RunDescription } from "../train/run_description.ts";
-import type { MachineFacts } from "../train/session.ts";
+import type { MachineFacts } from "../train/local_run.ts";
 
 /** What a run is about to do, once its backend and data are ready. */
 export interface ExecutionStart {
