@@ -110,7 +110,8 @@ export async function trainAllMain(
   const mode = values.json ? "json" : Deno.stderr.isTerminal() ? "tty" : "lines";
   return await execute(
     {
-      run,
+      // The backend picked here is the one the executor loads: it is not probed twice.
+      run: { ...run, backend: spec.name },
       outDir,
       previous,
       machine: {
