@@ -18,21 +18,16 @@ import { join } from "node:path";
 import { sha256File, sha256Hex } from "../../src/_util/hash.ts";
 import { FILE_NAMES, FILE_ROLES, FULL_CHECKSUMS } from "../../src/data/checksums.ts";
 import { listTree, withTempDir } from "../../src/_util/testing.ts";
-import { defaultCacheDir } from "../../src/data/cache.ts";
 import { KIT_MANIFEST, type KitManifest } from "../../src/kit/manifest.ts";
 import { KIT_SIZE_LIMIT } from "../../src/kit/size.ts";
 import { KIT_WHEELS } from "../../src/kit/wheels.ts";
-import { kerasVenvDir, probeKeras } from "../../src/peer/keras.ts";
 import { buildComparison } from "../../src/compare/comparison.ts";
 import { readComparisonInputs } from "../../src/compare/comparison_files.ts";
 import { runCli } from "../_cli.ts";
+import { probeTestKeras } from "../_keras.ts";
 import { tableTopLevel, writtenTopLevel } from "../_output_files.ts";
 
-const venv = kerasVenvDir(defaultCacheDir({
-  xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"),
-  home: Deno.env.get("HOME"),
-}));
-const keras = await probeKeras(venv);
+const keras = await probeTestKeras();
 /** The Python the dry run gives Keras: the peer's environment, else the system's (no Keras). */
 const python = keras.available ? keras.python : "python3";
 

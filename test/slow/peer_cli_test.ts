@@ -6,10 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { defaultCacheDir } from "../../src/data/cache.ts";
-import { kerasVenvDir, probeKeras } from "../../src/peer/keras.ts";
 import type { PeerSummary } from "../../src/peer/summary.ts";
 import { runCli } from "../_cli.ts";
+import { probeTestKeras } from "../_keras.ts";
 import { tableTopLevel, writtenTopLevel } from "../_output_files.ts";
 
 const lastLine = (s: string) => s.trim().split("\n").at(-1);
@@ -58,10 +57,7 @@ for (const [args, message] of engineRefusals) {
   });
 }
 
-const venv = kerasVenvDir(
-  defaultCacheDir({ xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"), home: Deno.env.get("HOME") }),
-);
-const keras = await probeKeras(venv);
+const keras = await probeTestKeras();
 if (!keras.available) console.error(`peer_cli_test: skipping the Keras run: ${keras.reason}`);
 
 Deno.test({

@@ -7,11 +7,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { defaultCacheDir } from "../../src/data/cache.ts";
-import { kerasVenvDir, probeKeras } from "../../src/peer/keras.ts";
 import type { ResultsFile } from "../../src/results/schema.ts";
 import { browserIgnore } from "../_browser.ts";
 import { runCli } from "../_cli.ts";
+import { probeTestKeras } from "../_keras.ts";
 
 const RECORDED = new URL("../../fixtures/recorded/", import.meta.url).pathname;
 const FLAGS = [
@@ -104,11 +103,7 @@ Deno.test({
   },
 });
 
-const keras = await probeKeras(
-  kerasVenvDir(
-    defaultCacheDir({ xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"), home: Deno.env.get("HOME") }),
-  ),
-);
+const keras = await probeTestKeras();
 
 Deno.test({
   name: `the Keras side of peer writes the recorded fields${
