@@ -6,7 +6,6 @@
  * @module
  */
 import { join } from "node:path";
-import { writeJsonAtomic } from "../_util/fs.ts";
 import { getBackendSpec } from "../backends/registry.ts";
 import type { BrowserEvent } from "../browser/job_wire.ts";
 import { runInBrowser } from "../browser/run.ts";
@@ -15,8 +14,9 @@ import { forwardFlopsPerImage } from "../models/cost.ts";
 import { collectEnvironment } from "../measure/environment.ts";
 import type { ExperimentEvent } from "../train/experiment.ts";
 import { loadRunData } from "../train/run_data.ts";
-import { recordedConfig, type RunDescription } from "../train/run_description.ts";
-import { RUN_DESCRIPTION_FILE } from "../train/run_file.ts";
+import { recordedConfig } from "../train/run_description.ts";
+import { RESULTS_FILE } from "../results/writer.ts";
+import { savePinnedRun } from "../train/run_file.ts";
 import type { Executor } from "./types.ts";
 
 /** Runs the models in a Chromium page on the run's browser backend. */
@@ -29,15 +29,7 @@ export const BROWSER_EXECUTOR: Executor = {
       throw new TypeError(`${spec.name}: expected a Chromium to drive or an address to serve on`);
     }
     const data = job.preparedData ?? await loadRunData(job.run, job.data);
-    const run: RunDescription = {
-      ...job.run,
-      backend: spec.name,
-      dataSource: job.run.dataSource ?? data.source,
-      trainSize: data.train.count,
-      validationSize: data.validation.count,
-      testSize: data.test.count,
-    };
-    await writeJsonAtomic(join(job.outDir, RUN_DESCRIPTION_FILE), run);
+    const run = await savePinnedRun(job.outDir, job.run, spec.name, data);
     const config = recordedConfig(run, data, spec.name, { nativeGradients: [], nativeKernels: [] });
     const env = await collectEnvironment({
       tfjsVersion: "unknown",
@@ -80,7 +72,7 @@ export const BROWSER_EXECUTOR: Executor = {
         }
       },
       onWritten: (r) =>
-        job.onEvent?.({ type: "written", path: join(job.outDir, "results.json"), results: r }),
+        job.onEvent?.({ type: "written", path: join(job.outDir, RESULTS_FILE), results: r }),
     });
     return { results, interrupted: false };
   },

@@ -9,8 +9,6 @@
  *
  * @module
  */
-import { join } from "node:path";
-import { writeJsonAtomic } from "../_util/fs.ts";
 import { UsageError } from "../_util/usage_error.ts";
 import type { OneDnnState } from "../backends/onednn.ts";
 import { loadBackend, pickBackend } from "../backends/registry.ts";
@@ -30,7 +28,7 @@ import { type PreparedEngine, prepareEngine } from "../tf_ops/install.ts";
 import { type ExperimentOptions, type ExperimentResult, runExperiment } from "./experiment.ts";
 import { loadRunData, type RunData, type RunDataOptions } from "./run_data.ts";
 import { inferenceTimingFor, recordedConfig, type RunDescription } from "./run_description.ts";
-import { RUN_DESCRIPTION_FILE } from "./run_file.ts";
+import { savePinnedRun } from "./run_file.ts";
 import { asUsageError } from "./run_values.ts";
 import type { MeasureProbes } from "./run_measures.ts";
 
@@ -105,8 +103,11 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   const saved = options.run.dataSource;
   const changed = saved && dataChecksumMismatch(saved.sha256, data.source.sha256);
   if (changed) throw new DatasetError(changed);
-  const run = pinRun(options.run, backend, data);
-  await writeJsonAtomic(join(outDir, RUN_DESCRIPTION_FILE), run);
+  // A GPU backend's fallback is accepted again on resume only where it really fell back.
+  const fellBack = backend.device.fellBackToCpu || backend.device.isFallbackAdapter || false;
+  const allowFallback = options.run.allowFallback && fellBack;
+  const run = await savePinnedRun(outDir, { ...options.run, allowFallback }, backend.name, data);
+
   // A resumed run keeps the words it recorded for its data (the files may come from elsewhere now).
   const recorded = saved ? previous?.config.data : undefined;
   return {
@@ -165,23 +166,6 @@ export async function runSession(
     for (const t of Object.values(tensors)) backend.tf.dispose([t.xs, t.ys]);
     if (isMeasured(session.probes.energy)) await session.probes.energy.close();
   }
-}
-
-/**
- * The description as it ran, for `run.json` and the reproduce command: its
- * backend, the sizes and data files it got, and the fallback device it ran on.
- */
-function pinRun(run: RunDescription, backend: LoadedBackend, data: RunData): RunDescription {
-  const fellBack = backend.device.fellBackToCpu || backend.device.isFallbackAdapter;
-  return {
-    ...run,
-    backend: backend.name,
-    allowFallback: run.allowFallback && (fellBack ?? false),
-    dataSource: run.dataSource ?? data.source,
-    trainSize: data.train.count,
-    validationSize: data.validation.count,
-    testSize: data.test.count,
-  };
 }
 
 function environmentOf(

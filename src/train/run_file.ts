@@ -7,7 +7,9 @@
  */
 import { readJsonIfExists } from "../_util/fs.ts";
 import { schemaProblems } from "../_util/json_schema.ts";
-import { describeRun, type RunDescription } from "./run_description.ts";
+import { join } from "node:path";
+import { writeJsonAtomic } from "../_util/fs.ts";
+import { describeRun, type RunDataRecord, type RunDescription } from "./run_description.ts";
 import { RUN_FIELDS } from "./run_fields.ts";
 
 /** The file beside `results.json` that holds a run's description, read back by `--resume`. */
@@ -33,6 +35,31 @@ export function runDescriptionSchema(): Record<string, unknown> {
     required: Object.keys(describeRun({ models: ["model1"], epochs: 1 })),
     additionalProperties: false,
   };
+}
+
+/**
+ * Pins `run` to what it got (its backend, the sizes its data came out at,
+ * and the data files it started on) and saves it as `run.json` in `outDir`,
+ * for the reproduce command and `--resume`.
+ *
+ * @returns The pinned description.
+ */
+export async function savePinnedRun(
+  outDir: string,
+  run: RunDescription,
+  backend: string,
+  data: Omit<RunDataRecord, "description">,
+): Promise<RunDescription> {
+  const pinned: RunDescription = {
+    ...run,
+    backend,
+    dataSource: run.dataSource ?? data.source,
+    trainSize: data.train.count,
+    validationSize: data.validation.count,
+    testSize: data.test.count,
+  };
+  await writeJsonAtomic(join(outDir, RUN_DESCRIPTION_FILE), pinned);
+  return pinned;
 }
 
 /**
