@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 
 /** One layer as the native step and predictor run it. */
 export type Stage =
@@ -86,6 +86,36 @@ export function planStages(model: tf.LayersModel, label: string): Stage[] {
     throw new TypeError(`${label}: expected every trainable weight to be a kernel or a bias`);
   }
   return stages;
+}
+
+/**
+ * The stages of `model` for the native `label` (`"native step"`, `"native
+ * predictor"`) on the active backend, which must be `tensorflow`; `check`
+ * refuses what else the caller cannot run.
+ *
+ * @throws {TypeError} Saying why the backend or the model is not supported.
+ */
+export function planNative(
+  model: tf.LayersModel,
+  label: string,
+  check?: (model: tf.LayersModel) => void,
+): Stage[] {
+  if (tf.getBackend() !== "tensorflow") {
+    throw new TypeError(`the ${label} needs the tensorflow backend, not ${tf.getBackend()}`);
+  }
+  const stages = planStages(model, label);
+  check?.(model);
+  return stages;
+}
+
+/** The message of what `plan` throws, or `undefined` when it throws nothing. */
+export function refusalOf(plan: () => unknown): string | undefined {
+  try {
+    plan();
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 function same(a: unknown, b: number[]): boolean {

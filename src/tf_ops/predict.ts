@@ -29,7 +29,7 @@ import { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from ".
 import type { Tf } from "../backends/types.ts";
 import { percentile } from "../_util/stats.ts";
 import { NativeOps } from "./ops.ts";
-import { planStages, type Stage } from "./plan.ts";
+import { planNative, refusalOf, type Stage } from "./plan.ts";
 
 /** Least total time, in milliseconds, that tuning one layer spends on timed calls. */
 const TUNE_MS = 100;
@@ -97,22 +97,7 @@ export interface NativePredictor {
  * backend, or `undefined` when it can.
  */
 export function nativePredictSupport(model: tf.LayersModel): string | undefined {
-  try {
-    plan(model);
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
-
-/** The model's stages on the tensorflow backend; throws a TypeError saying why not. */
-function plan(model: tf.LayersModel) {
-  if (tf.getBackend() !== "tensorflow") {
-    throw new TypeError(
-      `the native predictor needs the tensorflow backend, not ${tf.getBackend()}`,
-    );
-  }
-  return planStages(model, "native predictor");
+  return refusalOf(() => planNative(model, "native predictor"));
 }
 
 /** One way to run a layer: a name for reports and the op call. */
@@ -130,7 +115,7 @@ export function nativePredictor(
   model: tf.LayersModel,
   options: NativePredictorOptions = {},
 ): NativePredictor {
-  const stages = plan(model);
+  const stages = planNative(model, "native predictor");
   const backend = tf.backend() as unknown as TfjsNodeBackend;
   const lists = passesListAttrs(backend);
   const oneDnnPool = (options.oneDnn ?? true) && oneDnnMaxPoolAvailable(tf as unknown as Tf);

@@ -38,7 +38,7 @@ import * as tf from "@tensorflow/tfjs";
 import { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from "./binding.ts";
 import type { Tf } from "../backends/types.ts";
 import { NativeOps } from "./ops.ts";
-import { planStages, type Stage } from "./plan.ts";
+import { planNative, refusalOf, type Stage } from "./plan.ts";
 
 /** Options for {@link fitEpochNative}. */
 export interface NativeEpochOptions {
@@ -75,15 +75,7 @@ export interface EpochMetrics {
  * backend, or `undefined` when it can.
  */
 export function nativeStepSupport(model: tf.LayersModel): string | undefined {
-  if (tf.getBackend() !== "tensorflow") {
-    return `the native step needs the tensorflow backend, not ${tf.getBackend()}`;
-  }
-  try {
-    plan(model);
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  }
+  return refusalOf(() => plan(model));
 }
 
 /**
@@ -98,12 +90,11 @@ export async function fitEpochNative(
   ys: tf.Tensor2D,
   options: NativeEpochOptions = {},
 ): Promise<EpochMetrics> {
+  const stages = plan(model);
   const { batchSize = 128, onBatch } = options;
   const oneDnn = (options.oneDnn ?? true) && oneDnnMaxPoolAvailable(tf as unknown as Tf);
   const backend = tf.backend() as unknown as TfjsNodeBackend;
   const fused = oneDnn && (options.fused ?? passesListAttrs(backend));
-  if (tf.getBackend() !== "tensorflow") throw new TypeError(nativeStepSupport(model));
-  const stages = plan(model);
   const adam = adamSettings(model);
   const ops = new NativeOps(backend, oneDnn, fused);
   const weights = model.trainableWeights.map((w) => w.read());
@@ -276,12 +267,11 @@ function backward(
 
 /** The model's stages, once its loss is checked too. */
 function plan(model: tf.LayersModel): Stage[] {
-  const stages = planStages(model, "native step");
-  const loss = (model as unknown as { loss?: unknown }).loss;
-  if (loss !== "categoricalCrossentropy") {
-    throw new TypeError(`native step: expected the loss categoricalCrossentropy, got ${loss}`);
-  }
-  return stages;
+  return planNative(model, "native step", ({ loss }) => {
+    if (loss !== "categoricalCrossentropy") {
+      throw new TypeError(`native step: expected the loss categoricalCrossentropy, got ${loss}`);
+    }
+  });
 }
 
 /** The Adam settings the native step reproduces. */
