@@ -14,7 +14,7 @@
  */
 import type { OneDnnState } from "../backends/onednn.ts";
 import type { BackendName, LoadedBackend } from "../backends/types.ts";
-import { BACKEND_NAMES, getBackendSpec, loadBackend } from "../backends/registry.ts";
+import { getBackendSpec, loadBackend } from "../backends/registry.ts";
 import { missingTrainingKernels, notTrainedReason } from "../backends/training_kernels.ts";
 import {
   DatasetError,
@@ -30,6 +30,7 @@ import {
 import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
 import { buildModel } from "../models/factory.ts";
 import { INFERENCE_DEFAULTS, inferenceBatchFor } from "../train/latency.ts";
+import { epochTensors, fitOneEpoch } from "../train/trainer.ts";
 import {
   assertEngineRunsOn,
   DEFAULT_ENGINE,
@@ -37,7 +38,6 @@ import {
   getEngineSpec,
 } from "../engines/registry.ts";
 import { getModelSpec } from "../models/spec.ts";
-import { fitEpochNative } from "../tf_ops/step.ts";
 import { nativePredictor, type Predict } from "../tf_ops/predict.ts";
 import { type PreparedEngine, prepareEngine } from "../tf_ops/install.ts";
 
@@ -95,28 +95,26 @@ export function parseBenchConfig(env: BenchEnv, defaultBackend: BackendName): Mo
   const backends = env.backends
     ? env.backends.split(",").map((b) => b.trim()).filter(Boolean)
     : [defaultBackend];
-  for (const b of backends) {
-    if (!BACKEND_NAMES.includes(b as BackendName)) {
-      throw new RangeError(
-        `FMNIST_BENCH_BACKENDS: unknown backend ${JSON.stringify(b)}: expected one of ${
-          BACKEND_NAMES.join(", ")
-        }`,
-      );
+  const named = <T>(variable: string, read: () => T): T => {
+    try {
+      return read();
+    } catch (err) {
+      throw new RangeError(`${variable}: ${(err as Error).message}`);
     }
-  }
-  const natives = backends.filter((b) => getBackendSpec(b).libtensorflow);
+  };
+  const natives = backends.filter((b) =>
+    named("FMNIST_BENCH_BACKENDS", () => getBackendSpec(b)).libtensorflow
+  );
   if (natives.length > 1) {
     const both = natives.join(" and ");
     throw new RangeError(
       `FMNIST_BENCH_BACKENDS: ${both} cannot share a process; bench them in separate runs`,
     );
   }
-  let engine: EngineSpec;
-  try {
-    engine = getEngineSpec(env.engine?.trim() || DEFAULT_ENGINE);
-  } catch (err) {
-    throw new RangeError(`FMNIST_BENCH_ENGINE: ${(err as Error).message}`);
-  }
+  const engine = named(
+    "FMNIST_BENCH_ENGINE",
+    () => getEngineSpec(env.engine?.trim() || DEFAULT_ENGINE),
+  );
   for (const b of backends) assertEngineRunsOn(engine, b, "FMNIST_BENCH_ENGINE");
   const fixtures = env.fixtures === "1";
   return {
@@ -273,10 +271,10 @@ interface BackendBench {
 function registerTrainEpoch(bench: BackendBench, train: DataSplit): void {
   const { modelName, name, config, tf, use, model } = bench;
   const order = epochOrder(TRAINING_DEFAULTS.seed);
-  const { xs, ys } = toTensors(train);
+  const trainSet = toTensors(train);
   let epoch = 0;
-  const native = config.engine.trainStep === "native";
-  const how = native ? "native step" : "model.fit";
+  const step = config.engine.trainStep;
+  const how = step === "native" ? "native step" : "model.fit";
   const { tfjsName } = getBackendSpec(name);
   const missing = missingTrainingKernels(tf.getKernel, tfjsName);
   if (missing.length > 0) {
@@ -300,20 +298,9 @@ function registerTrainEpoch(bench: BackendBench, train: DataSplit): void {
     warmup: 1,
     async fn(b) {
       await use();
-      const idx = tf.tensor1d(order(++epoch, train.count), "int32");
-      const [ex, ey] = [tf.gather(xs, idx), tf.gather(ys, idx)];
-      idx.dispose();
+      const [ex, ey] = epochTensors(trainSet, order, ++epoch);
       b.start();
-      if (native) {
-        await fitEpochNative(model, ex, ey, { batchSize: config.batchSize, oneDnn: bench.oneDnn });
-      } else {
-        await model.fit(ex, ey, {
-          epochs: 1,
-          batchSize: config.batchSize,
-          shuffle: false,
-          verbose: 0,
-        });
-      }
+      await fitOneEpoch(model, ex, ey, { step, batchSize: config.batchSize, oneDnn: bench.oneDnn });
       b.end();
       tf.dispose([ex, ey]);
     },

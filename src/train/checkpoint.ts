@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { dirname, join } from "node:path";
 import type { EpochRecord } from "../results/schema.ts";
-import { writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
+import { unlessNotFound, writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 
 /** Writes files into a fresh temporary sibling folder, then renames it to `dir`. */
 async function writeDirAtomic(
@@ -134,13 +134,9 @@ export async function restoreCheckpoint(
   model: tf.LayersModel,
   modelName: string,
 ): Promise<CheckpointState | undefined> {
-  let latest: { epoch: number; dir: string };
-  try {
-    latest = JSON.parse(await Deno.readTextFile(join(dir, "latest.json")));
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
+  const pointer = await unlessNotFound(() => Deno.readTextFile(join(dir, "latest.json")));
+  if (pointer === undefined) return undefined;
+  const latest: { epoch: number; dir: string } = JSON.parse(pointer);
   const base = join(dir, latest.dir);
   const read = (file: string) => Deno.readFile(join(base, file));
   const meta = JSON.parse(await Deno.readTextFile(join(base, "checkpoint.json")));

@@ -125,31 +125,25 @@ export async function measureInference(
   const big = tf.slice(images, [0, 0, 0, 0], [batchSize, -1, -1, -1]);
   try {
     // One batch, one call: what Keras's predict_on_batch does on the peer's side.
-    const layers = (x: tf.Tensor4D) => model.predictOnBatch(x) as tf.Tensor2D;
+    const layers: Predict = (x) => model.predictOnBatch(x) as tf.Tensor2D;
     const timed = { warmup, runs, batchedRuns };
-    const more = async (predict: Predict) => {
-      if (moreBatchSizes.length === 0) return {};
-      const moreBatches: BatchedThroughput[] = [];
-      for (const size of moreBatchSizes) {
-        const x = tf.slice(images, [0, 0, 0, 0], [size, -1, -1, -1]);
-        moreBatches.push(await throughput(predict, x, batchedRuns).finally(() => x.dispose()));
-      }
-      return { moreBatches };
-    };
-    if (!native) {
-      const { firstCallMs, ...times } = await timeCalls(layers, one, big, timed);
-      return { path, ...times, firstCallMs, ...(await more(layers)) };
+    const beside = native && (await timeCalls(layers, one, big, timed));
+    const predict = native?.predict ?? layers;
+    const { firstCallMs, ...times } = await timeCalls(predict, one, big, timed);
+    const moreBatches: BatchedThroughput[] = [];
+    for (const size of moreBatchSizes) {
+      const x = tf.slice(images, [0, 0, 0, 0], [size, -1, -1, -1]);
+      moreBatches.push(await throughput(predict, x, batchedRuns).finally(() => x.dispose()));
     }
-    const { firstCallMs: _, ...layersTimes } = await timeCalls(layers, one, big, timed);
-    const { firstCallMs, ...nativeTimes } = await timeCalls(native.predict, one, big, timed);
-    const kernels = { batch1: native.kernels(1) ?? [], batched: native.kernels(batchSize) ?? [] };
     return {
       path,
-      ...nativeTimes,
+      ...times,
       firstCallMs,
-      layers: layersTimes,
-      kernels,
-      ...(await more(native.predict)),
+      ...(beside ? { layers: { batch1: beside.batch1, batched: beside.batched } } : {}),
+      ...(native
+        ? { kernels: { batch1: native.kernels(1) ?? [], batched: native.kernels(batchSize) ?? [] } }
+        : {}),
+      ...(moreBatches.length > 0 ? { moreBatches } : {}),
     };
   } finally {
     native?.dispose();

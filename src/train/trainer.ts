@@ -10,7 +10,7 @@ import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
 import { setDropoutStep } from "../models/factory.ts";
 import type { EpochRecord } from "../results/schema.ts";
 import { evaluateModel } from "./evaluate.ts";
-import { fitEpochNative } from "../tf_ops/step.ts";
+import { type EpochMetrics, fitEpochNative, type NativeEpochOptions } from "../tf_ops/step.ts";
 import type { TrainStep } from "../engines/registry.ts";
 import type { EnergyMeter } from "../measure/energy.ts";
 import type { TfjsMemorySampler } from "../measure/tfjs_memory.ts";
@@ -91,29 +91,19 @@ export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRec
   const step = options.step ?? "fit";
   const records = [...(options.completed ?? [])];
   const n = train.xs.shape[0];
-  const batches = Math.ceil(n / batchSize);
   // Dropout draws the masks of the step after the completed epochs, as if never stopped.
-  setDropoutStep(model, records.length * batches);
+  setDropoutStep(model, records.length * Math.ceil(n / batchSize));
   for (let epoch = records.length + 1; epoch <= epochs && !signal?.aborted; epoch++) {
     const wall0 = performance.now();
-    const [xs, ys] = tf.tidy(() => {
-      const idx = tf.tensor1d(order(epoch, n), "int32");
-      return [tf.gather(train.xs, idx), tf.gather(train.ys, idx)] as const;
-    });
-    let metrics: { loss: number; accuracy: number };
+    const [xs, ys] = epochTensors(train, order, epoch);
     const mark = energy?.mark();
     const t0 = performance.now();
-    try {
-      metrics = step === "native"
-        ? await fitEpochNative(model, xs, ys, {
-          batchSize,
-          oneDnn: options.oneDnn,
-          onBatch: onBatch && ((batch, count) => onBatch(epoch, batch, count)),
-        })
-        : await fitEpoch(model, xs, ys, batchSize, onBatch && ((b) => onBatch(epoch, b, batches)));
-    } finally {
-      tf.dispose([xs, ys]);
-    }
+    const metrics = await fitOneEpoch(model, xs, ys, {
+      step,
+      batchSize,
+      oneDnn: options.oneDnn,
+      onBatch: onBatch && ((batch, count) => onBatch(epoch, batch, count)),
+    }).finally(() => tf.dispose([xs, ys]));
     // Both read the loss back to the host, so all work is done here.
     const trainSeconds = (performance.now() - t0) / 1000;
     const joules = mark && await energy!.joulesSince(mark);
@@ -140,20 +130,38 @@ export async function trainEpochs(options: TrainEpochsOptions): Promise<EpochRec
   return records;
 }
 
-/** One epoch of `model.fit` over batches in the given order. */
-async function fitEpoch(
+/** The images and labels of `train` in epoch `epoch`'s order: new tensors, for the caller to dispose. */
+export function epochTensors(
+  train: TensorSplit,
+  order: (epoch: number, n: number) => Int32Array,
+  epoch: number,
+): [tf.Tensor4D, tf.Tensor2D] {
+  return tf.tidy(() => {
+    const idx = tf.tensor1d(order(epoch, train.xs.shape[0]), "int32");
+    return [tf.gather(train.xs, idx), tf.gather(train.ys, idx)];
+  });
+}
+
+/**
+ * Trains `model` for one epoch over `xs`/`ys` in the order given, with
+ * `step`: `model.fit` or the native step. Both read the loss back to the
+ * host, so all the epoch's work is done when it returns.
+ */
+export async function fitOneEpoch(
   model: tf.LayersModel,
-  xs: tf.Tensor,
-  ys: tf.Tensor,
-  batchSize: number,
-  onBatch?: (batch: number) => void,
-): Promise<{ loss: number; accuracy: number }> {
+  xs: tf.Tensor4D,
+  ys: tf.Tensor2D,
+  o: NativeEpochOptions & { step?: TrainStep },
+): Promise<EpochMetrics> {
+  if (o.step === "native") return fitEpochNative(model, xs, ys, o);
+  const { batchSize = TRAINING_DEFAULTS.batchSize, onBatch } = o;
+  const batches = Math.ceil(xs.shape[0] / batchSize);
   const history = await model.fit(xs, ys, {
     epochs: 1,
     batchSize,
     shuffle: false, // already in this epoch's seeded order
     verbose: 0,
-    callbacks: onBatch ? { onBatchEnd: (batch) => onBatch(batch) } : undefined,
+    callbacks: onBatch ? { onBatchEnd: (batch) => onBatch(batch, batches) } : undefined,
   });
   return { loss: history.history.loss[0] as number, accuracy: history.history.acc[0] as number };
 }
