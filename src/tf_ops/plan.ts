@@ -16,12 +16,20 @@ export type Stage =
   | { kind: "dropout"; layer: tf.layers.Layer; rate: number };
 
 /**
- * Reads the model's layers into stages.
+ * Reads the model's layers into stages, on the active backend, which must be `tensorflow`.
  *
  * @param label Begins every error message, e.g. `"native step"`.
- * @throws {TypeError} Naming the layer and what about it is not supported.
+ * @param check Refuses what else the caller cannot run.
+ * @throws {TypeError} Naming the backend, or the layer and what about it is not supported.
  */
-export function planStages(model: tf.LayersModel, label: string): Stage[] {
+export function planStages(
+  model: tf.LayersModel,
+  label: string,
+  check?: (model: tf.LayersModel) => void,
+): Stage[] {
+  if (tf.getBackend() !== "tensorflow") {
+    throw new TypeError(`the ${label} needs the tensorflow backend, not ${tf.getBackend()}`);
+  }
   const index = new Map(model.trainableWeights.map((w, i) => [w, i]));
   const weightOf = (layer: tf.layers.Layer, k: number) => {
     const i = index.get(layer.trainableWeights[k]);
@@ -85,25 +93,6 @@ export function planStages(model: tf.LayersModel, label: string): Stage[] {
   if (stages.filter((s) => "kernel" in s).length * 2 !== model.trainableWeights.length) {
     throw new TypeError(`${label}: expected every trainable weight to be a kernel or a bias`);
   }
-  return stages;
-}
-
-/**
- * The stages of `model` for the native `label` (`"native step"`, `"native
- * predictor"`) on the active backend, which must be `tensorflow`; `check`
- * refuses what else the caller cannot run.
- *
- * @throws {TypeError} Saying why the backend or the model is not supported.
- */
-export function planNative(
-  model: tf.LayersModel,
-  label: string,
-  check?: (model: tf.LayersModel) => void,
-): Stage[] {
-  if (tf.getBackend() !== "tensorflow") {
-    throw new TypeError(`the ${label} needs the tensorflow backend, not ${tf.getBackend()}`);
-  }
-  const stages = planStages(model, label);
   check?.(model);
   return stages;
 }

@@ -29,7 +29,7 @@ import { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from ".
 import type { Tf } from "../backends/types.ts";
 import { percentile } from "../_util/stats.ts";
 import { NativeOps } from "./ops.ts";
-import { planNative, refusalOf, type Stage } from "./plan.ts";
+import { planStages, refusalOf, type Stage } from "./plan.ts";
 
 /** Least total time, in milliseconds, that tuning one layer spends on timed calls. */
 const TUNE_MS = 100;
@@ -97,7 +97,7 @@ export interface NativePredictor {
  * backend, or `undefined` when it can.
  */
 export function nativePredictSupport(model: tf.LayersModel): string | undefined {
-  return refusalOf(() => planNative(model, "native predictor"));
+  return refusalOf(() => planStages(model, "native predictor"));
 }
 
 /** One way to run a layer: a name for reports and the op call. */
@@ -115,7 +115,7 @@ export function nativePredictor(
   model: tf.LayersModel,
   options: NativePredictorOptions = {},
 ): NativePredictor {
-  const stages = planNative(model, "native predictor");
+  const stages = planStages(model, "native predictor");
   const backend = tf.backend() as unknown as TfjsNodeBackend;
   const lists = passesListAttrs(backend);
   const oneDnnPool = (options.oneDnn ?? true) && oneDnnMaxPoolAvailable(tf as unknown as Tf);

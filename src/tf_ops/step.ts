@@ -38,7 +38,7 @@ import * as tf from "@tensorflow/tfjs";
 import { oneDnnMaxPoolAvailable, passesListAttrs, type TfjsNodeBackend } from "./binding.ts";
 import type { Tf } from "../backends/types.ts";
 import { NativeOps } from "./ops.ts";
-import { planNative, refusalOf, type Stage } from "./plan.ts";
+import { planStages, refusalOf, type Stage } from "./plan.ts";
 
 /** Options for {@link fitEpochNative}. */
 export interface NativeEpochOptions {
@@ -267,7 +267,7 @@ function backward(
 
 /** The model's stages, once its loss is checked too. */
 function plan(model: tf.LayersModel): Stage[] {
-  return planNative(model, "native step", ({ loss }) => {
+  return planStages(model, "native step", ({ loss }) => {
     if (loss !== "categoricalCrossentropy") {
       throw new TypeError(`native step: expected the loss categoricalCrossentropy, got ${loss}`);
     }

@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
+import type { SplitTensors } from "../data/tensors.ts";
 import { setDropoutStep } from "../models/factory.ts";
 import type { EpochRecord } from "../results/schema.ts";
 import { evaluateModel } from "./evaluate.ts";
@@ -15,13 +16,8 @@ import type { TrainStep } from "../engines/registry.ts";
 import type { EnergyMeter } from "../measure/energy.ts";
 import type { TfjsMemorySampler } from "../measure/tfjs_memory.ts";
 
-/** Images and one-hot labels on the active backend. */
-export interface TensorSplit {
-  /** Normalised images, [N,28,28,1] float32. */
-  xs: tf.Tensor4D;
-  /** One-hot labels, [N,10] float32. */
-  ys: tf.Tensor2D;
-}
+/** Images and one-hot labels on the active backend, as `toTensors` makes them. */
+export type TensorSplit = SplitTensors;
 
 /** Options for {@link trainEpochs}. */
 export interface TrainEpochsOptions {
