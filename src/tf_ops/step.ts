@@ -274,16 +274,8 @@ function plan(model: tf.LayersModel): Stage[] {
   });
 }
 
-/** The Adam settings the native step reproduces. */
-interface AdamSettings {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-}
-
-/** Adam's hyperparameters from the model's optimizer. */
-function adamSettings(model: tf.LayersModel): AdamSettings {
+/** Adam's hyperparameters from the model's optimizer: the settings the native step reproduces. */
+function adamSettings(model: tf.LayersModel) {
   const optimizer = model.optimizer;
   if (!(optimizer instanceof tf.AdamOptimizer)) {
     throw new TypeError(
