@@ -36,7 +36,7 @@ export function paragraphs(...blocks: string[]): string[] {
 }
 
 /** The blocks that give the command a report's figures came from; none without one. */
-export function reproduce(command: string | undefined): string[] {
+export function reproduce(command: string | null | undefined): string[] {
   return command ? ["Reproduce with:", `\`\`\`sh\n${command}\n\`\`\``] : [];
 }
 
