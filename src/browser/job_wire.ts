@@ -9,6 +9,7 @@ import type { PageBackend, PageDevice } from "../backends/browser_page.ts";
 import type { DataSplit } from "../data/split.ts";
 import type { EpochRecord, RunRecord } from "../results/schema.ts";
 import type { InferenceTiming } from "../train/latency.ts";
+import type { RunDescription } from "../train/run_description.ts";
 
 /** Pixels per image. */
 const PIXELS = 28 * 28;
@@ -19,18 +20,8 @@ export interface BrowserJob {
   backend: string;
   /** The TF.js backend the page sets up. */
   tfjsBackend: PageBackend;
-  /** The engine recorded (always `tfjs`: stock TF.js is all a page runs). */
-  engine: string;
-  /** Models, in order. */
-  models: string[];
-  /** Epochs per model. */
-  epochs: number;
-  /** Training batch size. */
-  batchSize: number;
-  /** Seed for weights, dropout and the epochs' order. */
-  seed: number;
-  /** Adam's learning rate. */
-  learningRate: number;
+  /** The run: models, epochs, batch size, seed, learning rate and the engine recorded (`tfjs`). */
+  run: RunDescription;
   /** Validation accuracies whose time to reach is recorded. */
   targetAccuracies: number[];
   /** Images in each split of the data bytes. */

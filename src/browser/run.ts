@@ -88,12 +88,7 @@ function browserJob(options: BrowserRunOptions): BrowserJob {
   return {
     backend: backend.name,
     tfjsBackend: backend.tfjsBackend,
-    engine: run.engine,
-    models: run.models,
-    epochs: run.epochs,
-    batchSize: run.batchSize,
-    seed: run.seed,
-    learningRate: run.learningRate,
+    run,
     targetAccuracies: targetAccuraciesFor(run),
     counts: { train: train.count, validation: validation.count, test: test.count },
     inference: { ...inference, ...(moreBatchSizes?.length ? { moreBatchSizes } : {}) },
