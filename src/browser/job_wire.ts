@@ -45,15 +45,9 @@ export type BrowserEvent =
 /** The data of a job as bytes: each split's pixels, then its labels. */
 export function encodeJobData(
   splits: { train: DataSplit; validation: DataSplit; test: DataSplit },
-) {
+): Promise<Uint8Array> {
   const parts = [splits.train, splits.validation, splits.test].flatMap((s) => [s.images, s.labels]);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return new Blob(parts as BlobPart[]).bytes();
 }
 
 /**

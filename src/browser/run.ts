@@ -64,7 +64,7 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<ResultsF
   const server: PageServer = servePage({
     bundle,
     job,
-    data: encodeJobData(options.data),
+    data: await encodeJobData(options.data),
     onEvent: recorder.onEvent,
     ...("open" in options.browser ? options.browser.open : {}),
   });
@@ -114,12 +114,7 @@ function pageRecorder(options: BrowserRunOptions): PageRecorder {
   const mode = "chromium" in options.browser ? "headless" : "open";
   let writer: ResultsWriter | undefined;
   let version = "unknown";
-  let finish!: () => void;
-  let fail!: (err: Error) => void;
-  const finished = new Promise<void>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
-  });
+  const { promise: finished, resolve: finish, reject: fail } = Promise.withResolvers<void>();
   const onEvent = async (event: BrowserEvent): Promise<ResultsFile | undefined> => {
     if (event.type === "device") {
       writer = await createResultsWriter({

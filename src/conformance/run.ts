@@ -8,8 +8,6 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { probeLibtensorflow, TFJS_NODE, tfjsNodePackageDir } from "../backends/libtensorflow.ts";
 import { type OneDnnState, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { buildConformanceBundle } from "./bundle.ts";
@@ -110,7 +108,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     ok: comparison.ok && run.record.complete,
     versions: {
       deno: Deno.version.deno,
-      tfjsNode: packageVersion(packageDir),
+      tfjsNode: TFJS_NODE.version,
       tfjsCore: bundle.tfjsCoreVersion,
       tensorflow: run.record.tensorflowVersion,
     },
@@ -153,8 +151,4 @@ function knownOutcomes(c: ConformanceVerdict, complete: boolean): KnownFailureOu
     ...c.missing.map((k) => outcome(k, complete ? "missing" : "not reached")),
     ...c.notApplicable.map((k) => outcome(k, "not applicable")),
   ];
-}
-
-function packageVersion(dir: string): string {
-  return String(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version);
 }
