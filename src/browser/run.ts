@@ -84,14 +84,13 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<ResultsF
 /** The job the page runs: the run's description, sized to the data. */
 function browserJob(options: BrowserRunOptions): BrowserJob {
   const { run, backend, data: { train, validation, test } } = options;
-  const { moreBatchSizes, ...inference } = inferenceTimingFor(run, test.count);
   return {
     backend: backend.name,
     tfjsBackend: backend.tfjsBackend,
     run,
     targetAccuracies: targetAccuraciesFor(run),
     counts: { train: train.count, validation: validation.count, test: test.count },
-    inference: { ...inference, ...(moreBatchSizes?.length ? { moreBatchSizes } : {}) },
+    inference: inferenceTimingFor(run, test.count),
     wasmPaths: "/wasm/",
   };
 }

@@ -12,7 +12,7 @@ import { probeLibtensorflow, TFJS_NODE, tfjsNodePackageDir } from "../backends/l
 import { type OneDnnState, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { buildConformanceBundle } from "./bundle.ts";
 import { KNOWN_FAILURES, type KnownFailure } from "./known_failures.ts";
-import { runConformanceChild } from "./runner.ts";
+import { type RunChildOptions, runConformanceChild } from "./runner.ts";
 import {
   compareWithKnown,
   type ConformanceVerdict,
@@ -62,14 +62,8 @@ export interface ConformanceSummary {
   seconds: { bundle: number; tests: number; total: number };
 }
 
-/** What a run is asked for. */
-export interface ConformanceOptions {
-  /** Run only the specs whose full name matches this regular expression. */
-  filter: string | null;
-  /** Also run the specs tfjs-node's IGNORE_LIST excludes. */
-  includeIgnored: boolean;
-  /** Kill the test process after this long. */
-  timeoutSeconds: number;
+/** What a run is asked for: the test process's filter, ignore-list choice and time limit, and: */
+export interface ConformanceOptions extends Omit<RunChildOptions, "bundle"> {
   /** `TF_ENABLE_ONEDNN_OPTS` as the test process inherits it. */
   oneDnnVariable: string | undefined;
   /** Prints a line of progress. */
@@ -96,12 +90,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     `${bundle.testFiles} test files, ${(bundle.bytes / 1e6).toFixed(1)} MB ` +
       `(${bundle.written ? "written" : "unchanged"}: ${bundle.path}); running them…`,
   );
-  const run = await runConformanceChild({
-    bundle: bundle.path,
-    filter: options.filter,
-    includeIgnored: options.includeIgnored,
-    timeoutSeconds: options.timeoutSeconds,
-  });
+  const run = await runConformanceChild({ ...options, bundle: bundle.path });
   const { results } = run.record;
   const comparison = compareWithKnown(results, KNOWN_FAILURES, { onednn: onednn.enabled });
   return {
