@@ -1,15 +1,11 @@
 /**
  * esbuild as the suite's bundles use it (the browser page, the GPU kit's
  * program, the conformance harness): one build into memory, esbuild's
- * service stopped after it, and modules that must not be bundled replaced by
- * a stub.
+ * service stopped after it.
  *
  * @module
  */
 import * as esbuild from "esbuild";
-
-/** The metafile of a build, always asked for. */
-export type BundleResult = esbuild.BuildResult<{ write: false; metafile: true }>;
 
 /**
  * Bundles `options` into memory (`write: false`, with the metafile, no legal
@@ -21,7 +17,7 @@ export type BundleResult = esbuild.BuildResult<{ write: false; metafile: true }>
 export async function bundleInMemory(
   what: string,
   options: esbuild.BuildOptions,
-): Promise<BundleResult> {
+): Promise<esbuild.BuildResult<{ write: false; metafile: true }>> {
   try {
     return await esbuild.build({
       ...options,
@@ -36,15 +32,4 @@ export async function bundleInMemory(
   } finally {
     await esbuild.stop();
   }
-}
-
-/** A plugin that resolves every import `filter` matches to one module of JavaScript, `contents`. */
-export function stubModules(namespace: string, filter: RegExp, contents: string): esbuild.Plugin {
-  return {
-    name: namespace,
-    setup(build) {
-      build.onResolve({ filter }, (args) => ({ path: args.path, namespace }));
-      build.onLoad({ filter: /.*/, namespace }, () => ({ contents, loader: "js" }));
-    },
-  };
 }

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { bundleInMemory, stubModules } from "../_util/esbuild.ts";
+import { bundleInMemory } from "../_util/esbuild.ts";
 
 /** Where the bundle sits inside the kit: the entry point's place in the repository. */
 export const KIT_BUNDLE_PATH = "app/src/cli/gpu_kit_run.js";
@@ -27,19 +27,6 @@ const REPO_ROOT = new URL("../../", import.meta.url).pathname;
 const ENTRY = `import { runKitCli } from "./src/cli/gpu_kit_run.ts";
 await runKitCli(new URL(import.meta.url).pathname);
 `;
-
-/**
- * The browser backends drive Chromium with esbuild and puppeteer-core, which
- * the kit does not carry: in the bundle, train-all's browser path is a stub
- * that says so.
- */
-const NO_BROWSER_RUNS = stubModules(
-  "kit-stub",
-  /\/_browser_train\.ts$/,
-  `export function trainInBrowser() {
-  throw new Error("the browser backends do not run from the GPU kit; run them from the repository");
-}`,
-);
 
 /** What {@link bundleKitProgram} made. */
 export interface KitBundle {
@@ -78,7 +65,6 @@ export async function bundleKitProgram(): Promise<KitBundle> {
         "const __dirname = __kitDirname(__filename);",
     },
     absWorkingDir: REPO_ROOT,
-    plugins: [NO_BROWSER_RUNS],
   });
   const packages = new Set<string>();
   for (const input of Object.keys(result.metafile.inputs)) {
