@@ -6,13 +6,11 @@
  * @module
  */
 import type { PageBackend, PageDevice } from "../backends/browser_page.ts";
+import { IMAGE_PIXELS as PIXELS } from "../data/checksums.ts";
 import type { DataSplit } from "../data/split.ts";
 import type { EpochRecord, RunRecord } from "../results/schema.ts";
 import type { InferenceTiming } from "../train/latency.ts";
 import type { RunDescription } from "../train/run_description.ts";
-
-/** Pixels per image. */
-const PIXELS = 28 * 28;
 
 /** A page's work: what `train-all` would run, on one browser backend. */
 export interface BrowserJob {

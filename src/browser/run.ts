@@ -31,7 +31,7 @@ export interface BrowserRunOptions {
   config: RunConfig;
   /** The splits, already sized. */
   data: { train: DataSplit; validation: DataSplit; test: DataSplit };
-  /** The environment of this machine; the page's device and browser are filled in. */
+  /** The environment of this machine and backend; the page's device and browser are filled in. */
   env: Environment;
   /** Where `results.json` goes. */
   outDir: string;
@@ -118,7 +118,7 @@ function pageRecorder(options: BrowserRunOptions): PageRecorder {
     if (event.type === "device") {
       writer = await createResultsWriter({
         outDir: options.outDir,
-        env: withBrowser(options.env, event.device, event.tfjs, version, mode, backend.name),
+        env: withBrowser(options.env, event.device, event.tfjs, version, mode),
         config,
         label: `the ${backend.name} results`,
         onWritten: (results) => options.onWritten?.(results),
@@ -176,7 +176,6 @@ function withBrowser(
   tfjs: string,
   version: string,
   mode: "headless" | "open",
-  backend: string,
 ): Environment {
   const headless = /HeadlessChrome\/([\d.]+)/.exec(device.userAgent);
   const fromAgent = headless ? `HeadlessChrome/${headless[1]}` : "unknown";
@@ -184,7 +183,6 @@ function withBrowser(
     ...env,
     tfjs,
     tensorflow: null,
-    backend,
     device: device.description,
     deviceInfo: {
       kind: device.kind,
