@@ -15,8 +15,8 @@ import { KNOWN_FAILURES, type KnownFailure } from "./known_failures.ts";
 import { type RunChildOptions, runConformanceChild } from "./runner.ts";
 import {
   compareWithKnown,
-  type ConformanceVerdict,
   countResults,
+  type KnownMatch,
   type ResultCounts,
   type SpecResult,
 } from "./verdict.ts";
@@ -27,11 +27,10 @@ export const LIST_FILE = "src/conformance/known_failures.ts";
 /** How one known failure fared. */
 export interface KnownFailureOutcome extends KnownFailure {
   /**
-   * `still failing`: as expected. `fixed` and `missing` fail the run. `not run`: left out by
-   * `--filter`. `not reached`: the test process died before it (the crash fails the run).
-   * `not applicable`: its condition (`when`) does not hold here, so its spec was judged as any other.
+   * As the verdict says (`KNOWN_OUTCOMES`), except `not reached` for a `missing` one when the test
+   * process died before it (the crash fails the run).
    */
-  outcome: "still failing" | "fixed" | "not run" | "missing" | "not reached" | "not applicable";
+  outcome: KnownMatch["outcome"] | "not reached";
   /** The failure messages of this run, when it failed. */
   messages: string[];
 }
@@ -108,7 +107,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     complete: run.record.complete,
     specsDefined: run.record.specsDefined,
     counts: countResults(results),
-    knownFailures: knownOutcomes(comparison, run.record.complete),
+    knownFailures: comparison.known.map(({ known, outcome, results }) => ({
+      ...known,
+      outcome: outcome === "missing" && !run.record.complete ? "not reached" : outcome,
+      messages: results.flatMap((r) => r.failures),
+    })),
     unexpectedFailures: comparison.unexpected.map((r) => ({
       kind: r.kind,
       name: r.name,
@@ -125,19 +128,4 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     outputTail: run.record.complete ? null : run.outputTail,
     seconds: { bundle: bundle.seconds, tests: run.seconds, total: (performance.now() - t0) / 1000 },
   };
-}
-
-function knownOutcomes(c: ConformanceVerdict, complete: boolean): KnownFailureOutcome[] {
-  const outcome = (
-    known: KnownFailure,
-    outcome: KnownFailureOutcome["outcome"],
-    results: readonly SpecResult[] = [],
-  ): KnownFailureOutcome => ({ ...known, outcome, messages: results.flatMap((r) => r.failures) });
-  return [
-    ...c.stillFailing.map((m) => outcome(m.known, "still failing", m.results)),
-    ...c.fixed.map((m) => outcome(m.known, "fixed")),
-    ...c.notRun.map((k) => outcome(k, "not run")),
-    ...c.missing.map((k) => outcome(k, complete ? "missing" : "not reached")),
-    ...c.notApplicable.map((k) => outcome(k, "not applicable")),
-  ];
 }
