@@ -14,7 +14,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { bundleInMemory } from "../_util/esbuild.ts";
-import { writeFileAtomic } from "../_util/fs.ts";
+import { unlessNotFound, writeFileAtomic } from "../_util/fs.ts";
 
 /** The harness inside tfjs-node's package folder: the bundle's entry point. */
 const HARNESS_ENTRY = "dist/run_tests.js";
@@ -125,12 +125,8 @@ async function checkTestFiles(
 
 /** Writes `bytes` to `path` via a temporary file and a rename, unless it already holds them. */
 async function writeIfChanged(path: string, bytes: Uint8Array): Promise<boolean> {
-  try {
-    const old = await Deno.readFile(path);
-    if (old.length === bytes.length && old.every((b, i) => b === bytes[i])) return false;
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
+  const old = await unlessNotFound(() => Deno.readFile(path));
+  if (old?.length === bytes.length && old.every((b, i) => b === bytes[i])) return false;
   try {
     await writeFileAtomic(path, bytes);
   } catch (err) {
