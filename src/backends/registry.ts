@@ -26,6 +26,9 @@ import { findChromium } from "./chromium.ts";
 import { denoRunArgs } from "../_util/deno_run.ts";
 import { parseTfGpuLog } from "./tf_gpu_log.ts";
 
+/** What the backends of TF.js's own that load into this process share. */
+const TFJS_IN_DENO = { libtensorflow: false, runsIn: "deno", slow: false } as const;
+
 /** Every backend the suite can run on, best first (the order `pickBackend` tries). */
 export const BACKENDS: readonly BackendSpec[] = Object.freeze([
   libtensorflowBackend(
@@ -41,67 +44,47 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
     () => import("@tensorflow/tfjs-node"),
   ),
   {
+    ...TFJS_IN_DENO,
     name: "webgpu",
     tfjsName: "webgpu",
     description: "WebGPU on Deno's navigator.gpu (tfjs-backend-webgpu)",
-    npmPackage: "@tensorflow/tfjs-backend-webgpu",
-    libtensorflow: false,
-    runsIn: "deno",
-    slow: false,
     probe: probeWebGpu,
     load: loadWebGpu,
   },
   {
+    ...TFJS_IN_DENO,
     name: "wasm",
     tfjsName: "wasm",
     description:
       "WebAssembly kernels with SIMD in Deno, one thread (tfjs-backend-wasm); no Conv2DBackpropFilter, so inference only",
-    npmPackage: "@tensorflow/tfjs-backend-wasm",
-    libtensorflow: false,
-    runsIn: "deno",
-    slow: false,
     probe: probeWasm,
     load: loadWasm,
   },
   {
+    ...TFJS_IN_DENO,
     name: "cpu",
     tfjsName: "cpu",
     description: "pure JavaScript kernels (tfjs-backend-cpu)",
-    npmPackage: "@tensorflow/tfjs",
-    libtensorflow: false,
-    runsIn: "deno",
     slow: true,
     probe: probeCpu,
     load: loadCpu,
   },
   browserBackend(
-    "browser-wasm",
     "wasm",
-    "@tensorflow/tfjs-backend-wasm",
     "WebAssembly in Chromium (tfjs-backend-wasm), SIMD and its threaded build; infers only: it has no Conv2DBackpropFilter",
     false,
   ),
   browserBackend(
-    "browser-webgl",
     "webgl",
-    "@tensorflow/tfjs",
     "WebGL in Chromium (tfjs-backend-webgl); SwiftShader, a software renderer, without a GPU",
     true,
   ),
   browserBackend(
-    "browser-webgpu",
     "webgpu",
-    "@tensorflow/tfjs-backend-webgpu",
     "WebGPU in Chromium (tfjs-backend-webgpu); SwiftShader, a software adapter, without a GPU",
     true,
   ),
-  browserBackend(
-    "browser-cpu",
-    "cpu",
-    "@tensorflow/tfjs",
-    "pure JavaScript kernels in Chromium (tfjs-backend-cpu)",
-    true,
-  ),
+  browserBackend("cpu", "pure JavaScript kernels in Chromium (tfjs-backend-cpu)", true),
 ]);
 
 /** The names of all registered backends, in registry order. */
@@ -123,7 +106,6 @@ function libtensorflowBackend(
     name,
     tfjsName: "tensorflow",
     description,
-    npmPackage: pkg.npmPackage,
     libtensorflow: true,
     runsIn: "deno",
     slow: false,
@@ -156,17 +138,15 @@ async function loadCpu(): Promise<LoadedBackend> {
 
 /** A backend that runs in a Chromium page the suite drives (`src/browser/run.ts`). */
 function browserBackend(
-  name: BackendName,
   pageBackend: NonNullable<BackendSpec["pageBackend"]>,
-  npmPackage: string,
   description: string,
   slow: boolean,
 ): BackendSpec {
+  const name = `browser-${pageBackend}` as const;
   return {
     name,
     tfjsName: pageBackend,
     description,
-    npmPackage,
     libtensorflow: false,
     runsIn: "browser",
     pageBackend,
