@@ -23,7 +23,7 @@ async function library(path: string, soname: string, links: string[] = []): Prom
     "-o",
     path,
   ]).finally(() => Deno.remove(source));
-  assert.equal(out?.code, 0, out?.stderr);
+  assert.equal(out?.code, 0, out?.stderr ?? "no such program");
 }
 
 /**

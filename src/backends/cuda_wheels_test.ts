@@ -77,7 +77,7 @@ Deno.test({
       ].join("\n"),
       cachedGpuWheel,
     ]);
-    assert.equal(out?.code, 0, out?.stderr);
+    assert.equal(out?.code, 0, out?.stderr ?? "no such program");
     assert.deepEqual(out!.stdout.trim().split("\n").map((l) => l.replace(" ", "")), AND_CUDA);
   },
 });
@@ -94,7 +94,7 @@ async function makeWheel(path: string, members: Record<string, string>): Promise
     path,
     JSON.stringify(members),
   ]);
-  assert.equal(out?.code, 0, out?.stderr);
+  assert.equal(out?.code, 0, out?.stderr ?? "no such program");
 }
 
 const pins: PinnedWheel[] = [

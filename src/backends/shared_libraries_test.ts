@@ -46,7 +46,7 @@ Deno.test("checkSharedLibraries finds a dependency that no longer resolves", asy
       ]
     ) {
       const out = await runQuiet("cc", args);
-      assert.equal(out?.code, 0, out?.stderr);
+      assert.equal(out?.code, 0, out?.stderr ?? "no such program");
     }
     const [ok] = await checkSharedLibraries([lib]);
     assert.equal(ok.resolved["libdep.so"], dep);
