@@ -22,6 +22,8 @@ export interface RunQuietOptions {
   cwd?: string;
   /** Variables added to this process's environment. */
   env?: Record<string, string>;
+  /** Kills the program when it aborts (the promise then rejects). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -35,10 +37,10 @@ export async function runQuiet(
   args: string[],
   options: RunQuietOptions = {},
 ): Promise<QuietRun | undefined> {
-  const { cwd, env } = options;
+  const { cwd, env, signal } = options;
   const piped = { stdout: "piped", stderr: "piped" } as const;
   const out = await unlessNotFound(() =>
-    new Deno.Command(command, { args, cwd, env, ...piped }).output()
+    new Deno.Command(command, { args, cwd, env, signal, ...piped }).output()
   );
   if (!out) return undefined;
   const dec = new TextDecoder();

@@ -15,7 +15,8 @@ import {
   type TfjsNodePackage,
 } from "./libtensorflow.ts";
 import type { TensorflowLibrary } from "./tensorflow_wheel.ts";
-import { lastLines, runTool, SetupError } from "./setup_tools.ts";
+import { lastLines, SetupError } from "./setup_tools.ts";
+import { runQuiet } from "../_util/run_quiet.ts";
 
 /** One exact text replacement in a tfjs-node binding source file. */
 export interface BindingPatch {
@@ -166,13 +167,13 @@ export async function compileBinding(options: CompileOptions): Promise<void> {
     ...[`-L${library.libDir}`, `-l:${library.mainLib}`, `-l:${library.frameworkLib}`],
     ...[`-Wl,-rpath,${library.libDir}`, "-o", tmp],
   ];
-  const result = await runTool(cxx, args).finally(() =>
+  const result = await runQuiet(cxx, args).finally(() =>
     Deno.remove(sourceDir, { recursive: true }).catch(() => {})
   );
-  if (result.code !== 0) {
+  if (result?.code !== 0) {
     await Deno.remove(tmp).catch(() => {});
     throw new SetupError(
-      `${cxx} failed to compile the tfjs-node binding: ${lastLines(result.stderr, 6)}`,
+      `${cxx} failed to compile the tfjs-node binding: ${lastLines(result, 6)}`,
     );
   }
   await Deno.rename(tmp, out);

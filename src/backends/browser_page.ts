@@ -10,6 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import "@tensorflow/tfjs-backend-webgpu";
+import { adapterFacts } from "./webgpu.ts";
 
 /** The TF.js backend names a page can set up. */
 export type PageBackend = "wasm" | "webgl" | "webgpu" | "cpu";
@@ -120,19 +121,10 @@ async function webglDevice(): Promise<BackendDevice> {
 async function webgpuDevice(): Promise<BackendDevice> {
   const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   if (!gpu) throw new Error("this browser has no navigator.gpu (WebGPU is off or unsupported)");
-  const adapter = await gpu.requestAdapter() as
-    | { info?: Record<string, unknown>; isFallbackAdapter?: boolean }
-    | null;
+  const adapter = await gpu.requestAdapter() as Parameters<typeof adapterFacts>[0] | null;
   if (!adapter) throw new Error("navigator.gpu.requestAdapter() found no adapter");
-  const info = adapter.info ?? {};
-  const webgpu = {
-    vendor: String(info.vendor ?? ""),
-    architecture: String(info.architecture ?? ""),
-    device: String(info.device ?? ""),
-    description: String(info.description ?? ""),
-  };
-  const software = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true ||
-    SOFTWARE.test(Object.values(webgpu).join(" "));
+  const { isFallbackAdapter, ...webgpu } = adapterFacts(adapter);
+  const software = isFallbackAdapter || SOFTWARE.test(Object.values(webgpu).join(" "));
   await setBackend("webgpu");
   const words = Object.values(webgpu).filter(Boolean).join(", ") || "adapter info not given";
   return {

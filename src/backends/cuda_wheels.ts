@@ -12,8 +12,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import type { PinnedWheel } from "./tensorflow_wheel.ts";
-import { lastLines, runTool, SetupError } from "./setup_tools.ts";
+import { type PinnedWheel, unpackWithPython } from "./tensorflow_wheel.ts";
 import { exists, isDirectory, writeJsonAtomic } from "../_util/fs.ts";
 
 /**
@@ -93,8 +92,8 @@ export interface InstallCudaOptions {
 
 /**
  * Unpacks the `nvidia/` tree of each verified wheel into `nvidiaDir`,
- * atomically: into a temporary sibling first, with {@link CUDA_MANIFEST}
- * written last, then renamed over any earlier copy.
+ * atomically (see `unpackWithPython`), with {@link CUDA_MANIFEST} written
+ * last, then renamed over any earlier copy.
  *
  * @param wheels The pins, in the same order as `paths`.
  * @param paths The verified wheel files.
@@ -106,33 +105,24 @@ export async function installCudaLibraries(
   nvidiaDir: string,
   options: InstallCudaOptions = {},
 ): Promise<void> {
-  const { python = "python3" } = options;
-  const parent = dirname(nvidiaDir);
-  await Deno.mkdir(parent, { recursive: true });
-  const tmp = await Deno.makeTempDir({ dir: parent, prefix: ".nvidia-" });
-  try {
-    const script = [
-      "import sys, zipfile",
-      "dest = sys.argv[1]",
-      "for wheel in sys.argv[2:]:",
-      "    z = zipfile.ZipFile(wheel)",
-      "    names = [n for n in z.namelist() if n.startswith('nvidia/')]",
-      "    if not names: sys.exit(wheel + ': expected an nvidia/ folder in the wheel, found none')",
-      "    z.extractall(dest, names)",
-    ].join("\n");
-    const out = await runTool(python, ["-c", script, tmp, ...paths]);
-    if (out.code !== 0) {
-      throw new SetupError(`could not unpack the CUDA wheels: ${lastLines(out.stderr)}`);
-    }
+  const script = [
+    "import sys, zipfile",
+    "dest = sys.argv[1]",
+    "for wheel in sys.argv[2:]:",
+    "    z = zipfile.ZipFile(wheel)",
+    "    names = [n for n in z.namelist() if n.startswith('nvidia/')]",
+    "    if not names: sys.exit(wheel + ': expected an nvidia/ folder in the wheel, found none')",
+    "    z.extractall(dest, names)",
+  ];
+  const failure = "could not unpack the CUDA wheels";
+  await unpackWithPython(script, [...paths], nvidiaDir, failure, async (tmp) => {
     const manifest: CudaManifest = {
       wheels: wheels.map((w) => ({ requirement: w.requirement, sha256: w.sha256 })),
     };
     await writeJsonAtomic(join(tmp, "nvidia", CUDA_MANIFEST), manifest);
     if (await exists(nvidiaDir)) await Deno.remove(nvidiaDir, { recursive: true });
     await Deno.rename(join(tmp, "nvidia"), nvidiaDir);
-  } finally {
-    await Deno.remove(tmp, { recursive: true }).catch(() => {});
-  }
+  }, options.python);
 }
 
 /**

@@ -9,7 +9,8 @@ import {
 } from "./cuda_wheels.ts";
 import { TFJS_NODE_GPU } from "./libtensorflow.ts";
 import type { PinnedWheel } from "./tensorflow_wheel.ts";
-import { runTool, SetupError } from "./setup_tools.ts";
+import { SetupError } from "./setup_tools.ts";
+import { runQuiet } from "../_util/run_quiet.ts";
 import { listTree, withTempDir } from "../_util/testing.ts";
 import { isFile } from "../_util/fs.ts";
 import { cacheDirFromEnv } from "../cli/_cli.ts";
@@ -65,7 +66,7 @@ Deno.test({
     (haveGpuWheel ? "" : ` (ignored: no ${cachedGpuWheel})`),
   ignore: !haveGpuWheel,
   async fn() {
-    const out = await runTool("python3", [
+    const out = await runQuiet("python3", [
       "-c",
       [
         "import sys, zipfile",
@@ -76,14 +77,14 @@ Deno.test({
       ].join("\n"),
       cachedGpuWheel,
     ]);
-    assert.equal(out.code, 0, out.stderr);
-    assert.deepEqual(out.stdout.trim().split("\n").map((l) => l.replace(" ", "")), AND_CUDA);
+    assert.equal(out?.code, 0, out?.stderr ?? "no such program");
+    assert.deepEqual(out!.stdout.trim().split("\n").map((l) => l.replace(" ", "")), AND_CUDA);
   },
 });
 
 /** Writes a small real wheel (a zip) holding `members`. */
 async function makeWheel(path: string, members: Record<string, string>): Promise<void> {
-  const out = await runTool("python3", [
+  const out = await runQuiet("python3", [
     "-c",
     [
       "import sys, json, zipfile",
@@ -93,7 +94,7 @@ async function makeWheel(path: string, members: Record<string, string>): Promise
     path,
     JSON.stringify(members),
   ]);
-  assert.equal(out.code, 0, out.stderr);
+  assert.equal(out?.code, 0, out?.stderr ?? "no such program");
 }
 
 const pins: PinnedWheel[] = [

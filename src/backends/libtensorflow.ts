@@ -25,6 +25,8 @@ export interface WheelPin extends PinnedWheel {
 
 /** A libtensorflow backend package and how to build its addon. */
 export interface TfjsNodePackage {
+  /** The registry name of its backend. */
+  backend: "tensorflow" | "tensorflow-gpu";
   /** npm package name. */
   npmPackage: "@tensorflow/tfjs-node" | "@tensorflow/tfjs-node-gpu";
   /** Its version: the one deno.json's import map pins (tested). */
@@ -38,6 +40,8 @@ export interface TfjsNodePackage {
    * at run time (CUDA 12 and cuDNN 9 for the GPU build); `[]` for none.
    */
   runtimeWheels: readonly PinnedWheel[];
+  /** Imports the package (a literal `import()`, so the module graph knows it). */
+  importPackage: () => Promise<unknown>;
 }
 
 /** TensorFlow 2.21.0's wheel `project` for CPython 3.11 on x86-64 Linux. */
@@ -54,6 +58,7 @@ function tensorflowWheel(project: string, sha256: string): WheelPin {
 
 /** tfjs-node (CPU), built against the `tensorflow-cpu` wheel. */
 export const TFJS_NODE: TfjsNodePackage = {
+  backend: "tensorflow",
   npmPackage: "@tensorflow/tfjs-node",
   version: "4.22.0",
   gpu: false,
@@ -62,10 +67,12 @@ export const TFJS_NODE: TfjsNodePackage = {
     "2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c",
   ),
   runtimeWheels: [],
+  importPackage: () => import("@tensorflow/tfjs-node"),
 };
 
 /** tfjs-node-gpu (CUDA 12), built against the `tensorflow` wheel. */
 export const TFJS_NODE_GPU: TfjsNodePackage = {
+  backend: "tensorflow-gpu",
   npmPackage: "@tensorflow/tfjs-node-gpu",
   version: "4.22.0",
   gpu: true,
@@ -74,6 +81,7 @@ export const TFJS_NODE_GPU: TfjsNodePackage = {
     "9056fbc9ba04235810b71ae6cbd958a196e8804fb53bbcffbf3e23b56155f124",
   ),
   runtimeWheels: CUDA_12_WHEELS,
+  importPackage: () => import("@tensorflow/tfjs-node-gpu"),
 };
 
 /**
@@ -136,16 +144,13 @@ export async function probeLibtensorflow(
  * Loads a libtensorflow backend into this process and makes `"tensorflow"` the
  * active TensorFlow.js backend.
  *
- * @param importPackage Imports the npm package (a literal `import()` so the
- *   module graph knows it).
  * @throws {Error} When the other native package already lives in this process.
  */
 export async function loadLibtensorflow(
-  name: "tensorflow" | "tensorflow-gpu",
   pkg: TfjsNodePackage,
-  importPackage: () => Promise<unknown>,
   options: BackendLoadOptions = {},
 ): Promise<LoadedBackend> {
+  const name = pkg.backend;
   const tf: Tf = await import("@tensorflow/tfjs");
   const held = tf.findBackend("tensorflow") as unknown as NodeBackendLike | null;
   if (held && held.isGPUPackage !== pkg.gpu) {
@@ -165,7 +170,7 @@ export async function loadLibtensorflow(
     // Without tfLog, libtensorflow's start-up log lines are silenced before the library loads.
     if (!options.tfLog) Deno.env.set("TF_CPP_MIN_LOG_LEVEL", "2");
     installNodeUtilShim();
-    await importPackage();
+    await pkg.importPackage();
   }
   if (!(await tf.setBackend("tensorflow"))) {
     throw new Error(

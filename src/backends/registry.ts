@@ -24,84 +24,59 @@ import { loadWasm, probeWasm } from "./wasm.ts";
 import { loadWebGpu, probeWebGpu } from "./webgpu.ts";
 import { findChromium } from "./chromium.ts";
 import { denoRunArgs } from "../_util/deno_run.ts";
+import { type QuietRun, runQuiet } from "../_util/run_quiet.ts";
+import { lastLines } from "./setup_tools.ts";
 import { parseTfGpuLog } from "./tf_gpu_log.ts";
+
+/** What the backends of TF.js's own that load into this process share. */
+const TFJS_IN_DENO = { libtensorflow: false, runsIn: "deno", slow: false } as const;
 
 /** Every backend the suite can run on, best first (the order `pickBackend` tries). */
 export const BACKENDS: readonly BackendSpec[] = Object.freeze([
-  libtensorflowBackend(
-    "tensorflow-gpu",
-    "libtensorflow with CUDA (tfjs-node-gpu)",
-    TFJS_NODE_GPU,
-    () => import("@tensorflow/tfjs-node-gpu"),
-  ),
-  libtensorflowBackend(
-    "tensorflow",
-    "libtensorflow on the CPU (tfjs-node)",
-    TFJS_NODE,
-    () => import("@tensorflow/tfjs-node"),
-  ),
+  libtensorflowBackend(TFJS_NODE_GPU, "libtensorflow with CUDA (tfjs-node-gpu)"),
+  libtensorflowBackend(TFJS_NODE, "libtensorflow on the CPU (tfjs-node)"),
   {
+    ...TFJS_IN_DENO,
     name: "webgpu",
     tfjsName: "webgpu",
     description: "WebGPU on Deno's navigator.gpu (tfjs-backend-webgpu)",
-    npmPackage: "@tensorflow/tfjs-backend-webgpu",
-    libtensorflow: false,
-    runsIn: "deno",
-    slow: false,
     probe: probeWebGpu,
     load: loadWebGpu,
   },
   {
+    ...TFJS_IN_DENO,
     name: "wasm",
     tfjsName: "wasm",
     description:
       "WebAssembly kernels with SIMD in Deno, one thread (tfjs-backend-wasm); no Conv2DBackpropFilter, so inference only",
-    npmPackage: "@tensorflow/tfjs-backend-wasm",
-    libtensorflow: false,
-    runsIn: "deno",
-    slow: false,
     probe: probeWasm,
     load: loadWasm,
   },
   {
+    ...TFJS_IN_DENO,
     name: "cpu",
     tfjsName: "cpu",
     description: "pure JavaScript kernels (tfjs-backend-cpu)",
-    npmPackage: "@tensorflow/tfjs",
-    libtensorflow: false,
-    runsIn: "deno",
     slow: true,
     probe: probeCpu,
     load: loadCpu,
   },
   browserBackend(
-    "browser-wasm",
     "wasm",
-    "@tensorflow/tfjs-backend-wasm",
     "WebAssembly in Chromium (tfjs-backend-wasm), SIMD and its threaded build; infers only: it has no Conv2DBackpropFilter",
     false,
   ),
   browserBackend(
-    "browser-webgl",
     "webgl",
-    "@tensorflow/tfjs",
     "WebGL in Chromium (tfjs-backend-webgl); SwiftShader, a software renderer, without a GPU",
     true,
   ),
   browserBackend(
-    "browser-webgpu",
     "webgpu",
-    "@tensorflow/tfjs-backend-webgpu",
     "WebGPU in Chromium (tfjs-backend-webgpu); SwiftShader, a software adapter, without a GPU",
     true,
   ),
-  browserBackend(
-    "browser-cpu",
-    "cpu",
-    "@tensorflow/tfjs",
-    "pure JavaScript kernels in Chromium (tfjs-backend-cpu)",
-    true,
-  ),
+  browserBackend("cpu", "pure JavaScript kernels in Chromium (tfjs-backend-cpu)", true),
 ]);
 
 /** The names of all registered backends, in registry order. */
@@ -113,22 +88,16 @@ export const DENO_BACKEND_NAMES: readonly BackendName[] = BACKENDS.filter((b) =>
 ).map((b) => b.name);
 
 /** A libtensorflow backend, loaded into this process from its tfjs-node package. */
-function libtensorflowBackend(
-  name: "tensorflow" | "tensorflow-gpu",
-  description: string,
-  pkg: TfjsNodePackage,
-  importPackage: () => Promise<unknown>,
-): BackendSpec {
+function libtensorflowBackend(pkg: TfjsNodePackage, description: string): BackendSpec {
   return {
-    name,
+    name: pkg.backend,
     tfjsName: "tensorflow",
     description,
-    npmPackage: pkg.npmPackage,
     libtensorflow: true,
     runsIn: "deno",
     slow: false,
-    probe: () => probeLibtensorflow(name, pkg),
-    load: (options) => loadLibtensorflow(name, pkg, importPackage, options),
+    probe: () => probeLibtensorflow(pkg.backend, pkg),
+    load: (options) => loadLibtensorflow(pkg, options),
   };
 }
 
@@ -156,17 +125,15 @@ async function loadCpu(): Promise<LoadedBackend> {
 
 /** A backend that runs in a Chromium page the suite drives (`src/browser/run.ts`). */
 function browserBackend(
-  name: BackendName,
   pageBackend: NonNullable<BackendSpec["pageBackend"]>,
-  npmPackage: string,
   description: string,
   slow: boolean,
 ): BackendSpec {
+  const name = `browser-${pageBackend}` as const;
   return {
     name,
     tfjsName: pageBackend,
     description,
-    npmPackage,
     libtensorflow: false,
     runsIn: "browser",
     pageBackend,
@@ -297,34 +264,25 @@ export async function loadInChild(
 ): Promise<ChildLoadResult> {
   const spec = getBackendSpec(name);
   const { timeoutMs = 120_000 } = options;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: denoRunArgs(new URL("./probe_child.ts", import.meta.url), spec.name),
-    // The GPU build's own log says which GPUs TensorFlow created, or why none.
-    ...(spec.name === "tensorflow-gpu" ? { env: { TF_CPP_MIN_LOG_LEVEL: "0" } } : {}),
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  let out: Deno.CommandOutput;
+  const args = denoRunArgs(new URL("./probe_child.ts", import.meta.url), spec.name);
+  // The GPU build's own log says which GPUs TensorFlow created, or why none.
+  const env = spec.name === "tensorflow-gpu" ? { TF_CPP_MIN_LOG_LEVEL: "0" } : undefined;
+  let out: QuietRun | undefined;
   try {
-    out = await child.output();
+    out = await runQuiet(Deno.execPath(), args, { env, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     return { ok: false, reason: `probe process failed: ${String(err)}` };
   }
-  const text = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) ?? "";
   let parsed: { ok: boolean; device?: DeviceReport; error?: string; check?: number[] };
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(out?.stdout.trim().split("\n").at(-1) ?? "");
   } catch {
-    const stderr = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" | ");
-    return {
-      ok: false,
-      reason: `loading it crashed the probe process (exit ${out.code}): ${stderr || "no output"}`,
-    };
+    const reason = `loading it crashed the probe process (exit ${out?.code}): ${lastLines(out)}`;
+    return { ok: false, reason };
   }
   if (parsed.ok && parsed.device) {
-    if (spec.name !== "tensorflow-gpu") return { ok: true, device: parsed.device };
-    return { ok: true, device: withTfGpuLog(parsed.device, new TextDecoder().decode(out.stderr)) };
+    if (!env) return { ok: true, device: parsed.device };
+    return { ok: true, device: withTfGpuLog(parsed.device, out?.stderr ?? "") };
   }
   return {
     ok: false,

@@ -141,9 +141,12 @@ Deno.test("loadLibtensorflow refuses the GPU package once the CPU package holds 
   await loadBackend("tensorflow");
   let imported = false;
   await assert.rejects(
-    loadLibtensorflow("tensorflow-gpu", TFJS_NODE_GPU, () => {
-      imported = true;
-      return Promise.resolve();
+    loadLibtensorflow({
+      ...TFJS_NODE_GPU,
+      importPackage: () => {
+        imported = true;
+        return Promise.resolve();
+      },
     }),
     {
       message:

@@ -60,7 +60,6 @@ export interface SetupOptions {
 /** What a set-up works with: its options, `cacheDir` resolved. */
 interface SetupContext extends SetupOptions {
   pkg: TfjsNodePackage;
-  backend: "tensorflow" | "tensorflow-gpu";
   packageDir: string;
   /** `performance.now()` when the set-up started. */
   started: number;
@@ -71,6 +70,10 @@ type RouteOutcome = { done: true } | { done: false; failure?: string };
 
 const DONE: RouteOutcome = { done: true };
 
+function failed(failure: string): RouteOutcome {
+  return { done: false, failure };
+}
+
 /**
  * Makes the libtensorflow backend ready, by the first route that gives a
  * build that loads and computes.
@@ -80,16 +83,13 @@ const DONE: RouteOutcome = { done: true };
 export async function setUpLibtensorflow(options: SetupOptions): Promise<void> {
   const ctx = setupContext(options);
   const { log } = ctx;
-  log(`backend ${ctx.backend}: ${ctx.pkg.npmPackage} at ${ctx.packageDir}`);
+  log(`backend ${ctx.pkg.backend}: ${ctx.pkg.npmPackage} at ${ctx.packageDir}`);
   const failures: string[] = [];
   const routes: (() => Promise<RouteOutcome>)[] = [
     () => options.force || options.tensorflow ? Promise.resolve({ done: false }) : existing(ctx),
     () => options.tensorflow ? custom(ctx, options.tensorflow) : Promise.resolve({ done: false }),
     () => pinnedWheel(ctx),
-    () =>
-      options.offline
-        ? Promise.resolve({ done: false, failure: "(d) skipped: --offline" })
-        : stock(ctx),
+    () => options.offline ? Promise.resolve(failed("(d) skipped: --offline")) : stock(ctx),
   ];
   for (const route of routes) {
     const outcome = await route();
@@ -112,7 +112,6 @@ function setupContext(options: SetupOptions): SetupContext {
   return {
     ...options,
     pkg,
-    backend: options.gpu ? "tensorflow-gpu" : "tensorflow",
     packageDir,
     cacheDir: resolve(options.cacheDir),
     started: performance.now(),
@@ -124,12 +123,9 @@ async function existing(ctx: SetupContext): Promise<RouteOutcome> {
   const { pkg, packageDir, cacheDir, log } = ctx;
   if (await exists(addonPath(packageDir))) {
     log(`(a) found an addon at ${addonPath(packageDir)}; loading it in a child process`);
-    if (await ready(ctx, true, "(a)")) return DONE;
-    return {
-      done: false,
-      failure:
-        "(a) the installed addon does not load, lacks the binding patch or its CUDA libraries",
-    };
+    return (await ready(ctx, true, "(a)")) ? DONE : failed(
+      "(a) the installed addon does not load, lacks the binding patch or its CUDA libraries",
+    );
   }
   const cached = buildDir(cacheDir, pkg, `tf${pkg.wheel.tensorflowVersion}-wheel`);
   const built = join(cached, "tfjs_binding.node");
@@ -139,11 +135,9 @@ async function existing(ctx: SetupContext): Promise<RouteOutcome> {
   }
   log(`(a) found a cached build at ${built}; installing and loading it`);
   await installAddon(built, packageDir);
-  if (await ready(ctx, true, "(a)")) return DONE;
-  return {
-    done: false,
-    failure: `(a) the cached build at ${built} does not load, or lacks the binding patch`,
-  };
+  return (await ready(ctx, true, "(a)"))
+    ? DONE
+    : failed(`(a) the cached build at ${built} does not load, or lacks the binding patch`);
 }
 
 /** (b) A TensorFlow the user points to; its failure ends the set-up. */
@@ -184,21 +178,14 @@ async function pinnedWheel(ctx: SetupContext): Promise<RouteOutcome> {
     }
     await ensureRuntimeWheels(ctx, nvidiaDirOf(library.libDir));
     await build(ctx, library, join(dir, "tfjs_binding.node"));
-    if (await ready(ctx, true, "(c)", { strict: true })) return DONE;
-    return { done: false, failure: "(c) the addon built from the wheel does not load" };
+    return (await ready(ctx, true, "(c)", { strict: true }))
+      ? DONE
+      : failed("(c) the addon built from the wheel does not load");
   } catch (err) {
     if (!(err instanceof SetupError)) throw err;
     log(`(c) failed: ${err.message}`);
-    return { done: false, failure: `(c) ${err.message}` };
+    return failed(`(c) ${err.message}`);
   }
-}
-
-/** (d) tfjs-node's stock download. */
-async function stock(ctx: SetupContext): Promise<RouteOutcome> {
-  const { pkg, packageDir, log } = ctx;
-  const reason = await stockInstall(pkg, packageDir, (line) => log(`(d) ${line}`));
-  if (reason === undefined && (await ready(ctx, false, "(d)"))) return DONE;
-  return { done: false, failure: `(d) ${reason ?? "the stock addon does not load"}` };
 }
 
 async function build(ctx: SetupContext, library: TensorflowLibrary, out: string): Promise<void> {
@@ -251,7 +238,7 @@ async function ready(
   route: string,
   options: { strict?: boolean } = {},
 ): Promise<boolean> {
-  const { pkg, backend, packageDir, log } = ctx;
+  const { pkg, packageDir, log } = ctx;
   let cuda: CudaCheck | undefined;
   if (pkg.gpu) {
     cuda = await checkCudaLibraries(addonPath(packageDir));
@@ -268,7 +255,7 @@ async function ready(
     }
     log(`${route} CUDA: ${describeCudaCheck(cuda)}`);
   }
-  const result = await loadInChild(backend);
+  const result = await loadInChild(pkg.backend);
   if (!result.ok) {
     log(`load check failed: ${result.reason}`);
     return false;
@@ -286,7 +273,7 @@ async function ready(
 
 /** The last line setup prints: what loads, and on which device. */
 function readyLine(ctx: SetupContext, device: DeviceReport, cuda: CudaCheck | undefined): string {
-  const { backend, started } = ctx;
+  const { pkg: { backend }, started } = ctx;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const libraries = cuda?.versions
     ? `CUDA runtime ${cuda.versions.cudaRuntime}, cuDNN ${cuda.versions.cudnn}, all ${cuda.checked} libraries resolve`
@@ -309,14 +296,12 @@ function readyLine(ctx: SetupContext, device: DeviceReport, cuda: CudaCheck | un
 const STOCK_HOST = "https://storage.googleapis.com/";
 
 /**
- * Route (d): runs tfjs-node's own install script (Node.js runs it), after checking that its host can be
- * reached; returns why it failed, or `undefined` when it installed.
+ * (d) tfjs-node's stock download: its own install script (Node.js runs it),
+ * after checking that its host can be reached.
  */
-export async function stockInstall(
-  pkg: TfjsNodePackage,
-  packageDir: string,
-  log: (line: string) => void,
-): Promise<string | undefined> {
+async function stock(ctx: SetupContext): Promise<RouteOutcome> {
+  const { pkg, packageDir } = ctx;
+  const log = (line: string) => ctx.log(`(d) ${line}`);
   log(`checking whether ${STOCK_HOST} can be reached for tfjs-node's stock download`);
   try {
     await fetch(STOCK_HOST, { method: "HEAD", signal: AbortSignal.timeout(5000) });
@@ -324,7 +309,7 @@ export async function stockInstall(
     const why = err instanceof Error ? err.message : err;
     const reason = `stock download: ${STOCK_HOST} cannot be reached (${why})`;
     log(reason);
-    return reason;
+    return failed(`(d) ${reason}`);
   }
   const require = createRequire(join(packageDir, "package.json"));
   const preGypBin = join(dirname(require.resolve("@mapbox/node-pre-gyp/package.json")), "bin");
@@ -335,6 +320,9 @@ export async function stockInstall(
     env: { PATH: `${preGypBin}:${Deno.env.get("PATH") ?? ""}` },
   });
   const out = await unlessNotFound(() => node.output());
-  if (!out) return "stock download: needs Node.js (`node`), which is missing";
-  return out.code === 0 ? undefined : `stock download: scripts/install.js exited with ${out.code}`;
+  if (!out) return failed("(d) stock download: needs Node.js (`node`), which is missing");
+  if (out.code !== 0) {
+    return failed(`(d) stock download: scripts/install.js exited with ${out.code}`);
+  }
+  return (await ready(ctx, false, "(d)")) ? DONE : failed("(d) the stock addon does not load");
 }

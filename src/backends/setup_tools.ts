@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { unlessNotFound } from "../_util/fs.ts";
+import { type QuietRun, runQuiet } from "../_util/run_quiet.ts";
 
 /** A setup step failed for a reason the user can act on; the message says how. */
 export class SetupError extends Error {
@@ -57,7 +57,7 @@ export async function requireTool(
   command = tool.command,
   why = "",
 ): Promise<void> {
-  const ok = (await unlessNotFound(() => runTool(command, tool.versionArgs)))?.code === 0;
+  const ok = (await runQuiet(command, tool.versionArgs))?.code === 0;
   if (!ok) {
     const label = tool.versionArgs[0] === "-m"
       ? `${command} ${tool.versionArgs.slice(0, 2).join(" ")}`
@@ -66,17 +66,11 @@ export async function requireTool(
   }
 }
 
-/** Runs a program to its end, capturing its output as text. */
-export async function runTool(
-  command: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(command, { args, stdout: "piped", stderr: "piped" }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-
-/** The last `n` lines of a program's output, joined by ` | ` (`"no output"` when empty). */
-export function lastLines(text: string, n = 3): string {
-  return text.trim().split("\n").slice(-n).join(" | ") || "no output";
+/**
+ * The last `n` lines of a program's output (its `runQuiet` result), joined by
+ * ` | `: `"no output"` when empty, `"no such program"` when it did not run.
+ */
+export function lastLines(run: QuietRun | undefined, n = 3): string {
+  if (!run) return "no such program";
+  return run.stderr.trim().split("\n").slice(-n).join(" | ") || "no output";
 }

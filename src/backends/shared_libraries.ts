@@ -7,8 +7,8 @@
  * @module
  */
 import { basename } from "node:path";
-import { runTool, SetupError } from "./setup_tools.ts";
-import { unlessNotFound } from "../_util/fs.ts";
+import { SetupError } from "./setup_tools.ts";
+import { runQuiet } from "../_util/run_quiet.ts";
 
 /**
  * Libraries that only an NVIDIA driver installs. A CUDA library that needs
@@ -37,7 +37,7 @@ export interface LibraryCheck {
 export async function checkSharedLibraries(files: readonly string[]): Promise<LibraryCheck[]> {
   const checks: LibraryCheck[] = [];
   for (const file of files) {
-    const out = await unlessNotFound(() => runTool("ldd", [file]));
+    const out = await runQuiet("ldd", [file]);
     if (!out) {
       throw new SetupError(
         "missing tool: ldd (to check that the native libraries resolve); install glibc's ldd: apt-get install libc-bin",

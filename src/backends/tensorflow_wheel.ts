@@ -12,7 +12,8 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { lastLines, runTool, SetupError } from "./setup_tools.ts";
+import { lastLines, SetupError } from "./setup_tools.ts";
+import { runQuiet } from "../_util/run_quiet.ts";
 import { isDirectory, isFile } from "../_util/fs.ts";
 import { sha256File } from "../_util/hash.ts";
 
@@ -145,7 +146,7 @@ export async function downloadWheel(
   await Deno.mkdir(dir, { recursive: true });
   const tags = `${pin.platform}, cp${pin.pythonVersion.replace(".", "")}`;
   log(`wheel: ${python} -m pip download --no-deps ${pin.requirement} (${tags})`);
-  const out = await runTool(python, [
+  const out = await runQuiet(python, [
     ...["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--only-binary=:all:"],
     ...[
       "--python-version",
@@ -157,9 +158,9 @@ export async function downloadWheel(
     ],
     ...["-d", dir, pin.requirement],
   ]);
-  if (out.code !== 0) {
+  if (out?.code !== 0) {
     throw new SetupError(
-      `pip could not download ${pin.requirement}: ${lastLines(out.stderr)}. ` +
+      `pip could not download ${pin.requirement}: ${lastLines(out)}. ` +
         `Check that pip can reach its package index, or ${otherwise}`,
     );
   }
@@ -184,38 +185,54 @@ const WHEEL_HEADER_PREFIXES = [
 
 /**
  * Extracts only what the binding needs from a TensorFlow wheel into
- * `destDir`, atomically: into a temporary sibling first, then renamed.
- * Uses Python's `zipfile`, which the pip route needs anyway.
+ * `destDir`, atomically (see {@link unpackWithPython}).
  */
 export async function extractWheel(
   wheelPath: string,
   destDir: string,
   options: { python?: string } = {},
 ): Promise<TensorflowLibrary> {
-  const { python = "python3" } = options;
-  await Deno.mkdir(dirname(destDir), { recursive: true });
-  const tmp = await Deno.makeTempDir({ dir: dirname(destDir), prefix: ".extract-" });
-  try {
-    const script = [
-      "import sys, zipfile, json",
-      "wheel, dest, libs, prefixes = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), tuple(json.loads(sys.argv[4]))",
-      "z = zipfile.ZipFile(wheel)",
-      "names = [n for n in z.namelist() if n in libs or n.startswith(prefixes)]",
-      "missing = [l for l in libs if l not in names]",
-      "sys.exit('missing in wheel: ' + ', '.join(missing)) if missing else z.extractall(dest, names)",
-    ].join("\n");
-    const lists = [JSON.stringify(WHEEL_LIBS), JSON.stringify(WHEEL_HEADER_PREFIXES)];
-    const out = await runTool(python, ["-c", script, wheelPath, tmp, ...lists]);
-    if (out.code !== 0) {
-      throw new SetupError(
-        `${wheelPath}: could not extract libtensorflow: ${lastLines(out.stderr)}`,
-      );
-    }
+  const script = [
+    "import sys, zipfile, json",
+    "dest, wheel, libs, prefixes = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), tuple(json.loads(sys.argv[4]))",
+    "z = zipfile.ZipFile(wheel)",
+    "names = [n for n in z.namelist() if n in libs or n.startswith(prefixes)]",
+    "missing = [l for l in libs if l not in names]",
+    "sys.exit('missing in wheel: ' + ', '.join(missing)) if missing else z.extractall(dest, names)",
+  ];
+  const lists = [JSON.stringify(WHEEL_LIBS), JSON.stringify(WHEEL_HEADER_PREFIXES)];
+  const failure = `${wheelPath}: could not extract libtensorflow`;
+  await unpackWithPython(script, [wheelPath, ...lists], destDir, failure, async (tmp) => {
     await Deno.remove(destDir, { recursive: true }).catch(() => {});
     await Deno.rename(tmp, destDir);
-  } catch (err) {
-    await Deno.remove(tmp, { recursive: true }).catch(() => {});
-    throw err;
-  }
+  }, options.python);
   return findTensorflowLibrary(join(destDir, "tensorflow"));
+}
+
+/**
+ * Unpacks wheels atomically: runs a Python `zipfile` script (the pip route
+ * needs Python anyway) with a fresh temporary folder beside `dest` as its
+ * first argument and `args` after it, then `place` moves what the folder
+ * holds to `dest`. The folder is removed whatever happens, so a failed
+ * unpack leaves `dest` as it was.
+ *
+ * @throws {SetupError} `<failure>: <the script's last lines>` when the script fails.
+ */
+export async function unpackWithPython(
+  script: string[],
+  args: string[],
+  dest: string,
+  failure: string,
+  place: (tmp: string) => Promise<void>,
+  python = "python3",
+): Promise<void> {
+  await Deno.mkdir(dirname(dest), { recursive: true });
+  const tmp = await Deno.makeTempDir({ dir: dirname(dest), prefix: `.${basename(dest)}-` });
+  try {
+    const out = await runQuiet(python, ["-c", script.join("\n"), tmp, ...args]);
+    if (out?.code !== 0) throw new SetupError(`${failure}: ${lastLines(out)}`);
+    await place(tmp);
+  } finally {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
 }

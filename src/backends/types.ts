@@ -92,8 +92,6 @@ export interface BackendSpec {
   tfjsName: string;
   /** One line for tables and `--help`. */
   description: string;
-  /** The npm package that provides it. */
-  npmPackage: string;
   /** True for the libtensorflow backends: only one of them can live in a process. */
   libtensorflow: boolean;
   /**

@@ -13,6 +13,7 @@
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { packageRoot } from "../_util/package_root.ts";
+import { isFile } from "../_util/fs.ts";
 import type { LoadedBackend, ProbeResult, Tf } from "./types.ts";
 
 /** The npm package. */
@@ -35,9 +36,7 @@ export async function wasmDistDir(from: string = import.meta.url): Promise<strin
   const start = dirname(from.startsWith("file:") ? fileURLToPath(from) : from);
   const dist = join(await packageRoot(start, WASM_PACKAGE), "dist");
   for (const file of WASM_FILES) {
-    try {
-      await Deno.stat(join(dist, file));
-    } catch {
+    if (!(await isFile(join(dist, file)))) {
       throw new Error(`${join(dist, file)}: expected ${WASM_PACKAGE}'s build, got no such file`);
     }
   }

@@ -27,17 +27,24 @@ export async function requestAdapterFacts(): Promise<
   if (!adapter) {
     return { facts: undefined, reason: "navigator.gpu.requestAdapter() returned no adapter" };
   }
-  // Deno 2.9 puts isFallbackAdapter on the adapter info (newer spec); older on the adapter.
-  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-  const legacy = adapter as unknown as { isFallbackAdapter?: boolean };
+  return { facts: adapterFacts(adapter) };
+}
+
+/**
+ * An adapter's four strings (empty where its info lacks one) and whether it
+ * is a software one: newer runtimes (Deno 2.9) say so on its info, older on
+ * the adapter itself. Deno's adapters and a browser page's alike.
+ */
+export function adapterFacts(
+  adapter: { info?: { [K in keyof AdapterFacts]?: unknown }; isFallbackAdapter?: boolean },
+): AdapterFacts {
+  const info = adapter.info ?? {};
   return {
-    facts: {
-      vendor: info.vendor,
-      architecture: info.architecture,
-      device: info.device,
-      description: info.description,
-      isFallbackAdapter: Boolean(info.isFallbackAdapter ?? legacy.isFallbackAdapter),
-    },
+    vendor: String(info.vendor ?? ""),
+    architecture: String(info.architecture ?? ""),
+    device: String(info.device ?? ""),
+    description: String(info.description ?? ""),
+    isFallbackAdapter: info.isFallbackAdapter === true || adapter.isFallbackAdapter === true,
   };
 }
 

@@ -10,19 +10,13 @@
  *
  * @module
  */
-import * as esbuild from "esbuild";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleInMemory } from "../_util/esbuild.ts";
+import { WASM_FILES, wasmDistDir } from "../backends/wasm.ts";
 
 /** The root of the repository, from this module's place in it. */
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
-/** The `.wasm` files tfjs-backend-wasm picks from (plain, SIMD, SIMD with threads). */
-export const WASM_FILES = [
-  "tfjs-backend-wasm.wasm",
-  "tfjs-backend-wasm-simd.wasm",
-  "tfjs-backend-wasm-threaded-simd.wasm",
-] as const;
 
 /** What {@link bundlePage} made. */
 export interface PageBundle {
@@ -42,55 +36,30 @@ module.exports = new Proxy(fail, { get: (_t, key) => key === "__esModule" ? fals
  * @throws {Error} When esbuild fails or a `.wasm` file is missing; the message says which.
  */
 export async function bundlePage(): Promise<PageBundle> {
-  let result;
-  try {
-    result = await esbuild.build({
-      entryPoints: [join(REPO_ROOT, "src/browser/page_main.ts")],
-      bundle: true,
-      platform: "browser",
-      format: "esm",
-      target: "es2022",
-      absWorkingDir: REPO_ROOT,
-      external: ["@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"],
-      define: { "import.meta.main": "false" },
-      write: false,
-      minify: true,
-      legalComments: "none",
-      logLevel: "silent",
-      plugins: [{
-        name: "node-builtins-stub",
-        setup(build) {
-          build.onResolve({
-            filter: /^node:|^(fs|path|os|util|crypto|module|url|worker_threads|perf_hooks)$/,
-          }, (args) => ({ path: args.path, namespace: "node-stub" }));
-          build.onLoad({ filter: /.*/, namespace: "node-stub" }, () => ({
-            contents: NODE_STUB,
-            loader: "js",
-          }));
-        },
-      }],
-    });
-  } catch (err) {
-    throw new Error(`esbuild could not bundle the browser page: ${(err as Error).message}`);
-  } finally {
-    await esbuild.stop();
-  }
-  const wasmDir = await wasmFolder();
+  const result = await bundleInMemory("the browser page", {
+    entryPoints: [join(REPO_ROOT, "src/browser/page_main.ts")],
+    platform: "browser",
+    format: "esm",
+    target: "es2022",
+    absWorkingDir: REPO_ROOT,
+    external: ["@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"],
+    define: { "import.meta.main": "false" },
+    minify: true,
+    plugins: [{
+      name: "node-builtins-stub",
+      setup(build) {
+        build.onResolve({
+          filter: /^node:|^(fs|path|os|util|crypto|module|url|worker_threads|perf_hooks)$/,
+        }, (args) => ({ path: args.path, namespace: "node-stub" }));
+        build.onLoad({ filter: /.*/, namespace: "node-stub" }, () => ({
+          contents: NODE_STUB,
+          loader: "js",
+        }));
+      },
+    }],
+  });
+  const wasmDir = await wasmDistDir();
   const wasm: Record<string, Uint8Array> = {};
   for (const file of WASM_FILES) wasm[file] = await Deno.readFile(join(wasmDir, file));
   return { code: result.outputFiles[0].text, wasm };
-}
-
-/** tfjs-backend-wasm's `dist/`, found from the repository's `node_modules`. */
-async function wasmFolder(): Promise<string> {
-  const dir = join(REPO_ROOT, "node_modules", "@tensorflow", "tfjs-backend-wasm", "dist");
-  const first = join(dir, WASM_FILES[0]);
-  try {
-    await Deno.stat(first);
-    return dir;
-  } catch {
-    throw new Error(
-      `${first}: not found; expected @tensorflow/tfjs-backend-wasm in node_modules: run deno install`,
-    );
-  }
 }

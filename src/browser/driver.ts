@@ -6,7 +6,7 @@
  *
  * @module
  */
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import puppeteer, { type Browser } from "puppeteer-core";
 
 /** Chromium's switches for the browser backends. */
 export const CHROMIUM_ARGS: readonly string[] = [
@@ -25,8 +25,6 @@ export const CHROMIUM_ARGS: readonly string[] = [
 export interface DrivenPage {
   /** The browser's product and version, e.g. `Chrome/156.0.8078.129`. */
   version: string;
-  /** The page. */
-  page: Page;
   /** Rejects when the page throws, crashes or logs an error. */
   failed: Promise<never>;
   /** Closes the browser. */
@@ -70,5 +68,5 @@ export async function openInChromium(
   page.on("console", (m) => onConsole(`${m.type()}: ${m.text()}`));
   // A page in the background is throttled; a headless one is never in the background.
   await page.goto(url, { waitUntil: "load" });
-  return { version: await browser.version(), page, failed, close: () => browser.close() };
+  return { version: await browser.version(), failed, close: () => browser.close() };
 }

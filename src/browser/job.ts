@@ -22,7 +22,7 @@ import { notMeasured } from "../measure/measures.ts";
 import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
 import { evaluateModel } from "../train/evaluate.ts";
 import { measureInference } from "../train/latency.ts";
-import { type MeasureProbes, type ModelMeasures, modelMeasures } from "../train/run_measures.ts";
+import { type MeasureProbes, modelMeasures } from "../train/run_measures.ts";
 import { trainEpochs } from "../train/trainer.ts";
 import type { RunRecord } from "../results/schema.ts";
 import { type BrowserEvent, type BrowserJob, readJobData } from "./job_wire.ts";
@@ -57,13 +57,13 @@ export async function runBrowserJob(job: BrowserJob, bytes: Uint8Array, send: Se
     train: toTensors(data.train),
     validation: toTensors(data.validation),
     test: toTensors(data.test),
-    order: epochOrder(job.seed),
+    order: epochOrder(job.run.seed),
     missing: missingTrainingKernels(tf.getKernel, job.tfjsBackend),
     probes: pageProbes(device),
   };
   const { train, validation, test } = context;
   try {
-    for (const name of job.models) await runModel(context, getModelSpec(name));
+    for (const name of job.run.models) await runModel(context, getModelSpec(name));
   } finally {
     tf.dispose([train.xs, train.ys, validation.xs, validation.ys, test.xs, test.ys]);
   }
@@ -84,16 +84,15 @@ function pageProbes(device: PageDevice): MeasureProbes {
 
 /** Builds, trains (where the backend can), tests and times one model, and reports its run. */
 async function runModel(context: JobContext, spec: ModelSpec): Promise<void> {
-  const { job, send } = context;
+  const { job, send, test } = context;
+  const { seed, learningRate, epochs, batchSize } = job.run;
   const measures = modelMeasures(context.probes);
-  const model = measures.build(() =>
-    buildModel(spec, { seed: job.seed, learningRate: job.learningRate })
-  );
+  const model = measures.build(() => buildModel(spec, { seed, learningRate }));
   try {
     const run: RunRecord = {
       model: spec.name,
       backend: job.backend,
-      engine: job.engine,
+      engine: job.run.engine,
       params: countParams(spec),
       flopsPerImage: forwardFlopsPerImage(spec),
       epochs: [],
@@ -101,59 +100,38 @@ async function runModel(context: JobContext, spec: ModelSpec): Promise<void> {
       inference: null,
     };
     let notTrained: string | undefined;
-    await send({ type: "model-start", model: spec.name, epochs: job.epochs });
+    await send({ type: "model-start", model: spec.name, epochs });
     if (context.missing.length > 0) {
       notTrained = notTrainedReason(job.tfjsBackend, tf.version_core, context.missing);
     } else {
-      await trainAndTest(context, model, measures, run);
+      measures.beforeTraining();
+      run.epochs = await trainEpochs({
+        model,
+        train: context.train,
+        validation: context.validation,
+        epochs,
+        batchSize,
+        order: context.order,
+        memory: measures.tfjs,
+        onEpoch: async (record) => {
+          await send({ type: "epoch", model: run.model, record, epochs });
+        },
+      });
+      await measures.afterTraining();
+      run.test = await evaluateModel(model, test.xs, test.ys);
     }
-    await timeInference(context, model, measures, run);
+    await send({ type: "phase", model: run.model, phase: "inference" });
+    const { firstCallMs, path: _path, ...inference } = await measureInference(
+      model,
+      test.xs,
+      job.inference,
+    );
+    run.inference = inference;
+    measures.afterInference(firstCallMs);
     run.measures = measures.record(run.epochs, job.targetAccuracies, job.counts.train);
     await send({ type: "model-done", run, ...(notTrained ? { notTrained } : {}) });
   } finally {
     model.optimizer?.dispose();
     model.dispose();
   }
-}
-
-/** Trains the model, reporting every epoch, and tests it; fills in `run`'s epochs and test. */
-async function trainAndTest(
-  context: JobContext,
-  model: tf.Sequential,
-  measures: ModelMeasures,
-  run: RunRecord,
-): Promise<void> {
-  const { job, send } = context;
-  measures.beforeTraining();
-  run.epochs = await trainEpochs({
-    model,
-    train: context.train,
-    validation: context.validation,
-    epochs: job.epochs,
-    batchSize: job.batchSize,
-    order: context.order,
-    memory: measures.tfjs,
-    onEpoch: async (record) => {
-      await send({ type: "epoch", model: run.model, record, epochs: job.epochs });
-    },
-  });
-  await measures.afterTraining();
-  run.test = await evaluateModel(model, context.test.xs, context.test.ys);
-}
-
-/** Times the model's inference on the test images; fills in `run`'s inference. */
-async function timeInference(
-  context: JobContext,
-  model: tf.Sequential,
-  measures: ModelMeasures,
-  run: RunRecord,
-): Promise<void> {
-  await context.send({ type: "phase", model: run.model, phase: "inference" });
-  const { firstCallMs, path: _path, ...inference } = await measureInference(
-    model,
-    context.test.xs,
-    context.job.inference,
-  );
-  run.inference = inference;
-  measures.afterInference(firstCallMs);
 }

@@ -6,12 +6,11 @@
  * @module
  */
 import type { PageBackend, PageDevice } from "../backends/browser_page.ts";
+import { IMAGE_PIXELS as PIXELS } from "../data/checksums.ts";
 import type { DataSplit } from "../data/split.ts";
 import type { EpochRecord, RunRecord } from "../results/schema.ts";
 import type { InferenceTiming } from "../train/latency.ts";
-
-/** Pixels per image. */
-const PIXELS = 28 * 28;
+import type { RunDescription } from "../train/run_description.ts";
 
 /** A page's work: what `train-all` would run, on one browser backend. */
 export interface BrowserJob {
@@ -19,18 +18,8 @@ export interface BrowserJob {
   backend: string;
   /** The TF.js backend the page sets up. */
   tfjsBackend: PageBackend;
-  /** The engine recorded (always `tfjs`: stock TF.js is all a page runs). */
-  engine: string;
-  /** Models, in order. */
-  models: string[];
-  /** Epochs per model. */
-  epochs: number;
-  /** Training batch size. */
-  batchSize: number;
-  /** Seed for weights, dropout and the epochs' order. */
-  seed: number;
-  /** Adam's learning rate. */
-  learningRate: number;
+  /** The run: models, epochs, batch size, seed, learning rate and the engine recorded (`tfjs`). */
+  run: RunDescription;
   /** Validation accuracies whose time to reach is recorded. */
   targetAccuracies: number[];
   /** Images in each split of the data bytes. */
@@ -54,15 +43,9 @@ export type BrowserEvent =
 /** The data of a job as bytes: each split's pixels, then its labels. */
 export function encodeJobData(
   splits: { train: DataSplit; validation: DataSplit; test: DataSplit },
-) {
+): Promise<Uint8Array> {
   const parts = [splits.train, splits.validation, splits.test].flatMap((s) => [s.images, s.labels]);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return new Blob(parts as BlobPart[]).bytes();
 }
 
 /**

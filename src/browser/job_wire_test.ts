@@ -8,9 +8,9 @@ function split(count: number, seed: number): DataSplit {
   return { images, labels, count };
 }
 
-Deno.test("a job's data travels as bytes and comes back split as it was", () => {
+Deno.test("a job's data travels as bytes and comes back split as it was", async () => {
   const splits = { train: split(5, 1), validation: split(2, 2), test: split(3, 3) };
-  const bytes = encodeJobData(splits);
+  const bytes = await encodeJobData(splits);
   assert.equal(bytes.length, 10 * 785);
   const back = readJobData(bytes, { train: 5, validation: 2, test: 3 });
   for (const name of ["train", "validation", "test"] as const) {

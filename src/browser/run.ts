@@ -31,7 +31,7 @@ export interface BrowserRunOptions {
   config: RunConfig;
   /** The splits, already sized. */
   data: { train: DataSplit; validation: DataSplit; test: DataSplit };
-  /** The environment of this machine; the page's device and browser are filled in. */
+  /** The environment of this machine and backend; the page's device and browser are filled in. */
   env: Environment;
   /** Where `results.json` goes. */
   outDir: string;
@@ -64,7 +64,7 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<ResultsF
   const server: PageServer = servePage({
     bundle,
     job,
-    data: encodeJobData(options.data),
+    data: await encodeJobData(options.data),
     onEvent: recorder.onEvent,
     ...("open" in options.browser ? options.browser.open : {}),
   });
@@ -84,19 +84,13 @@ export async function runInBrowser(options: BrowserRunOptions): Promise<ResultsF
 /** The job the page runs: the run's description, sized to the data. */
 function browserJob(options: BrowserRunOptions): BrowserJob {
   const { run, backend, data: { train, validation, test } } = options;
-  const { moreBatchSizes, ...inference } = inferenceTimingFor(run, test.count);
   return {
     backend: backend.name,
     tfjsBackend: backend.tfjsBackend,
-    engine: run.engine,
-    models: run.models,
-    epochs: run.epochs,
-    batchSize: run.batchSize,
-    seed: run.seed,
-    learningRate: run.learningRate,
+    run,
     targetAccuracies: targetAccuraciesFor(run),
     counts: { train: train.count, validation: validation.count, test: test.count },
-    inference: { ...inference, ...(moreBatchSizes?.length ? { moreBatchSizes } : {}) },
+    inference: inferenceTimingFor(run, test.count),
     wasmPaths: "/wasm/",
   };
 }
@@ -119,17 +113,12 @@ function pageRecorder(options: BrowserRunOptions): PageRecorder {
   const mode = "chromium" in options.browser ? "headless" : "open";
   let writer: ResultsWriter | undefined;
   let version = "unknown";
-  let finish!: () => void;
-  let fail!: (err: Error) => void;
-  const finished = new Promise<void>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
-  });
+  const { promise: finished, resolve: finish, reject: fail } = Promise.withResolvers<void>();
   const onEvent = async (event: BrowserEvent): Promise<ResultsFile | undefined> => {
     if (event.type === "device") {
       writer = await createResultsWriter({
         outDir: options.outDir,
-        env: withBrowser(options.env, event.device, event.tfjs, version, mode, backend.name),
+        env: withBrowser(options.env, event.device, event.tfjs, version, mode),
         config,
         label: `the ${backend.name} results`,
         onWritten: (results) => options.onWritten?.(results),
@@ -187,7 +176,6 @@ function withBrowser(
   tfjs: string,
   version: string,
   mode: "headless" | "open",
-  backend: string,
 ): Environment {
   const headless = /HeadlessChrome\/([\d.]+)/.exec(device.userAgent);
   const fromAgent = headless ? `HeadlessChrome/${headless[1]}` : "unknown";
@@ -195,7 +183,6 @@ function withBrowser(
     ...env,
     tfjs,
     tensorflow: null,
-    backend,
     device: device.description,
     deviceInfo: {
       kind: device.kind,

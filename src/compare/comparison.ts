@@ -20,9 +20,8 @@ import { machineOf, machineSummary, rowFromSkipped, rowsFromResults } from "./co
 import type { ResultsFile } from "../results/schema.ts";
 import { type GpuCpuPair, gpuCpuPairs } from "./gpu_cpu_pairs.ts";
 import type { ComparisonRow, MachineSummary, SkippedRun, VerdictedInterval } from "./row.ts";
-import { bootstrapRatio } from "../_util/stats.ts";
-import { MIN_SAMPLES } from "../results/stats.ts";
-import { speedupVerdict } from "./verdict.ts";
+import { rowKey } from "./row.ts";
+import { speedupInterval } from "./verdict.ts";
 
 /** The backend every speed-up is measured against. */
 export const BASELINE_BACKEND = "tensorflow";
@@ -94,7 +93,7 @@ export function buildComparison(options: BuildComparisonOptions): Comparison {
   const notes: string[] = [];
   const byKey = new Map<string, ComparisonRow>();
   for (const row of candidates) {
-    const key = `${row.machine}\u0000${row.model}\u0000${row.backend}\u0000${row.engine}`;
+    const key = rowKey(row);
     const held = byKey.get(key);
     if (!held) {
       byKey.set(key, row);
@@ -197,16 +196,9 @@ function speedupIntervalOver(
   row: ComparisonRow,
   base: ComparisonRow | undefined,
 ): VerdictedInterval | null {
-  const mine = row.samples?.epochSeconds;
-  const theirs = base?.samples?.epochSeconds;
-  if (
-    !base || !mine || !theirs || mine.length < MIN_SAMPLES || theirs.length < MIN_SAMPLES ||
-    !row.trainSize || !base.trainSize
-  ) return null;
+  if (!base || !row.trainSize || !base.trainSize) return null;
   const scale = row.trainSize / base.trainSize;
-  const times = bootstrapRatio(theirs, mine);
-  const interval = { low: times.low * scale, high: times.high * scale };
-  return { ...interval, verdict: speedupVerdict(interval) };
+  return speedupInterval(base.samples?.epochSeconds, row.samples?.epochSeconds, scale);
 }
 
 /** How training cost grows from one model to the next, on one machine and backend. */

@@ -11,6 +11,7 @@ import type { Comparison } from "./comparison.ts";
 import type { ComparisonRow, MachineSummary } from "./row.ts";
 import { type ResultsFile, validateResults } from "../results/schema.ts";
 import { onlyEngineOn } from "../engines/registry.ts";
+import type { EpochTimes } from "../results/stats.ts";
 
 /** File names of a comparison inside its folder. */
 export const COMPARISON_FILES = {
@@ -172,6 +173,6 @@ type NewInV3 = "batch1" | "samples" | "setup" | "speedupInterval" | "engineSpeed
 /** A row as comparisons before version 3 wrote it. */
 type OlderRow = Omit<ComparisonRow, NewInV3 | "secondsPerEpoch" | "batched"> & {
   batch1P50Ms?: number | null;
-  secondsPerEpoch: { median: number; min: number; max: number; n: number } | null;
+  secondsPerEpoch: Omit<EpochTimes, "interval"> | null;
   batched: { batchSize: number; imagesPerSecond: number } | null;
 };

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { ComparisonRow, RowSetup } from "./row.ts";
+import { type ComparisonRow, rowKey as key, type RowSetup } from "./row.ts";
 import { changeOf, DIFF_METRICS, type DiffMetric, type MetricChange } from "./diff_metrics.ts";
 import { checkBand, DEFAULT_BAND } from "./verdict.ts";
 
@@ -78,8 +78,6 @@ export interface DiffOptions {
   /** Build time. Default: now. */
   now?: Date;
 }
-
-const key = (r: ComparisonRow) => `${r.machine}\u0000${r.model}\u0000${r.backend}\u0000${r.engine}`;
 
 /** Rows of one key: repeated runs of one machine, model, backend and engine. */
 function grouped(rows: readonly ComparisonRow[]): ComparisonRow[][] {

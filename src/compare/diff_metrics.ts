@@ -6,10 +6,9 @@
  *
  * @module
  */
-import { bootstrapRatio, type Interval, median } from "../_util/stats.ts";
-import { MIN_SAMPLES } from "../results/stats.ts";
+import { type Interval, median } from "../_util/stats.ts";
 import type { ComparisonRow } from "./row.ts";
-import { isSignificantSlowdown, type Verdict, verdictOf } from "./verdict.ts";
+import { isSignificantSlowdown, ratioInterval, type Verdict, verdictOf } from "./verdict.ts";
 
 /** A timed figure the diff compares, where its samples are and what they measure. */
 export interface DiffMetric {
@@ -81,7 +80,8 @@ export interface MetricChange {
 
 /**
  * A figure's samples for one side: each run's median when both sides have
- * repeated runs (`overRuns`), else every run's own samples pooled.
+ * repeated runs (`overRuns`), else every run's own samples pooled; null
+ * where a run has none.
  */
 function sideSamples(
   metric: DiffMetric,
@@ -90,8 +90,7 @@ function sideSamples(
 ): number[] | null {
   const own = runs.map((r) => metric.samples(r));
   if (own.some((x) => !x || x.length === 0)) return null;
-  const samples = overRuns ? own.map((x) => median(x!)) : own.flatMap((x) => [...x!]);
-  return samples.length >= MIN_SAMPLES ? samples : null;
+  return overRuns ? own.map((x) => median(x!)) : own.flatMap((x) => [...x!]);
 }
 
 /**
@@ -108,9 +107,9 @@ export function changeOf(
   const overRuns = bs.length > 1 && ns.length > 1;
   const x = sideSamples(metric, bs, overRuns);
   const y = sideSamples(metric, ns, overRuns);
-  if (!x || !y) return null;
+  const interval = ratioInterval(y, x);
+  if (!x || !y || !interval) return null;
   const judged = overRuns || JUDGED_FROM_ONE_RUN.includes(metric.name);
-  const interval = bootstrapRatio(y, x);
   const baseMedian = median(x);
   const newMedian = median(y);
   return {

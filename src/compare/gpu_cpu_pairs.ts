@@ -12,17 +12,15 @@
  *
  * @module
  */
-import { bootstrapRatio, type Interval } from "../_util/stats.ts";
-import type { ComparisonRow, RowSetup } from "./row.ts";
-import { MIN_SAMPLES } from "../results/stats.ts";
-import { speedupVerdict, type Verdict } from "./verdict.ts";
+import type { ComparisonRow, RowSetup, VerdictedInterval } from "./row.ts";
+import { speedupInterval } from "./verdict.ts";
 
 /** A ratio (above 1: the GPU is faster), with its interval and verdict when the samples give one. */
 export interface PairRatio {
   /** The GPU's speed over the CPU's. */
   ratio: number;
   /** 95% bootstrap interval, with its verdict (`faster`: the GPU is faster); null without samples. */
-  interval: (Interval & { verdict: Verdict }) | null;
+  interval: VerdictedInterval | null;
 }
 
 /** One framework's GPU row over its CPU row, on one machine and model. */
@@ -133,7 +131,7 @@ function pairOf(gpu: ComparisonRow, cpu: ComparisonRow): GpuCpuPair {
     batch1: gpu.batch1 && cpu.batch1
       ? {
         ratio: cpu.batch1.p50Ms / gpu.batch1.p50Ms,
-        interval: intervalOf(cpu.samples?.batch1Ms, gpu.samples?.batch1Ms),
+        interval: speedupInterval(cpu.samples?.batch1Ms, gpu.samples?.batch1Ms),
       }
       : null,
     batched: batchedRatio(gpu, cpu, notes),
@@ -141,19 +139,6 @@ function pairOf(gpu: ComparisonRow, cpu: ComparisonRow): GpuCpuPair {
     coldStart: { gpu: coldStartOf(gpu), cpu: coldStartOf(cpu) },
     notes,
   };
-}
-
-/**
- * The interval of the CPU's samples over the GPU's, with its verdict; null
- * where either side has fewer than two.
- */
-function intervalOf(
-  cpu: readonly number[] | null | undefined,
-  gpu: readonly number[] | null | undefined,
-): PairRatio["interval"] {
-  if (!gpu || !cpu || gpu.length < MIN_SAMPLES || cpu.length < MIN_SAMPLES) return null;
-  const interval = bootstrapRatio(cpu, gpu);
-  return { ...interval, verdict: speedupVerdict(interval) };
 }
 
 /**
@@ -182,7 +167,7 @@ function trainingRatio(
   // Same training size, so epoch seconds compare directly: CPU seconds over GPU seconds.
   const training = {
     ratio: gpu.imagesPerSecond! / cpu.imagesPerSecond!,
-    interval: intervalOf(cpu.samples?.epochSeconds, gpu.samples?.epochSeconds),
+    interval: speedupInterval(cpu.samples?.epochSeconds, gpu.samples?.epochSeconds),
   };
   if (!training.interval) notes.push("training: fewer than 2 steady epochs a side, no interval");
   return training;
@@ -204,7 +189,7 @@ function batchedRatio(
   return {
     batchSize: gpu.batched.batchSize,
     ratio: gpu.batched.imagesPerSecond / cpu.batched.imagesPerSecond,
-    interval: intervalOf(cpu.samples?.batchedMs, gpu.samples?.batchedMs),
+    interval: speedupInterval(cpu.samples?.batchedMs, gpu.samples?.batchedMs),
   };
 }
 
@@ -216,7 +201,7 @@ function moreBatchedRatios(gpu: ComparisonRow, cpu: ComparisonRow): GpuCpuPair["
     return [{
       batchSize: g.batchSize,
       ratio: g.imagesPerSecond / c.imagesPerSecond,
-      interval: intervalOf(c.samplesMs, g.samplesMs),
+      interval: speedupInterval(c.samplesMs, g.samplesMs),
     }];
   }).sort((a, b) => a.batchSize - b.batchSize);
 }

@@ -7,6 +7,7 @@
  */
 import type { Interval } from "../_util/stats.ts";
 import type { MeasuresRecord } from "../measure/measures.ts";
+import type { EpochTimes } from "../results/stats.ts";
 import type { Verdict } from "./verdict.ts";
 
 /** Why a row has numbers or not. */
@@ -52,9 +53,7 @@ export interface ComparisonRow {
    * are more), with the 95% bootstrap interval of the median over those
    * epochs (null in comparisons before version 3).
    */
-  secondsPerEpoch:
-    | { median: number; min: number; max: number; n: number; interval: Interval | null }
-    | null;
+  secondsPerEpoch: EpochTimes | null;
   /** Training images per second at the median epoch. */
   imagesPerSecond: number | null;
   /**
@@ -115,6 +114,11 @@ export interface ComparisonRow {
   source: string | null;
   /** When the run started (ISO), to keep the newest of duplicates. */
   createdAt: string | null;
+}
+
+/** The key of a row: its machine, model, backend and engine. */
+export function rowKey(r: Pick<ComparisonRow, "machine" | "model" | "backend" | "engine">): string {
+  return `${r.machine}\u0000${r.model}\u0000${r.backend}\u0000${r.engine}`;
 }
 
 /** The interval of a speed-up and what it concludes (`faster`: the row is faster than its base). */

@@ -8,7 +8,8 @@
  *
  * @module
  */
-import type { Interval } from "../_util/stats.ts";
+import { bootstrapRatio, type Interval } from "../_util/stats.ts";
+import { MIN_SAMPLES } from "../results/stats.ts";
 
 /** What a comparison of two times concludes. */
 export type Verdict = "faster" | "slower" | "no difference";
@@ -43,6 +44,37 @@ export function checkBand(band: number): void {
  */
 export function speedupVerdict(interval: Interval, band = DEFAULT_BAND): Verdict {
   return verdictOf({ low: 1 / interval.high, high: 1 / interval.low }, band);
+}
+
+/**
+ * The 95% bootstrap interval of `median(numerator) / median(denominator)`,
+ * each side resampled on its own, times `scale`; null where either side has
+ * fewer than {@link MIN_SAMPLES} samples.
+ */
+export function ratioInterval(
+  numerator: readonly number[] | null | undefined,
+  denominator: readonly number[] | null | undefined,
+  scale = 1,
+): Interval | null {
+  if (
+    !numerator || !denominator || numerator.length < MIN_SAMPLES ||
+    denominator.length < MIN_SAMPLES
+  ) return null;
+  const raw = bootstrapRatio(numerator, denominator);
+  return { low: raw.low * scale, high: raw.high * scale };
+}
+
+/**
+ * The {@link ratioInterval} of a speed-up (numerator: the base's times) with
+ * its {@link speedupVerdict}; null where it is null.
+ */
+export function speedupInterval(
+  numerator: readonly number[] | null | undefined,
+  denominator: readonly number[] | null | undefined,
+  scale = 1,
+): (Interval & { verdict: Verdict }) | null {
+  const interval = ratioInterval(numerator, denominator, scale);
+  return interval && { ...interval, verdict: speedupVerdict(interval) };
 }
 
 /**

@@ -13,36 +13,14 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import * as esbuild from "esbuild";
-import { writeFileAtomic } from "../_util/fs.ts";
+import { bundleInMemory } from "../_util/esbuild.ts";
+import { unlessNotFound, writeFileAtomic } from "../_util/fs.ts";
 
 /** The harness inside tfjs-node's package folder: the bundle's entry point. */
 const HARNESS_ENTRY = "dist/run_tests.js";
 
 /** The bundle inside tfjs-node's package folder; named so that nobody mistakes it for tfjs-node's own. */
 const BUNDLE_FILE = "dist/fmnist_bench_conformance.js";
-
-/**
- * esbuild's options, apart from the entry and output.
- *
- * - `ignoreAnnotations`: tfjs-core's package.json declares `sideEffects`, and
- *   without this esbuild drops `dist/tests.js`'s bare `import './x_test'`
- *   lines, that is, every test.
- * - `external`: jasmine and yargs are loaded by the harness at run time
- *   (`require('jasmine')` must be the module the child patches), and
- *   node-pre-gyp only finds the addon path; none is worth bundling.
- */
-const BUNDLE_OPTIONS = Object.freeze(
-  {
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    ignoreAnnotations: true,
-    external: ["jasmine", "yargs", "@mapbox/node-pre-gyp"],
-    logLevel: "silent",
-    legalComments: "none",
-  } as const,
-);
 
 /** What {@link buildConformanceBundle} made. */
 export interface BundleInfo {
@@ -73,22 +51,20 @@ export async function buildConformanceBundle(packageDir: string): Promise<Bundle
   const t0 = performance.now();
   const entry = join(packageDir, HARNESS_ENTRY);
   const outfile = join(packageDir, BUNDLE_FILE);
-  let result;
-  try {
-    result = await esbuild.build({
-      ...BUNDLE_OPTIONS,
-      external: [...BUNDLE_OPTIONS.external],
-      entryPoints: [entry],
-      outfile,
-      absWorkingDir: packageDir,
-      write: false,
-      metafile: true,
-    });
-  } catch (err) {
-    throw new Error(`esbuild could not bundle ${entry}: ${(err as Error).message}`);
-  } finally {
-    await esbuild.stop();
-  }
+  // `ignoreAnnotations`: tfjs-core's package.json declares `sideEffects`, and without this
+  // esbuild drops `dist/tests.js`'s bare `import './x_test'` lines, that is, every test.
+  // `external`: jasmine and yargs are loaded by the harness at run time (`require('jasmine')`
+  // must be the module the child patches), and node-pre-gyp only finds the addon path; none is
+  // worth bundling.
+  const result = await bundleInMemory(entry, {
+    platform: "node",
+    format: "cjs",
+    ignoreAnnotations: true,
+    external: ["jasmine", "yargs", "@mapbox/node-pre-gyp"],
+    entryPoints: [entry],
+    outfile,
+    absWorkingDir: packageDir,
+  });
   const inputs = new Set(Object.keys(result.metafile.inputs).map((p) => resolve(packageDir, p)));
   const { testFiles, tfjsCoreVersion } = await checkTestFiles(inputs, entry);
   const output = result.outputFiles.find((f) => f.path === outfile);
@@ -149,12 +125,8 @@ async function checkTestFiles(
 
 /** Writes `bytes` to `path` via a temporary file and a rename, unless it already holds them. */
 async function writeIfChanged(path: string, bytes: Uint8Array): Promise<boolean> {
-  try {
-    const old = await Deno.readFile(path);
-    if (old.length === bytes.length && old.every((b, i) => b === bytes[i])) return false;
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
+  const old = await unlessNotFound(() => Deno.readFile(path));
+  if (old?.length === bytes.length && old.every((b, i) => b === bytes[i])) return false;
   try {
     await writeFileAtomic(path, bytes);
   } catch (err) {

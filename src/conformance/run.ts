@@ -8,17 +8,15 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { probeLibtensorflow, TFJS_NODE, tfjsNodePackageDir } from "../backends/libtensorflow.ts";
 import { type OneDnnState, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { buildConformanceBundle } from "./bundle.ts";
 import { KNOWN_FAILURES, type KnownFailure } from "./known_failures.ts";
-import { runConformanceChild } from "./runner.ts";
+import { type RunChildOptions, runConformanceChild } from "./runner.ts";
 import {
   compareWithKnown,
-  type ConformanceVerdict,
   countResults,
+  type KnownMatch,
   type ResultCounts,
   type SpecResult,
 } from "./verdict.ts";
@@ -29,11 +27,10 @@ export const LIST_FILE = "src/conformance/known_failures.ts";
 /** How one known failure fared. */
 export interface KnownFailureOutcome extends KnownFailure {
   /**
-   * `still failing`: as expected. `fixed` and `missing` fail the run. `not run`: left out by
-   * `--filter`. `not reached`: the test process died before it (the crash fails the run).
-   * `not applicable`: its condition (`when`) does not hold here, so its spec was judged as any other.
+   * As the verdict says (`KNOWN_OUTCOMES`), except `not reached` for a `missing` one when the test
+   * process died before it (the crash fails the run).
    */
-  outcome: "still failing" | "fixed" | "not run" | "missing" | "not reached" | "not applicable";
+  outcome: KnownMatch["outcome"] | "not reached";
   /** The failure messages of this run, when it failed. */
   messages: string[];
 }
@@ -64,14 +61,8 @@ export interface ConformanceSummary {
   seconds: { bundle: number; tests: number; total: number };
 }
 
-/** What a run is asked for. */
-export interface ConformanceOptions {
-  /** Run only the specs whose full name matches this regular expression. */
-  filter: string | null;
-  /** Also run the specs tfjs-node's IGNORE_LIST excludes. */
-  includeIgnored: boolean;
-  /** Kill the test process after this long. */
-  timeoutSeconds: number;
+/** What a run is asked for: the test process's filter, ignore-list choice and time limit, and: */
+export interface ConformanceOptions extends Omit<RunChildOptions, "bundle"> {
   /** `TF_ENABLE_ONEDNN_OPTS` as the test process inherits it. */
   oneDnnVariable: string | undefined;
   /** Prints a line of progress. */
@@ -98,19 +89,14 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     `${bundle.testFiles} test files, ${(bundle.bytes / 1e6).toFixed(1)} MB ` +
       `(${bundle.written ? "written" : "unchanged"}: ${bundle.path}); running them…`,
   );
-  const run = await runConformanceChild({
-    bundle: bundle.path,
-    filter: options.filter,
-    includeIgnored: options.includeIgnored,
-    timeoutSeconds: options.timeoutSeconds,
-  });
+  const run = await runConformanceChild({ ...options, bundle: bundle.path });
   const { results } = run.record;
   const comparison = compareWithKnown(results, KNOWN_FAILURES, { onednn: onednn.enabled });
   return {
     ok: comparison.ok && run.record.complete,
     versions: {
       deno: Deno.version.deno,
-      tfjsNode: packageVersion(packageDir),
+      tfjsNode: TFJS_NODE.version,
       tfjsCore: bundle.tfjsCoreVersion,
       tensorflow: run.record.tensorflowVersion,
     },
@@ -121,7 +107,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     complete: run.record.complete,
     specsDefined: run.record.specsDefined,
     counts: countResults(results),
-    knownFailures: knownOutcomes(comparison, run.record.complete),
+    knownFailures: comparison.known.map(({ known, outcome, results }) => ({
+      ...known,
+      outcome: outcome === "missing" && !run.record.complete ? "not reached" : outcome,
+      messages: results.flatMap((r) => r.failures),
+    })),
     unexpectedFailures: comparison.unexpected.map((r) => ({
       kind: r.kind,
       name: r.name,
@@ -138,23 +128,4 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     outputTail: run.record.complete ? null : run.outputTail,
     seconds: { bundle: bundle.seconds, tests: run.seconds, total: (performance.now() - t0) / 1000 },
   };
-}
-
-function knownOutcomes(c: ConformanceVerdict, complete: boolean): KnownFailureOutcome[] {
-  const outcome = (
-    known: KnownFailure,
-    outcome: KnownFailureOutcome["outcome"],
-    results: readonly SpecResult[] = [],
-  ): KnownFailureOutcome => ({ ...known, outcome, messages: results.flatMap((r) => r.failures) });
-  return [
-    ...c.stillFailing.map((m) => outcome(m.known, "still failing", m.results)),
-    ...c.fixed.map((m) => outcome(m.known, "fixed")),
-    ...c.notRun.map((k) => outcome(k, "not run")),
-    ...c.missing.map((k) => outcome(k, complete ? "missing" : "not reached")),
-    ...c.notApplicable.map((k) => outcome(k, "not applicable")),
-  ];
-}
-
-function packageVersion(dir: string): string {
-  return String(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version);
 }

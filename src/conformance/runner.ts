@@ -77,7 +77,7 @@ export async function runConformanceChild(options: RunChildOptions): Promise<Chi
       timeoutSeconds: options.timeoutSeconds,
     };
     const record = collectRun(await Deno.readTextFile(config.events), exit);
-    return { record, exit, outputTail: tail.text(), seconds };
+    return { record, exit, outputTail: await tail.text(), seconds };
   } finally {
     await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }
@@ -85,13 +85,13 @@ export async function runConformanceChild(options: RunChildOptions): Promise<Chi
 
 /** Keeps the last `limit` bytes of what is written to it. */
 class OutputTail {
-  #chunks: Uint8Array[] = [];
+  #chunks: Uint8Array<ArrayBuffer>[] = [];
   #bytes = 0;
 
   constructor(readonly limit: number) {}
 
   /** Reads a stream to its end, keeping its tail. */
-  async drain(stream: ReadableStream<Uint8Array>): Promise<void> {
+  async drain(stream: ReadableStream<Uint8Array<ArrayBuffer>>): Promise<void> {
     for await (const chunk of stream) {
       this.#chunks.push(chunk);
       this.#bytes += chunk.length;
@@ -102,13 +102,7 @@ class OutputTail {
   }
 
   /** The kept bytes as text, cut to the limit. */
-  text(): string {
-    const all = new Uint8Array(this.#bytes);
-    let at = 0;
-    for (const c of this.#chunks) {
-      all.set(c, at);
-      at += c.length;
-    }
-    return new TextDecoder().decode(all.subarray(Math.max(0, all.length - this.limit)));
+  text(): Promise<string> {
+    return new Blob(this.#chunks).slice(-this.limit).text();
   }
 }

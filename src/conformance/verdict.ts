@@ -30,9 +30,26 @@ export interface SpecResult {
   durationMs: number | null;
 }
 
-/** A known failure and the results that matched it. */
+/**
+ * How a known failure fared, in the order a verdict lists them. `still failing`: it failed
+ * again, as expected. `fixed`: it passed, so the list is out of date; this fails the run.
+ * `not run`: left out by the caller's filter, not judged. `missing`: in no result, or excluded
+ * by the harness, or pending: the list names a spec this suite does not run; this fails the
+ * run. `not applicable`: its condition (`when`) does not hold in this run, so its spec is
+ * judged like any other, and a failure of it is unexpected.
+ */
+export const KNOWN_OUTCOMES = [
+  "still failing",
+  "fixed",
+  "not run",
+  "missing",
+  "not applicable",
+] as const;
+
+/** A known failure, how it fared, and the results that matched it (the failed ones, if any). */
 export interface KnownMatch {
   known: KnownFailure;
+  outcome: typeof KNOWN_OUTCOMES[number];
   results: SpecResult[];
 }
 
@@ -40,24 +57,10 @@ export interface KnownMatch {
 export interface ConformanceVerdict {
   /** `true` when there are no unexpected failures, no fixed and no missing known failures. */
   ok: boolean;
-  /** Known failures that failed again: expected. */
-  stillFailing: KnownMatch[];
+  /** Every known failure, grouped by outcome in the order of {@link KNOWN_OUTCOMES}. */
+  known: KnownMatch[];
   /** Failures that are not on the list (ignore-listed specs excepted). These fail the run. */
   unexpected: SpecResult[];
-  /** Known failures that passed: the list is out of date. These fail the run. */
-  fixed: KnownMatch[];
-  /** Known failures left out by the caller's filter: not judged. */
-  notRun: KnownFailure[];
-  /**
-   * Known failures that are in no result, or were excluded by the harness or
-   * pending: the list names a spec this suite does not run. These fail the run.
-   */
-  missing: KnownFailure[];
-  /**
-   * Known failures whose condition (`when`) does not hold in this run: their
-   * specs are judged like any other, so a failure of one is unexpected.
-   */
-  notApplicable: KnownFailure[];
   /** Ignore-listed specs that were run anyway (experiment) and failed. Never judged. */
   ignoreListFailed: SpecResult[];
   /** Ignore-listed specs that were run anyway (experiment) and passed. Never judged. */
@@ -84,19 +87,16 @@ export function compareWithKnown(
   allKnown: readonly KnownFailure[],
   context: { onednn?: boolean } = {},
 ): ConformanceVerdict {
-  const notApplicable: KnownFailure[] = [];
-  const known: KnownFailure[] = [];
+  const applies = (k: KnownFailure) => !k.when || k.when.onednn === context.onednn;
   for (const k of allKnown) {
     if (k.when && context.onednn === undefined) {
       const spec = JSON.stringify(k.spec);
       throw new Error(`known failures: ${spec} depends on oneDNN; expected the run's oneDNN state`);
     }
-    if (k.when && k.when.onednn !== context.onednn) notApplicable.push(k);
-    else known.push(k);
   }
   const twice = allKnown.find((k, i) => allKnown.findIndex((x) => x.spec === k.spec) !== i);
   if (twice) throw new Error(`known failures: spec ${JSON.stringify(twice.spec)} is listed twice`);
-  const expected = new Set(known.map((k) => k.spec));
+  const expected = new Set(allKnown.filter(applies).map((k) => k.spec));
   const resultsByName = new Map<string, SpecResult[]>();
   const unexpected: SpecResult[] = [];
   const ignoreListFailed: SpecResult[] = [];
@@ -107,30 +107,24 @@ export function compareWithKnown(
     else if (r.ignoreListed && r.status === "passed") ignoreListPassed.push(r);
     else if (r.status === "failed" && !expected.has(r.name)) unexpected.push(r);
   }
-  const stillFailing: KnownMatch[] = [];
-  const fixed: KnownMatch[] = [];
-  const notRun: KnownFailure[] = [];
-  const missing: KnownFailure[] = [];
-  for (const k of known) {
+  const known = allKnown.map((k): KnownMatch => {
+    if (!applies(k)) return { known: k, outcome: "not applicable", results: [] };
     const matched = (resultsByName.get(k.spec) ?? []).filter((r) => !r.ignoreListed);
-    if (matched.some((r) => r.status === "failed")) {
-      stillFailing.push({ known: k, results: matched.filter((r) => r.status === "failed") });
-    } else if (matched.some((r) => r.status === "passed")) {
-      fixed.push({ known: k, results: matched });
-    } else if (matched.length > 0 && matched.every((r) => r.filteredOut)) {
-      notRun.push(k);
-    } else {
-      missing.push(k);
-    }
-  }
+    const failed = matched.filter((r) => r.status === "failed");
+    const outcome = failed.length > 0
+      ? "still failing"
+      : matched.some((r) => r.status === "passed")
+      ? "fixed"
+      : matched.length > 0 && matched.every((r) => r.filteredOut)
+      ? "not run"
+      : "missing";
+    return { known: k, outcome, results: failed.length > 0 ? failed : matched };
+  }).sort((a, b) => KNOWN_OUTCOMES.indexOf(a.outcome) - KNOWN_OUTCOMES.indexOf(b.outcome));
+  const failing = known.some((m) => m.outcome === "fixed" || m.outcome === "missing");
   return {
-    ok: unexpected.length === 0 && fixed.length === 0 && missing.length === 0,
-    stillFailing,
+    ok: unexpected.length === 0 && !failing,
+    known,
     unexpected,
-    fixed,
-    notRun,
-    missing,
-    notApplicable,
     ignoreListFailed,
     ignoreListPassed,
   };

@@ -31,10 +31,8 @@ Deno.test("compareWithKnown accepts a run whose only failure is a known one", ()
   ];
   const c = compareWithKnown(results, [ROUND]);
   assert.equal(c.ok, true);
-  assert.deepEqual(c.stillFailing, [{ known: ROUND, results: [results[1]] }]);
+  assert.deepEqual(c.known, [{ known: ROUND, outcome: "still failing", results: [results[1]] }]);
   assert.deepEqual(c.unexpected, []);
-  assert.deepEqual(c.fixed, []);
-  assert.deepEqual(c.missing, []);
 });
 
 Deno.test("compareWithKnown fails a run on a failure that is not on the list", () => {
@@ -42,7 +40,7 @@ Deno.test("compareWithKnown fails a run on a failure that is not on the list", (
   const c = compareWithKnown([spec(ROUND.spec, "failed"), conv], [ROUND]);
   assert.equal(c.ok, false);
   assert.deepEqual(c.unexpected, [conv]);
-  assert.equal(c.stillFailing.length, 1);
+  assert.deepEqual(c.known.map((m) => m.outcome), ["still failing"]);
 });
 
 Deno.test("compareWithKnown matches spec names exactly, not as substrings", () => {
@@ -55,21 +53,22 @@ Deno.test("compareWithKnown fails a run when a known failure passes, naming it f
   const passing = spec(ROUND.spec, "passed");
   const c = compareWithKnown([passing], [ROUND]);
   assert.equal(c.ok, false);
-  assert.deepEqual(c.fixed, [{ known: ROUND, results: [passing] }]);
-  assert.deepEqual(c.stillFailing, []);
+  assert.deepEqual(c.known, [{ known: ROUND, outcome: "fixed", results: [passing] }]);
 });
 
 Deno.test("compareWithKnown fails a run when a known failure names no spec that ran", () => {
   const absent = compareWithKnown([spec("abs test-tensorflow {} basic", "passed")], [ROUND]);
   assert.equal(absent.ok, false);
-  assert.deepEqual(absent.missing, [ROUND]);
+  assert.deepEqual(absent.known, [{ known: ROUND, outcome: "missing", results: [] }]);
   const pending = compareWithKnown([spec(ROUND.spec, "pending")], [ROUND]);
-  assert.deepEqual(pending.missing, [ROUND]);
+  assert.equal(pending.ok, false);
+  assert.deepEqual(pending.known.map((m) => [m.known, m.outcome]), [[ROUND, "missing"]]);
   const ignored = compareWithKnown(
     [spec(ROUND.spec, "excluded", { ignoreListed: true })],
     [ROUND],
   );
-  assert.deepEqual(ignored.missing, [ROUND]);
+  assert.equal(ignored.ok, false);
+  assert.deepEqual(ignored.known, [{ known: ROUND, outcome: "missing", results: [] }]);
 });
 
 Deno.test("compareWithKnown leaves a known failure the filter excluded unjudged", () => {
@@ -78,8 +77,7 @@ Deno.test("compareWithKnown leaves a known failure the filter excluded unjudged"
     [ROUND],
   );
   assert.equal(c.ok, true);
-  assert.deepEqual(c.notRun, [ROUND]);
-  assert.deepEqual(c.missing, []);
+  assert.deepEqual(c.known.map((m) => [m.known, m.outcome]), [[ROUND, "not run"]]);
 });
 
 Deno.test("compareWithKnown reports ignore-listed specs run anyway without judging them", () => {
@@ -110,14 +108,19 @@ Deno.test("compareWithKnown expects a oneDNN-dependent failure only where its co
   const failed = [spec(ROUND.spec, "failed"), spec(offOnly.spec, "failed")];
   const off = compareWithKnown(failed, [ROUND, offOnly], { onednn: false });
   assert.equal(off.ok, true);
-  assert.deepEqual(off.stillFailing.map((m) => m.known.spec), [ROUND.spec, offOnly.spec]);
-  assert.deepEqual(off.notApplicable, []);
+  assert.deepEqual(off.known.map((m) => [m.known.spec, m.outcome]), [
+    [ROUND.spec, "still failing"],
+    [offOnly.spec, "still failing"],
+  ]);
 
   // Where oneDNN is on, the same failure is unexpected, and a pass is simply a pass.
   const on = compareWithKnown(failed, [ROUND, offOnly], { onednn: true });
   assert.equal(on.ok, false);
   assert.deepEqual(on.unexpected.map((r) => r.name), [offOnly.spec]);
-  assert.deepEqual(on.notApplicable, [offOnly]);
+  assert.deepEqual(on.known.map((m) => [m.known, m.outcome]), [
+    [ROUND, "still failing"],
+    [offOnly, "not applicable"],
+  ]);
   const passing = [spec(ROUND.spec, "failed"), spec(offOnly.spec, "passed")];
   assert.equal(compareWithKnown(passing, [ROUND, offOnly], { onednn: true }).ok, true);
 
@@ -125,6 +128,22 @@ Deno.test("compareWithKnown expects a oneDNN-dependent failure only where its co
     () => compareWithKnown(failed, [ROUND, offOnly]),
     /"conv dilations" depends on oneDNN; expected the run's oneDNN state/,
   );
+});
+
+Deno.test("compareWithKnown lists the known failures grouped by outcome, in list order within", () => {
+  const gone: KnownFailure = { ...ROUND, spec: "gone" };
+  const fixed: KnownFailure = { ...ROUND, spec: "fixed" };
+  const again: KnownFailure = { ...ROUND, spec: "again" };
+  const c = compareWithKnown(
+    [spec("fixed", "passed"), spec(ROUND.spec, "failed"), spec("again", "failed")],
+    [gone, fixed, ROUND, again],
+  );
+  assert.deepEqual(c.known.map((m) => [m.known.spec, m.outcome]), [
+    [ROUND.spec, "still failing"],
+    ["again", "still failing"],
+    ["fixed", "fixed"],
+    ["gone", "missing"],
+  ]);
 });
 
 Deno.test("compareWithKnown rejects a list that names one spec twice", () => {

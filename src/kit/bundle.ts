@@ -15,7 +15,7 @@
  *
  * @module
  */
-import * as esbuild from "esbuild";
+import { bundleInMemory } from "../_util/esbuild.ts";
 
 /** Where the bundle sits inside the kit: the entry point's place in the repository. */
 export const KIT_BUNDLE_PATH = "app/src/cli/gpu_kit_run.js";
@@ -27,27 +27,6 @@ const REPO_ROOT = new URL("../../", import.meta.url).pathname;
 const ENTRY = `import { runKitCli } from "./src/cli/gpu_kit_run.ts";
 await runKitCli(new URL(import.meta.url).pathname);
 `;
-
-/**
- * The browser backends drive Chromium with esbuild and puppeteer-core, which
- * the kit does not carry: in the bundle, train-all's browser path is a stub
- * that says so.
- */
-const NO_BROWSER_RUNS: esbuild.Plugin = {
-  name: "no-browser-runs",
-  setup(build) {
-    build.onResolve({ filter: /\/_browser_train\.ts$/ }, (args) => ({
-      path: args.path,
-      namespace: "kit-stub",
-    }));
-    build.onLoad({ filter: /.*/, namespace: "kit-stub" }, () => ({
-      contents: `export function trainInBrowser() {
-  throw new Error("the browser backends do not run from the GPU kit; run them from the repository");
-}`,
-      loader: "js",
-    }));
-  },
-};
 
 /** What {@link bundleKitProgram} made. */
 export interface KitBundle {
@@ -63,43 +42,30 @@ export interface KitBundle {
  * @throws {Error} When esbuild fails; the message has its first error.
  */
 export async function bundleKitProgram(): Promise<KitBundle> {
-  let result;
-  try {
-    result = await esbuild.build({
-      stdin: {
-        contents: ENTRY,
-        resolveDir: REPO_ROOT,
-        sourcefile: "gpu_kit_entry.ts",
-        loader: "ts",
-      },
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "esnext",
-      external: ["node:*", "@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"],
-      define: { "import.meta.main": "false" },
-      // CommonJS packages inside an ES module call `require` and read `__dirname`
-      // (tfjs-backend-wasm's Emscripten loader): Node's are made from the bundle's place.
-      banner: {
-        js: 'import { createRequire as __kitRequire } from "node:module";\n' +
-          'import { dirname as __kitDirname } from "node:path";\n' +
-          'import { fileURLToPath as __kitFilePath } from "node:url";\n' +
-          "const require = __kitRequire(import.meta.url);\n" +
-          "const __filename = __kitFilePath(import.meta.url);\n" +
-          "const __dirname = __kitDirname(__filename);",
-      },
-      absWorkingDir: REPO_ROOT,
-      write: false,
-      metafile: true,
-      plugins: [NO_BROWSER_RUNS],
-      legalComments: "none",
-      logLevel: "silent",
-    });
-  } catch (err) {
-    throw new Error(`esbuild could not bundle the GPU kit: ${(err as Error).message}`);
-  } finally {
-    await esbuild.stop();
-  }
+  const result = await bundleInMemory("the GPU kit", {
+    stdin: {
+      contents: ENTRY,
+      resolveDir: REPO_ROOT,
+      sourcefile: "gpu_kit_entry.ts",
+      loader: "ts",
+    },
+    platform: "node",
+    format: "esm",
+    target: "esnext",
+    external: ["node:*", "@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"],
+    define: { "import.meta.main": "false" },
+    // CommonJS packages inside an ES module call `require` and read `__dirname`
+    // (tfjs-backend-wasm's Emscripten loader): Node's are made from the bundle's place.
+    banner: {
+      js: 'import { createRequire as __kitRequire } from "node:module";\n' +
+        'import { dirname as __kitDirname } from "node:path";\n' +
+        'import { fileURLToPath as __kitFilePath } from "node:url";\n' +
+        "const require = __kitRequire(import.meta.url);\n" +
+        "const __filename = __kitFilePath(import.meta.url);\n" +
+        "const __dirname = __kitDirname(__filename);",
+    },
+    absWorkingDir: REPO_ROOT,
+  });
   const packages = new Set<string>();
   for (const input of Object.keys(result.metafile.inputs)) {
     const m = input.match(/node_modules\/\.deno\/([^/]+)\//);

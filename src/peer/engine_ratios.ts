@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { bootstrapRatio, type Interval, median } from "../_util/stats.ts";
-import { MIN_SAMPLES } from "../results/stats.ts";
-import { type Verdict, verdictOf } from "../compare/verdict.ts";
+import { type Interval, median } from "../_util/stats.ts";
+import { ratioInterval, type Verdict, verdictOf } from "../compare/verdict.ts";
 import type { SideMeasures, SideSummary } from "./side_summary.ts";
 
 /** A ratio of one engine's times over Keras's: its 95% interval and verdict for TF.js. */
@@ -92,10 +91,13 @@ function peerVerdict(
   keras: readonly number[] | undefined,
   scale = 1,
 ): PeerVerdict | null {
-  if (!tfjs || !keras || tfjs.length < MIN_SAMPLES || keras.length < MIN_SAMPLES) return null;
-  const raw = bootstrapRatio(tfjs, keras);
-  const interval = { low: raw.low * scale, high: raw.high * scale };
-  return { ratio: (median(tfjs) / median(keras)) * scale, interval, verdict: verdictOf(interval) };
+  const interval = ratioInterval(tfjs, keras, scale);
+  if (!interval) return null;
+  return {
+    ratio: (median(tfjs!) / median(keras!)) * scale,
+    interval,
+    verdict: verdictOf(interval),
+  };
 }
 
 function ratioOf(a: number | null | undefined, b: number | null | undefined): number | null {

@@ -30,6 +30,5 @@ export function renderPeerHtml(
       row,
     }))
   );
-  const { charts, notDrawn } = htmlCharts(series);
-  return renderHtmlPage({ markdown: renderPeer(summary, options), charts, notDrawn, scripts });
+  return renderHtmlPage({ markdown: renderPeer(summary, options), ...htmlCharts(series), scripts });
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { fixed, markdownTable } from "../report/markdown.ts";
+import { fixed, markdownTable, reproduce, section } from "../report/markdown.ts";
 import { DEFAULT_BAND, formatRatio } from "../compare/verdict.ts";
 import type { PeerEngineConfig, PeerSummary } from "./summary.ts";
 import type { PeerVerdict } from "./engine_ratios.ts";
@@ -42,11 +42,16 @@ function verdictCell(ratio: number, verdict: PeerVerdict | null | undefined): st
 
 /** Renders the summary as Markdown. */
 export function renderPeer(s: PeerSummary, options: { command?: string } = {}): string {
-  const out: string[] = ["# TF.js in Deno against Keras, same machine, same run", ""];
-  out.push(introLine(s), "");
-  if (options.command) out.push("Reproduce with:", "", "```sh", options.command, "```", "");
-  out.push(...summarySection(s), ...renderSideMeasures(s), ...ratiosSection(s));
-  return out.join("\n");
+  return [
+    ...section(
+      "# TF.js in Deno against Keras, same machine, same run",
+      introLine(s),
+      ...reproduce(options.command),
+    ),
+    ...summarySection(s),
+    ...renderSideMeasures(s),
+    ...ratiosSection(s),
+  ].join("\n");
 }
 
 /** The machine, both sides' software, the runs' setup and the fp32 ceiling, in one paragraph. */
@@ -88,8 +93,11 @@ function sideRows(s: PeerSummary): SideRow[] {
 /** Each side of each model: its medians, noise and efficiency; then `predictOnBatch`'s figures. */
 function summarySection(s: PeerSummary): string[] {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const out: string[] = ["## Summary", ""];
-  out.push(
+  const layers = s.models.flatMap((m) =>
+    m.engines.filter((e) => e.tfjs.layers).map((e) => ({ model: m.model, e }))
+  );
+  return section(
+    "## Summary",
     columnTable<SideRow>([
       ["model", (r) => r.model],
       ["side", (r) => r.name],
@@ -106,23 +114,17 @@ function summarySection(s: PeerSummary): string[] {
       ["inference efficiency", (r) => pct(r.side.inferenceEfficiency)],
       ["test acc", (r) => `${(r.side.testAccuracy * 100).toFixed(2)}%`],
     ], sideRows(s)),
-    "",
-  );
-  const layers = s.models.flatMap((m) =>
-    m.engines.filter((e) => e.tfjs.layers).map((e) => ({ model: m.model, e }))
-  );
-  if (layers.length > 0) {
-    out.push(
-      "TF.js's tfjs-layers `predictOnBatch`, timed in the same runs as the native predictor: " +
+    ...(layers.length > 0
+      ? [
+        "TF.js's tfjs-layers `predictOnBatch`, timed in the same runs as the native predictor: " +
         layers.map(({ model, e }) =>
           `${model} \`${e.engine}\` batch-1 p50 ${e.tfjs.layers!.batch1P50Ms.toFixed(2)} ms, ${
             e.tfjs.layers!.batchedImagesPerSecond.toFixed(0)
           } img/s batched`
         ).join("; ") + ".",
-      "",
-    );
-  }
-  return out;
+      ]
+      : []),
+  );
 }
 
 /** Each engine over Keras: the time ratios with their verdicts, memory, energy and accuracy. */
@@ -132,9 +134,8 @@ function ratiosSection(s: PeerSummary): string[] {
   const rows = s.models.flatMap((m) =>
     m.engines.map((e) => ({ ...e, model: m.model, r: e.ratios }))
   );
-  return [
+  return section(
     "## TF.js / Keras",
-    "",
     columnTable([
       ["model", (x) => x.model],
       ["engine", (x) => `\`${x.engine}\``],
@@ -156,19 +157,17 @@ function ratiosSection(s: PeerSummary): string[] {
         ({ accuracyGapPoints: g }) => `${g >= 0 ? "+" : ""}${g.toFixed(2)} points`,
       ],
     ], rows),
-    "",
     "Below 1× TF.js takes less time (or memory) than Keras. Intervals are 95% percentile-bootstrap " +
-    "intervals of the ratio of medians, each side's steady epochs (or timed calls), pooled over " +
-    "its runs, resampled on their own (2000 resamples, seeded). The verdict is TF.js's and reads " +
-    `the interval: **faster** or **slower** only when all of it lies beyond a ${
-      DEFAULT_BAND * 100
-    }% band around 1, else **no difference**. An interval over one run's epochs does not hold ` +
-    "the machine's noise between runs: noise is the spread of one side's repeated runs over " +
-    "their median, and a ratio closer to 1 than the noise is a tie whatever its interval. Training peak " +
-    "memory is each process's peak resident set while it trained; time to accuracy is the " +
-    "training seconds to the highest target both sides reached in every run.",
-    "",
-  ];
+      "intervals of the ratio of medians, each side's steady epochs (or timed calls), pooled over " +
+      "its runs, resampled on their own (2000 resamples, seeded). The verdict is TF.js's and reads " +
+      `the interval: **faster** or **slower** only when all of it lies beyond a ${
+        DEFAULT_BAND * 100
+      }% band around 1, else **no difference**. An interval over one run's epochs does not hold ` +
+      "the machine's noise between runs: noise is the spread of one side's repeated runs over " +
+      "their median, and a ratio closer to 1 than the noise is a tie whatever its interval. Training peak " +
+      "memory is each process's peak resident set while it trained; time to accuracy is the " +
+      "training seconds to the highest target both sides reached in every run.",
+  );
 }
 
 /** Each side's memory, cold start, time to accuracy and energy, as peer.md shows them. */
@@ -181,9 +180,8 @@ function renderSideMeasures(s: PeerSummary): string[] {
     ...new Set(sides.flatMap((x) => x.m.timeToAccuracy.map((t) => t.target))),
   ].sort((a, b) => a - b);
   const reasons = [...new Set(sides.flatMap((x) => x.m.notMeasured))];
-  return [
+  return section(
     "## Memory, cold start, time to accuracy and energy",
-    "",
     columnTable([
       ["model", (x) => x.model],
       ["side", (x) => x.name],
@@ -205,15 +203,13 @@ function renderSideMeasures(s: PeerSummary): string[] {
       ]),
       ["J/epoch", (x) => fixed(x.m.joulesPerEpoch, 1)],
     ], sides),
-    "",
     "Medians over each side's runs (repeat r trains with seed + r − 1). RSS is the process's resident " +
-    "memory (the kernel's peak, reset between phases), its baseline taken after the backend and the " +
-    "data were loaded. Time to a target is the training seconds up to the first epoch whose " +
-    "validation accuracy reached it, over the runs that reached it; from five such runs on, the " +
-    "fastest and the slowest are left out, as MLPerf does.",
-    "",
-    ...(reasons.length > 0 ? [`Not measured: ${reasons.join("; ")}.`, ""] : []),
-  ];
+      "memory (the kernel's peak, reset between phases), its baseline taken after the backend and the " +
+      "data were loaded. Time to a target is the training seconds up to the first epoch whose " +
+      "validation accuracy reached it, over the runs that reached it; from five such runs on, the " +
+      "fastest and the slowest are left out, as MLPerf does.",
+    ...(reasons.length > 0 ? [`Not measured: ${reasons.join("; ")}.`] : []),
+  );
 }
 
 /** A side's time to `target` over its runs, as its cell shows it. */

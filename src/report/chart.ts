@@ -14,8 +14,8 @@ import { compile, type TopLevelSpec } from "vega-lite";
 import type { Comparison } from "../compare/comparison.ts";
 import type { ComparisonRow } from "../compare/row.ts";
 import { isMeasured } from "../measure/measures.ts";
-import { DESCRIPTION } from "./chart_parts.ts";
-import { seriesName } from "./html_charts.ts";
+import { type ChartSeries, color as runColor, DESCRIPTION, SCHEMA } from "./chart_parts.ts";
+import { seriesName, seriesOf } from "./html_charts.ts";
 import { fixed } from "./markdown.ts";
 
 /**
@@ -29,20 +29,16 @@ import { fixed } from "./markdown.ts";
 export function comparisonChartSpec(c: Comparison): TopLevelSpec {
   const measured = c.rows.filter((r) => r.status === "measured" && r.imagesPerSecond);
   const multiMachine = new Set(measured.map((r) => r.machine)).size > 1;
+  const series = seriesOf(measured);
   const epochImages = Math.max(0, ...measured.map((r) => r.trainSize ?? 0));
-  const bars = barValues(measured, epochImages, multiMachine);
+  const bars = barValues(series, epochImages);
   const testCount = commonTestCount(measured);
-  const comparable = measured.filter((r) => r.test?.count === testCount);
-  const leftOut = measured.filter((r) => !comparable.includes(r));
-  const memory = memoryValues(measured, multiMachine);
+  const comparable = series.filter((s) => s.row.test?.count === testCount);
+  const leftOut = measured.filter((r) => r.test?.count !== testCount);
+  const memory = memoryValues(series);
   // Series in the rows' order: backends best first, each engine in registry order.
   const order = [...new Set(bars.map((b) => b.series))];
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: "backend · engine",
-    scale: { domain: order },
-  } as const;
+  const color = { ...runColor(order), title: "backend · engine" };
   const scaled = measured.some((r) => r.trainSize !== epochImages);
   const subtitle = [
     `seconds per epoch of ${epochImages.toLocaleString("en-US")} images${
@@ -59,7 +55,7 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
       : []),
   ];
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    $schema: SCHEMA,
     title: { text: "fmnist-bench: training time and accuracy by backend and engine", subtitle },
     config: { font: "DejaVu Sans, Helvetica, Arial, sans-serif", legend: { labelLimit: 0 } },
     hconcat: [
@@ -71,7 +67,7 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
         stack: null, // a stacked bar starts at 0, which a log scale cannot show
         title: "seconds per epoch (log scale)",
       }),
-      accuracyPanel(accuracyValues(comparable, multiMachine), comparable, color),
+      accuracyPanel(accuracyValues(comparable), comparable, color),
       ...(memory.length > 0
         ? [barPanel(memory, order, color, {
           field: "mib",
@@ -84,10 +80,9 @@ export function comparisonChartSpec(c: Comparison): TopLevelSpec {
 }
 
 /** The bars: seconds per epoch of `epochImages` images, from each row's images per second. */
-function barValues(measured: readonly ComparisonRow[], epochImages: number, multiMachine: boolean) {
-  return measured.map((r) => {
+function barValues(measured: readonly ChartSeries[], epochImages: number) {
+  return measured.map(({ series, row: r }) => {
     const seconds = epochImages / r.imagesPerSecond!;
-    const series = seriesName(r, multiMachine);
     const label = seconds < 10 ? seconds.toFixed(2) : Math.round(seconds).toLocaleString("en-US");
     return {
       model: r.model,
@@ -100,15 +95,15 @@ function barValues(measured: readonly ComparisonRow[], epochImages: number, mult
   });
 }
 
-function accuracyValues(comparable: readonly ComparisonRow[], multiMachine: boolean) {
-  return comparable.flatMap((r) =>
+function accuracyValues(comparable: readonly ChartSeries[]) {
+  return comparable.flatMap(({ series, row: r }) =>
     r.accuracyPerEpoch.map((e) => ({
       model: r.model,
-      series: seriesName(r, multiMachine),
+      series,
       engine: r.engine,
       epoch: e.epoch,
       accuracy: e.accuracy,
-      description: `${r.model}, ${seriesName(r, multiMachine)}, epoch ${e.epoch}: ${
+      description: `${r.model}, ${series}, epoch ${e.epoch}: ${
         fixed(e.accuracy * 100, 2)
       }% accuracy`,
     }))
@@ -116,18 +111,18 @@ function accuracyValues(comparable: readonly ComparisonRow[], multiMachine: bool
 }
 
 /** Each row's peak resident memory in training, where it was measured. */
-function memoryValues(measured: readonly ComparisonRow[], multiMachine: boolean) {
-  return measured.flatMap((r) => {
+function memoryValues(measured: readonly ChartSeries[]) {
+  return measured.flatMap(({ series, row: r }) => {
     const host = r.measures?.memory.host;
     if (!host || !isMeasured(host) || host.trainingPeakBytes === null) return [];
     const mib = host.trainingPeakBytes / 2 ** 20;
     const label = Math.round(mib).toLocaleString("en-US");
     return [{
       model: r.model,
-      series: seriesName(r, multiMachine),
+      series,
       mib,
       label,
-      description: `${r.model}, ${seriesName(r, multiMachine)}: ${label} MiB in training`,
+      description: `${r.model}, ${series}: ${label} MiB in training`,
     }];
   });
 }
@@ -135,7 +130,7 @@ function memoryValues(measured: readonly ComparisonRow[], multiMachine: boolean)
 /** The second panel: accuracy after each epoch, one line per row, one shape per engine. */
 function accuracyPanel(
   lines: { series: string }[],
-  comparable: readonly ComparisonRow[],
+  comparable: readonly ChartSeries[],
   color: unknown,
 ): unknown {
   return {
@@ -176,7 +171,7 @@ function accuracyPanel(
         field: "engine",
         type: "nominal",
         title: "engine",
-        scale: { domain: [...new Set(comparable.map((r) => r.engine))] },
+        scale: { domain: [...new Set(comparable.map((s) => s.row.engine))] },
       },
       detail: { field: "series" },
       description: DESCRIPTION,

@@ -50,9 +50,25 @@ export function color(order: readonly string[]) {
   return { field: "series", type: "nominal", title: "run", scale: { domain: order } } as const;
 }
 
-/** The facet channel: one chart per model, in the given order. */
-export function rowFacet(models: readonly string[]) {
+/** The facet channel: one chart per model of the rows, in their order. */
+export function modelFacet(rows: readonly ChartSeries[]) {
+  const models = [...new Set(rows.map((s) => s.row.model))];
   return { field: "model", type: "nominal", title: null, sort: models, header: { labelAngle: 0 } };
+}
+
+/** One chart per model of the rows, stacked, each with its own runs on the y axis. */
+export function facetRows(values: unknown[], rows: readonly ChartSeries[], spec: unknown) {
+  return {
+    data: { values },
+    facet: { row: modelFacet(rows) },
+    resolve: { scale: { y: "independent" } },
+    spec,
+  };
+}
+
+/** The y channel of one row per run, in the runs' order. */
+export function runAxis(order: readonly string[]) {
+  return { field: "series", type: "nominal", title: null, sort: order } as const;
 }
 
 /**
@@ -77,9 +93,4 @@ export function perModel<V extends { model: string }>(
     }),
     resolve: { scale: { x: "independent", y: "independent", color: "shared" } },
   };
-}
-
-/** The models of the rows, in order of first appearance. */
-export function modelsOf(rows: readonly ChartSeries[]): string[] {
-  return [...new Set(rows.map((s) => s.row.model))];
 }

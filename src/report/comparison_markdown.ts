@@ -14,8 +14,10 @@ import {
   fixed,
   intervalCell,
   markdownTable,
+  reproduce,
   ROW_LABELS,
   rowLabels,
+  section,
   tailNote,
 } from "./markdown.ts";
 import { renderMeasures } from "./measures_markdown.ts";
@@ -102,15 +104,15 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
     ...gpuOverCpuSection(c.gpuOverCpu ?? []),
     ...scalingSection(c.scaling),
     ...machinesSection(c.machines),
-    ...(c.notes.length > 0 ? ["## Notes", "", ...c.notes.map((x) => `- ${x}`), ""] : []),
+    ...(c.notes.length > 0 ? section("## Notes", c.notes.map((x) => `- ${x}`).join("\n")) : []),
   ].join("\n");
 }
 
 /** The title, what the figures mean, the command and the chart. */
 function introSection(c: Comparison, options: RenderComparisonOptions): string[] {
-  const out: string[] = ["# fmnist-bench comparison", ""];
   const machines = [...new Set(c.rows.map((r) => r.machine))];
-  out.push(
+  return section(
+    "# fmnist-bench comparison",
     `${c.rows.length} row${c.rows.length === 1 ? "" : "s"} from ${machines.length} machine${
       machines.length === 1 ? "" : "s"
     }, built ${c.createdAt}. Every row names its engine: \`tfjs\` is stock TF.js (\`model.fit\`, ` +
@@ -121,18 +123,15 @@ function introSection(c: Comparison, options: RenderComparisonOptions): string[]
       "the same backend. No figure divides one engine's time by another's across backends, and " +
       "none is claimed for a GPU package that fell back to the CPU. Times are training only; the " +
       "median and range leave out the first epoch when there are several.",
-    "",
+    ...reproduce(c.command),
+    ...(options.chart ? [`![seconds per epoch and accuracy per epoch](${options.chart})`] : []),
   );
-  if (c.command) out.push("Reproduce with:", "", "```sh", c.command, "```", "");
-  if (options.chart) out.push(`![seconds per epoch and accuracy per epoch](${options.chart})`, "");
-  return out;
 }
 
 /** The table of every row, and how to read its intervals. */
 function trainingSection(c: Comparison): string[] {
-  return [
+  return section(
     "## Training and inference",
-    "",
     markdownTable(
       [
         ...ROW_LABELS,
@@ -143,14 +142,12 @@ function trainingSection(c: Comparison): string[] {
       ],
       c.rows.map(trainingCells),
     ),
-    "",
     "Intervals are 95% percentile-bootstrap intervals (2000 resamples, seeded): of a median over " +
-    "the steady epochs, or over the timed inference calls; of a speed-up over both rows' epochs. " +
-    `The verdict reads the interval: **faster** or **slower** only when all of it lies beyond a ` +
-    `${DEFAULT_BAND * 100}% band around 1, else **no difference**. An interval over few epochs ` +
-    "is wide: train more epochs to narrow it.",
-    "",
-  ];
+      "the steady epochs, or over the timed inference calls; of a speed-up over both rows' epochs. " +
+      `The verdict reads the interval: **faster** or **slower** only when all of it lies beyond a ` +
+      `${DEFAULT_BAND * 100}% band around 1, else **no difference**. An interval over few epochs ` +
+      "is wide: train more epochs to narrow it.",
+  );
 }
 
 function trainingCells(r: ComparisonRow): string[] {
@@ -185,9 +182,8 @@ function trainingCells(r: ComparisonRow): string[] {
 function latencySection(rows: readonly ComparisonRow[]): string[] {
   const latencyRows = rows.filter((r) => r.batch1 && r.batch1.runs !== null);
   if (latencyRows.length === 0) return [];
-  return [
+  return section(
     "## Batch-1 latency",
-    "",
     markdownTable(
       [...ROW_LABELS, "p50 [95% CI]", "p90", "p95", "p99", "calls"],
       latencyRows.map((r) => {
@@ -202,10 +198,8 @@ function latencySection(rows: readonly ComparisonRow[]): string[] {
         ];
       }),
     ),
-    "",
     tailNote(latencyRows.map((r) => r.batch1!.runs!)),
-    "",
-  ];
+  );
 }
 
 /** Warnings where rows trained or were tested on different numbers of images. */
@@ -246,9 +240,12 @@ function measuresSection(rows: readonly ComparisonRow[]): string[] {
 /** Each framework's GPU over its CPU on one machine, and the notes of the pairs. */
 function gpuOverCpuSection(pairs: readonly GpuCpuPair[]): string[] {
   if (pairs.length === 0) return [];
-  const out = [
+  const notes = pairs.flatMap((p) =>
+    [...p.notes, ...(p.differs.length ? [`the runs differ in ${p.differs.join(", ")}`] : [])]
+      .map((n) => `- ${p.machine} ${p.model} \`${p.gpu.backend}\` over \`${p.cpu.backend}\`: ${n}`)
+  );
+  return section(
     "## GPU over CPU, one framework on one machine",
-    "",
     markdownTable(
       columns(
         "machine | model | framework | GPU | CPU | training | batch-1 p50 | batched | " +
@@ -267,27 +264,19 @@ function gpuOverCpuSection(pairs: readonly GpuCpuPair[]): string[] {
         coldStartCell(p.coldStart),
       ]),
     ),
-    "",
     "Each ratio is the GPU's speed over the CPU's (training images/s, batch-1 p50 latency, batched " +
-    "images/s) between two runs on the same machine that differ in their device only, with the " +
-    "95% bootstrap interval and its verdict. Cold start is apart: the first epoch's seconds over " +
-    "the steady median, and the first batch-1 prediction, on each side.",
-    "",
-  ];
-  const notes = pairs.flatMap((p) =>
-    [...p.notes, ...(p.differs.length ? [`the runs differ in ${p.differs.join(", ")}`] : [])]
-      .map((n) => `- ${p.machine} ${p.model} \`${p.gpu.backend}\` over \`${p.cpu.backend}\`: ${n}`)
+      "images/s) between two runs on the same machine that differ in their device only, with the " +
+      "95% bootstrap interval and its verdict. Cold start is apart: the first epoch's seconds over " +
+      "the steady median, and the first batch-1 prediction, on each side.",
+    ...(notes.length > 0 ? [notes.join("\n")] : []),
   );
-  if (notes.length > 0) out.push(...notes, "");
-  return out;
 }
 
 /** How cost grows from model to model beside the FLOPs; none without scaling rows. */
 function scalingSection(scaling: readonly ScalingRow[]): string[] {
   if (scaling.length === 0) return [];
-  return [
+  return section(
     "## How cost grows from model to model",
-    "",
     markdownTable(
       columns(
         "machine | backend | engine | model | MFLOP/image | × FLOPs | × time per image | " +
@@ -304,18 +293,15 @@ function scalingSection(scaling: readonly ScalingRow[]): string[] {
         fixed(s.trainingGflops, 1),
       ]),
     ),
-    "",
     "Ratios are against the smallest model on the same machine, backend and engine. Training GFLOP/s " +
-    "counts a step as three forward passes (forward, and backward for inputs and weights).",
-    "",
-  ];
+      "counts a step as three forward passes (forward, and backward for inputs and weights).",
+  );
 }
 
 function machinesSection(machines: readonly MachineSummary[]): string[] {
   if (machines.length === 0) return [];
-  return [
+  return section(
     "## Machines",
-    "",
     markdownTable(
       ["machine", "CPU", "oneDNN", "GPU", "libtensorflow", "software", "git commit"],
       machines.map((m) => [
@@ -328,6 +314,5 @@ function machinesSection(machines: readonly MachineSummary[]): string[] {
         m.gitCommit ?? "–",
       ]),
     ),
-    "",
-  ];
+  );
 }

@@ -6,7 +6,15 @@
  *
  * @module
  */
-import { fixed, markdownTable, ROW_LABELS, rowLabels } from "./markdown.ts";
+import {
+  fixed,
+  markdownTable,
+  paragraphs,
+  reproduce,
+  ROW_LABELS,
+  rowLabels,
+  section,
+} from "./markdown.ts";
 import type { ComparisonDiff, DiffPair } from "../compare/diff.ts";
 import { DIFF_METRICS, type MetricChange } from "../compare/diff_metrics.ts";
 import { formatRatio } from "../compare/verdict.ts";
@@ -17,11 +25,16 @@ const percent = (x: number) => `${+(x * 100).toFixed(2)}%`;
 export function renderDiff(d: ComparisonDiff, options: { command?: string } = {}): string {
   const compared = d.pairs.filter((p) => p.status === "compared");
   const changes = compared.flatMap((p) => p.changes.map((c) => ({ p, c })));
-  const out = ["# fmnist-bench diff", "", verdictLine(d, compared, changes), ""];
-  if (options.command) out.push("Reproduce with:", "", "```sh", options.command, "```", "");
-  if (changes.length > 0) out.push(changesTable(changes), "");
-  out.push(methodNote(d), "", ...notComparedSection(d), ...alsoDiffersSection(compared));
-  return out.join("\n");
+  return [
+    ...section(
+      "# fmnist-bench diff",
+      verdictLine(d, compared, changes),
+      ...reproduce(options.command),
+    ),
+    ...paragraphs(...(changes.length > 0 ? [changesTable(changes)] : []), methodNote(d)),
+    ...notComparedSection(d),
+    ...alsoDiffersSection(compared),
+  ].join("\n");
 }
 
 type Change = { p: DiffPair; c: MetricChange };
@@ -94,29 +107,25 @@ function methodNote(d: ComparisonDiff): string {
 function notComparedSection(d: ComparisonDiff): string[] {
   const others = d.pairs.filter((p) => p.status !== "compared" || p.reason);
   if (others.length === 0) return [];
-  return [
+  return section(
     "## Not compared",
-    "",
     markdownTable(
       [...ROW_LABELS, "status", "why"],
       others.map((p) => [...rowLabels(p), p.status, p.reason ?? ""]),
     ),
-    "",
-  ];
+  );
 }
 
 /** What may differ between base and new and did (commit, versions, epochs), per compared pair. */
 function alsoDiffersSection(compared: readonly DiffPair[]): string[] {
   const also = compared.filter((p) => p.alsoDiffers.length > 0);
   if (also.length === 0) return [];
-  return [
+  return section(
     "## What else differs",
-    "",
-    ...also.map((p) =>
+    also.map((p) =>
       `- ${p.machine} ${p.model} \`${p.backend}\` \`${p.engine}\`: ${
         p.alsoDiffers.map((x) => `${x.what} ${x.base} → ${x.new}`).join("; ")
       }`
-    ),
-    "",
-  ];
+    ).join("\n"),
+  );
 }

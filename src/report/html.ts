@@ -223,12 +223,12 @@ export function renderReportHtml(
   scripts: readonly ChartScript[],
   command?: string,
 ): string {
-  const { charts, notDrawn } = htmlCharts(seriesOf(rowsFromResults(results, null)));
-  return renderHtmlPage({ markdown: renderReport(results, command), charts, notDrawn, scripts });
+  const charts = htmlCharts(seriesOf(rowsFromResults(results, null)));
+  return renderHtmlPage({ markdown: renderReport(results, command), ...charts, scripts });
 }
 
 /** `compare.html`: {@link renderComparison}'s Markdown and the charts of its rows. */
 export function renderComparisonHtml(c: Comparison, scripts: readonly ChartScript[]): string {
-  const { charts, notDrawn } = htmlCharts(seriesOf(c.rows));
-  return renderHtmlPage({ markdown: renderComparison(c), charts, notDrawn, scripts });
+  const charts = htmlCharts(seriesOf(c.rows));
+  return renderHtmlPage({ markdown: renderComparison(c), ...charts, scripts });
 }

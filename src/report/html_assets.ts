@@ -33,8 +33,30 @@ export interface ChartScript {
  * @throws {Error} When a package or its build is missing; the message names it and says to run `deno install`.
  */
 export async function loadChartScripts(from: string = import.meta.url): Promise<ChartScript[]> {
-  const start = dirname(from.startsWith("file:") ? fileURLToPath(from) : from);
   const scripts: ChartScript[] = [];
+  for (const { name, version, root, unpkg } of await chartBuilds(from)) {
+    scripts.push({ name, version, code: await Deno.readTextFile(join(root, unpkg)) });
+  }
+  return scripts;
+}
+
+/**
+ * The files {@link loadChartScripts} reads, for a copy elsewhere (the GPU
+ * kit carries them beside its bundle): each as its path under
+ * `node_modules/` and where it is now.
+ */
+export async function chartScriptFiles(
+  from: string = import.meta.url,
+): Promise<{ path: string; source: string }[]> {
+  return (await chartBuilds(from)).flatMap(({ name, root, unpkg }) =>
+    ["package.json", unpkg].map((file) => ({ path: `${name}/${file}`, source: join(root, file) }))
+  );
+}
+
+/** Each package's folder, version and browser build (its `unpkg` file), found from `from`. */
+async function chartBuilds(from: string) {
+  const start = dirname(from.startsWith("file:") ? fileURLToPath(from) : from);
+  const builds = [];
   for (const name of CHART_PACKAGES) {
     const root = await packageRoot(start, name);
     const manifest = JSON.parse(await Deno.readTextFile(join(root, "package.json"))) as {
@@ -48,31 +70,7 @@ export async function loadChartScripts(from: string = import.meta.url): Promise<
         }: expected the version and "unpkg" browser build of ${name}, got none`,
       );
     }
-    scripts.push({
-      name,
-      version: manifest.version,
-      code: await Deno.readTextFile(join(root, manifest.unpkg)),
-    });
+    builds.push({ name, root, version: manifest.version, unpkg: manifest.unpkg });
   }
-  return scripts;
-}
-
-/**
- * The files {@link loadChartScripts} reads, for a copy elsewhere (the GPU
- * kit carries them beside its bundle): each as its path under
- * `node_modules/` and where it is now.
- */
-export async function chartScriptFiles(
-  from: string = import.meta.url,
-): Promise<{ path: string; source: string }[]> {
-  const start = dirname(from.startsWith("file:") ? fileURLToPath(from) : from);
-  const files: { path: string; source: string }[] = [];
-  for (const name of CHART_PACKAGES) {
-    const root = await packageRoot(start, name);
-    const { unpkg } = JSON.parse(await Deno.readTextFile(join(root, "package.json")));
-    for (const file of ["package.json", unpkg as string]) {
-      files.push({ path: `${name}/${file}`, source: join(root, file) });
-    }
-  }
-  return files;
+  return builds;
 }

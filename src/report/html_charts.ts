@@ -22,10 +22,11 @@ import {
   type ChartSeries,
   color,
   DESCRIPTION,
+  facetRows,
   type HtmlChart,
-  modelsOf,
+  modelFacet,
   perModel,
-  rowFacet,
+  runAxis,
   SCHEMA,
   tip,
   WIDTH,
@@ -92,7 +93,7 @@ export function accuracyChart(
     spec: {
       $schema: SCHEMA,
       data: { values },
-      facet: { column: rowFacet(modelsOf(rows)) },
+      facet: { column: modelFacet(rows) },
       spec: {
         width: 260,
         height: 200,
@@ -148,7 +149,7 @@ export function epochSecondsChart(
 ): HtmlChart | string {
   const values = epochSecondsValues(rows);
   if (values.length === 0) return "seconds per epoch: no row recorded an epoch time";
-  const y = { field: "series", type: "nominal", title: null, sort: order };
+  const y = runAxis(order);
   // The pure-JS backend is two orders of magnitude slower than the native one.
   const seconds = values.map((v) => ("seconds" in v ? v.seconds : v.median));
   const log = Math.max(...seconds) / Math.min(...seconds) > 20;
@@ -249,7 +250,7 @@ export function latencyChart(
             title: "milliseconds per call",
             scale: { type: "log" },
           },
-          y: { field: "series", type: "nominal", title: null, sort: order },
+          y: runAxis(order),
           color: { ...color(order), legend: null },
         },
       })),
@@ -288,20 +289,17 @@ export function memoryChart(
       "The process's peak resident set (host RAM) while the model trained and while it was evaluated and timed; the method (VmHWM or ru_maxrss) is in the tooltip.",
     spec: {
       $schema: SCHEMA,
-      data: { values },
-      facet: { row: rowFacet(modelsOf(rows)) },
-      resolve: { scale: { y: "independent" } },
-      spec: {
+      ...facetRows(values, rows, {
         width: WIDTH,
         mark: { type: "bar", tooltip: true },
         encoding: {
           x: { field: "mib", type: "quantitative", title: "MiB" },
-          y: { field: "series", type: "nominal", title: null, sort: order },
+          y: runAxis(order),
           yOffset: { field: "phase", sort: ["training", "inference"] },
           color: { field: "phase", type: "nominal", sort: ["training", "inference"] },
           description: DESCRIPTION,
         },
-      },
+      }),
     } as TopLevelSpec,
   };
 }
@@ -344,10 +342,7 @@ export function timeToAccuracyChart(
       }`,
     spec: {
       $schema: SCHEMA,
-      data: { values },
-      facet: { row: rowFacet(modelsOf(rows)) },
-      resolve: { scale: { y: "independent" } },
-      spec: {
+      ...facetRows(values, rows, {
         width: WIDTH,
         mark: { type: "point", filled: true, size: 70 },
         encoding: {
@@ -363,7 +358,7 @@ export function timeToAccuracyChart(
           color: color(order),
           shape: { field: "series", type: "nominal", legend: null },
         },
-      },
+      }),
     } as TopLevelSpec,
   };
 }

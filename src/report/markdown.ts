@@ -22,6 +22,24 @@ export function markdownTable(
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
+/**
+ * A section of a report: its heading (`## Summary`, `#`s included) and its
+ * blocks (tables, paragraphs, lists), each followed by a blank line.
+ */
+export function section(heading: string, ...blocks: string[]): string[] {
+  return paragraphs(heading, ...blocks);
+}
+
+/** Blocks (tables, paragraphs, lists) as a report lays them out: each followed by a blank line. */
+export function paragraphs(...blocks: string[]): string[] {
+  return blocks.flatMap((b) => [b, ""]);
+}
+
+/** The blocks that give the command a report's figures came from; none without one. */
+export function reproduce(command: string | null | undefined): string[] {
+  return command ? ["Reproduce with:", `\`\`\`sh\n${command}\n\`\`\``] : [];
+}
+
 /** A table's header cells, written as a Markdown row writes them: `"model | test acc"`. */
 export function columns(header: string): string[] {
   return header.split(" | ");

@@ -15,7 +15,7 @@ import {
   type TargetRecord,
 } from "../measure/measures.ts";
 import { describeTarget } from "../measure/time_to_accuracy.ts";
-import { columns, fixed, markdownTable } from "./markdown.ts";
+import { columns, fixed, markdownTable, paragraphs, section } from "./markdown.ts";
 
 /** One run to show: its labels and its measures (absent in files older than schema 3). */
 export interface MeasuresRow {
@@ -58,20 +58,15 @@ export function renderMeasures(
   rows: readonly MeasuresRow[],
   options: { depth?: number } = {},
 ): string {
-  const h = "#".repeat(options.depth ?? 2);
+  const heading = `${
+    "#".repeat(options.depth ?? 2)
+  } Memory, cold start, time to accuracy and energy`;
   const measured = rows.filter((r) => r.measures !== undefined);
-  const out: string[] = [`${h} Memory, cold start, time to accuracy and energy`, ""];
   if (measured.length === 0) {
-    out.push("Not recorded: these results predate the measures (results schema 3).", "");
-    return out.join("\n");
+    return section(heading, "Not recorded: these results predate the measures (results schema 3).")
+      .join("\n");
   }
   const missing = rows.length - measured.length;
-  if (missing > 0) {
-    out.push(
-      `${missing} run${missing === 1 ? "" : "s"} predate the measures and are left out.`,
-      "",
-    );
-  }
   // Each table: the label columns, then its own, one row per measured run.
   const table: Table = (header, cells) =>
     markdownTable(
@@ -79,13 +74,18 @@ export function renderMeasures(
       measured.map((r) => [...r.labels, ...cells(r.measures!)]),
     );
   const records = measured.map((r) => r.measures!);
-  out.push(
+  return [
+    ...section(
+      heading,
+      ...(missing > 0
+        ? [`${missing} run${missing === 1 ? "" : "s"} predate the measures and are left out.`]
+        : []),
+    ),
     ...memoryTable(table),
     ...coldStartTable(table),
     ...timeToAccuracyTable(table, records),
     ...energyTable(table),
-  );
-  return out.join("\n");
+  ].join("\n");
 }
 
 /** A table of the measured runs: `header` after the label columns, and each run's `cells`. */
@@ -93,7 +93,7 @@ type Table = (header: readonly string[], cells: (m: MeasuresRecord) => string[])
 
 /** Resident memory, TF.js tensors and device memory, with how to read them. */
 function memoryTable(table: Table): string[] {
-  return [
+  return paragraphs(
     table(
       columns(
         "RSS before build | training peak RSS | inference peak RSS | TF.js tensors, peak | " +
@@ -118,18 +118,16 @@ function memoryTable(table: Table): string[] {
         cell(device, (d) => `${mib(d.peakBytes)} (${d.method})`),
       ],
     ),
-    "",
     "RSS is the process's resident memory (the kernel's `VmHWM` peak, reset between phases): " +
-    "before build is after the backend and the data are loaded; the training peak's share over it " +
-    "is in brackets. TF.js tensors are `tf.memory()` read after every batch: the weights, optimizer " +
-    "state and the epoch's shuffled copy, not the activations inside a step.",
-    "",
-  ];
+      "before build is after the backend and the data are loaded; the training peak's share over it " +
+      "is in brackets. TF.js tensors are `tf.memory()` read after every batch: the weights, optimizer " +
+      "state and the epoch's shuffled copy, not the activations inside a step.",
+  );
 }
 
 /** What happens once per process: backend ready, model build, first prediction, first epoch. */
 function coldStartTable(table: Table): string[] {
-  return [
+  return paragraphs(
     table(
       columns("backend ready | model build | first batch-1 prediction | first epoch's extra"),
       ({ coldStart: c }) => [
@@ -139,13 +137,11 @@ function coldStartTable(table: Table): string[] {
         cell(c.firstEpochExtraSeconds, signedSeconds),
       ],
     ),
-    "",
     "Backend ready is from the process's start to a backend that has computed once (the runtime, " +
-    "imports, the library and its first op); the first prediction is the trained model's first " +
-    "call at batch 1, before the warm-up; the first epoch's extra is its training time over the " +
-    "median of the later epochs. None of these is in the steady-state medians.",
-    "",
-  ];
+      "imports, the library and its first op); the first prediction is the trained model's first " +
+      "call at batch 1, before the warm-up; the first epoch's extra is its training time over the " +
+      "median of the later epochs. None of these is in the steady-state medians.",
+  );
 }
 
 /** Time to each validation-accuracy target any run recorded; none without targets. */
@@ -154,7 +150,7 @@ function timeToAccuracyTable(table: Table, records: readonly MeasuresRecord[]): 
     ...new Set(records.flatMap((m) => m.timeToAccuracy.targets.map((t) => t.target))),
   ].sort((a, b) => a - b);
   if (targets.length === 0) return [];
-  return [
+  return paragraphs(
     table(
       targets.map((t) => `to ${targetLabel(t)} validation accuracy`),
       ({ timeToAccuracy: tta }) => {
@@ -163,17 +159,15 @@ function timeToAccuracyTable(table: Table, records: readonly MeasuresRecord[]): 
         return targets.map((t) => of(t) ? describeTarget(of(t)!, tta.epochs) : "–");
       },
     ),
-    "",
     "Time to accuracy: the first epoch whose validation accuracy reached the target, the training " +
-    "seconds of the epochs up to it, and in brackets their wall seconds (shuffling and " +
-    "validation included).",
-    "",
-  ];
+      "seconds of the epochs up to it, and in brackets their wall seconds (shuffling and " +
+      "validation included).",
+  );
 }
 
 /** The energy meter, joules per epoch, images per joule and the GPU's activity. */
 function energyTable(table: Table): string[] {
-  return [
+  return paragraphs(
     table(
       columns("energy meter | joules per epoch | images per joule | GPU utilisation, SM clock"),
       ({ energy: e }) => [
@@ -194,6 +188,5 @@ function energyTable(table: Table): string[] {
           : "–",
       ],
     ),
-    "",
-  ];
+  );
 }

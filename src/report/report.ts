@@ -13,6 +13,9 @@ import {
   fixed,
   intervalCell,
   markdownTable,
+  paragraphs,
+  reproduce,
+  section,
   tailNote,
 } from "./markdown.ts";
 import type { InferenceRecord, ResultsFile, RunConfig, RunRecord } from "../results/schema.ts";
@@ -57,33 +60,30 @@ export function renderReport(results: ResultsFile, command?: string): string {
 /** The title, how the run was set up, and the command that reproduces it. */
 function introSection(results: ResultsFile, command: string | undefined): string[] {
   const { config } = results;
-  const out: string[] = [
+  return section(
     `# fmnist-bench results`,
-    "",
     `${
       results.status === "complete" ? "Complete" : "**Partial** (interrupted or still running)"
     } run of ` +
-    `${config.models.join(", ")} on the \`${config.backend}\` backend with the ` +
-    `\`${config.engine}\` engine${
-      results.schemaVersion < 2 ? " (derived: the file predates the engine field)" : ""
-    }, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, ` +
-    `batch ${config.batchSize}, ${config.trainSize.toLocaleString("en-US")} training / ` +
-    `${config.validationSize.toLocaleString("en-US")} validation / ${
-      config.testSize.toLocaleString("en-US")
-    } test images, ` +
-    `seed ${config.seed}. Started ${results.createdAt}.`,
-    "",
-  ];
-  if (command) out.push("Reproduce with:", "", "```sh", command, "```", "");
-  return out;
+      `${config.models.join(", ")} on the \`${config.backend}\` backend with the ` +
+      `\`${config.engine}\` engine${
+        results.schemaVersion < 2 ? " (derived: the file predates the engine field)" : ""
+      }, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, ` +
+      `batch ${config.batchSize}, ${config.trainSize.toLocaleString("en-US")} training / ` +
+      `${config.validationSize.toLocaleString("en-US")} validation / ${
+        config.testSize.toLocaleString("en-US")
+      } test images, ` +
+      `seed ${config.seed}. Started ${results.createdAt}.`,
+    ...reproduce(command),
+  );
 }
 
 /** One line per model: accuracy, epoch time, latency; then how to read them. */
 function summarySection(results: ResultsFile): string[] {
   const { config, runs } = results;
-  const out: string[] = [
+  const calls = runs.flatMap((r) => r.inference ? [r.inference.batch1.runs] : []);
+  return section(
     "## Summary",
-    "",
     markdownTable(
       columns(
         "model | engine | params | MFLOP/img | epochs | test acc | test loss | " +
@@ -92,12 +92,9 @@ function summarySection(results: ResultsFile): string[] {
       ),
       runs.map((r) => summaryCells(r, config)),
     ),
-    "",
-  ];
-  for (const r of runs.filter((r) => r.notTrained)) {
-    out.push(`**${r.model} was not trained**: ${r.notTrained}.`, "");
-  }
-  out.push(
+    ...runs.filter((r) => r.notTrained).map((r) =>
+      `**${r.model} was not trained**: ${r.notTrained}.`
+    ),
     "Seconds per epoch are training only (no evaluation); the median and range leave out the first " +
       "epoch when there are several, since it includes one-off warm-up. Intervals are 95% " +
       "percentile-bootstrap intervals of the median (2000 resamples, seeded), over the steady " +
@@ -108,11 +105,8 @@ function summarySection(results: ResultsFile): string[] {
             "are under each model)"
           : "tfjs-layers' `predictOnBatch`"
       }.`,
-    "",
+    ...(calls.length > 0 ? [tailNote(calls)] : []),
   );
-  const calls = runs.flatMap((r) => r.inference ? [r.inference.batch1.runs] : []);
-  if (calls.length > 0) out.push(tailNote(calls), "");
-  return out;
 }
 
 function summaryCells(r: RunRecord, config: RunConfig): string[] {
@@ -144,9 +138,8 @@ function summaryCells(r: RunRecord, config: RunConfig): string[] {
 }
 
 function epochsSection(r: RunRecord): string[] {
-  return [
+  return section(
     `## ${r.model}`,
-    "",
     markdownTable(
       ["epoch", "train s", "img/s", "loss", "acc", "val loss", "val acc", "tensors"],
       r.epochs.map((e) => [
@@ -160,32 +153,27 @@ function epochsSection(r: RunRecord): string[] {
         String(e.numTensors),
       ]),
     ),
-    "",
-  ];
+  );
 }
 
 /** A model's test accuracy and confusion matrix; none when it was not tested. */
 function testSection(r: RunRecord): string[] {
   if (!r.test) return [];
-  return [
+  return section(
     `Test: accuracy ${pct(r.test.accuracy)}, loss ${
       fixed(r.test.loss, 4)
     } on ${r.test.count} images.`,
-    "",
     "Confusion matrix (rows: true class, columns: predicted):",
-    "",
     markdownTable(
       ["", ...CLASS_NAMES],
       r.test.confusion.map((row, i) => [`**${CLASS_NAMES[i]}**`, ...row.map(String)]),
     ),
-    "",
-  ];
+  );
 }
 
 /** A model's inference figures in words: each path, each batch size, the kernels. */
 function inferenceSection(r: RunRecord): string[] {
   if (!r.inference) return [];
-  const out: string[] = [];
   const line = (what: string, t: Pick<InferenceRecord, "batch1" | "batched">) =>
     `${what}: batch 1 p50 ${fixed(t.batch1.p50Ms)} ms, p90 ${fixed(t.batch1.p90Ms)} ms, p95 ${
       fixed(t.batch1.p95Ms)
@@ -194,34 +182,31 @@ function inferenceSection(r: RunRecord): string[] {
     } ms over ${t.batch1.runs} runs; batch ${t.batched.batchSize}: ${
       fixed(t.batched.imagesPerSecond, 0)
     } images/s (median of ${t.batched.runs}).`;
-  const native = r.inference.path === "native";
-  out.push(line(native ? "Inference (native ops)" : "Inference (predictOnBatch)", r.inference));
-  for (const b of r.inference.moreBatches ?? []) {
-    out.push(
-      "",
-      `Also batch ${b.batchSize}: ${fixed(b.imagesPerSecond, 0)} images/s (median of ${b.runs}).`,
-    );
-  }
-  const kernels = r.inference.kernels;
-  if (kernels) {
-    out.push(
-      "",
-      `Kernels of the convolution and dense layers, as autotuned: batch 1 ${
-        kernels.batch1.join(", ")
-      }; batch ${r.inference.batched.batchSize} ${kernels.batched.join(", ")}.`,
-    );
-  }
-  if (r.inference.layers) out.push("", line("Inference (predictOnBatch)", r.inference.layers));
-  out.push("");
-  return out;
+  const { kernels, layers } = r.inference;
+  return paragraphs(
+    line(
+      r.inference.path === "native" ? "Inference (native ops)" : "Inference (predictOnBatch)",
+      r.inference,
+    ),
+    ...(r.inference.moreBatches ?? []).map((b) =>
+      `Also batch ${b.batchSize}: ${fixed(b.imagesPerSecond, 0)} images/s (median of ${b.runs}).`
+    ),
+    ...(kernels
+      ? [
+        `Kernels of the convolution and dense layers, as autotuned: batch 1 ${
+          kernels.batch1.join(", ")
+        }; batch ${r.inference.batched.batchSize} ${kernels.batched.join(", ")}.`,
+      ]
+      : []),
+    ...(layers ? [line("Inference (predictOnBatch)", layers)] : []),
+  );
 }
 
 /** The machine, the software and how TensorFlow.js was set up. */
 function environmentSection(results: ResultsFile): string[] {
   const { env } = results;
-  return [
+  return section(
     "## Environment",
-    "",
     markdownTable(["", ""], [
       ["machine", machineOf(results)],
       ["backend", `${env.backend ?? "–"}: ${env.device ?? "–"}`],
@@ -238,8 +223,7 @@ function environmentSection(results: ResultsFile): string[] {
       ["git commit", env.gitCommit ?? "–"],
       ...setupRows(results.config),
     ]),
-    "",
-  ];
+  );
 }
 
 /** The environment table's rows on the run's data, engine, gradients, kernels and paths. */
