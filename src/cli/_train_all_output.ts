@@ -47,8 +47,7 @@ export function trainAllHelp(task: TrainAllTask, defaults: TaskDefaults): string
   return `Usage: deno task ${task.name} [options]
 
 Trains the models on Fashion-MNIST, evaluates them on the test set, times
-training and inference, and writes results.json, report.md, the trained
-models and checkpoints into the output folder.
+training and inference, and writes the files below into the output folder.
 
 Options:
 ${runFlagsHelp(defaults)}

@@ -17,9 +17,9 @@ import { filesHelp } from "../results/output_files.ts";
 const HELP = `Usage: deno task merge [options] <results.json | compare.json | folder>...
 
 Merges result files from any number of runs and machines into one comparison:
-one row per machine, model and backend (the newest run wins a tie), speed-ups
-against the tensorflow backend on the same machine, and how cost grows from
-model to model. Writes compare.json, compare.md and compare.svg.
+one row per machine, model, backend and engine (the newest run wins a tie),
+speed-ups against the tensorflow backend on the same machine, and how cost
+grows from model to model. Writes the files below.
 
 Options:
   --out DIR     output folder (default results/merge-<timestamp>)
