@@ -14,7 +14,7 @@
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { type CacheCheck, type DecodedCache, readFileFully } from "./cache.ts";
-import { FILE_NAMES, type FileRole } from "./checksums.ts";
+import { FILE_NAMES, type FileRole, OFFICIAL_BASE_URLS } from "./checksums.ts";
 import { downloadBytes, type DownloadOptions } from "./download.ts";
 import { DatasetError } from "./errors.ts";
 import { idxProblem } from "./idx.ts";
@@ -56,24 +56,31 @@ export interface FileSource {
   bytes: number;
 }
 
-/** What {@link resolveFile} needs: the places, in order, and how to use them. */
+/** Where {@link resolveFile} looks, in order, and how; every one has a default. */
 export interface SourcePlaces {
-  /** (a) A folder holding `<name>` or `<name>.gz`; none when undefined. */
+  /**
+   * (a) A folder holding the four files, each as `<name>` or `<name>.gz`;
+   * tried first. It must exist, and a bad copy in it is an error. Default: none.
+   */
   dir?: string;
-  /** (b) The decoded cache; none when undefined. */
-  cache?: DecodedCache;
-  /** How cached copies are checked. */
-  cacheCheck: CacheCheck;
-  /** (c) The system copy's folder; none when null. */
-  systemDir: string | null;
-  /** (d) Base URLs to download `<name>.gz` from, in order; no download when false. */
-  baseUrls: readonly string[] | false;
-  /** Download settings; `onProgress` is per file. */
+  /** How (b) the decoded cache's files are checked (see `cache.ts`). Default `"sha256"`. */
+  cacheCheck?: CacheCheck;
+  /** (c) The system copy's folder; `null` skips it. Default {@link SYSTEM_DIR}. */
+  systemDir?: string | null;
+  /**
+   * (d) Base URLs to download `<name>.gz` from, tried in order; `false` for
+   * no download. Default {@link OFFICIAL_BASE_URLS}.
+   */
+  baseUrls?: readonly string[] | false;
+  /** Download timeout, retries, backoff and per-file progress. Default: `downloadBytes`'s. */
   download?: Omit<DownloadOptions, "onProgress"> & {
     /** Progress of one file's download. */
     onProgress?: (role: FileRole, received: number, total: number | undefined) => void;
   };
 }
+
+/** The places, with (b) the decoded cache when there is one. */
+type Places = SourcePlaces & { cache?: DecodedCache };
 
 /** A good copy of one file. */
 interface ResolvedFile {
@@ -124,7 +131,7 @@ const DIR_FIX = "replace it with a good copy";
 export async function resolveFile(
   role: FileRole,
   expected: string,
-  places: SourcePlaces,
+  places: Places,
   warnings: string[],
 ): Promise<ResolvedFile> {
   const name = FILE_NAMES[role];
@@ -216,17 +223,18 @@ async function skipBad(
 }
 
 /** (a) The caller's folder: a bad copy there is an error, since it was asked for. */
-async function fromDir(search: Search, places: SourcePlaces): Promise<GoodCopy | undefined> {
+async function fromDir(search: Search, places: Places): Promise<GoodCopy | undefined> {
   if (places.dir === undefined) return undefined;
   search.looked.push(`${places.dir} (the folder named)`);
   return await readFromDir(search, places.dir, "dir", DIR_FIX);
 }
 
 /** (b) The decoded cache: a bad copy is deleted, and the next place tried. */
-async function fromCache(search: Search, places: SourcePlaces): Promise<GoodCopy | undefined> {
+async function fromCache(search: Search, places: Places): Promise<GoodCopy | undefined> {
   if (!places.cache) return undefined;
   search.looked.push(`${places.cache.dir} (cache)`);
-  const hit = await places.cache.lookup(search.name, search.expected, places.cacheCheck);
+  const check = places.cacheCheck ?? "sha256";
+  const hit = await places.cache.lookup(search.name, search.expected, check);
   if (hit.status === "hit") {
     const { path, bytes, verified, sha256 } = hit;
     return { kind: "cache", path, bytes, gunzipped: false, verified, sha256 };
@@ -236,22 +244,23 @@ async function fromCache(search: Search, places: SourcePlaces): Promise<GoodCopy
 }
 
 /** (c) The system copy: a bad copy is reported and skipped. */
-async function fromSystem(search: Search, places: SourcePlaces): Promise<GoodCopy | undefined> {
-  const { systemDir } = places;
+async function fromSystem(search: Search, places: Places): Promise<GoodCopy | undefined> {
+  const { systemDir = SYSTEM_DIR } = places;
   if (systemDir === null) return undefined;
   search.looked.push(`${systemDir} (Debian package dataset-fashion-mnist)`);
   return await skipBad(search, () => readFromDir(search, systemDir, "system", SYSTEM_FIX));
 }
 
 /** (d) A download, kept in memory until verified (the caller caches it); each URL in turn. */
-async function fromDownload(search: Search, places: SourcePlaces): Promise<GoodCopy | undefined> {
-  if (places.baseUrls === false) {
+async function fromDownload(search: Search, places: Places): Promise<GoodCopy | undefined> {
+  const { baseUrls = OFFICIAL_BASE_URLS } = places;
+  if (baseUrls === false) {
     search.looked.push("no download (offline)");
     return undefined;
   }
   const { role, name } = search;
   const onProgress = places.download?.onProgress;
-  for (const base of places.baseUrls) {
+  for (const base of baseUrls) {
     const url = `${base}${name}.gz`;
     search.looked.push(url);
     const discard = "discarded; try again, or use another source";
