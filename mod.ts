@@ -83,36 +83,35 @@ export type {
 } from "./src/backends/types.ts";
 
 // Data
+export { type Checksums, FIXTURE_CHECKSUMS, FULL_CHECKSUMS } from "./src/data/checksums.ts";
+export { CLASS_NAMES } from "./src/data/classes.ts";
+export { DatasetError } from "./src/data/errors.ts";
 export {
-  batches,
-  type Checksums,
-  CLASS_NAMES,
-  classCounts,
-  DatasetError,
-  type DataSplit,
-  epochOrder,
   type FashionMnist,
-  type FileSource,
-  FIXTURE_CHECKSUMS,
-  FIXTURE_DIR,
-  FULL_CHECKSUMS,
   loadFashionMnist,
   loadFixtureData,
   type LoadOptions,
-  makeSubset,
+} from "./src/data/load.ts";
+export { type FileSource, FIXTURE_DIR } from "./src/data/sources.ts";
+export {
+  classCounts,
+  type DataSplit,
+  epochOrder,
   permutation,
-  readSubsetManifest,
-  type SplitTensors,
   splitValidation,
   stratifiedSubset,
+  type SubsetOptions,
+  type ValidationOptions,
+} from "./src/data/split.ts";
+export {
+  makeSubset,
+  readSubsetManifest,
   type Subset,
   SUBSET_MANIFEST,
   type SubsetManifest,
-  type SubsetOptions,
   type SubsetSpec,
-  toTensors,
-  type ValidationOptions,
-} from "./src/data/mod.ts";
+} from "./src/data/subset.ts";
+export { batches, type SplitTensors, toTensors } from "./src/data/tensors.ts";
 
 // Models
 export { getModelSpec, MODEL_NAMES, type ModelSpec } from "./src/models/spec.ts";

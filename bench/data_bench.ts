@@ -14,14 +14,10 @@
  * @module
  */
 import { loadBackend } from "../src/backends/registry.ts";
-import {
-  type FashionMnist,
-  FILE_NAMES,
-  loadFashionMnist,
-  normalize,
-  SYSTEM_DIR,
-  toTensors,
-} from "../src/data/mod.ts";
+import { FILE_NAMES } from "../src/data/checksums.ts";
+import { type FashionMnist, loadFashionMnist } from "../src/data/load.ts";
+import { SYSTEM_DIR } from "../src/data/sources.ts";
+import { normalize, toTensors } from "../src/data/tensors.ts";
 import { requireBenchPermissions } from "./_config.ts";
 
 requireBenchPermissions();

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { runCli } from "./_cli.ts";
 import { join } from "node:path";
-import { FIXTURE_CHECKSUMS, FIXTURE_DIR, SYSTEM_DIR } from "../src/data/mod.ts";
+import { FIXTURE_CHECKSUMS } from "../src/data/checksums.ts";
+import { FIXTURE_DIR, SYSTEM_DIR } from "../src/data/sources.ts";
 
 const data = (cacheDir: string, ...args: string[]) =>
   runCli("data", "--cache-dir", cacheDir, ...args);

@@ -16,17 +16,10 @@ import type { OneDnnState } from "../backends/onednn.ts";
 import type { BackendName, LoadedBackend } from "../backends/types.ts";
 import { getBackendSpec, loadBackend } from "../backends/registry.ts";
 import { missingTrainingKernels, notTrainedReason } from "../backends/training_kernels.ts";
-import {
-  DatasetError,
-  type DataSplit,
-  epochOrder,
-  type FashionMnist,
-  loadFashionMnist,
-  loadFixtureData,
-  stratifiedSubset,
-  take,
-  toTensors,
-} from "../data/mod.ts";
+import { DatasetError } from "../data/errors.ts";
+import { type FashionMnist, loadFashionMnist, loadFixtureData } from "../data/load.ts";
+import { type DataSplit, epochOrder, stratifiedSubset, take } from "../data/split.ts";
+import { toTensors } from "../data/tensors.ts";
 import { TRAINING_DEFAULTS } from "../_util/defaults.ts";
 import { buildModel } from "../models/factory.ts";
 import { INFERENCE_DEFAULTS, inferenceBatchFor } from "../train/latency.ts";

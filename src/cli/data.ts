@@ -6,7 +6,6 @@
  *
  * @module
  */
-// Not ../data/mod.ts: that also loads TensorFlow.js, which this task does not need.
 import { type CacheCheck, decodedCacheDir } from "../data/cache.ts";
 import { FILE_NAMES, OFFICIAL_BASE_URLS } from "../data/checksums.ts";
 import { CLASS_NAMES } from "../data/classes.ts";

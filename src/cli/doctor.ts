@@ -17,7 +17,7 @@ import {
   describeOneDnn,
   type Environment,
 } from "../measure/environment.ts";
-import { loadFashionMnist } from "../data/mod.ts";
+import { loadFashionMnist } from "../data/load.ts";
 import {
   cacheDirFromEnv,
   oneDnnVariableFromEnv,

@@ -10,7 +10,6 @@
  */
 import { join, resolve } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-// Not ../data/mod.ts: that also loads TensorFlow.js, which this task does not need.
 import { FILE_NAMES, type FileRole, FIXTURE_CHECKSUMS } from "../data/checksums.ts";
 import { encodeIdx } from "../data/idx.ts";
 import { loadFashionMnist } from "../data/load.ts";

@@ -1,14 +1,13 @@
 /**
- * Downloading over HTTP(S): a timeout on every wait, retries with backoff,
- * progress reports, and nothing on disk until the whole body has arrived (then
- * an atomic write), so a dropped connection never leaves a partial file.
+ * Downloading over HTTP(S) into memory: a timeout on every wait, retries with
+ * backoff, progress reports, and the whole body or an error, so a dropped
+ * connection never leaves a partial file.
  *
  * @module
  */
 import { DatasetError } from "./errors.ts";
-import { writeFileAtomic } from "../_util/fs.ts";
 
-/** Options for {@link downloadBytes} and {@link downloadFile}. */
+/** Options for {@link downloadBytes}. */
 export interface DownloadOptions {
   /**
    * Milliseconds to wait for the response headers, and then for each next
@@ -69,7 +68,7 @@ async function attempt(
       ? null
       : response.headers.get("content-length");
     const total = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
-    const chunks: Uint8Array[] = [];
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
     let received = 0;
     const reader = response.body.getReader();
     for (;;) {
@@ -83,14 +82,7 @@ async function attempt(
     if (total !== undefined && received !== total) {
       throw new Error(`expected ${total} bytes, got ${received} (connection closed early)`);
     }
-    if (chunks.length === 1) return chunks[0];
-    const body = new Uint8Array(received);
-    let offset = 0;
-    for (const chunk of chunks) {
-      body.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return body;
+    return new Uint8Array(await new Blob(chunks).arrayBuffer());
   } finally {
     clearTimeout(timer);
   }
@@ -126,19 +118,4 @@ export async function downloadBytes(
       await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (attempts - 1)));
     }
   }
-}
-
-/**
- * Downloads `url` into `path`: in memory first (see {@link downloadBytes}),
- * then written atomically (a temporary file in the same folder, renamed), so
- * `path` is either absent or complete. The folder must exist.
- *
- * @throws {DatasetError} When the download fails (see {@link downloadBytes}).
- */
-export async function downloadFile(
-  url: string,
-  path: string,
-  options: DownloadOptions = {},
-): Promise<void> {
-  await writeFileAtomic(path, await downloadBytes(url, options));
 }

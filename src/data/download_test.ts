@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { downloadBytes, downloadFile } from "./download.ts";
+import { downloadBytes } from "./download.ts";
 import { FIXTURE_DIR } from "./sources.ts";
-import { listDir, serveChunkedThenDrop, serveFixtures } from "./_testing.ts";
-import { withTempDir } from "../_util/testing.ts";
+import { serveChunkedThenDrop, serveFixtures } from "./_testing.ts";
 
 const NAME = "t10k-labels-idx1-ubyte.gz";
 const fixture = () => Deno.readFile(join(FIXTURE_DIR, NAME));
@@ -91,20 +90,4 @@ Deno.test("downloadBytes times out a body that stalls", async () => {
   } finally {
     await server.close();
   }
-});
-
-Deno.test("downloadFile writes the whole file, or nothing when the connection drops", async () => {
-  await withTempDir(async (tmp) => {
-    const server = serveFixtures((_, hit) => hit === 1 ? "drop-half" : "ok");
-    try {
-      const path = join(tmp, NAME);
-      await assert.rejects(downloadFile(`${server.url}${NAME}`, path, { retries: 0 }));
-      assert.deepEqual(await listDir(tmp), []);
-      await downloadFile(`${server.url}${NAME}`, path, { retries: 0 });
-      assert.deepEqual(await listDir(tmp), [NAME]);
-      assert.deepEqual(await Deno.readFile(path), await fixture());
-    } finally {
-      await server.close();
-    }
-  });
 });

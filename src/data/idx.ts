@@ -21,14 +21,6 @@ export const LABELS_HEADER_BYTES = 8;
 /** Which of the two IDX layouts a file has. */
 export type IdxKind = "images" | "labels";
 
-/** Parsed images: `count` images of 28×28 bytes, row-major, one after the other. */
-export interface IdxImages {
-  /** Number of images. */
-  count: number;
-  /** `count × 784` pixel bytes (0–255): a view into the file's bytes past the header, no copy. */
-  pixels: Uint8Array;
-}
-
 function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -71,37 +63,6 @@ export function idxProblem(bytes: Uint8Array, kind: IdxKind): string | undefined
   return undefined;
 }
 
-/**
- * Parses an IDX image file.
- *
- * @param bytes The decompressed file.
- * @param source Names the file in errors (its path).
- * @returns The count and a view of the pixels (no copy).
- * @throws {DatasetError} On a wrong magic number, dimensions other than 28×28,
- *   or a byte length other than the header promises, e.g.
- *   `/d/train-images-idx3-ubyte.gz: expected IDX magic 2051 (images), got 2049`.
- */
-export function parseIdxImages(bytes: Uint8Array, source: string): IdxImages {
-  const problem = idxProblem(bytes, "images");
-  if (problem) throw new DatasetError(`${source}: ${problem}`);
-  return { count: view(bytes).getUint32(4), pixels: bytes.subarray(IMAGES_HEADER_BYTES) };
-}
-
-/**
- * Parses an IDX label file.
- *
- * @param bytes The decompressed file.
- * @param source Names the file in errors (its path).
- * @returns The labels, a view into `bytes` past the header (no copy).
- * @throws {DatasetError} On a wrong magic number, a byte length other than the
- *   header promises, or a label above 9.
- */
-export function parseIdxLabels(bytes: Uint8Array, source: string): Uint8Array {
-  const problem = idxProblem(bytes, "labels");
-  if (problem) throw new DatasetError(`${source}: ${problem}`);
-  return bytes.subarray(LABELS_HEADER_BYTES);
-}
-
 /** One decompressed IDX file and the name to use for it in errors. */
 export interface IdxFile {
   /** The decompressed bytes. */
@@ -112,22 +73,28 @@ export interface IdxFile {
 
 /**
  * Parses an image file and its label file into one split, checking that they
- * hold the same number of items.
+ * hold the same number of items. The images and labels are views into the
+ * files' bytes past their headers (no copy).
  *
- * @throws {DatasetError} On any problem of either file (see
- *   {@link parseIdxImages}, {@link parseIdxLabels}), or when the counts differ:
+ * @throws {DatasetError} On any problem of either file (see {@link idxProblem}),
+ *   e.g. `/d/train-images-idx3-ubyte.gz: expected IDX magic 2051 (images), got 2049`,
+ *   or when the counts differ:
  *   `<labels>: expected 60000 labels, one per image in <images>, got 59999`.
  */
 export function parseIdxSplit(images: IdxFile, labels: IdxFile): DataSplit {
-  const img = parseIdxImages(images.bytes, images.source);
-  const lab = parseIdxLabels(labels.bytes, labels.source);
-  if (lab.length !== img.count) {
+  for (const [file, kind] of [[images, "images"], [labels, "labels"]] as const) {
+    const problem = idxProblem(file.bytes, kind);
+    if (problem) throw new DatasetError(`${file.source}: ${problem}`);
+  }
+  const count = view(images.bytes).getUint32(4);
+  const lab = labels.bytes.subarray(LABELS_HEADER_BYTES);
+  if (lab.length !== count) {
     throw new DatasetError(
-      `${labels.source}: expected ${img.count} labels, one per image in ${images.source}, ` +
+      `${labels.source}: expected ${count} labels, one per image in ${images.source}, ` +
         `got ${lab.length}`,
     );
   }
-  return { images: img.pixels, labels: lab, count: img.count };
+  return { images: images.bytes.subarray(IMAGES_HEADER_BYTES), labels: lab, count };
 }
 
 /**

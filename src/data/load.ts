@@ -11,51 +11,28 @@
  */
 import { dirname } from "node:path";
 import { unlessNotFound } from "../_util/fs.ts";
-import { type CacheCheck, DecodedCache, decodedCacheDir } from "./cache.ts";
+import { DecodedCache, decodedCacheDir } from "./cache.ts";
 import {
   type Checksums,
   FILE_ROLES,
   type FileRole,
   FIXTURE_CHECKSUMS,
   FULL_CHECKSUMS,
-  OFFICIAL_BASE_URLS,
 } from "./checksums.ts";
 import { CLASS_NAMES } from "./classes.ts";
 import { DatasetError } from "./errors.ts";
 import { type IdxFile, parseIdxSplit } from "./idx.ts";
-import {
-  type FileSource,
-  FIXTURE_DIR,
-  resolveFile,
-  type SourcePlaces,
-  SYSTEM_DIR,
-} from "./sources.ts";
+import { type FileSource, FIXTURE_DIR, resolveFile, type SourcePlaces } from "./sources.ts";
 import type { DataSplit } from "./split.ts";
 
-/** Options for {@link loadFashionMnist}; every one has a default. */
-export interface LoadOptions {
-  /**
-   * (a) A folder holding the four files, each as `<name>` or `<name>.gz`;
-   * tried first. It must exist, and a bad copy in it is an error. Default: none.
-   */
-  dir?: string;
+/** Options for {@link loadFashionMnist}: where to look (see `sources.ts`) and what to expect; every one has a default. */
+export interface LoadOptions extends SourcePlaces {
   /**
    * (b) The suite's cache folder (see `defaultCacheDir`); the decoded cache
    * lives in its `fashion-mnist/` subfolder. Default: none, so no cache is
    * read or written.
    */
   cacheDir?: string;
-  /** How cached files are checked (see `cache.ts`). Default `"sha256"`. */
-  cacheCheck?: CacheCheck;
-  /** (c) The system copy's folder; `null` skips it. Default {@link SYSTEM_DIR}. */
-  systemDir?: string | null;
-  /**
-   * (d) Base URLs to download `<name>.gz` from, tried in order; `false` for
-   * no download. Default {@link OFFICIAL_BASE_URLS}.
-   */
-  baseUrls?: readonly string[] | false;
-  /** Download timeout, retries, backoff and per-file progress. Default: `downloadBytes`'s. */
-  download?: SourcePlaces["download"];
   /**
    * Expected SHA-256 of each decompressed file. Default
    * {@link FULL_CHECKSUMS}; pass `FIXTURE_CHECKSUMS` to load the fixtures.
@@ -103,20 +80,11 @@ export async function loadFashionMnist(options: LoadOptions = {}): Promise<Fashi
   const cache = options.cacheDir === undefined
     ? undefined
     : await DecodedCache.open(decodedCacheDir(options.cacheDir, checksums));
-  const places: SourcePlaces = {
-    dir,
-    cache,
-    cacheCheck: options.cacheCheck ?? "sha256",
-    systemDir: options.systemDir === undefined ? SYSTEM_DIR : options.systemDir,
-    baseUrls: options.baseUrls === undefined ? OFFICIAL_BASE_URLS : options.baseUrls,
-    download: options.download,
-  };
-
   const warnings: string[] = [];
   const files: FileSource[] = [];
   const idx = {} as Record<FileRole, IdxFile>;
   for (const role of FILE_ROLES) {
-    const got = await resolveFile(role, checksums[role], places, warnings);
+    const got = await resolveFile(role, checksums[role], { ...options, cache }, warnings);
     if (cache && got.source.kind !== "cache") {
       // Keep the verified, decompressed bytes for next time; a failure here costs speed only.
       await cache.store(got.source.name, got.bytes, got.source.sha256).catch((err: Error) => {

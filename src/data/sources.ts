@@ -14,7 +14,7 @@
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { type CacheCheck, type DecodedCache, readFileFully } from "./cache.ts";
-import { FILE_NAMES, type FileRole } from "./checksums.ts";
+import { FILE_NAMES, type FileRole, OFFICIAL_BASE_URLS } from "./checksums.ts";
 import { downloadBytes, type DownloadOptions } from "./download.ts";
 import { DatasetError } from "./errors.ts";
 import { idxProblem } from "./idx.ts";
@@ -56,24 +56,31 @@ export interface FileSource {
   bytes: number;
 }
 
-/** What {@link resolveFile} needs: the places, in order, and how to use them. */
+/** Where {@link resolveFile} looks, in order, and how; every one has a default. */
 export interface SourcePlaces {
-  /** (a) A folder holding `<name>` or `<name>.gz`; none when undefined. */
+  /**
+   * (a) A folder holding the four files, each as `<name>` or `<name>.gz`;
+   * tried first. It must exist, and a bad copy in it is an error. Default: none.
+   */
   dir?: string;
-  /** (b) The decoded cache; none when undefined. */
-  cache?: DecodedCache;
-  /** How cached copies are checked. */
-  cacheCheck: CacheCheck;
-  /** (c) The system copy's folder; none when null. */
-  systemDir: string | null;
-  /** (d) Base URLs to download `<name>.gz` from, in order; no download when false. */
-  baseUrls: readonly string[] | false;
-  /** Download settings; `onProgress` is per file. */
+  /** How (b) the decoded cache's files are checked (see `cache.ts`). Default `"sha256"`. */
+  cacheCheck?: CacheCheck;
+  /** (c) The system copy's folder; `null` skips it. Default {@link SYSTEM_DIR}. */
+  systemDir?: string | null;
+  /**
+   * (d) Base URLs to download `<name>.gz` from, tried in order; `false` for
+   * no download. Default {@link OFFICIAL_BASE_URLS}.
+   */
+  baseUrls?: readonly string[] | false;
+  /** Download timeout, retries, backoff and per-file progress. Default: `downloadBytes`'s. */
   download?: Omit<DownloadOptions, "onProgress"> & {
     /** Progress of one file's download. */
     onProgress?: (role: FileRole, received: number, total: number | undefined) => void;
   };
 }
+
+/** The places, with (b) the decoded cache when there is one. */
+type Places = SourcePlaces & { cache?: DecodedCache };
 
 /** A good copy of one file. */
 interface ResolvedFile {
@@ -109,45 +116,6 @@ export function decompress(raw: Uint8Array, source: string, fix: string): {
   }
 }
 
-/**
- * Reads `<dir>/<name>` or, failing that, `<dir>/<name>.gz`, decompressed.
- *
- * @returns `undefined` when neither exists.
- * @throws {DatasetError} When a `.gz` file does not decompress.
- */
-async function readFromDir(
-  dir: string,
-  name: string,
-  fix: string,
-): Promise<{ path: string; bytes: Uint8Array; gunzipped: boolean } | undefined> {
-  for (const file of [name, `${name}.gz`]) {
-    const path = join(dir, file);
-    const raw = await unlessNotFound(() => readFileFully(path));
-    if (!raw) continue;
-    return { path, ...decompress(raw, path, fix) };
-  }
-  return undefined;
-}
-
-/**
- * The checksum error: `<path>: expected SHA-256 <x>, got <y>; <fix>`, saying
- * also what is wrong with the file as IDX data when the parser can tell.
- */
-function checksumMismatch(
-  path: string,
-  role: FileRole,
-  bytes: Uint8Array,
-  expected: string,
-  got: string,
-  fix: string,
-): DatasetError {
-  const problem = idxProblem(bytes, role.endsWith("Images") ? "images" : "labels");
-  return new DatasetError(
-    `${path}: expected SHA-256 ${expected}, got ${got}` +
-      (problem ? `, and it is not a valid IDX file: ${problem}` : "") + `; ${fix}`,
-  );
-}
-
 const SYSTEM_FIX = "not used; reinstall it (apt-get install --reinstall dataset-fashion-mnist)";
 const DIR_FIX = "replace it with a good copy";
 
@@ -163,7 +131,7 @@ const DIR_FIX = "replace it with a good copy";
 export async function resolveFile(
   role: FileRole,
   expected: string,
-  places: SourcePlaces,
+  places: Places,
   warnings: string[],
 ): Promise<ResolvedFile> {
   const name = FILE_NAMES[role];
@@ -199,24 +167,74 @@ interface Search {
 /** A good copy of the file, and where it was found. */
 type GoodCopy = Omit<FileSource, "role" | "name" | "bytes"> & { bytes: Uint8Array };
 
+/**
+ * A good copy from `<dir>/<name>` or, failing that, `<dir>/<name>.gz`, decompressed.
+ *
+ * @returns `undefined` when neither exists.
+ * @throws {DatasetError} When a `.gz` file does not decompress, or the copy is bad (see {@link checked}).
+ */
+async function readFromDir(
+  search: Search,
+  dir: string,
+  kind: SourceKind,
+  fix: string,
+): Promise<GoodCopy | undefined> {
+  for (const file of [search.name, `${search.name}.gz`]) {
+    const path = join(dir, file);
+    const raw = await unlessNotFound(() => readFileFully(path));
+    if (raw) return checked(search, kind, { path, ...decompress(raw, path, fix) }, fix);
+  }
+  return undefined;
+}
+
+/**
+ * `got` as a good copy, when its SHA-256 is the one expected.
+ *
+ * @throws {DatasetError} Else: `<path>: expected SHA-256 <x>, got <y>; <fix>`,
+ *   saying also what is wrong with the file as IDX data when the parser can tell.
+ */
+function checked(
+  search: Search,
+  kind: SourceKind,
+  got: { path: string; bytes: Uint8Array; gunzipped: boolean },
+  fix: string,
+): GoodCopy {
+  const sha = sha256Hex(got.bytes);
+  if (sha === search.expected) return { kind, ...got, verified: "sha256", sha256: sha };
+  const problem = idxProblem(got.bytes, search.role.endsWith("Images") ? "images" : "labels");
+  throw new DatasetError(
+    `${got.path}: expected SHA-256 ${search.expected}, got ${sha}` +
+      (problem ? `, and it is not a valid IDX file: ${problem}` : "") + `; ${fix}`,
+  );
+}
+
+/** What `find` found, or `undefined` when it met a bad copy: reported, and skipped. */
+async function skipBad(
+  search: Search,
+  find: () => Promise<GoodCopy | undefined>,
+): Promise<GoodCopy | undefined> {
+  try {
+    return await find();
+  } catch (err) {
+    if (!(err instanceof DatasetError)) throw err;
+    search.problems.push(err.message);
+    return undefined;
+  }
+}
+
 /** (a) The caller's folder: a bad copy there is an error, since it was asked for. */
-async function fromDir(search: Search, places: SourcePlaces): Promise<GoodCopy | undefined> {
+async function fromDir(search: Search, places: Places): Promise<GoodCopy | undefined> {
   if (places.dir === undefined) return undefined;
   search.looked.push(`${places.dir} (the folder named)`);
-  const got = await readFromDir(places.dir, search.name, DIR_FIX);
-  if (!got) return undefined;
-  const sha = sha256Hex(got.bytes);
-  if (sha !== search.expected) {
-    throw checksumMismatch(got.path, search.role, got.bytes, search.expected, sha, DIR_FIX);
-  }
-  return { kind: "dir", ...got, verified: "sha256", sha256: sha };
+  return await readFromDir(search, places.dir, "dir", DIR_FIX);
 }
 
 /** (b) The decoded cache: a bad copy is deleted, and the next place tried. */
-async function fromCache(search: Search, places: SourcePlaces): Promise<GoodCopy | undefined> {
+async function fromCache(search: Search, places: Places): Promise<GoodCopy | undefined> {
   if (!places.cache) return undefined;
   search.looked.push(`${places.cache.dir} (cache)`);
-  const hit = await places.cache.lookup(search.name, search.expected, places.cacheCheck);
+  const check = places.cacheCheck ?? "sha256";
+  const hit = await places.cache.lookup(search.name, search.expected, check);
   if (hit.status === "hit") {
     const { path, bytes, verified, sha256 } = hit;
     return { kind: "cache", path, bytes, gunzipped: false, verified, sha256 };
@@ -226,49 +244,34 @@ async function fromCache(search: Search, places: SourcePlaces): Promise<GoodCopy
 }
 
 /** (c) The system copy: a bad copy is reported and skipped. */
-async function fromSystem(search: Search, places: SourcePlaces): Promise<GoodCopy | undefined> {
-  if (places.systemDir === null) return undefined;
-  search.looked.push(`${places.systemDir} (Debian package dataset-fashion-mnist)`);
-  try {
-    const got = await readFromDir(places.systemDir, search.name, SYSTEM_FIX);
-    if (!got) return undefined;
-    const sha = sha256Hex(got.bytes);
-    if (sha === search.expected) return { kind: "system", ...got, verified: "sha256", sha256: sha };
-    throw checksumMismatch(got.path, search.role, got.bytes, search.expected, sha, SYSTEM_FIX);
-  } catch (err) {
-    if (!(err instanceof DatasetError)) throw err;
-    search.problems.push(err.message);
-    return undefined;
-  }
+async function fromSystem(search: Search, places: Places): Promise<GoodCopy | undefined> {
+  const { systemDir = SYSTEM_DIR } = places;
+  if (systemDir === null) return undefined;
+  search.looked.push(`${systemDir} (Debian package dataset-fashion-mnist)`);
+  return await skipBad(search, () => readFromDir(search, systemDir, "system", SYSTEM_FIX));
 }
 
 /** (d) A download, kept in memory until verified (the caller caches it); each URL in turn. */
-async function fromDownload(search: Search, places: SourcePlaces): Promise<GoodCopy | undefined> {
-  if (places.baseUrls === false) {
+async function fromDownload(search: Search, places: Places): Promise<GoodCopy | undefined> {
+  const { baseUrls = OFFICIAL_BASE_URLS } = places;
+  if (baseUrls === false) {
     search.looked.push("no download (offline)");
     return undefined;
   }
-  const { role, name, expected } = search;
+  const { role, name } = search;
   const onProgress = places.download?.onProgress;
-  for (const base of places.baseUrls) {
+  for (const base of baseUrls) {
     const url = `${base}${name}.gz`;
     search.looked.push(url);
     const discard = "discarded; try again, or use another source";
-    try {
+    const good = await skipBad(search, async () => {
       const raw = await downloadBytes(url, {
         ...places.download,
         onProgress: onProgress && ((received, total) => onProgress(role, received, total)),
       });
-      const got = decompress(raw, url, discard);
-      const sha = sha256Hex(got.bytes);
-      if (sha === expected) {
-        return { kind: "download", path: url, ...got, verified: "sha256", sha256: sha };
-      }
-      throw checksumMismatch(url, role, got.bytes, expected, sha, discard);
-    } catch (err) {
-      if (!(err instanceof DatasetError)) throw err;
-      search.problems.push(err.message);
-    }
+      return checked(search, "download", { path: url, ...decompress(raw, url, discard) }, discard);
+    });
+    if (good) return good;
   }
   return undefined;
 }

@@ -2,8 +2,8 @@
  * Seeded shuffles, validation splits and class-stratified subsets, on typed
  * arrays.
  *
- * The generator is mulberry32 (`src/_util/stats.ts`), re-exported here for
- * the data API. Shuffles are Fisher–Yates.
+ * The generator is mulberry32 (`src/_util/stats.ts`); shuffles are
+ * Fisher–Yates.
  *
  * @module
  */
@@ -21,8 +21,6 @@ export interface DataSplit {
   /** Number of images. */
   count: number;
 }
-
-export { mulberry32 };
 
 /** A seeded permutation of 0..n-1 (Fisher–Yates over mulberry32). */
 export function permutation(n: number, seed: number): Int32Array {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
+import { mulberry32 } from "../_util/stats.ts";
 import { FIXTURE_CHECKSUMS } from "./checksums.ts";
 import { loadFashionMnist } from "./load.ts";
 import { FIXTURE_DIR } from "./sources.ts";
 import {
   classCounts,
   type DataSplit,
-  mulberry32,
   permutation,
   splitValidation,
   stratifiedSubset,

@@ -21,7 +21,7 @@
  * @module
  */
 import { basename, join } from "node:path";
-import { exists, temporaryPath, writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
+import { exists, writeFileAtomic, writeJsonAtomic } from "../_util/fs.ts";
 import { sha256File } from "../_util/hash.ts";
 import { SetupError } from "../backends/setup_tools.ts";
 import { WASM_FILES, WASM_PACKAGE, wasmDistDir } from "../backends/wasm.ts";
@@ -222,14 +222,7 @@ async function compressedDeno(denoPath: string, cacheDir: string, log: (line: st
   const path = join(cacheDir, "kit", `deno-${sha256}.xz`);
   if (!(await exists(path))) {
     log(`compressing ${denoPath} with xz -6 (about a minute, once)`);
-    await Deno.mkdir(join(cacheDir, "kit"), { recursive: true });
-    const tmp = temporaryPath(path);
-    try {
-      await xzCompress(denoPath, tmp, { what: "Deno" });
-      await Deno.rename(tmp, path);
-    } finally {
-      await Deno.remove(tmp).catch(() => {});
-    }
+    await xzCompress(denoPath, path, { what: "Deno" });
   }
   return { path, xzSha256: await sha256File(path), sha256, rawBytes };
 }

@@ -79,7 +79,6 @@ export async function kitData(options: KitDataOptions): Promise<KitData> {
   const subset = makeSubset(data, options.spec ?? KIT_DATA_SPEC);
   const id = sha256Hex(JSON.stringify(subset.manifest)).slice(0, 16);
   const dir = join(options.cacheDir, "kit", `data-${id}`);
-  await Deno.mkdir(dir, { recursive: true });
   const files: KitDataFile[] = [];
   for (const role of FILE_ROLES) {
     const name = FILE_NAMES[role];
@@ -87,13 +86,10 @@ export async function kitData(options: KitDataOptions): Promise<KitData> {
     if (!(await exists(path))) {
       log(`compressing ${name} of the kit's data with xz -9 (once)`);
       const raw = temporaryPath(join(dir, name));
-      const tmp = temporaryPath(path);
       try {
         await writeFileAtomic(raw, subset.files[role]);
-        await xzCompress(raw, tmp, { preset: "9", what: "the kit's data" });
-        await Deno.rename(tmp, path);
+        await xzCompress(raw, path, { preset: "9", what: "the kit's data" });
       } finally {
-        await Deno.remove(tmp).catch(() => {});
         await Deno.remove(raw).catch(() => {});
       }
     }

@@ -22,6 +22,7 @@ import { join } from "node:path";
 import { exists, writeJsonAtomic } from "../_util/fs.ts";
 import { median } from "../_util/stats.ts";
 import type { ResultsFile } from "../results/schema.ts";
+import { steadyEpochSeconds } from "../results/stats.ts";
 import { loadRunData } from "../train/run_data.ts";
 import { describeRun, type RunDescription } from "../train/run_description.ts";
 import {
@@ -287,15 +288,15 @@ function measuredRate(
 ): MeasuredRate | undefined {
   const run = results.runs.find((r) => r.model === model);
   if (!run) return undefined;
-  const epochs = run.epochs.map((e) => e.trainSeconds);
-  if (epochs.length === 0) return { side, model, overheadSeconds: seconds };
-  const steady = median(epochs.length > 1 ? epochs.slice(1) : epochs);
-  const imagesPerSecond = results.config.trainSize / steady;
+  const steady = steadyEpochSeconds(run);
+  if (steady.length === 0) return { side, model, overheadSeconds: seconds };
+  const perEpoch = median(steady);
+  const imagesPerSecond = results.config.trainSize / perEpoch;
   return {
     side,
     model,
     imagesPerSecond,
-    overheadSeconds: Math.max(0, seconds - epochs.length * steady),
+    overheadSeconds: Math.max(0, seconds - run.epochs.length * perEpoch),
   };
 }
 

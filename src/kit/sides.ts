@@ -7,13 +7,12 @@
  */
 import { join } from "node:path";
 import { writeJsonAtomic } from "../_util/fs.ts";
-import type { KerasBackend } from "../peer/keras.ts";
 import { describeKerasDevice, kerasBackendName } from "../peer/keras_results.ts";
 import { collectEnvironment } from "../measure/environment.ts";
 import { type ResultsFile, validateResults } from "../results/schema.ts";
-import { executeInChild } from "../executors/child.ts";
+import { completeResults, executeInChild } from "../executors/child.ts";
 import { EXECUTORS } from "../executors/registry.ts";
-import { loadRunData, type RunDataOptions } from "../train/run_data.ts";
+import type { RunDataOptions } from "../train/run_data.ts";
 import type { RunDescription } from "../train/run_description.ts";
 import type { KerasPython } from "./keras_python.ts";
 import type { KitSideKind } from "./kit_plan.ts";
@@ -78,11 +77,6 @@ export function sideOf(kind: KitSideKind, context: SideContext): Side | undefine
   return { name, kind, label: SIDE_LABELS[kind], run: kerasRunner(keras, context, name, gpu) };
 }
 
-/** The variables that keep a Keras backend off the GPU. */
-export function cpuOnlyEnv(backend: KerasBackend): Record<string, string> {
-  return backend === "jax" ? { JAX_PLATFORMS: "cpu" } : { CUDA_VISIBLE_DEVICES: "" };
-}
-
 /** TF.js on one backend through `train-all` in a child process. */
 async function runTfjsSide(
   run: RunDescription,
@@ -96,19 +90,15 @@ async function runTfjsSide(
     signal,
   });
   const { results } = child;
-  const failed = () =>
-    new Error(`the ${run.backend} run in ${dir} failed (exit ${child.code}): ${child.lastError}`);
-  if (!results) throw failed();
   const manifest = context.place.manifest;
-  if (manifest) await recordKitCommit(dir, results, manifest);
-  if (signal.aborted && results.status !== "complete") {
+  if (results && manifest) await recordKitCommit(dir, results, manifest);
+  if (signal.aborted && results && results.status !== "complete") {
     const why = stopReason(signal);
     throw new Error(
       `the ${run.backend} run in ${dir} was stopped ${why}; what it measured is kept`,
     );
   }
-  if (child.code !== 0 || results.status !== "complete") throw failed();
-  return results;
+  return completeResults(child, `${run.backend}`, dir);
 }
 
 /** Why a side's signal fired: the budget's timeout, or Ctrl-C. */
@@ -125,11 +115,13 @@ function kerasRunner(
   gpu: boolean,
 ): Side["run"] {
   // The CPU side hides the GPU from the framework, so it computes on the CPU it reports.
-  const pythonEnv = gpu ? k.env : { ...k.env, ...cpuOnlyEnv(k.versions.backend) };
+  const cpuOnly: Record<string, string> = k.versions.backend === "jax"
+    ? { JAX_PLATFORMS: "cpu" }
+    : { CUDA_VISIBLE_DEVICES: "" };
+  const pythonEnv = gpu ? k.env : { ...k.env, ...cpuOnly };
   const device = gpu && k.versions.gpu ? "gpu" : "cpu";
   return async (run, dir, signal) => {
     try {
-      const data = await loadRunData(run, context.dataOptions);
       const threads = { intraOp: "default", interOp: "default" } as const;
       const env = await collectEnvironment({
         tfjsVersion: "none (Keras)",
@@ -145,7 +137,6 @@ function kerasRunner(
         run,
         outDir: dir,
         data: context.dataOptions,
-        preparedData: data,
         keras: {
           python: k.python,
           pythonEnv,

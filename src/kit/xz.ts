@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { dirname } from "node:path";
+import { temporaryPath } from "../_util/fs.ts";
 import { SetupError } from "../backends/setup_tools.ts";
 
 /** Options of {@link xzCompress}. */
@@ -15,11 +17,24 @@ export interface XzOptions {
 }
 
 /**
- * Compresses `input` into a new file `output` with `xz -<preset> -T2`.
+ * Compresses `input` into `output` with `xz -<preset> -T2`, through a
+ * temporary file beside it renamed into place (its folder created), so that
+ * `output` is either absent or whole.
  *
  * @throws {SetupError} When `xz` is missing or fails.
  */
 export async function xzCompress(input: string, output: string, options: XzOptions): Promise<void> {
+  await Deno.mkdir(dirname(output), { recursive: true });
+  const tmp = temporaryPath(output);
+  try {
+    await xzInto(input, tmp, options);
+    await Deno.rename(tmp, output);
+  } finally {
+    await Deno.remove(tmp).catch(() => {});
+  }
+}
+
+async function xzInto(input: string, output: string, options: XzOptions): Promise<void> {
   const preset = options.preset ?? "6";
   using file = await Deno.open(output, { write: true, createNew: true });
   let child: Deno.ChildProcess;

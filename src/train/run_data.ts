@@ -7,15 +7,9 @@
  *
  * @module
  */
-import {
-  type DataSplit,
-  describeSubset,
-  loadFashionMnist,
-  loadFixtureData,
-  readSubsetManifest,
-  splitValidation,
-  stratifiedSubset,
-} from "../data/mod.ts";
+import { loadFashionMnist, loadFixtureData } from "../data/load.ts";
+import { type DataSplit, splitValidation, stratifiedSubset } from "../data/split.ts";
+import { describeSubset, readSubsetManifest } from "../data/subset.ts";
 import { dataSourceOf, FIXTURES_DESCRIPTION } from "../results/data_source.ts";
 import type { DataSource } from "../results/schema.ts";
 import { UsageError } from "../_util/usage_error.ts";

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { type CliRun, runCli } from "../_cli.ts";
 import { join } from "node:path";
-import { FIXTURE_CHECKSUMS, FIXTURE_DIR, FULL_CHECKSUMS, SYSTEM_DIR } from "../../src/data/mod.ts";
+import { FIXTURE_CHECKSUMS, FULL_CHECKSUMS } from "../../src/data/checksums.ts";
+import { FIXTURE_DIR, SYSTEM_DIR } from "../../src/data/sources.ts";
 import { type ResultsFile, validateResults } from "../../src/results/schema.ts";
 import { sha256File } from "../../src/_util/hash.ts";
 

@@ -12,15 +12,15 @@ import {
 import { loadBackend } from "../../src/backends/registry.ts";
 import { prepareEngine } from "../../src/tf_ops/install.ts";
 import { getEngineSpec } from "../../src/engines/registry.ts";
+import { loadFixtureData } from "../../src/data/load.ts";
 import {
   type DataSplit,
   epochOrder,
-  loadFixtureData,
   permutation,
   splitValidation,
   stratifiedSubset,
-  toTensors,
-} from "../../src/data/mod.ts";
+} from "../../src/data/split.ts";
+import { toTensors } from "../../src/data/tensors.ts";
 import { buildModel } from "../../src/models/factory.ts";
 import { getModelSpec } from "../../src/models/spec.ts";
 import { evaluateModel } from "../../src/train/evaluate.ts";

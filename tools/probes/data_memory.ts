@@ -13,7 +13,10 @@
 import { loadBackend } from "../../src/backends/registry.ts";
 import { prepareEngine } from "../../src/tf_ops/install.ts";
 import { getEngineSpec } from "../../src/engines/registry.ts";
-import { defaultCacheDir, IMAGE_PIXELS, loadFashionMnist, toTensors } from "../../src/data/mod.ts";
+import { defaultCacheDir } from "../../src/data/cache.ts";
+import { IMAGE_PIXELS } from "../../src/data/checksums.ts";
+import { loadFashionMnist } from "../../src/data/load.ts";
+import { toTensors } from "../../src/data/tensors.ts";
 import { probeArgs } from "./_probe.ts";
 
 function peakMiB(): number {
