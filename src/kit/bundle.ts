@@ -11,7 +11,9 @@
  * repository. `import.meta.main` is false in every bundled module (no task's
  * own entry point fires); a small entry calls the kit's runner instead.
  * tfjs-node and tfjs-node-gpu stay out: only the WebGPU, WebAssembly and
- * pure-JS backends run from the kit.
+ * pure-JS backends run from the kit. So does the browser executor's page
+ * driver (`src/browser/run.ts`, with puppeteer-core and esbuild): the kit runs
+ * no browser backend, and a stub that refuses stands in for it.
  *
  * @module
  */
@@ -26,6 +28,12 @@ const REPO_ROOT = new URL("../../", import.meta.url).pathname;
 /** The bundle's entry: the runner, given the bundle's own path. */
 const ENTRY = `import { runKitCli } from "./src/cli/gpu_kit_run.ts";
 await runKitCli(new URL(import.meta.url).pathname);
+`;
+
+/** What stands in for `src/browser/run.ts` in the bundle. */
+const BROWSER_STUB = `export function runInBrowser() {
+  throw new Error("the GPU kit runs no browser backend");
+}
 `;
 
 /** What {@link bundleKitProgram} made. */
@@ -65,6 +73,19 @@ export async function bundleKitProgram(): Promise<KitBundle> {
         "const __dirname = __kitDirname(__filename);",
     },
     absWorkingDir: REPO_ROOT,
+    plugins: [{
+      name: "no-browser",
+      setup(build) {
+        build.onResolve(
+          { filter: /\/browser\/run\.ts$/ },
+          (args) => ({ path: args.path, namespace: "no-browser" }),
+        );
+        build.onLoad(
+          { filter: /.*/, namespace: "no-browser" },
+          () => ({ contents: BROWSER_STUB, loader: "js" }),
+        );
+      },
+    }],
   });
   const packages = new Set<string>();
   for (const input of Object.keys(result.metafile.inputs)) {

@@ -164,6 +164,10 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
         }
         assert.ok(manifest.packages.includes("@tensorflow/tfjs-backend-webgpu@4.22.0"));
         assert.ok(!manifest.packages.some((p) => p.startsWith("@tensorflow/tfjs-node")));
+        // The kit runs no browser backend: the page driver and its bundler stay out.
+        for (const absent of ["puppeteer-core@", "esbuild@"]) {
+          assert.ok(!manifest.packages.some((p) => p.startsWith(absent)), absent);
+        }
         assert.match(runSh, /^#!\/usr\/bin\/env bash\n[\s\S]*set -euo pipefail/);
         assert.ok(script(manifest.deno.sha256) && script(manifest.deno.xzSha256));
       },
