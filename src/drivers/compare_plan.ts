@@ -9,8 +9,6 @@
  */
 import { DENO_BACKEND_NAMES, getBackendSpec } from "../backends/registry.ts";
 import type { ProbeResult } from "../backends/types.ts";
-import { forwardFlopsPerImage } from "../models/cost.ts";
-import { getModelSpec } from "../models/spec.ts";
 import type { SkippedRun } from "../compare/row.ts";
 import {
   COMPARED_ENGINES,
@@ -19,6 +17,7 @@ import {
   type EngineSpec,
   getEngineSpec,
 } from "../engines/registry.ts";
+import { modelFlops } from "../train/run_record.ts";
 import { UsageError } from "../_util/usage_error.ts";
 
 /** A short run on a slow backend: its defaults. */
@@ -162,7 +161,7 @@ export function planRuns(
             status,
             reason: probe.reason,
             device: device?.description ?? null,
-            flopsPerImage: forwardFlopsPerImage(getModelSpec(model)),
+            flopsPerImage: modelFlops(model),
           });
         }
       }
