@@ -69,7 +69,7 @@ async function attempt(
       ? null
       : response.headers.get("content-length");
     const total = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
-    const chunks: Uint8Array[] = [];
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
     let received = 0;
     const reader = response.body.getReader();
     for (;;) {
@@ -83,14 +83,7 @@ async function attempt(
     if (total !== undefined && received !== total) {
       throw new Error(`expected ${total} bytes, got ${received} (connection closed early)`);
     }
-    if (chunks.length === 1) return chunks[0];
-    const body = new Uint8Array(received);
-    let offset = 0;
-    for (const chunk of chunks) {
-      body.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return body;
+    return new Uint8Array(await new Blob(chunks).arrayBuffer());
   } finally {
     clearTimeout(timer);
   }
