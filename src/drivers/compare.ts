@@ -13,7 +13,8 @@ import { UsageError } from "../_util/usage_error.ts";
 import { BACKEND_NAMES, deepProbe } from "../backends/registry.ts";
 import type { ProbeResult } from "../backends/types.ts";
 import type { EngineSpec } from "../engines/registry.ts";
-import { MODEL_NAMES } from "../models/spec.ts";
+import { forwardFlopsPerImage } from "../models/cost.ts";
+import { getModelSpec, MODEL_NAMES } from "../models/spec.ts";
 import { buildComparison, type Comparison } from "../compare/comparison.ts";
 import type { SkippedRun } from "../compare/row.ts";
 import { type ComparisonPaths, writeComparison } from "../report/comparison_output.ts";
@@ -22,7 +23,6 @@ import { readResults } from "../train/experiment.ts";
 import { executeInChild } from "../executors/child.ts";
 import { resumeArgs, trainAllArgs } from "../train/launcher.ts";
 import { MIN_INFERENCE_RUNS, type RunDescription } from "../train/run_description.ts";
-import { modelFlops } from "../train/run_record.ts";
 import { type PlannedRun, planRuns, SHORT_RUN } from "./compare_plan.ts";
 
 /** What a comparison is, checked before anything runs. */
@@ -170,7 +170,7 @@ async function runAll(
         engine: step.engine,
         status: "failed",
         reason: `train-all exited with ${outcome.code}: ${outcome.lastError}`,
-        flopsPerImage: modelFlops(step.model),
+        flopsPerImage: forwardFlopsPerImage(getModelSpec(step.model)),
       });
     }
   }

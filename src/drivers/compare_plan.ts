@@ -9,6 +9,8 @@
  */
 import { DENO_BACKEND_NAMES, getBackendSpec } from "../backends/registry.ts";
 import type { ProbeResult } from "../backends/types.ts";
+import { forwardFlopsPerImage } from "../models/cost.ts";
+import { getModelSpec } from "../models/spec.ts";
 import type { SkippedRun } from "../compare/row.ts";
 import {
   COMPARED_ENGINES,
@@ -17,7 +19,6 @@ import {
   type EngineSpec,
   getEngineSpec,
 } from "../engines/registry.ts";
-import { modelFlops } from "../train/run_record.ts";
 import { UsageError } from "../_util/usage_error.ts";
 
 /** A short run on a slow backend: its defaults. */
@@ -161,7 +162,7 @@ export function planRuns(
             status,
             reason: probe.reason,
             device: device?.description ?? null,
-            flopsPerImage: modelFlops(model),
+            flopsPerImage: forwardFlopsPerImage(getModelSpec(model)),
           });
         }
       }

@@ -9,13 +9,14 @@ import { join } from "node:path";
 import { getBackendSpec } from "../backends/registry.ts";
 import type { BrowserEvent } from "../browser/job_wire.ts";
 import { runInBrowser } from "../browser/run.ts";
+import { getModelSpec } from "../models/spec.ts";
+import { forwardFlopsPerImage } from "../models/cost.ts";
 import { collectEnvironment } from "../measure/environment.ts";
 import type { ExperimentEvent } from "../train/experiment.ts";
 import { loadRunData } from "../train/run_data.ts";
 import { recordedConfig } from "../train/run_description.ts";
 import { RESULTS_FILE } from "../results/writer.ts";
 import { savePinnedRun } from "../train/run_file.ts";
-import { modelFlops } from "../train/run_record.ts";
 import type { Executor } from "./types.ts";
 
 /** Runs the models in a Chromium page on the run's browser backend. */
@@ -42,7 +43,7 @@ export const BROWSER_EXECUTOR: Executor = {
       models: run.models.map((model) => ({
         model,
         epochsLeft: run.epochs,
-        flopsPerImage: modelFlops(model),
+        flopsPerImage: forwardFlopsPerImage(getModelSpec(model)),
         complete: false,
       })),
     });

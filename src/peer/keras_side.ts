@@ -10,6 +10,7 @@
  */
 import { join } from "node:path";
 import { type DataSplit, epochOrder } from "../data/split.ts";
+import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec } from "../models/spec.ts";
 import type { Environment } from "../measure/environment.ts";
 import type { EpochRecord, ResultsFile } from "../results/schema.ts";
@@ -21,7 +22,6 @@ import {
   type RunDescription,
   targetAccuraciesFor,
 } from "../train/run_description.ts";
-import { modelFlops } from "../train/run_record.ts";
 import { type KerasBackend, type KerasRunOptions, runKerasPeer } from "./keras.ts";
 import { kerasRecord } from "./keras_results.ts";
 import { findEnergyMeter } from "../measure/energy.ts";
@@ -95,7 +95,7 @@ export async function runKerasSide(options: KerasSideOptions): Promise<ResultsFi
         kerasBackend: options.kerasBackend,
         backendName,
         spec,
-        flopsPerImage: modelFlops(model),
+        flopsPerImage: forwardFlopsPerImage(spec),
         data: { train: data.train, validation: data.validation, test: data.test },
         epochs: run.epochs,
         order: epochOrder(run.seed),
