@@ -19,12 +19,11 @@ import { type SplitTensors, toTensors } from "../data/tensors.ts";
 import { buildModel } from "../models/factory.ts";
 import { getModelSpec, type ModelSpec } from "../models/spec.ts";
 import { notMeasured } from "../measure/measures.ts";
-import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
 import { evaluateModel } from "../train/evaluate.ts";
 import { measureInference } from "../train/latency.ts";
 import { type MeasureProbes, modelMeasures } from "../train/run_measures.ts";
+import { emptyRunRecord } from "../train/run_record.ts";
 import { trainEpochs } from "../train/trainer.ts";
-import type { RunRecord } from "../results/schema.ts";
 import { type BrowserEvent, type BrowserJob, readJobData } from "./job_wire.ts";
 
 /** Sends one event to the driver, which answers once it has recorded it. */
@@ -89,16 +88,7 @@ async function runModel(context: JobContext, spec: ModelSpec): Promise<void> {
   const measures = modelMeasures(context.probes);
   const model = measures.build(() => buildModel(spec, { seed, learningRate }));
   try {
-    const run: RunRecord = {
-      model: spec.name,
-      backend: job.backend,
-      engine: job.run.engine,
-      params: countParams(spec),
-      flopsPerImage: forwardFlopsPerImage(spec),
-      epochs: [],
-      test: null,
-      inference: null,
-    };
+    const run = emptyRunRecord(spec, job.backend, job.run.engine);
     let notTrained: string | undefined;
     await send({ type: "model-start", model: spec.name, epochs });
     if (context.missing.length > 0) {

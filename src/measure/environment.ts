@@ -6,6 +6,7 @@
  * @module
  */
 import { cpus, hostname, totalmem } from "node:os";
+import type { PageDevice } from "../backends/browser_page.ts";
 import { type OneDnnState, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
 import { runQuiet } from "../_util/run_quiet.ts";
 
@@ -80,24 +81,16 @@ export interface Environment {
   browser?: BrowserEnvironment;
 }
 
-/** What a browser backend's run ran in (`Environment.browser`). */
-export interface BrowserEnvironment {
+/** What a browser backend's run ran in (`Environment.browser`): the page's facts, and the browser. */
+export interface BrowserEnvironment extends
+  Pick<
+    PageDevice,
+    "userAgent" | "crossOriginIsolated" | "softwareRenderer" | "webgl" | "webgpu" | "wasm"
+  > {
   /** The browser's product and version, e.g. `Chrome/156.0.8078.129` (`HeadlessChrome` headless). */
   version: string;
-  /** Its user agent. */
-  userAgent: string;
   /** How it was run: `headless` (driven by the suite) or `open` (a person's own browser). */
   mode: "headless" | "open";
-  /** Whether the page was cross-origin isolated (WebAssembly threads need it). */
-  crossOriginIsolated: boolean;
-  /** WebGL or WebGPU on a software renderer (SwiftShader, llvmpipe): the CPU doing a GPU's work. */
-  softwareRenderer: boolean;
-  /** WebGL's unmasked vendor, renderer and version. */
-  webgl?: { vendor: string; renderer: string; version: string };
-  /** The WebGPU adapter's info. */
-  webgpu?: { vendor: string; architecture: string; device: string; description: string };
-  /** WebAssembly's SIMD and the threads of its pool. */
-  wasm?: { simd: boolean; threads: number; multithread: boolean };
 }
 
 /** What a Keras run ran on (`Environment.keras`). */

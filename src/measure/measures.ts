@@ -138,13 +138,19 @@ export interface EnergyRecord {
   gpu?: { utilisationPercent: number; smClockMHz: number | null };
 }
 
+/** What an epoch's record holds of a meter's readings: its joules and GPU activity, where read. */
+export interface MeteredEpoch {
+  /** Joules of the epoch's training. */
+  joules?: number;
+  /** The GPU's mean utilisation (%) and SM clock (MHz) over the epoch. */
+  gpu?: { utilisationPercent: number; smClockMHz: number | null };
+}
+
 /**
  * `{ gpu }`: the median over `epochs` of their GPU utilisation and SM clock,
  * for an {@link EnergyRecord}; `{}` when no epoch has them.
  */
-export function gpuActivityOf(
-  epochs: readonly { gpu?: { utilisationPercent: number; smClockMHz: number | null } }[],
-): Pick<EnergyRecord, "gpu"> {
+export function gpuActivityOf(epochs: readonly MeteredEpoch[]): Pick<EnergyRecord, "gpu"> {
   const read = epochs.flatMap((e) => e.gpu ? [e.gpu] : []);
   if (read.length === 0) return {};
   const clocks = read.flatMap((g) => g.smClockMHz === null ? [] : [g.smClockMHz]);
@@ -153,6 +159,27 @@ export function gpuActivityOf(
       utilisationPercent: median(read.map((g) => g.utilisationPercent)),
       smClockMHz: clocks.length > 0 ? median(clocks) : null,
     },
+  };
+}
+
+/**
+ * The energy record of `epochs` read by `meter`: the median joules of the
+ * epochs that have a reading, or why there is none.
+ */
+export function energyOf(
+  meter: Measured<{ info: EnergyMeterInfo }>,
+  epochs: readonly MeteredEpoch[],
+  trainSize: number,
+): Measured<EnergyRecord> {
+  if (!isMeasured(meter)) return meter;
+  const joules = epochs.flatMap((e) => e.joules === undefined ? [] : [e.joules]);
+  if (joules.length === 0) return notMeasured(`${meter.info.name}: no epoch has a reading yet`);
+  const joulesPerEpoch = median(joules);
+  return {
+    meter: meter.info,
+    joulesPerEpoch,
+    imagesPerJoule: trainSize / joulesPerEpoch,
+    ...gpuActivityOf(epochs),
   };
 }
 

@@ -10,12 +10,10 @@ import { join } from "node:path";
 import type { DataSplit } from "../data/split.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import type { EpochRecord } from "../results/schema.ts";
-import { percentile } from "../_util/stats.ts";
 import type { EnergyMeter } from "../measure/energy.ts";
 import {
-  gpuActivityOf,
+  energyOf,
   type HostMemoryRecord,
-  isMeasured,
   type Measured,
   type MeasuresRecord,
   type MemoryRecord,
@@ -122,8 +120,6 @@ export function kerasMeasures(
   epochs: readonly EpochRecord[],
   o: { targets: readonly number[]; trainSize: number; energy: Measured<EnergyMeter> },
 ): MeasuresRecord {
-  const joules = epochs.map((e) => e.joules).filter((j): j is number => j !== undefined);
-  const perEpoch = joules.length > 0 ? percentile(joules, 50) : undefined;
   return {
     memory: {
       host: measured.host,
@@ -137,15 +133,6 @@ export function kerasMeasures(
       firstEpochExtraSeconds: firstEpochExtra(epochs),
     },
     timeToAccuracy: timeToAccuracy(epochs, o.targets),
-    energy: !isMeasured(o.energy)
-      ? o.energy
-      : perEpoch === undefined
-      ? notMeasured(`${o.energy.info.name}: no epoch has a reading`)
-      : {
-        meter: o.energy.info,
-        joulesPerEpoch: perEpoch,
-        imagesPerJoule: o.trainSize / perEpoch,
-        ...gpuActivityOf(epochs),
-      },
+    energy: energyOf(o.energy, epochs, o.trainSize),
   };
 }

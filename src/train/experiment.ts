@@ -17,7 +17,7 @@
 import { dirname, join } from "node:path";
 import type { LayersModel } from "@tensorflow/tfjs";
 import type { EnergyMeter } from "../measure/energy.ts";
-import { countParams, forwardFlopsPerImage } from "../models/cost.ts";
+import { emptyRunRecord } from "./run_record.ts";
 import { buildModel } from "../models/factory.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import type { KernelLibraryChoice } from "../backends/onednn.ts";
@@ -164,16 +164,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     config,
     createdAt: options.previous?.createdAt,
     runs: models.map((spec) =>
-      options.previous?.runs.find((r) => r.model === spec.name) ?? {
-        model: spec.name,
-        backend: config.backend,
-        engine: run.engine,
-        params: countParams(spec),
-        flopsPerImage: forwardFlopsPerImage(spec),
-        epochs: [],
-        test: null,
-        inference: null,
-      }
+      options.previous?.runs.find((r) => r.model === spec.name) ??
+        emptyRunRecord(spec, config.backend, run.engine)
     ),
     onWritten: (results, path) => emit({ type: "written", path, results }),
   });

@@ -8,13 +8,11 @@
  *
  * @module
  */
-import { percentile } from "../_util/stats.ts";
 import type { EnergyMark, EnergyMeter } from "../measure/energy.ts";
 import type { HostMemoryReader } from "../measure/host_memory.ts";
 import {
   type DeviceMemoryRecord,
-  type EnergyRecord,
-  gpuActivityOf,
+  energyOf,
   type HostMemoryRecord,
   isMeasured,
   type Measured,
@@ -147,7 +145,7 @@ export function modelMeasures(probes: MeasureProbes, previous?: MeasuresRecord):
           firstEpochExtraSeconds: firstEpochExtra(epochs),
         },
         timeToAccuracy: timeToAccuracy(epochs, targets),
-        energy: energyRecord(probes.energy, meter, epochs, trainSize),
+        energy: energyOf(probes.energy, epochs, trainSize),
       };
     },
   };
@@ -165,24 +163,4 @@ function earlierMemory(previous: MeasuresRecord | undefined): {
     tfjs: memory && isMeasured(memory.tfjs) ? memory.tfjs : undefined,
     device: memory && isMeasured(memory.device) ? memory.device : undefined,
   };
-}
-
-/** The energy record: the median joules of the epochs that have a reading, or why there is none. */
-function energyRecord(
-  energy: Measured<EnergyMeter>,
-  meter: EnergyMeter | undefined,
-  epochs: readonly EpochRecord[],
-  trainSize: number,
-): Measured<EnergyRecord> {
-  const joules = epochs.map((e) => e.joules).filter((j): j is number => j !== undefined);
-  return !meter
-    ? energy as Measured<never>
-    : joules.length === 0
-    ? notMeasured(`${meter.info.name}: no epoch has a reading yet`)
-    : {
-      meter: meter.info,
-      joulesPerEpoch: percentile(joules, 50),
-      imagesPerJoule: trainSize / percentile(joules, 50),
-      ...gpuActivityOf(epochs),
-    };
 }
