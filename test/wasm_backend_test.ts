@@ -31,6 +31,9 @@ Deno.test("train-all on wasm times inference only and records why the model was 
       results!.env.device ?? "",
       /^WebAssembly \(tfjs-backend-wasm 4\.22\.0\) in Deno: SIMD (on|off), 1 thread$/,
     );
+    // The pool in a field too: Deno runs the single-threaded build (no classic workers).
+    const simd = / SIMD on,/.test(results!.env.device ?? "");
+    assert.deepEqual(results!.env.wasm, { simd, threads: 1, multithread: false });
     const [run] = results!.runs;
     assert.equal(run.notTrained, REASON);
     assert.deepEqual(run.epochs, []);

@@ -10,6 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import "@tensorflow/tfjs-backend-webgpu";
+import type { WasmPool } from "./types.ts";
 import { adapterFacts } from "./webgpu.ts";
 
 /** The TF.js backend names a page can set up. */
@@ -32,7 +33,7 @@ export interface PageDevice {
   /** WebGPU: the adapter's info. */
   webgpu?: { vendor: string; architecture: string; device: string; description: string };
   /** WebAssembly: SIMD, and the threads of its pool (1 without threads). */
-  wasm?: { simd: boolean; threads: number; multithread: boolean };
+  wasm?: WasmPool;
   /** Seconds from the page's start to a backend that has computed once. */
   readySeconds: number;
 }
@@ -80,9 +81,7 @@ type BackendDevice = Omit<PageDevice, "readySeconds" | "userAgent" | "crossOrigi
 /** Makes WebAssembly the active backend, with one thread per core, and reports its device. */
 async function wasmDevice(wasmPaths: string): Promise<BackendDevice> {
   setWasmPaths(wasmPaths);
-  // One thread per core, as libtensorflow takes on the CPU (tfjs's default is half of them).
-  setThreadsCount(navigator.hardwareConcurrency);
-  await setBackend("wasm");
+  await startWasmPool(navigator.hardwareConcurrency);
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT") as boolean;
   const multithread = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT") as boolean;
   const threads = getThreadsCount();
@@ -96,6 +95,30 @@ async function wasmDevice(wasmPaths: string): Promise<BackendDevice> {
       `${threads} thread${threads === 1 ? "" : "s"}${multithread ? "" : noThreads}`,
     wasm: { simd, threads, multithread },
   };
+}
+
+/**
+ * Starts the WebAssembly backend asking for `threads` threads in its XNNPACK
+ * pool: one per logical core, as libtensorflow takes on the CPU.
+ * tfjs-backend-wasm 4.22.0 caps the pool at half of
+ * `navigator.hardwareConcurrency` whatever `setThreadsCount` asks (it assumes
+ * two logical cores per physical one; tensorflow/tfjs#6081), and at the 8
+ * workers its threaded build starts. It reads that count once, as its module
+ * starts; so, for as long as the backend starts, the page reports twice the
+ * cores, and puts the real count back after. Where the page has no threads
+ * (not cross-origin isolated) the single-threaded build loads and none of
+ * this matters; `getThreadsCount` says what the pool really has.
+ */
+export async function startWasmPool(threads: number): Promise<void> {
+  const nav = navigator as unknown as { hardwareConcurrency?: number };
+  Object.defineProperty(nav, "hardwareConcurrency", { value: 2 * threads, configurable: true });
+  try {
+    setThreadsCount(threads);
+    await setBackend("wasm");
+  } finally {
+    // Uncovers Navigator.prototype's own getter again.
+    delete nav.hardwareConcurrency;
+  }
 }
 
 /** Makes WebGL the active backend and reports its device, a software renderer as the CPU. */

@@ -62,6 +62,18 @@ export interface DeviceReport {
   isFallbackAdapter?: boolean;
   /** For `webgpu`: the adapter's vendor/architecture/device strings. */
   adapter?: { vendor: string; architecture: string; device: string; description: string };
+  /** For `wasm`: SIMD, the threads of its XNNPACK pool, and whether the threaded build loaded. */
+  wasm?: WasmPool;
+}
+
+/** tfjs-backend-wasm's build as it runs: SIMD, and the threads of its XNNPACK pool. */
+export interface WasmPool {
+  /** Whether the SIMD build runs. */
+  simd: boolean;
+  /** The threads of its pool (`getThreadsCount`), the calling thread included. */
+  threads: number;
+  /** Whether the threaded build loaded (`WASM_HAS_MULTITHREAD_SUPPORT`). */
+  multithread: boolean;
 }
 
 /** A backend that has been loaded and made the active TensorFlow.js backend. */

@@ -62,6 +62,7 @@ export async function loadWasm(): Promise<LoadedBackend> {
   if (!(await tf.setBackend("wasm"))) throw new Error('backend wasm: tf.setBackend("wasm") failed');
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT") as boolean;
   const threads = wasm.getThreadsCount();
+  const multithread = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT") as boolean;
   return {
     name: "wasm",
     tf,
@@ -70,6 +71,7 @@ export async function loadWasm(): Promise<LoadedBackend> {
       description: `WebAssembly (tfjs-backend-wasm ${tf.version_core}) in Deno: SIMD ${
         simd ? "on" : "off"
       }, ${threads} thread${threads === 1 ? "" : "s"}`,
+      wasm: { simd, threads, multithread },
     },
   };
 }

@@ -8,6 +8,7 @@
 import { cpus, hostname, totalmem } from "node:os";
 import type { PageDevice } from "../backends/browser_page.ts";
 import { type OneDnnState, oneDnnState, readCpuFeatures } from "../backends/onednn.ts";
+import type { WasmPool } from "../backends/types.ts";
 import { runQuiet } from "../_util/run_quiet.ts";
 
 /** What the backend reported about the device it computes on. */
@@ -79,6 +80,11 @@ export interface Environment {
   keras?: KerasEnvironment;
   /** For the browser backends only: the browser, and what its backend ran on. */
   browser?: BrowserEnvironment;
+  /**
+   * For `wasm` (tfjs-backend-wasm in Deno) only: SIMD and the threads of its
+   * pool, as `browser.wasm` records them for `browser-wasm`.
+   */
+  wasm?: WasmPool;
 }
 
 /** What a browser backend's run ran in (`Environment.browser`): the page's facts, and the browser. */
@@ -119,6 +125,8 @@ export interface CollectEnvironmentOptions {
   device?: string | null;
   /** What the backend reported about its device. Default: not recorded. */
   deviceInfo?: DeviceInfo;
+  /** For `wasm`: its build and pool. Default: not recorded. */
+  wasm?: WasmPool;
   /** Machine name. Default: `os.hostname()`. */
   machine?: string;
   /** Thread settings the caller applied (read from `TF_NUM_*_THREADS` by CLIs). Default both `"default"`. */
@@ -167,6 +175,7 @@ export async function collectEnvironment(options: CollectEnvironmentOptions): Pr
     gpu: gpu.gpu,
     ...(gpu.reason ? { gpuReason: gpu.reason } : {}),
     gitCommit: await gitCommit(options.cwd),
+    ...(options.wasm ? { wasm: options.wasm } : {}),
   };
 }
 

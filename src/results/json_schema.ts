@@ -38,6 +38,9 @@ const objBut = (optional: readonly string[], properties: Record<string, unknown>
 const measured = (schema: unknown) => ({ oneOf: [obj({ notMeasured: str }), schema] });
 const nullableInt = { type: ["integer", "null"], minimum: 0 } as const;
 
+/** tfjs-backend-wasm's build and pool (`env.wasm`, `env.browser.wasm`). */
+const wasmPool = obj({ simd: { type: "boolean" }, threads: int, multithread: { type: "boolean" } });
+
 const measures = obj({
   memory: obj({
     host: measured(obj({
@@ -157,8 +160,9 @@ export const RESULTS_JSON_SCHEMA = {
         softwareRenderer: { type: "boolean" },
         webgl: obj({ vendor: str, renderer: str, version: str }),
         webgpu: obj({ vendor: str, architecture: str, device: str, description: str }),
-        wasm: obj({ simd: { type: "boolean" }, threads: int, multithread: { type: "boolean" } }),
+        wasm: wasmPool,
       }, ["version", "userAgent", "mode", "crossOriginIsolated", "softwareRenderer"]),
+      wasm: wasmPool,
     }, ["deno", "tfjs", "tensorflow", "backend", "device", "cpu", "threads", "gpu", "gitCommit"]),
     config: obj({
       models: { type: "array", items: str, minItems: 1 },

@@ -185,6 +185,7 @@ function environmentOf(
       ...(backend.device.fellBackToCpu ? { fellBackToCpu: true } : {}),
       ...(backend.device.isFallbackAdapter ? { softwareAdapter: true } : {}),
     },
+    wasm: backend.device.wasm,
     machine: run.machine,
     threads: machine.threads,
     oneDnnVariable: machine.oneDnnVariable,
