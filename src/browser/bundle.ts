@@ -33,11 +33,15 @@ module.exports = new Proxy(fail, { get: (_t, key) => key === "__esModule" ? fals
 /**
  * Bundles the page's program and reads the `.wasm` files.
  *
+ * @param entry The program's entry, a path; default `src/browser/page_main.ts`
+ *   (tests bundle their own page with the same rules).
  * @throws {Error} When esbuild fails or a `.wasm` file is missing; the message says which.
  */
-export async function bundlePage(): Promise<PageBundle> {
+export async function bundlePage(
+  entry: string = join(REPO_ROOT, "src/browser/page_main.ts"),
+): Promise<PageBundle> {
   const result = await bundleInMemory("the browser page", {
-    entryPoints: [join(REPO_ROOT, "src/browser/page_main.ts")],
+    entryPoints: [entry],
     platform: "browser",
     format: "esm",
     target: "es2022",

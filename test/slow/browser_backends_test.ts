@@ -78,10 +78,11 @@ Deno.test({
       assert.equal(browser.crossOriginIsolated, true, "COOP/COEP make the page isolated");
       assert.equal(browser.wasm?.simd, true);
       assert.equal(browser.wasm?.multithread, true);
-      assert.match(
-        wasmResults.env.device!,
-        /^WebAssembly \(tfjs-backend-wasm 4\.22\.0\): SIMD on, \d+ threads?/,
+      const poolWords = wasmResults.env.device!.match(
+        /^WebAssembly \(tfjs-backend-wasm 4\.22\.0\): SIMD on, (\d+) threads?/,
       );
+      assert.ok(poolWords, wasmResults.env.device!);
+      assert.equal(browser.wasm?.threads, Number(poolWords[1]), "the pool's size, in a field too");
       assert.equal(wasmResults.runs[0].notTrained?.startsWith("tfjs-backend-wasm"), true);
       const webglResults = validateResults(
         JSON.parse(
