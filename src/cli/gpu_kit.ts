@@ -19,9 +19,10 @@ no network and no Deno, Node.js, TensorFlow or Keras (model2 and model3 too
 with ./run.sh --budget 20m; the default 8m fits model1): the Deno binary (xz),
 the suite and TF.js's WebGPU backend bundled into one file, a stratified
 subset of Fashion-MNIST (30,000 training and the 10,000 test images, xz), the
-wheels of Keras 3 and the packages it needs, and run.sh. On the GPU
-machine, ./run.sh measures TF.js on WebGPU and Keras on JAX or PyTorch and
-prints the \`deno task merge\` command for the results.
+wheels of Keras 3 and the packages it needs, a Vulkan loader for a machine
+without one, and run.sh. On the GPU machine, ./run.sh measures TF.js on
+WebGPU and Keras on JAX or PyTorch and prints the \`deno task merge\` command
+for the results.
 
 Options:
   --out DIR      the kit's folder: new or empty (required)
@@ -30,6 +31,10 @@ Options:
   --python CMD   the Python whose pip downloads missing wheels (default python3)
   --data-dir DIR read the official Fashion-MNIST files from this folder first
                  (default: the cache, Debian's copy, then a download)
+  --vulkan-deb PATH|URL
+                 Debian's libvulkan1 1.3.239.0-1 package (the Vulkan loader the
+                 kit carries for a machine without one): a file, its URL, or a
+                 Debian mirror's URL (default: the cache, then apt-get download)
   -h, --help     show this help
 `;
 
@@ -42,6 +47,7 @@ async function main(): Promise<number> {
       deno: { type: "string" },
       python: { type: "string" },
       "data-dir": { type: "string" },
+      "vulkan-deb": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -75,6 +81,7 @@ async function main(): Promise<number> {
     python: values.python ?? Deno.env.get("PYTHON") ?? "python3",
     gitCommit: await gitCommit(new URL("../../", import.meta.url).pathname),
     dataDir: values["data-dir"],
+    vulkanDeb: values["vulkan-deb"],
     log: (line) => console.error(`gpu-kit: ${line}`),
   });
   const parts = new Map<string, number>();

@@ -13,6 +13,7 @@ import { KERAS_PINS } from "../peer/keras.ts";
 import { RUN_DEFAULTS } from "../train/run_description.ts";
 import { DRY_RUN_SIZES, KIT_DEFAULT_BUDGET, KIT_EPOCHS } from "../kit/kit_plan.ts";
 import { isKitBundle } from "../kit/place.ts";
+import { KIT_VULKAN_ENV } from "../kit/vulkan_script.ts";
 import { describeKitPlan, kitRun } from "../kit/run.ts";
 import { printHelp, runCli, runDataOptions, timestampedOutDir } from "./_cli.ts";
 import { interruptible } from "./_interrupt.ts";
@@ -96,6 +97,8 @@ async function main(self: string, args: string[]): Promise<number> {
       signal: stop.signal,
       log,
       onChildLine: (line) => console.error(line),
+      // run.sh's line on the Vulkan loader and driver it picked for WebGPU.
+      vulkan: Deno.env.get(KIT_VULKAN_ENV) || undefined,
     });
   } finally {
     stop.dispose();

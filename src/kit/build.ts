@@ -13,6 +13,7 @@
  * - `data/`: the stratified Fashion-MNIST subset the runs train on, `xz -9`
  *   compressed, with its `subset.json` (`kit_data.ts`);
  * - `wheels/`: Keras 3 and the packages it needs there (`wheels.ts`);
+ * - `vulkan/`: Debian's Vulkan loader, for a machine without one (`vulkan_loader.ts`);
  * - `run.sh`, `README.md` and `manifest.json`.
  *
  * The size is checked before anything is written (from the inputs' sizes)
@@ -35,6 +36,12 @@ import { kitReadme } from "./readme.ts";
 import { runScript } from "./run_script.ts";
 import { kitSizeProblem } from "./size.ts";
 import { fetchKitWheels, KIT_WHEELS } from "./wheels.ts";
+import {
+  fetchKitVulkan,
+  KIT_VULKAN,
+  KIT_VULKAN_COPYRIGHT,
+  KIT_VULKAN_FILE,
+} from "./vulkan_loader.ts";
 import { xzCompress } from "./xz.ts";
 
 /** Options of {@link buildKit}. */
@@ -53,6 +60,8 @@ export interface BuildKitOptions {
   gitCommit: string | null;
   /** A folder holding the official Fashion-MNIST files, tried first for the kit's data. Default: none. */
   dataDir?: string;
+  /** Debian's `libvulkan1` package: a file, its URL or a Debian mirror's. Default: the cache, else apt. */
+  vulkanDeb?: string;
   /** Progress lines. Default: none. */
   log?: (line: string) => void;
 }
@@ -77,14 +86,15 @@ const KIT_SUBSET_JSON = `${KIT_DATA_DIR}/subset.json`;
 /**
  * Builds the kit into `outDir`.
  *
- * @throws {SetupError} When a part is missing (xz, pip, a wheel with another
- *   SHA-256) or the kit would exceed 64 MiB (nothing is left behind then).
+ * @throws {SetupError} When a part is missing (xz, pip, apt or the Vulkan
+ *   loader's package, a wheel or package with another SHA-256) or the kit would exceed 64 MiB (nothing is left behind then).
  */
 export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
   const { outDir, log = () => {} } = options;
   const deno = await compressedDeno(options.denoPath, options.cacheDir, log);
   const wheels = await fetchKitWheels({ cacheDir: options.cacheDir, python: options.python, log });
   const data = await kitData({ cacheDir: options.cacheDir, dataDir: options.dataDir, log });
+  const vulkan = await fetchKitVulkan({ cacheDir: options.cacheDir, from: options.vulkanDeb, log });
   log("bundling the suite with esbuild");
   const bundle = await bundleKitProgram();
   const subsetJson = JSON.stringify(data.manifest, null, 2) + "\n";
@@ -103,6 +113,8 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
   for (const [to, from] of copies) files[to] = (await Deno.stat(from)).size;
   files[KIT_BUNDLE_PATH] = bundle.code.length;
   files[KIT_SUBSET_JSON] = text(subsetJson);
+  files[KIT_VULKAN_FILE] = vulkan.library.length;
+  files[KIT_VULKAN_COPYRIGHT] = vulkan.copyright.length;
   const manifest: KitManifest = {
     kind: "fmnist-bench-gpu-kit",
     createdAt: new Date().toISOString(),
@@ -113,6 +125,15 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
       sha256: deno.sha256,
       xzSha256: deno.xzSha256,
       bytes: deno.rawBytes,
+    },
+    vulkan: {
+      package: KIT_VULKAN.package,
+      version: KIT_VULKAN.version,
+      deb: KIT_VULKAN.deb,
+      debSha256: KIT_VULKAN.debSha256,
+      file: KIT_VULKAN_FILE,
+      sha256: KIT_VULKAN.sha256,
+      bytes: vulkan.library.length,
     },
     wheels: KIT_WHEELS.map((w) => ({ file: w.file, sha256: w.sha256 })),
     data: describeSubset(KIT_DATA_UNPACKED, data.manifest),
@@ -125,6 +146,7 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
     xzSha256: deno.xzSha256,
     sha256: deno.sha256,
     data: data.files,
+    vulkan: { file: KIT_VULKAN_FILE, sha256: KIT_VULKAN.sha256 },
   });
   const readme = kitReadme(manifest);
   // The manifest's own size is bounded by its text without the files' sizes doubled.
@@ -139,6 +161,8 @@ export async function buildKit(options: BuildKitOptions): Promise<BuiltKit> {
     texts: [
       [KIT_BUNDLE_PATH, bundle.code],
       [KIT_SUBSET_JSON, subsetJson],
+      [KIT_VULKAN_FILE, vulkan.library],
+      [KIT_VULKAN_COPYRIGHT, vulkan.copyright],
       ["run.sh", script],
       ["README.md", readme],
     ],

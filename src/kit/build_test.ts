@@ -5,6 +5,7 @@ import { withTempDir } from "../_util/testing.ts";
 import { SetupError } from "../backends/setup_tools.ts";
 import { defaultCacheDir } from "../data/cache.ts";
 import { buildKit } from "./build.ts";
+import { KIT_VULKAN } from "./vulkan_loader.ts";
 import { KIT_WHEELS, wheelCacheDir } from "./wheels.ts";
 
 /** The suite's cache, where `deno task gpu-kit` (or its CLI test) put the wheels. */
@@ -12,15 +13,17 @@ const SUITE_CACHE = defaultCacheDir({
   xdgCacheHome: Deno.env.get("XDG_CACHE_HOME"),
   home: Deno.env.get("HOME"),
 });
+/** The Vulkan loader's package, where the kit's build put it. */
+const SUITE_VULKAN_DEB = join(SUITE_CACHE, "kit", KIT_VULKAN.deb);
 const haveWheels = (await Promise.all(
-  KIT_WHEELS.map((w) =>
-    Deno.stat(join(wheelCacheDir(SUITE_CACHE), w.file)).then(() => true, () => false)
+  [...KIT_WHEELS.map((w) => join(wheelCacheDir(SUITE_CACHE), w.file)), SUITE_VULKAN_DEB].map((f) =>
+    Deno.stat(f).then(() => true, () => false)
   ),
 )).every(Boolean);
 
 Deno.test({
   name: "buildKit refuses a kit over 64 MiB in one line, before it writes anything" +
-    (haveWheels ? "" : ` (ignored: the kit's wheels are not in ${wheelCacheDir(SUITE_CACHE)})`),
+    (haveWheels ? "" : ` (ignored: the kit's wheels or Vulkan package are not in ${SUITE_CACHE})`),
   ignore: !haveWheels,
   fn: async () => {
     await withTempDir(async (dir) => {
@@ -32,6 +35,8 @@ Deno.test({
           join(wheelCacheDir(cacheDir), w.file),
         );
       }
+      await Deno.mkdir(join(cacheDir, "kit"), { recursive: true });
+      await Deno.copyFile(SUITE_VULKAN_DEB, join(cacheDir, "kit", KIT_VULKAN.deb));
       // The kit's compressed data, when the suite's cache has it, saves a minute of xz.
       const cached = await Array.fromAsync(Deno.readDir(join(SUITE_CACHE, "kit"))).catch(() => []);
       for (const e of cached) {

@@ -1,7 +1,7 @@
 /**
  * The GPU kit's `manifest.json`: what the kit holds and what it was built
- * from (the suite's commit, the Deno binary's SHA-256, the wheels' pins, the
- * data), so that the GPU machine's results name the code that made them.
+ * from (the suite's commit, the Deno binary's SHA-256, the Vulkan loader's
+ * and the wheels' pins, the data), so that the GPU machine's results name the code that made them.
  *
  * @module
  */
@@ -21,6 +21,20 @@ export interface KitManifest {
   gitCommit: string | null;
   /** The Deno binary: its version, the compressed file and both SHA-256s. */
   deno: { version: string; file: string; sha256: string; xzSha256: string; bytes: number };
+  /**
+   * The Vulkan loader `run.sh` uses where the machine has none: Debian's
+   * package it came from (name, version, file, SHA-256) and the library as
+   * carried (its path in the kit, SHA-256 and bytes).
+   */
+  vulkan: {
+    package: string;
+    version: string;
+    deb: string;
+    debSha256: string;
+    file: string;
+    sha256: string;
+    bytes: number;
+  };
   /** The wheels, as pinned. */
   wheels: { file: string; sha256: string }[];
   /** The data, in words. */

@@ -25,14 +25,16 @@ export interface KitParts {
   keras?: KerasPython;
 }
 
-async function checkWebGpu(options: KitOptions): Promise<WebGpuCheck> {
+/** @param vulkan `run.sh`'s line on the Vulkan loader and driver, added to a problem's reason. */
+async function checkWebGpu(options: KitOptions, vulkan?: string): Promise<WebGpuCheck> {
   if (options.backend === "cpu") return { device: "pure JavaScript (a dry run)" };
   const found = await requestAdapterFacts();
-  if (!found.facts) return { problem: `WebGPU: ${found.reason}` };
+  const why = vulkan ? ` (${vulkan})` : "";
+  if (!found.facts) return { problem: `WebGPU: ${found.reason}${why}` };
   const description = adapterName(found.facts);
   const { isFallbackAdapter } = found.facts;
   if (isFallbackAdapter && !options.dryRun) {
-    return { problem: `WebGPU: only a software adapter (${description}), not a GPU` };
+    return { problem: `WebGPU: only a software adapter (${description}), not a GPU${why}` };
   }
   return {
     device: `WebGPU: ${description}${isFallbackAdapter ? " (software adapter, a dry run)" : ""}`,
@@ -44,15 +46,18 @@ async function checkWebGpu(options: KitOptions): Promise<WebGpuCheck> {
  * Checks both frameworks before anything trains.
  *
  * @param log Prints what cannot run in a dry run.
+ * @param vulkan `run.sh`'s line on the Vulkan loader and driver (none outside
+ *   the kit), named in WebGPU's problem when it has one.
  * @throws {Error} Outside a dry run, when either framework has no GPU here.
  */
 export async function checkParts(
   options: KitOptions,
   place: KitPlace,
   log: (line: string) => void,
+  vulkan?: string,
 ): Promise<KitParts> {
   const problems: string[] = [];
-  const webgpu = options.only === "keras" ? undefined : await checkWebGpu(options);
+  const webgpu = options.only === "keras" ? undefined : await checkWebGpu(options, vulkan);
   if (webgpu?.problem) problems.push(webgpu.problem);
   let keras: KerasPython | undefined;
   if (options.only !== "tfjs") {

@@ -6,10 +6,11 @@
  */
 import type { KitManifest } from "./manifest.ts";
 import { formatBytes, KIT_SIZE_LIMIT } from "./size.ts";
+import { NVIDIA_ICD } from "./vulkan_script.ts";
 
 /** The text of the kit's `README.md`. */
 export function kitReadme(m: KitManifest): string {
-  return kitIntro(m) + RUN_SECTION + BRING_BACK_SECTION + contentsSection(m);
+  return kitIntro(m) + RUN_SECTION + vulkanSection(m) + BRING_BACK_SECTION + contentsSection(m);
 }
 
 /** The title, and what the kit measures on which data. */
@@ -76,6 +77,21 @@ run ends, and \`plan.json\` beside them (every plan made, each run's seconds, wh
 prints where they are.
 
 `;
+
+/** The Vulkan loader the kit carries, and when \`run.sh\` uses it. */
+function vulkanSection(m: KitManifest): string {
+  const v = m.vulkan;
+  return `WebGPU needs a Vulkan loader (\`libvulkan.so.1\`) and a driver. Where \`ldconfig -p\` finds no
+loader on this machine, \`run.sh\` uses the kit's \`${v.file}\` (from Debian's ${v.package}
+${v.version}, SHA-256 ${v.sha256}, checked first) by putting its folder on \`LD_LIBRARY_PATH\`.
+Where the loader's folders (\`/usr/share/vulkan/icd.d\`, \`/etc/vulkan/icd.d\`, …) hold no driver
+manifest and \`VK_DRIVER_FILES\` is not set, it sets \`VK_DRIVER_FILES\` to NVIDIA's
+\`${NVIDIA_ICD}\` when that file exists. The program then
+prints one line, recorded in \`plan.json\` too:
+\`vulkan: loader <path> (system | carried: no system loader); driver: <what the loader uses>\`.
+
+`;
+}
 
 /** How to bring the results back and merge them. */
 const BRING_BACK_SECTION = `## Bring the results back

@@ -62,6 +62,8 @@ export interface KitRunContext
   signal: AbortSignal;
   /** Prints one of the run's own lines. */
   log: (line: string) => void;
+  /** `run.sh`'s line on the Vulkan loader and driver WebGPU uses; none outside the kit. */
+  vulkan?: string;
 }
 
 /** What a run did. */
@@ -82,6 +84,8 @@ export interface KitRunOutcome {
 interface PlanRecord {
   budgetSeconds: number;
   dryRun: boolean;
+  /** `run.sh`'s line on the Vulkan loader and driver, where it gave one. */
+  vulkan?: string;
   sides: { name: string; kind: KitSideKind }[];
   plans: { beforeModel: string; secondsLeft: number; plan: BudgetPlan }[];
   runs: { model: string; side: string; seconds: number; status: string; error?: string }[];
@@ -132,7 +136,8 @@ export function describeKitPlan(options: KitOptions): string[] {
 export async function kitRun(options: KitOptions, context: KitRunContext): Promise<KitRunOutcome> {
   const started = performance.now();
   const place = await kitPlace(context.self, options, context.defaultOut);
-  const parts = await checkParts(options, place, context.log);
+  const parts = await checkParts(options, place, context.log, context.vulkan);
+  if (context.vulkan && options.only !== "keras") context.log(context.vulkan);
   const sideContext = { ...context, options, place, parts };
   const sides = kindsOf(options).flatMap((kind) => sideOf(kind, sideContext) ?? []);
   const base = kitRunDescription(options, place, parts.webgpu?.fallback ?? false);
@@ -152,6 +157,7 @@ export async function kitRun(options: KitOptions, context: KitRunContext): Promi
     record: {
       budgetSeconds: options.budgetSeconds,
       dryRun: options.dryRun,
+      ...(context.vulkan ? { vulkan: context.vulkan } : {}),
       sides: sides.map((s) => ({ name: s.name, kind: s.kind })),
       plans: [],
       runs: [],

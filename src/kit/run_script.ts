@@ -2,7 +2,8 @@
  * The GPU kit's `run.sh`: checks the compressed Deno binary's SHA-256,
  * decompresses it once (with `xz -d`, or Python's `lzma` where xz is
  * missing), checks the binary's SHA-256, unpacks the data the same way into
- * `work/data/` (each file checked before and after), and runs the kit's
+ * `work/data/` (each file checked before and after), picks the Vulkan loader
+ * and driver WebGPU uses (`vulkan_script.ts`), and runs the kit's
  * program with Deno offline (`--no-config --no-lock`, a `DENO_DIR` inside the
  * kit), passing its options on.
  *
@@ -10,6 +11,7 @@
  */
 import { KIT_BUNDLE_PATH } from "./bundle.ts";
 import { KIT_DATA_DIR, KIT_DATA_UNPACKED } from "./kit_data.ts";
+import { vulkanScript, type VulkanScriptOptions } from "./vulkan_script.ts";
 
 /** What {@link runScript} needs: the compressed file and both checksums. */
 export interface RunScriptOptions {
@@ -21,6 +23,8 @@ export interface RunScriptOptions {
   sha256: string;
   /** The data's compressed files: path in the kit, SHA-256 of it, the name and SHA-256 unpacked. */
   data: readonly { file: string; xzSha256: string; name: string; sha256: string }[];
+  /** The carried Vulkan loader, used where the machine has none. */
+  vulkan: VulkanScriptOptions;
 }
 
 /** The text of `run.sh`. */
@@ -84,6 +88,7 @@ ${
   }
 cp "$KIT/${KIT_DATA_DIR}/subset.json" "$KIT/${KIT_DATA_UNPACKED}/subset.json"
 
+${vulkanScript(o.vulkan)}
 export DENO_DIR="$KIT/work/deno-dir"
 export DENO_NO_UPDATE_CHECK=1
 exec "$DENO" run -A --no-config --no-lock --quiet "$KIT/${KIT_BUNDLE_PATH}" "$@"

@@ -59,3 +59,39 @@ async function xzInto(input: string, output: string, options: XzOptions): Promis
     throw new SetupError(`xz -${preset} ${input} failed (exit ${code}): ${(await stderr).trim()}`);
   }
 }
+
+/**
+ * Decompresses `data` with `xz -d` (Deno has no xz decoder).
+ *
+ * @param what What the data is, for the error messages.
+ * @throws {SetupError} When `xz` is missing or fails.
+ */
+export async function xzDecompress(data: Uint8Array, what: string): Promise<Uint8Array> {
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command("xz", {
+      args: ["-d", "-c"],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new SetupError(`xz: not found; the GPU kit unpacks ${what} with it: install xz-utils`);
+    }
+    throw err;
+  }
+  const writing = (async () => {
+    const writer = child.stdin.getWriter();
+    // A failing xz closes its input early: its exit code says why, below.
+    await writer.write(data).catch(() => {});
+    await writer.close().catch(() => {});
+  })();
+  const out = await child.output();
+  await writing;
+  if (out.code !== 0) {
+    const stderr = new TextDecoder().decode(out.stderr).trim();
+    throw new SetupError(`xz -d of ${what} failed (exit ${out.code}): ${stderr}`);
+  }
+  return out.stdout;
+}

@@ -20,6 +20,7 @@ import { FILE_NAMES, FILE_ROLES, FULL_CHECKSUMS } from "../../src/data/checksums
 import { listTree, withTempDir } from "../../src/_util/testing.ts";
 import { KIT_MANIFEST, type KitManifest } from "../../src/kit/manifest.ts";
 import { KIT_SIZE_LIMIT } from "../../src/kit/size.ts";
+import { KIT_VULKAN, KIT_VULKAN_FILE } from "../../src/kit/vulkan_loader.ts";
 import { KIT_WHEELS } from "../../src/kit/wheels.ts";
 import { buildComparison } from "../../src/compare/comparison.ts";
 import { readComparisonInputs } from "../../src/compare/comparison_files.ts";
@@ -32,9 +33,14 @@ const keras = await probeTestKeras();
 const python = keras.available ? keras.python : "python3";
 
 async function runKit(kit: string, ...args: string[]) {
+  return await runKitWith(kit, {}, ...args);
+}
+
+async function runKitWith(kit: string, env: Record<string, string>, ...args: string[]) {
   const out = await new Deno.Command(join(kit, "run.sh"), {
     args,
     cwd: kit,
+    env,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -125,6 +131,7 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
             "deno.xz",
             KIT_MANIFEST,
             "run.sh",
+            KIT_VULKAN_FILE,
             ...KIT_WHEELS.map((w) => `wheels/${w.file}`).sort(),
           ].sort(),
         );
@@ -162,6 +169,11 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
         for (const w of KIT_WHEELS) {
           assert.equal(await sha256File(join(kit, "wheels", w.file)), w.sha256);
         }
+        assert.equal(await sha256File(join(kit, KIT_VULKAN_FILE)), KIT_VULKAN.sha256);
+        assert.deepEqual(
+          [manifest.vulkan.sha256, manifest.vulkan.debSha256, manifest.files[KIT_VULKAN_FILE]],
+          [KIT_VULKAN.sha256, KIT_VULKAN.debSha256, KIT_VULKAN.bytes],
+        );
         assert.ok(manifest.packages.includes("@tensorflow/tfjs-backend-webgpu@4.22.0"));
         assert.ok(!manifest.packages.some((p) => p.startsWith("@tensorflow/tfjs-node")));
         // The kit runs no browser backend: the page driver and its bundler stay out.
@@ -202,8 +214,14 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
 
     await t.step("--dry-run writes results that merge reads, with no download", async () => {
       const out = join(dir, "dry");
-      const { code, stdout, stderr } = await runKit(
+      // An ldconfig that lists no libraries: the machine seems to have no Vulkan loader.
+      const bin = join(dir, "bin");
+      await Deno.mkdir(bin);
+      await Deno.writeTextFile(join(bin, "ldconfig"), "#!/bin/sh\nexit 0\n");
+      await Deno.chmod(join(bin, "ldconfig"), 0o755);
+      const { code, stdout, stderr } = await runKitWith(
         kit,
+        { PATH: `${bin}:${Deno.env.get("PATH")}` },
         "--dry-run",
         "--backend",
         "cpu",
@@ -245,6 +263,14 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
       );
       const plan = JSON.parse(await Deno.readTextFile(join(out, "plan.json")));
       assert.equal(plan.plans[0].beforeModel, "model1");
+      // The kit's own loader was used, said so in one line, and recorded.
+      assert.ok(
+        stderr.split("\n").includes(`gpu-kit: ${plan.vulkan}`) &&
+          plan.vulkan.startsWith(
+            `vulkan: loader ${kit}/${KIT_VULKAN_FILE} (carried: no system loader); driver: `,
+          ),
+        stderr,
+      );
       assert.ok(
         plan.plans[0].plan.runs.every((r: { trainSize: number }) => r.trainSize === 25_000),
       );
