@@ -11,6 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import "@tensorflow/tfjs-backend-webgpu";
 import { adapterFacts } from "./webgpu.ts";
+import { registerWasmConvFilter, WASM_CONV_FILTER_NOTE } from "./wasm_conv_filter.ts";
 
 /** The TF.js backend names a page can set up. */
 export type PageBackend = "wasm" | "webgl" | "webgpu" | "cpu";
@@ -77,9 +78,13 @@ export async function setUpPageBackend(name: PageBackend, wasmPaths: string): Pr
 /** What a backend reports of its device, before the page's facts are added. */
 type BackendDevice = Omit<PageDevice, "readySeconds" | "userAgent" | "crossOriginIsolated">;
 
-/** Makes WebAssembly the active backend, with one thread per core, and reports its device. */
+/**
+ * Makes WebAssembly the active backend, with one thread per core and the
+ * suite's `Conv2DBackpropFilter` where the package has none, and reports its device.
+ */
 async function wasmDevice(wasmPaths: string): Promise<BackendDevice> {
   setWasmPaths(wasmPaths);
+  const suiteKernel = registerWasmConvFilter(tf);
   // One thread per core, as libtensorflow takes on the CPU (tfjs's default is half of them).
   setThreadsCount(navigator.hardwareConcurrency);
   await setBackend("wasm");
@@ -92,7 +97,9 @@ async function wasmDevice(wasmPaths: string): Promise<BackendDevice> {
     kind: "cpu",
     softwareRenderer: false,
     description:
-      `WebAssembly (tfjs-backend-wasm ${tf.version_core}): SIMD ${simd ? "on" : "off"}, ` +
+      `WebAssembly (tfjs-backend-wasm ${tf.version_core}${
+        suiteKernel ? ` ${WASM_CONV_FILTER_NOTE}` : ""
+      }): SIMD ${simd ? "on" : "off"}, ` +
       `${threads} thread${threads === 1 ? "" : "s"}${multithread ? "" : noThreads}`,
     wasm: { simd, threads, multithread },
   };
