@@ -49,6 +49,7 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
     tfjsName: "wasm",
     description:
       "WebAssembly kernels with SIMD in Deno, one thread (tfjs-backend-wasm, with the suite's Conv2DBackpropFilter, which it lacks)",
+    slow: true,
     probe: probeWasm,
     load: loadWasm,
   },
@@ -64,7 +65,7 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
   browserBackend(
     "wasm",
     "WebAssembly in Chromium (tfjs-backend-wasm, with the suite's Conv2DBackpropFilter), SIMD and its threaded build",
-    false,
+    true,
   ),
   browserBackend(
     "webgl",
