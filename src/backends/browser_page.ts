@@ -12,6 +12,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs
 import "@tensorflow/tfjs-backend-webgpu";
 import type { WasmPool } from "./types.ts";
 import { adapterFacts } from "./webgpu.ts";
+import { registerWasmConvFilter, WASM_CONV_FILTER_NOTE } from "./wasm_conv_filter.ts";
 
 /** The TF.js backend names a page can set up. */
 export type PageBackend = "wasm" | "webgl" | "webgpu" | "cpu";
@@ -78,9 +79,13 @@ export async function setUpPageBackend(name: PageBackend, wasmPaths: string): Pr
 /** What a backend reports of its device, before the page's facts are added. */
 type BackendDevice = Omit<PageDevice, "readySeconds" | "userAgent" | "crossOriginIsolated">;
 
-/** Makes WebAssembly the active backend, with one thread per core, and reports its device. */
+/**
+ * Makes WebAssembly the active backend, with one thread per core and the
+ * suite's `Conv2DBackpropFilter` where the package has none, and reports its device.
+ */
 async function wasmDevice(wasmPaths: string): Promise<BackendDevice> {
   setWasmPaths(wasmPaths);
+  const suiteKernel = registerWasmConvFilter(tf);
   await startWasmPool(navigator.hardwareConcurrency);
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT") as boolean;
   const multithread = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT") as boolean;
@@ -91,7 +96,9 @@ async function wasmDevice(wasmPaths: string): Promise<BackendDevice> {
     kind: "cpu",
     softwareRenderer: false,
     description:
-      `WebAssembly (tfjs-backend-wasm ${tf.version_core}): SIMD ${simd ? "on" : "off"}, ` +
+      `WebAssembly (tfjs-backend-wasm ${tf.version_core}${
+        suiteKernel ? ` ${WASM_CONV_FILTER_NOTE}` : ""
+      }): SIMD ${simd ? "on" : "off"}, ` +
       `${threads} thread${threads === 1 ? "" : "s"}${multithread ? "" : noThreads}`,
     wasm: { simd, threads, multithread },
   };

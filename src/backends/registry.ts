@@ -48,7 +48,8 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
     name: "wasm",
     tfjsName: "wasm",
     description:
-      "WebAssembly kernels with SIMD in Deno, one thread (tfjs-backend-wasm); no Conv2DBackpropFilter, so inference only",
+      "WebAssembly kernels with SIMD in Deno, one thread (tfjs-backend-wasm, with the suite's Conv2DBackpropFilter, which it lacks)",
+    slow: true,
     probe: probeWasm,
     load: loadWasm,
   },
@@ -63,8 +64,8 @@ export const BACKENDS: readonly BackendSpec[] = Object.freeze([
   },
   browserBackend(
     "wasm",
-    "WebAssembly in Chromium (tfjs-backend-wasm), SIMD and its threaded build; infers only: it has no Conv2DBackpropFilter",
-    false,
+    "WebAssembly in Chromium (tfjs-backend-wasm, with the suite's Conv2DBackpropFilter), SIMD and its threaded build",
+    true,
   ),
   browserBackend(
     "webgl",

@@ -1,8 +1,9 @@
 /**
  * Whether a TF.js backend can train the CNNs: the kernels their backward pass
- * needs beyond the forward pass. tfjs-backend-wasm 4.22 lacks
- * `Conv2DBackpropFilter`, so on `wasm` and `browser-wasm` only inference is
- * timed, and the results say why.
+ * needs beyond the forward pass. A backend that lacks one has only its
+ * inference timed, and the results say why. tfjs-backend-wasm 4.22 lacks
+ * `Conv2DBackpropFilter`; the suite registers its own where it loads the
+ * backend (`wasm_conv_filter.ts`), so `wasm` and `browser-wasm` train.
  *
  * @module
  */

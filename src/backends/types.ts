@@ -115,9 +115,9 @@ export interface BackendSpec {
   /** For a browser backend: the TF.js backend its page sets up. */
   pageBackend?: "wasm" | "webgl" | "webgpu" | "cpu";
   /**
-   * Trains about two orders of magnitude slower than libtensorflow on a CPU
-   * (pure JS, or a GPU API on a software renderer here): `compare` gives it a
-   * short run unless `--train-size` says otherwise.
+   * Trains one to two orders of magnitude slower than libtensorflow on a CPU
+   * (pure JS, WebAssembly, or a GPU API on a software renderer here): `compare`
+   * gives it a short run unless `--train-size` says otherwise.
    */
   slow: boolean;
   /** Finds out, without loading it, whether the backend can run here. */

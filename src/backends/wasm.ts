@@ -2,11 +2,12 @@
  * TF.js's WebAssembly backend (tfjs-backend-wasm) in Deno: XNNPACK kernels
  * compiled to WebAssembly, with SIMD where the runtime has it. Deno gives it
  * no thread pool (the threaded build needs Emscripten's classic workers), so
- * it computes on one core. It has no `Conv2DBackpropFilter` kernel, so it
- * cannot train the CNNs: `train-all` times its inference on the untrained
- * model and records why (`runs[].notTrained`). It is the fastest TF.js CPU
- * backend that needs no native library: three `.wasm` files of about
- * 0.4 MB each, which is why the GPU kit carries it as TF.js's CPU side.
+ * it computes on one core. tfjs-backend-wasm 4.22 has no
+ * `Conv2DBackpropFilter` kernel, which training a CNN needs: the suite
+ * registers its own (`wasm_conv_filter.ts`, built from the backend's kernels)
+ * when it loads the backend, and the device description says so. It is the
+ * fastest TF.js CPU backend that needs no native library: three `.wasm` files
+ * of about 0.4 MB each, which is why the GPU kit carries it as TF.js's CPU side.
  *
  * @module
  */
@@ -15,6 +16,7 @@ import { dirname, join } from "node:path";
 import { packageRoot } from "../_util/package_root.ts";
 import { isFile } from "../_util/fs.ts";
 import type { LoadedBackend, ProbeResult, Tf } from "./types.ts";
+import { registerWasmConvFilter, WASM_CONV_FILTER_NOTE } from "./wasm_conv_filter.ts";
 
 /** The npm package. */
 export const WASM_PACKAGE = "@tensorflow/tfjs-backend-wasm";
@@ -53,12 +55,16 @@ export async function probeWasm(): Promise<ProbeResult> {
   }
 }
 
-/** Makes the WebAssembly backend the active one and reports SIMD and its threads. */
+/**
+ * Makes the WebAssembly backend the active one, with the suite's
+ * `Conv2DBackpropFilter` where the package has none, and reports SIMD and its threads.
+ */
 export async function loadWasm(): Promise<LoadedBackend> {
   const tf: Tf = await import("@tensorflow/tfjs");
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
   // A file path: Emscripten reads the module with node:fs, as under Node.
   wasm.setWasmPaths(`${await wasmDistDir()}/`);
+  const suiteKernel = registerWasmConvFilter(tf);
   if (!(await tf.setBackend("wasm"))) throw new Error('backend wasm: tf.setBackend("wasm") failed');
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT") as boolean;
   const threads = wasm.getThreadsCount();
@@ -68,9 +74,9 @@ export async function loadWasm(): Promise<LoadedBackend> {
     tf,
     device: {
       kind: "cpu",
-      description: `WebAssembly (tfjs-backend-wasm ${tf.version_core}) in Deno: SIMD ${
-        simd ? "on" : "off"
-      }, ${threads} thread${threads === 1 ? "" : "s"}`,
+      description: `WebAssembly (tfjs-backend-wasm ${tf.version_core}${
+        suiteKernel ? ` ${WASM_CONV_FILTER_NOTE}` : ""
+      }) in Deno: SIMD ${simd ? "on" : "off"}, ${threads} thread${threads === 1 ? "" : "s"}`,
       wasm: { simd, threads, multithread },
     },
   };

@@ -5,9 +5,10 @@
  * to the driver. This module runs in the page; the job and the data come
  * from the driver (`job_wire.ts` says how they travel).
  *
- * A backend that lacks a kernel the models' training needs (tfjs-backend-wasm
- * has no `Conv2DBackpropFilter`) still has its inference timed, on the
- * freshly built model, and its record says why it was not trained.
+ * A backend that lacks a kernel the models' training needs still has its
+ * inference timed, on the freshly built model, and its record says why it was
+ * not trained (tfjs-backend-wasm lacks `Conv2DBackpropFilter`, but the page
+ * registers the suite's when it sets wasm up, so wasm trains).
  *
  * @module
  */

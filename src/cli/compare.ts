@@ -56,8 +56,8 @@ ${runFlagsHelp(DEFAULTS)}
                         (default: every backend that runs in Deno, the browser-* ones only when
                         named; those that cannot run here become rows with the reason)
 ${engineHelp("list", COMPARED_ENGINES)}
-  --short-train-size N  images per epoch on slow backends (cpu, and WebGPU on a software
-                        adapter) when --train-size is not given (default ${SHORT_RUN.trainSize});
+  --short-train-size N  images per epoch on slow backends (cpu, wasm, the browser-* ones,
+                        and WebGPU on a software adapter) when --train-size is not given (default ${SHORT_RUN.trainSize});
                         their validation and test sets are cut to the same size, and at
                         most ${SHORT_RUN.maxEpochs} epochs run
 ${oneDnnHelp("every run")}

@@ -5,7 +5,9 @@
  * one entry to {@link ENGINES}.
  *
  * - `tfjs`: stock TensorFlow.js, as people run it: `model.fit` with TF.js's
- *   own gradients and kernels, inference with `predictOnBatch`. Every backend.
+ *   own gradients and kernels, inference with `predictOnBatch`. Every backend
+ *   (`wasm` and `browser-wasm` with the suite's `Conv2DBackpropFilter`, the one
+ *   kernel tfjs-backend-wasm lacks; their device description says so).
  * - `native`: this project's TensorFlow-ops engine: the training step of
  *   `src/tf_ops/step.ts` and the predictor of `src/tf_ops/predict.ts` (TensorFlow's
  *   ops called directly, as Keras's graph runs them), with `predictOnBatch`

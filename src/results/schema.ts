@@ -122,8 +122,8 @@ export interface RunRecord {
   /** Inference timing, once training is complete. */
   inference: InferenceRecord | null;
   /**
-   * Why the model was not trained, when its backend cannot train it (e.g.
-   * `browser-wasm`, which lacks a kernel of the backward pass): its
+   * Why the model was not trained, when its backend cannot train it (it
+   * lacks a kernel of the backward pass, `missingTrainingKernels`): its
    * inference is then timed on the untrained model, and `test` is null.
    */
   notTrained?: string;
