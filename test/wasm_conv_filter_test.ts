@@ -27,7 +27,9 @@ import {
 } from "../src/backends/wasm_conv_filter.ts";
 import { denoRunArgs } from "../src/_util/deno_run.ts";
 import { withTempDir } from "../src/_util/testing.ts";
-import { loadFixtureData, stratifiedSubset, toTensors } from "../src/data/mod.ts";
+import { loadFixtureData } from "../src/data/load.ts";
+import { stratifiedSubset } from "../src/data/split.ts";
+import { toTensors } from "../src/data/tensors.ts";
 import { buildModel } from "../src/models/factory.ts";
 import { getModelSpec } from "../src/models/spec.ts";
 import { type ConvCase, filterGradient } from "./scripts/conv_filter_cases.ts";
