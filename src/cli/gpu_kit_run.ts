@@ -25,16 +25,16 @@ const HELP = `Usage: ./run.sh [options]
 
 Measures each model on this machine's GPU and on its CPU, without network,
 one framework at a time: stock TF.js on webgpu, then on wasm (TF.js's
-WebAssembly CPU backend, which cannot train: its inference is timed), then
-Keras ${
+WebAssembly CPU backend, training on one thread), then Keras ${
   KERAS_PINS.keras.split("==")[1]
 } on JAX (else PyTorch) on the GPU, then on the CPU. Every side
 uses the kit's data (a stratified subset of Fashion-MNIST: 30,000 training
 images, of which 5,000 are held out for validation, and the 10,000 test
 images), ${KIT_EPOCHS} epochs, batch size ${RUN_DEFAULTS.batchSize}, seed ${RUN_DEFAULTS.seed}. The training size
-of each model is planned to fit --budget, model1 first, and the plan is
-printed before anything runs. Writes results.json files in the suite's schema
-for \`deno task merge\`.
+of each model is planned to fit --budget, model1 first, one size for both
+sides of a framework's pair (wasm's slow training shrinks the TF.js pair),
+and the plan is printed before anything runs. Writes results.json files in
+the suite's schema for \`deno task merge\`.
 
 Options:
   --budget TIME         the whole run's time, e.g. 480s, 8m, 1h (default ${KIT_DEFAULT_BUDGET})

@@ -143,3 +143,78 @@ Deno.test("updateRates scales every model's rate and overhead by the last measur
     rates[2],
   ]);
 });
+
+/** A framework's pair: a fast GPU side and a CPU side at `cpuIps` images/s. */
+function pair(name: string, cpuIps: number, overheadSeconds = 10): SideRate[] {
+  return [
+    { side: `${name} GPU`, pair: name, imagesPerSecond: { model1: 1000 }, overheadSeconds },
+    { side: `${name} CPU`, pair: name, imagesPerSecond: { model1: cpuIps }, overheadSeconds },
+  ];
+}
+
+Deno.test("planBudget shrinks both sides of a slow pair together, and only that pair", () => {
+  const plan = planBudget({
+    budgetSeconds: 500,
+    models: ["model1"],
+    sides: [...pair("slow", 25), ...pair("fast", 500)],
+    epochs: 3,
+    maxTrainSize: 10_000,
+    minTrainSize: 1_000,
+  });
+  // 400 s: the fast pair needs 20 + 3 × 10,000 × (1/1000 + 1/500) = 110 s for all the data, less
+  // than its half; the slow pair gets the other 290 s: 20 + 3n(1/1000 + 1/25) ≤ 290 → n = 2,195.
+  assert.deepEqual(plan.runs.map((r) => [r.side, r.trainSize, r.epochs]), [
+    ["slow GPU", 2_000, 3],
+    ["slow CPU", 2_000, 3],
+    ["fast GPU", 10_000, 3],
+    ["fast CPU", 10_000, 3],
+  ]);
+  assert.deepEqual(plan.leftOut, []);
+  assert.deepEqual(describePlan(plan, 500).slice(4), [
+    "model1, slow pair: 2,000 training images on both sides (like for like), the most its share " +
+    "of the budget fits: slow CPU is expected at 25 images/s",
+    "model1, fast pair: 10,000 training images on both sides (like for like), all the data",
+    "about 376 s in all, of a budget of 500 s",
+  ]);
+});
+
+Deno.test("planBudget leaves a pair its smallest run before it gives the other its share", () => {
+  const plan = planBudget({
+    budgetSeconds: 300,
+    models: ["model1"],
+    sides: [...pair("slow", 25), ...pair("fast", 100)],
+    epochs: 3,
+    maxTrainSize: 10_000,
+    minTrainSize: 1_000,
+  });
+  // 240 s: the slow pair's smallest run is 20 + 3,000 × 0.041 = 143 s, more than half; the fast
+  // pair gets the 97 s left over it: 20 + 3n(1/1000 + 1/100) ≤ 97 → n = 2,333.
+  assert.deepEqual(plan.runs.map((r) => [r.side, r.trainSize]), [
+    ["slow GPU", 1_000],
+    ["slow CPU", 1_000],
+    ["fast GPU", 2_000],
+    ["fast CPU", 2_000],
+  ]);
+});
+
+Deno.test("planBudget leaves out a pair whose smallest run does not fit, and runs the other", () => {
+  const plan = planBudget({
+    budgetSeconds: 200,
+    models: ["model1"],
+    sides: [...pair("slow", 10), ...pair("fast", 500)],
+    epochs: 3,
+    maxTrainSize: 10_000,
+    minTrainSize: 1_000,
+  });
+  assert.deepEqual(plan.runs.map((r) => [r.side, r.trainSize]), [
+    ["fast GPU", 10_000],
+    ["fast CPU", 10_000],
+  ]);
+  assert.deepEqual(plan.leftOut, [
+    "model1, slow pair: 160 s of the budget left, and its smallest run (1000 images × 3 epochs " +
+    "on 2 sides) needs 323 s",
+  ]);
+  assert.deepEqual(plan.pairs?.map((p) => [p.pair, p.trainSize, p.limit]), [
+    ["fast", 10_000, "data"],
+  ]);
+});

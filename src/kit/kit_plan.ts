@@ -5,12 +5,15 @@
  *
  * 1. `tfjs-gpu`: stock TF.js on `webgpu`;
  * 2. `tfjs-cpu`: stock TF.js on `wasm`, the fastest TF.js CPU backend that
- *    needs no native library (it cannot train: inference only);
+ *    needs no native library (it trains with the suite's
+ *    `Conv2DBackpropFilter`, on one thread);
  * 3. `keras-gpu`: Keras 3 on JAX (else PyTorch) on the GPU;
  * 4. `keras-cpu`: the same Keras on the same machine's CPU.
  *
- * The expected rates below plan the first model; each later model is planned
- * again from what the sides measured on the one before (`updateRates`).
+ * Each framework's two sides are a pair that trains one training size
+ * (`planBudget`). The expected rates below plan the first model; each later
+ * model is planned again from what the sides measured on the one before
+ * (`updateRates`).
  *
  * @module
  */
@@ -58,21 +61,32 @@ export const KIT_MIN_TRAIN_SIZE = 1000;
  * plan the first model: planning figures, not results. `tfjs-gpu`'s are
  * below the H100 WebGPU run recorded in `fixtures/results/h100-webgpu/`; the
  * others are cautious guesses that the first model's measurements replace.
- * Overheads grow with the model where inference timing on the CPU is most of
- * them (the inference-only `wasm` side computes on one core).
+ * `tfjs-cpu` (`wasm`, one thread in Deno whatever the cores) is planned at
+ * about three quarters of what it trained on one of the project's 2-core
+ * Xeons (about 41, 12 and 3 images/s for model1–3), since the GPU machine's
+ * core may be no faster; its overheads are those of its inference alone
+ * (20, 60 and 180 s) with the validation set's evaluation after each epoch
+ * added (15,000 images over 3 epochs, 1.5 times the test set): they grow
+ * with the model as its computing on one core does.
  */
 export const KIT_EXPECTED_RATES = Object.freeze<Record<KitSideKind, Omit<SideRate, "side">>>({
-  "tfjs-gpu": { imagesPerSecond: { model1: 1200, model2: 1000, model3: 650 }, overheadSeconds: 35 },
+  "tfjs-gpu": {
+    pair: "TF.js",
+    imagesPerSecond: { model1: 1200, model2: 1000, model3: 650 },
+    overheadSeconds: 35,
+  },
   "tfjs-cpu": {
-    trains: false,
-    imagesPerSecond: {},
-    overheadSeconds: { model1: 20, model2: 60, model3: 180 },
+    pair: "TF.js",
+    imagesPerSecond: { model1: 30, model2: 9, model3: 2 },
+    overheadSeconds: { model1: 50, model2: 150, model3: 450 },
   },
   "keras-gpu": {
+    pair: "Keras",
     imagesPerSecond: { model1: 8000, model2: 6000, model3: 4000 },
     overheadSeconds: 30,
   },
   "keras-cpu": {
+    pair: "Keras",
     imagesPerSecond: { model1: 800, model2: 250, model3: 80 },
     overheadSeconds: { model1: 20, model2: 30, model3: 50 },
   },

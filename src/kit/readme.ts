@@ -24,8 +24,7 @@ framework, with no network and nothing to install. Each model runs on four sides
 
 1. stock TF.js (engine \`tfjs\`) on the \`webgpu\` backend, through Deno's \`navigator.gpu\`;
 2. stock TF.js on \`wasm\`, TF.js's WebAssembly CPU backend (libtensorflow cannot travel in the
-   kit); it has no \`Conv2DBackpropFilter\` kernel, so only its inference is timed, and its
-   results say so;
+   kit), training with the suite's \`Conv2DBackpropFilter\` kernel on one thread;
 3. Keras 3 on JAX (else PyTorch), whichever imports and sees a GPU;
 4. the same Keras kept to the CPU (\`JAX_PLATFORMS=cpu\`, or \`CUDA_VISIBLE_DEVICES=\` for PyTorch),
 
@@ -65,9 +64,12 @@ const RUN_SECTION = `## Run
 \`\`\`
 
 The training size of each model is planned to fit the budget (default 8 minutes), model1 first on
-as much of the data as fits, and printed before anything runs; each later model is planned again
-from what the sides measured, and a model that no longer fits is left out with its reason. Ctrl-C
-stops after the side in flight and keeps everything measured.
+as much of the data as fits, and printed before anything runs. Both sides of a framework's pair
+train the same images, so that they compare: \`wasm\` trains tens of images per second, so the TF.js
+pair gets fewer images than the Keras pair, and the plan says which size each pair got and why.
+Each later model is planned again from what the sides measured, and a model or pair that no longer
+fits is left out with its reason. Ctrl-C stops after the side in flight and keeps everything
+measured.
 
 \`run.sh\` checks the SHA-256 of \`deno.xz\`, decompresses Deno into \`work/\` (with \`xz\`, or
 Python's \`lzma\`), checks the binary's SHA-256, and runs the kit's program. It writes
@@ -103,8 +105,8 @@ deno task merge results/<machine>-<time> <CPU results.json or folder> --out resu
 \`\`\`
 
 The merged \`compare.md\` has a table of GPU over CPU within one framework on this machine
-(\`webgpu\` over \`wasm\`, \`keras-jax\` over \`keras-jax-cpu\`), each ratio with its 95% interval and
-verdict. The Keras rows are labelled: backend \`keras-jax\` or \`keras-torch\` (\`-cpu\` for the CPU
+(\`webgpu\` over \`wasm\`, \`keras-jax\` over \`keras-jax-cpu\`): training images/s, batch-1 p50 and
+batched images/s, each ratio with its 95% interval and verdict. The Keras rows are labelled: backend \`keras-jax\` or \`keras-torch\` (\`-cpu\` for the CPU
 side), engine \`keras\`, with Keras, the framework, its version and the device in the row's device
 and in \`env.keras\`.
 

@@ -3,15 +3,16 @@
  * with a GPU and no network, measures each model on the GPU and on the same
  * machine's CPU, within one framework, one side after the other on the same
  * data, seed, batch size and epochs (`kit_plan.ts`): stock TF.js on `webgpu`
- * and on `wasm` (inference only: it has no `Conv2DBackpropFilter`), each
+ * and on `wasm` (which trains with the suite's `Conv2DBackpropFilter`), each
  * through `train-all` in a child process, then Keras 3 on JAX (else PyTorch)
  * on the GPU and on the CPU, through the Keras peer's script. Every side
  * writes `results.json` in the common schema, per model, so what was
  * measured is kept whenever the run stops.
  *
  * A real run is planned to a budget: model1 first on as much of the kit's
- * data as fits, each later model planned again from what the sides measured
- * on the one before, a model that no longer fits left out with its reason;
+ * data as fits, both sides of a framework's pair on one training size (like
+ * for like), each later model planned again from what the sides measured on
+ * the one before, a model or pair that no longer fits left out with its reason;
  * the plan is logged before anything runs and written with what happened to
  * `plan.json`. A dry run runs the same steps with tiny sizes on whatever is
  * there.
@@ -38,6 +39,7 @@ import {
   DRY_RUN_SIZES,
   expectedRates,
   KIT_EPOCHS,
+  KIT_EXPECTED_RATES,
   KIT_INFERENCE_BATCHES,
   KIT_MIN_TRAIN_SIZE,
   KIT_SIDE_KINDS,
@@ -202,22 +204,37 @@ async function runModel(state: RunState, i: number, model: string): Promise<void
   const dry = options.dryRun ? ` (a dry run trains ${DRY_RUN_SIZES.trainSize} images instead)` : "";
   log(`${which}${dry}:`);
   for (const line of describePlan(plan, left)) log(`  ${line}`);
-  let trainSize: number | undefined;
-  if (!options.dryRun) {
-    trainSize = plan.runs.find((r) => r.model === model)?.trainSize;
-    if (trainSize === undefined) {
-      const reason = plan.leftOut.find((l) => l.startsWith(`${model}:`)) ??
-        `${model}: no time left`;
-      record.leftOut.push(reason);
-      log(`left out: ${reason}`);
-      return;
-    }
+  if (!options.dryRun && !plan.runs.some((r) => r.model === model)) {
+    leaveOut(
+      state,
+      plan.leftOut.find((l) => l.startsWith(`${model}:`)) ?? `${model}: no time left`,
+    );
+    return;
   }
-  const run = { ...state.base, models: [model], ...(trainSize ? { trainSize } : {}) };
   for (const side of state.sides) {
     if (state.context.signal.aborted) return;
-    await runSide(state, model, run, side);
+    // Each side trains its pair's planned size (a dry run, its few images).
+    const planned = plan.runs.find((r) => r.model === model && r.side === side.label);
+    if (!options.dryRun && !planned) {
+      const pair = KIT_EXPECTED_RATES[side.kind].pair;
+      const reason = plan.leftOut.find((l) => l.startsWith(`${model}, ${pair} pair:`)) ??
+        `${model} on ${side.label}: no time left`;
+      if (!record.leftOut.includes(reason)) leaveOut(state, reason);
+      continue;
+    }
+    const trainSize = options.dryRun ? undefined : planned?.trainSize;
+    await runSide(state, model, {
+      ...state.base,
+      models: [model],
+      ...(trainSize ? { trainSize } : {}),
+    }, side);
   }
+}
+
+/** Records and prints why a model, or a pair of its sides, does not run. */
+function leaveOut(state: RunState, reason: string): void {
+  state.record.leftOut.push(reason);
+  state.context.log(`left out: ${reason}`);
 }
 
 /** Runs `model` on one side, and records what it took or why it failed. */

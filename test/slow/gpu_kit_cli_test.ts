@@ -7,7 +7,7 @@
  * images of the kit's data subset, 1 epoch, on each side in turn: pure JS,
  * wasm, and Keras on TensorFlow's CPU in the peer's environment when
  * `deno task setup-keras` made it, twice) into result files that merge reads
- * and pairs; and refusing a damaged data file or Deno binary.
+ * and pairs, each pair with its training ratio (wasm trains); and refusing a damaged data file or Deno binary.
  *
  * `FMNIST_BENCH_KIT_E2E=1` adds the whole dry run as the GPU machine would
  * run it (WebGPU on the software adapter, wasm and Keras on both sides,
@@ -24,6 +24,7 @@ import { KIT_VULKAN, KIT_VULKAN_FILE } from "../../src/kit/vulkan_loader.ts";
 import { KIT_WHEELS } from "../../src/kit/wheels.ts";
 import { buildComparison } from "../../src/compare/comparison.ts";
 import { readComparisonInputs } from "../../src/compare/comparison_files.ts";
+import { renderComparison } from "../../src/report/comparison_markdown.ts";
 import { runCli } from "../_cli.ts";
 import { probeTestKeras } from "../_keras.ts";
 import { tableTopLevel, writtenTopLevel } from "../_output_files.ts";
@@ -191,14 +192,27 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
         const { code, stdout } = await runKit(kit, "--plan");
         assert.equal(code, 0);
         const lines = stdout.trim().split("\n");
-        assert.deepEqual(lines.slice(0, 4), [
-          "model1 on TF.js webgpu: 25,000 training images × 3 epochs, about 98 s",
-          "model1 on TF.js wasm (CPU): inference only, about 20 s",
+        // Both TF.js sides train what wasm can in the budget; Keras keeps all the data on both.
+        assert.deepEqual(lines.slice(0, 6), [
+          "model1 on TF.js webgpu: 1,000 training images × 3 epochs, about 38 s",
+          "model1 on TF.js wasm (CPU): 1,000 training images × 3 epochs, about 150 s",
           "model1 on Keras GPU: 25,000 training images × 3 epochs, about 39 s",
           "model1 on Keras CPU: 25,000 training images × 3 epochs, about 114 s",
+          "model1, TF.js pair: 1,000 training images on both sides (like for like), the most its " +
+          "share of the budget fits: TF.js wasm (CPU) is expected at 30 images/s",
+          "model1, Keras pair: 25,000 training images on both sides (like for like), all the data",
         ]);
         const total = Number(stdout.match(/^about (\d+) s in all, of a budget of 480 s$/m)?.[1]);
         assert.ok(total > 0 && total <= 480, stdout);
+        assert.equal(lines.length, 9, stdout);
+        assert.match(
+          lines[7],
+          /^left out: model2: \d+ s of the budget left, and its smallest run /,
+        );
+        assert.match(
+          lines[8],
+          /^left out: model3: \d+ s of the budget left, and its smallest run /,
+        );
       },
     );
 
@@ -271,12 +285,29 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
           ),
         stderr,
       );
+      // Each pair's sides were planned on one size: the TF.js pair on what wasm trains in the
+      // budget, the Keras pair on all the data.
+      const planned = Object.fromEntries(
+        plan.plans[0].plan.runs.map((r: { side: string; trainSize: number }) => [
+          r.side,
+          r.trainSize,
+        ]),
+      );
+      assert.equal(planned["TF.js cpu"], planned["TF.js wasm (CPU)"]);
       assert.ok(
-        plan.plans[0].plan.runs.every((r: { trainSize: number }) => r.trainSize === 25_000),
+        planned["TF.js cpu"] >= 1_000 && planned["TF.js cpu"] < 25_000,
+        JSON.stringify(planned),
+      );
+      if (keras.available) {
+        assert.deepEqual([planned["Keras GPU"], planned["Keras CPU"]], [25_000, 25_000]);
+      }
+      assert.match(
+        stderr,
+        /^gpu-kit: plan for a budget of 480 s \(a dry run trains 4 images instead\):\ngpu-kit: {3}model1 on TF\.js cpu: [\d,]+ training images × 3 epochs, about \d+ s\ngpu-kit: {3}model1 on TF\.js wasm \(CPU\): [\d,]+ training images × 3 epochs, about \d+ s\n/m,
       );
       assert.match(
         stderr,
-        /^gpu-kit: plan for a budget of 480 s \(a dry run trains 4 images instead\):\ngpu-kit: {3}model1 on TF\.js cpu: 25,000 training images × 3 epochs, about \d+ s\n/m,
+        /^gpu-kit: {3}model1, TF\.js pair: [\d,]+ training images on both sides /m,
       );
       assert.deepEqual(
         plan.runs.map((r: { side: string; status: string }) => [r.side, r.status]),
@@ -296,38 +327,60 @@ Deno.test("gpu-kit builds a kit of at most 64 MiB that runs offline from its own
       const wasm = inputs.results.find((r) => r.results.config.backend === "wasm")!.results;
       assert.equal(wasm.runs[0].notTrained, undefined, "wasm trains, with the suite's kernel");
       assert.equal(wasm.runs[0].epochs.length, 1);
+      // The TF.js CPU side is a training row: its images/s, on the GPU side's size.
+      const wasmRow = rows.find((r) => r.backend === "wasm")!;
+      assert.ok(wasmRow.imagesPerSecond! > 0, `${wasmRow.imagesPerSecond}`);
+      assert.equal(wasmRow.trainSize, rows.find((r) => r.backend === "cpu")!.trainSize);
       assert.match(
         wasm.env.device ?? "",
         /^WebAssembly \(tfjs-backend-wasm 4\.22\.0 \+ the suite's Conv2DBackpropFilter\) in Deno/,
       );
+      // merge pairs a framework's GPU side with its CPU side. Without a GPU here, the dry run's
+      // "GPU" sides ran on the CPU: relabelled as GPU runs, they show the pairs merge makes.
+      const asGpu = inputs.results.map(({ results, source }) =>
+        ["cpu", "keras-tensorflow"].includes(results.config.backend)
+          ? {
+            source,
+            results: {
+              ...results,
+              env: { ...results.env, deviceInfo: { kind: "gpu" as const } },
+            },
+          }
+          : { results, source }
+      );
+      const comparison = buildComparison({ results: asGpu });
+      const pairs = comparison.gpuOverCpu ?? [];
+      assert.deepEqual(pairs.map((p) => [p.framework, p.gpu.backend, p.cpu.backend, p.differs]), [
+        ["tfjs", "cpu", "wasm", []],
+        ...(keras.available
+          ? [["keras-tensorflow", "keras-tensorflow", "keras-tensorflow-cpu", []]]
+          : []),
+      ]);
+      // The TF.js pair has a training ratio, as the Keras pair has: wasm trained the same images.
+      assert.ok(
+        pairs.every((p) => p.training !== null && p.training.ratio > 0),
+        JSON.stringify(pairs),
+      );
+      assert.deepEqual(pairs[0].notes, [
+        "training: fewer than 2 steady epochs a side, no interval",
+      ]);
+      assert.ok(pairs.every((p) => p.batch1 !== null && p.batched !== null));
+      assert.deepEqual(
+        pairs.map((p) => p.moreBatched.map((b) => b.batchSize)),
+        pairs.map(() => [4]),
+      );
+      // ...and merge's table has that training ratio in the TF.js row.
+      const md = renderComparison(comparison);
+      const tfjsRow = md.split("\n").find((l) =>
+        /^\| kit-dry \| model1 \| `tfjs` \| `cpu`/.test(l)
+      );
+      assert.ok(tfjsRow, md);
+      assert.notEqual(tfjsRow.split(" | ")[5].trim(), "–", tfjsRow);
       if (keras.available) {
         const cpuSide = inputs.results.find((r) =>
           r.results.config.backend === "keras-tensorflow-cpu"
         )!;
         assert.equal(cpuSide.results.env.deviceInfo?.kind, "cpu");
-        // merge pairs a framework's GPU side with its CPU side. Without a GPU here, the dry run's
-        // "GPU" sides ran on the CPU: relabelled as GPU runs, they show the pairs merge makes.
-        const asGpu = inputs.results.map(({ results, source }) =>
-          ["cpu", "keras-tensorflow"].includes(results.config.backend)
-            ? {
-              source,
-              results: {
-                ...results,
-                env: { ...results.env, deviceInfo: { kind: "gpu" as const } },
-              },
-            }
-            : { results, source }
-        );
-        const pairs = buildComparison({ results: asGpu }).gpuOverCpu ?? [];
-        assert.deepEqual(pairs.map((p) => [p.framework, p.gpu.backend, p.cpu.backend, p.differs]), [
-          ["tfjs", "cpu", "wasm", []],
-          ["keras-tensorflow", "keras-tensorflow", "keras-tensorflow-cpu", []],
-        ]);
-        assert.deepEqual(pairs[0].notes, [
-          "training: fewer than 2 steady epochs a side, no interval",
-        ]);
-        assert.ok(pairs.every((p) => p.batch1 !== null && p.batched !== null));
-        assert.deepEqual(pairs.map((p) => p.moreBatched.map((b) => b.batchSize)), [[4], [4]]);
       }
       // The TF.js run's report.html was drawn from the chart scripts the kit carries.
       assert.doesNotMatch(stderr, /report\.html is not written/);
