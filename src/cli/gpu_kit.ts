@@ -16,7 +16,7 @@ const HELP = `Usage: deno task gpu-kit --out DIR [options]
 
 Builds a folder of at most 64 MiB that measures model1 on a GPU machine with
 no network and no Deno, Node.js, TensorFlow or Keras (model2 and model3 too
-with ./run.sh --budget 20m; the default 8m fits model1): the Deno binary (xz),
+with ./run.sh --budget 2h; the default 8m fits model1): the Deno binary (xz),
 the suite and TF.js's WebGPU backend bundled into one file, a stratified
 subset of Fashion-MNIST (30,000 training and the 10,000 test images, xz), the
 wheels of Keras 3 and the packages it needs, a Vulkan loader for a machine
