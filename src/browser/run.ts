@@ -10,7 +10,11 @@ import type { PageBackend, PageDevice } from "../backends/browser_page.ts";
 import type { DataSplit } from "../data/split.ts";
 import type { Environment } from "../measure/environment.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
-import { createResultsWriter, type ResultsWriter } from "../results/writer.ts";
+import {
+  createResultsWriter,
+  type ResultsWriter,
+  type ResultsWriterOptions,
+} from "../results/writer.ts";
 import {
   inferenceTimingFor,
   type RunDescription,
@@ -47,6 +51,10 @@ export interface BrowserRunOptions {
   onEvent?: (event: BrowserEvent) => void;
   /** Each write of the results. Default: none. */
   onWritten?: (results: ResultsFile) => Promise<void> | void;
+  /** Records each write beside the file (the history store); see `ResultsWriterOptions`. */
+  record?: ResultsWriterOptions["record"];
+  /** Told once why recording failed; the run goes on. */
+  onRecordError?: ResultsWriterOptions["onRecordError"];
   /** The browser's console, line by line (headless only). Default: none. */
   onConsole?: (line: string) => void;
 }
@@ -122,6 +130,8 @@ function pageRecorder(options: BrowserRunOptions): PageRecorder {
         config,
         label: `the ${backend.name} results`,
         onWritten: (results) => options.onWritten?.(results),
+        record: options.record,
+        onRecordError: options.onRecordError,
       });
     } else if (event.type === "model-done") {
       if (!writer) throw new Error("the page finished a model before reporting its device");

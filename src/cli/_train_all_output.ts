@@ -63,6 +63,9 @@ ${oneDnnHelp("this run")}
                         (default host 127.0.0.1) for any browser to open, instead of
                         driving a headless Chromium; the results are written here and
                         offered to the page as results.json
+  --store PATH|off      the history store the run is recorded in (default
+                        FMNIST_BENCH_STORE, else ~/.local/share/fmnist-bench/history.sqlite;
+                        docs/history.md)
   -h, --help            show this help
 
 ${filesHelp(task.name === "browser" ? "browser" : "train-all")}`;

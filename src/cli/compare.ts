@@ -28,6 +28,7 @@ import {
 } from "./_cli.ts";
 import { interruptible } from "./_interrupt.ts";
 import { setupFirst } from "./_setup_first.ts";
+import { chooseStore } from "./_store.ts";
 import {
   engineHelp,
   oneDnnHelp,
@@ -71,6 +72,8 @@ ${filesHelp("compare")}
 async function main(): Promise<number> {
   const request = parseCompareFlags(Deno.args);
   if (!request) return printHelp(HELP);
+  // The train-all children record into the store this picks (FMNIST_BENCH_STORE).
+  chooseStore();
   await setupFirst();
   // Every train-all child inherits the variable, so all rows share one oneDNN setting.
   if (request.run.oneDnn) applyOneDnnChoice(request.run.oneDnn);

@@ -38,6 +38,7 @@ import {
   type TaskDefaults,
 } from "./_run_options.ts";
 import { setupFirst } from "./_setup_first.ts";
+import { chooseStore } from "./_store.ts";
 import { filesHelp } from "../results/output_files.ts";
 
 /** peer's own defaults: model1, three epochs. */
@@ -71,6 +72,8 @@ ${filesHelp("peer")}
 async function main(): Promise<number> {
   const request = await parsePeerFlags(Deno.args);
   if (!request) return printHelp(HELP);
+  // The train-all children record into the store this picks (FMNIST_BENCH_STORE).
+  chooseStore();
   await setupFirst();
   // Both sides inherit the variable, so TF.js and Keras run with the same oneDNN setting.
   if (request.run.oneDnn) applyOneDnnChoice(request.run.oneDnn);

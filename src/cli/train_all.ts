@@ -31,6 +31,7 @@ import {
 import { parseRunFlags, resolveRun, SINGLE_RUN_FLAGS, type TaskDefaults } from "./_run_options.ts";
 import { interruptible } from "./_interrupt.ts";
 import { setupFirst } from "./_setup_first.ts";
+import { chooseStore, type RunRecorder, runRecorder } from "./_store.ts";
 import { progressReporter } from "./progress.ts";
 import {
   checkWritable,
@@ -65,6 +66,7 @@ export async function trainAllMain(
       resume: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       open: { type: "string" },
+      store: { type: "string" },
     },
   });
   const flags = parseRunFlags(task.name, values, "one");
@@ -88,6 +90,7 @@ export async function trainAllMain(
     );
   }
   if (values.help) return printHelp(trainAllHelp(task, DEFAULTS));
+  const store = chooseStore(values.store as string | undefined);
   await setupFirst();
   const outDir = resolve(flags.out ?? timestampedOutDir());
   const previous = values.resume ? await readPrevious(outDir) : undefined;
@@ -125,6 +128,7 @@ export async function trainAllMain(
     },
     spec.runsIn,
     mode,
+    runRecorder(task.name, store),
   );
 }
 
@@ -133,6 +137,7 @@ async function execute(
   job: ExecutorJob,
   runsIn: "deno" | "browser",
   mode: "json" | "tty" | "lines",
+  recorder: RunRecorder | undefined,
 ): Promise<number> {
   const { outDir } = job;
   let reports: RunReports | undefined;
@@ -146,6 +151,8 @@ async function execute(
     const { results, interrupted } = await executorFor({ runsIn }).execute({
       ...job,
       signal: stop.signal,
+      record: recorder?.record,
+      onRecordError: recorder?.onRecordError,
       onStart: async (start) => {
         const { config } = start;
         const command = ["deno task train-all", ...trainAllArgs(start.run, { out: outDir })];
@@ -185,6 +192,7 @@ async function execute(
     );
     return 130;
   } finally {
+    recorder?.close();
     stop.dispose();
   }
 }

@@ -73,6 +73,8 @@ export const BROWSER_EXECUTOR: Executor = {
       },
       onWritten: (r) =>
         job.onEvent?.({ type: "written", path: join(job.outDir, RESULTS_FILE), results: r }),
+      record: job.record,
+      onRecordError: job.onRecordError,
     });
     return { results, interrupted: false };
   },

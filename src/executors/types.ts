@@ -9,6 +9,7 @@
  * @module
  */
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
+import type { ResultsWriterOptions } from "../results/writer.ts";
 import type { ExperimentEvent, ExperimentResult } from "../train/experiment.ts";
 import type { KerasSideOptions } from "../peer/keras_side.ts";
 import type { RunData, RunDataOptions } from "../train/run_data.ts";
@@ -56,6 +57,10 @@ export interface ExecutorJob {
   onEvent?: (event: ExperimentEvent) => Promise<void> | void;
   /** A line for a person (the page's address, its device, a model not trained). */
   onNote?: (line: string) => void;
+  /** Records each write of the results beside the file (the history store); see `ResultsWriterOptions`. */
+  record?: ResultsWriterOptions["record"];
+  /** Told once why recording failed; the run goes on. */
+  onRecordError?: ResultsWriterOptions["onRecordError"];
 }
 
 /** The places a run executes. */

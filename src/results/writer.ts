@@ -2,7 +2,8 @@
  * The one writer of `results.json`: it creates the file (status `partial`),
  * adds or updates a model's record as the model goes on, validates the whole
  * file against the schema before every write, writes it atomically, and
- * tells its listeners after each write (reports redraw from it). Every place
+ * tells its listeners after each write (reports redraw from it) and its
+ * record hook (the history store), whose failure never stops the run. Every place
  * a run executes (this process, a browser page, the Keras process) writes
  * through it, so every results file is made the same way.
  *
@@ -24,6 +25,12 @@ export const RESULTS_FILE = "results.json";
 /** Called after each write with the results as written (the writer updates the same object later). */
 export type WrittenListener = (results: ResultsFile, path: string) => Promise<void> | void;
 
+/**
+ * Records the results as written somewhere beside the file (the history
+ * store); it may throw, and the writer then reports it and stops calling it.
+ */
+export type RecordHook = (results: ResultsFile) => void;
+
 /** Options of {@link createResultsWriter}. */
 export interface ResultsWriterOptions {
   /** The folder that gets `results.json`. */
@@ -40,6 +47,10 @@ export interface ResultsWriterOptions {
   label?: string;
   /** Told after each write. Default: none. */
   onWritten?: WrittenListener;
+  /** Called after each write, once the file is on disk. Default: none. */
+  record?: RecordHook;
+  /** Told, once, why {@link ResultsWriterOptions.record} failed; the run goes on. Default: none. */
+  onRecordError?: (message: string) => void;
 }
 
 /** The writer of one run's results file. */
@@ -71,11 +82,22 @@ export async function createResultsWriter(options: ResultsWriterOptions): Promis
     config: options.config,
     runs: options.runs ?? [],
   };
+  let record = options.record;
+  // The results file is written first; a failing record costs one warning, never the run.
+  const recordWritten = () => {
+    try {
+      record?.(results);
+    } catch (err) {
+      record = undefined;
+      options.onRecordError?.(err instanceof Error ? err.message : String(err));
+    }
+  };
   const write = async (status?: ResultsFile["status"]) => {
     if (status) results.status = status;
     results.updatedAt = new Date().toISOString();
     validateResults(results, options.label);
     await writeJsonAtomic(path, results);
+    recordWritten();
     await options.onWritten?.(results, path);
   };
   await write();

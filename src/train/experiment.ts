@@ -30,7 +30,11 @@ import {
   type RunRecord,
   validateResults,
 } from "../results/schema.ts";
-import { createResultsWriter, RESULTS_FILE } from "../results/writer.ts";
+import {
+  createResultsWriter,
+  RESULTS_FILE,
+  type ResultsWriterOptions,
+} from "../results/writer.ts";
 import { restoreCheckpoint, saveCheckpoint, saveModel } from "./checkpoint.ts";
 import { evaluateModel } from "./evaluate.ts";
 import { type InferenceTiming, measureInference } from "./latency.ts";
@@ -107,6 +111,10 @@ export interface ExperimentOptions {
    * fails the run at the next event.
    */
   onEvent?: (event: ExperimentEvent) => Promise<void> | void;
+  /** Records each write beside the file (the history store); see `ResultsWriterOptions`. */
+  record?: ResultsWriterOptions["record"];
+  /** Told once why recording failed; the run goes on. */
+  onRecordError?: ResultsWriterOptions["onRecordError"];
   /** Aborting stops after the epoch in flight, with everything done so far written. */
   signal?: AbortSignal;
   /**
@@ -168,6 +176,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         emptyRunRecord(spec, config.backend, run.engine)
     ),
     onWritten: (results, path) => emit({ type: "written", path, results }),
+    record: options.record,
+    onRecordError: options.onRecordError,
   });
   const { results } = writer;
   const write = async (status?: ResultsFile["status"]) => {

@@ -138,7 +138,7 @@ export async function runSession(
   session: Session,
   outDir: string,
   previous: ResultsFile | undefined,
-  hooks: Pick<ExperimentOptions, "onEvent" | "signal"> = {},
+  hooks: Pick<ExperimentOptions, "onEvent" | "signal" | "record" | "onRecordError"> = {},
 ): Promise<ExperimentResult> {
   const { run, data, backend } = session;
   const tensors = {
@@ -161,6 +161,8 @@ export async function runSession(
       inference: inferenceTimingFor(run, data.test.count),
       onEvent: hooks.onEvent,
       signal: hooks.signal,
+      record: hooks.record,
+      onRecordError: hooks.onRecordError,
       probes: session.probes,
       notTrained: session.notTrained,
     });

@@ -1,0 +1,196 @@
+/**
+ * The history store: one SQLite file (Deno's `node:sqlite`) holding every
+ * run recorded or imported, its figures and their samples. It runs in WAL
+ * mode with a busy timeout, so several processes may write at once (each
+ * waits its turn). A file that is not a store of this schema, is damaged,
+ * or was written by a newer version is refused with one line and left as it
+ * is; an empty or new file is made a store.
+ *
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import type { ResultsFile } from "../results/schema.ts";
+import { type StoredRun, storedRun } from "./figures.ts";
+import {
+  APPLICATION_ID,
+  CONNECTION_PRAGMAS,
+  markVersion,
+  MIGRATIONS,
+  PROBE,
+  STATEMENTS,
+  STORE_SCHEMA_VERSION,
+  WAL_PRAGMA,
+} from "./sql.ts";
+
+/** What recording a run did: added it, brought it up to date, or found it stored already. */
+export type RecordOutcome = "new" | "updated" | "unchanged";
+
+/** A row of {@link HistoryStore.series}. */
+export interface SeriesPoint {
+  createdAt: string;
+  gitCommit: string | null;
+  machine: string;
+  model: string;
+  backend: string;
+  engine: string;
+  figure: string;
+  median: number;
+  low: number | null;
+  high: number | null;
+  unit: string;
+  n: number;
+}
+
+/** Which figures {@link HistoryStore.series} returns; an absent field matches any. */
+export interface SeriesFilter {
+  model?: string;
+  backend?: string;
+  engine?: string;
+  machine?: string;
+  figure?: string;
+}
+
+/** An open history store. */
+export interface HistoryStore {
+  /** The file's path. */
+  readonly path: string;
+  /** Records a results file's run, replacing its figures when it has grown. */
+  record(results: ResultsFile, source?: string | null): RecordOutcome;
+  /** The figures matching `filter`, by series, oldest run first. */
+  series(filter?: SeriesFilter): SeriesPoint[];
+  /** The samples of one figure of a run, in order. */
+  samples(runId: string, model: string, figure: string): number[];
+  /** Runs stored. */
+  runCount(): number;
+  /** Closes the file. */
+  close(): void;
+}
+
+const EXPECTED = `expected an fmnist-bench history store (schema ${STORE_SCHEMA_VERSION})`;
+const WHAT_TO_DO =
+  "move it away or name another file with --store PATH or FMNIST_BENCH_STORE (off records nothing)";
+
+/** The store's one-line refusal of a file. */
+export class StoreError extends Error {
+  constructor(path: string, got: string, todo = WHAT_TO_DO) {
+    super(`${path}: ${EXPECTED}, got ${got}; ${todo}`);
+    this.name = "StoreError";
+  }
+}
+
+/**
+ * Opens the store at `path`, making its folder and the store when there is
+ * none (or the file is empty).
+ *
+ * @throws {StoreError} When the file is not a store, is damaged, or is newer.
+ */
+export function openStore(path: string): HistoryStore {
+  mkdirSync(dirname(path), { recursive: true });
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+  } catch (err) {
+    throw new StoreError(path, `a file SQLite cannot open (${(err as Error).message})`);
+  }
+  try {
+    for (const pragma of CONNECTION_PRAGMAS) db.exec(pragma);
+    checkAndMigrate(db, path);
+    db.exec(WAL_PRAGMA);
+  } catch (err) {
+    db.close();
+    if (err instanceof StoreError) throw err;
+    throw new StoreError(path, `a file that is not a sound SQLite database (${messageOf(err)})`);
+  }
+  return storeOn(db, path);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Reads what the file is, then makes it a store when empty; nothing is written to a foreign file. */
+function checkAndMigrate(db: DatabaseSync, path: string): void {
+  const version = Number(db.prepare(PROBE.userVersion).get()?.user_version);
+  const appId = Number(db.prepare(PROBE.applicationId).get()?.application_id);
+  const tables = db.prepare(PROBE.tables).all().map((r) => String(r.name));
+  if (appId !== APPLICATION_ID && (appId !== 0 || tables.length > 0 || version !== 0)) {
+    throw new StoreError(
+      path,
+      `a SQLite database of another program (application_id ${appId}, tables: ${
+        tables.join(", ") || "none"
+      })`,
+    );
+  }
+  if (version > STORE_SCHEMA_VERSION) {
+    throw new StoreError(
+      path,
+      `schema ${version}, written by a newer fmnist-bench`,
+      "update fmnist-bench to read it, or name another file with --store PATH",
+    );
+  }
+  if (version === STORE_SCHEMA_VERSION) {
+    const check = db.prepare(PROBE.quickCheck).all().map((r) => String(r.quick_check));
+    if (check.join() !== "ok") {
+      throw new StoreError(path, `a damaged store (${check.slice(0, 3).join("; ")})`);
+    }
+    return;
+  }
+  // Another process may be making it too: decide again inside the write lock.
+  db.exec(STATEMENTS.begin);
+  try {
+    const now = Number(db.prepare(PROBE.userVersion).get()?.user_version);
+    for (let v = now; v < STORE_SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    if (now < STORE_SCHEMA_VERSION) {
+      for (const s of markVersion(STORE_SCHEMA_VERSION)) db.exec(s);
+    }
+    db.exec(STATEMENTS.commit);
+  } catch (err) {
+    db.exec(STATEMENTS.rollback);
+    throw err;
+  }
+}
+
+function storeOn(db: DatabaseSync, path: string): HistoryStore {
+  const write = (run: StoredRun): RecordOutcome => {
+    db.exec(STATEMENTS.begin);
+    try {
+      const before = db.prepare(STATEMENTS.runUpdatedAt).get(run.id);
+      if (before && before.updated_at === run.updatedAt && before.status === run.status) {
+        db.exec(STATEMENTS.rollback);
+        return "unchanged";
+      }
+      const { figures, ...fields } = run;
+      db.prepare(STATEMENTS.upsertRun).run(fields);
+      db.prepare(STATEMENTS.deleteFigures).run(run.id);
+      const insertFigure = db.prepare(STATEMENTS.insertFigure);
+      const insertSample = db.prepare(STATEMENTS.insertSample);
+      for (const { samples, ...figure } of figures) {
+        const { id } = insertFigure.get({ runId: run.id, ...figure })!;
+        samples.forEach((value, i) => insertSample.run(id as number, i, value));
+      }
+      db.exec(STATEMENTS.commit);
+      return before ? "updated" : "new";
+    } catch (err) {
+      if (db.isTransaction) db.exec(STATEMENTS.rollback);
+      throw err;
+    }
+  };
+  return {
+    path,
+    record: (results, source = null) => write(storedRun(results, source)),
+    series: (filter = {}) =>
+      db.prepare(STATEMENTS.series).all({
+        model: filter.model ?? null,
+        backend: filter.backend ?? null,
+        engine: filter.engine ?? null,
+        machine: filter.machine ?? null,
+        figure: filter.figure ?? null,
+      }) as unknown as SeriesPoint[],
+    samples: (runId, model, figure) =>
+      db.prepare(STATEMENTS.samplesOf).all(runId, model, figure).map((r) => Number(r.value)),
+    runCount: () => Number(db.prepare(STATEMENTS.countRuns).get()?.n),
+    close: () => db.close(),
+  };
+}
