@@ -57,6 +57,7 @@ const HELPS: { task: string; usage: RegExp; ready: boolean }[] = [
   { task: "gpu-kit", usage: /^Usage: deno task gpu-kit/, ready: true },
   { task: "diff", usage: /^Usage: deno task diff/, ready: true },
   { task: "merge", usage: /^Usage: deno task merge/, ready: true },
+  { task: "history", usage: /^Usage: deno task history/, ready: true },
   { task: "browser", usage: /^Usage: deno task browser/, ready: true },
 ];
 

@@ -30,11 +30,7 @@ import {
   type RunRecord,
   validateResults,
 } from "../results/schema.ts";
-import {
-  createResultsWriter,
-  RESULTS_FILE,
-  type ResultsWriterOptions,
-} from "../results/writer.ts";
+import { createResultsWriter, RESULTS_FILE, type ResultsWriterOptions } from "../results/writer.ts";
 import { restoreCheckpoint, saveCheckpoint, saveModel } from "./checkpoint.ts";
 import { evaluateModel } from "./evaluate.ts";
 import { type InferenceTiming, measureInference } from "./latency.ts";
