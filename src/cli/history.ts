@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { importResults } from "../store/import.ts";
 import { openStore, type SeriesPoint } from "../store/store.ts";
 import { FIGURE_NAMES } from "../store/figures.ts";
@@ -56,7 +57,14 @@ async function main(): Promise<number> {
   if (figure !== undefined && !(FIGURE_NAMES as readonly string[]).includes(figure)) {
     throw new UsageError(`--figure: expected one of ${FIGURE_NAMES.join(", ")}, got ${figure}`);
   }
-  const store = openStore(historyStorePath(values.store));
+  const path = historyStorePath(values.store);
+  if (command === undefined && !existsSync(path)) {
+    console.error(
+      `history: no store at ${path} yet; runs started with deno task are recorded there (docs/history.md)`,
+    );
+    return 0;
+  }
+  const store = openStore(path);
   try {
     if (command === "import") {
       const counts = await importResults(store, paths);

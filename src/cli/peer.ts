@@ -38,7 +38,7 @@ import {
   type TaskDefaults,
 } from "./_run_options.ts";
 import { setupFirst } from "./_setup_first.ts";
-import { chooseStore } from "./_store.ts";
+import { chooseStore, runRecorder } from "./_store.ts";
 import { filesHelp } from "../results/output_files.ts";
 
 /** peer's own defaults: model1, three epochs. */
@@ -72,8 +72,8 @@ ${filesHelp("peer")}
 async function main(): Promise<number> {
   const request = await parsePeerFlags(Deno.args);
   if (!request) return printHelp(HELP);
-  // The train-all children record into the store this picks (FMNIST_BENCH_STORE).
-  chooseStore();
+  // The train-all children record into the store this picks (FMNIST_BENCH_STORE); Keras's here.
+  const recorder = runRecorder("peer", chooseStore());
   await setupFirst();
   // Both sides inherit the variable, so TF.js and Keras run with the same oneDNN setting.
   if (request.run.oneDnn) applyOneDnnChoice(request.run.oneDnn);
@@ -82,7 +82,9 @@ async function main(): Promise<number> {
     oneDnnVariable: oneDnnVariableFromEnv(),
     log: (line) => console.error(`peer: ${line}`),
     onChildLine: (label, line) => console.error(`  [${label}] ${line}`),
-  });
+    record: recorder?.record,
+    onRecordError: recorder?.onRecordError,
+  }).finally(() => recorder?.close());
   if (outcome.htmlError) console.error(`peer: no peer.html (${outcome.htmlError})`);
   const { markdown } = outcome;
   console.log(markdown.slice(markdown.indexOf("## Summary")));

@@ -16,6 +16,7 @@ import { loadChartScripts } from "../report/html_assets.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { completeResults, executeInChild } from "../executors/child.ts";
 import { EXECUTORS } from "../executors/registry.ts";
+import type { ExecutorJob } from "../executors/types.ts";
 import { loadRunData, type RunData, type RunDataOptions } from "../train/run_data.ts";
 import type { RunDescription } from "../train/run_description.ts";
 import { renderPeerHtml } from "../peer/html.ts";
@@ -50,6 +51,10 @@ export interface PeerContext {
   log: (line: string) => void;
   /** Prints a progress line (an epoch) of a TF.js child, labelled e.g. `tfjs native`. */
   onChildLine: (label: string, line: string) => void;
+  /** Records each write of the Keras runs' results (the history store); the TF.js children record their own. */
+  record?: ExecutorJob["record"];
+  /** Told once why recording failed. */
+  onRecordError?: ExecutorJob["onRecordError"];
 }
 
 /** What a peer comparison wrote. */
@@ -138,6 +143,8 @@ async function alternate(
             outDir: dir,
             data: context.dataOptions,
             preparedData: data,
+            record: context.record,
+            onRecordError: context.onRecordError,
             keras: {
               python: keras.python,
               kerasBackend: "tensorflow",

@@ -47,6 +47,8 @@ const KERAS_EXECUTOR: Executor = {
       run: job.run,
       data,
       dir: job.outDir,
+      record: job.record,
+      onRecordError: job.onRecordError,
       ...(job.onNote ? { log: job.onNote } : {}),
       ...(job.signal ? { signal: job.signal } : {}),
     });

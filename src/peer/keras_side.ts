@@ -14,7 +14,11 @@ import { forwardFlopsPerImage } from "../models/cost.ts";
 import { getModelSpec } from "../models/spec.ts";
 import type { Environment } from "../measure/environment.ts";
 import type { EpochRecord, ResultsFile } from "../results/schema.ts";
-import { createResultsWriter, type ResultsWriter } from "../results/writer.ts";
+import {
+  createResultsWriter,
+  type ResultsWriter,
+  type ResultsWriterOptions,
+} from "../results/writer.ts";
 import {
   inferenceTimingFor,
   recordedConfig,
@@ -53,6 +57,10 @@ export interface KerasSideOptions {
   device?: "cpu" | "gpu";
   /** Aborting stops the model in flight; the models before it stay written. Default: none. */
   signal?: AbortSignal;
+  /** Records each write beside the file (the history store); see `ResultsWriterOptions`. */
+  record?: ResultsWriterOptions["record"];
+  /** Told once why recording failed; the run goes on. */
+  onRecordError?: ResultsWriterOptions["onRecordError"];
 }
 
 /** One epoch's progress line, the same for every Keras run. */
@@ -115,6 +123,8 @@ export async function runKerasSide(options: KerasSideOptions): Promise<ResultsFi
         ...kerasRecord({ versions: done.versions, env: options.env, config }),
         createdAt,
         label: "the Keras runs' results",
+        record: options.record,
+        onRecordError: options.onRecordError,
       });
       const last = writer.results.runs.length + 1 === run.models.length;
       writer.results.status = last ? "complete" : "partial";

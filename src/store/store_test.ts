@@ -12,7 +12,7 @@ const FIXTURES = new URL("../../fixtures/results/", import.meta.url).pathname;
 const EXPECTED = "expected an fmnist-bench history store (schema 1), got";
 
 Deno.test("a new store is made with schema 1 in WAL mode, and reopens with what it holds", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir((dir) => {
     const path = join(dir, "deep", "history.sqlite");
     const store = openStore(path);
     assert.equal(store.record(sampleResults()), "new");
@@ -26,11 +26,12 @@ Deno.test("a new store is made with schema 1 in WAL mode, and reopens with what 
     const figures = again.series({ model: "model1" }).map((p) => p.figure).sort();
     assert.deepEqual(figures, ["batch1_ms", "batched_img_s", "epoch_seconds", "test_accuracy"]);
     again.close();
+    return Promise.resolve();
   });
 });
 
 Deno.test("a run's identity is stable, and a grown run replaces its figures", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir((dir) => {
     const store = openStore(join(dir, "h.sqlite"));
     const results = sampleResults();
     const first = structuredClone(results);
@@ -52,6 +53,7 @@ Deno.test("a run's identity is stable, and a grown run replaces its figures", as
     const figure = run.figures.find((f) => f.name === "batch1_ms")!;
     assert.deepEqual(store.samples(run.id, figure.model, "batch1_ms"), figure.samples);
     store.close();
+    return Promise.resolve();
   });
 });
 
