@@ -70,6 +70,22 @@ Deno.test("importing fixtures/results twice adds nothing the second time", async
   });
 });
 
+Deno.test("import finds a comparison's per-run results below its compare.json", async () => {
+  await withTempDir(async (dir) => {
+    const runs = join(dir, "compare-x", "runs", "model1");
+    for (const side of ["tensorflow-tfjs", "cpu-tfjs"]) {
+      await Deno.mkdir(join(runs, side), { recursive: true });
+      const results = sampleResults();
+      results.config.backend = side.split("-")[0];
+      await Deno.writeTextFile(join(runs, side, "results.json"), JSON.stringify(results));
+    }
+    await Deno.writeTextFile(join(dir, "compare-x", "compare.json"), "{}");
+    const store = openStore(join(dir, "h.sqlite"));
+    assert.deepEqual(await importResults(store, [dir]), { new: 2, updated: 0, unchanged: 0 });
+    store.close();
+  });
+});
+
 /** The bytes of a file, to show it was left as it was. */
 const bytes = (path: string) => Deno.readFileSync(path);
 
