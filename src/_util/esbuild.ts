@@ -1,7 +1,8 @@
 /**
  * esbuild as the suite's bundles use it (the browser page, the GPU kit's
  * program, the conformance harness): one build into memory, esbuild's
- * service stopped after it.
+ * service stopped after it, and modules that must not be bundled replaced by
+ * a stub.
  *
  * @module
  */
@@ -32,4 +33,15 @@ export async function bundleInMemory(
   } finally {
     await esbuild.stop();
   }
+}
+
+/** A plugin that resolves every import `filter` matches to one module of JavaScript, `contents`. */
+export function stubModules(namespace: string, filter: RegExp, contents: string): esbuild.Plugin {
+  return {
+    name: namespace,
+    setup(build) {
+      build.onResolve({ filter }, (args) => ({ path: args.path, namespace }));
+      build.onLoad({ filter: /.*/, namespace }, () => ({ contents, loader: "js" }));
+    },
+  };
 }

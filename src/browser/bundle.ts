@@ -12,7 +12,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundleInMemory } from "../_util/esbuild.ts";
+import { bundleInMemory, stubModules } from "../_util/esbuild.ts";
 import { WASM_FILES, wasmDistDir } from "../backends/wasm.ts";
 
 /** The root of the repository, from this module's place in it. */
@@ -49,18 +49,13 @@ export async function bundlePage(
     external: ["@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"],
     define: { "import.meta.main": "false" },
     minify: true,
-    plugins: [{
-      name: "node-builtins-stub",
-      setup(build) {
-        build.onResolve({
-          filter: /^node:|^(fs|path|os|util|crypto|module|url|worker_threads|perf_hooks)$/,
-        }, (args) => ({ path: args.path, namespace: "node-stub" }));
-        build.onLoad({ filter: /.*/, namespace: "node-stub" }, () => ({
-          contents: NODE_STUB,
-          loader: "js",
-        }));
-      },
-    }],
+    plugins: [
+      stubModules(
+        "node-stub",
+        /^node:|^(fs|path|os|util|crypto|module|url|worker_threads|perf_hooks)$/,
+        NODE_STUB,
+      ),
+    ],
   });
   const wasmDir = await wasmDistDir();
   const wasm: Record<string, Uint8Array> = {};

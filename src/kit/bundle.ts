@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { bundleInMemory } from "../_util/esbuild.ts";
+import { bundleInMemory, stubModules } from "../_util/esbuild.ts";
 
 /** Where the bundle sits inside the kit: the entry point's place in the repository. */
 export const KIT_BUNDLE_PATH = "app/src/cli/gpu_kit_run.js";
@@ -73,24 +73,12 @@ export async function bundleKitProgram(): Promise<KitBundle> {
         "const __dirname = __kitDirname(__filename);",
     },
     absWorkingDir: REPO_ROOT,
-    plugins: [{
-      name: "no-browser",
-      setup(build) {
-        build.onResolve(
-          { filter: /\/browser\/run\.ts$/ },
-          (args) => ({ path: args.path, namespace: "no-browser" }),
-        );
-        build.onLoad(
-          { filter: /.*/, namespace: "no-browser" },
-          () => ({ contents: BROWSER_STUB, loader: "js" }),
-        );
-      },
-    }],
+    plugins: [stubModules("no-browser", /\/browser\/run\.ts$/, BROWSER_STUB)],
   });
   const packages = new Set<string>();
   for (const input of Object.keys(result.metafile.inputs)) {
     const m = input.match(/node_modules\/\.deno\/([^/]+)\//);
-    if (m) packages.add(m[1].replace(/@(?=[^@]+$)/, "@").replace("+", "/"));
+    if (m) packages.add(m[1].replace("+", "/"));
   }
   return { code: result.outputFiles[0].contents, packages: [...packages].sort() };
 }
