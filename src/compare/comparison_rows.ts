@@ -143,7 +143,7 @@ function imagesPerSecondInterval(batchSize: number, samplesMs: readonly number[]
 }
 
 /** What a results file's runs were set up with, beyond the code. */
-export function setupOf(results: ResultsFile): RowSetup {
+export function setupOf(results: Pick<ResultsFile, "env" | "config">): RowSetup {
   const { env, config } = results;
   const sha = config.dataSource?.sha256;
   return {

@@ -271,9 +271,15 @@ function setupDifferences(b: ComparisonRow, n: ComparisonRow): SetupDifference[]
     }
     return out;
   }
+  return [...out, ...setupFieldDifferences(b.setup, n.setup)];
+}
+
+/** The fields of two runs' setups that must agree for their figures to be compared, and do not. */
+export function setupFieldDifferences(b: RowSetup, n: RowSetup): SetupDifference[] {
+  const out: SetupDifference[] = [];
   for (const { field, label } of MUST_AGREE) {
-    const x = b.setup[field];
-    const y = n.setup[field];
+    const x = b[field];
+    const y = n[field];
     if (x !== y) out.push({ what: label, base: shortValue(x), new: shortValue(y) });
   }
   return out;

@@ -101,8 +101,9 @@ export const STATEMENTS = {
   insertSample: "INSERT INTO samples (figure_id, idx, value) VALUES (?, ?, ?)",
   countRuns: "SELECT count(*) AS n FROM runs",
   series: `
-    SELECT r.created_at AS createdAt, r.git_commit AS gitCommit, r.machine AS machine,
-      f.model AS model, f.backend AS backend, f.engine AS engine, f.name AS figure,
+    SELECT r.id AS runId, r.created_at AS createdAt, r.git_commit AS gitCommit,
+      r.machine AS machine, r.deno AS deno, r.tfjs AS tfjs, r.tensorflow AS tensorflow,
+      r.status AS status, r.env_json AS envJson, r.config_json AS configJson, f.model AS model, f.backend AS backend, f.engine AS engine, f.name AS figure,
       f.median AS median, f.low AS low, f.high AS high, f.unit AS unit, f.n AS n
     FROM figures f JOIN runs r ON r.id = f.run_id
     WHERE (:model IS NULL OR f.model = :model) AND (:backend IS NULL OR f.backend = :backend)

@@ -11,6 +11,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { setupOf } from "../compare/comparison_rows.ts";
+import type { RowSetup } from "../compare/row.ts";
 import type { ResultsFile } from "../results/schema.ts";
 import { type StoredRun, storedRun } from "./figures.ts";
 import {
@@ -27,19 +29,43 @@ import {
 /** What recording a run did: added it, brought it up to date, or found it stored already. */
 export type RecordOutcome = "new" | "updated" | "unchanged";
 
-/** A row of {@link HistoryStore.series}. */
+/** A row of {@link HistoryStore.series}: one figure of one model in one run. */
 export interface SeriesPoint {
+  /** The run's identity (`runs.id`). */
+  runId: string;
+  /** When the run started (ISO). */
   createdAt: string;
+  /** The suite's commit, when recorded. */
   gitCommit: string | null;
+  /** The machine's name. */
   machine: string;
+  /** Deno's version. */
+  deno: string;
+  /** TF.js's version. */
+  tfjs: string;
+  /** libtensorflow's version, when it ran. */
+  tensorflow: string | null;
+  /** `partial` or `complete`. */
+  status: string;
+  /** What the run was set up with beyond the code (data, sizes, batch, threads, CPU…). */
+  setup: RowSetup;
+  /** Model name. */
   model: string;
+  /** Backend. */
   backend: string;
+  /** Engine. */
   engine: string;
+  /** The figure's name (`FIGURE_NAMES`). */
   figure: string;
+  /** Its median. */
   median: number;
+  /** The median's 95% interval, or null with too few samples. */
   low: number | null;
+  /** Its upper bound, or null. */
   high: number | null;
+  /** `s`, `ms`, `img/s` or `fraction`. */
   unit: string;
+  /** Samples behind the median. */
   n: number;
 }
 
@@ -152,6 +178,15 @@ function checkAndMigrate(db: DatabaseSync, path: string): void {
   }
 }
 
+function seriesPoint(row: Record<string, unknown>): SeriesPoint {
+  const { envJson, configJson, ...point } = row;
+  const setup = setupOf({
+    env: JSON.parse(String(envJson)),
+    config: JSON.parse(String(configJson)),
+  });
+  return { ...point, setup } as unknown as SeriesPoint;
+}
+
 function storeOn(db: DatabaseSync, path: string): HistoryStore {
   const write = (run: StoredRun): RecordOutcome => {
     db.exec(STATEMENTS.begin);
@@ -187,7 +222,7 @@ function storeOn(db: DatabaseSync, path: string): HistoryStore {
         engine: filter.engine ?? null,
         machine: filter.machine ?? null,
         figure: filter.figure ?? null,
-      }) as unknown as SeriesPoint[],
+      }).map(seriesPoint),
     samples: (runId, model, figure) =>
       db.prepare(STATEMENTS.samplesOf).all(runId, model, figure).map((r) => Number(r.value)),
     runCount: () => Number(db.prepare(STATEMENTS.countRuns).get()?.n),
