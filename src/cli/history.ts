@@ -6,9 +6,12 @@
  */
 import { existsSync } from "node:fs";
 import { importResults } from "../store/import.ts";
-import { openStore, type SeriesPoint } from "../store/store.ts";
+import { markSeries, regressions } from "../store/regression.ts";
+import { openStore } from "../store/store.ts";
 import { FIGURE_NAMES } from "../store/figures.ts";
-import { parseFlags, printHelp, runCli, textTable, UsageError } from "./_cli.ts";
+import { parseFlags, printHelp, runCli, UsageError } from "./_cli.ts";
+import { dateWindow, parseRegressionPct } from "./_history_flags.ts";
+import { regressionLine, seriesTable } from "./_history_print.ts";
 import { historyStorePath } from "./_store.ts";
 
 const HELP = `Usage: deno task history [options]
@@ -17,7 +20,10 @@ const HELP = `Usage: deno task history [options]
 Prints the figures of every run recorded in the history store, one line per
 run and figure, oldest first within each series: when it ran, the commit,
 machine, model, backend and engine, the median with its 95% interval, and
-the samples behind it. \`import\` adds the results.json files under folders
+the samples behind it, and its mark: \`slower\` or \`faster\` with the
+change in percent when its 95% interval lies wholly beyond the band of the
+last 5 earlier runs set up alike (at least 2), or what differs from earlier
+runs set up otherwise. \`import\` adds the results.json files under folders
 (a comparison's runs/ included); importing a run twice adds nothing.
 
 Options:
@@ -26,6 +32,12 @@ Options:
   --engine E     only this engine
   --machine X    only this machine
   --figure F     only this figure (${FIGURE_NAMES.join(", ")})
+  --since DATE   only runs started at or after DATE (ISO date or date-time, UTC)
+  --until DATE   only runs started at or before DATE (a date: to its end)
+  --json         the marked points as JSON on stdout instead of the table
+  --fail-on-regression PCT
+                 exit 1 when the newest run of a series is marked slower by
+                 PCT percent or more against its baseline (one line each)
   --store PATH   the store (default FMNIST_BENCH_STORE, else
                  ~/.local/share/fmnist-bench/history.sqlite; docs/history.md)
   -h, --help     show this help
@@ -42,6 +54,10 @@ async function main(): Promise<number> {
       machine: { type: "string" },
       figure: { type: "string" },
       store: { type: "string" },
+      since: { type: "string" },
+      until: { type: "string" },
+      json: { type: "boolean", default: false },
+      "fail-on-regression": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -57,8 +73,11 @@ async function main(): Promise<number> {
   if (figure !== undefined && !(FIGURE_NAMES as readonly string[]).includes(figure)) {
     throw new UsageError(`--figure: expected one of ${FIGURE_NAMES.join(", ")}, got ${figure}`);
   }
+  const inWindow = dateWindow(values.since, values.until);
+  const failPct = parseRegressionPct(values["fail-on-regression"]);
   const path = historyStorePath(values.store);
   if (command === undefined && !existsSync(path)) {
+    if (values.json) console.log("[]");
     console.error(
       `history: no store at ${path} yet; runs started with deno task are recorded there (docs/history.md)`,
     );
@@ -74,36 +93,21 @@ async function main(): Promise<number> {
       );
       return 0;
     }
-    const points = store.series({ ...values, figure });
-    if (points.length === 0) {
+    const { model, backend, engine, machine } = values;
+    const marked = markSeries(store.series({ model, backend, engine, machine, figure }));
+    const points = marked.filter(inWindow);
+    if (values.json) console.log(JSON.stringify(points, null, 2));
+    else if (points.length === 0) {
       console.error(`history: no figures in ${store.path} match; add runs with history import`);
-      return 0;
-    }
-    console.log(textTable(
-      ["time", "commit", "machine", "model", "backend", "engine", "figure", "median [95%]", "n"],
-      points.map(line),
-    ));
-    return 0;
+    } else console.log(seriesTable(points));
+    if (failPct === null) return 0;
+    const found = regressions(points, failPct);
+    for (const p of found) console.error(regressionLine(p, failPct));
+    if (found.length === 0) console.error(`history: no regression beyond ${failPct}%`);
+    return found.length > 0 ? 1 : 0;
   } finally {
     store.close();
   }
-}
-
-function line(p: SeriesPoint): string[] {
-  const digits = p.unit === "fraction" ? 4 : 3;
-  const f = (x: number) => Number(x.toPrecision(digits)).toString();
-  const interval = p.low !== null && p.high !== null ? ` [${f(p.low)}, ${f(p.high)}]` : "";
-  return [
-    p.createdAt.slice(0, 16).replace("T", " "),
-    p.gitCommit?.slice(0, 7) ?? "-",
-    p.machine,
-    p.model,
-    p.backend,
-    p.engine,
-    p.figure,
-    `${f(p.median)}${interval} ${p.unit}`,
-    String(p.n),
-  ];
 }
 
 if (import.meta.main) await runCli(main);
