@@ -16,6 +16,7 @@
  */
 import { median } from "../_util/stats.ts";
 import { setupFieldDifferences } from "../compare/diff.ts";
+import type { RowSetup } from "../compare/row.ts";
 import type { SeriesPoint } from "./store.ts";
 
 /** Earlier runs a baseline takes at most, by default. */
@@ -95,18 +96,27 @@ export function markSeries(
     const ordered = [...indices].sort((a, b) =>
       points[a].createdAt.localeCompare(points[b].createdAt) || a - b
     );
-    const earlier: SeriesPoint[] = [];
+    // The setups this machine, model, backend, engine and figure ran with so far, each with its runs.
+    const setups: { setup: RowSetup; runs: SeriesPoint[] }[] = [];
     for (const i of ordered) {
-      out[i] = markOne(points[i], earlier, k);
-      earlier.push(points[i]);
+      const p = points[i];
+      let own = setups.find((s) => setupFieldDifferences(s.setup, p.setup).length === 0);
+      if (!own) setups.push(own = { setup: p.setup, runs: [] });
+      const differs = setups.filter((s) => s !== own && s.runs.length > 0)
+        .map((s) => differsLine(s.setup, s.runs.length, p.setup));
+      out[i] = markOne(p, own.runs, k, differs);
+      own.runs.push(p);
     }
   }
   return out;
 }
 
-function markOne(p: SeriesPoint, earlier: readonly SeriesPoint[], k: number): MarkedPoint {
-  const alike = earlier.filter((e) => setupFieldDifferences(e.setup, p.setup).length === 0);
-  const differs = differences(p, earlier.filter((e) => !alike.includes(e)));
+function markOne(
+  p: SeriesPoint,
+  alike: readonly SeriesPoint[],
+  k: number,
+  differs: string[],
+): MarkedPoint {
   if (alike.length < MIN_BASELINE_RUNS) {
     const runs = `${alike.length} earlier run${alike.length === 1 ? "" : "s"}`;
     const note = `baseline: ${runs}, ${MIN_BASELINE_RUNS} needed`;
@@ -136,19 +146,10 @@ function markOf(p: SeriesPoint, band: Baseline): Mark | null {
   return null;
 }
 
-/** One line per other setup among `others`: how many runs, and what differs from `p`'s setup. */
-function differences(p: SeriesPoint, others: readonly SeriesPoint[]): string[] {
-  const groups: { what: string; runs: number }[] = [];
-  for (const o of others) {
-    const what = setupFieldDifferences(o.setup, p.setup)
-      .map((d) => `${d.what} ${d.base} → ${d.new}`).join(", ");
-    const group = groups.find((g) => g.what === what);
-    if (group) group.runs++;
-    else groups.push({ what, runs: 1 });
-  }
-  return groups.map(({ what, runs }) =>
-    `not compared with ${runs} earlier run${runs === 1 ? "" : "s"}: ${what}`
-  );
+/** What differs between `runs` earlier runs set up with `other` and a point set up with `own`. */
+function differsLine(other: RowSetup, runs: number, own: RowSetup): string {
+  const what = setupFieldDifferences(other, own).map((d) => `${d.what} ${d.base} → ${d.new}`);
+  return `not compared with ${runs} earlier run${runs === 1 ? "" : "s"}: ${what.join(", ")}`;
 }
 
 /**

@@ -109,6 +109,23 @@ Deno.test("series are split by setup, and a point names what differs from the ot
   assert.deepEqual(marked[2].differs, []);
 });
 
+Deno.test("each other setup is named once with its runs; equal setups from other objects are alike", () => {
+  const points = [
+    point(1, 3.1, [3.0, 3.2], { setup: { ...SETUP, batchSize: 32 } }),
+    point(2, 1.6, [1.5, 1.7], { setup: { ...SETUP, threads: "intra-op 1, inter-op 1", seed: 7 } }),
+    point(3, 3.0, [2.9, 3.1], { setup: { ...SETUP, batchSize: 32 } }),
+    ...IDLE.map((p, i) => ({ ...p, createdAt: `2026-12-0${4 + i}T10:00:00.000Z` })),
+    point(7, 2.3, [2.2, 2.4], { setup: structuredClone(SETUP) }),
+  ];
+  const last = markSeries(points)[6];
+  assert.equal(last.mark, "slower");
+  assert.equal(last.baseline?.runs, 3);
+  assert.deepEqual(last.differs, [
+    "not compared with 2 earlier runs: batch size 32 → 128",
+    "not compared with 1 earlier run: seed 7 → 42, threads intra-op 1, inter-op 1 → intra-op default, inter-op 2",
+  ]);
+});
+
 Deno.test("other machines, models and figures are other series; order in is order out", () => {
   const other = point(4, 9, [8.9, 9.1], { machine: "vm" });
   const marked = markSeries([other, ...IDLE]);
