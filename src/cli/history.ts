@@ -10,6 +10,7 @@ import { openStore, type SeriesPoint } from "../store/store.ts";
 import { FIGURE_NAMES } from "../store/figures.ts";
 import { parseFlags, printHelp, runCli, textTable, UsageError } from "./_cli.ts";
 import { historyStorePath } from "./_store.ts";
+import { BOARD_HELP, checkBoardFlags, runBoard } from "./_history_board.ts";
 
 const HELP = `Usage: deno task history [options]
        deno task history import <folder | results.json>...
@@ -26,6 +27,7 @@ Options:
   --engine E     only this engine
   --machine X    only this machine
   --figure F     only this figure (${FIGURE_NAMES.join(", ")})
+${BOARD_HELP}
   --store PATH   the store (default FMNIST_BENCH_STORE, else
                  ~/.local/share/fmnist-bench/history.sqlite; docs/history.md)
   -h, --help     show this help
@@ -42,6 +44,10 @@ async function main(): Promise<number> {
       machine: { type: "string" },
       figure: { type: "string" },
       store: { type: "string" },
+      board: { type: "boolean", default: false },
+      markdown: { type: "boolean", default: false },
+      "rank-by": { type: "string" },
+      html: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -57,6 +63,8 @@ async function main(): Promise<number> {
   if (figure !== undefined && !(FIGURE_NAMES as readonly string[]).includes(figure)) {
     throw new UsageError(`--figure: expected one of ${FIGURE_NAMES.join(", ")}, got ${figure}`);
   }
+  const boardFlags = { ...values, figure, rankBy: values["rank-by"] };
+  checkBoardFlags(boardFlags);
   const path = historyStorePath(values.store);
   if (command === undefined && !existsSync(path)) {
     console.error(
@@ -74,6 +82,7 @@ async function main(): Promise<number> {
       );
       return 0;
     }
+    if (values.board || values.html !== undefined) return await runBoard(store, boardFlags);
     const points = store.series({ ...values, figure });
     if (points.length === 0) {
       console.error(`history: no figures in ${store.path} match; add runs with history import`);

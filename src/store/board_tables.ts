@@ -134,8 +134,7 @@ export function gpuOverCpuTable(board: Board): BoardTable | null {
   };
 }
 
-/** Every table of the board: each series' groups, then GPU over CPU when there is one. */
-export function boardTables(board: Board): BoardTable[] {
-  const ratios = gpuOverCpuTable(board);
-  return [...board.series.flatMap(seriesTables), ...(ratios ? [ratios] : [])];
+/** Every table of the board: each series' groups, and GPU over CPU (null when no machine has both). */
+export function boardTables(board: Board): { ranked: BoardTable[]; gpuOverCpu: BoardTable | null } {
+  return { ranked: board.series.flatMap(seriesTables), gpuOverCpu: gpuOverCpuTable(board) };
 }
