@@ -142,11 +142,14 @@ function trendChart(
   const unit = values[0].unit;
   const words = TREND_FIGURES[figure] ?? figure;
   const x = { field: "time", type: "temporal", title: "run started" } as const;
+  // A pure-JS backend's epoch is two orders of magnitude longer than a GPU's.
+  const extent = values.flatMap((v) => [v.median, v.low ?? v.median, v.high ?? v.median]);
+  const log = Math.min(...extent) > 0 && Math.max(...extent) / Math.min(...extent) > 20;
   const y = {
     field: "median",
     type: "quantitative",
-    title: `${words} (${unit})`,
-    scale: { zero: false },
+    title: `${words} (${unit}${log ? ", log scale" : ""})`,
+    scale: log ? { type: "log" } : { zero: false },
   } as const;
   const color = {
     field: "series",
