@@ -13,6 +13,7 @@ import { parseFlags, printHelp, runCli, UsageError } from "./_cli.ts";
 import { dateWindow, parseRegressionPct } from "./_history_flags.ts";
 import { regressionLine, seriesTable } from "./_history_print.ts";
 import { historyStorePath } from "./_store.ts";
+import { BOARD_HELP, checkBoardFlags, runBoard } from "./_history_board.ts";
 
 const HELP = `Usage: deno task history [options]
        deno task history import <folder | results.json>...
@@ -38,6 +39,7 @@ Options:
   --fail-on-regression PCT
                  exit 1 when the newest run of a series is marked slower by
                  PCT percent or more against its baseline (one line each)
+${BOARD_HELP}
   --store PATH   the store (default FMNIST_BENCH_STORE, else
                  ~/.local/share/fmnist-bench/history.sqlite; docs/history.md)
   -h, --help     show this help
@@ -58,6 +60,10 @@ async function main(): Promise<number> {
       until: { type: "string" },
       json: { type: "boolean", default: false },
       "fail-on-regression": { type: "string" },
+      board: { type: "boolean", default: false },
+      markdown: { type: "boolean", default: false },
+      "rank-by": { type: "string" },
+      html: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -75,6 +81,8 @@ async function main(): Promise<number> {
   }
   const inWindow = dateWindow(values.since, values.until);
   const failPct = parseRegressionPct(values["fail-on-regression"]);
+  const boardFlags = { ...values, figure, rankBy: values["rank-by"] };
+  checkBoardFlags(boardFlags);
   const path = historyStorePath(values.store);
   if (command === undefined && !existsSync(path)) {
     if (values.json) console.log("[]");
@@ -93,6 +101,7 @@ async function main(): Promise<number> {
       );
       return 0;
     }
+    if (values.board || values.html !== undefined) return await runBoard(store, boardFlags);
     const { model, backend, engine, machine } = values;
     const marked = markSeries(store.series({ model, backend, engine, machine, figure }));
     const points = marked.filter(inWindow);

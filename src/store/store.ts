@@ -49,6 +49,11 @@ export interface SeriesPoint {
   status: string;
   /** What the run was set up with beyond the code (data, sizes, batch, threads, CPU…). */
   setup: RowSetup;
+  /**
+   * Where the work ran: `gpu` only on a real GPU (not a software adapter, not a
+   * GPU package fallen back to the CPU), `cpu` on the CPU, null when unknown.
+   */
+  deviceKind: "gpu" | "cpu" | null;
   /** Model name. */
   model: string;
   /** Backend. */
@@ -180,11 +185,13 @@ function checkAndMigrate(db: DatabaseSync, path: string): void {
 
 function seriesPoint(row: Record<string, unknown>): SeriesPoint {
   const { envJson, configJson, ...point } = row;
-  const setup = setupOf({
-    env: JSON.parse(String(envJson)),
-    config: JSON.parse(String(configJson)),
-  });
-  return { ...point, setup } as unknown as SeriesPoint;
+  const env = JSON.parse(String(envJson)) as ResultsFile["env"];
+  const setup = setupOf({ env, config: JSON.parse(String(configJson)) });
+  // As comparison rows tell them apart (compare/comparison_rows.ts, gpu_cpu_pairs.ts).
+  const info = env.deviceInfo;
+  const kind = info?.kind ?? (point.backend === "tensorflow-gpu" ? null : "cpu");
+  const deviceKind = kind === "gpu" && (info?.softwareAdapter || info?.fellBackToCpu) ? null : kind;
+  return { ...point, setup, deviceKind } as unknown as SeriesPoint;
 }
 
 function storeOn(db: DatabaseSync, path: string): HistoryStore {
