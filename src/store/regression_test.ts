@@ -23,6 +23,7 @@ function point(
     tensorflow: "2.21.0",
     status: "complete",
     setup: SETUP,
+    deviceKind: "cpu",
     model: "model1",
     backend: "tensorflow",
     engine: "tfjs",
