@@ -9,6 +9,7 @@
  * @module
  */
 import { median } from "../_util/stats.ts";
+import type { NotMeasured } from "./measures.ts";
 import { OP_KINDS, opFlops, type OpKind, opKind } from "./op_kinds.ts";
 
 /** One call of an op as it was timed. */
@@ -88,6 +89,16 @@ export interface OpProfile {
   ops: OpStat[];
   /** The fp32 ceiling the GFLOP/s are measured against, or null when not measured. */
   ceilingGflops: number | null;
+}
+
+/** A model's three profiles, each measured or the reason it was not. */
+export interface ModelProfiles {
+  /** One training step at the run's batch size. */
+  trainStep: OpProfile | NotMeasured;
+  /** One batch-1 prediction. */
+  batch1: OpProfile | NotMeasured;
+  /** One prediction at the inference batch size. */
+  batched: OpProfile | NotMeasured;
 }
 
 /**

@@ -16,7 +16,12 @@ import type * as tf from "@tensorflow/tfjs";
 import type { Tf } from "../backends/types.ts";
 import type { InferencePath, TrainStep } from "../engines/registry.ts";
 import { type NotMeasured, notMeasured } from "../measure/measures.ts";
-import { type OpProfile, type ProfiledWork, summarizeProfile } from "../measure/op_profile.ts";
+import {
+  type ModelProfiles,
+  type OpProfile,
+  type ProfiledWork,
+  summarizeProfile,
+} from "../measure/op_profile.ts";
 import {
   kernelCalls,
   nativeOpCalls,
@@ -26,16 +31,6 @@ import {
 } from "../measure/op_timers.ts";
 import { nativePredictor } from "../tf_ops/predict.ts";
 import { fitOneEpoch } from "./trainer.ts";
-
-/** A model's three profiles, each measured or the reason it was not. */
-export interface ModelProfiles {
-  /** One training step at the run's batch size. */
-  trainStep: OpProfile | NotMeasured;
-  /** One batch-1 prediction. */
-  batch1: OpProfile | NotMeasured;
-  /** One prediction at the inference batch size. */
-  batched: OpProfile | NotMeasured;
-}
 
 /** What {@link profileModel} needs to know of the run. */
 export interface ProfileModelOptions extends RepeatOptions {

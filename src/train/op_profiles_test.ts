@@ -10,11 +10,11 @@ import { loadFixtureData } from "../data/load.ts";
 import { stratifiedSubset } from "../data/split.ts";
 import { toTensors } from "../data/tensors.ts";
 import { isMeasured } from "../measure/measures.ts";
-import type { OpProfile } from "../measure/op_profile.ts";
+import type { ModelProfiles, OpProfile } from "../measure/op_profile.ts";
 import { buildModel } from "../models/factory.ts";
 import { getModelSpec } from "../models/spec.ts";
 import { prepareEngine } from "../tf_ops/install.ts";
-import { type ModelProfiles, profileModel } from "./op_profiles.ts";
+import { profileModel } from "./op_profiles.ts";
 
 const loaded = await loadBackend("tensorflow");
 prepareEngine(loaded, getEngineSpec("native"));
