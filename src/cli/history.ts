@@ -1,6 +1,7 @@
 /**
  * `deno task history`: the history store's series (every recorded run's
- * figures over time), and `history import DIR…` to add results folders.
+ * figures over time), `history import DIR…` to add results folders and
+ * other stores, and `history export FILE` to write the store to one file.
  *
  * @module
  */
@@ -9,16 +10,21 @@ import { importResults } from "../store/import.ts";
 import { openStore, type SeriesPoint } from "../store/store.ts";
 import { FIGURE_NAMES } from "../store/figures.ts";
 import { parseFlags, printHelp, runCli, textTable, UsageError } from "./_cli.ts";
+import { historyExport } from "./_history_export.ts";
 import { historyStorePath } from "./_store.ts";
 
 const HELP = `Usage: deno task history [options]
-       deno task history import <folder | results.json>...
+       deno task history import <folder | results.json | store.sqlite>...
+       deno task history export <file.sqlite> [filter options]
 
 Prints the figures of every run recorded in the history store, one line per
 run and figure, oldest first within each series: when it ran, the commit,
 machine, model, backend and engine, the median with its 95% interval, and
 the samples behind it. \`import\` adds the results.json files under folders
-(a comparison's runs/ included); importing a run twice adds nothing.
+(a comparison's runs/ included) and merges store files (*.sqlite: an
+export, another machine's store); importing a run twice adds nothing.
+\`export\` writes the store, or with filter options the runs that have a
+matching figure, to one file for another machine's \`history import\`.
 
 Options:
   --model M      only this model
@@ -47,8 +53,10 @@ async function main(): Promise<number> {
   });
   if (values.help) return printHelp(HELP);
   const [command, ...paths] = positionals;
-  if (command !== undefined && command !== "import") {
-    throw new UsageError(`expected no argument or \`import DIR…\`, got ${JSON.stringify(command)}`);
+  if (command !== undefined && command !== "import" && command !== "export") {
+    throw new UsageError(
+      `expected no argument, \`import DIR…\` or \`export FILE\`, got ${JSON.stringify(command)}`,
+    );
   }
   if (command === "import" && paths.length === 0) {
     throw new UsageError("import: expected one or more results folders or results.json files");
@@ -58,6 +66,7 @@ async function main(): Promise<number> {
     throw new UsageError(`--figure: expected one of ${FIGURE_NAMES.join(", ")}, got ${figure}`);
   }
   const path = historyStorePath(values.store);
+  if (command === "export") return await historyExport(path, paths, { ...values, figure });
   if (command === undefined && !existsSync(path)) {
     console.error(
       `history: no store at ${path} yet; runs started with deno task are recorded there (docs/history.md)`,
