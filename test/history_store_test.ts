@@ -148,3 +148,25 @@ Deno.test("every results file the suite writes imports: fixtures/ whole, schema 
     store.close();
   });
 });
+
+Deno.test("history export writes one file that history import merges once; export needs a store and one file", async () => {
+  await withTempDir(async (dir) => {
+    const store = join(dir, "home.sqlite");
+    const file = join(dir, "out", "laptop.sqlite");
+    await runCli("history", "--store", store, "import", join(FIXTURES, "results"));
+    const exported = await runCli("history", "--store", store, "export", file);
+    assert.equal(exported.stdout, `history: exported 6 runs to ${file} (from ${store})\n`);
+    const gathered = join(dir, "gathered.sqlite");
+    const first = await runCli("history", "--store", gathered, "import", file);
+    assert.equal(first.stdout, `history: 6 new, 0 updated, 0 already stored (${gathered})\n`);
+    const again = await runCli("history", "--store", gathered, "import", file);
+    assert.equal(again.stdout, `history: 0 new, 0 updated, 6 already stored (${gathered})\n`);
+
+    const none = await runCli("history", "--store", join(dir, "none.sqlite"), "export", file);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /no store at .*none\.sqlite; nothing to export/);
+    const two = await runCli("history", "--store", store, "export", file, file);
+    assert.equal(two.code, 2);
+    assert.match(two.stderr, /^error: export: expected one file to write, got 2/);
+  });
+});
