@@ -1,7 +1,8 @@
 /**
  * Which history store a task records into: `--store PATH`, else the
  * `FMNIST_BENCH_STORE` variable (`off`: none), else, for a task started from
- * `deno.json` (it sets `FMNIST_BENCH_SETUP_FIRST=1`), the default
+ * `deno.json` (it sets `FMNIST_BENCH_SETUP_FIRST=1`, or, for a task without
+ * setup such as `browser`, `FMNIST_BENCH_DEFAULT_STORE=1`), the default
  * `$XDG_DATA_HOME/fmnist-bench/history.sqlite` (`~/.local/share/…`). A
  * process started otherwise (a test, a script) records nothing unless told.
  * The choice is written back to the variable, so the `train-all` children of
@@ -17,6 +18,9 @@ import { SETUP_FIRST_VARIABLE } from "./_setup_first.ts";
 /** The variable naming the store (`off`: record nothing). */
 export const STORE_VARIABLE = "FMNIST_BENCH_STORE";
 
+/** Set to 1 by a task that records into the default store but runs no setup (`browser`). */
+export const DEFAULT_STORE_VARIABLE = "FMNIST_BENCH_DEFAULT_STORE";
+
 /** The default store: `$XDG_DATA_HOME/fmnist-bench/history.sqlite`, `~/.local/share/…` without it. */
 export function defaultStorePath(): string {
   const xdg = Deno.env.get("XDG_DATA_HOME");
@@ -30,7 +34,9 @@ export function defaultStorePath(): string {
  */
 export function chooseStore(flag?: string): string | undefined {
   const value = flag ?? Deno.env.get(STORE_VARIABLE);
-  const interactive = Deno.env.get(SETUP_FIRST_VARIABLE) === "1";
+  const interactive = Deno.env.get(SETUP_FIRST_VARIABLE) === "1" ||
+    Deno.env.get(DEFAULT_STORE_VARIABLE) === "1";
+  Deno.env.delete(DEFAULT_STORE_VARIABLE);
   const path = value === undefined || value === ""
     ? (interactive ? defaultStorePath() : undefined)
     : value === "off"

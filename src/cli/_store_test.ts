@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chooseStore, defaultStorePath, STORE_VARIABLE } from "./_store.ts";
+import { chooseStore, DEFAULT_STORE_VARIABLE, defaultStorePath, STORE_VARIABLE } from "./_store.ts";
 import { SETUP_FIRST_VARIABLE } from "./_setup_first.ts";
 
 /** Runs `fn` with these variables set (undefined: unset), then puts them back. */
@@ -32,6 +32,18 @@ Deno.test("the store: --store, else FMNIST_BENCH_STORE (off: none), else the def
     assert.equal(chooseStore(), undefined, "not a task: a test or a script records nothing");
     assert.equal(Deno.env.get(STORE_VARIABLE), "off");
   });
+  const browserTask = { [DEFAULT_STORE_VARIABLE]: "1", XDG_DATA_HOME: "/data" };
+  withEnv(
+    { ...browserTask, [SETUP_FIRST_VARIABLE]: undefined, [STORE_VARIABLE]: undefined },
+    () => {
+      assert.equal(chooseStore(), "/data/fmnist-bench/history.sqlite", "browser: no setup, a task");
+      assert.equal(Deno.env.get(DEFAULT_STORE_VARIABLE), undefined, "read once, not passed on");
+    },
+  );
+  withEnv(
+    { ...browserTask, [STORE_VARIABLE]: "off" },
+    () => assert.equal(chooseStore(), undefined),
+  );
   withEnv({ [SETUP_FIRST_VARIABLE]: undefined, [STORE_VARIABLE]: "/s.db" }, () => {
     assert.equal(chooseStore(), "/s.db");
   });

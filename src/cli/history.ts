@@ -1,6 +1,7 @@
 /**
  * `deno task history`: the history store's series (every recorded run's
- * figures over time), and `history import DIR…` to add results folders.
+ * figures over time), `history import DIR…` to add results folders and
+ * other stores, and `history export FILE` to write the store to one file.
  *
  * @module
  */
@@ -12,11 +13,13 @@ import { FIGURE_NAMES } from "../store/figures.ts";
 import { parseFlags, printHelp, runCli, UsageError } from "./_cli.ts";
 import { dateWindow, parseRegressionPct } from "./_history_flags.ts";
 import { regressionLine, seriesTable } from "./_history_print.ts";
+import { historyExport } from "./_history_export.ts";
 import { historyStorePath } from "./_store.ts";
 import { BOARD_HELP, checkBoardFlags, runBoard } from "./_history_board.ts";
 
 const HELP = `Usage: deno task history [options]
-       deno task history import <folder | results.json>...
+       deno task history import <folder | results.json | store.sqlite>...
+       deno task history export <file.sqlite> [filter options]
 
 Prints the figures of every run recorded in the history store, one line per
 run and figure, oldest first within each series: when it ran, the commit,
@@ -25,7 +28,10 @@ the samples behind it, and its mark: \`slower\` or \`faster\` with the
 change in percent when its 95% interval lies wholly beyond the band of the
 last 5 earlier runs set up alike (at least 2), or what differs from earlier
 runs set up otherwise. \`import\` adds the results.json files under folders
-(a comparison's runs/ included); importing a run twice adds nothing.
+(a comparison's runs/ included) and merges store files (*.sqlite: an
+export, another machine's store); importing a run twice adds nothing.
+\`export\` writes the store, or with filter options the runs that have a
+matching figure, to one file for another machine's \`history import\`.
 
 Options:
   --model M      only this model
@@ -69,8 +75,10 @@ async function main(): Promise<number> {
   });
   if (values.help) return printHelp(HELP);
   const [command, ...paths] = positionals;
-  if (command !== undefined && command !== "import") {
-    throw new UsageError(`expected no argument or \`import DIR…\`, got ${JSON.stringify(command)}`);
+  if (command !== undefined && command !== "import" && command !== "export") {
+    throw new UsageError(
+      `expected no argument, \`import DIR…\` or \`export FILE\`, got ${JSON.stringify(command)}`,
+    );
   }
   if (command === "import" && paths.length === 0) {
     throw new UsageError("import: expected one or more results folders or results.json files");
@@ -84,6 +92,7 @@ async function main(): Promise<number> {
   const boardFlags = { ...values, figure, rankBy: values["rank-by"] };
   checkBoardFlags(boardFlags);
   const path = historyStorePath(values.store);
+  if (command === "export") return await historyExport(path, paths, { ...values, figure });
   if (command === undefined && !existsSync(path)) {
     if (values.json) console.log("[]");
     console.error(

@@ -114,3 +114,31 @@ export const STATEMENTS = {
     SELECT s.value AS value FROM samples s JOIN figures f ON f.id = s.figure_id
     WHERE f.run_id = ? AND f.model = ? AND f.name = ? ORDER BY s.idx`,
 } as const;
+
+/**
+ * The statements that move runs between stores: `history export` copies the
+ * store into one file (a filtered export then keeps only the runs with a
+ * matching figure), and `history import` of a store file reads its runs,
+ * figures and samples to merge them.
+ */
+export const EXCHANGE = {
+  /** Copies the whole store into a new file (bound: its path), in rollback-journal mode. */
+  vacuumInto: "VACUUM INTO ?",
+  vacuum: "VACUUM",
+  /** Deletes the runs without a figure matching the filter (the series' parameters). */
+  keepMatching: `
+    DELETE FROM runs WHERE id NOT IN (
+      SELECT f.run_id FROM figures f JOIN runs r ON r.id = f.run_id
+      WHERE (:model IS NULL OR f.model = :model) AND (:backend IS NULL OR f.backend = :backend)
+        AND (:engine IS NULL OR f.engine = :engine) AND (:machine IS NULL OR r.machine = :machine)
+        AND (:figure IS NULL OR f.name = :figure))`,
+  runs: `
+    SELECT id, machine, git_commit AS gitCommit, created_at AS createdAt,
+      updated_at AS updatedAt, deno, tfjs, tensorflow, backend, engine, env_json AS envJson,
+      config_json AS configJson, data_sha256 AS dataSha256, status, source
+    FROM runs ORDER BY created_at, id`,
+  figuresOf: `
+    SELECT id, model, backend, engine, name, median, low, high, unit, n
+    FROM figures WHERE run_id = ? ORDER BY id`,
+  samplesOfFigure: "SELECT value FROM samples WHERE figure_id = ? ORDER BY idx",
+} as const;

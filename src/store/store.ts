@@ -18,6 +18,7 @@ import { type StoredRun, storedRun } from "./figures.ts";
 import {
   APPLICATION_ID,
   CONNECTION_PRAGMAS,
+  EXCHANGE,
   markVersion,
   MIGRATIONS,
   PROBE,
@@ -93,6 +94,14 @@ export interface HistoryStore {
   series(filter?: SeriesFilter): SeriesPoint[];
   /** The samples of one figure of a run, in order. */
   samples(runId: string, model: string, figure: string): number[];
+  /**
+   * Merges runs read from another store, in one transaction: a run not stored
+   * is added, one stored with an older `updatedAt` is replaced, any other is
+   * left as it is (`unchanged`).
+   */
+  merge(runs: Iterable<StoredRun>): Record<RecordOutcome, number>;
+  /** Copies the whole store into a new file at `path` (SQLite's `VACUUM INTO`). */
+  copyInto(path: string): void;
   /** Runs stored. */
   runCount(): number;
   /** Closes the file. */
@@ -102,6 +111,9 @@ export interface HistoryStore {
 const EXPECTED = `expected an fmnist-bench history store (schema ${STORE_SCHEMA_VERSION})`;
 const WHAT_TO_DO =
   "move it away or name another file with --store PATH or FMNIST_BENCH_STORE (off records nothing)";
+const NEWER_TODO = "update fmnist-bench to read it, or name another file with --store PATH";
+const SOURCE_TODO = "name a file that history export wrote, or another machine's history.sqlite";
+const SOURCE_NEWER_TODO = "update fmnist-bench to import it";
 
 /** The store's one-line refusal of a file. */
 export class StoreError extends Error {
@@ -141,8 +153,20 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Reads what the file is, then makes it a store when empty; nothing is written to a foreign file. */
-function checkAndMigrate(db: DatabaseSync, path: string): void {
+/** What to tell the user when a file is refused: in general, and when its schema is newer. */
+interface Todo {
+  other: string;
+  newer: string;
+}
+
+/**
+ * Reads what the file is without writing to it: its schema version (0: an
+ * empty file), once it is known to be a store of this code's schema or
+ * older; a current one is checked for damage.
+ *
+ * @throws {StoreError} For another program's file, a newer schema, a damaged store.
+ */
+function probe(db: DatabaseSync, path: string, todo: Todo): number {
   const version = Number(db.prepare(PROBE.userVersion).get()?.user_version);
   const appId = Number(db.prepare(PROBE.applicationId).get()?.application_id);
   const tables = db.prepare(PROBE.tables).all().map((r) => String(r.name));
@@ -152,22 +176,24 @@ function checkAndMigrate(db: DatabaseSync, path: string): void {
       `a SQLite database of another program (application_id ${appId}, tables: ${
         tables.join(", ") || "none"
       })`,
+      todo.other,
     );
   }
   if (version > STORE_SCHEMA_VERSION) {
-    throw new StoreError(
-      path,
-      `schema ${version}, written by a newer fmnist-bench`,
-      "update fmnist-bench to read it, or name another file with --store PATH",
-    );
+    throw new StoreError(path, `schema ${version}, written by a newer fmnist-bench`, todo.newer);
   }
   if (version === STORE_SCHEMA_VERSION) {
     const check = db.prepare(PROBE.quickCheck).all().map((r) => String(r.quick_check));
     if (check.join() !== "ok") {
-      throw new StoreError(path, `a damaged store (${check.slice(0, 3).join("; ")})`);
+      throw new StoreError(path, `a damaged store (${check.slice(0, 3).join("; ")})`, todo.other);
     }
-    return;
   }
+  return version;
+}
+
+/** Reads what the file is, then makes it a store when empty; nothing is written to a foreign file. */
+function checkAndMigrate(db: DatabaseSync, path: string): void {
+  if (probe(db, path, { other: WHAT_TO_DO, newer: NEWER_TODO }) === STORE_SCHEMA_VERSION) return;
   // Another process may be making it too: decide again inside the write lock.
   db.exec(STATEMENTS.begin);
   try {
@@ -183,6 +209,35 @@ function checkAndMigrate(db: DatabaseSync, path: string): void {
   }
 }
 
+/**
+ * Opens another store read-only, to merge it (`history import`): nothing is
+ * ever written to it. Only a store of this code's schema is read; a store of
+ * an older schema would be migrated in a copy once there is one.
+ *
+ * @throws {StoreError} When the file is not a store, is empty, damaged, or newer.
+ */
+export function openSourceStore(path: string): DatabaseSync {
+  const todo = { other: SOURCE_TODO, newer: SOURCE_NEWER_TODO };
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path, { readOnly: true });
+  } catch (err) {
+    throw new StoreError(path, `a file SQLite cannot open (${messageOf(err)})`, todo.other);
+  }
+  try {
+    const version = probe(db, path, todo);
+    if (version !== STORE_SCHEMA_VERSION) {
+      throw new StoreError(path, `an empty SQLite database (schema ${version})`, todo.other);
+    }
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof StoreError) throw err;
+    const got = `a file that is not a sound SQLite database (${messageOf(err)})`;
+    throw new StoreError(path, got, todo.other);
+  }
+}
+
 function seriesPoint(row: Record<string, unknown>): SeriesPoint {
   const { envJson, configJson, ...point } = row;
   const env = JSON.parse(String(envJson)) as ResultsFile["env"];
@@ -194,34 +249,65 @@ function seriesPoint(row: Record<string, unknown>): SeriesPoint {
   return { ...point, setup, deviceKind } as unknown as SeriesPoint;
 }
 
+/** Adds a run, or replaces a stored one and its figures; the caller holds the transaction. */
+function writeRun(db: DatabaseSync, run: StoredRun): void {
+  const { figures, ...fields } = run;
+  db.prepare(STATEMENTS.upsertRun).run(fields);
+  db.prepare(STATEMENTS.deleteFigures).run(run.id);
+  const insertFigure = db.prepare(STATEMENTS.insertFigure);
+  const insertSample = db.prepare(STATEMENTS.insertSample);
+  for (const { samples, ...figure } of figures) {
+    const { id } = insertFigure.get({ runId: run.id, ...figure })!;
+    samples.forEach((value, i) => insertSample.run(id as number, i, value));
+  }
+}
+
+/** Runs `body` in one write transaction, rolled back when it throws. */
+function inTransaction<T>(db: DatabaseSync, body: () => T): T {
+  db.exec(STATEMENTS.begin);
+  try {
+    const result = body();
+    db.exec(STATEMENTS.commit);
+    return result;
+  } catch (err) {
+    if (db.isTransaction) db.exec(STATEMENTS.rollback);
+    throw err;
+  }
+}
+
 function storeOn(db: DatabaseSync, path: string): HistoryStore {
-  const write = (run: StoredRun): RecordOutcome => {
-    db.exec(STATEMENTS.begin);
-    try {
-      const before = db.prepare(STATEMENTS.runUpdatedAt).get(run.id);
-      if (before && before.updated_at === run.updatedAt && before.status === run.status) {
-        db.exec(STATEMENTS.rollback);
+  const before = (id: string) =>
+    db.prepare(STATEMENTS.runUpdatedAt).get(id) as
+      | { updated_at: string; status: string }
+      | undefined;
+  const record = (run: StoredRun): RecordOutcome =>
+    inTransaction(db, () => {
+      const stored = before(run.id);
+      if (stored && stored.updated_at === run.updatedAt && stored.status === run.status) {
         return "unchanged";
       }
-      const { figures, ...fields } = run;
-      db.prepare(STATEMENTS.upsertRun).run(fields);
-      db.prepare(STATEMENTS.deleteFigures).run(run.id);
-      const insertFigure = db.prepare(STATEMENTS.insertFigure);
-      const insertSample = db.prepare(STATEMENTS.insertSample);
-      for (const { samples, ...figure } of figures) {
-        const { id } = insertFigure.get({ runId: run.id, ...figure })!;
-        samples.forEach((value, i) => insertSample.run(id as number, i, value));
+      writeRun(db, run);
+      return stored ? "updated" : "new";
+    });
+  const merge = (runs: Iterable<StoredRun>) =>
+    inTransaction(db, () => {
+      const counts: Record<RecordOutcome, number> = { new: 0, updated: 0, unchanged: 0 };
+      for (const run of runs) {
+        const stored = before(run.id);
+        if (stored && stored.updated_at >= run.updatedAt) {
+          counts.unchanged++;
+          continue;
+        }
+        writeRun(db, run);
+        counts[stored ? "updated" : "new"]++;
       }
-      db.exec(STATEMENTS.commit);
-      return before ? "updated" : "new";
-    } catch (err) {
-      if (db.isTransaction) db.exec(STATEMENTS.rollback);
-      throw err;
-    }
-  };
+      return counts;
+    });
   return {
     path,
-    record: (results, source = null) => write(storedRun(results, source)),
+    record: (results, source = null) => record(storedRun(results, source)),
+    merge,
+    copyInto: (target) => void db.prepare(EXCHANGE.vacuumInto).run(target),
     series: (filter = {}) =>
       db.prepare(STATEMENTS.series).all({
         model: filter.model ?? null,
