@@ -69,9 +69,10 @@ export function profilesOfSeries(series: readonly ChartSeries[]): LabelledProfil
   );
 }
 
-/** Milliseconds as the tables write them: `12.3 ms`, `0.42 ms`, `0.031 ms`. */
+/** Milliseconds as the tables write them: `12.3 ms`, `5.1 ms`, `0.42 ms`, `0.031 ms`. */
 export function ms(x: number): string {
-  const digits = x >= 10 ? 1 : x >= 0.1 ? 2 : 3;
+  if (x === 0) return "0 ms";
+  const digits = x >= 1 ? 1 : x >= 0.1 ? 2 : 3;
   return `${x.toFixed(digits)} ms`;
 }
 
