@@ -56,7 +56,9 @@ export function renderReport(results: ResultsFile, command?: string): string {
     ...summarySection(results),
     renderMeasures(["model"], runs.map((r) => ({ labels: [r.model], measures: r.measures }))),
     ...runs.flatMap((r) => [...epochsSection(r), ...testSection(r), ...inferenceSection(r)]),
-    ...renderProfiles(profilesOfSeries(seriesOf(rowsFromResults(results)))),
+    ...(runs.some((r) => r.profile)
+      ? renderProfiles(profilesOfSeries(seriesOf(rowsFromResults(results))))
+      : []),
     ...environmentSection(results),
   ].join("\n");
 }
