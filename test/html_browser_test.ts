@@ -18,6 +18,7 @@ import { validateResults } from "../src/results/schema.ts";
 import { renderPeerHtml } from "../src/peer/html.ts";
 import { summarizePeer } from "../src/peer/summary.ts";
 import { recordedRuns } from "../src/peer/_testing.ts";
+import { handMadeProfiles } from "../src/report/_testing.ts";
 
 const FIXTURES = new URL("../fixtures/results/", import.meta.url).pathname;
 const EVIL_MACHINE = "<img src=x onerror=alert(1)>";
@@ -60,22 +61,28 @@ async function withBrowser(fn: (browser: Browser, dir: string) => Promise<void>)
 
 Deno.test({
   name:
-    "report.html opens in Chromium with no error or request, draws its five charts, and shows a hostile machine name as text",
+    "report.html opens in Chromium with no error or request, draws its five charts and where a profiled step's time goes, and shows a hostile machine name as text",
   ignore,
   fn: () =>
     withBrowser(async (browser, dir) => {
       const results = await recorded("epyc-tensorflow-intervals");
       results.env.machine = EVIL_MACHINE;
       results.env.device = EVIL_DEVICE;
+      results.runs[0].profile = handMadeProfiles("tfjs");
       const path = join(dir, "report.html");
       await Deno.writeTextFile(
         path,
         renderReportHtml(results, await loadChartScripts(), "deno task train-all"),
       );
       const visit = await visitPage(browser, path, { count: COUNT });
-      assertCleanPage(visit, ALL_CHARTS);
+      assertCleanPage(visit, [...ALL_CHARTS, "where-the-time-goes"]);
       assert.ok(visit.text.includes(EVIL_MACHINE), "the machine name, as text");
       assert.ok(visit.text.includes(EVIL_DEVICE), "the device string, as text");
+      // The stacked bar's legend names the kinds, the time outside the ops last.
+      const svgText = await visitText(browser, path);
+      for (const kind of ["conv grad filter", "optimizer", "outside ops (dispatch, framework)"]) {
+        assert.ok(svgText.includes(kind), `legend entry ${kind}`);
+      }
       assert.ok(visit.text.includes("fmnist-bench results"));
     }),
 });

@@ -65,6 +65,7 @@ function rowFromRun(run: RunRecord, results: ResultsFile, source: string | null)
     engineSpeedup: null,
     engineSpeedupInterval: null,
     measures: run.measures ?? null,
+    ...(run.profile ? { profile: run.profile } : {}),
     source,
     createdAt: results.createdAt,
   };

@@ -7,6 +7,7 @@
  */
 import type { Interval } from "../_util/stats.ts";
 import type { MeasuresRecord } from "../measure/measures.ts";
+import type { ModelProfiles } from "../measure/op_profile.ts";
 import type { EpochTimes } from "../results/stats.ts";
 import type { Verdict } from "./verdict.ts";
 
@@ -110,6 +111,8 @@ export interface ComparisonRow {
   engineSpeedupInterval: VerdictedInterval | null;
   /** Memory, cold start, time to accuracy and energy; null when not recorded (before schema 3, or not run). */
   measures: MeasuresRecord | null;
+  /** Per-op profiles of the run, when it was profiled; their figures are not in the medians. */
+  profile?: ModelProfiles | null;
   /** Where the row came from (a results file), when known. */
   source: string | null;
   /** When the run started (ISO), to keep the newest of duplicates. */

@@ -1,7 +1,8 @@
 /**
  * `peer.html`: `peer.md` with interactive charts of every run of both
- * sides (each repeat its own series), drawn in a page that opens from disk
- * with no network (`src/report/html.ts`).
+ * sides (each repeat its own series) and, when they were profiled, where a
+ * training step's time goes on each side, drawn in a page that opens from
+ * disk with no network (`src/report/html.ts`).
  *
  * @module
  */
@@ -9,8 +10,9 @@ import { rowsFromResults } from "../compare/comparison_rows.ts";
 import { renderHtmlPage } from "../report/html.ts";
 import type { ChartScript } from "../report/html_assets.ts";
 import { htmlCharts } from "../report/html_charts.ts";
+import { profileChart } from "../report/profile_chart.ts";
 import type { ChartSeries } from "../report/chart_parts.ts";
-import { renderPeer } from "./markdown.ts";
+import { peerProfiles, renderPeer } from "./markdown.ts";
 import type { PeerSummary } from "./summary.ts";
 import type { PeerRun } from "./side_summary.ts";
 
@@ -30,5 +32,12 @@ export function renderPeerHtml(
       row,
     }))
   );
-  return renderHtmlPage({ markdown: renderPeer(summary, options), ...htmlCharts(series), scripts });
+  const { charts, notDrawn } = htmlCharts(series);
+  const profiled = profileChart(peerProfiles(summary));
+  return renderHtmlPage({
+    markdown: renderPeer(summary, options),
+    charts: profiled ? [...charts, profiled] : charts,
+    notDrawn,
+    scripts,
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * The TF.js-against-Keras summary (`summary.ts`) as Markdown, written to
  * `peer.md`: the machine and how each engine ran, a table of each side's
- * figures and one of each engine's ratios over Keras.
+ * figures and one of each engine's ratios over Keras, and, when the runs were
+ * profiled, where the time goes on each side.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import type { PeerEngineConfig, PeerSummary } from "./summary.ts";
 import type { PeerVerdict } from "./engine_ratios.ts";
 import type { SideMeasures, SideSummary } from "./side_summary.ts";
 import { mib, milliseconds, signedSeconds, targetLabel } from "../report/measures_markdown.ts";
+import { type LabelledProfiles, renderProfiles } from "../report/profile_tables.ts";
 
 /** One engine's configuration, in words. */
 function engineWords(c: PeerEngineConfig): string {
@@ -51,7 +53,18 @@ export function renderPeer(s: PeerSummary, options: { command?: string } = {}): 
     ...summarySection(s),
     ...renderSideMeasures(s),
     ...ratiosSection(s),
+    ...renderProfiles(peerProfiles(s)),
   ].join("\n");
+}
+
+/** Each side's profiles, every TF.js engine then Keras, per model: those that were profiled. */
+export function peerProfiles(s: PeerSummary): LabelledProfiles[] {
+  return s.models.flatMap((m) =>
+    [
+      ...m.engines.map((e) => ({ label: `TF.js ${e.engine}`, profiles: e.tfjs.profile })),
+      { label: "Keras", profiles: m.keras.profile },
+    ].flatMap(({ label, profiles }) => profiles ? [{ label, model: m.model, profiles }] : [])
+  );
 }
 
 /** The machine, both sides' software, the runs' setup and the fp32 ceiling, in one paragraph. */

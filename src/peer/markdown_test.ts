@@ -3,6 +3,8 @@ import { renderPeer } from "./markdown.ts";
 import { nativeRuns, recordedRuns } from "./_testing.ts";
 import { summarizePeer } from "./summary.ts";
 import { formatRatio } from "../compare/verdict.ts";
+import { handMadeProfiles } from "../report/_testing.ts";
+import { renderPeerHtml } from "./html.ts";
 
 Deno.test("renderPeer shows both sides and the ratio row", async () => {
   const s = summarizePeer(await recordedRuns(), { ceilingGflops: 100 });
@@ -34,4 +36,29 @@ Deno.test("renderPeer puts both TF.js engines beside the same Keras runs", async
   );
   assert.match(md, /2 engines: `tfjs`: model\.fit with TF\.js's own gradients/);
   assert.match(md, /`native`: the native training step \(TensorFlow's ops called directly\)/);
+});
+
+Deno.test("renderPeer and peer.html set each side's profile side by side, outside the medians", async () => {
+  const runs = [...await recordedRuns(), ...await nativeRuns(2)];
+  const plain = summarizePeer(runs, { ceilingGflops: 100 });
+  assert.ok(!renderPeer(plain).includes("Where the time goes"));
+  const profiled = (side: string, repeat: number, engine = "tfjs") =>
+    runs.find((r) =>
+      r.side === side && r.repeat === repeat &&
+      (side === "keras" || r.results.config.engine === engine)
+    )!.results.runs[0];
+  profiled("tfjs", 1).profile = handMadeProfiles("tfjs");
+  profiled("keras", 2).profile = handMadeProfiles("keras");
+  const s = summarizePeer(runs, { ceilingGflops: 100 });
+  assert.equal(
+    s.models[0].engines[0].tfjs.epochSeconds,
+    plain.models[0].engines[0].tfjs.epochSeconds,
+  );
+  assert.equal(s.models[0].engines[1].tfjs.profile, undefined, "the native runs were not profiled");
+  const md = renderPeer(s);
+  assert.match(md, /^\| kind \| TF\.js tfjs \| Keras \|$/m);
+  assert.ok(md.includes("by op, Conv2DBackpropFilter: TF.js tfjs 12.3 ms, Keras 5.1 ms."), md);
+  assert.match(md, /Not measured: Keras, batch-1 call: /);
+  const page = renderPeerHtml(s, runs, []);
+  assert.ok(page.includes('"id":"where-the-time-goes"'));
 });

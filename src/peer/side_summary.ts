@@ -10,6 +10,7 @@ import type { ResultsFile } from "../results/schema.ts";
 import { percentile } from "../_util/stats.ts";
 import { epochTimes, steadyEpochSeconds } from "../results/stats.ts";
 import { isMeasured, type Measured, type NotMeasured } from "../measure/measures.ts";
+import type { ModelProfiles } from "../measure/op_profile.ts";
 import { summarizeTimeToAccuracy, type TargetSummary } from "../measure/time_to_accuracy.ts";
 
 /** One run of one side. */
@@ -62,6 +63,12 @@ export interface SideSummary {
    * summaries written before they were kept.
    */
   samples?: { epochSeconds: number[]; batch1Ms: number[]; batchedMs: number[] };
+  /**
+   * Per-op profiles of the first run that was profiled: a profile is not a
+   * median, and not in any figure above (timing every op slows the work).
+   * Absent when no run was profiled.
+   */
+  profile?: ModelProfiles;
 }
 
 /** One side's measures beyond seconds: medians over its runs (null where none measured it). */
@@ -148,6 +155,8 @@ export function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSu
   const measures = sideMeasures(runs);
   const flops = runs[0].results.runs[0].flopsPerImage;
   const epochSeconds = percentile(medians, 50);
+  const profile = [...runs].sort((a, b) => a.repeat - b.repeat)
+    .find((r) => r.results.runs[0].profile)?.results.runs[0].profile;
   const imagesPerSecond = trainSize / epochSeconds;
   const batchedImagesPerSecond = medianOf(done, (d) => d.inference.batched.imagesPerSecond);
   return {
@@ -176,5 +185,6 @@ export function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSu
         },
       }
       : {}),
+    ...(profile ? { profile } : {}),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Renders a {@link Comparison} as Markdown: one table of every machine, model,
  * backend and engine (rows that did not run give their reason), the growth of
- * cost from model to model beside the FLOPs, and each machine's environment.
+ * cost from model to model beside the FLOPs, where the time goes in the rows
+ * that were profiled, and each machine's environment.
  *
  * @module
  */
@@ -21,6 +22,8 @@ import {
   tailNote,
 } from "./markdown.ts";
 import { renderMeasures } from "./measures_markdown.ts";
+import { seriesOf } from "./html_charts.ts";
+import { profilesOfSeries, renderProfiles } from "./profile_tables.ts";
 import type { GpuCpuPair, PairRatio } from "../compare/gpu_cpu_pairs.ts";
 
 function n(x: number): string {
@@ -101,6 +104,9 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
     ...latencySection(c.rows),
     ...sizeNotes(c.rows),
     ...measuresSection(c.rows),
+    ...renderProfiles(
+      profilesOfSeries(seriesOf(c.rows).filter((s) => s.row.status === "measured")),
+    ),
     ...gpuOverCpuSection(c.gpuOverCpu ?? []),
     ...scalingSection(c.scaling),
     ...machinesSection(c.machines),

@@ -17,11 +17,13 @@
 import { Marked, type Tokens } from "marked";
 import { createHash } from "node:crypto";
 import type { ChartScript } from "./html_assets.ts";
-import type { HtmlChart } from "./chart_parts.ts";
+import type { ChartSeries, HtmlChart } from "./chart_parts.ts";
 import type { Comparison } from "../compare/comparison.ts";
 import { rowsFromResults } from "../compare/comparison_rows.ts";
 import { renderComparison } from "./comparison_markdown.ts";
 import { htmlCharts, seriesOf } from "./html_charts.ts";
+import { profileChart } from "./profile_chart.ts";
+import { profilesOfSeries } from "./profile_tables.ts";
 import { renderReport } from "./report.ts";
 import type { ResultsFile } from "../results/schema.ts";
 
@@ -223,12 +225,26 @@ export function renderReportHtml(
   scripts: readonly ChartScript[],
   command?: string,
 ): string {
-  const charts = htmlCharts(seriesOf(rowsFromResults(results, null)));
+  const charts = chartsWithProfiles(seriesOf(rowsFromResults(results, null)));
   return renderHtmlPage({ markdown: renderReport(results, command), ...charts, scripts });
 }
 
 /** `compare.html`: {@link renderComparison}'s Markdown and the charts of its rows. */
 export function renderComparisonHtml(c: Comparison, scripts: readonly ChartScript[]): string {
-  const charts = htmlCharts(seriesOf(c.rows));
+  const charts = chartsWithProfiles(seriesOf(c.rows));
   return renderHtmlPage({ markdown: renderComparison(c), ...charts, scripts });
+}
+
+/**
+ * {@link htmlCharts} of the rows, and after them where a training step's
+ * time goes when any measured row was profiled (no word when none was).
+ */
+export function chartsWithProfiles(
+  series: readonly ChartSeries[],
+): { charts: HtmlChart[]; notDrawn: string[] } {
+  const { charts, notDrawn } = htmlCharts(series);
+  const profiled = profileChart(
+    profilesOfSeries(series.filter((s) => s.row.status === "measured")),
+  );
+  return { charts: profiled ? [...charts, profiled] : charts, notDrawn };
 }

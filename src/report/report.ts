@@ -1,11 +1,12 @@
 /**
  * Renders a results file as Markdown for people: accuracy per model, time per
- * epoch, inference latency, the confusion matrices and the environment.
+ * epoch, inference latency, the confusion matrices, where the time goes (when
+ * the models were profiled) and the environment.
  *
  * @module
  */
 import { CLASS_NAMES } from "../data/classes.ts";
-import { machineOf } from "../compare/comparison_rows.ts";
+import { machineOf, rowsFromResults } from "../compare/comparison_rows.ts";
 import { describeCpu, describeGpu, describeOneDnn } from "../measure/environment.ts";
 import {
   columns,
@@ -21,6 +22,8 @@ import {
 import type { InferenceRecord, ResultsFile, RunConfig, RunRecord } from "../results/schema.ts";
 import { batch1Interval, epochTimes } from "../results/stats.ts";
 import { renderMeasures } from "./measures_markdown.ts";
+import { seriesOf } from "./html_charts.ts";
+import { profilesOfSeries, renderProfiles } from "./profile_tables.ts";
 
 function pct(x: number | null | undefined): string {
   return x === null || x === undefined ? "–" : `${(x * 100).toFixed(2)}%`;
@@ -53,6 +56,9 @@ export function renderReport(results: ResultsFile, command?: string): string {
     ...summarySection(results),
     renderMeasures(["model"], runs.map((r) => ({ labels: [r.model], measures: r.measures }))),
     ...runs.flatMap((r) => [...epochsSection(r), ...testSection(r), ...inferenceSection(r)]),
+    ...(runs.some((r) => r.profile)
+      ? renderProfiles(profilesOfSeries(seriesOf(rowsFromResults(results))))
+      : []),
     ...environmentSection(results),
   ].join("\n");
 }
