@@ -4,8 +4,12 @@
  * - {@link kernelCalls}: TF.js's `tf.profile`, on any backend: each kernel
  *   the engine runs with its time (the backend's own timer: wall time on the
  *   CPU backends, timer or timestamp queries on the GPU ones), shapes and
- *   bytes. The optimizer's update is told apart by watching
- *   `applyGradients`, since TF.js's Adam runs as plain elementwise kernels.
+ *   bytes. Each kernel's time is its own, without the kernels it ran:
+ *   `tf.profile` times ops that call kernels (`fusedConv2d__op` around
+ *   `FusedConv2D`, a kernel cloning the tensors its gradient keeps) with
+ *   their kernels inside, so the times would otherwise count twice. The optimizer's update is told
+ *   apart by watching `applyGradients`, since TF.js's Adam runs as plain
+ *   elementwise kernels.
  * - {@link nativeOpCalls}: every TensorFlow op tfjs-node's backend runs by
  *   name, which is how the `native` engine calls TensorFlow, bypassing TF.js's
  *   kernels: each timed by wall time (CPU ops run when called).
@@ -23,7 +27,27 @@ import type { OpCall, ProfiledRepeat } from "./op_profile.ts";
 export type TimedCalls = { calls: OpCall[] } | { reason: string };
 
 interface ProfileState {
-  state?: { activeProfile?: { kernels?: unknown[] } };
+  state?: { activeProfile?: { kernels?: unknown[] }; kernelDepth?: number };
+  profiler?: { profileKernel: (...args: unknown[]) => unknown };
+}
+
+/**
+ * Records the nesting depth of each kernel `tf.profile` lists, in its order:
+ * the engine lists a kernel when it ends (after the kernels it ran), and
+ * counts its depth while it runs. Undefined where the engine does not say.
+ */
+function watchDepths(engine: ProfileState): { depths: number[]; stop: () => void } | undefined {
+  const profiler = engine.profiler;
+  if (!profiler || typeof engine.state?.kernelDepth !== "number") return undefined;
+  const depths: number[] = [];
+  const saved = profiler.profileKernel;
+  profiler.profileKernel = function (this: unknown, ...args: unknown[]) {
+    const depth = (engine.state?.kernelDepth ?? 1) - 1;
+    const out = saved.apply(this, args);
+    depths.push(depth);
+    return out;
+  };
+  return { depths, stop: () => void (profiler.profileKernel = saved) };
 }
 
 /**
@@ -49,6 +73,7 @@ export async function kernelCalls(
       }
     }) as typeof saved;
   }
+  const nesting = watchDepths(engine);
   let info;
   try {
     info = await tf.profile(async () => {
@@ -56,16 +81,23 @@ export async function kernelCalls(
     });
   } finally {
     if (optimizer && saved) optimizer.applyGradients = saved;
+    nesting?.stop();
   }
-  const calls: OpCall[] = [];
-  for (const [i, k] of info.kernels.entries()) {
+  const depths = nesting?.depths.length === info.kernels.length ? nesting.depths : undefined;
+  const times: number[] = [];
+  for (const k of info.kernels) {
     const ms = await k.kernelTimeMs;
     if (typeof ms !== "number") {
       return { reason: `${tf.getBackend()} gives no per-kernel time: ${ms.error}` };
     }
+    times.push(ms);
+  }
+  const own = depths ? ownTimes(times, depths) : times;
+  const calls: OpCall[] = [];
+  for (const [i, k] of info.kernels.entries()) {
     calls.push({
       name: k.name,
-      ms,
+      ms: own[i],
       inputShapes: k.inputShapes.map((s) => s ?? []),
       outputShapes: k.outputShapes.map((s) => s ?? []),
       bytesAdded: k.bytesAdded,
@@ -73,6 +105,24 @@ export async function kernelCalls(
     });
   }
   return { calls };
+}
+
+/**
+ * Each kernel's time less the times of the kernels it ran directly, from the
+ * kernels in the order they ended and their depths (a kernel's children end
+ * just before it, one level deeper).
+ */
+export function ownTimes(times: readonly number[], depths: readonly number[]): number[] {
+  const ended: { depth: number; ms: number }[] = [];
+  return times.map((ms, i) => {
+    let children = 0;
+    while (ended.length > 0 && ended[ended.length - 1].depth > depths[i]) {
+      const child = ended.pop()!;
+      if (child.depth === depths[i] + 1) children += child.ms;
+    }
+    ended.push({ depth: depths[i], ms });
+    return Math.max(0, ms - children);
+  });
 }
 
 const EXECUTE_METHODS = ["executeSingleOutput", "executeMultipleOutputs"] as const;
