@@ -13,6 +13,7 @@ import { engineOfLegacyConfig } from "../engines/registry.ts";
 import type { KernelLibraryChoice } from "../backends/onednn.ts";
 import type { Environment } from "../measure/environment.ts";
 import type { MeasuresRecord } from "../measure/measures.ts";
+import type { ModelProfiles } from "../measure/op_profile.ts";
 
 export { READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION } from "./json_schema.ts";
 
@@ -132,6 +133,8 @@ export interface RunRecord {
    * updated with every write. Absent in files older than schema 3.
    */
   measures?: MeasuresRecord;
+  /** Per-op profiles of a training step, a batch-1 and a batched call, when asked for. */
+  profile?: ModelProfiles | null;
 }
 
 /** The run configuration, as resolved from flags and defaults. */
