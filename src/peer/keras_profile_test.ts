@@ -4,6 +4,7 @@ import { withTempDir } from "../_util/testing.ts";
 import { defaultCacheDir } from "../data/cache.ts";
 import { epochOrder } from "../data/split.ts";
 import { isMeasured } from "../measure/measures.ts";
+import { opKind } from "../measure/op_kinds.ts";
 import type { OpProfile, ProfiledRepeat } from "../measure/op_profile.ts";
 import { getModelSpec } from "../models/spec.ts";
 import { forwardFlopsPerImage } from "../models/cost.ts";
@@ -45,6 +46,8 @@ Deno.test("kerasProfiles summarizes each work's repeats against the ceiling, and
   assert.equal(conv.flops, 2 * 2 * 28 * 28 * 8 * 9);
   assert.equal(step.ops.find((o) => o.name === "Sqrt (update)")?.kind, "optimizer");
   assert.ok(isMeasured(profiles.batched) && profiles.batched.work === "batched");
+  // oneDNN's filter gradient with the bias's fused in is a filter gradient.
+  assert.equal(opKind("_MklNativeConv2DBackpropFilterWithBias"), "conv grad filter");
   assert.throws(
     () => kerasProfiles({ trainStep: { notMeasured: "x" } } as never, null),
     { message: "the Keras profile: expected batch1, got undefined" },
