@@ -83,7 +83,7 @@ print(json.dumps({
   "fwd": op_shapes("_MklNativeFusedMatMul", "m/dense/Relu", layer),
 }))`;
     const out = await runQuiet(keras.python, ["-c", script]);
-    assert.equal(out?.code, 0, out?.stderr);
+    assert.equal(out?.code, 0, out?.stderr ?? "python did not start");
     const got = JSON.parse(out!.stdout);
     assert.deepEqual(got.ms, [3, 2, 1]);
     assert.deepEqual(got.scope, ["dense_1", "conv2d", null]);
