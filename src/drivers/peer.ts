@@ -39,6 +39,8 @@ export interface PeerRequest {
   outDir: string;
   /** The command recorded in `peer.json` and `peer.md`. */
   command: string;
+  /** `--profile`: each Keras run also takes per-op profiles after its timed runs. */
+  profile?: boolean;
 }
 
 /** How the session reaches its data and its user. */
@@ -91,7 +93,7 @@ export async function runPeer(request: PeerRequest, context: PeerContext): Promi
   context.log(announcement(request, keras, data));
   const ceiling = await measureCeiling(keras.python, request.threads, join(request.outDir, "work"));
   context.log(`fp32 ceiling (a large 3×3 conv in TensorFlow): ${ceiling.toFixed(1)} GFLOP/s`);
-  const runs = await alternate(request, keras, data, env, context);
+  const runs = await alternate(request, keras, data, env, context, ceiling);
   return await writePeer(request, summarizePeer(runs, { ceilingGflops: ceiling }), runs);
 }
 
@@ -114,6 +116,7 @@ async function alternate(
   data: RunData,
   env: Environment,
   context: PeerContext,
+  ceilingGflops: number,
 ): Promise<PeerRun[]> {
   const runs: PeerRun[] = [];
   for (const model of request.run.models) {
@@ -151,6 +154,7 @@ async function alternate(
               backendName: "keras",
               threads: request.threads,
               env,
+              ...(request.profile ? { profile: { ceilingGflops } } : {}),
             },
           })).results
           : await runTfjs(

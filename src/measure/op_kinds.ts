@@ -30,7 +30,8 @@ export type OpKind = typeof OP_KINDS[number];
  * Each kind's op names, checked in order; the first match wins. oneDNN's
  * rewrites (`_MklNativeConv2DBackpropFilter`, `_MklFusedConv2D`) keep the
  * name of the op they replace after their prefix, so the prefix is dropped
- * before matching.
+ * before matching. `Conv2DBackpropFilterWithBias` is oneDNN's filter
+ * gradient with the bias's gradient fused in.
  */
 const RULES: readonly [OpKind, RegExp][] = [
   [
@@ -39,7 +40,7 @@ const RULES: readonly [OpKind, RegExp][] = [
   ],
   [
     "conv grad filter",
-    /^(Conv2DBackpropFilter|Conv2DBackpropFilterV2|DepthwiseConv2dNativeBackpropFilter)$/,
+    /^(Conv2DBackpropFilter|Conv2DBackpropFilterV2|Conv2DBackpropFilterWithBias|DepthwiseConv2dNativeBackpropFilter)$/,
   ],
   [
     "conv forward",

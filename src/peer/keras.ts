@@ -22,6 +22,7 @@ import {
   removeKerasJobData,
   writeKerasJob,
 } from "./keras_job.ts";
+import { KERAS_PROFILE_REPEATS, KERAS_PROFILE_WARMUP, kerasProfiles } from "./keras_profile.ts";
 
 /** The pinned packages of the peer's virtual environment: the libtensorflow backend's TensorFlow release. */
 export const KERAS_PINS = Object.freeze({
@@ -137,7 +138,7 @@ export async function setupKeras(
 }
 
 /** Options for {@link runKerasPeer}: the job's settings, and how and where it runs. */
-export interface KerasRunOptions extends Omit<KerasJobSettings, "kerasBackend"> {
+export interface KerasRunOptions extends Omit<KerasJobSettings, "kerasBackend" | "profile"> {
   /** The interpreter of a probed environment. */
   python: string;
   /** The same splits the TF.js side trains on. */
@@ -163,6 +164,16 @@ export interface KerasRunOptions extends Omit<KerasJobSettings, "kerasBackend"> 
   energy?: Measured<EnergyMeter>;
   /** Validation accuracies whose time to reach is recorded (fractions). Default: none. */
   targetAccuracies?: readonly number[];
+  /** Per-op profiles after the timed runs, against this fp32 ceiling (`null`: unknown). Default: none. */
+  profile?: KerasProfileRequest;
+}
+
+/** A request for the Keras run's per-op profiles ({@link kerasProfiles}). */
+export interface KerasProfileRequest {
+  /** The machine's fp32 ceiling in GFLOP/s, or null when not measured. */
+  ceilingGflops: number | null;
+  /** Profiled repeats of each piece of work. Default {@link KERAS_PROFILE_REPEATS}. */
+  repeats?: number;
 }
 
 /** The versions and device of a Keras run or probe. */
@@ -242,9 +253,17 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
     inference: options.inference,
     threads: options.threads,
     kerasBackend: options.kerasBackend ?? "tensorflow",
+    ...(options.profile
+      ? {
+        profile: {
+          repeats: options.profile.repeats ?? KERAS_PROFILE_REPEATS,
+          warmup: KERAS_PROFILE_WARMUP,
+        },
+      }
+      : {}),
   });
   const readings = await runKerasJob(options, jobPath, isMeasured(energy) ? energy : undefined);
-  const { versions, measured, ...run } = JSON.parse(await Deno.readTextFile(out));
+  const { versions, measured, profile, ...run } = JSON.parse(await Deno.readTextFile(out));
   for (const e of run.epochs as EpochRecord[]) {
     const j = await readings.joules.get(e.epoch);
     if (j !== undefined) e.joules = j;
@@ -262,6 +281,9 @@ export async function runKerasPeer(options: KerasRunOptions): Promise<KerasRun> 
         trainSize: data.train.count,
         energy,
       }),
+      ...(options.profile
+        ? { profile: kerasProfiles(profile, options.profile.ceilingGflops) }
+        : {}),
     } as RunRecord,
     versions,
   };

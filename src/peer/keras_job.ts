@@ -22,6 +22,7 @@ import {
 import { firstEpochExtra } from "../measure/cold_start.ts";
 import { timeToAccuracy } from "../measure/time_to_accuracy.ts";
 import type { InferenceTiming } from "../train/latency.ts";
+import type { KerasProfileSettings } from "./keras_profile.ts";
 
 /** The splits a job trains, validates and tests on, by name. */
 export type KerasJobData = { train: DataSplit; validation: DataSplit; test: DataSplit };
@@ -46,6 +47,8 @@ export interface KerasJobSettings {
   threads: { intraOp: number | "default"; interOp: number | "default" };
   /** The Keras backend. */
   kerasBackend: string;
+  /** Per-op profiles after the timed runs (`keras_profile.py`); absent: none. */
+  profile?: KerasProfileSettings;
 }
 
 /**

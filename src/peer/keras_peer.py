@@ -16,6 +16,9 @@ lines; the run record (the `runs[]` entry of results.json) is written to the
 output file atomically. TensorFlow is imported only on the tensorflow
 backend: on jax and torch the script needs Keras, numpy and that framework.
 
+A job with "profile": {"repeats", "warmup"} adds the run's per-op profiles
+(keras_profile.py, beside this script, read only then) under "profile".
+
 A job with "mode": "probe" imports Keras on the named backend and prints one
 JSON line: the versions and the device the framework computes on.
 """
@@ -155,6 +158,21 @@ def probe(backend):
         "gpu": found["gpu"],
         "python": sys.version.split()[0],
     }), flush=True)
+
+
+def profile(job, backend, gpu, model, train_x, train_y, one, big):
+    """Per-op profiles of a training step, a batch-1 and a batched call (keras_profile.py)."""
+    works = ("trainStep", "batch1", "batched")
+    if backend != "tensorflow":
+        return {w: {"notMeasured": f"the profile reads TensorFlow's profiler; Keras runs on {backend}"} for w in works}
+    import numpy as np
+    from keras_profile import profile_model  # beside this script; imported only when asked for
+
+    n = job["batchSize"]
+    reps = -(-n // len(train_x))
+    batch = (np.tile(train_x, (reps, 1, 1, 1))[:n], np.tile(train_y, (reps, 1))[:n])
+    log({"type": "profile-start", "model": job["spec"]["name"]})
+    return profile_model(model, batch, one, big, job["profile"], gpu)
 
 
 def main(job_path):
@@ -347,6 +365,8 @@ def main(job_path):
             **({"tensorflow": found["version"]} if backend == "tensorflow" else {}),
         },
     }
+    if job.get("profile"):
+        run["profile"] = profile(job, backend, found["gpu"], model, train_x, one_hot(train_y), one, big)
     tmp = job["out"] + f".tmp-{os.getpid()}"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(run, f)

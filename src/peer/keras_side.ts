@@ -61,6 +61,8 @@ export interface KerasSideOptions {
   record?: ResultsWriterOptions["record"];
   /** Told once why recording failed; the run goes on. */
   onRecordError?: ResultsWriterOptions["onRecordError"];
+  /** Each model's per-op profiles after its timed runs. Default: none. */
+  profile?: KerasRunOptions["profile"];
 }
 
 /** One epoch's progress line, the same for every Keras run. */
@@ -117,6 +119,7 @@ export async function runKerasSide(options: KerasSideOptions): Promise<ResultsFi
         energy,
         targetAccuracies: targetAccuraciesFor(run),
         signal: options.signal,
+        profile: options.profile,
       });
       writer ??= await createResultsWriter({
         outDir: dir,
