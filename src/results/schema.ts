@@ -13,6 +13,7 @@ import { engineOfLegacyConfig } from "../engines/registry.ts";
 import type { KernelLibraryChoice } from "../backends/onednn.ts";
 import type { Environment } from "../measure/environment.ts";
 import type { MeasuresRecord } from "../measure/measures.ts";
+import type { ModelProfiles } from "../measure/op_profile.ts";
 
 export { READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION } from "./json_schema.ts";
 
@@ -132,6 +133,13 @@ export interface RunRecord {
    * updated with every write. Absent in files older than schema 3.
    */
   measures?: MeasuresRecord;
+  /**
+   * Per-op profiles of a training step, a batch-1 call and a batched call
+   * (`src/measure/op_profile.ts`), taken after the timed runs where
+   * `--profile` asked for them; absent or null otherwise, and in files older
+   * than schema 4. Never part of the timed figures.
+   */
+  profile?: ModelProfiles | null;
 }
 
 /** The run configuration, as resolved from flags and defaults. */
