@@ -23,7 +23,7 @@ import type { OpCall, ProfiledRepeat } from "./op_profile.ts";
 export type TimedCalls = { calls: OpCall[] } | { reason: string };
 
 interface ProfileState {
-  state?: { activeProfile?: { kernels?: unknown[] } };
+  state?: { activeProfile?: { kernels?: unknown[] }; kernelDepth?: number };
 }
 
 /**
@@ -49,23 +49,42 @@ export async function kernelCalls(
       }
     }) as typeof saved;
   }
+  // tf.profile lists a kernel run inside another (an op with its own gradient
+  // around its kernel, a fused op around its parts) as well as the one around
+  // it, whose time includes theirs: each keeps only its own time, or the
+  // nested ones would be counted twice. A kernel is pushed after those it ran,
+  // at its caller's depth, which is recorded as it is pushed.
+  const depths: number[] = [];
   let info;
   try {
     info = await tf.profile(async () => {
+      const kernels = engine.state?.activeProfile?.kernels;
+      if (kernels) {
+        const push = kernels.push;
+        kernels.push = (...items: unknown[]) => {
+          for (const _ of items) depths.push(engine.state?.kernelDepth ?? 0);
+          return push.apply(kernels, items);
+        };
+      }
       await work();
     });
   } finally {
     if (optimizer && saved) optimizer.applyGradients = saved;
   }
-  const calls: OpCall[] = [];
-  for (const [i, k] of info.kernels.entries()) {
+  const times: number[] = [];
+  for (const k of info.kernels) {
     const ms = await k.kernelTimeMs;
     if (typeof ms !== "number") {
       return { reason: `${tf.getBackend()} gives no per-kernel time: ${ms.error}` };
     }
+    times.push(ms);
+  }
+  const own = ownTimes(times, depths);
+  const calls: OpCall[] = [];
+  for (const [i, k] of info.kernels.entries()) {
     calls.push({
       name: k.name,
-      ms,
+      ms: own[i],
       inputShapes: k.inputShapes.map((s) => s ?? []),
       outputShapes: k.outputShapes.map((s) => s ?? []),
       bytesAdded: k.bytesAdded,
@@ -73,6 +92,22 @@ export async function kernelCalls(
     });
   }
   return { calls };
+}
+
+/**
+ * Each kernel's time less the time of the kernels it ran, from the times and
+ * depths in the order tf.profile pushed them (those a kernel ran come just
+ * before it, one level deeper); never below zero.
+ */
+export function ownTimes(times: readonly number[], depths: readonly number[]): number[] {
+  const pending: number[] = []; // per depth: time not yet claimed by a kernel around it
+  return times.map((ms, i) => {
+    const depth = depths[i] ?? 0;
+    const nested = pending.slice(depth + 1).reduce((a, b) => a + (b ?? 0), 0);
+    pending.length = depth + 1;
+    pending[depth] = (pending[depth] ?? 0) + ms;
+    return Math.max(0, ms - nested);
+  });
 }
 
 const EXECUTE_METHODS = ["executeSingleOutput", "executeMultipleOutputs"] as const;
