@@ -4,54 +4,20 @@
  * gradients named, every op's time within the profiled wall time, the
  * fp32 ceiling measured on tensorflow), the timed figures keep exactly the
  * shape they have without `--profile`, the summary line is printed, and the
- * native engine's profile names TensorFlow's own ops.
+ * native engine's profile names TensorFlow's own ops; in a Chromium page,
+ * `tf.profile` times browser-wasm's kernels.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { isMeasured } from "../src/measure/measures.ts";
-import type { OpProfile } from "../src/measure/op_profile.ts";
-import { type RunRecord, validateResults } from "../src/results/schema.ts";
+import type { RunRecord } from "../src/results/schema.ts";
+import { browserIgnore } from "./_browser.ts";
 import { runCli } from "./_cli.ts";
-
-/** A short run of model1 on the fixture split, two epochs; its record, run.json and stderr. */
-async function shortRun(...args: string[]) {
-  const out = join(await Deno.makeTempDir(), "run");
-  try {
-    const { code, stderr } = await runCli(
-      "train_all",
-      ...["--fixtures", "--models", "model1", "--epochs", "2", "--train-size", "256"],
-      ...["--validation-size", "64", "--test-size", "100", "--inference-batch", "64"],
-      ...["--inference-runs", "50", "--backend", "tensorflow", "--out", out],
-      ...args,
-    );
-    assert.equal(code, 0, stderr);
-    const results = validateResults(JSON.parse(await Deno.readTextFile(join(out, "results.json"))));
-    const run = JSON.parse(await Deno.readTextFile(join(out, "run.json")));
-    return { record: results.runs[0], schemaVersion: results.schemaVersion, run, stderr };
-  } finally {
-    await Deno.remove(join(out, ".."), { recursive: true });
-  }
-}
-
-function measured(p: OpProfile | { notMeasured: string } | undefined): OpProfile {
-  assert.ok(p, "a profile");
-  if (!isMeasured(p)) throw new Error(`expected a profile, got: ${p.notMeasured}`);
-  return p;
-}
+import { measured, shortRun, withinWall } from "./_profile_run.ts";
 
 /** Every key path of a value, arrays by their first item: its shape, not its figures. */
 function shape(value: unknown, at = ""): string[] {
   if (Array.isArray(value)) return [`${at}[]`, ...(value.length ? shape(value[0], `${at}[]`) : [])];
   if (value === null || typeof value !== "object") return [];
   return Object.entries(value).flatMap(([k, v]) => [`${at}.${k}`, ...shape(v, `${at}.${k}`)]);
-}
-
-function withinWall(p: OpProfile) {
-  assert.equal(p.repeats, 5);
-  assert.ok(p.opsMs > 0 && p.opsMs <= p.profiledWallMs, `${p.work}: ops ${p.opsMs} ms`);
-  for (const op of p.ops) {
-    assert.ok(op.totalMs <= p.profiledWallMs, `${op.name}: ${op.totalMs} ms`);
-  }
 }
 
 Deno.test("train-all --profile records each model's ops apart, and the timed figures keep their shape", async () => {
@@ -93,4 +59,31 @@ Deno.test("train-all --profile --engine native names TensorFlow's own ops", asyn
   }
   withinWall(step);
   assert.equal(measured(record.profile?.batch1).source, "TensorFlow ops timed by name");
+});
+
+Deno.test({
+  name: "train-all --profile in a Chromium page times browser-wasm's kernels with tf.profile",
+  ignore: browserIgnore(),
+  fn: async () => {
+    const { record } = await shortRun(
+      ...["--profile", "--backend", "browser-wasm", "--train-size", "32", "--validation-size"],
+      ...["32", "--test-size", "32", "--inference-batch", "32", "--epochs", "1"],
+      ...["--batch-size", "16"],
+    );
+    const step = measured(record.profile?.trainStep);
+    assert.equal(step.source, "tf.profile (TF.js kernels)");
+    assert.equal(step.ceilingGflops, null, "no ceiling measured outside TensorFlow");
+    assert.ok(step.ops.some((o) => o.kind === "conv grad filter"));
+    withinWall(step);
+    withinWall(measured(record.profile?.batched));
+  },
+});
+
+Deno.test("compare, peer and browser take --profile (their children get it from trainAllArgs)", async () => {
+  for (const task of ["compare", "peer", "browser"]) {
+    // Flags are checked before --help is answered: an unknown one would exit 2.
+    const { code, stdout, stderr } = await runCli(task, "--profile", "--help");
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /--profile +after each model's timed runs, profile its ops/, task);
+  }
 });

@@ -45,3 +45,8 @@ export async function measureMatMulCeiling(
     tf.dispose([a, b]);
   }
 }
+
+/** The ceiling on `backend` where it runs TensorFlow ({@link CEILING_BACKENDS}); elsewhere null. */
+export function ceilingOn(backend: string, tf: Tf): Promise<number | null> {
+  return CEILING_BACKENDS.includes(backend) ? measureMatMulCeiling(tf) : Promise.resolve(null);
+}

@@ -36,6 +36,8 @@ export async function kernelCalls(
   optimizer?: { applyGradients: (...args: never[]) => unknown },
 ): Promise<TimedCalls> {
   const engine = tf.engine() as unknown as ProfileState;
+  const noTimestamps = webgpuWithoutTimestamps(tf);
+  if (noTimestamps) return { reason: noTimestamps };
   const updates: [number, number][] = [];
   const saved = optimizer?.applyGradients;
   if (optimizer && saved) {
@@ -92,6 +94,19 @@ export async function kernelCalls(
     });
   }
   return { calls };
+}
+
+/**
+ * Why WebGPU cannot time kernels here, or `undefined`: tfjs-backend-webgpu
+ * (4.22) times them with timestamp queries, and on an adapter without the
+ * `timestamp-query` feature it reports 0 ms for every kernel, not an error.
+ */
+function webgpuWithoutTimestamps(tf: Tf): string | undefined {
+  if (tf.getBackend() !== "webgpu") return undefined;
+  const backend = tf.backend() as unknown as { supportTimestampQuery?: boolean };
+  if (backend.supportTimestampQuery !== false) return undefined;
+  return "webgpu gives no per-kernel time: the adapter lacks 'timestamp-query', without which " +
+    `tfjs-backend-webgpu ${tf.version_core} reports 0 ms for every kernel`;
 }
 
 /**

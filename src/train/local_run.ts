@@ -23,7 +23,7 @@ import { backendReadySeconds } from "../measure/cold_start.ts";
 import { findEnergyMeter } from "../measure/energy.ts";
 import { hostMemoryReader } from "../measure/host_memory.ts";
 import { isMeasured } from "../measure/measures.ts";
-import { CEILING_BACKENDS, measureMatMulCeiling } from "../measure/fp32_ceiling.ts";
+import { ceilingOn } from "../measure/fp32_ceiling.ts";
 import { dataChecksumMismatch } from "../results/data_source.ts";
 import { collectEnvironment, type Environment } from "../measure/environment.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
@@ -184,10 +184,7 @@ function profilingOn(backend: LoadedBackend): ExperimentProfiling {
   let ceiling: Promise<number | null> | undefined;
   return {
     tf: backend.tf,
-    ceiling: () =>
-      ceiling ??= CEILING_BACKENDS.includes(backend.name)
-        ? measureMatMulCeiling(backend.tf)
-        : Promise.resolve(null),
+    ceiling: () => ceiling ??= ceilingOn(backend.name, backend.tf),
   };
 }
 

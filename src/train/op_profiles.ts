@@ -33,6 +33,7 @@ import { nativePredictor } from "../tf_ops/predict.ts";
 import { fitOneEpoch } from "./trainer.ts";
 
 export { profileLine } from "../measure/op_profile_line.ts";
+export { ceilingOn } from "../measure/fp32_ceiling.ts";
 
 /** What {@link profileModel} needs to know of the run. */
 export interface ProfileModelOptions extends RepeatOptions {

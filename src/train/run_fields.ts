@@ -320,9 +320,9 @@ sets ${ONEDNN_VARIABLE}; without it, the variable as set)`,
     flag: "profile",
     type: "boolean",
     help: () =>
-      `after each model's timed runs, profile its ops: one training step,
-one batch-1 and one batched call, each warmed up and repeated 5 times
-(a few seconds per model); recorded apart, never in the timed medians`,
+      `after each model's timed runs, profile its ops: a training step,
+a batch-1 and a batched call, each repeated 5 times (seconds a
+model); recorded apart, never in the timed medians`,
     parse: () => ({ profile: true }),
     args: (run) => run.profile ? ["--profile"] : [],
     shown: (run) => run.profile ? "on" : "off",
