@@ -19,6 +19,7 @@ export async function benchConfigFromEnv(): Promise<ModelBenchConfig> {
     epochRuns: Deno.env.get("FMNIST_BENCH_EPOCHS"),
     fixtures: Deno.env.get("FMNIST_BENCH_FIXTURES"),
     engine: Deno.env.get("FMNIST_BENCH_ENGINE"),
+    profile: Deno.env.get("FMNIST_BENCH_PROFILE"),
   };
   const config = parseBenchConfig(env, env.backends ? "tensorflow" : await pickBackend());
   const oneDnn = oneDnnState(await readCpuFeatures(), Deno.env.get(ONEDNN_VARIABLE));

@@ -9,6 +9,8 @@
  *
  * Data loading, model building and tensor conversion happen once, before
  * the timed regions; every timed region ends with the result read back.
+ * With `profile`, each model's ops are profiled after its benches
+ * (`profile_bench.ts`).
  *
  * @module
  */
@@ -33,6 +35,7 @@ import {
 import { getModelSpec } from "../models/spec.ts";
 import { nativePredictor, type Predict } from "../tf_ops/predict.ts";
 import { type PreparedEngine, prepareEngine } from "../tf_ops/install.ts";
+import { type ProfileBenchTarget, registerProfileBench } from "./profile_bench.ts";
 
 /** What to benchmark. */
 export interface ModelBenchConfig {
@@ -54,6 +57,8 @@ export interface ModelBenchConfig {
   cacheDir?: string;
   /** This process's oneDNN state (see `PrepareEngineOptions.oneDnn`). Default: on. */
   oneDnn?: OneDnnState;
+  /** Profile each model's ops once after its benches (`src/bench/profile_bench.ts`). */
+  profile: boolean;
 }
 
 /** The environment variables `parseBenchConfig` reads (passed in by the bench files). */
@@ -68,6 +73,8 @@ export interface BenchEnv {
   fixtures?: string;
   /** `FMNIST_BENCH_ENGINE`: one engine name; default `tfjs`. */
   engine?: string;
+  /** `FMNIST_BENCH_PROFILE=1`: profile each model's ops after its benches, and print the summary. */
+  profile?: string;
 }
 
 /**
@@ -118,6 +125,7 @@ export function parseBenchConfig(env: BenchEnv, defaultBackend: BackendName): Mo
     batchSize: TRAINING_DEFAULTS.batchSize,
     inferenceBatch: INFERENCE_DEFAULTS.batchSize,
     fixtures,
+    profile: env.profile === "1",
   };
 }
 
@@ -176,7 +184,25 @@ export async function registerModelBenches(
     };
     registerTrainEpoch(bench, train);
     registerInference(bench, data.test);
+    if (config.profile) registerProfileBench(profileTarget(bench), train);
   }
+}
+
+/** What the profile of `bench` needs. */
+function profileTarget(bench: BackendBench): ProfileBenchTarget {
+  const { tfjsName } = getBackendSpec(bench.name);
+  const missing = missingTrainingKernels(bench.tf.getKernel, tfjsName);
+  return {
+    ...bench,
+    backend: bench.name,
+    step: bench.config.engine.trainStep,
+    path: bench.config.engine.inferencePath,
+    batchSize: bench.config.batchSize,
+    inferenceBatch: bench.config.inferenceBatch,
+    notTrained: missing.length > 0
+      ? notTrainedReason(tfjsName, bench.tf.version_core, missing)
+      : undefined,
+  };
 }
 
 /** The dataset, or `undefined` after registering one ignored bench that says why it is missing. */

@@ -11,6 +11,7 @@ Deno.test("parseBenchConfig defaults to a full epoch of stock TF.js on the given
     batchSize: 128,
     inferenceBatch: 1024,
     fixtures: false,
+    profile: false,
   });
 });
 
@@ -24,6 +25,8 @@ Deno.test("parseBenchConfig reads a backend list, an epoch size and the fixture 
   assert.equal(config.epochRuns, 2);
   assert.equal(config.fixtures, true);
   assert.equal(parseBenchConfig({ fixtures: "1" }, "cpu").trainSize, 2000);
+  assert.equal(parseBenchConfig({ profile: "1" }, "cpu").profile, true);
+  assert.equal(parseBenchConfig({ profile: "0" }, "cpu").profile, false);
 });
 
 Deno.test("parseBenchConfig names a bad variable and what it expected", () => {

@@ -5,6 +5,10 @@
  * to the driver. This module runs in the page; the job and the data come
  * from the driver (`job_wire.ts` says how they travel).
  *
+ * With `run.profile`, each model's ops are profiled after its timed work
+ * (`src/train/op_profiles.ts`, through `tf.profile`); a WebGPU adapter
+ * without timestamp queries gives the reason instead.
+ *
  * A backend that lacks a kernel the models' training needs still has its
  * inference timed, on the freshly built model, and its record says why it was
  * not trained (tfjs-backend-wasm lacks `Conv2DBackpropFilter`, but the page
@@ -22,6 +26,7 @@ import { getModelSpec, type ModelSpec } from "../models/spec.ts";
 import { notMeasured } from "../measure/measures.ts";
 import { evaluateModel } from "../train/evaluate.ts";
 import { measureInference } from "../train/latency.ts";
+import { profileModel } from "../train/op_profiles.ts";
 import { type MeasureProbes, modelMeasures } from "../train/run_measures.ts";
 import { emptyRunRecord } from "../train/run_record.ts";
 import { trainEpochs } from "../train/trainer.ts";
@@ -120,6 +125,18 @@ async function runModel(context: JobContext, spec: ModelSpec): Promise<void> {
     run.inference = inference;
     measures.afterInference(firstCallMs);
     run.measures = measures.record(run.epochs, job.targetAccuracies, job.counts.train);
+    if (job.run.profile) {
+      // After everything timed: tf.profile times each kernel with the backend's own timer.
+      await send({ type: "phase", model: run.model, phase: "profile" });
+      run.profile = await profileModel(tf, model, context.train.xs, context.train.ys, {
+        step: "fit",
+        path: "layers",
+        batchSize,
+        inferenceBatchSize: job.inference.batchSize,
+        ceilingGflops: null,
+        notTrained,
+      });
+    }
     await send({ type: "model-done", run, ...(notTrained ? { notTrained } : {}) });
   } finally {
     model.optimizer?.dispose();

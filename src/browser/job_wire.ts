@@ -35,7 +35,7 @@ export type BrowserEvent =
   | { type: "device"; device: PageDevice; tfjs: string }
   | { type: "model-start"; model: string; epochs: number }
   | { type: "epoch"; model: string; record: EpochRecord; epochs: number }
-  | { type: "phase"; model: string; phase: "inference" }
+  | { type: "phase"; model: string; phase: "inference" | "profile" }
   | { type: "model-done"; run: RunRecord; notTrained?: string }
   | { type: "done" }
   | { type: "failed"; message: string };

@@ -133,6 +133,7 @@ Deno.test("a resumed run refuses a flag that contradicts it, naming both values"
       undefined,
       "--inference-runs 100 differs from the run being resumed (60)",
     ],
+    [["--profile"], undefined, "--profile on differs from the run being resumed (off)"],
   ];
   for (const [args, backend, message] of refusals) {
     assert.throws(() => resolveRun(flagsOf(args), { defaults: TRAIN_ALL, backend, previous }), {
@@ -140,6 +141,9 @@ Deno.test("a resumed run refuses a flag that contradicts it, naming both values"
       message: `--resume: ${message}; drop the flag`,
     });
   }
+  const profiled = { ...previous, profile: true };
+  const resumed = resolveRun(flagsOf(["--profile"]), { defaults: TRAIN_ALL, previous: profiled });
+  assert.equal(resumed.profile, true, "a profiled run resumes profiled, the flag repeated");
   assert.throws(
     () => resolveRun(flagsOf(["--data-dir", "/data"]), { defaults: TRAIN_ALL, previous }),
     { message: /^--resume: --data-dir \/data differs from the run being resumed/ },

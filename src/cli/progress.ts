@@ -1,12 +1,13 @@
 /**
  * How `train-all` shows progress: a bar with the epoch's ETA on a terminal,
  * one line per epoch and per phase otherwise (evaluation, inference timing,
- * saving), each with the time the whole run has left; or JSON lines for
- * programs.
+ * saving, per-op profiling and its summary), each with the time the whole run
+ * has left; or JSON lines for programs.
  *
  * @module
  */
 import type { ExperimentEvent } from "../train/experiment.ts";
+import { profileLine } from "../measure/op_profile_line.ts";
 import { formatDuration, RunClock } from "./_run_clock.ts";
 
 /** Output modes. */
@@ -63,12 +64,18 @@ export function progressReporter(
         err(`${clear}${epochLine(event, tag)}${runLeft()}\n`);
         break;
       case "phase": {
-        const what = { evaluate: "testing on", inference: "timing inference:", save: "saving to" };
+        const what = {
+          evaluate: "testing on",
+          inference: "timing inference:",
+          save: "saving to",
+          profile: "profiling ops:",
+        };
         err(`${clear}  ${event.model}: ${what[event.phase]} ${event.detail}\n`);
         break;
       }
       case "model-done":
         err(`${modelDoneLine(event, tag)}${runLeft()}\n`);
+        if (event.run.profile) err(`  ${event.model}: ${profileLine(event.run.profile)}\n`);
         break;
       case "model-skip":
         err(`${event.model}: skipped (${event.reason})\n`);

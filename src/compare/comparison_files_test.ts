@@ -233,7 +233,7 @@ Deno.test("readComparisonInputs names the path and what it expected when an inpu
     await assert.rejects(readComparisonInputs([invalid]), {
       name: "TypeError",
       message: new RegExp(
-        `^${invalid}: not a valid fmnist-bench results file \\(schema version 1, 2 or 3\\): `,
+        `^${invalid}: not a valid fmnist-bench results file \\(schema version 1, 2, 3 or 4\\): `,
       ),
     });
 

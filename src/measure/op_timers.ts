@@ -4,12 +4,8 @@
  * - {@link kernelCalls}: TF.js's `tf.profile`, on any backend: each kernel
  *   the engine runs with its time (the backend's own timer: wall time on the
  *   CPU backends, timer or timestamp queries on the GPU ones), shapes and
- *   bytes. Each kernel's time is its own, without the kernels it ran:
- *   `tf.profile` times ops that call kernels (`fusedConv2d__op` around
- *   `FusedConv2D`, a kernel cloning the tensors its gradient keeps) with
- *   their kernels inside, so the times would otherwise count twice. The optimizer's update is told
- *   apart by watching `applyGradients`, since TF.js's Adam runs as plain
- *   elementwise kernels.
+ *   bytes. The optimizer's update is told apart by watching
+ *   `applyGradients`, since TF.js's Adam runs as plain elementwise kernels.
  * - {@link nativeOpCalls}: every TensorFlow op tfjs-node's backend runs by
  *   name, which is how the `native` engine calls TensorFlow, bypassing TF.js's
  *   kernels: each timed by wall time (CPU ops run when called).
@@ -28,26 +24,6 @@ export type TimedCalls = { calls: OpCall[] } | { reason: string };
 
 interface ProfileState {
   state?: { activeProfile?: { kernels?: unknown[] }; kernelDepth?: number };
-  profiler?: { profileKernel: (...args: unknown[]) => unknown };
-}
-
-/**
- * Records the nesting depth of each kernel `tf.profile` lists, in its order:
- * the engine lists a kernel when it ends (after the kernels it ran), and
- * counts its depth while it runs. Undefined where the engine does not say.
- */
-function watchDepths(engine: ProfileState): { depths: number[]; stop: () => void } | undefined {
-  const profiler = engine.profiler;
-  if (!profiler || typeof engine.state?.kernelDepth !== "number") return undefined;
-  const depths: number[] = [];
-  const saved = profiler.profileKernel;
-  profiler.profileKernel = function (this: unknown, ...args: unknown[]) {
-    const depth = (engine.state?.kernelDepth ?? 1) - 1;
-    const out = saved.apply(this, args);
-    depths.push(depth);
-    return out;
-  };
-  return { depths, stop: () => void (profiler.profileKernel = saved) };
 }
 
 /**
@@ -60,6 +36,8 @@ export async function kernelCalls(
   optimizer?: { applyGradients: (...args: never[]) => unknown },
 ): Promise<TimedCalls> {
   const engine = tf.engine() as unknown as ProfileState;
+  const noTimestamps = webgpuWithoutTimestamps(tf);
+  if (noTimestamps) return { reason: noTimestamps };
   const updates: [number, number][] = [];
   const saved = optimizer?.applyGradients;
   if (optimizer && saved) {
@@ -73,17 +51,28 @@ export async function kernelCalls(
       }
     }) as typeof saved;
   }
-  const nesting = watchDepths(engine);
+  // tf.profile lists a kernel run inside another (an op with its own gradient
+  // around its kernel, a fused op around its parts) as well as the one around
+  // it, whose time includes theirs: each keeps only its own time, or the
+  // nested ones would be counted twice. A kernel is pushed after those it ran,
+  // at its caller's depth, which is recorded as it is pushed.
+  const depths: number[] = [];
   let info;
   try {
     info = await tf.profile(async () => {
+      const kernels = engine.state?.activeProfile?.kernels;
+      if (kernels) {
+        const push = kernels.push;
+        kernels.push = (...items: unknown[]) => {
+          for (const _ of items) depths.push(engine.state?.kernelDepth ?? 0);
+          return push.apply(kernels, items);
+        };
+      }
       await work();
     });
   } finally {
     if (optimizer && saved) optimizer.applyGradients = saved;
-    nesting?.stop();
   }
-  const depths = nesting?.depths.length === info.kernels.length ? nesting.depths : undefined;
   const times: number[] = [];
   for (const k of info.kernels) {
     const ms = await k.kernelTimeMs;
@@ -92,7 +81,7 @@ export async function kernelCalls(
     }
     times.push(ms);
   }
-  const own = depths ? ownTimes(times, depths) : times;
+  const own = ownTimes(times, depths);
   const calls: OpCall[] = [];
   for (const [i, k] of info.kernels.entries()) {
     calls.push({
@@ -108,20 +97,31 @@ export async function kernelCalls(
 }
 
 /**
- * Each kernel's time less the times of the kernels it ran directly, from the
- * kernels in the order they ended and their depths (a kernel's children end
- * just before it, one level deeper).
+ * Why WebGPU cannot time kernels here, or `undefined`: tfjs-backend-webgpu
+ * (4.22) times them with timestamp queries, and on an adapter without the
+ * `timestamp-query` feature it reports 0 ms for every kernel, not an error.
+ */
+function webgpuWithoutTimestamps(tf: Tf): string | undefined {
+  if (tf.getBackend() !== "webgpu") return undefined;
+  const backend = tf.backend() as unknown as { supportTimestampQuery?: boolean };
+  if (backend.supportTimestampQuery !== false) return undefined;
+  return "webgpu gives no per-kernel time: the adapter lacks 'timestamp-query', without which " +
+    `tfjs-backend-webgpu ${tf.version_core} reports 0 ms for every kernel`;
+}
+
+/**
+ * Each kernel's time less the time of the kernels it ran, from the times and
+ * depths in the order tf.profile pushed them (those a kernel ran come just
+ * before it, one level deeper); never below zero.
  */
 export function ownTimes(times: readonly number[], depths: readonly number[]): number[] {
-  const ended: { depth: number; ms: number }[] = [];
+  const pending: number[] = []; // per depth: time not yet claimed by a kernel around it
   return times.map((ms, i) => {
-    let children = 0;
-    while (ended.length > 0 && ended[ended.length - 1].depth > depths[i]) {
-      const child = ended.pop()!;
-      if (child.depth === depths[i] + 1) children += child.ms;
-    }
-    ended.push({ depth: depths[i], ms });
-    return Math.max(0, ms - children);
+    const depth = depths[i] ?? 0;
+    const nested = pending.slice(depth + 1).reduce((a, b) => a + (b ?? 0), 0);
+    pending.length = depth + 1;
+    pending[depth] = (pending[depth] ?? 0) + ms;
+    return Math.max(0, ms - nested);
   });
 }
 

@@ -12,11 +12,13 @@
  * Version 3 added the measures beyond seconds (`runs[].measures`, epochs'
  * `wallSeconds` and `joules`, `config.targetAccuracies`); files of versions
  * 1 and 2 are read without them.
+ * Version 4 added the per-op profiles (`runs[].profile`, with `--profile`);
+ * files of versions 1 to 3 are read without them.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
-/** Every schema version `validateResults` reads: this one, 2 and 1. */
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, SCHEMA_VERSION];
+/** Every schema version `validateResults` reads: this one, 3, 2 and 1. */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3, SCHEMA_VERSION];
 
 const num = { type: "number" } as const;
 const int = { type: "integer", minimum: 0 } as const;
@@ -93,6 +95,47 @@ const inferenceBatched = obj({ batchSize: int, imagesPerSecond: num, runs: int, 
   "imagesPerSecond",
   "runs",
 ]);
+
+/** One `OpProfile` (`src/measure/op_profile.ts`). */
+const opProfile = obj({
+  work: { enum: ["train-step", "batch1", "batched"] },
+  batchSize: int,
+  source: str,
+  repeats: { type: "integer", minimum: 1 },
+  wallMs: num,
+  profiledWallMs: num,
+  opsMs: num,
+  overheadMs: num,
+  kinds: { type: "object", additionalProperties: num },
+  ops: {
+    type: "array",
+    items: obj({
+      name: str,
+      kind: str,
+      calls: num,
+      totalMs: num,
+      medianMs: num,
+      share: num,
+      flops: nullableNum,
+      gflops: nullableNum,
+      ofCeiling: nullableNum,
+      bytesAdded: nullableNum,
+    }),
+  },
+  ceilingGflops: nullableNum,
+});
+
+/** A `ModelProfiles`, or null where none was asked. */
+const modelProfiles = {
+  oneOf: [
+    { type: "null" },
+    obj({
+      trainStep: measured(opProfile),
+      batch1: measured(opProfile),
+      batched: measured(opProfile),
+    }),
+  ],
+};
 
 /** The JSON Schema of `ResultsFile` (`schema.ts`), as `validateResults` checks every file. */
 export const RESULTS_JSON_SCHEMA = {
@@ -269,6 +312,7 @@ export const RESULTS_JSON_SCHEMA = {
           ],
         },
         measures,
+        profile: modelProfiles,
       }, ["model", "backend", "params", "flopsPerImage", "epochs", "test", "inference"]),
     },
   }),

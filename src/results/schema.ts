@@ -134,9 +134,10 @@ export interface RunRecord {
    */
   measures?: MeasuresRecord;
   /**
-   * Per-op profiles of a training step, a batch-1 and a batched call
-   * (`src/measure/op_profile.ts`), taken after everything else, when asked
-   * for; absent or null otherwise. Never part of the timed medians.
+   * Per-op profiles of a training step, a batch-1 call and a batched call
+   * (`src/measure/op_profile.ts`), taken after the timed runs where
+   * `--profile` asked for them; absent or null otherwise, and in files older
+   * than schema 4. Never part of the timed figures.
    */
   profile?: ModelProfiles | null;
 }

@@ -22,6 +22,7 @@ import { buildModel } from "../models/factory.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import type { KernelLibraryChoice } from "../backends/onednn.ts";
 import type { EngineSpec, InferencePath } from "../engines/registry.ts";
+import type { Tf } from "../backends/types.ts";
 import type { Environment } from "../measure/environment.ts";
 import {
   type EpochRecord,
@@ -39,6 +40,19 @@ import { readJsonIfExists } from "../_util/fs.ts";
 import { isMeasured } from "../measure/measures.ts";
 import { type MeasureProbes, type ModelMeasures, modelMeasures, noProbes } from "./run_measures.ts";
 import { type RunDescription, targetAccuraciesFor } from "./run_description.ts";
+import { profileModel } from "./op_profiles.ts";
+
+/**
+ * What per-op profiling needs from the process that runs the models: the
+ * backend's TF.js, and the fp32 ceiling (measured on first use, after the
+ * first model's timed work), or null where none is measured.
+ */
+export interface ExperimentProfiling {
+  /** The TF.js whose backend runs the models. */
+  tf: Tf;
+  /** The machine's fp32 ceiling in GFLOP/s, or null. */
+  ceiling: () => Promise<number | null>;
+}
 
 /**
  * Progress events, for a progress bar or JSON lines. `written` follows each
@@ -68,7 +82,7 @@ export interface PlannedModel {
 }
 
 /** The work after a model's last epoch, each announced before it starts. */
-export type Phase = "evaluate" | "inference" | "save";
+export type Phase = "evaluate" | "inference" | "save" | "profile";
 
 export type { InferenceTiming } from "./latency.ts";
 
@@ -125,6 +139,12 @@ export interface ExperimentOptions {
    * none, and every such figure says it was not measured.
    */
   probes?: MeasureProbes;
+  /**
+   * Per-op profiles of each model after its timed work and saved model, in
+   * its record's `profile` (`src/train/op_profiles.ts`); set where the run
+   * asked for them (`run.profile`). Default: none, and no record has one.
+   */
+  profiling?: ExperimentProfiling;
 }
 
 /** What {@link runExperiment} ended with. */
@@ -265,6 +285,26 @@ async function runModel(
       await saveModel(model, join(outDir, "models", spec.name));
     }
     await write();
+    if (options.profiling) {
+      // After everything timed and saved: profiling trains the model on, and slows what it times.
+      await phase("profile", "a training step, batch 1 and batched, 5 repeats each");
+      record.profile = await profileModel(
+        options.profiling.tf,
+        model,
+        data.train.xs,
+        data.train.ys,
+        {
+          step: options.engine.trainStep,
+          path: options.engine.inferencePath,
+          batchSize: run.batchSize,
+          inferenceBatchSize: options.inference.batchSize,
+          oneDnn: ctx.oneDnn,
+          ceilingGflops: await options.profiling.ceiling(),
+          notTrained,
+        },
+      );
+      await write();
+    }
     await Deno.remove(checkpoints, { recursive: true }).catch(() => {});
     await Deno.remove(dirname(checkpoints)).catch(() => {}); // only once empty
     await emit({ type: "model-done", model: spec.name, run: record });

@@ -17,6 +17,7 @@ Deno.test("trainAllArgs spells out every value of a run description, in the fiel
     oneDnn: "on",
     machine: "lab-1",
     targetAccuracies: [0.8, 0.9],
+    profile: true,
   });
   assert.deepEqual(trainAllArgs(run, { out: "/tmp/run" }), [
     ...["--data-dir", "data/fm", "--models", "model1,model3", "--epochs", "2"],
@@ -24,7 +25,7 @@ Deno.test("trainAllArgs spells out every value of a run description, in the fiel
     ...["--inference-batch", "1024", "--inference-runs", "100", "--target-accuracy", "0.8,0.9"],
     ...["--seed", "42", "--machine", "lab-1"],
     ...["--backend", "webgpu", "--allow-fallback", "--engine", "tfjs", "--onednn", "on"],
-    ...["--out", "/tmp/run"],
+    ...["--profile", "--out", "/tmp/run"],
   ]);
   assert.deepEqual(resumeArgs("/tmp/run"), ["--resume", "--out", "/tmp/run"]);
 });
@@ -63,7 +64,7 @@ function savedRun() {
 const TRAIN_ALL = { models: MODEL_NAMES, epochs: 10 };
 
 Deno.test("trainAllArgs spells out a run description that the flags read back unchanged", () => {
-  const saved = { ...savedRun(), oneDnn: "off" as const, machine: "lab-1" };
+  const saved = { ...savedRun(), oneDnn: "off" as const, machine: "lab-1", profile: true };
   const args = trainAllArgs(saved, { out: "/tmp/run" });
   assert.deepEqual(args.slice(0, 3), ["--fixtures", "--models", "model1"]);
   // train-all's own flags (--backend, --allow-fallback) are read by train-all itself.

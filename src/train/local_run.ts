@@ -23,11 +23,17 @@ import { backendReadySeconds } from "../measure/cold_start.ts";
 import { findEnergyMeter } from "../measure/energy.ts";
 import { hostMemoryReader } from "../measure/host_memory.ts";
 import { isMeasured } from "../measure/measures.ts";
+import { ceilingOn } from "../measure/fp32_ceiling.ts";
 import { dataChecksumMismatch } from "../results/data_source.ts";
 import { collectEnvironment, type Environment } from "../measure/environment.ts";
 import type { ResultsFile, RunConfig } from "../results/schema.ts";
 import { type PreparedEngine, prepareEngine } from "../tf_ops/install.ts";
-import { type ExperimentOptions, type ExperimentResult, runExperiment } from "./experiment.ts";
+import {
+  type ExperimentOptions,
+  type ExperimentProfiling,
+  type ExperimentResult,
+  runExperiment,
+} from "./experiment.ts";
 import { loadRunData, type RunData, type RunDataOptions } from "./run_data.ts";
 import { inferenceTimingFor, recordedConfig, type RunDescription } from "./run_description.ts";
 import { savePinnedRun } from "./run_file.ts";
@@ -165,11 +171,21 @@ export async function runSession(
       onRecordError: hooks.onRecordError,
       probes: session.probes,
       notTrained: session.notTrained,
+      profiling: run.profile ? profilingOn(backend) : undefined,
     });
   } finally {
     for (const t of Object.values(tensors)) backend.tf.dispose([t.xs, t.ys]);
     if (isMeasured(session.probes.energy)) await session.probes.energy.close();
   }
+}
+
+/** Profiling on `backend`: its fp32 ceiling measured once, on first use, where it runs TensorFlow. */
+function profilingOn(backend: LoadedBackend): ExperimentProfiling {
+  let ceiling: Promise<number | null> | undefined;
+  return {
+    tf: backend.tf,
+    ceiling: () => ceiling ??= ceilingOn(backend.name, backend.tf),
+  };
 }
 
 function environmentOf(

@@ -32,6 +32,9 @@ import {
 import { nativePredictor } from "../tf_ops/predict.ts";
 import { fitOneEpoch } from "./trainer.ts";
 
+export { profileLine } from "../measure/op_profile_line.ts";
+export { ceilingOn } from "../measure/fp32_ceiling.ts";
+
 /** What {@link profileModel} needs to know of the run. */
 export interface ProfileModelOptions extends RepeatOptions {
   /** The engine's training step. */
@@ -46,6 +49,8 @@ export interface ProfileModelOptions extends RepeatOptions {
   ceilingGflops?: number | null;
   /** With the `native` path: may the predictor use oneDNN's kernels. */
   oneDnn?: boolean;
+  /** Why the model cannot be trained here: its training step is then not profiled, for this reason. */
+  notTrained?: string;
 }
 
 /** How each way of timing ops is named in a profile. */
@@ -82,9 +87,11 @@ export async function profileModel(
       collect: (w) => kernelCalls(tfjs, w, optimizer),
     });
     const stepTimer = o.step === "native" ? byName : kernels(model.optimizer);
-    const trainStep = await profiled("train-step", x.shape[0], stepTimer, async () => {
-      await fitOneEpoch(model, x, y, { step: o.step, batchSize: o.batchSize });
-    }, o);
+    const trainStep = o.notTrained !== undefined
+      ? notMeasured(o.notTrained)
+      : await profiled("train-step", x.shape[0], stepTimer, async () => {
+        await fitOneEpoch(model, x, y, { step: o.step, batchSize: o.batchSize, oneDnn: o.oneDnn });
+      }, o);
     const predict = native?.predict ?? ((t: tf.Tensor4D) => model.predictOnBatch(t) as tf.Tensor2D);
     const predictTimer = native ? byName : kernels();
     const call = (input: tf.Tensor4D) => async () => {

@@ -1,7 +1,7 @@
 /**
  * The run description: one typed value that says what a training run is
  * (models, epochs, backend, engine, data, sizes, seed, learning rate, batch,
- * inference settings, oneDNN, machine), with every default in
+ * inference settings, oneDNN, machine, per-op profiles), with every default in
  * {@link RUN_DEFAULTS}; its fields' flags, help, checks and schema are one
  * table, `RUN_FIELDS` (`run_fields.ts`). `train-all` resolves its flags into one, saves it
  * beside its results (`run.json`, the only thing `--resume` reads back), and
@@ -97,6 +97,12 @@ export interface RunDescription {
   oneDnn?: PinnedOneDnn;
   /** The machine's name in the results; absent: the hostname. */
   machine?: string;
+  /**
+   * Profile each model's ops after its timed runs (`--profile`): a training
+   * step, a batch-1 and a batched call, recorded apart from the timed
+   * figures; absent: false.
+   */
+  profile?: boolean;
 }
 
 /** What {@link describeRun} needs: the models and epochs; anything else overrides a default. */

@@ -316,6 +316,18 @@ sets ${ONEDNN_VARIABLE}; without it, the variable as set)`,
     resume: "free",
     schema: { oneDnn: { enum: ["on", "off"] } },
   }),
+  field({
+    flag: "profile",
+    type: "boolean",
+    help: () =>
+      `after each model's timed runs, profile its ops: a training step,
+a batch-1 and a batched call, each repeated 5 times (seconds a
+model); recorded apart, never in the timed medians`,
+    parse: () => ({ profile: true }),
+    args: (run) => run.profile ? ["--profile"] : [],
+    shown: (run) => run.profile ? "on" : "off",
+    schema: { profile: { type: "boolean" } },
+  }),
 ]);
 
 /** The fields a task takes: every field, or those of tasks that run several backends. */

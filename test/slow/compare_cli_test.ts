@@ -96,7 +96,7 @@ Deno.test("merge refuses a damaged results file, naming it", async () => {
     assert.match(
       stderr,
       new RegExp(
-        `^error: ${bad}: not a valid fmnist-bench results file \\(schema version 1, 2 or 3\\): `,
+        `^error: ${bad}: not a valid fmnist-bench results file \\(schema version 1, 2, 3 or 4\\): `,
       ),
     );
   } finally {

@@ -95,7 +95,7 @@ async function shortRun(...args: string[]) {
 Deno.test("train-all runs stock TF.js on tensorflow by default, and records it", async () => {
   const { results, stderr, report } = await shortRun("--backend", "tensorflow");
   const { config, runs: [run] } = results;
-  assert.equal(results.schemaVersion, 3);
+  assert.equal(results.schemaVersion, 4);
   assert.equal(config.engine, "tfjs");
   assert.equal(config.trainStep, "fit");
   assert.equal(config.inferencePath, "layers");
