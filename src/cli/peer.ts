@@ -61,9 +61,6 @@ ${runFlagsHelp(DEFAULTS)}
                         (default: TensorFlow's own choice on both)
 ${engineHelp("list", COMPARED_ENGINES)}
 ${oneDnnHelp("both sides")}
-  --profile             also profile each Keras run's ops after its timed runs: a training
-                        step, a batch-1 and a batched call, 5 repeats each, through
-                        TensorFlow's profiler (recorded as the run's profile)
   --venv DIR            the Keras environment (default: the one setup-keras makes,
                         under ~/.cache/fmnist-bench/)
   --out DIR             (default results/peer-<timestamp>)
@@ -105,7 +102,6 @@ async function parsePeerFlags(args: string[]): Promise<PeerRequest | undefined> 
       threads: { type: "string" },
       venv: { type: "string" },
       engines: { type: "string" },
-      profile: { type: "boolean" },
     },
   });
   const flags = parseRunFlags("peer", values, "list");
@@ -132,7 +128,6 @@ async function parsePeerFlags(args: string[]): Promise<PeerRequest | undefined> 
     venv: values.venv ? resolve(values.venv) : kerasVenvDir(cacheDirFromEnv()),
     outDir,
     command: `deno task peer ${args.join(" ")}`.trim(),
-    ...(values.profile ? { profile: true } : {}),
   };
 }
 

@@ -39,8 +39,6 @@ export interface PeerRequest {
   outDir: string;
   /** The command recorded in `peer.json` and `peer.md`. */
   command: string;
-  /** `--profile`: each Keras run also takes per-op profiles after its timed runs. */
-  profile?: boolean;
 }
 
 /** How the session reaches its data and its user. */
@@ -154,7 +152,7 @@ async function alternate(
               backendName: "keras",
               threads: request.threads,
               env,
-              ...(request.profile ? { profile: { ceilingGflops } } : {}),
+              ...(request.run.profile ? { profile: { ceilingGflops } } : {}),
             },
           })).results
           : await runTfjs(
