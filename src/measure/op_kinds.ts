@@ -48,7 +48,8 @@ const RULES: readonly [OpKind, RegExp][] = [
   ],
   ["pooling grad", /^(MaxPoolGrad|MaxPoolGradV2|MaxPoolBackprop|AvgPoolGrad|AvgPoolBackprop)$/],
   ["pooling", /^(MaxPool|MaxPoolV2|AvgPool|MaxPoolWithArgmax)$/],
-  ["relu grad", /^(ReluGrad|Relu6Grad|LeakyReluGrad|EluGrad)$/],
+  // TF.js has no ReluGrad kernel: its gradient is dy · Step(x), and Step serves nothing else here.
+  ["relu grad", /^(ReluGrad|Step|Relu6Grad|LeakyReluGrad|EluGrad)$/],
   ["relu", /^(Relu|Relu6|LeakyRelu|Elu)$/],
   [
     "dense",
