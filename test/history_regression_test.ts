@@ -73,7 +73,7 @@ Deno.test("history marks a slower run, filters by date, prints JSON and fails on
     assert.equal(
       failed.stderr.trim(),
       "history: regression beyond 10%: model1 tensorflow tfjs on epyc, batch1_ms 2.23 [2.14, 2.32] ms " +
-        "against 1.49 ms, band [1.4, 1.58] ms over 3 runs: +50.0% (run of 2026-12-04T06:00:00.000Z)",
+        "against 1.49 ms, band [1.34, 1.64] ms over 3 runs: +50.0% (run of 2026-12-04T06:00:00.000Z)",
     );
     const passed = await history("--fail-on-regression", "60%");
     assert.equal(passed.code, 0, passed.stderr);

@@ -26,8 +26,9 @@ run and figure, oldest first within each series: when it ran, the commit,
 machine, model, backend and engine, the median with its 95% interval, and
 the samples behind it, and its mark: \`slower\` or \`faster\` with the
 change in percent when its 95% interval lies wholly beyond the band of the
-last 5 earlier runs set up alike (at least 2), or what differs from earlier
-runs set up otherwise. \`import\` adds the results.json files under folders
+last 5 earlier runs set up alike (at least 2; the band reaches at least 10%
+either side of their median), or what differs from earlier runs set up
+otherwise. \`import\` adds the results.json files under folders
 (a comparison's runs/ included) and merges store files (*.sqlite: an
 export, another machine's store); importing a run twice adds nothing.
 \`export\` writes the store, or with filter options the runs that have a

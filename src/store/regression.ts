@@ -8,9 +8,10 @@
  * finds nothing between their setups (data, oneDNN, sizes, seed, threads,
  * CPU). A point's baseline is the last {@link DEFAULT_BASELINE_RUNS} earlier
  * points of its series (at least {@link MIN_BASELINE_RUNS}); the band is the
- * envelope of their 95% intervals and medians. A point is marked only when
- * its own interval (its median when it has none) lies wholly outside the
- * band, which a run's ordinary noise rarely does. Pure: no I/O.
+ * envelope of their 95% intervals and medians, and reaches at least
+ * {@link DEFAULT_MARGIN} either side of their median. A point is marked only
+ * when its own 95% interval lies wholly outside the band; a point without
+ * an interval (too few samples) is never marked. Pure: no I/O.
  *
  * @module
  */
@@ -32,9 +33,9 @@ export type Mark = "slower" | "faster";
 export interface Baseline {
   /** The median of the baseline runs' medians. */
   median: number;
-  /** The band's low end: the least of the runs' interval lows and medians. */
+  /** The band's low end: the least of the runs' interval lows and medians, and the median less the margin. */
   low: number;
-  /** The band's high end: the greatest of the runs' interval highs and medians. */
+  /** The band's high end: the greatest of the runs' interval highs and medians, and the median plus the margin. */
   high: number;
   /** How many runs it holds. */
   runs: number;
@@ -57,10 +58,21 @@ export type MarkedPoint = SeriesPoint & {
   differs: string[];
 };
 
+/**
+ * The least change a mark claims, as a fraction of the baseline's median.
+ * Runs of one commit on an idle machine differ by a few percent from run to
+ * run, more than their own intervals say (BENCHMARKS.md, "False alarms of
+ * the history store"): the band reaches at least this far either side of
+ * the baseline's median, so that such runs raise no alarm.
+ */
+export const DEFAULT_MARGIN = 0.1;
+
 /** How {@link markSeries} forms baselines. */
 export interface MarkOptions {
   /** Earlier runs of the series a baseline takes at most (default {@link DEFAULT_BASELINE_RUNS}). */
   baselineRuns?: number;
+  /** The band reaches at least this fraction either side of the baseline's median (default {@link DEFAULT_MARGIN}). */
+  margin?: number;
 }
 
 /** The identity of a point's series, setup aside. */
@@ -86,6 +98,7 @@ export function markSeries(
   options: MarkOptions = {},
 ): MarkedPoint[] {
   const k = options.baselineRuns ?? DEFAULT_BASELINE_RUNS;
+  const margin = options.margin ?? DEFAULT_MARGIN;
   const byIdentity = new Map<string, number[]>();
   points.forEach((p, i) => {
     const key = identityOf(p);
@@ -104,7 +117,7 @@ export function markSeries(
       if (!own) setups.push(own = { setup: p.setup, runs: [] });
       const differs = setups.filter((s) => s !== own && s.runs.length > 0)
         .map((s) => differsLine(s.setup, s.runs.length, p.setup));
-      out[i] = markOne(p, own.runs, k, differs);
+      out[i] = markOne(p, own.runs, k, margin, differs);
       own.runs.push(p);
     }
   }
@@ -115,6 +128,7 @@ function markOne(
   p: SeriesPoint,
   alike: readonly SeriesPoint[],
   k: number,
+  margin: number,
   differs: string[],
 ): MarkedPoint {
   if (alike.length < MIN_BASELINE_RUNS) {
@@ -122,25 +136,26 @@ function markOne(
     const note = `baseline: ${runs}, ${MIN_BASELINE_RUNS} needed`;
     return { ...p, mark: null, changePct: null, baseline: null, note, differs };
   }
-  const baseline = baselineOf(alike.slice(-k));
+  const baseline = baselineOf(alike.slice(-k), margin);
   const changePct = (p.median - baseline.median) / baseline.median * 100;
   return { ...p, mark: markOf(p, baseline), changePct, baseline, note: null, differs };
 }
 
-function baselineOf(runs: readonly SeriesPoint[]): Baseline {
+function baselineOf(runs: readonly SeriesPoint[], margin: number): Baseline {
+  const mid = median(runs.map((r) => r.median));
   return {
-    median: median(runs.map((r) => r.median)),
-    low: Math.min(...runs.map((r) => Math.min(r.low ?? r.median, r.median))),
-    high: Math.max(...runs.map((r) => Math.max(r.high ?? r.median, r.median))),
+    median: mid,
+    low: Math.min(mid * (1 - margin), ...runs.map((r) => Math.min(r.low ?? r.median, r.median))),
+    high: Math.max(mid * (1 + margin), ...runs.map((r) => Math.max(r.high ?? r.median, r.median))),
     runs: runs.length,
   };
 }
 
 function markOf(p: SeriesPoint, band: Baseline): Mark | null {
   const slower = slowerWhen(p.unit);
-  if (slower === null) return null;
-  const low = p.low !== null && p.high !== null ? p.low : p.median;
-  const high = p.low !== null && p.high !== null ? p.high : p.median;
+  // Without an interval a point is one draw of the run's noise: never marked.
+  if (slower === null || p.low === null || p.high === null) return null;
+  const { low, high } = p;
   if (low > band.high) return slower === "higher" ? "slower" : "faster";
   if (high < band.low) return slower === "higher" ? "faster" : "slower";
   return null;

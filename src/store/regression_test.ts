@@ -55,7 +55,8 @@ Deno.test("a point whose interval lies wholly above the band of ms is slower, wi
   const marked = markSeries([...IDLE, point(4, 2.31, [2.2, 2.45])]);
   const last = marked[3];
   assert.equal(last.mark, "slower");
-  assert.deepEqual(last.baseline, { median: 1.49, low: 1.42, high: 1.58, runs: 3 });
+  // The runs' envelope is 1.42–1.58; the 10% margin around 1.49 reaches 1.341–1.639.
+  assert.deepEqual(last.baseline, { median: 1.49, low: 1.49 * 0.9, high: 1.49 * 1.1, runs: 3 });
   assert.ok(Math.abs(last.changePct! - (2.31 - 1.49) / 1.49 * 100) < 1e-9);
   assert.equal(last.note, null);
   assert.equal(marked[2].mark, null, "the third idle run lies inside the first two's band");
@@ -66,14 +67,22 @@ Deno.test("a point inside the band, or overlapping it, is not marked", () => {
   assert.equal(inside.mark, null);
   assert.notEqual(inside.baseline, null);
   // Its median is beyond the band, but its interval reaches into it.
-  const overlapping = markSeries([...IDLE, point(4, 1.7, [1.57, 1.8])])[3];
+  const overlapping = markSeries([...IDLE, point(4, 1.75, [1.6, 1.9])])[3];
   assert.equal(overlapping.mark, null);
+  // Beyond the runs' envelope (1.58), within the margin (1.639): the runs' own noise.
+  const withinMargin = markSeries([...IDLE, point(4, 1.62, [1.6, 1.635])])[3];
+  assert.equal(withinMargin.mark, null);
+  assert.equal(
+    markSeries([...IDLE, point(4, 1.62, [1.6, 1.635])], { margin: 0 })[3].mark,
+    "slower",
+  );
 });
 
-Deno.test("without an interval, a median beyond the band is enough; below the band of ms is faster", () => {
-  const marked = markSeries([...IDLE, point(4, 1.1, null)])[3];
-  assert.equal(marked.mark, "faster");
-  assert.ok(marked.changePct! < 0);
+Deno.test("a point without an interval is never marked; below the band of ms is faster", () => {
+  const alone = markSeries([...IDLE, point(4, 1.1, null)])[3];
+  assert.equal(alone.mark, null);
+  assert.ok(alone.changePct! < 0);
+  assert.equal(markSeries([...IDLE, point(4, 1.1, [1.05, 1.15])])[3].mark, "faster");
 });
 
 Deno.test("img/s is slower when lower: a throughput below the band is slower, above it faster", () => {
@@ -138,7 +147,10 @@ Deno.test("other machines, models and figures are other series; order in is orde
 Deno.test("the baseline takes the last K earlier runs", () => {
   const old = point(1, 5, [4.9, 5.1]);
   const later = [2, 3, 4, 5, 6].map((d) => point(d, 1.5, [1.45, 1.55]));
-  const last = markSeries([old, ...later, point(7, 1.52, [1.47, 1.57])], { baselineRuns: 5 })[6];
+  const last = markSeries([old, ...later, point(7, 1.52, [1.47, 1.57])], {
+    baselineRuns: 5,
+    margin: 0,
+  })[6];
   assert.deepEqual(last.baseline, { median: 1.5, low: 1.45, high: 1.55, runs: 5 });
 });
 

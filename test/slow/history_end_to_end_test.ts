@@ -55,6 +55,7 @@ async function underLoad<T>(body: () => Promise<T>): Promise<T> {
 }
 
 Deno.test("runs land in the default store by themselves; history shows, ranks and flags them", async () => {
+  const started = new Date().toISOString();
   await withTempDir(async (dir) => {
     const data = join(dir, "data");
     const store = join(data, "fmnist-bench", "history.sqlite");
@@ -85,20 +86,36 @@ Deno.test("runs land in the default store by themselves; history shows, ranks an
 
     await underLoad(() => trainAll("loaded"));
 
-    const table = await history("--model", "model1", "--figure", "batch1_ms", "--machine", here);
-    assert.equal(table.code, 0, table.stderr);
-    const lines = table.stdout.trim().split("\n").slice(2);
-    assert.equal(lines.length, 4, table.stdout);
-    assert.match(lines[3], / slower \+\d+\.\d% \(baseline: 3 runs\)$/, table.stdout);
+    // This run's points only: the fixtures may hold a machine of the same name.
+    const mine = ["--model", "model1", "--machine", here, "--since", started];
+    const marked = JSON.parse((await history(...mine, "--json")).stdout) as {
+      runId: string;
+      createdAt: string;
+      figure: string;
+      mark: string | null;
+      baseline: { runs: number } | null;
+    }[];
+    assert.equal(new Set(marked.map((p) => p.runId)).size, 4);
+    const newest = marked.reduce((a, b) => (a.createdAt > b.createdAt ? a : b)).createdAt;
+    const slower = marked.filter((p) => p.createdAt === newest && p.mark === "slower");
+    assert.ok(slower.length > 0, JSON.stringify(marked, null, 1));
+    assert.ok(slower.every((p) => p.baseline?.runs === 3));
+    assert.ok(
+      marked.every((p) => p.createdAt === newest || p.mark === null),
+      JSON.stringify(
+        marked.map((p) => [p.createdAt, p.figure, p.mark, (p as { changePct?: number }).changePct]),
+      ),
+    );
+    const table = await history(...mine);
+    assert.match(table.stdout, / slower [+-]\d+\.\d% \(baseline: 3 runs\)/, table.stdout);
 
     const loaded = await history("--fail-on-regression", "10");
     assert.equal(loaded.code, 1, loaded.stdout + loaded.stderr);
     const found = loaded.stderr.trim().split("\n");
     for (const line of found) assert.match(line, /^history: regression beyond 10%: model1 /);
+    const figures = slower.map((p) => p.figure).join("|");
     assert.ok(
-      found.some((line) =>
-        /^history: regression beyond 10%: model1 \S+ \S+ on .+, batch1_ms /.test(line)
-      ),
+      found.some((line) => new RegExp(`: model1 \\S+ \\S+ on .+, (${figures}) `).test(line)),
       loaded.stderr,
     );
   });
