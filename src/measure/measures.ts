@@ -87,7 +87,7 @@ export interface ColdStartRecord {
   backendLoadSeconds: Measured<number>;
   /** Seconds to build and compile the model. */
   modelBuildSeconds: number;
-  /** The trained model's first batch-1 prediction, in ms (a new shape: graph building, autotuning, shader compilation); null until timed. */
+  /** The trained model's first batch-1 prediction, in ms (a new shape: graph building, kernel creation, shader compilation); null until timed. */
   firstPredictionMs: number | null;
   /** The first epoch's training seconds over the median of the later ones; needs two epochs. */
   firstEpochExtraSeconds: Measured<number>;

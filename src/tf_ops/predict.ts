@@ -12,12 +12,20 @@
  * fused `_FusedConv2D` and `_FusedMatMul` win for some layers at batch 1,
  * oneDNN's for most at large batches, and oneDNN's max-pool beats
  * TensorFlow's default `MaxPool` at large batches (BENCHMARKS.md has the
- * per-op figures and their commands). So, as cuDNN's autotuner
- * does on a GPU, the predictor times the candidates on its first call with a
- * batch size (after an untimed call, the median of at least five calls
- * each, taking turns, of more for small ops, and of fewer, down to one, for
- * slow ones once two seconds are spent) and keeps the fastest, per layer. It gives `predictOnBatch`'s
- * probabilities to float rounding whatever it picks (tested).
+ * per-op figures and their commands). So, as cuDNN's autotuner does on a
+ * GPU, the predictor times the candidates per layer and batch size and keeps
+ * the fastest: the median of at least five timed calls each (after an
+ * untimed one), of more for small ops, and of fewer, down to one, for slow
+ * ones once two seconds are spent.
+ *
+ * It tunes online: each call runs one candidate per layer still being tuned,
+ * in turns, and times it, so a call costs what an untuned call costs and the
+ * first prediction is not held up by the tuning (timing every candidate in
+ * the first call made it take hundreds of milliseconds at batch 1). Until a
+ * batch size has settled, calls may run different kernels; a measurement
+ * calls {@link NativePredictor.settle} before its clock. The predictor gives
+ * `predictOnBatch`'s probabilities to float rounding whatever it runs
+ * (tested).
  *
  * Supported models: what {@link nativePredictSupport} accepts, the same
  * layers as the native step, on the `tensorflow` backend.
@@ -82,10 +90,16 @@ export interface NativePredictor {
   /** Runs the forward pass; the caller disposes the result. */
   predict: Predict;
   /**
+   * Calls {@link predict} on `images`, results discarded, until the kernels
+   * at their batch size are chosen; returns how many calls that took (0 once
+   * settled). Call it before timing a batch size.
+   */
+  settle(images: tf.Tensor4D): number;
+  /**
    * The op (or ops) each convolution, max-pool and dense layer runs at this
-   * batch size, e.g. `"_FusedConv2D"`, `"MaxPool"` or
-   * `"MatMul+BiasAdd+Relu"`, in layer order; `undefined` before a call at
-   * that batch size.
+   * batch size once its tuning has settled, e.g. `"_FusedConv2D"`,
+   * `"MaxPool"` or `"MatMul+BiasAdd+Relu"`, in layer order; `undefined`
+   * until then.
    */
   kernels(batchSize: number): string[] | undefined;
   /** Frees the small shape tensor the predictor keeps. */
@@ -133,21 +147,35 @@ export function nativePredictor(
     fused,
     oneDnnPool,
   });
-  const picks = new Map<number, number[]>(); // batch size → chosen candidate per stage
+  const tuners = new Map<number, Tuner[]>(); // batch size → one tuner per stage
+  const tunersFor = (n: number) => {
+    let t = tuners.get(n);
+    if (!t) tuners.set(n, t = candidates.map((c) => new Tuner(c.length, tuneRuns)));
+    return t;
+  };
+  const settled = (n: number) => tunersFor(n).every((t) => t.chosen !== undefined);
 
   const predict: Predict = (images) =>
     tf.tidy(() => {
-      const n = images.shape[0];
-      const chosen = picks.get(n) ?? [];
+      const stageTuners = tunersFor(images.shape[0]);
       let a: tf.Tensor = images;
       for (const [i, s] of stages.entries()) {
         switch (s.kind) {
           case "conv":
           case "dense":
-          case "pool":
-            chosen[i] ??= fastest(candidates[i], a, tuneRuns);
-            a = candidates[i][chosen[i]][1](a);
+          case "pool": {
+            const tuner = stageTuners[i];
+            if (tuner.chosen !== undefined) {
+              a = candidates[i][tuner.chosen][1](a);
+              break;
+            }
+            // CPU ops run when called, so the clock around the call is the op's time.
+            const pick = tuner.next();
+            const t0 = performance.now();
+            a = candidates[i][pick][1](a);
+            tuner.record(pick, performance.now() - t0);
             break;
+          }
           case "flatten":
             a = ops.reshape(a, [-1, a.size / a.shape[0]]);
             break;
@@ -155,15 +183,21 @@ export function nativePredictor(
             break;
         }
       }
-      picks.set(n, chosen);
       return ops.softmax(a) as tf.Tensor2D;
     });
 
   return {
     predict,
+    settle(images) {
+      let calls = 0;
+      for (; !settled(images.shape[0]); calls++) predict(images).dispose();
+      return calls;
+    },
     kernels(batchSize) {
-      const chosen = picks.get(batchSize);
-      return chosen && candidates.flatMap((c, i) => (c.length > 0 ? [c[chosen[i]][0]] : []));
+      if (!tuners.has(batchSize) || !settled(batchSize)) return undefined;
+      return candidates.flatMap((c, i) =>
+        c.length > 0 ? [c[tuners.get(batchSize)![i].chosen!][0]] : []
+      );
     },
     dispose: () => ops.dispose(),
   };
@@ -208,34 +242,47 @@ function stageCandidates(
 }
 
 /**
- * Index of the candidate with the smallest median time on `input`, after
- * one untimed call of each (oneDNN builds its kernel for a shape on the
- * first call). The candidates take turns call by call, so that a burst of
- * load from elsewhere on the machine hits them alike; each runs at least
+ * Chooses one stage's kernel at one batch size from calls as they come: the
+ * candidates take turns call by call, so that a burst of load from elsewhere
+ * on the machine hits them alike. Each one's first call is not counted
+ * (oneDNN builds its kernel for a shape then); after that each runs at least
  * `runs` times and, for small ops, until the timed calls add up to
- * {@link TUNE_MS}, so that a median of sub-millisecond calls rests on
- * enough of them; slow ops stop at {@link TUNE_MAX_MS}, after at least one
- * timed call each. CPU ops run when called, so the clock around the call is
- * the op's time.
+ * {@link TUNE_MS}, so that a median of sub-millisecond calls rests on enough
+ * of them; slow ops stop at {@link TUNE_MAX_MS}, after at least one timed
+ * call each. The smallest median wins.
  */
-function fastest(candidates: Candidate[], input: tf.Tensor, runs: number): number {
-  if (candidates.length === 1) return 0;
-  const times = candidates.map(() => [] as number[]);
-  let spent = 0;
-  const more = (r: number) =>
-    r < 1 || ((r < runs || (spent < TUNE_MS && r < 500)) && spent < TUNE_MAX_MS);
-  for (let r = -1; more(r); r++) {
-    for (const [i, [, run]] of candidates.entries()) {
-      const t0 = performance.now();
-      const out = run(input);
-      const ms = performance.now() - t0;
-      if (r >= 0) {
-        times[i].push(ms);
-        spent += ms;
-      }
-      out.dispose(); // at batch 1,024, a convolution's output can be hundreds of megabytes
+class Tuner {
+  /** The chosen candidate's index, once tuning has settled. */
+  chosen: number | undefined;
+  readonly #times: number[][];
+  readonly #calls: number[];
+  readonly #runs: number;
+  #spent = 0;
+
+  constructor(candidates: number, runs: number) {
+    this.#times = Array.from({ length: candidates }, () => []);
+    this.#calls = new Array(candidates).fill(0);
+    this.#runs = runs;
+    if (candidates <= 1) this.chosen = 0;
+  }
+
+  /** The candidate to run next: the one called least so far. */
+  next(): number {
+    return this.#calls.indexOf(Math.min(...this.#calls));
+  }
+
+  /** Counts a call of candidate `i` that took `ms`, and settles when enough are in. */
+  record(i: number, ms: number): void {
+    if (this.#calls[i]++ > 0) {
+      this.#times[i].push(ms);
+      this.#spent += ms;
+    }
+    const r = Math.min(...this.#times.map((t) => t.length));
+    const more = r < 1 ||
+      ((r < this.#runs || (this.#spent < TUNE_MS && r < 500)) && this.#spent < TUNE_MAX_MS);
+    if (!more) {
+      const medians = this.#times.map((t) => percentile(t, 50));
+      this.chosen = medians.indexOf(Math.min(...medians));
     }
   }
-  const medians = times.map((t) => percentile(t, 50));
-  return medians.indexOf(Math.min(...medians));
 }

@@ -68,18 +68,42 @@ Deno.test("native predictor names the kernels it chose for each batch size", () 
     ]);
     // Without oneDNN, only TensorFlow's generic kernels are candidates.
     const generic = nativePredictor(model, { oneDnn: false });
-    generic.predict(images).dispose();
+    generic.settle(images);
     const genericChosen = generic.kernels(64)!;
     assert.equal(genericChosen.length, 6);
     assert.ok(genericChosen.every((k) => !k.startsWith("_Mkl")), genericChosen.join(", "));
     const tuned = nativePredictor(model);
-    tuned.predict(images).dispose();
+    tuned.settle(images);
     const chosen = tuned.kernels(64)!;
     assert.equal(chosen.length, 6);
     chosen.forEach((k, i) => {
       const options = [eigen.kernels(64)![i], standard.kernels(64)![i], "_MklNativeMaxPool"];
       assert.ok(options.includes(k), `${i}: ${k}`);
     });
+  } finally {
+    model.dispose();
+  }
+});
+
+Deno.test("native predictor tunes over calls, not in the first one, and settle finishes it", () => {
+  const model = buildModel(getModelSpec("model1"), { seed: 7 });
+  try {
+    const one = tf.slice(images, [0, 0, 0, 0], [1, -1, -1, -1]) as typeof images;
+    const tuned = nativePredictor(model);
+    const first = tuned.predict(one);
+    first.dispose();
+    assert.equal(tuned.kernels(1), undefined, "one call cannot have timed every candidate");
+    // Each candidate's first call is not counted and five timed ones are the least: ≥ 12 in all.
+    const calls = tuned.settle(one);
+    assert.ok(calls >= 11, `settled after ${calls} more calls`);
+    assert.equal(tuned.kernels(1)?.length, 6);
+    assert.equal(tuned.settle(one), 0);
+    assert.equal(tuned.kernels(64), undefined, "each batch size is tuned on its own");
+    const fixed = nativePredictor(model, { kernels: "default" });
+    assert.equal(fixed.settle(one), 0, "one candidate per layer: nothing to tune");
+    tf.dispose(one);
+    tuned.dispose();
+    fixed.dispose();
   } finally {
     model.dispose();
   }

@@ -72,7 +72,7 @@ export interface InferenceResult extends InferenceTimes {
   path: InferencePath;
   /**
    * Milliseconds of the path's first batch-1 call, before the warm-up: a
-   * cold start (a new shape: graph building, autotuning, shader compilation),
+   * cold start (a new shape: graph building, kernel creation, shader compilation),
    * kept out of the percentiles.
    */
   firstCallMs: number;
@@ -129,11 +129,14 @@ export async function measureInference(
     const timed = { warmup, runs, batchedRuns };
     const beside = native && (await timeCalls(layers, one, big, timed));
     const predict = native?.predict ?? layers;
-    const { firstCallMs, ...times } = await timeCalls(predict, one, big, timed);
+    const settle = (x: tf.Tensor4D) => void native?.settle(x);
+    const { firstCallMs, ...times } = await timeCalls(predict, one, big, timed, settle);
     const moreBatches: BatchedThroughput[] = [];
     for (const size of moreBatchSizes) {
       const x = tf.slice(images, [0, 0, 0, 0], [size, -1, -1, -1]);
-      moreBatches.push(await throughput(predict, x, batchedRuns).finally(() => x.dispose()));
+      moreBatches.push(
+        await throughput(predict, x, batchedRuns, settle).finally(() => x.dispose()),
+      );
     }
     return {
       path,
@@ -161,13 +164,18 @@ async function timeOnce(predict: Predict, x: tf.Tensor4D): Promise<number> {
   return ms;
 }
 
-/** Throughput on the batch `x`: one untimed call, then `runs` timed ones. */
+/**
+ * Throughput on the batch `x`: one untimed call, untimed calls until
+ * `settle` returns (the native predictor's tuning), then `runs` timed ones.
+ */
 async function throughput(
   predict: Predict,
   x: tf.Tensor4D,
   runs: number,
+  settle?: (x: tf.Tensor4D) => void,
 ): Promise<BatchedThroughput> {
   await timeOnce(predict, x);
+  settle?.(x);
   const samplesMs: number[] = [];
   for (let i = 0; i < runs; i++) samplesMs.push(await timeOnce(predict, x));
   const batchSize = x.shape[0];
@@ -184,10 +192,12 @@ async function timeCalls(
   one: tf.Tensor4D,
   big: tf.Tensor4D,
   options: { warmup: number; runs: number; batchedRuns: number },
+  settle?: (x: tf.Tensor4D) => void,
 ): Promise<InferenceTimes & { firstCallMs: number }> {
   const { warmup, runs, batchedRuns } = options;
   const firstCallMs = await timeOnce(predict, one);
   for (let i = 1; i < warmup; i++) await timeOnce(predict, one);
+  settle?.(one);
   const single: number[] = [];
   for (let i = 0; i < runs; i++) single.push(await timeOnce(predict, one));
   return {
@@ -201,6 +211,6 @@ async function timeCalls(
       runs,
       samplesMs: single,
     },
-    batched: await throughput(predict, big, batchedRuns),
+    batched: await throughput(predict, big, batchedRuns, settle),
   };
 }

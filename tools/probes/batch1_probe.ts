@@ -54,6 +54,7 @@ if (import.meta.main) {
   }
   reference.dispose();
   for (const [name, p] of Object.entries(predictors)) {
+    p.settle(x);
     console.log(`native ${name} kernels at batch ${batch}: ${p.kernels(batch)!.join(", ")}`);
   }
   for (let round = 1; round <= rounds; round++) {

@@ -37,7 +37,8 @@ if (import.meta.main) {
   const spec = getModelSpec(model);
   const x = randomImages(tf, n);
   const predictor = nativePredictor(buildModel(spec, { seed: 1 }), { kernels });
-  for (let i = 0; i < 3; i++) predictor.predict(x).dispose(); // tunes, then warms up
+  predictor.settle(x);
+  for (let i = 0; i < 3; i++) predictor.predict(x).dispose();
   const timer = timeOps(tf, { byShape: true });
   const t0 = performance.now();
   for (let i = 0; i < calls; i++) {
