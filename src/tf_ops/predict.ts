@@ -44,7 +44,10 @@ const TUNE_MS = 100;
 /**
  * Most time, in milliseconds, that tuning one layer spends on timed calls
  * once each candidate has had one: large batches of a large model would
- * otherwise spend many seconds per layer.
+ * otherwise spend many seconds per layer. Also the whole calls' time after
+ * which no layer takes more than its least calls: a small op's extra calls
+ * cost whole predictions (a dense layer's hundred calls at batch 1,024 are a
+ * hundred passes of model3).
  */
 const TUNE_MAX_MS = 2000;
 
@@ -148,14 +151,26 @@ export function nativePredictor(
     oneDnnPool,
   });
   const tuners = new Map<number, Tuner[]>(); // batch size → one tuner per stage
+  const callsMs = new Map<number, { ms: number }>(); // batch size → time of its calls while tuning
   const tunersFor = (n: number) => {
     let t = tuners.get(n);
-    if (!t) tuners.set(n, t = candidates.map((c) => new Tuner(c.length, tuneRuns)));
+    if (!t) {
+      const calls = { ms: 0 };
+      callsMs.set(n, calls);
+      tuners.set(n, t = candidates.map((c) => new Tuner(c.length, tuneRuns, calls)));
+    }
     return t;
   };
   const settled = (n: number) => tunersFor(n).every((t) => t.chosen !== undefined);
 
-  const predict: Predict = (images) =>
+  const predict: Predict = (images) => {
+    if (settled(images.shape[0])) return forward(images);
+    const t0 = performance.now();
+    const out = forward(images);
+    callsMs.get(images.shape[0])!.ms += performance.now() - t0;
+    return out;
+  };
+  const forward: Predict = (images) =>
     tf.tidy(() => {
       const stageTuners = tunersFor(images.shape[0]);
       let a: tf.Tensor = images;
@@ -248,8 +263,9 @@ function stageCandidates(
  * (oneDNN builds its kernel for a shape then); after that each runs at least
  * `runs` times and, for small ops, until the timed calls add up to
  * {@link TUNE_MS}, so that a median of sub-millisecond calls rests on enough
- * of them; slow ops stop at {@link TUNE_MAX_MS}, after at least one timed
- * call each. The smallest median wins.
+ * of them, unless the calls at that batch size have taken
+ * {@link TUNE_MAX_MS}; slow ops stop at {@link TUNE_MAX_MS}, after at least
+ * one timed call each. The smallest median wins.
  */
 class Tuner {
   /** The chosen candidate's index, once tuning has settled. */
@@ -257,12 +273,18 @@ class Tuner {
   readonly #times: number[][];
   readonly #calls: number[];
   readonly #runs: number;
+  readonly #batchCalls: { readonly ms: number };
   #spent = 0;
 
-  constructor(candidates: number, runs: number) {
+  /**
+   * @param batchCalls The time of every call at this batch size while it is
+   * being tuned, shared by its layers' tuners.
+   */
+  constructor(candidates: number, runs: number, batchCalls: { readonly ms: number }) {
     this.#times = Array.from({ length: candidates }, () => []);
     this.#calls = new Array(candidates).fill(0);
     this.#runs = runs;
+    this.#batchCalls = batchCalls;
     if (candidates <= 1) this.chosen = 0;
   }
 
@@ -278,8 +300,8 @@ class Tuner {
       this.#spent += ms;
     }
     const r = Math.min(...this.#times.map((t) => t.length));
-    const more = r < 1 ||
-      ((r < this.#runs || (this.#spent < TUNE_MS && r < 500)) && this.#spent < TUNE_MAX_MS);
+    const smallOp = this.#spent < TUNE_MS && r < 500 && this.#batchCalls.ms < TUNE_MAX_MS;
+    const more = r < 1 || ((r < this.#runs || smallOp) && this.#spent < TUNE_MAX_MS);
     if (!more) {
       const medians = this.#times.map((t) => percentile(t, 50));
       this.chosen = medians.indexOf(Math.min(...medians));
