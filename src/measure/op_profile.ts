@@ -9,7 +9,7 @@
  * @module
  */
 import { median } from "../_util/stats.ts";
-import type { NotMeasured } from "./measures.ts";
+import { isMeasured, type NotMeasured } from "./measures.ts";
 import { OP_KINDS, opFlops, type OpKind, opKind } from "./op_kinds.ts";
 
 /** One call of an op as it was timed. */
@@ -166,6 +166,32 @@ export function summarizeProfile(
     kinds,
     ops,
     ceilingGflops,
+  };
+}
+
+/**
+ * `profiles` with their GFLOP/s set against `ceilingGflops` instead of the
+ * ceiling they were taken with: where processes of one run each measured
+ * their own (`--profile` in a peer or compare run), one ceiling for every
+ * side compares them like for like.
+ */
+export function againstCeiling(
+  profiles: ModelProfiles,
+  ceilingGflops: number | null,
+): ModelProfiles {
+  const rebase = (p: OpProfile | NotMeasured): OpProfile | NotMeasured =>
+    !isMeasured(p) ? p : {
+      ...p,
+      ceilingGflops,
+      ops: p.ops.map((op) => ({
+        ...op,
+        ofCeiling: op.gflops !== null && ceilingGflops ? op.gflops / ceilingGflops : null,
+      })),
+    };
+  return {
+    trainStep: rebase(profiles.trainStep),
+    batch1: rebase(profiles.batch1),
+    batched: rebase(profiles.batched),
   };
 }
 

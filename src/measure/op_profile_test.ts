@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { opFlops, opKind } from "./op_kinds.ts";
-import { type OpCall, summarizeProfile } from "./op_profile.ts";
+import { againstCeiling, type OpCall, summarizeProfile } from "./op_profile.ts";
+import { isMeasured, notMeasured } from "./measures.ts";
 
 Deno.test("opKind sorts TF.js kernels, TensorFlow ops and oneDNN's rewrites alike", () => {
   const kinds = [
@@ -111,4 +112,20 @@ Deno.test("summarizeProfile: medians over repeats, shares, FLOPs, GFLOP/s agains
   assert.throws(() => summarizeProfile("batch1", 1, "test", []), {
     message: "summarizeProfile: expected at least one repeat of batch1, got none",
   });
+});
+
+Deno.test("againstCeiling sets every op's GFLOP/s against one ceiling, and keeps what was not measured", () => {
+  const repeat = { wallMs: 10, profiledWallMs: 11, calls: [call("Conv2D", 4), call("Relu", 2)] };
+  const own = summarizeProfile("train-step", 8, "test", [repeat], 10);
+  const missing = notMeasured("no per-op timing here");
+  const rebased = againstCeiling({ trainStep: own, batch1: missing, batched: own }, 40);
+  const step = rebased.trainStep;
+  assert.ok(isMeasured(step));
+  assert.equal(step.ceilingGflops, 40);
+  assert.equal(step.ops[0].ofCeiling, own.ops[0].gflops! / 40);
+  assert.equal(step.ops[1].ofCeiling, null, "Relu has no FLOPs");
+  assert.deepEqual(rebased.batch1, missing);
+  assert.equal(own.ops[0].ofCeiling, own.ops[0].gflops! / 10, "the original is left as it was");
+  const none = againstCeiling({ trainStep: own, batch1: own, batched: own }, null).trainStep;
+  assert.ok(isMeasured(none) && none.ops[0].ofCeiling === null && none.ceilingGflops === null);
 });

@@ -10,7 +10,7 @@ import type { ResultsFile } from "../results/schema.ts";
 import { percentile } from "../_util/stats.ts";
 import { epochTimes, steadyEpochSeconds } from "../results/stats.ts";
 import { isMeasured, type Measured, type NotMeasured } from "../measure/measures.ts";
-import type { ModelProfiles } from "../measure/op_profile.ts";
+import { againstCeiling, type ModelProfiles } from "../measure/op_profile.ts";
 import { summarizeTimeToAccuracy, type TargetSummary } from "../measure/time_to_accuracy.ts";
 
 /** One run of one side. */
@@ -185,6 +185,7 @@ export function summarizeSide(runs: readonly PeerRun[], ceiling: number): SideSu
         },
       }
       : {}),
-    ...(profile ? { profile } : {}),
+    // Each TF.js process measured its own ceiling; the peer's one ceiling serves every side.
+    ...(profile ? { profile: againstCeiling(profile, ceiling) } : {}),
   };
 }

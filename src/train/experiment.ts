@@ -202,10 +202,13 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     }
     await writer.write(status);
   };
-  const complete = (record: RunRecord) =>
+  const measured = (record: RunRecord) =>
     record.inference !== null &&
     (record.notTrained !== undefined ||
       (record.test !== null && record.epochs.length >= run.epochs));
+  // A run stopped while profiling resumes to take the profile.
+  const complete = (record: RunRecord) =>
+    measured(record) && (options.profiling === undefined || record.profile != null);
   await emit({
     type: "run-start",
     models: results.runs.map((record) => ({
@@ -267,7 +270,10 @@ async function runModel(
   const phase = (phase: Phase, detail: string) =>
     emit({ type: "phase", model: spec.name, phase, detail });
   try {
-    if (notTrained) {
+    if (record.inference !== null) {
+      // Stopped while profiling: what was measured stands, and the profile is of the last checkpoint.
+      if (!notTrained) await restoreCheckpoint(checkpoints, model, spec.name);
+    } else if (notTrained) {
       record.notTrained = notTrained;
       await emit({ type: "model-start", model: spec.name, fromEpoch: 1, epochs: 0 });
     } else {
@@ -275,34 +281,26 @@ async function runModel(
       await phase("evaluate", `${data.test.xs.shape[0]} test images`);
       record.test = await evaluateModel(model, data.test.xs, data.test.ys);
     }
-    const timing = { ...options.inference, path: options.engine.inferencePath, oneDnn: ctx.oneDnn };
-    await phase("inference", describeTiming(timing));
-    const { firstCallMs, ...inference } = await measureInference(model, data.test.xs, timing);
-    record.inference = inference;
-    measures.afterInference(firstCallMs);
-    if (!notTrained) {
-      await phase("save", join(outDir, "models", spec.name));
-      await saveModel(model, join(outDir, "models", spec.name));
+    if (record.inference === null) {
+      const timing = {
+        ...options.inference,
+        path: options.engine.inferencePath,
+        oneDnn: ctx.oneDnn,
+      };
+      await phase("inference", describeTiming(timing));
+      const { firstCallMs, ...inference } = await measureInference(model, data.test.xs, timing);
+      record.inference = inference;
+      measures.afterInference(firstCallMs);
+      if (!notTrained) {
+        await phase("save", join(outDir, "models", spec.name));
+        await saveModel(model, join(outDir, "models", spec.name));
+      }
+      await write();
     }
-    await write();
     if (options.profiling) {
       // After everything timed and saved: profiling trains the model on, and slows what it times.
       await phase("profile", "a training step, batch 1 and batched, 5 repeats each");
-      record.profile = await profileModel(
-        options.profiling.tf,
-        model,
-        data.train.xs,
-        data.train.ys,
-        {
-          step: options.engine.trainStep,
-          path: options.engine.inferencePath,
-          batchSize: run.batchSize,
-          inferenceBatchSize: options.inference.batchSize,
-          oneDnn: ctx.oneDnn,
-          ceilingGflops: await options.profiling.ceiling(),
-          notTrained,
-        },
-      );
+      record.profile = await profileRecord(ctx, options.profiling, model);
       await write();
     }
     await Deno.remove(checkpoints, { recursive: true }).catch(() => {});
@@ -313,6 +311,24 @@ async function runModel(
     model.optimizer?.dispose();
     model.dispose();
   }
+}
+
+/** Profiles `model` as the run trains and predicts (`src/train/op_profiles.ts`). */
+async function profileRecord(
+  ctx: ModelContext,
+  profiling: ExperimentProfiling,
+  model: LayersModel,
+): Promise<RunRecord["profile"]> {
+  const { run, data, engine, inference, notTrained } = ctx.options;
+  return await profileModel(profiling.tf, model, data.train.xs, data.train.ys, {
+    step: engine.trainStep,
+    path: engine.inferencePath,
+    batchSize: run.batchSize,
+    inferenceBatchSize: inference.batchSize,
+    oneDnn: ctx.oneDnn,
+    ceilingGflops: await profiling.ceiling(),
+    notTrained,
+  });
 }
 
 /**

@@ -298,6 +298,50 @@ Deno.test("runExperiment stops after the epoch in flight when aborted, and a res
   }
 });
 
+Deno.test("runExperiment stopped while profiling resumes to take the profile, keeping what it measured", async () => {
+  const dir = await Deno.makeTempDir();
+  const profiling = { tf, ceiling: () => Promise.resolve(null) };
+  try {
+    // A crash as tiny8's profile starts: its epochs, test and inference are written, its profile not.
+    await assert.rejects(
+      run(dir, {
+        epochs: 1,
+        profiling,
+        onEvent: (e) => {
+          if (e.type === "phase" && e.phase === "profile" && e.model === "tiny8") {
+            throw new Error("stopped while profiling");
+          }
+        },
+      }),
+      { message: "stopped while profiling" },
+    );
+    const onDisk = (await readResults(dir))!;
+    const [done, unprofiled] = onDisk.runs;
+    assert.ok(done.profile && done.inference, "tiny4 was profiled before the stop");
+    assert.ok(unprofiled.inference && unprofiled.test, "tiny8 was measured before the stop");
+    assert.equal(unprofiled.profile ?? null, null);
+    assert.equal(onDisk.status, "partial");
+
+    const resumed = await run(dir, { epochs: 1, profiling, previous: onDisk });
+    assert.equal(resumed.results.status, "complete");
+    assert.deepEqual(resumed.events.map(eventLine), [
+      "plan tiny4:complete tiny8:0 left",
+      "skip tiny4: already complete",
+      "profile tiny8",
+      "done tiny8",
+    ]);
+    const [first, second] = resumed.results.runs;
+    assert.deepEqual(first, done);
+    const { profile, ...measured } = second;
+    const { profile: _none, ...before } = unprofiled;
+    assert.deepEqual(measured, before, "nothing measured again");
+    assert.ok(profile && "trainStep" in profile, "tiny8 now has its profile");
+    assert.ok(!(await listTree(dir)).some((p) => p.startsWith("checkpoints")));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("runExperiment aborted before it starts writes a partial file with no epoch", async () => {
   const dir = await Deno.makeTempDir();
   try {
