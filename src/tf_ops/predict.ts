@@ -150,47 +150,31 @@ export function nativePredictor(
     fused,
     oneDnnPool,
   });
-  const tuners = new Map<number, Tuner[]>(); // batch size → one tuner per stage
-  const callsMs = new Map<number, { ms: number }>(); // batch size → time of its calls while tuning
-  const tunersFor = (n: number) => {
-    let t = tuners.get(n);
-    if (!t) {
-      const calls = { ms: 0 };
-      callsMs.set(n, calls);
-      tuners.set(n, t = candidates.map((c) => new Tuner(c.length, tuneRuns, calls)));
-    }
+  const tunings = new Map<number, BatchTuning>();
+  const tuningOf = (n: number) => {
+    let t = tunings.get(n);
+    if (!t) tunings.set(n, t = new BatchTuning(candidates, tuneRuns));
     return t;
   };
-  const settled = (n: number) => tunersFor(n).every((t) => t.chosen !== undefined);
 
   const predict: Predict = (images) => {
-    if (settled(images.shape[0])) return forward(images);
+    const tuning = tuningOf(images.shape[0]);
+    if (tuning.settled) return forward(images, tuning);
     const t0 = performance.now();
-    const out = forward(images);
-    callsMs.get(images.shape[0])!.ms += performance.now() - t0;
+    const out = forward(images, tuning);
+    tuning.calls.ms += performance.now() - t0;
     return out;
   };
-  const forward: Predict = (images) =>
+  const forward = (images: tf.Tensor4D, tuning: BatchTuning) =>
     tf.tidy(() => {
-      const stageTuners = tunersFor(images.shape[0]);
       let a: tf.Tensor = images;
       for (const [i, s] of stages.entries()) {
         switch (s.kind) {
           case "conv":
           case "dense":
-          case "pool": {
-            const tuner = stageTuners[i];
-            if (tuner.chosen !== undefined) {
-              a = candidates[i][tuner.chosen][1](a);
-              break;
-            }
-            // CPU ops run when called, so the clock around the call is the op's time.
-            const pick = tuner.next();
-            const t0 = performance.now();
-            a = candidates[i][pick][1](a);
-            tuner.record(pick, performance.now() - t0);
+          case "pool":
+            a = tuning.run(i, candidates[i], a);
             break;
-          }
           case "flatten":
             a = ops.reshape(a, [-1, a.size / a.shape[0]]);
             break;
@@ -205,14 +189,13 @@ export function nativePredictor(
     predict,
     settle(images) {
       let calls = 0;
-      for (; !settled(images.shape[0]); calls++) predict(images).dispose();
+      for (; !tuningOf(images.shape[0]).settled; calls++) predict(images).dispose();
       return calls;
     },
     kernels(batchSize) {
-      if (!tuners.has(batchSize) || !settled(batchSize)) return undefined;
-      return candidates.flatMap((c, i) =>
-        c.length > 0 ? [c[tuners.get(batchSize)![i].chosen!][0]] : []
-      );
+      const tuning = tunings.get(batchSize);
+      if (!tuning?.settled) return undefined;
+      return candidates.flatMap((c, i) => c.length > 0 ? [c[tuning.tuners[i].chosen!][0]] : []);
     },
     dispose: () => ops.dispose(),
   };
@@ -254,6 +237,35 @@ function stageCandidates(
     }
     return [];
   });
+}
+
+/** The tuning of every stage at one batch size. */
+class BatchTuning {
+  /** One tuner per stage (a stage without candidates is settled from the start). */
+  readonly tuners: Tuner[];
+  /** The time of every call at this batch size while it is being tuned (ms). */
+  readonly calls = { ms: 0 };
+
+  constructor(candidates: readonly Candidate[][], runs: number) {
+    this.tuners = candidates.map((c) => new Tuner(c.length, runs, this.calls));
+  }
+
+  /** Whether every stage's kernel is chosen. */
+  get settled(): boolean {
+    return this.tuners.every((t) => t.chosen !== undefined);
+  }
+
+  /** Runs stage `i` on `a`: its chosen kernel, or the next candidate, timed. */
+  run(i: number, candidates: readonly Candidate[], a: tf.Tensor): tf.Tensor {
+    const tuner = this.tuners[i];
+    if (tuner.chosen !== undefined) return candidates[tuner.chosen][1](a);
+    // CPU ops run when called, so the clock around the call is the op's time.
+    const pick = tuner.next();
+    const t0 = performance.now();
+    const out = candidates[pick][1](a);
+    tuner.record(pick, performance.now() - t0);
+    return out;
+  }
 }
 
 /**
