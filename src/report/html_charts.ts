@@ -240,7 +240,7 @@ export function latencyChart(
       $schema: SCHEMA,
       // the box's quartiles and the outliers in its tooltip, in milliseconds as the tables write them
       config: { numberFormat: ".2f" },
-      ...perModel(values, () => ({
+      ...perModel(values, (own) => ({
         width: WIDTH,
         mark: { type: "boxplot", extent: 1.5, tooltip: true },
         encoding: {
@@ -248,7 +248,12 @@ export function latencyChart(
             field: "ms",
             type: "quantitative",
             title: "milliseconds per call",
-            scale: { type: "log" },
+            // Given, not left to Vega: a box plot with no call past its whiskers has an empty
+            // outlier layer, whose extent Vega reports as infinite in the console.
+            scale: {
+              type: "log",
+              domain: [Math.min(...own.map((v) => v.ms)), Math.max(...own.map((v) => v.ms))],
+            },
           },
           y: runAxis(order),
           color: { ...color(order), legend: null },

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import * as vega from "vega";
+import * as vegaLite from "vega-lite";
 import { htmlCharts, seriesOf } from "./html_charts.ts";
 import { rowsFromResults } from "../compare/comparison_rows.ts";
 import { buildComparison } from "../compare/comparison.ts";
@@ -117,4 +119,29 @@ Deno.test("htmlCharts describes each mark with its rounded figure, for aria-labe
       /"description":\{"field":"description","type":"nominal"\}/,
     );
   }
+});
+
+Deno.test("the batch-1 box plot runs in Vega without a warning when no call lies past the whiskers", async () => {
+  const [row] = await rows("epyc-tensorflow-intervals");
+  // 100 calls within 1.5 interquartile ranges of the box: the outlier layer is empty
+  const batch1Ms = Array.from({ length: 100 }, (_, i) => 1.4 + 0.05 * Math.sin(i * 12.9898));
+  const { charts } = htmlCharts(seriesOf([{ ...row, samples: { ...row.samples!, batch1Ms } }]));
+  const latency = charts.find((c) => c.id === "batch1-latency")!;
+  const warnings: string[] = [];
+  const log = (...a: unknown[]) => void warnings.push(a.join(" "));
+  const logger = {
+    level: () => logger,
+    error: log,
+    warn: log,
+    info: () => logger,
+    debug: () => logger,
+  };
+  const view = new vega.View(vega.parse(vegaLite.compile(latency.spec).spec), {
+    renderer: "none",
+    logger: logger as unknown as vega.LoggerInterface,
+    logLevel: vega.Warn,
+  });
+  await view.runAsync();
+  assert.deepEqual(warnings, []);
+  view.finalize();
 });
