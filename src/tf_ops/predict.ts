@@ -250,9 +250,11 @@ class BatchTuning {
     this.tuners = candidates.map((c) => new Tuner(c.length, runs, this.calls));
   }
 
-  /** Whether every stage's kernel is chosen. */
+  #settled = false;
+
+  /** Whether every stage's kernel is chosen (once true, it stays true). */
   get settled(): boolean {
-    return this.tuners.every((t) => t.chosen !== undefined);
+    return this.#settled ||= this.tuners.every((t) => t.chosen !== undefined);
   }
 
   /** Runs stage `i` on `a`: its chosen kernel, or the next candidate, timed. */
